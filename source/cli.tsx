@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+/**
+ * mpm-tui entry: parses the command line (meow), resolves configuration, and hands off to one
+ * mode. Each mode is imported lazily so that e.g. `--server-only` never loads Ink or React.
+ */
+process.env.NODE_ENV ??= 'production';
+
+import meow from 'meow';
+import os from 'node:os';
+import {ConfigError, resolveConfig, type Config} from './config.js';
+
+const cli = meow(
+	`
+  Usage
+    $ mpm-tui                      live monitor (hosts the server if none is running)
+    $ mpm-tui --server-only        headless server; every event as NDJSON on stdout
+    $ mpm-tui tail [--since SEQ]   print a running server's events as NDJSON
+    $ mpm-tui emit [JSON]          send one event (argument or stdin) to the server
+    $ mpm-tui hooks install|uninstall|status [--scope user|project|local]
+
+  Options
+    --port N            server port (default 8765; env MPM_TUI_PORT, CLAUDE_MPM_SOCKETIO_PORT)
+    --host ADDR         bind address (default 127.0.0.1; non-loopback needs --token)
+    --connect URL       connect to this server, never host one
+    --token T           shared secret for HTTP and Socket.IO (env MPM_TUI_TOKEN)
+    --history N         events kept in memory (default 10000)
+    --journal PATH      journal file (default under ~/.local/state/mpm-tui)
+    --no-journal        keep history in memory only
+    --filter QUERY      e.g. 'type:PreToolUse tool:Bash -type:Notification npm'
+    --demo              stream realistic demo sessions through the real pipeline
+    --replay FILE       open a recorded NDJSON stream (--speed N, default 1)
+    --since SEQ         (tail) start after this seq; default: live only
+    --scope S           (hooks) user, project or local (default user)
+    --forwarder F       (hooks install) node or sh (default: sh when sh and curl exist)
+    --dry-run           (hooks) print the change, write nothing
+
+  Keys in the monitor: press ? for the full list.
+  Docs: docs/usage.md, docs/keys.md, docs/protocol.md, docs/configuration.md
+`,
+	{
+		importMeta: import.meta,
+		autoHelp: true,
+		autoVersion: true,
+		allowUnknownFlags: false,
+		flags: {
+			serverOnly: {type: 'boolean', default: false},
+			port: {type: 'number'},
+			host: {type: 'string'},
+			connect: {type: 'string'},
+			token: {type: 'string'},
+			history: {type: 'number'},
+			journal: {type: 'string'},
+			filter: {type: 'string'},
+			demo: {type: 'boolean', default: false},
+			replay: {type: 'string'},
+			speed: {type: 'number', default: 1},
+			since: {type: 'number'},
+			scope: {type: 'string', default: 'user'},
+			forwarder: {type: 'string'},
+			dryRun: {type: 'boolean', default: false},
+		},
+	},
+);
+
+function fail(message: string, code = 2): never {
+	process.stderr.write(`mpm-tui: ${message}\n`);
+	process.exit(code);
+}
+
+async function main(): Promise<number> {
+	const flags = cli.flags as typeof cli.flags & {journal?: string | boolean};
+	const noJournal = process.argv.includes('--no-journal');
+	let config: Config;
+	try {
+		config = resolveConfig(
+			{
+				port: flags.port,
+				host: flags.host,
+				connect: flags.connect,
+				token: flags.token,
+				history: flags.history,
+				journal: noJournal ? false : flags.journal,
+				filter: flags.filter,
+			},
+			process.env,
+			os.homedir(),
+		);
+	} catch (error) {
+		if (error instanceof ConfigError) fail(error.message);
+		throw error;
+	}
+
+	const [command, ...rest] = cli.input;
+	switch (command) {
+		case undefined: {
+			if (flags.serverOnly) {
+				const {runServerOnly} = await import('./commands/server-only.js');
+				return runServerOnly(config);
+			}
+			const {runTui} = await import('./commands/tui.js');
+			return runTui(config, {demo: flags.demo, replay: flags.replay, speed: flags.speed});
+		}
+		case 'tail': {
+			const {runTail} = await import('./commands/tail.js');
+			return runTail(config, {since: flags.since});
+		}
+		case 'emit': {
+			const {runEmit} = await import('./commands/emit.js');
+			return runEmit(config, rest.join(' '));
+		}
+		case 'hooks': {
+			const {runHooks} = await import('./commands/hooks.js');
+			return runHooks(config, rest[0], {scope: flags.scope, forwarder: flags.forwarder, dryRun: flags.dryRun});
+		}
+		default:
+			return fail(`unknown command "${command}". Run mpm-tui --help for the commands.`);
+	}
+}
+
+main().then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		process.stderr.write(`mpm-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+		if (process.env.MPM_TUI_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+		process.exitCode = 1;
+	},
+);

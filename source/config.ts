@@ -1,0 +1,100 @@
+/**
+ * Resolves the run-time configuration from command-line flags and the environment.
+ * Flags beat mpm-tui's own MPM_TUI_* variables, which beat claude-mpm's CLAUDE_MPM_* aliases.
+ * Pure: the caller passes `env` and `home`.
+ */
+import path from 'node:path';
+
+export interface Flags {
+	port?: number;
+	host?: string;
+	connect?: string;
+	token?: string;
+	history?: number;
+	journal?: string | boolean;
+	filter?: string;
+}
+
+export interface Config {
+	port: number;
+	host: string;
+	/** URL the TUI / tail / emit talk to (`--connect`, else http://host:port). */
+	url: string;
+	/** True when `--connect` was given: never host a server. */
+	forcedConnect: boolean;
+	token: string | undefined;
+	history: number;
+	/** Journal file path, or null when the journal is off. */
+	journal: string | null;
+	stateDir: string;
+	spool: string;
+	maxConnections: number;
+	pingInterval: number;
+	pingTimeout: number;
+	filter: string;
+	debug: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function firstDefined(...values: Array<string | undefined>): string | undefined {
+	return values.find(v => v !== undefined && v !== '');
+}
+
+function intFrom(name: string, raw: string | number | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+	if (raw === undefined || raw === '') return fallback;
+	const n = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isInteger(n) || n < min || n > max) {
+		throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${typeof raw === "number" && Number.isNaN(raw) ? "a value that is not a number" : JSON.stringify(raw)}`);
+	}
+	return n;
+}
+
+export function stateDirFrom(env: Env, home: string): string {
+	return firstDefined(env.MPM_TUI_STATE_DIR) ?? path.join(firstDefined(env.XDG_STATE_HOME) ?? path.join(home, '.local', 'state'), 'mpm-tui');
+}
+
+export function isLoopbackHost(host: string): boolean {
+	const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+	return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export function resolveConfig(flags: Flags, env: Env, home: string): Config {
+	const port = intFrom('--port', flags.port ?? firstDefined(env.MPM_TUI_PORT, env.CLAUDE_MPM_SOCKETIO_PORT), 8765, 0, 65535);
+	const host = flags.host ?? firstDefined(env.MPM_TUI_HOST, env.CLAUDE_MPM_BIND_HOST) ?? '127.0.0.1';
+	const token = flags.token ?? firstDefined(env.MPM_TUI_TOKEN, env.CLAUDE_MPM_SOCKETIO_TOKEN);
+	const stateDir = stateDirFrom(env, home);
+	let journal: string | null;
+	if (flags.journal === false || env.MPM_TUI_NO_JOURNAL === '1') journal = null;
+	else if (typeof flags.journal === 'string' && flags.journal !== '') journal = path.resolve(flags.journal);
+	else journal = firstDefined(env.MPM_TUI_JOURNAL) ?? path.join(stateDir, 'journal.ndjson');
+	const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+	const connect = flags.connect ?? firstDefined(env.MPM_TUI_CONNECT);
+	if (connect !== undefined && !/^https?:\/\/[^/]+/.test(connect)) {
+		throw new ConfigError(`--connect takes a URL such as http://127.0.0.1:8765, got ${JSON.stringify(connect)}`);
+	}
+	return {
+		port,
+		host,
+		url: (connect ?? `http://${urlHost}:${port}`).replace(/\/+$/, ''),
+		forcedConnect: connect !== undefined,
+		token,
+		history: intFrom('--history', flags.history ?? firstDefined(env.MPM_TUI_HISTORY), 10_000, 1, 10_000_000),
+		journal,
+		stateDir,
+		spool: firstDefined(env.MPM_TUI_SPOOL) ?? path.join(stateDir, 'spool.ndjson'),
+		maxConnections: intFrom('CLAUDE_MPM_MAX_CONNECTIONS', firstDefined(env.MPM_TUI_MAX_CONNECTIONS, env.CLAUDE_MPM_MAX_CONNECTIONS), 100, 1),
+		pingInterval: intFrom('CLAUDE_MPM_PING_INTERVAL', firstDefined(env.MPM_TUI_PING_INTERVAL, env.CLAUDE_MPM_PING_INTERVAL), 25_000, 1000),
+		pingTimeout: intFrom('CLAUDE_MPM_PING_TIMEOUT', firstDefined(env.MPM_TUI_PING_TIMEOUT, env.CLAUDE_MPM_PING_TIMEOUT), 20_000, 1000),
+		filter: flags.filter ?? '',
+		debug: /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? ''),
+	};
+}
+
+/** A non-loopback bind address needs a token (design §4). Returns an error message or null. */
+export function checkBindSecurity(config: Pick<Config, 'host' | 'token'>): string | null {
+	if (isLoopbackHost(config.host) || config.token) return null;
+	return `refusing to listen on ${config.host} without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The normalized event record (design §3). It is also the NDJSON line that
+ * `--server-only`, `tail`, the journal and exports write, one per line.
+ */
+export type EventSource = 'hook' | 'mpm' | 'emit' | 'replay' | 'demo' | 'spool' | 'socket' | 'forward';
+
+export interface EventRecord {
+	/** Assigned by the server: strictly increasing, never reused (also across restarts with a journal). */
+	seq: number;
+	/** Stable id. The forwarder's stamp (`X-Mpm-Id`) when it has one, else made by the server. Dedupe key for the spool. */
+	id: string;
+	/** ISO time the event was received (forwarder stamp when present, else server receive time). */
+	time: string;
+	/** Claude Code `session_id` (subagent events carry the parent's), or null. */
+	session: string | null;
+	/** Hook event name (`PreToolUse`, `Stop`, …); unknown names kept as they come. */
+	type: string;
+	tool: string | null;
+	toolUseId: string | null;
+	agentId: string | null;
+	agentType: string | null;
+	cwd: string | null;
+	/** One line for lists, e.g. `Bash  npm test`, `Read  source/app.tsx`, `prompt  "fix the failing test"`. */
+	summary: string;
+	source: EventSource | string;
+	/** The hook's own JSON (for claude-mpm envelopes: the inner `data`), with over-large fields cut. */
+	payload: Record<string, unknown>;
+}
+
+/** A record before the server has given it a `seq`. */
+export type PendingRecord = Omit<EventRecord, 'seq'>;

@@ -1,0 +1,42 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {checkBindSecurity, ConfigError, resolveConfig} from '../source/config.js';
+
+const home = '/home/u';
+
+test('defaults: loopback 8765, journal and spool under the XDG state dir', () => {
+	const c = resolveConfig({}, {}, home);
+	assert.equal(c.port, 8765);
+	assert.equal(c.host, '127.0.0.1');
+	assert.equal(c.url, 'http://127.0.0.1:8765');
+	assert.equal(c.journal, '/home/u/.local/state/mpm-tui/journal.ndjson');
+	assert.equal(c.spool, '/home/u/.local/state/mpm-tui/spool.ndjson');
+	assert.equal(c.history, 10_000);
+	assert.equal(c.forcedConnect, false);
+});
+
+test('flags beat MPM_TUI_* which beat CLAUDE_MPM_* aliases', () => {
+	assert.equal(resolveConfig({}, {CLAUDE_MPM_SOCKETIO_PORT: '9000'}, home).port, 9000);
+	assert.equal(resolveConfig({}, {CLAUDE_MPM_SOCKETIO_PORT: '9000', MPM_TUI_PORT: '9100'}, home).port, 9100);
+	assert.equal(resolveConfig({port: 9200}, {MPM_TUI_PORT: '9100'}, home).port, 9200);
+	assert.equal(resolveConfig({}, {CLAUDE_MPM_SOCKETIO_TOKEN: 's3'}, home).token, 's3');
+	assert.equal(resolveConfig({}, {CLAUDE_MPM_BIND_HOST: '127.0.0.2'}, home).host, '127.0.0.2');
+});
+
+test('--no-journal and --journal PATH', () => {
+	assert.equal(resolveConfig({journal: false}, {}, home).journal, null);
+	assert.equal(resolveConfig({journal: '/tmp/j.ndjson'}, {}, home).journal, '/tmp/j.ndjson');
+});
+
+test('bad numbers and URLs get a specific error', () => {
+	assert.throws(() => resolveConfig({}, {MPM_TUI_PORT: 'abc'}, home), (e: unknown) => e instanceof ConfigError && /--port must be a whole number/.test(e.message));
+	assert.throws(() => resolveConfig({port: 70000}, {}, home), ConfigError);
+	assert.throws(() => resolveConfig({connect: 'localhost:8765'}, {}, home), /--connect takes a URL/);
+});
+
+test('a non-loopback bind needs a token', () => {
+	assert.equal(checkBindSecurity({host: '127.0.0.1', token: undefined}), null);
+	assert.equal(checkBindSecurity({host: '::1', token: undefined}), null);
+	assert.match(checkBindSecurity({host: '0.0.0.0', token: undefined}) ?? '', /refusing to listen on 0\.0\.0\.0 without a token/);
+	assert.equal(checkBindSecurity({host: '0.0.0.0', token: 'x'}), null);
+});
