@@ -1,0 +1,213 @@
+/**
+ * Turns any of the three accepted input forms into a PendingRecord (record.ts):
+ * (a) a raw Claude Code hook payload (`hook_event_name`);
+ * (b) a claude-mpm envelope `{namespace?, event?, data:{type, subtype, data?, …}}`, or its bare
+ *     inner form `{type, subtype, data?}`, or a namespace-only `{namespace, event, data}`;
+ * (c) an already-normalized record (replay files, another mpm-tui).
+ * Structural garbage is rejected with a specific reason. Pure.
+ */
+import type {PendingRecord} from './record.js';
+import {hookTypeFromMpm} from './claude-mpm.js';
+import {describeJsonType, jsonTypeName} from './parse-body.js';
+import {summarize} from './summary.js';
+import {oneLine} from './text.js';
+import {DEFAULT_MAX_FIELD_BYTES, truncatePayload} from './truncate.js';
+
+export interface NormalizeMeta {
+	id: string;
+	/** ISO time. */
+	receivedAt: string;
+	source: string;
+}
+
+export interface NormalizeLimits {
+	maxFieldBytes: number;
+}
+
+export type NormalizeResult = {ok: true; record: PendingRecord; truncated: boolean} | {ok: false; error: string};
+
+type Obj = Record<string, unknown>;
+
+class Reject extends Error {}
+
+function isObj(value: unknown): value is Obj {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string field, or null when absent/null; anything else is rejected with a reason. */
+function optString(value: Obj, key: string, label = key): string | null {
+	const v = value[key];
+	if (v === undefined || v === null) return null;
+	if (typeof v !== 'string') throw new Reject(`${label} must be a string, got ${jsonTypeName(v)}`);
+	return v;
+}
+
+/**
+ * The first of several alias fields that holds a non-empty string, searching each source in
+ * turn. The first key is the canonical name and must be a string when present; the other
+ * aliases are skipped when they hold something else.
+ */
+function firstString(sources: Obj[], keys: string[]): string | null {
+	for (const source of sources) {
+		for (let k = 0; k < keys.length; k++) {
+			const v = k === 0 ? optString(source, keys[k]) : source[keys[k]];
+			if (typeof v === 'string' && v !== '') return v;
+		}
+	}
+	return null;
+}
+
+function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' | 'payload' | 'summary'>, maxFieldBytes: number, summary?: string): NormalizeResult {
+	const cut = truncatePayload(payload, maxFieldBytes);
+	// One literal in record.ts's field order, so every record has the same hidden class.
+	const record: PendingRecord = {
+		id: fields.id,
+		time: fields.time,
+		session: fields.session,
+		type,
+		tool: fields.tool,
+		toolUseId: fields.toolUseId,
+		agentId: fields.agentId,
+		agentType: fields.agentType,
+		cwd: fields.cwd,
+		// The summary is made from the full payload so that a cut field still reads well.
+		summary: summary === undefined ? summarize(type, payload) : oneLine(summary),
+		source: fields.source,
+		payload: cut.payload,
+	};
+	return {ok: true, record, truncated: cut.truncated};
+}
+
+function fromHook(value: Obj, meta: NormalizeMeta, max: number): NormalizeResult {
+	const name = value.hook_event_name;
+	if (typeof name !== 'string') throw new Reject(`hook_event_name must be a string, got ${jsonTypeName(name)}`);
+	if (name.trim() === '') throw new Reject('hook_event_name is empty');
+	const type = name.trim();
+	return finish(type, value, {
+		id: meta.id,
+		time: meta.receivedAt,
+		session: optString(value, 'session_id'),
+		tool: optString(value, 'tool_name'),
+		toolUseId: optString(value, 'tool_use_id'),
+		agentId: optString(value, 'agent_id'),
+		agentType: optString(value, 'agent_type'),
+		cwd: optString(value, 'cwd'),
+		source: meta.source,
+	}, max);
+}
+
+const RECORD_STRING_FIELDS = ['session', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd'] as const;
+
+/** Has `type`, `summary`, `payload`, and `seq` or `id`+`time`. */
+function looksNormalized(value: Obj): boolean {
+	return 'type' in value && 'summary' in value && 'payload' in value && ('seq' in value || ('id' in value && 'time' in value));
+}
+
+function fromRecord(value: Obj, meta: NormalizeMeta, max: number): NormalizeResult {
+	if (typeof value.type !== 'string') throw new Reject(`record type must be a string, got ${jsonTypeName(value.type)}`);
+	if (value.type.trim() === '') throw new Reject('record type is empty');
+	if (!isObj(value.payload)) throw new Reject(`record payload must be an object, got ${jsonTypeName(value.payload)}`);
+	if (typeof value.summary !== 'string') throw new Reject(`record summary must be a string, got ${jsonTypeName(value.summary)}`);
+	const id = value.id === undefined || value.id === null ? meta.id : value.id;
+	if (typeof id !== 'string') throw new Reject(`record id must be a string, got ${jsonTypeName(id)}`);
+	if (id === '') throw new Reject('record id is empty');
+	let time = meta.receivedAt;
+	if (value.time !== undefined && value.time !== null) {
+		if (typeof value.time !== 'string' || Number.isNaN(Date.parse(value.time))) throw new Reject(`record time must be an ISO date string, got ${JSON.stringify(value.time)?.slice(0, 40)}`);
+		time = value.time;
+	}
+	const fields: Record<(typeof RECORD_STRING_FIELDS)[number], string | null> = {session: null, tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null};
+	for (const key of RECORD_STRING_FIELDS) fields[key] = optString(value, key, `record ${key}`);
+	const source = typeof value.source === 'string' && value.source !== '' ? value.source : meta.source;
+	return finish(value.type.trim(), value.payload, {id, time, ...fields, source}, max, value.summary);
+}
+
+interface MpmParts {
+	type: string;
+	subtype: string | undefined;
+	namespace: string | null;
+	event: string | null;
+	/** The level that holds type/subtype (the envelope's `data`, or the bare object). */
+	outer: Obj;
+	/** The event's own data: `outer.data` when it is an object, else `outer` without type/subtype. */
+	inner: Obj;
+}
+
+function mpmParts(value: Obj): MpmParts | null {
+	const namespace = typeof value.namespace === 'string' ? value.namespace : null;
+	const event = typeof value.event === 'string' ? value.event : null;
+	let outer: Obj;
+	if (isObj(value.data) && ('type' in value.data || 'subtype' in value.data)) outer = value.data;
+	else if ('type' in value || 'subtype' in value) outer = value;
+	else if (isObj(value.data) && namespace !== null && event !== null && event !== '') {
+		// Namespace-only form, as in claude-mpm's POST /emit: {namespace:'/hook', event:'pre_tool', data:{…}}.
+		const ns = namespace.replace(/^\//, '');
+		const {type, subtype} = ns === '' ? {type: event, subtype: undefined} : {type: ns, subtype: event};
+		return {type, subtype, namespace, event, outer: value.data, inner: value.data};
+	} else return null;
+
+	const {type, subtype} = outer;
+	if (type !== undefined && typeof type !== 'string') throw new Reject(`type must be a string, got ${jsonTypeName(type)}`);
+	if (subtype !== undefined && subtype !== null && typeof subtype !== 'string') throw new Reject(`subtype must be a string, got ${jsonTypeName(subtype)}`);
+	if ((type ?? '').trim() === '' && (subtype ?? '').trim() === '') throw new Reject('event has an empty type and subtype');
+	let inner: Obj;
+	if (isObj(outer.data)) inner = outer.data;
+	else {
+		if (outer.data !== undefined && outer.data !== null) throw new Reject(`data must be an object, got ${jsonTypeName(outer.data)}`);
+		const {type: _t, subtype: _s, data: _d, ...rest} = outer;
+		inner = rest;
+	}
+	let t = type ?? 'hook';
+	let st = subtype ?? undefined;
+	// claude-mpm's older dotted form: {type: 'hook.user_prompt', data}.
+	const dot = t.indexOf('.');
+	if ((st === undefined || st.trim() === '') && dot > 0 && dot < t.length - 1) {
+		st = t.slice(dot + 1);
+		t = t.slice(0, dot);
+	}
+	return {type: t, subtype: st, namespace, event, outer, inner};
+}
+
+function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number): NormalizeResult {
+	const {outer, inner} = parts;
+	const levels = inner === outer ? [inner] : [inner, outer];
+	const type = hookTypeFromMpm(parts.type, parts.subtype, inner);
+	const mpm: Obj = {type: parts.type, subtype: parts.subtype ?? null, namespace: parts.namespace, event: parts.event};
+	if (typeof outer.source === 'string') mpm.source = outer.source;
+	const payload: Obj = {...inner, _mpm: mpm};
+	const tool = firstString(levels, ['tool_name', 'toolName']);
+	const fields = {
+		id: meta.id,
+		time: meta.receivedAt,
+		session: firstString(levels, ['session_id', 'sessionId']),
+		tool,
+		// claude-mpm pairs pre_tool/post_tool by its own tool_call_id (also sent as correlation_id).
+		toolUseId: firstString(levels, tool === null ? ['tool_use_id', 'toolUseId'] : ['tool_use_id', 'toolUseId', 'tool_call_id', 'correlation_id']),
+		agentId: firstString(levels, ['agent_id', 'agentId']),
+		agentType: firstString(levels, ['agent_type', 'agentType']),
+		cwd: firstString(levels, ['cwd', 'working_directory']),
+		source: meta.source === 'hook' ? 'mpm' : meta.source,
+	};
+	// Summarize with the fields found at either level, so `tool_name` on the envelope still shows.
+	const summary = summarize(type, {...inner, tool_name: fields.tool, cwd: fields.cwd, agent_type: fields.agentType, agent_id: fields.agentId});
+	return finish(type, payload, fields, max, summary);
+}
+
+/**
+ * Normalizes one event candidate. `meta.id` and `meta.receivedAt` become the record's id and
+ * time unless the input is already a record with its own. `seq` is never set here.
+ */
+export function normalize(value: unknown, meta: NormalizeMeta, limits?: Partial<NormalizeLimits>): NormalizeResult {
+	if (!isObj(value)) return {ok: false, error: `event must be a JSON object, got ${describeJsonType(value)}`};
+	const max = limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+	try {
+		if ('hook_event_name' in value) return fromHook(value, meta, max);
+		if (looksNormalized(value)) return fromRecord(value, meta, max);
+		const parts = mpmParts(value);
+		if (parts) return fromMpm(parts, meta, max);
+		return {ok: false, error: 'event has no hook_event_name, type or subtype'};
+	} catch (error) {
+		if (error instanceof Reject) return {ok: false, error: error.message};
+		throw error;
+	}
+}

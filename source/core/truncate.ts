@@ -1,0 +1,81 @@
+/**
+ * Bounds a payload's size: long strings and long arrays are cut with a marker, and nesting
+ * deeper than MAX_PAYLOAD_DEPTH is replaced. Copy-on-write: the input is never mutated, and when
+ * nothing needs cutting the very same object comes back (the hot path allocates nothing). Pure.
+ */
+
+export const DEFAULT_MAX_FIELD_BYTES = 16_384;
+export const MAX_ARRAY_ITEMS = 1000;
+export const MAX_PAYLOAD_DEPTH = 32;
+export const TOO_DEEP_MARKER = '[mpm-tui: nested too deep]';
+
+/** The marker appended to a cut string. */
+export function cutMarker(removed: number): string {
+	return `…[mpm-tui: cut ${removed} chars]`;
+}
+
+/** The element that replaces the cut tail of a long array. */
+export function arrayCutMarker(removed: number): string {
+	return `[mpm-tui: cut ${removed} items]`;
+}
+
+/** Cuts `s` to at most `max` UTF-16 units (never inside a surrogate pair) and appends the marker. */
+export function cutString(s: string, max: number): string {
+	if (s.length <= max) return s;
+	let keep = max;
+	const last = s.charCodeAt(keep - 1);
+	if (keep > 0 && last >= 0xd800 && last <= 0xdbff) keep--;
+	return s.slice(0, keep) + cutMarker(s.length - keep);
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+	// `__proto__` from JSON.parse is an own data property; plain assignment would set the prototype.
+	if (key === '__proto__') Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true});
+	else target[key] = value;
+}
+
+function cut(value: unknown, max: number, depth: number): unknown {
+	if (typeof value === 'string') return value.length > max ? cutString(value, max) : value;
+	if (typeof value !== 'object' || value === null) return value;
+	if (depth > MAX_PAYLOAD_DEPTH) return TOO_DEEP_MARKER;
+	if (Array.isArray(value)) {
+		const limit = Math.min(value.length, MAX_ARRAY_ITEMS);
+		let out: unknown[] | undefined;
+		for (let i = 0; i < limit; i++) {
+			const item = value[i];
+			const next = cut(item, max, depth + 1);
+			if (next !== item && out === undefined) out = value.slice(0, i);
+			if (out !== undefined) out.push(next);
+		}
+		if (value.length > MAX_ARRAY_ITEMS) {
+			out ??= value.slice(0, limit);
+			out.push(arrayCutMarker(value.length - limit));
+		}
+		return out ?? value;
+	}
+	const source = value as Record<string, unknown>;
+	const keys = Object.keys(source);
+	let out: Record<string, unknown> | undefined;
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i];
+		const item = source[key];
+		const next = cut(item, max, depth + 1);
+		if (next !== item && out === undefined) {
+			out = {};
+			for (let j = 0; j < i; j++) setOwn(out, keys[j], source[keys[j]]);
+		}
+		if (out !== undefined) setOwn(out, key, next);
+	}
+	return out ?? value;
+}
+
+/**
+ * Returns the payload with strings longer than `maxFieldBytes` cut, arrays longer than
+ * MAX_ARRAY_ITEMS cut, and anything nested deeper than MAX_PAYLOAD_DEPTH replaced by
+ * TOO_DEEP_MARKER. `truncated` is false and `payload` is the same object when nothing was cut.
+ */
+export function truncatePayload(payload: Record<string, unknown>, maxFieldBytes: number): {payload: Record<string, unknown>; truncated: boolean} {
+	const max = Math.max(1, Math.floor(maxFieldBytes));
+	const next = cut(payload, max, 1) as Record<string, unknown>;
+	return {payload: next, truncated: next !== payload};
+}

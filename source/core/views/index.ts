@@ -1,0 +1,133 @@
+/**
+ * Derived views over the event stream (design §3): tool calls, agents, files, sessions, todos.
+ * Incremental and pure: feed records with `apply`, read snapshots with the current time.
+ *
+ *   const views = createViews();
+ *   views.applyMany(records);
+ *   const rows = views.tools(Date.now());
+ *
+ * A record's time is its `time` field (a record with an unreadable time takes the latest time
+ * seen). A record whose `id` was already applied (among the last 20,000) is ignored, so a
+ * catch-up page that overlaps live events does no harm.
+ */
+import type {EventRecord} from '../record.js';
+import {AgentsView, type AgentEntry} from './agents.js';
+import {RecentSet} from './bounded.js';
+import {agentIdOf} from './fields.js';
+import {FilesView, type FileEntry} from './files.js';
+import {SessionsView, type SessionEntry} from './sessions.js';
+import {TodosView, type TodoList} from './todos.js';
+import {ToolsView, type ToolCall} from './tools.js';
+
+export type {AgentEntry, AgentStatus} from './agents.js';
+export type {FileEntry, FileOp} from './files.js';
+export type {SessionEntry, SessionState, WaitReason} from './sessions.js';
+export type {TaskItem, TodoItem, TodoList} from './todos.js';
+export type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
+export {isAgentTool} from './agents.js';
+export {fileOpOf} from './files.js';
+export {MAIN_AGENT} from './fields.js';
+export {formatAgo, formatDuration} from './format.js';
+export {relativeTo} from './paths.js';
+export {toolTarget} from './target.js';
+export {sortToolCalls} from './tool-row.js';
+
+export interface ViewsOptions {
+	/** A tool call with no end and no activity for this long is orphaned. Default 10 min. */
+	toolTimeoutMs?: number;
+	/** A subagent with no event for this long is orphaned. Default 10 min. */
+	agentTimeoutMs?: number;
+	/** A session with no event for this long is stale. Default 30 min. */
+	staleMs?: number;
+	/** Default 20,000; the oldest finished calls are dropped first. */
+	maxToolCalls?: number;
+	/** Default 5,000 (spawns and runs each). */
+	maxAgents?: number;
+	/** Default 20,000; the least recently touched files are dropped first. */
+	maxFiles?: number;
+	/** Default 1,000; the least recently active sessions are dropped first. */
+	maxSessions?: number;
+	/** Default 1,000 todo lists (one per session and agent). */
+	maxTodoLists?: number;
+}
+
+export interface Views {
+	apply(record: EventRecord): void;
+	applyMany(records: Iterable<EventRecord>): void;
+	/** Tool calls, newest first; running calls' `durationMs` is the elapsed time at `now`. */
+	tools(now: number): ToolCall[];
+	/** One tool call by id (`tool_use_id`), or null. */
+	toolCall(id: string, now: number): ToolCall | null;
+	/** Subagents, newest first. */
+	agents(now: number): AgentEntry[];
+	/** Files, most recently touched first. */
+	files(): FileEntry[];
+	/** Sessions: waiting-for-you first, then working/idle, stale, ended; each by last activity. */
+	sessions(now: number, staleMs?: number): SessionEntry[];
+	/** Todo lists (per session and agent), most recently updated first; only `session`'s when given. */
+	todos(session?: string | null): TodoList[];
+	/** Grows with every applied record and on reset: compare to skip re-rendering. */
+	readonly version: number;
+	reset(): void;
+}
+
+const SEEN_IDS = 20_000;
+
+export function createViews(options: ViewsOptions = {}): Views {
+	const tools = new ToolsView({timeoutMs: options.toolTimeoutMs, maxCalls: options.maxToolCalls});
+	const agents = new AgentsView({timeoutMs: options.agentTimeoutMs, maxAgents: options.maxAgents});
+	const files = new FilesView({maxFiles: options.maxFiles});
+	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions});
+	const todos = new TodosView({maxLists: options.maxTodoLists});
+	const seen = new RecentSet(SEEN_IDS);
+	let lastTime = 0;
+	let version = 0;
+
+	function apply(rec: EventRecord): void {
+		if (rec.id) {
+			if (seen.has(rec.id)) return;
+			seen.add(rec.id);
+		}
+		const parsed = Date.parse(rec.time);
+		const t = Number.isFinite(parsed) ? parsed : lastTime;
+		if (t > lastTime) lastTime = t;
+		tools.apply(rec, t);
+		agents.apply(rec, t);
+		files.apply(rec, t);
+		sessions.apply(rec, t);
+		todos.apply(rec, t);
+		const agentId = agentIdOf(rec);
+		if (agentId !== null) {
+			// A subagent at work keeps its Agent call from timing out.
+			const spawnId = agents.spawnIdOf(agentId);
+			if (spawnId !== null) tools.touch(spawnId, t);
+		}
+		version++;
+	}
+
+	return {
+		apply,
+		applyMany(records) {
+			for (const rec of records) apply(rec);
+		},
+		tools: now => tools.snapshot(now),
+		toolCall: (id, now) => tools.get(id, now),
+		agents: now => agents.snapshot(now),
+		files: () => files.snapshot(),
+		sessions: (now, staleMs) => sessions.snapshot(now, staleMs),
+		todos: session => todos.snapshot(session),
+		get version() {
+			return version;
+		},
+		reset() {
+			tools.reset();
+			agents.reset();
+			files.reset();
+			sessions.reset();
+			todos.reset();
+			seen.clear();
+			lastTime = 0;
+			version++;
+		},
+	};
+}

@@ -1,0 +1,384 @@
+/**
+ * Tool calls view: pairs PreToolUse with PostToolUse / PostToolUseFailure / PermissionDenied by
+ * `tool_use_id` (parallel calls and Post-before-Pre arrival included), fills missing ends from
+ * PostToolBatch, and gives up on calls that never end.
+ *
+ * When is a running call orphaned (no end will come)?
+ * - SessionEnd of its session: every running call of that session.
+ * - Stop of its session: the running calls of the main agent only. Stop fires when the main
+ *   turn is over, so its foreground calls are finished; subagents' calls (background agents go
+ *   on after Stop) are left alone. Background Bash and background Agent calls get their
+ *   PostToolUse at launch, so they are never running at that point.
+ * - SubagentStop of the agent that ran it.
+ * - No activity for `timeoutMs` (default 10 min) before `now`. For an Agent/Task call, activity
+ *   includes its subagent's events (see `touch`), so a long-running subagent is not timed out.
+ * An end that arrives later still wins: the call becomes ok / failed with its real duration.
+ */
+import type {EventRecord} from '../record.js';
+import {agentKeyOf, agentTypeOf, cwdOf, inputKey, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf, type Json} from './fields.js';
+import {toolTarget} from './target.js';
+import {trimMap} from './bounded.js';
+import type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
+
+export type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
+export {sortToolCalls} from './tool-row.js';
+
+export interface ToolsOptions {
+	timeoutMs?: number;
+	maxCalls?: number;
+}
+
+interface Call {
+	id: string;
+	order: number;
+	toolUseId: string | null;
+	tool: string;
+	input: Json | null;
+	inputKey: string | null;
+	target: string;
+	session: string | null;
+	cwd: string | null;
+	agent: string;
+	agentType: string | null;
+	start: number;
+	startKnown: boolean;
+	end: number | null;
+	result: 'ok' | 'failed' | 'interrupted' | null;
+	reportedMs: number | null;
+	error: string | null;
+	orphanedAt: number | null;
+	orphanReason: OrphanReason | null;
+	lastActivity: number;
+	waited: boolean;
+	background: boolean;
+	evicted: boolean;
+	/** The row of a finished call, reused by later snapshots until the call changes again. */
+	cache: ToolCall | null;
+}
+
+interface PendingPermission {
+	session: string | null;
+	agent: string;
+	tool: string;
+	key: string;
+}
+
+const MAX_PENDING_PERMISSIONS = 100;
+
+function errorText(value: unknown): string | null {
+	if (typeof value === 'string') return oneLine(value, 300);
+	const o = obj(value);
+	if (o !== null) return oneLine(str(o.message) ?? JSON.stringify(o), 300);
+	return null;
+}
+
+export class ToolsView {
+	readonly timeoutMs: number;
+	readonly maxCalls: number;
+	private calls = new Map<string, Call>();
+	private running = new Set<Call>();
+	private unkeyed = new Map<string, Call[]>();
+	private pendingPermissions: PendingPermission[] = [];
+	private order = 0;
+	private sorted: Call[] | null = null;
+
+	constructor(options: ToolsOptions = {}) {
+		this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
+		this.maxCalls = options.maxCalls ?? 20_000;
+	}
+
+	apply(rec: EventRecord, t: number): void {
+		switch (rec.type) {
+			case 'PreToolUse':
+				this.onPre(rec, t);
+				break;
+			case 'PostToolUse': {
+				const failed = rec.payload.success === false;
+				this.onEnd(rec, t, failed ? 'failed' : 'ok', failed ? errorText(rec.payload.error) ?? 'failed' : null);
+				break;
+			}
+			case 'PostToolUseFailure':
+				this.onEnd(rec, t, rec.payload.is_interrupt === true ? 'interrupted' : 'failed', errorText(rec.payload.error));
+				break;
+			case 'PermissionDenied':
+				if (toolUseIdOf(rec) !== null) this.onEnd(rec, t, 'failed', `permission denied${str(rec.payload.reason) ? `: ${oneLine(String(rec.payload.reason), 200)}` : ''}`);
+				break;
+			case 'PermissionRequest':
+				this.onPermission(rec);
+				break;
+			case 'PostToolBatch':
+				this.onBatch(rec, t);
+				break;
+			case 'Stop':
+				this.orphan(t, 'stop', c => c.session === sessionOf(rec) && c.agent === 'main');
+				break;
+			case 'SubagentStop': {
+				const agent = agentKeyOf(rec);
+				if (agent !== 'main') this.orphan(t, 'agent-stop', c => c.session === sessionOf(rec) && c.agent === agent);
+				break;
+			}
+			case 'SessionEnd':
+				this.orphan(t, 'session-end', c => c.session === sessionOf(rec));
+				break;
+			default:
+				return;
+		}
+	}
+
+	/** Notes activity for a call (used for an Agent call while its subagent works). */
+	touch(id: string, t: number): void {
+		const call = this.calls.get(id);
+		if (call !== undefined && t > call.lastActivity) call.lastActivity = t;
+	}
+
+	/** Snapshot, newest first. Rows are shared between snapshots: treat them as read-only. */
+	snapshot(now: number): ToolCall[] {
+		if (this.sorted === null) {
+			this.sorted = [...this.calls.values()].sort((a, b) => b.start - a.start || b.order - a.order);
+		}
+		return this.sorted.map(c => this.row(c, now));
+	}
+
+	get(id: string, now: number): ToolCall | null {
+		const call = this.calls.get(id);
+		return call === undefined ? null : this.row(call, now);
+	}
+
+	get size(): number {
+		return this.calls.size;
+	}
+
+	reset(): void {
+		this.calls.clear();
+		this.running.clear();
+		this.unkeyed.clear();
+		this.pendingPermissions = [];
+		this.sorted = null;
+	}
+
+	private buildRow(c: Call, now: number): ToolCall {
+		let status: ToolStatus;
+		let orphanReason = c.orphanReason;
+		let durationMs: number | null;
+		if (c.result !== null) {
+			status = c.result;
+			durationMs = c.reportedMs ?? (c.startKnown && c.end !== null ? Math.max(0, c.end - c.start) : null);
+		} else if (c.orphanedAt !== null) {
+			status = 'orphaned';
+			durationMs = null;
+		} else if (now - c.lastActivity > this.timeoutMs) {
+			status = 'orphaned';
+			orphanReason = 'timeout';
+			durationMs = null;
+		} else {
+			status = 'running';
+			durationMs = Math.max(0, now - c.start);
+		}
+		return {
+			id: c.id,
+			toolUseId: c.toolUseId,
+			tool: c.tool,
+			target: c.target,
+			input: c.input,
+			status,
+			start: c.start,
+			end: c.result !== null ? c.end : c.orphanedAt,
+			durationMs,
+			agent: c.agent,
+			agentType: c.agentType,
+			session: c.session,
+			cwd: c.cwd,
+			error: c.error,
+			orphanReason: status === 'orphaned' ? orphanReason : null,
+			waitedForPermission: c.waited,
+			background: c.background,
+		};
+	}
+
+	private row(c: Call, now: number): ToolCall {
+		if (c.cache !== null) return c.cache;
+		const row = this.buildRow(c, now);
+		if (c.result !== null || c.orphanedAt !== null) c.cache = row;
+		return row;
+	}
+
+	private create(rec: EventRecord, t: number, toolUseId: string | null, tool: string, input: Json | null): Call {
+		const cwd = cwdOf(rec);
+		const call: Call = {
+			id: toolUseId ?? `rec:${rec.id}`,
+			order: this.order++,
+			toolUseId,
+			tool,
+			input,
+			inputKey: null,
+			target: toolTarget(tool, input, cwd),
+			session: sessionOf(rec),
+			cwd,
+			agent: agentKeyOf(rec),
+			agentType: agentTypeOf(rec),
+			start: t,
+			startKnown: false,
+			end: null,
+			result: null,
+			reportedMs: null,
+			error: null,
+			orphanedAt: null,
+			orphanReason: null,
+			lastActivity: t,
+			waited: false,
+			background: input?.run_in_background === true,
+			evicted: false,
+			cache: null,
+		};
+		this.calls.set(call.id, call);
+		this.sorted = null;
+		this.evict(t);
+		return call;
+	}
+
+	private fill(call: Call, rec: EventRecord, tool: string | null, input: Json | null): void {
+		call.cache = null;
+		if (call.tool === '' && tool !== null) call.tool = tool;
+		if (call.input === null && input !== null) {
+			call.input = input;
+			call.background = input.run_in_background === true;
+		}
+		if (call.cwd === null) call.cwd = cwdOf(rec);
+		if (call.target === '') call.target = toolTarget(call.tool, call.input, call.cwd);
+	}
+
+	private onPre(rec: EventRecord, t: number): void {
+		const toolUseId = toolUseIdOf(rec);
+		const tool = toolNameOf(rec) ?? '';
+		const input = toolInputOf(rec);
+		const existing = toolUseId !== null ? this.calls.get(toolUseId) : undefined;
+		if (existing !== undefined) {
+			this.fill(existing, rec, tool, input);
+			if (!existing.startKnown) {
+				existing.startKnown = true;
+				existing.start = t;
+				this.sorted = null;
+			}
+			return;
+		}
+		const call = this.create(rec, t, toolUseId, tool, input);
+		call.startKnown = true;
+		this.running.add(call);
+		if (toolUseId === null) {
+			const key = `${call.session}\u0000${call.agent}\u0000${tool}`;
+			const queue = this.unkeyed.get(key);
+			if (queue === undefined) this.unkeyed.set(key, [call]);
+			else queue.push(call);
+		}
+		if (this.pendingPermissions.length > 0) {
+			const key = this.keyOf(call);
+			const i = this.pendingPermissions.findIndex(p => p.session === call.session && p.agent === call.agent && p.tool === tool && p.key === key);
+			if (i >= 0) {
+				call.waited = true;
+				this.pendingPermissions.splice(i, 1);
+			}
+		}
+	}
+
+	/** The call an end belongs to: by id; without one, the oldest open call of the same session, agent and tool (same input preferred). */
+	private findOpen(rec: EventRecord, toolUseId: string | null, tool: string | null, input: Json | null): Call | undefined {
+		if (toolUseId !== null) return this.calls.get(toolUseId);
+		const queue = this.unkeyed.get(`${sessionOf(rec)}\u0000${agentKeyOf(rec)}\u0000${tool ?? ''}`);
+		if (queue === undefined) return undefined;
+		while (queue.length > 0 && (queue[0].evicted || queue[0].result !== null)) queue.shift();
+		if (queue.length === 0) return undefined;
+		let i = 0;
+		if (input !== null && queue.length > 1) {
+			const key = inputKey(input);
+			i = Math.max(0, queue.findIndex(c => this.keyOf(c) === key));
+		}
+		return queue.splice(i, 1)[0];
+	}
+
+	private onEnd(rec: EventRecord, t: number, result: 'ok' | 'failed' | 'interrupted', error: string | null): void {
+		const toolUseId = toolUseIdOf(rec);
+		const tool = toolNameOf(rec);
+		const input = toolInputOf(rec);
+		const reported = num(rec.payload.duration_ms);
+		let call = this.findOpen(rec, toolUseId, tool, input);
+		if (call === undefined) {
+			call = this.create(rec, t, toolUseId, tool ?? '', input);
+			if (reported !== null) call.start = t - reported;
+		} else {
+			this.fill(call, rec, tool, input);
+			if (call.result !== null) return;
+		}
+		call.result = result;
+		call.end = t;
+		call.reportedMs = reported;
+		call.error = error;
+		call.orphanedAt = null;
+		call.orphanReason = null;
+		if (t > call.lastActivity) call.lastActivity = t;
+		this.running.delete(call);
+	}
+
+	private onBatch(rec: EventRecord, t: number): void {
+		const list = rec.payload.tool_calls;
+		if (!Array.isArray(list)) return;
+		for (const item of list) {
+			const entry = obj(item);
+			const id = entry !== null ? str(entry.tool_use_id) : null;
+			if (entry === null || id === null) continue;
+			const tool = str(entry.tool_name);
+			const input = obj(entry.tool_input);
+			let call = this.calls.get(id);
+			if (call === undefined) call = this.create(rec, t, id, tool ?? '', input);
+			else this.fill(call, rec, tool, input);
+			if (call.result !== null) continue;
+			call.result = 'ok';
+			call.end = t;
+			call.orphanedAt = null;
+			call.orphanReason = null;
+			this.running.delete(call);
+		}
+	}
+
+	private keyOf(call: Call): string {
+		if (call.inputKey === null) call.inputKey = inputKey(call.input);
+		return call.inputKey;
+	}
+
+	private onPermission(rec: EventRecord): void {
+		const tool = toolNameOf(rec);
+		if (tool === null) return;
+		const session = sessionOf(rec);
+		const agent = agentKeyOf(rec);
+		const key = inputKey(toolInputOf(rec));
+		let best: Call | null = null;
+		for (const call of this.running) {
+			if (call.session !== session || call.agent !== agent || call.tool !== tool || call.waited || call.orphanedAt !== null) continue;
+			if (this.keyOf(call) !== key) continue;
+			if (best === null || call.order > best.order) best = call;
+		}
+		if (best !== null) {
+			best.waited = true;
+			return;
+		}
+		this.pendingPermissions.push({session, agent, tool, key});
+		if (this.pendingPermissions.length > MAX_PENDING_PERMISSIONS) this.pendingPermissions.shift();
+	}
+
+	private orphan(t: number, reason: OrphanReason, match: (c: Call) => boolean): void {
+		for (const call of this.running) {
+			if (!match(call)) continue;
+			call.orphanedAt = t;
+			call.orphanReason = reason;
+			this.running.delete(call);
+		}
+	}
+
+	/** Keeps at most `maxCalls` (trimmed to 90% when passed): the oldest finished (or timed-out) calls go first. */
+	private evict(t: number): void {
+		const removed = trimMap(this.calls, this.maxCalls, c => c.result !== null || c.orphanedAt !== null || t - c.lastActivity > this.timeoutMs);
+		for (const call of removed) {
+			call.evicted = true;
+			this.running.delete(call);
+		}
+	}
+}
