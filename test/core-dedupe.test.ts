@@ -1,27 +1,31 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {DuplicateWindow, RecentIds, contentKey} from '../source/core/dedupe.js';
+import {DuplicateWindow, RecentIds, contentKey, contentKeyJs} from '../source/core/dedupe.js';
 import {sessionFlow} from './fixtures/hook-payloads.js';
 
-test('contentKey: stable, 16 hex digits, differs by session and by content', () => {
-	const raw = JSON.stringify(sessionFlow[2]);
-	const key = contentKey('s1', raw);
-	assert.match(key, /^[0-9a-f]{16}$/);
-	assert.equal(contentKey('s1', raw), key);
-	assert.notEqual(contentKey('s2', raw), key);
-	assert.notEqual(contentKey(null, raw), key);
-	assert.notEqual(contentKey('s1', raw + ' '), key);
-	assert.notEqual(contentKey('ab', 'c'), contentKey('a', 'bc'), 'session/raw boundary matters');
-});
+// contentKey is the native hash where the runtime has crypto.hash, else contentKeyJs: check both.
+for (const [name, key] of [['contentKey', contentKey], ['contentKeyJs', contentKeyJs]] as const) {
+	test(`${name}: stable, 16 hex digits, differs by session and by content`, () => {
+		const raw = JSON.stringify(sessionFlow[2]);
+		const k = key('s1', raw);
+		assert.match(k, /^[0-9a-f]{16}$/);
+		assert.equal(key('s1', raw), k);
+		assert.notEqual(key('s2', raw), k);
+		assert.notEqual(key(null, raw), k);
+		assert.notEqual(key('s1', raw + ' '), k);
+		assert.notEqual(key('ab', 'c'), key('a', 'bc'), 'session/raw boundary matters');
+		assert.notEqual(key('1:a', 'b'), key('1', ':ab'), 'session/raw boundary matters');
+	});
 
-test('contentKey: no collisions over the fixtures and 50k distinct small inputs', () => {
-	const keys = new Set<string>();
-	for (const p of sessionFlow) keys.add(contentKey('s', JSON.stringify(p)));
-	assert.equal(keys.size, sessionFlow.length);
-	const many = new Set<string>();
-	for (let i = 0; i < 50_000; i++) many.add(contentKey('s', `{"n":${i}}`));
-	assert.equal(many.size, 50_000);
-});
+	test(`${name}: no collisions over the fixtures and 50k distinct small inputs`, () => {
+		const keys = new Set<string>();
+		for (const p of sessionFlow) keys.add(key('s', JSON.stringify(p)));
+		assert.equal(keys.size, sessionFlow.length);
+		const many = new Set<string>();
+		for (let i = 0; i < 50_000; i++) many.add(key('s', `{"n":${i}}`));
+		assert.equal(many.size, 50_000);
+	});
+}
 
 test('DuplicateWindow: repeats inside the window are duplicates, after it they are new', () => {
 	const w = new DuplicateWindow(2000);
@@ -31,23 +35,60 @@ test('DuplicateWindow: repeats inside the window are duplicates, after it they a
 	assert.equal(w.isDuplicate('other', 2999), false);
 	assert.equal(w.isDuplicate('k', 3000), false, 'window is measured from the first sighting');
 	assert.equal(w.isDuplicate('k', 4000), true);
-	assert.equal(w.size, 2);
+	assert.equal(w.size, 2, 'a key re-recorded after expiring is counted once');
+	assert.equal(w.isDuplicate('other', 4998), true);
+	assert.equal(w.isDuplicate('k', 5001), false, 'seen 2001 ms ago');
+	assert.equal(w.isDuplicate('k', 30_000), false, 'long gone');
 });
 
-test('DuplicateWindow: expired keys are dropped, so memory stays bounded by time', () => {
+test('DuplicateWindow: same decisions as an exact first-sighting window on a random stream', () => {
+	let seed = 42;
+	const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+	const w = new DuplicateWindow(100);
+	const firstSeen = new Map<string, number>();
+	let now = 0;
+	for (let i = 0; i < 20_000; i++) {
+		now += Math.floor(rand() * 8);
+		const key = `k${Math.floor(rand() * 300)}`;
+		const at = firstSeen.get(key);
+		const expected = at !== undefined && now - at < 100;
+		if (!expected) firstSeen.set(key, now);
+		assert.equal(w.isDuplicate(key, now), expected, `event ${i}: ${key} at ${now}`);
+	}
+});
+
+test('DuplicateWindow: expired keys are dropped, so memory stays bounded by time (two windows at most)', () => {
 	const w = new DuplicateWindow(100);
 	for (let i = 0; i < 1000; i++) w.isDuplicate(`k${i}`, i);
-	assert.ok(w.size <= 101, `size ${w.size}`);
+	// Whole generations are dropped, so keys 1–2 windows old may still be held: at most 2 × 100 here.
+	assert.ok(w.size <= 200, `size ${w.size}`);
+	w.expire(1050);
+	assert.equal(w.size, 100, 'the last window (900–999) is kept, older ones dropped');
+	assert.equal(w.isDuplicate('k999', 1050), true);
 	w.expire(10_000);
 	assert.equal(w.size, 0);
+	assert.equal(w.isDuplicate('k999', 10_000), false);
 });
 
-test('DuplicateWindow: maxEntries bounds memory even inside the window', () => {
-	const w = new DuplicateWindow(60_000, 3);
-	for (const k of ['a', 'b', 'c', 'd']) assert.equal(w.isDuplicate(k, 5), false);
-	assert.equal(w.size, 3);
-	assert.equal(w.isDuplicate('a', 6), false, 'oldest was evicted');
-	assert.equal(w.isDuplicate('d', 6), true);
+test('DuplicateWindow: maxEntries bounds memory even inside the window; the newest half is always kept', () => {
+	for (const max of [1, 2, 3, 10]) {
+		const w = new DuplicateWindow(60_000, max);
+		const keys = Array.from({length: 5 * max + 3}, (_, i) => `k${i}`);
+		for (const k of keys) {
+			assert.equal(w.isDuplicate(k, 5), false);
+			assert.ok(w.size <= max, `max ${max}: size ${w.size}`);
+		}
+		for (const k of keys.slice(-Math.max(1, Math.floor(max / 2)))) assert.equal(w.isDuplicate(k, 6), true, `max ${max}: ${k} kept`);
+		assert.equal(w.isDuplicate('k0', 6), false, `max ${max}: oldest was evicted`);
+	}
+});
+
+test('DuplicateWindow.clear forgets everything', () => {
+	const w = new DuplicateWindow(1000);
+	w.isDuplicate('a', 1);
+	w.clear();
+	assert.equal(w.size, 0);
+	assert.equal(w.isDuplicate('a', 2), false);
 });
 
 test('DuplicateWindow and RecentIds refuse bad sizes', () => {
@@ -57,16 +98,30 @@ test('DuplicateWindow and RecentIds refuse bad sizes', () => {
 	assert.throws(() => new RecentIds(1.5), /capacity must be a whole number/);
 });
 
-test('RecentIds: bounded, oldest evicted first, re-adding does not duplicate', () => {
-	const ids = new RecentIds(3);
+test('RecentIds: re-adding does not duplicate; bounded by capacity; the newest half always kept', () => {
+	const ids = new RecentIds(4);
 	ids.add('a');
 	ids.add('b');
 	ids.add('b');
 	assert.equal(ids.size, 2);
 	ids.add('c');
 	ids.add('d');
-	assert.equal(ids.size, 3);
-	assert.equal(ids.has('a'), false);
-	assert.equal(ids.has('b'), true);
-	assert.equal(ids.has('d'), true);
+	assert.equal(ids.size, 4);
+	assert.ok(['a', 'b', 'c', 'd'].every(id => ids.has(id)));
+	ids.add('e');
+	assert.equal(ids.has('a'), false, 'the older half went at once');
+	assert.equal(ids.has('b'), false);
+	assert.ok(ids.has('c') && ids.has('d') && ids.has('e'));
+	for (const capacity of [1, 2, 3, 10]) {
+		const r = new RecentIds(capacity);
+		for (let i = 0; i < 100; i++) {
+			r.add(`id${i}`);
+			assert.ok(r.size <= capacity, `capacity ${capacity}: size ${r.size}`);
+			for (let j = Math.max(0, i + 1 - Math.max(1, Math.floor(capacity / 2))); j <= i; j++) assert.ok(r.has(`id${j}`), `capacity ${capacity}: id${j} kept after id${i}`);
+		}
+		assert.equal(r.has('id0'), false);
+	}
+	ids.clear();
+	assert.equal(ids.size, 0);
+	assert.equal(ids.has('e'), false);
 });

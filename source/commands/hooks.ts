@@ -1,6 +1,196 @@
-// TEMPORARY scaffold: replaced by the real implementation (owner noted in docs/ARCHITECTURE.md).
+/**
+ * `mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--dry-run]`:
+ * writes, removes and reports mpm-tui's entries in Claude Code's settings files. The merge logic is
+ * in source/hook/settings-merge.ts, the file handling in source/hook/settings-file.ts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
 import type {Config} from '../config.js';
+import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles} from '../hook/forwarder-command.js';
+import {parseScope, ScopeError, SCOPES, settingsPath, type Places, type Scope} from '../hook/scopes.js';
+import {formatSettings, readSettings, SettingsFileError, writeSettingsAtomic, type SettingsText} from '../hook/settings-file.js';
+import {findOurHooks, HOOK_EVENTS, installHooks, SettingsShapeError, uninstallHooks, type EventChange, type MergeResult} from '../hook/settings-merge.js';
+import {probeHealth, spoolStatus} from '../hook/status.js';
+import {diffLines} from '../hook/text-diff.js';
 
-export async function runHooks(_config: Config, ..._args: unknown[]): Promise<number> {
-	throw new Error('hooks: not built yet');
+export interface HooksOptions {
+	scope?: string;
+	forwarder?: string;
+	dryRun?: boolean;
+}
+
+/** Where the command looks and writes; tests pass temporary places. */
+export interface HooksContext extends Places {
+	out: (text: string) => void;
+	err: (text: string) => void;
+}
+
+function defaultContext(): HooksContext {
+	return {
+		home: os.homedir(),
+		cwd: process.cwd(),
+		env: process.env,
+		out: text => process.stdout.write(text),
+		err: text => process.stderr.write(text),
+	};
+}
+
+const USAGE = 'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--dry-run]';
+
+export async function runHooks(config: Config, sub: string | undefined, options: HooksOptions = {}, context: HooksContext = defaultContext()): Promise<number> {
+	const fail = (message: string, code: number): number => {
+		context.err(`mpm-tui hooks: ${message}\n`);
+		return code;
+	};
+	try {
+		switch (sub) {
+			case 'install':
+				return install(parseScope(options.scope), options, context);
+			case 'uninstall':
+				return uninstall(parseScope(options.scope), options, context);
+			case 'status':
+				parseScope(options.scope);
+				return await status(config, context);
+			default:
+				return fail(sub === undefined ? `which one?\n${USAGE}` : `unknown subcommand "${sub}"\n${USAGE}`, 2);
+		}
+	} catch (error) {
+		if (error instanceof ScopeError || error instanceof ForwarderError) return fail(error.message, 2);
+		if (error instanceof SettingsFileError) return fail(error.message, 1);
+		throw error;
+	}
+}
+
+function merge(file: SettingsText, apply: (value: unknown) => MergeResult): MergeResult {
+	try {
+		return apply(file.value);
+	} catch (error) {
+		if (error instanceof SettingsShapeError) throw new SettingsFileError(`${file.path}: ${error.message}; left untouched`);
+		throw error;
+	}
+}
+
+function names(changes: EventChange[], kind: EventChange['change']): string[] {
+	return changes.filter(c => c.change === kind).map(c => c.event);
+}
+
+/** Shows the diff (dry run) or writes the file; returns the lines to print. */
+function commit(file: SettingsText, result: MergeResult, dryRun: boolean, context: HooksContext): string[] {
+	const after = formatSettings(result.settings, file);
+	if (dryRun) {
+		const diff = diffLines(file.text, after, {before: file.exists ? file.path : `${file.path} (new file)`, after: `${file.path} (after)`});
+		context.out(diff);
+		return ['dry run: nothing written'];
+	}
+	const {written, backup} = writeSettingsAtomic(file.path, after);
+	return [`wrote ${written}`, ...(backup ? [`backup of the previous file: ${backup}`] : [])];
+}
+
+function install(scope: Scope, options: HooksOptions, context: HooksContext): number {
+	const choice = chooseForwarder(options.forwarder, context.env.PATH ?? '');
+	const file = readSettings(settingsPath(scope, context));
+	const result = merge(file, value => installHooks(value, choice.command));
+	const lines = [`forwarder: ${choice.kind}: ${choice.reason}`, `command:   ${choice.command}`];
+	if (!result.changed) {
+		lines.push(`already installed in ${file.path} (${scope} scope): nothing changed`);
+		context.out(`${lines.join('\n')}\n`);
+		return 0;
+	}
+	for (const kind of ['added', 'updated'] as const) {
+		const list = names(result.changes, kind);
+		if (list.length > 0) lines.push(`${kind}:${' '.repeat(9 - kind.length)}${list.join(', ')}`);
+	}
+	lines.push(...commit(file, result, options.dryRun ?? false, context));
+	if (!options.dryRun) lines.push(`installed in ${file.path} (${scope} scope). Start the monitor with: mpm-tui`);
+	for (const other of otherScopesWithOurs(scope, context)) {
+		lines.push(`note: also installed in ${other.path} (${other.scope} scope): Claude Code will run the forwarder twice per event; remove one with mpm-tui hooks uninstall --scope ${other.scope}`);
+	}
+	context.out(`${lines.join('\n')}\n`);
+	return 0;
+}
+
+function otherScopesWithOurs(scope: Scope, context: HooksContext): Array<{scope: Scope; path: string}> {
+	const found: Array<{scope: Scope; path: string}> = [];
+	for (const other of SCOPES) {
+		if (other === scope) continue;
+		const where = settingsPath(other, context);
+		try {
+			if (findOurHooks(readSettings(where).value).length > 0) found.push({scope: other, path: where});
+		} catch {
+			// Unreadable: `hooks status` reports it.
+		}
+	}
+	return found;
+}
+
+function uninstall(scope: Scope, options: HooksOptions, context: HooksContext): number {
+	const file = readSettings(settingsPath(scope, context));
+	if (!file.exists) {
+		context.out(`no settings file at ${file.path} (${scope} scope): nothing to remove\n`);
+		return 0;
+	}
+	const result = merge(file, uninstallHooks);
+	if (!result.changed) {
+		context.out(`no mpm-tui hooks in ${file.path} (${scope} scope): nothing changed\n`);
+		return 0;
+	}
+	const lines = [`removed from: ${names(result.changes, 'removed').join(', ')}`];
+	lines.push(...commit(file, result, options.dryRun ?? false, context));
+	context.out(`${lines.join('\n')}\n`);
+	return 0;
+}
+
+function formatBytes(n: number): string {
+	if (n < 1024) return `${n} B`;
+	if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+	return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function scopeStatus(scope: Scope, context: HooksContext): string[] {
+	const where = settingsPath(scope, context);
+	const label = `${scope.padEnd(8)}${where}`;
+	let file: SettingsText;
+	try {
+		file = readSettings(where);
+	} catch (error) {
+		return [`${label}: ${(error as Error).message}`];
+	}
+	if (!file.exists) return [`${label}: not installed (no settings file)`];
+	const ours = findOurHooks(file.value);
+	if (ours.length === 0) return [`${label}: not installed`];
+	const hooked = new Set(ours.map(h => h.event));
+	const expected = HOOK_EVENTS.map(e => e.event);
+	const lines = [`${label}: ${expected.filter(e => hooked.has(e)).length} of ${expected.length} events hooked`];
+	const missing = expected.filter(e => !hooked.has(e));
+	if (missing.length > 0) lines.push(`          missing: ${missing.join(', ')} (run mpm-tui hooks install --scope ${scope})`);
+	const extra = [...hooked].filter(e => !expected.includes(e));
+	if (extra.length > 0) lines.push(`          also on: ${extra.join(', ')}`);
+	for (const command of new Set(ours.map(h => h.command))) {
+		const paths = commandPaths(command);
+		const broken = paths.filter(p => !p.exists);
+		lines.push(`          command: ${command}`);
+		lines.push(broken.length === 0 ? '          paths:   all exist' : `          paths:   MISSING ${broken.map(p => p.path).join(', ')} (reinstall to repair)`);
+	}
+	const counts = new Map<string, number>();
+	for (const h of ours) counts.set(h.event, (counts.get(h.event) ?? 0) + 1);
+	const doubled = [...counts].filter(([, n]) => n > 1).map(([e]) => e);
+	if (doubled.length > 0) lines.push(`          more than one entry on: ${doubled.join(', ')} (reinstall to tidy)`);
+	return lines;
+}
+
+async function status(config: Config, context: HooksContext): Promise<number> {
+	const lines: string[] = [];
+	for (const scope of SCOPES) lines.push(...scopeStatus(scope, context));
+	const health = await probeHealth(config.url, config.token);
+	lines.push(
+		health.ok
+			? `server  ${config.url}: answering (${health.service} ${health.version}${health.pid ? `, pid ${health.pid}` : ''})`
+			: `server  ${config.url}: not answering (${health.error}); events are spooled until it runs`,
+	);
+	const spool = spoolStatus(config.spool);
+	lines.push(`spool   ${spool.path}: ${spool.lines} event(s) waiting (${formatBytes(spool.bytes)})${spool.dropped ? `, ${spool.dropped} dropped because the spool was full` : ''}`);
+	const built = (p: string) => `${p}${fs.existsSync(p) ? '' : ' (MISSING: run npm run build)'}`;
+	lines.push(`built   ${built(forwarderFiles.sh)}`, `        ${built(forwarderFiles.node)}`);
+	context.out(`${lines.join('\n')}\n`);
+	return 0;
 }

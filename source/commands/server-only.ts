@@ -1,6 +1,78 @@
-// TEMPORARY scaffold: replaced by the real implementation (owner noted in docs/ARCHITECTURE.md).
-import type {Config} from '../config.js';
+/**
+ * `mpm-tui --server-only`: the headless server. Every accepted event (matching `--filter`) goes
+ * to stdout as one NDJSON line; logs go to stderr. Stops cleanly on SIGINT/SIGTERM and when the
+ * reader of stdout goes away (`| head -n 3`): stop accepting, flush the journal, close sockets.
+ */
+import {checkBindSecurity, type Config} from '../config.js';
+import {compileFilter} from '../core/filter.js';
+import type {EventRecord} from '../core/record.js';
+import {NdjsonWriter} from '../client/ndjson-writer.js';
+import {describePortInUse} from '../client/probe.js';
+import {PortInUseError, startServer, type MpmServer} from '../server/server.js';
 
-export async function runServerOnly(_config: Config, ..._args: unknown[]): Promise<number> {
-	throw new Error('server-only: not built yet');
+function log(line: string): void {
+	process.stderr.write(`mpm-tui: ${line}\n`);
+}
+
+export async function runServerOnly(config: Config): Promise<number> {
+	const bindError = checkBindSecurity(config);
+	if (bindError) {
+		log(bindError);
+		return 2;
+	}
+	let test: ((record: EventRecord) => boolean) | undefined;
+	if (config.filter.trim() !== '') {
+		const compiled = compileFilter(config.filter);
+		if (!compiled.ok) {
+			log(`--filter: ${compiled.error}`);
+			return 2;
+		}
+		test = compiled.test;
+	}
+
+	let stop: (reason: string) => void = () => {};
+	const stopped = new Promise<string>(resolve => {
+		stop = resolve;
+	});
+	const out = new NdjsonWriter(process.stdout, {onClosed: () => stop('stdout was closed')});
+
+	let server: MpmServer;
+	try {
+		server = await startServer(config, {
+			log,
+			onAccepted: (records, lines) => {
+				if (!test) return out.writeLines(lines());
+				const all = lines();
+				out.writeLines(all.filter((_, i) => test(records[i])));
+			},
+		});
+	} catch (error) {
+		if (error instanceof PortInUseError) {
+			log(await describePortInUse(error.host, error.port, config.token));
+			return 1;
+		}
+		throw error;
+	}
+	log(`listening on ${server.url}`);
+	const stats = server.stats();
+	if (config.journal) log(`journal ${config.journal} (${stats.journal.replayed} events replayed, last seq ${stats.events.lastSeq})`);
+	else log('journal off: history is kept in memory only');
+
+	const onSignal = (signal: NodeJS.Signals) => {
+		stop(signal);
+		// A second signal while shutting down ends at once.
+		process.once(signal, () => process.exit(130));
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+
+	const reason = await stopped;
+	log(`stopping (${reason})`);
+	await server.close();
+	await out.end();
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+	if (out.dropped > 0) log(`${out.dropped} event line(s) were not written because stdout was not being read`);
+	log('stopped');
+	return 0;
 }

@@ -1,0 +1,112 @@
+/**
+ * Ingest throughput. (1) Single events through POST /api/events, 8 concurrent keep-alive senders,
+ * 4 Socket.IO clients receiving everything, against the bare http + Socket.IO server
+ * (bench/lib/bare-server.mjs) with the same load generator in the same run; rounds alternate and
+ * the medians are compared. Every client's count is checked: zero events lost. (2) Batched NDJSON
+ * (1,000 events per POST) with one client attached. Goals: ≥ 70 % of bare; NDJSON ≥ 50,000/s.
+ */
+import {fmt, hookPayload, median, post, startBare, startMpmTui, startReceivers, type ServerProcess} from './lib/harness.js';
+
+const ROUNDS = 5;
+const SECONDS = 3;
+const SENDERS = 8;
+const CLIENTS = 4;
+
+interface Result {
+	rate: number;
+	lost: number;
+	/** Server CPU time per accepted event, µs (robust against other load on the machine). */
+	cpuUs: number;
+}
+
+async function singleEvents(server: ServerProcess, identify: boolean): Promise<Result> {
+	const receivers = await startReceivers(server.url, CLIENTS, identify);
+	let sent = 0;
+	let failed = 0;
+	const end = performance.now() + SECONDS * 1000;
+	const start = performance.now();
+	const cpu0 = server.cpuSeconds();
+	await Promise.all(
+		Array.from({length: SENDERS}, async () => {
+			while (performance.now() < end) {
+				const status = await post(server.port, JSON.stringify(hookPayload()));
+				if (status === 202) sent++;
+				else failed++;
+			}
+		}),
+	);
+	const elapsed = (performance.now() - start) / 1000;
+	await receivers.waitFor(sent);
+	const cpuUs = ((server.cpuSeconds() - cpu0) * 1e6) / sent;
+	const lost = (await receivers.counts()).reduce((sum, c) => sum + Math.max(0, sent - c), 0) + failed;
+	await receivers.close();
+	return {rate: sent / elapsed, lost, cpuUs};
+}
+
+async function ndjson(server: ServerProcess, identify: boolean): Promise<Result> {
+	const PER_BODY = 1000;
+	const bodies = Array.from({length: 80}, () => Array.from({length: PER_BODY}, () => JSON.stringify(hookPayload())).join('\n') + '\n');
+	const receivers = await startReceivers(server.url, 1, identify);
+	let sent = 0;
+	let next = 0;
+	const start = performance.now();
+	const cpu0 = server.cpuSeconds();
+	await Promise.all(
+		Array.from({length: 2}, async () => {
+			while (next < bodies.length) {
+				const body = bodies[next++];
+				if ((await post(server.port, body, 'application/x-ndjson')) === 202) sent += PER_BODY;
+			}
+		}),
+	);
+	const elapsed = (performance.now() - start) / 1000;
+	await receivers.waitFor(sent, 30_000);
+	const cpuUs = ((server.cpuSeconds() - cpu0) * 1e6) / sent;
+	const lost = bodies.length * PER_BODY - sent + (await receivers.counts()).reduce((sum, c) => sum + Math.max(0, sent - c), 0);
+	await receivers.close();
+	return {rate: sent / elapsed, lost, cpuUs};
+}
+
+async function main(): Promise<void> {
+	const bare = await startBare();
+	const mpm = await startMpmTui();
+	try {
+		// warm-up (JIT, sockets) for both
+		for (const s of [bare, mpm]) for (let i = 0; i < 300; i++) await post(s.port, JSON.stringify(hookPayload()));
+		const rates = {bare: [] as number[], mpm: [] as number[], ratio: [] as number[], bareCpu: [] as number[], mpmCpu: [] as number[]};
+		let lost = 0;
+		for (let round = 1; round <= ROUNDS; round++) {
+			const b = await singleEvents(bare, false);
+			const m = await singleEvents(mpm, true);
+			rates.bare.push(b.rate);
+			rates.mpm.push(m.rate);
+			rates.ratio.push(m.rate / b.rate);
+			rates.bareCpu.push(b.cpuUs);
+			rates.mpmCpu.push(m.cpuUs);
+			lost += m.lost;
+			console.log(`  round ${round}: bare ${fmt(b.rate)} ev/s, mpm-tui ${fmt(m.rate)} ev/s (lost: ${m.lost}, bare lost: ${b.lost})`);
+		}
+		const bareMedian = median(rates.bare);
+		const mpmMedian = median(rates.mpm);
+		console.log(`single events, ${SENDERS} keep-alive senders, ${CLIENTS} Socket.IO clients, median of ${ROUNDS} × ${SECONDS} s:`);
+		console.log(`  bare http + Socket.IO:   ${fmt(bareMedian)} events/s`);
+		console.log(`  mpm-tui --server-only:   ${fmt(mpmMedian)} events/s`);
+		console.log(`  ratio of the medians:    ${fmt((mpmMedian / bareMedian) * 100)} %   (goal ≥ 70 %)`);
+		console.log(`  median of paired ratios: ${fmt(median(rates.ratio) * 100)} %`);
+		console.log(`  events lost at clients:  ${lost}   (goal 0)`);
+		console.log(`  server CPU per event:    bare ${fmt(median(rates.bareCpu))} µs, mpm-tui ${fmt(median(rates.mpmCpu))} µs (${fmt(median(rates.mpmCpu) / median(rates.bareCpu), 2)}×; what the server alone would sustain on one free core: bare ${fmt(1e6 / median(rates.bareCpu))}/s, mpm-tui ${fmt(1e6 / median(rates.mpmCpu))}/s)`);
+
+		const nb = await ndjson(bare, false);
+		const nm = await ndjson(mpm, true);
+		console.log('batched NDJSON, 1,000 events per POST, 2 senders, 1 client:');
+		console.log(`  bare:     ${fmt(nb.rate)} events/s`);
+		console.log(`  mpm-tui:  ${fmt(nm.rate)} events/s   (goal ≥ 50,000/s; ${fmt((nm.rate / nb.rate) * 100)} % of bare; lost: ${nm.lost})`);
+		console.log(`  server CPU per event: bare ${fmt(nb.cpuUs, 1)} µs, mpm-tui ${fmt(nm.cpuUs, 1)} µs (one free core: bare ${fmt(1e6 / nb.cpuUs)}/s, mpm-tui ${fmt(1e6 / nm.cpuUs)}/s)`);
+		if (lost > 0 || nm.lost > 0) process.exitCode = 1;
+	} finally {
+		await Promise.all([bare.stop(), mpm.stop()]);
+	}
+}
+
+await main();
+process.exit();

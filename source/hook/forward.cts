@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+/**
+ * mpm-tui-hook: the forwarder Claude Code runs for every hook event.
+ *
+ * Reads the hook JSON from stdin (with a watchdog: stdin is sometimes left open), stamps it with
+ * a unique id and the receive time, and POSTs the exact bytes to the mpm-tui server over a
+ * hand-written HTTP/1.1 request on `node:net` (faster to start than `node:http`). When the server
+ * is down, refuses, is slow or answers an error, the event is appended to the spool file, which
+ * the server drains when it runs. Contract: docs/ARCHITECTURE.md "Forwarder ↔ server contract".
+ *
+ * Rules: CommonJS, Node built-ins only, imports nothing of ours. Always exits 0, never writes to
+ * stdout (hook stdout can end up in Claude's context), diagnostics only under the debug variables.
+ */
+import type * as NetModule from 'node:net';
+import type * as FsModule from 'node:fs';
+
+const env = process.env;
+const startedAt = Date.now();
+const STDIN_SETTLE_MS = 5;
+const STDIN_HARD_CAP_MS = 2000;
+const DEFAULT_SPOOL_MAX = 64 * 1024 * 1024;
+
+let finished = false;
+
+function isOn(value: string | undefined): boolean {
+	return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+function positiveInt(raw: string | undefined, fallback: number): number {
+	const n = raw === undefined || raw === '' ? NaN : Number(raw);
+	return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+const debug = isOn(env.MPM_TUI_HOOK_DEBUG) || isOn(env.CLAUDE_MPM_HOOK_DEBUG);
+
+function log(message: string): void {
+	if (!debug && !env.MPM_TUI_HOOK_LOG) return;
+	try {
+		const line = `mpm-tui-hook[${process.pid}] ${new Date().toISOString()} ${message}\n`;
+		const fs = require('node:fs') as typeof FsModule;
+		if (debug) fs.writeSync(2, line);
+		if (env.MPM_TUI_HOOK_LOG) fs.appendFileSync(env.MPM_TUI_HOOK_LOG, line, {mode: 0o600});
+	} catch {
+		// Diagnostics must never disturb Claude Code.
+	}
+}
+
+function done(): void {
+	if (finished) return;
+	finished = true;
+	process.exit(0);
+}
+
+function spoolPath(): string {
+	if (env.MPM_TUI_SPOOL) return env.MPM_TUI_SPOOL;
+	const home = env.HOME || require('node:os').homedir();
+	const stateDir = env.MPM_TUI_STATE_DIR || `${env.XDG_STATE_HOME || `${home}/.local/state`}/mpm-tui`;
+	return `${stateDir}/spool.ndjson`;
+}
+
+/** Counts an event that did not fit in `<spool>.dropped`. */
+function countDropped(fs: typeof FsModule, file: string): void {
+	let dropped = 0;
+	try {
+		dropped = Number.parseInt(fs.readFileSync(`${file}.dropped`, 'utf8'), 10) || 0;
+	} catch {
+		// First drop.
+	}
+	fs.writeFileSync(`${file}.dropped`, `${dropped + 1}\n`, {mode: 0o600});
+}
+
+/**
+ * Appends one contract line to the bounded spool; over the bound, counts in `<spool>.dropped`.
+ * The server drains by renaming the spool and reading it; if that happened while this line was
+ * being written (the file under our descriptor is no longer the spool), the line is written
+ * again to the new spool. The server drops the second copy if it got the first (same id).
+ */
+function spool(body: Buffer, id: string, receivedAt: number, why: string): void {
+	try {
+		const fs = require('node:fs') as typeof FsModule;
+		const file = spoolPath();
+		const slash = file.lastIndexOf('/');
+		if (slash > 0) fs.mkdirSync(file.slice(0, slash), {recursive: true, mode: 0o700});
+		// Raw CR/LF can only be whitespace in valid JSON (inside strings they must be escaped), so
+		// folding them to spaces keeps the event identical and the line single. Done on the bytes,
+		// so the event is kept exactly (even bytes that are not valid UTF-8).
+		const event = Buffer.from(body);
+		for (let i = 0; i < event.length; i++) if (event[i] === 0x0a || event[i] === 0x0d) event[i] = 0x20;
+		const line = Buffer.concat([Buffer.from(`{"mpm_spool":1,"id":"${id}","receivedAt":${receivedAt},"event":`), event, Buffer.from('}\n')]);
+		const max = positiveInt(env.MPM_TUI_SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX);
+		for (let attempt = 1; attempt <= 3; attempt++) {
+			const fd = fs.openSync(file, 'a', 0o600);
+			try {
+				const size = fs.fstatSync(fd).size;
+				if (size + line.length > max) {
+					countDropped(fs, file);
+					log(`spool full (${size} bytes, limit ${max}): event ${id} dropped (${why})`);
+					return;
+				}
+				// One write call per line (O_APPEND): lines from parallel writers never interleave.
+				for (let done = 0; done < line.length; ) done += fs.writeSync(fd, line, done);
+				const mine = fs.fstatSync(fd);
+				let current: FsModule.Stats | undefined;
+				try {
+					current = fs.statSync(file);
+				} catch {
+					// Taken by a drain and not recreated yet.
+				}
+				if (current && current.ino === mine.ino && current.dev === mine.dev) {
+					log(`spooled ${id} to ${file} (${why})`);
+					return;
+				}
+				log(`the server took the spool while ${id} was written: writing it again`);
+			} finally {
+				fs.closeSync(fd);
+			}
+		}
+	} catch (error) {
+		log(`could not spool ${id}: ${(error as Error).message}`);
+	}
+}
+
+interface Target {
+	host: string;
+	port: number;
+	path: string;
+	hostHeader: string;
+	tls: boolean;
+}
+
+function target(): Target {
+	if (env.MPM_TUI_URL) {
+		const url = new URL(env.MPM_TUI_URL);
+		const tls = url.protocol === 'https:';
+		return {
+			host: url.hostname.replace(/^\[|\]$/g, ''),
+			port: url.port ? Number(url.port) : tls ? 443 : 80,
+			path: `${url.pathname === '/' ? '/api/events' : url.pathname}${url.search}`,
+			hostHeader: url.host,
+			tls,
+		};
+	}
+	const port = Number(env.MPM_TUI_PORT || env.CLAUDE_MPM_SOCKETIO_PORT || 8765);
+	return {host: '127.0.0.1', port, path: '/api/events', hostHeader: `127.0.0.1:${port}`, tls: false};
+}
+
+/** Status codes that mean "this body itself is bad": sending it again later would fail again. */
+function isPayloadRejection(status: number): boolean {
+	return status === 400 || status === 415 || status === 422;
+}
+
+function post(body: Buffer, id: string, receivedAt: number): void {
+	let settled = false;
+	const timeoutMs = positiveInt(env.MPM_TUI_HOOK_TIMEOUT_MS, 300);
+	const settle = (status: number, why: string): void => {
+		if (settled) return;
+		settled = true;
+		clearTimeout(timer);
+		try {
+			socket?.destroy();
+		} catch {
+			// Already gone.
+		}
+		if (status >= 200 && status < 300) log(`sent ${id}: ${status} in ${Date.now() - startedAt} ms`);
+		else if (isPayloadRejection(status)) log(`server rejected ${id} (${why}); not spooled: it would be rejected again`);
+		else spool(body, id, receivedAt, why);
+		done();
+	};
+	const timer = setTimeout(() => settle(0, `no answer within ${timeoutMs} ms`), timeoutMs);
+	let socket: NetModule.Socket | undefined;
+	try {
+		const t = target();
+		const token = (env.MPM_TUI_TOKEN || env.CLAUDE_MPM_SOCKETIO_TOKEN || '').replace(/[\r\n]/g, '');
+		const head =
+			`POST ${t.path} HTTP/1.1\r\nHost: ${t.hostHeader}\r\nContent-Type: application/json\r\n` +
+			`Content-Length: ${body.length}\r\nX-Mpm-Id: ${id}\r\nX-Mpm-Received: ${receivedAt}\r\n` +
+			(token ? `Authorization: Bearer ${token}\r\n` : '') +
+			'Connection: close\r\n\r\n';
+		socket = t.tls
+			? (require('node:tls') as typeof import('node:tls')).connect({host: t.host, port: t.port, servername: t.host})
+			: (require('node:net') as typeof NetModule).connect(t.port, t.host);
+		socket.setNoDelay(true);
+		socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+		let answer = '';
+		socket.on('data', (chunk: Buffer) => {
+			answer += chunk.toString('latin1');
+			const eol = answer.indexOf('\r\n');
+			if (eol === -1) return;
+			const match = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(answer.slice(0, eol));
+			settle(match ? Number(match[1]) : 0, match ? `HTTP ${match[1]}` : `not an HTTP answer: ${JSON.stringify(answer.slice(0, 40))}`);
+		});
+		socket.on('error', (error: Error) => settle(0, error.message));
+		socket.on('close', () => settle(0, 'connection closed before an answer'));
+	} catch (error) {
+		settle(0, (error as Error).message);
+	}
+}
+
+function forward(chunks: Buffer[]): void {
+	const body = Buffer.concat(chunks);
+	if (body.length === 0 || body.toString('latin1').trim() === '') {
+		log('empty stdin: nothing to send');
+		done();
+		return;
+	}
+	const id = `${startedAt.toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+	post(body, id, startedAt);
+}
+
+function main(): void {
+	const chunks: Buffer[] = [];
+	let read = false;
+	let settleTimer: NodeJS.Timeout | undefined;
+	const finishReading = (why: string): void => {
+		if (read) return;
+		read = true;
+		clearTimeout(settleTimer);
+		clearTimeout(hardCap);
+		if (why !== 'end') log(`stdin ${why}`);
+		try {
+			process.stdin.pause();
+		} catch {
+			// Nothing to pause.
+		}
+		forward(chunks);
+	};
+	const hardCap = setTimeout(() => finishReading(`still open after ${STDIN_HARD_CAP_MS} ms: sending what arrived`), STDIN_HARD_CAP_MS);
+	const isWholeObject = (): boolean => {
+		try {
+			const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+			return typeof value === 'object' && value !== null;
+		} catch {
+			return false;
+		}
+	};
+	const stdin = process.stdin;
+	stdin.on('data', (chunk: Buffer) => {
+		chunks.push(chunk);
+		clearTimeout(settleTimer);
+		let i = chunk.length - 1;
+		while (i >= 0 && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i--;
+		if (i >= 0 && chunk[i] === 0x7d) {
+			settleTimer = setTimeout(() => {
+				if (isWholeObject()) finishReading('left open after a whole JSON object');
+			}, STDIN_SETTLE_MS);
+		}
+	});
+	stdin.on('end', () => finishReading('end'));
+	stdin.on('error', (error: Error) => finishReading(`error: ${error.message}`));
+}
+
+process.on('uncaughtException', error => {
+	log(`unexpected: ${error.message}`);
+	done();
+});
+
+try {
+	main();
+} catch (error) {
+	log(`unexpected: ${(error as Error).message}`);
+	done();
+}

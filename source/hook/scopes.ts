@@ -1,0 +1,29 @@
+/**
+ * Where each settings scope lives: user `~/.claude/settings.json`, project `.claude/settings.json`,
+ * local `.claude/settings.local.json` (project and local under `CLAUDE_PROJECT_DIR`, else the
+ * current directory). Pure: the caller passes home, cwd and env.
+ */
+import path from 'node:path';
+
+export type Scope = 'user' | 'project' | 'local';
+export const SCOPES: readonly Scope[] = ['user', 'project', 'local'];
+
+export class ScopeError extends Error {}
+
+export function parseScope(raw: string | undefined): Scope {
+	const value = raw ?? 'user';
+	if ((SCOPES as readonly string[]).includes(value)) return value as Scope;
+	throw new ScopeError(`--scope takes user, project or local, got ${JSON.stringify(value)}`);
+}
+
+export interface Places {
+	home: string;
+	cwd: string;
+	env: Record<string, string | undefined>;
+}
+
+export function settingsPath(scope: Scope, places: Places): string {
+	if (scope === 'user') return path.join(places.home, '.claude', 'settings.json');
+	const project = places.env.CLAUDE_PROJECT_DIR ? path.resolve(places.cwd, places.env.CLAUDE_PROJECT_DIR) : places.cwd;
+	return path.join(project, '.claude', scope === 'project' ? 'settings.json' : 'settings.local.json');
+}

@@ -1,0 +1,195 @@
+/**
+ * The ingest pipeline: parse → normalize → dedupe (same content from the same session within
+ * 2 s, or an id already accepted) → seq → ring buffer → journal → listeners (broadcast, stdout).
+ * Synchronous: when `ingest…` returns, the events are in the ring and visible to history queries.
+ */
+import {randomBytes} from 'node:crypto';
+import {isUtf8} from 'node:buffer';
+import type {EventRecord} from '../core/record.js';
+import {findInvalidUtf8, parseBody} from '../core/parse-body.js';
+import {normalize} from '../core/normalize.js';
+import {RingBuffer} from '../core/ring.js';
+import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
+import {contentKey, DuplicateWindow, RecentIds} from '../core/dedupe.js';
+import type {Journal} from './journal.js';
+import type {IngestResult, RejectedItem} from './types.js';
+
+export interface IngestMeta {
+	source: string;
+	/** The forwarder's id (`X-Mpm-Id`); items after the first in a batch get `id:index`. */
+	id?: string;
+	/** Receive time stamped by the forwarder (epoch ms). */
+	receivedAt?: number;
+}
+
+export interface PipelineOptions {
+	capacity: number;
+	journal?: Journal | null;
+	maxFieldBytes?: number;
+	duplicateWindowMs?: number;
+	now?: () => number;
+	/** Records from a journal replay, oldest first. */
+	replayed?: EventRecord[];
+	/** Highest seq ever given (from the journal), so seq continues after a restart. */
+	lastSeq?: number;
+}
+
+/** `lines()` gives each record's JSON (the NDJSON line without the newline), made once per batch on first use. */
+export type Listener = (records: EventRecord[], lines: () => string[]) => void;
+
+interface Candidate {
+	value: unknown;
+	raw: string | undefined;
+	index: number;
+}
+
+/**
+ * A record's JSON line. When the payload is the very object parsed from `rawPayload` (not cut, not
+ * rewritten) that text is spliced in instead of serializing the payload again — it is valid JSON
+ * for the same value. (`payload` is the record's last key; if it ever is not, the record is serialized whole.)
+ */
+export function recordLine(record: EventRecord, rawPayload?: string): string {
+	if (rawPayload === undefined || rawPayload.includes('\n') || rawPayload.includes('\r')) return JSON.stringify(record);
+	// `payload` is the last key, so the placeholder 0 ends the text: `…,"payload":0}`.
+	const text = JSON.stringify({...record, payload: 0});
+	if (!text.endsWith(',"payload":0}')) return JSON.stringify(record);
+	return `${text.slice(0, -2)}${rawPayload}}`;
+}
+
+export class Pipeline {
+	readonly ring: RingBuffer<EventRecord>;
+	private journal: Journal | null;
+	private readonly maxFieldBytes: number;
+	private readonly now: () => number;
+	private readonly window: DuplicateWindow;
+	private readonly ids: RecentIds;
+	private readonly listeners: Listener[] = [];
+	private readonly idPrefix = randomBytes(6).toString('hex');
+	private idCounter = 0;
+	private seq: number;
+	total = 0;
+	duplicates = 0;
+	rejected = 0;
+
+	constructor(options: PipelineOptions) {
+		this.ring = new RingBuffer<EventRecord>(options.capacity);
+		this.journal = options.journal ?? null;
+		this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+		this.now = options.now ?? Date.now;
+		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000);
+		// RecentIds always remembers at least the newest half of its capacity: here the ring's worth (10k at least).
+		this.ids = new RecentIds(2 * Math.max(options.capacity, 10_000));
+		this.seq = options.lastSeq ?? 0;
+		for (const record of options.replayed ?? []) {
+			this.ring.push(record);
+			this.ids.add(record.id);
+		}
+	}
+
+	/** Starts writing accepted records to `journal` (the server attaches it once it owns its port). */
+	attachJournal(journal: Journal | null): void {
+		this.journal = journal;
+	}
+
+	get lastSeq(): number {
+		return this.seq;
+	}
+
+	onAccepted(listener: Listener): void {
+		this.listeners.push(listener);
+	}
+
+	/** An HTTP body (or a spooled line): bytes in, result out. Never throws on bad input. */
+	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult {
+		if (!isUtf8(bytes)) {
+			this.rejected++;
+			return this.failure(`body is not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`);
+		}
+		return this.ingestText(bytes.toString('utf8'), contentType, meta);
+	}
+
+	ingestText(text: string, contentType: string | undefined, meta: IngestMeta): IngestResult {
+		const parsed = parseBody(text, contentType);
+		if (!parsed.ok) {
+			this.rejected++;
+			return this.failure(parsed.error);
+		}
+		const candidates: Candidate[] = [];
+		const rejected: RejectedItem[] = [];
+		for (const item of parsed.items) {
+			if (item.ok) candidates.push({value: item.value, raw: item.raw, index: item.index});
+			else rejected.push({index: item.index, error: item.error});
+		}
+		return this.accept(candidates, rejected, meta);
+	}
+
+	/** Values already parsed (Socket.IO ingest, the in-process demo). */
+	ingestValues(values: unknown[], meta: IngestMeta): IngestResult {
+		return this.accept(
+			values.map((value, index) => ({value, raw: undefined, index})),
+			[],
+			meta,
+		);
+	}
+
+	private failure(error: string): IngestResult {
+		return {accepted: 0, duplicates: 0, lastSeq: this.seq, rejected: [], error, records: []};
+	}
+
+	private nextId(): string {
+		return `${this.idPrefix}-${(++this.idCounter).toString(36)}`;
+	}
+
+	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta): IngestResult {
+		const now = this.now();
+		const receivedAt = new Date(meta.receivedAt ?? now).toISOString();
+		const records: EventRecord[] = [];
+		/** Per record: the payload's own JSON text when it can be reused as is (see recordLine). */
+		const rawPayloads: Array<string | undefined> = [];
+		let duplicates = 0;
+		const several = candidates.length + rejected.length > 1;
+		const label = candidates.length > 0 && candidates[0].index >= 1 ? 'line' : 'item';
+		for (let i = 0; i < candidates.length; i++) {
+			const {value, index} = candidates[i];
+			const generated = meta.id === undefined;
+			const id = generated ? this.nextId() : i === 0 ? meta.id! : `${meta.id}:${index}`;
+			const result = normalize(value, {id, receivedAt, source: meta.source}, {maxFieldBytes: this.maxFieldBytes});
+			if (!result.ok) {
+				rejected.push({index, error: several ? `${label} ${index}: ${result.error}` : result.error});
+				continue;
+			}
+			const pending = result.record;
+			// An id we just made up cannot have been seen; any other (forwarder, spool, a record's own) is checked.
+			const checkId = !generated || pending.id !== id;
+			if (checkId && this.ids.has(pending.id)) {
+				duplicates++;
+				continue;
+			}
+			const raw = candidates[i].raw ?? JSON.stringify(value);
+			if (this.window.isDuplicate(contentKey(pending.session, raw), now)) {
+				duplicates++;
+				continue;
+			}
+			if (checkId) this.ids.add(pending.id);
+			const record: EventRecord = {seq: ++this.seq, ...pending};
+			this.ring.push(record);
+			records.push(record);
+			rawPayloads.push(!result.truncated && pending.payload === value && candidates[i].raw !== undefined ? candidates[i].raw : undefined);
+		}
+		this.total += records.length;
+		this.duplicates += duplicates;
+		this.rejected += rejected.length;
+		if (records.length > 0) {
+			let lines: string[] | undefined;
+			const linesOf = () => (lines ??= records.map((r, i) => recordLine(r, rawPayloads[i])));
+			if (this.journal) this.journal.appendLines(linesOf());
+			for (const listener of this.listeners) listener(records, linesOf);
+		}
+		rejected.sort((a, b) => a.index - b.index);
+		const out: IngestResult = {accepted: records.length, duplicates, lastSeq: this.seq, rejected, records};
+		if (records.length === 0 && duplicates === 0 && rejected.length > 0) {
+			out.error = rejected.length === 1 ? rejected[0].error : `none of the ${rejected.length} events was accepted: ${rejected[0].error}`;
+		}
+		return out;
+	}
+}

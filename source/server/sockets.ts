@@ -1,0 +1,119 @@
+/**
+ * Socket.IO on the HTTP server's port: handshake checks (loopback Origin, token, connection
+ * limit), client identification (`auth.client === 'mpm-tui'` → `hello` + batched `events`;
+ * anything else → claude-mpm's event shape), `history` with an ack, and ingest through the
+ * `claude_event` and `emit` events.
+ */
+import type {Server as HttpServer} from 'node:http';
+import {Server, type Namespace, type Socket} from 'socket.io';
+import type {Config} from '../config.js';
+import type {EventRecord} from '../core/record.js';
+import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
+import {MAX_BODY_BYTES} from './body.js';
+import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import type {HelloInfo, IngestResult} from './types.js';
+
+export const HISTORY_LIMIT_MAX = 5000;
+export const HISTORY_LIMIT_DEFAULT = 1000;
+
+export interface SocketDeps {
+	hello(): HelloInfo;
+	history(since: number, limit: number): {events: EventRecord[]; lastSeq: number};
+	ingest(value: unknown, source: string): IngestResult;
+	status(): unknown;
+}
+
+type Ack = (answer: unknown) => void;
+
+function parseHistoryArgs(args: unknown): {ok: true; since: number; limit: number} | {ok: false; error: string} {
+	const a = (typeof args === 'object' && args !== null ? args : {}) as {since?: unknown; limit?: unknown};
+	const since = a.since ?? 0;
+	const limit = a.limit ?? HISTORY_LIMIT_DEFAULT;
+	if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0) return {ok: false, error: 'since must be a whole number ≥ 0'};
+	if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) return {ok: false, error: 'limit must be a whole number ≥ 1'};
+	return {ok: true, since, limit: Math.min(limit, HISTORY_LIMIT_MAX)};
+}
+
+function publicResult(result: IngestResult): Omit<IngestResult, 'records'> {
+	const {records: _records, ...rest} = result;
+	return rest;
+}
+
+export function createSocketServer(httpServer: HttpServer, config: Config, deps: SocketDeps): Server {
+	const io = new Server(httpServer, {
+		serveClient: false,
+		maxHttpBufferSize: MAX_BODY_BYTES,
+		pingInterval: config.pingInterval,
+		pingTimeout: config.pingTimeout,
+		cors: {
+			origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
+			credentials: true,
+		},
+		allowRequest: (req, callback) => {
+			const origin = req.headers.origin;
+			if (!isAllowedOrigin(origin)) {
+				callback(`origin ${origin} is not allowed: only loopback origins may connect`, false);
+				return;
+			}
+			callback(null, true);
+		},
+	});
+
+	const guard = (socket: Socket, next: (error?: Error) => void) => {
+		if (config.token !== undefined) {
+			const auth = socket.handshake.auth as {token?: unknown};
+			const given = typeof auth.token === 'string' ? auth.token : tokenFromRequest(socket.request.headers, queryOf(socket.request.url));
+			if (!tokenMatches(config.token, given)) {
+				next(new Error('missing or wrong token'));
+				return;
+			}
+		}
+		if (io.engine.clientsCount > config.maxConnections) {
+			next(new Error(`too many connections: this server allows ${config.maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`));
+			return;
+		}
+		next();
+	};
+
+	const ingestHandler = (source: string) => (value: unknown, ack?: unknown) => {
+		const result = deps.ingest(value, source);
+		if (typeof ack === 'function') (ack as Ack)(publicResult(result));
+	};
+
+	io.use(guard);
+	io.on('connection', socket => {
+		const auth = socket.handshake.auth as {client?: unknown};
+		if (auth.client === 'mpm-tui') {
+			void socket.join(MPM_TUI_ROOM);
+			socket.emit('hello', deps.hello());
+		} else {
+			void socket.join(CLAUDE_MPM_ROOM);
+		}
+		socket.on('history', (args: unknown, ack?: unknown) => {
+			if (typeof ack !== 'function') return;
+			const parsed = parseHistoryArgs(args);
+			(ack as Ack)(parsed.ok ? deps.history(parsed.since, parsed.limit) : {error: parsed.error});
+		});
+		socket.on('claude_event', ingestHandler('socket'));
+		socket.on('emit', ingestHandler('socket'));
+	});
+
+	for (const name of CATEGORY_NAMESPACES) {
+		const nsp: Namespace = io.of(name);
+		nsp.use(guard);
+		if (name === '/system') {
+			nsp.on('connection', socket => {
+				socket.on('get_status', () => socket.emit('status', deps.status()));
+			});
+		}
+	}
+	return io;
+}
+
+/** claude-mpm's heartbeat: on `/system` as `heartbeat`, and as `system.heartbeat` to claude-mpm clients. */
+export function sendHeartbeat(io: Server, nowIso: string): void {
+	const clients = io.engine.clientsCount;
+	const body = {type: 'system.heartbeat', data: {clients}, timestamp: nowIso};
+	io.of('/system').emit('heartbeat', body);
+	io.to(CLAUDE_MPM_ROOM).emit('system.heartbeat', body);
+}

@@ -1,0 +1,31 @@
+/** Shapes the server exposes to the rest of mpm-tui (the TUI hosts the server in-process through these). */
+import type {EventRecord} from '../core/record.js';
+import type {ServerStats} from '../core/wire.js';
+
+/** The wire shapes, defined in core so that the client can use them too. */
+export type {HealthInfo, HelloInfo, ServerStats} from '../core/wire.js';
+
+export interface RejectedItem {
+	/** Position of the item in the request (0-based; for NDJSON the line's index among non-empty lines). */
+	index: number;
+	error: string;
+}
+
+export interface IngestResult {
+	accepted: number;
+	duplicates: number;
+	lastSeq: number;
+	rejected: RejectedItem[];
+	/** Set when the whole body was refused (nothing in it could be read). */
+	error?: string;
+	/** The records accepted by this call, in seq order. */
+	records: EventRecord[];
+}
+
+export interface MpmServer {
+	port: number;
+	url: string;
+	ingest(values: unknown[], source: string): IngestResult;
+	stats(): ServerStats;
+	close(): Promise<void>;
+}

@@ -1,0 +1,238 @@
+/**
+ * `mpm-tui hooks install|uninstall|status` on real files in temporary HOME and project dirs
+ * (runHooks in-process with temp places; the spawned CLI is in installer-cli.test.ts).
+ */
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {runHooks, type HooksContext} from '../source/commands/hooks.js';
+import {resolveConfig} from '../source/config.js';
+import {startServer} from '../source/server/server.js';
+import {HOOK_EVENTS} from '../source/hook/settings-merge.js';
+import {freePort} from './helpers/free-port.js';
+import {tempDir} from './helpers/forwarder.js';
+
+interface Run {
+	code: number;
+	out: string;
+	err: string;
+}
+
+function setup(t: {after(fn: () => void): void}) {
+	const temp = tempDir('installer');
+	t.after(temp.cleanup);
+	const home = path.join(temp.dir, 'home');
+	const project = path.join(temp.dir, 'project');
+	mkdirSync(home);
+	mkdirSync(project);
+	const env = {PATH: process.env.PATH, MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
+	const run = async (args: string[], extra: {port?: number} = {}): Promise<Run> => {
+		const [sub, ...flags] = args;
+		const opt = (name: string) => {
+			const i = flags.indexOf(name);
+			return i === -1 ? undefined : flags[i + 1];
+		};
+		let out = '';
+		let err = '';
+		const context: HooksContext = {home, cwd: project, env, out: s => (out += s), err: s => (err += s)};
+		const config = resolveConfig({port: extra.port ?? (await freePort())}, env, home);
+		const code = await runHooks(config, sub, {scope: opt('--scope'), forwarder: opt('--forwarder'), dryRun: flags.includes('--dry-run')}, context);
+		return {code, out, err};
+	};
+	return {
+		home,
+		project,
+		run,
+		user: path.join(home, '.claude', 'settings.json'),
+		projectFile: path.join(project, '.claude', 'settings.json'),
+		localFile: path.join(project, '.claude', 'settings.local.json'),
+		spool: path.join(temp.dir, 'state', 'spool.ndjson'),
+	};
+}
+
+const foreignText = `{
+\t"model": "opus",
+\t"hooks": {
+\t\t"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/home/u/bin/guard.sh"}]}]
+\t},
+\t"env": {"FOO": "bar"}
+}
+`;
+
+function json(file: string): {hooks: Record<string, Array<{matcher?: string; hooks: Array<{command: string; timeout?: number}>}>>; [k: string]: unknown} {
+	return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+describe('hooks install / uninstall on files', () => {
+	test('fresh: creates ~/.claude/settings.json with every event, no backup', async t => {
+		const s = setup(t);
+		const r = await s.run(['install', '--forwarder', 'node']);
+		assert.equal(r.code, 0, r.err);
+		const settings = json(s.user);
+		assert.deepEqual(Object.keys(settings.hooks), HOOK_EVENTS.map(e => e.event));
+		assert.match(settings.hooks.Stop[0].hooks[0].command, /^\S*node\S* \S+\/dist\/hook\/forward\.cjs$/);
+		assert.equal(settings.hooks.Stop[0].hooks[0].timeout, 5);
+		assert.equal(existsSync(`${s.user}.bak-mpm-tui`), false);
+		assert.match(r.out, /installed in .*settings\.json \(user scope\)/);
+	});
+
+	test('existing foreign hooks and settings kept, indentation kept, backup holds the old bytes', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile));
+		writeFileSync(s.projectFile, foreignText);
+		const r = await s.run(['install', '--scope', 'project']);
+		assert.equal(r.code, 0, r.err);
+		const settings = json(s.projectFile);
+		assert.equal(settings.model, 'opus');
+		assert.deepEqual(settings.env, {FOO: 'bar'});
+		assert.deepEqual(settings.hooks.PreToolUse[0], {matcher: 'Bash', hooks: [{type: 'command', command: '/home/u/bin/guard.sh'}]});
+		assert.equal(settings.hooks.PreToolUse[1].matcher, '*');
+		assert.match(readFileSync(s.projectFile, 'utf8'), /^\{\n\t"model"/);
+		assert.equal(readFileSync(`${s.projectFile}.bak-mpm-tui`, 'utf8'), foreignText);
+		assert.equal(existsSync(s.user), false, 'other scopes untouched');
+		assert.doesNotMatch(r.out, /note: also installed/);
+		const second = await s.run(['install', '--scope', 'user']);
+		assert.match(second.out, /note: also installed in .*project\/\.claude\/settings\.json \(project scope\)/);
+	});
+
+	test('re-install leaves the file byte-identical', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.localFile), {recursive: true});
+		writeFileSync(s.localFile, foreignText);
+		assert.equal((await s.run(['install', '--scope', 'local'])).code, 0);
+		const first = readFileSync(s.localFile);
+		const again = await s.run(['install', '--scope', 'local']);
+		assert.equal(again.code, 0);
+		assert.match(again.out, /already installed .* nothing changed/);
+		assert.deepEqual(readFileSync(s.localFile), first);
+	});
+
+	test('a stale mpm-tui path is repaired, with no duplicate entries', async t => {
+		const s = setup(t);
+		const stale = '/usr/bin/node /gone/old-install/dist/hook/forward.cjs';
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(s.user, JSON.stringify({hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: stale, timeout: 5}]}]}}, null, 2));
+		const status = await s.run(['status']);
+		assert.match(status.out, /MISSING \/gone\/old-install\/dist\/hook\/forward\.cjs/);
+		const r = await s.run(['install', '--forwarder', 'sh']);
+		assert.equal(r.code, 0, r.err);
+		assert.match(r.out, /updated: +PreToolUse/);
+		const pre = json(s.user).hooks.PreToolUse;
+		assert.equal(pre.length, 1);
+		assert.equal(pre[0].hooks.length, 1);
+		assert.match(pre[0].hooks[0].command, /\/dist\/hook\/mpm-tui-hook\.sh$/);
+		assert.ok(!readFileSync(s.user, 'utf8').includes('/gone/'));
+	});
+
+	test('a settings file that is not JSON is refused untouched, with its path, line and column', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		const broken = '{\n  "model": "opus",\n  "hooks": {,}\n}\n';
+		writeFileSync(s.user, broken);
+		for (const sub of ['install', 'uninstall']) {
+			const r = await s.run([sub]);
+			assert.equal(r.code, 1);
+			assert.equal(r.out, '');
+			assert.ok(r.err.includes(s.user), r.err);
+			assert.match(r.err, /not valid JSON at line 3, column 13/);
+			assert.equal(readFileSync(s.user, 'utf8'), broken);
+			assert.equal(existsSync(`${s.user}.bak-mpm-tui`), false);
+		}
+		const shape = '{"hooks": ["not", "an", "object"]}';
+		writeFileSync(s.user, shape);
+		const r = await s.run(['install']);
+		assert.equal(r.code, 1);
+		assert.match(r.err, /"hooks" is not an object; left untouched/);
+		assert.equal(readFileSync(s.user, 'utf8'), shape);
+	});
+
+	test('uninstall removes only ours (and what that leaves empty); a second uninstall changes nothing', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile));
+		writeFileSync(s.projectFile, foreignText);
+		await s.run(['install', '--scope', 'project']);
+		const r = await s.run(['uninstall', '--scope', 'project']);
+		assert.equal(r.code, 0, r.err);
+		assert.deepEqual(JSON.parse(readFileSync(s.projectFile, 'utf8')), JSON.parse(foreignText));
+		const again = await s.run(['uninstall', '--scope', 'project']);
+		assert.match(again.out, /no mpm-tui hooks/);
+		const none = await s.run(['uninstall', '--scope', 'local']);
+		assert.equal(none.code, 0);
+		assert.equal(existsSync(s.localFile), false);
+	});
+
+	test('--dry-run prints the diff and writes nothing', async t => {
+		const s = setup(t);
+		const fresh = await s.run(['install', '--dry-run']);
+		assert.equal(fresh.code, 0);
+		assert.match(fresh.out, /^--- .*settings\.json \(new file\)\n\+\+\+ /);
+		assert.match(fresh.out, /^\+ +"command": ".*(forward\.cjs|mpm-tui-hook\.sh)",$/m);
+		assert.match(fresh.out, /dry run: nothing written/);
+		assert.equal(existsSync(path.dirname(s.user)), false);
+
+		mkdirSync(path.dirname(s.projectFile));
+		writeFileSync(s.projectFile, foreignText);
+		await s.run(['install', '--scope', 'project']);
+		const installed = readFileSync(s.projectFile);
+		const un = await s.run(['uninstall', '--scope', 'project', '--dry-run']);
+		assert.match(un.out, /^-\s+"command": ".*(forward\.cjs|mpm-tui-hook\.sh)",$/m);
+		assert.deepEqual(readFileSync(s.projectFile), installed);
+	});
+
+	test('a symlinked settings file is written through the link', async t => {
+		const s = setup(t);
+		const real = path.join(s.home, 'dotfiles', 'claude-settings.json');
+		mkdirSync(path.dirname(real), {recursive: true});
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(real, '{"model": "opus"}\n');
+		symlinkSync(real, s.user);
+		assert.equal((await s.run(['install'])).code, 0);
+		assert.ok(lstatSync(s.user).isSymbolicLink());
+		assert.equal(readlinkSync(s.user), real);
+		assert.equal(json(real).model, 'opus');
+		assert.ok('Stop' in json(real).hooks);
+	});
+
+	test('bad scope, forwarder or subcommand: exit 2 with the reason', async t => {
+		const s = setup(t);
+		const scope = await s.run(['install', '--scope', 'global']);
+		assert.equal(scope.code, 2);
+		assert.match(scope.err, /--scope takes user, project or local, got "global"/);
+		assert.match((await s.run(['install', '--forwarder', 'python'])).err, /--forwarder takes node or sh/);
+		assert.equal((await s.run(['reinstall'])).code, 2);
+		assert.equal((await s.run([])).code, 2);
+	});
+});
+
+describe('hooks status', () => {
+	test('per scope: events hooked and paths; the server answering; the spool backlog and dropped count', async t => {
+		const s = setup(t);
+		await s.run(['install', '--scope', 'project']);
+		mkdirSync(path.dirname(s.spool), {recursive: true});
+		writeFileSync(s.spool, '{"mpm_spool":1,"id":"a","receivedAt":1,"event":{}}\n{"mpm_spool":1,"id":"b","receivedAt":2,"event":{}}\n');
+		writeFileSync(`${s.spool}.dropped`, '3\n');
+		const down = await s.run(['status']);
+		assert.equal(down.code, 0);
+		assert.match(down.out, /^user +\S+: not installed \(no settings file\)$/m);
+		assert.match(down.out, new RegExp(`^project +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'));
+		assert.match(down.out, /paths: +all exist/);
+		assert.match(down.out, /^server .*: not answering \(nothing is listening\)/m);
+		assert.match(down.out, /^spool .*: 2 event\(s\) waiting \(\d+ B\), 3 dropped because the spool was full$/m);
+
+		const config = resolveConfig({port: await freePort(), journal: false}, {MPM_TUI_STATE_DIR: path.join(s.home, 'other-state')}, s.home);
+		const server = await startServer(config);
+		t.after(() => server.close());
+		const up = await s.run(['status'], {port: server.port});
+		assert.match(up.out, /^server .*: answering \(mpm-tui /m);
+	});
+
+	test('a partial install lists the missing events', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(s.user, JSON.stringify({hooks: {Stop: [{hooks: [{type: 'command', command: 'mpm-tui-hook'}]}]}}));
+		const r = await s.run(['status']);
+		assert.match(r.out, new RegExp(`1 of ${HOOK_EVENTS.length} events hooked`));
+		assert.match(r.out, /missing: SessionStart, SessionEnd/);
+	});
+});
