@@ -69,7 +69,7 @@ async function ndjson(server: ServerProcess, identify: boolean): Promise<Result>
 
 async function main(): Promise<void> {
 	const bare = await startBare();
-	const mpm = await startMpmTui();
+	const mpm = await startMpmTui(process.env.MPM_BENCH_NO_JOURNAL ? ['--no-journal'] : []);
 	try {
 		// warm-up (JIT, sockets) for both
 		for (const s of [bare, mpm]) for (let i = 0; i < 300; i++) await post(s.port, JSON.stringify(hookPayload()));

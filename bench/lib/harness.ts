@@ -66,10 +66,13 @@ function wrap(name: string, child: ChildProcess, port: number, state?: string): 
 	};
 }
 
-/** The real server: `node dist/cli.js --server-only --no-journal --port 0` (stdout to /dev/null). */
+/**
+ * The real server as users run it: `node dist/cli.js --server-only --port 0`, journal on (in a temp
+ * state dir), stdout to /dev/null. Pass `--no-journal` in `extraArgs` to measure without it.
+ */
 export async function startMpmTui(extraArgs: string[] = []): Promise<ServerProcess> {
 	const state = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-'));
-	const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), '--server-only', '--no-journal', '--port', '0', ...extraArgs], {
+	const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), '--server-only', '--port', '0', ...extraArgs], {
 		env: {...process.env, NODE_ENV: 'production', MPM_TUI_STATE_DIR: state, MPM_TUI_TOKEN: '', CLAUDE_MPM_SOCKETIO_TOKEN: '', MPM_TUI_SPOOL: path.join(state, 'spool.ndjson')},
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});

@@ -144,10 +144,8 @@ export class Journal {
 		const text = (this.needsNewline ? '\n' : '') + lines.join('\n') + '\n';
 		this.needsNewline = false;
 		try {
-			const bytes = Buffer.from(text, 'utf8');
-			let offset = 0;
-			while (offset < bytes.length) offset += fs.writeSync(this.fd, bytes, offset);
-			this.size += bytes.length;
+			// One write of the string (no intermediate Buffer): a regular file takes it whole.
+			this.size += fs.writeSync(this.fd, text);
 		} catch (error) {
 			this.reportError(error as Error);
 			return;
