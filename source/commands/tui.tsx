@@ -1,6 +1,188 @@
-// TEMPORARY scaffold: replaced by the real implementation (owner noted in docs/ARCHITECTURE.md).
+/**
+ * `mpm-tui`: the live monitor. Hosts the server or connects to one (host-or-connect), or plays a
+ * recording (`--replay`); feeds the event store; renders the Ink app; on quit unmounts, restores
+ * the terminal and shuts the hosted server down gracefully.
+ */
+import React from 'react';
+import {render} from 'ink';
+import {promises as fs} from 'node:fs';
+import path from 'node:path';
 import type {Config} from '../config.js';
+import {compileFilter} from '../core/filter.js';
+import {openConnection, type Connection, type ConnectionState} from '../client/connection.js';
+import {App} from '../tui/components/App.js';
+import {EventStore, type LinkInfo, type Predicate} from '../tui/store/event-store.js';
+import {hostOrConnect} from '../tui/run/host-or-connect.js';
+import {openClaudeMpmConnection} from '../tui/run/claude-mpm-link.js';
+import type {EventRecord} from '../core/record.js';
+import {postSink, startDemoFeed, type DemoFeed, type DemoSink} from '../tui/run/demo-feed.js';
+import {loadReplay, playReplay, ReplayError, type ReplayPlayer} from '../tui/run/replay.js';
+import {defaultExportName, exportEvents} from '../tui/run/export-events.js';
+import type {MpmServer} from '../server/server.js';
 
-export async function runTui(_config: Config, _options: {demo: boolean; replay?: string; speed: number}): Promise<number> {
-	throw new Error('tui: not built yet');
+export interface TuiOptions {
+	demo: boolean;
+	replay?: string;
+	speed: number;
+}
+
+const ALT_SCREEN_ON = '\u001B[?1049h';
+const ALT_SCREEN_OFF = '\u001B[?1049l';
+
+function fail(message: string, code = 2): number {
+	process.stderr.write(`mpm-tui: ${message}\n`);
+	return code;
+}
+
+function linkFrom(state: ConnectionState, address: string, hosting: boolean, note?: string): Partial<LinkInfo> {
+	const status = state.status === 'connected' ? (hosting ? 'hosting' : 'connected') : state.status;
+	return {status, address, attempt: state.attempt, error: state.error, note};
+}
+
+export async function runTui(config: Config, options: TuiOptions): Promise<number> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		return fail('the monitor needs a terminal. For pipes use `mpm-tui --server-only` or `mpm-tui tail`.');
+	}
+	if (!Number.isFinite(options.speed) || options.speed <= 0) return fail(`--speed must be a number above 0, got ${options.speed}`);
+	if (options.replay && options.demo) return fail('--demo and --replay cannot be combined: pick one');
+	const store = new EventStore(config.history);
+	let filterOption: {text: string; test: Predicate} | undefined;
+	if (config.filter.trim() !== '') {
+		const compiled = compileFilter(config.filter);
+		if (!compiled.ok) return fail(`--filter: ${compiled.error}`);
+		filterOption = {text: config.filter.trim(), test: compiled.test};
+		store.setQuery(compiled.test, '');
+	}
+
+	let server: MpmServer | null = null;
+	let connection: Connection | null = null;
+	let player: ReplayPlayer | null = null;
+	let demo: DemoFeed | null = null;
+	let demoSink: DemoSink | null = null;
+	const log = (line: string) => store.setNotice(line);
+
+	if (options.replay) {
+		let loaded;
+		try {
+			loaded = await loadReplay(options.replay);
+		} catch (error) {
+			if (error instanceof ReplayError) return fail(error.message, 1);
+			throw error;
+		}
+		store.setLink({status: 'replay', address: path.basename(options.replay), attempt: 0, note: options.speed === 1 ? undefined : `×${options.speed}`});
+		if (loaded.bad > 0) store.setNotice(`skipped ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} (${loaded.firstErrors.join('; ')})`);
+		const total = loaded.records.length;
+		player = playReplay(
+			loaded.records,
+			options.speed,
+			batch => store.append(batch, Date.now()),
+			() => store.setNotice(`replay finished: ${total} event${total === 1 ? '' : 's'}${loaded.bad > 0 ? `, ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} skipped` : ''}`),
+		);
+	} else {
+		const link = await hostOrConnect(config, log);
+		if (link.kind === 'error') return fail(link.message, 1);
+		const hosting = link.kind === 'host';
+		const note = link.kind === 'client' && link.flavor === 'claude-mpm' ? '(claude-mpm)' : undefined;
+		if (link.kind === 'host') {
+			server = link.server;
+			const hosted = link.server;
+			demoSink = payload => {
+				hosted.ingest([payload], 'demo');
+			};
+		} else if (link.flavor === 'mpm-tui') {
+			demoSink = postSink(link.url, config.token);
+		}
+		store.setLink({status: hosting ? 'hosting' : 'connecting', address: link.url, attempt: 0, note});
+		const handlers = {
+			onEvents: (events: EventRecord[]) => store.append(events, Date.now()),
+			onState: (state: ConnectionState) => store.setLink(linkFrom(state, link.url, hosting, note)),
+		};
+		connection =
+			link.kind === 'client' && link.flavor === 'claude-mpm'
+				? openClaudeMpmConnection({url: link.url, token: config.token}, handlers)
+				: openConnection({url: link.url, token: config.token, historyLimit: config.history}, handlers);
+	}
+
+	const startDemo = demoSink
+		? () => {
+				if (demo || !demoSink) return;
+				demo = startDemoFeed(demoSink, {seed: Date.now() % 2 ** 31, onError: log});
+			}
+		: undefined;
+	if (options.demo) {
+		if (!startDemo) {
+			connection?.close();
+			await server?.close();
+			return fail('--demo needs an mpm-tui server to send to (this one answers as claude-mpm)', 1);
+		}
+		startDemo();
+	}
+
+	let frames = 0;
+	let renderMs = 0;
+	const started = Date.now();
+	// MPM_TUI_STATS_FILE (benchmarks): frame and event counts, written on exit and on SIGUSR1.
+	const statsFile = process.env.MPM_TUI_STATS_FILE;
+	const writeStats = async () => {
+		if (!statsFile) return;
+		const runMs = Date.now() - started;
+		await fs.writeFile(statsFile, `${JSON.stringify({frames, renderMs: Math.round(renderMs), runMs, framesPerSecond: frames / Math.max(0.001, runMs / 1000), events: store.total})}\n`);
+	};
+	const onStatsSignal = () => {
+		writeStats().catch(() => {});
+	};
+	if (statsFile) process.on('SIGUSR1', onStatsSignal);
+	let quit!: () => void;
+	const quitting = new Promise<void>(resolve => {
+		quit = resolve;
+	});
+	const onSignal = () => quit();
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
+
+	process.stdout.write(ALT_SCREEN_ON);
+	let failure: unknown = null;
+	try {
+		const instance = render(
+			<App
+				store={store}
+				filter={filterOption}
+				defaultExportPath={() => `./${defaultExportName(new Date())}`}
+				onQuit={() => quit()}
+				onExport={(file, records) => exportEvents(file, records, process.cwd())}
+				onDemo={startDemo}
+				onPause={paused => player?.setPaused(paused)}
+			/>,
+			{
+				patchConsole: false,
+				exitOnCtrlC: false,
+				// Snapshots limit data-driven frames to ~10/s; keys may draw sooner than Ink's default 30 fps allows.
+				maxFps: 60,
+				onRender: ({renderTime}) => {
+					frames++;
+					renderMs += renderTime;
+				},
+			},
+		);
+		// Ink ends the app by itself only on an error in a component.
+		await Promise.race([quitting, instance.waitUntilExit()]).catch((error: unknown) => {
+			failure = error;
+		});
+		instance.unmount();
+		instance.cleanup();
+	} finally {
+		process.stdout.write(ALT_SCREEN_OFF);
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
+		if (statsFile) process.off('SIGUSR1', onStatsSignal);
+		(demo as DemoFeed | null)?.stop();
+		player?.stop();
+		connection?.close();
+		if (server) await server.close();
+	}
+	await writeStats();
+	if (failure) return fail(`the monitor stopped: ${failure instanceof Error ? failure.message : String(failure)}`, 1);
+	return 0;
 }

@@ -1,0 +1,246 @@
+/**
+ * TUI benchmark: a hosting `mpm-tui` (the built dist/cli.js) in a tmux pane, 120×40.
+ *  1. idle CPU over 10 s (goal ≈ 0);
+ *  2. 2,000 events/s for 20 s POSTed in batches: the TUI process's CPU (/proc/<pid>/stat
+ *     utime+stime; goal ≤ 50 % of one core — it also hosts the server and feeds the derived
+ *     views), frames per second (MPM_TUI_STATS_FILE + SIGUSR1), and whether the header's event
+ *     count equals the server's within 1 s of the stream stopping (it must); then 10 s more with
+ *     the Tools tab on screen (a figure, not a goal: every call stays running, the worst case);
+ *  3. key-to-screen latency (j/k, poll capture-pane until the cursor position changes) while
+ *     1,000 events/s stream: p50/p95 (goal p95 ≤ 100 ms), against an idle pane's capture time;
+ *  4. search: last typed character → results on screen with 10,000 events held (goal ≤ 150 ms
+ *     after the 80 ms debounce).
+ * Run: npm run bench (builds first), or node --import tsx bench/tui.bench.ts after a build.
+ */
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {freePort} from '../test/helpers/free-port.js';
+import {cliPath, hookPayload, Tmux} from '../test/helpers/tmux-kit.js';
+import {normalize} from '../source/core/normalize.js';
+import type {EventRecord} from '../source/core/record.js';
+import {EventStore} from '../source/tui/store/event-store.js';
+import {ViewFeed} from '../source/tui/store/view-feed.js';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
+
+function cpuTicks(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return Number(fields[11]) + Number(fields[12]); // utime, stime
+}
+
+async function cpuOver(pid: number, ms: number, during?: () => Promise<void>): Promise<number> {
+	const t0 = performance.now();
+	const c0 = cpuTicks(pid);
+	if (during) await during();
+	else await sleep(ms);
+	return ((cpuTicks(pid) - c0) / TICKS / ((performance.now() - t0) / 1000)) * 100;
+}
+
+if (!existsSync(cliPath)) {
+	console.error('build first: npm run build');
+	process.exit(1);
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-'));
+const statsFile = path.join(dir, 'stats.json');
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const tmux = new Tmux();
+let counter = 0;
+const tools = ['Bash', 'Read', 'Grep', 'Edit'];
+
+function batch(n: number): string {
+	const out: Record<string, unknown>[] = [];
+	for (let i = 0; i < n; i++) {
+		const k = ++counter;
+		const tool = tools[k % tools.length];
+		out.push(hookPayload(k, {tool_name: tool, tool_input: tool === 'Bash' ? {command: `echo step-${k}`} : {file_path: `/home/u/app/src/module-${k % 997}.ts`}, session_id: k % 2 ? 'aaaa1111-0000-4000-8000-000000000001' : 'bbbb2222-0000-4000-8000-000000000002'}));
+	}
+	return JSON.stringify(out);
+}
+
+/** POSTs `rate` events/s in batches every 50 ms for `seconds`. */
+async function stream(rate: number, seconds: number, stop?: () => boolean): Promise<number> {
+	const perTick = Math.round(rate / 20);
+	const start = performance.now();
+	let sent = 0;
+	for (let tick = 0; tick < seconds * 20 && !stop?.(); tick++) {
+		const body = batch(perTick);
+		const response = await fetch(`${base}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body});
+		if (response.status >= 300) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+		await response.arrayBuffer();
+		sent += perTick;
+		const due = start + (tick + 1) * 50;
+		const wait = due - performance.now();
+		if (wait > 0) await sleep(wait);
+	}
+	return sent;
+}
+
+const serverTotal = async () => ((await (await fetch(`${base}/api/status`)).json()) as {events: {total: number}}).events.total;
+const shownTotal = (screen: string) => Number(/([\d,]+) events?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
+const readStats = async (pid: number) => {
+	rmSync(statsFile, {force: true});
+	process.kill(pid, 'SIGUSR1');
+	for (let i = 0; i < 100 && !existsSync(statsFile); i++) await sleep(20);
+	await sleep(20);
+	return JSON.parse(readFileSync(statsFile, 'utf8')) as {frames: number; runMs: number; renderMs: number};
+};
+
+/**
+ * In process, the same stream shape: what feeding the derived views costs per 2,000 events
+ * (ViewFeed.apply alone), against the whole EventStore.append that includes it (same run).
+ */
+function feedCost(): {feedMs: number; appendMs: number} {
+	const records: EventRecord[][] = [];
+	for (let b = 0; b < 15; b++) {
+		const payloads = JSON.parse(batch(2000)) as Array<Record<string, unknown>>;
+		records.push(payloads.map((payload, i) => {
+			const r = normalize(payload, {id: `feed-${b}-${i}`, receivedAt: new Date(1_795_000_000_000 + b * 1000 + i).toISOString(), source: 'hook'});
+			if (!r.ok) throw new Error(r.error);
+			return {seq: b * 2000 + i + 1, ...r.record};
+		}));
+	}
+	const feed = new ViewFeed();
+	const store = new EventStore(10_000);
+	const feedMs: number[] = [];
+	const appendMs: number[] = [];
+	for (const batchRecords of records) {
+		let t = performance.now();
+		feed.apply(batchRecords, batchRecords);
+		feedMs.push(performance.now() - t);
+		t = performance.now();
+		store.append(batchRecords, Date.now());
+		appendMs.push(performance.now() - t);
+	}
+	return {feedMs: median(feedMs), appendMs: median(appendMs)};
+}
+
+try {
+	const cost = feedCost();
+	counter = 0;
+	const pane = tmux.open('bench', [process.execPath, cliPath, '--port', String(port)], {CI: 'false', NODE_ENV: 'production', MPM_TUI_STATE_DIR: dir, HOME: dir, MPM_TUI_STATS_FILE: statsFile, TERM: 'xterm-256color', PATH: process.env.PATH ?? ''}, {columns: 120, rows: 40});
+	await pane.waitFor(s => s.includes('● hosting'), 'the TUI to host', 15_000);
+	const pid = ((await (await fetch(`${base}/health`)).json()) as {pid: number}).pid;
+
+	// Baseline: how long one capture-pane takes on an idle pane.
+	const captures: number[] = [];
+	for (let i = 0; i < 30; i++) {
+		const t = performance.now();
+		pane.capture();
+		captures.push(performance.now() - t);
+	}
+	const captureMs = median(captures);
+
+	// 1. Idle CPU.
+	await sleep(1000);
+	const idleCpu = await cpuOver(pid, 10_000);
+
+	// 2. 2,000 events/s for 20 s.
+	const before = await readStats(pid);
+	let sent = 0;
+	const streamCpu = await cpuOver(pid, 0, async () => {
+		sent = await stream(2000, 20);
+	});
+	const stopped = performance.now();
+	const after = await readStats(pid);
+	const fps = (after.frames - before.frames) / ((after.runMs - before.runMs) / 1000);
+	const frameMs = (after.renderMs - before.renderMs) / Math.max(1, after.frames - before.frames);
+	const total = await serverTotal();
+	let caughtUpMs = NaN;
+	try {
+		await pane.waitFor(s => shownTotal(s) === total, `the header to show ${total}`, 5000);
+		caughtUpMs = performance.now() - stopped;
+	} catch (error) {
+		console.log(String(error).split('\n')[0]);
+	}
+
+	// 2b. The same stream for 10 s with the Tools tab on screen (its rows computed every frame;
+	// every call stays running, the worst case for the tool-call rows).
+	pane.keys('2');
+	await pane.waitFor(s => s.includes('by time'), 'the Tools tab');
+	const beforeTools = await readStats(pid);
+	let sentTools = 0;
+	const toolsCpu = await cpuOver(pid, 0, async () => {
+		sentTools = await stream(2000, 10);
+	});
+	const afterTools = await readStats(pid);
+	const toolsFps = (afterTools.frames - beforeTools.frames) / ((afterTools.runMs - beforeTools.runMs) / 1000);
+	const toolsFrameMs = (afterTools.renderMs - beforeTools.renderMs) / Math.max(1, afterTools.frames - beforeTools.frames);
+	pane.keys('1');
+	await pane.waitFor(s => /^ *(seq +)?time +session/m.test(s), 'back to the Events tab');
+
+	// 3. Key-to-screen latency while 1,000 events/s stream: the selected row (marked › in the
+	// gutter) shows its seq at 120 columns; it changes only when a key moves the cursor.
+	pane.keys('G');
+	await sleep(200);
+	pane.keys('k', 'k', 'k', 'k', 'k');
+	await pane.waitFor(s => s.includes('follow off') || s.includes(' new'), 'follow to be off');
+	let streaming = true;
+	const background = stream(1000, 30, () => !streaming);
+	const latencies: number[] = [];
+	const selectedSeq = () => {
+		const line = pane.lines().slice(3).find(l => l.startsWith('›'));
+		return Number(line?.slice(1).trim().split(/\s+/)[0] ?? NaN);
+	};
+	await sleep(500);
+	for (let i = 0; i < 40; i++) {
+		const key = i % 2 === 0 ? 'j' : 'k';
+		const was = selectedSeq();
+		const t = performance.now();
+		pane.keys(key);
+		for (;;) {
+			const now = selectedSeq();
+			if (!Number.isNaN(now) && now !== was) break;
+			if (performance.now() - t > 3000) throw new Error(`the cursor did not move from seq ${was}`);
+		}
+		latencies.push(performance.now() - t);
+		await sleep(30);
+	}
+	streaming = false;
+	await background;
+
+	// 4. Search with 10,000 events held.
+	await pane.waitFor(s => shownTotal(s) === counter, 'the stream to settle', 10_000);
+	const searchMs: number[] = [];
+	for (const query of ['step-4242', 'module-77', 'grep 9', 'module-5.ts', 'step-61']) {
+		pane.keys('/');
+		await pane.waitFor(s => s.split('\n').at(-2)?.startsWith('/') === true || s.includes('\n/'), 'the search line');
+		pane.type(query.slice(0, -1));
+		await sleep(200);
+		const t = performance.now();
+		pane.type(query.slice(-1));
+		await pane.waitFor(s => s.includes(`/${query}: `), `results for ${query}`, 5000);
+		searchMs.push(performance.now() - t);
+		pane.keys('Escape');
+		await pane.waitFor(s => !s.includes(`/${query}: `) && !s.split('\n').some(l => l.startsWith(`/${query}`)), 'the search to clear');
+		await sleep(150);
+	}
+
+	pane.keys('q');
+	const code = await pane.waitExit(15_000);
+
+	const f = (n: number, d = 1) => n.toFixed(d);
+	console.log(`machine: ${os.cpus().length} cores, ${os.loadavg()[0].toFixed(2)} load (1 min)`);
+	console.log(`views feed per 2,000 events (in process): ${f(cost.feedMs)} ms = ${f(cost.feedMs / 10, 2)} % of one core at 2,000 ev/s; ${f(cost.feedMs / cost.appendMs, 2)}× of the store's whole append (${f(cost.appendMs)} ms, baseline)`);
+	console.log(`baseline: idle pane capture-pane round trip  median ${f(captureMs)} ms`);
+	console.log(`idle CPU over 10 s:                          ${f(idleCpu, 2)} % of one core   (goal ≈ 0)`);
+	console.log(`stream 2,000 ev/s × 20 s (${sent} sent):     CPU ${f(streamCpu)} % of one core (goal ≤ 50 %; includes the hosted server)`);
+	console.log(`  frames per second while streaming:         ${f(fps)}   (snapshots at ≤ 10/s), ${f(frameMs)} ms of React + Ink work per frame`);
+	console.log(`  header count = server count (${total}):     ${Number.isNaN(caughtUpMs) ? 'NO' : `yes, ${f(caughtUpMs, 0)} ms after the stream stopped`} (must be ≤ 1000 ms)`);
+	console.log(`  the same with the Tools tab on screen (${sentTools} sent, 10 s): CPU ${f(toolsCpu)} % of one core = ${f(toolsCpu / streamCpu, 2)}× the Events tab; ${f(toolsFps)} fps, ${f(toolsFrameMs)} ms per frame (worst case: up to 20,000 calls all running, every row redrawn each frame; not part of the goals)`);
+	console.log(`key-to-screen while 1,000 ev/s stream:       p50 ${f(median(latencies))} ms, p95 ${f(pct(latencies, 95))} ms (goal p95 ≤ 100) = ${f(pct(latencies, 95) / captureMs)}× the capture baseline`);
+	console.log(`search, last key → results (10,000 held):    median ${f(median(searchMs))} ms, max ${f(Math.max(...searchMs))} ms incl. 80 ms debounce (goal ≤ 230 ms incl. debounce)`);
+	console.log(`exit code after q: ${code}`);
+	const ok = idleCpu < 2 && streamCpu <= 50 && !Number.isNaN(caughtUpMs) && caughtUpMs <= 1000 && pct(latencies, 95) <= 100 && Math.max(...searchMs) <= 230 && code === 0;
+	console.log(ok ? 'all goals met' : 'some goals missed (see above)');
+} finally {
+	tmux.kill();
+	rmSync(dir, {recursive: true, force: true});
+}

@@ -1,0 +1,44 @@
+/**
+ * The second line: the tabs with their number keys (the active one stands out), then the session
+ * every tab is scoped to, when one is (`s` on a session; `S` clears it).
+ */
+import React from 'react';
+import {Text} from 'ink';
+import {flatten} from '../../core/text.js';
+import {shortSession} from '../../core/search.js';
+import type {TabDefinition} from '../tabs/registry.js';
+import {textWidth} from '../tabs/events/columns.js';
+
+interface Props {
+	tabs: readonly TabDefinition[];
+	active: number;
+	width: number;
+	scope?: string | null;
+}
+
+export function TabBar({tabs, active, width, scope}: Props) {
+	const gap = width >= 70 ? '  ' : ' ';
+	const scopeText = scope ? `${gap}◆ ${width >= 70 ? 'session ' : ''}${flatten(shortSession(scope))}` : '';
+	const full = tabs.reduce((sum, tab, i) => sum + (i > 0 ? gap.length : 0) + ` ${i + 1} ${tab.title} `.length, 0);
+	// Too narrow for every title and the scope: the other tabs show only their numbers.
+	const short = scope !== null && scope !== undefined && full + textWidth(scopeText) > width;
+	return (
+		<Text wrap="truncate-end">
+			{tabs.map((tab, i) => (
+				<Text key={tab.id}>
+					{i > 0 ? gap : ''}
+					{i === active ? (
+						<Text inverse bold>{` ${i + 1} ${tab.title} `}</Text>
+					) : (
+						<Text dimColor>{short ? ` ${i + 1} ` : ` ${i + 1} ${tab.title} `}</Text>
+					)}
+				</Text>
+			))}
+			{scopeText ? (
+				<Text color="cyan" bold>
+					{scopeText}
+				</Text>
+			) : null}
+		</Text>
+	);
+}

@@ -1,0 +1,57 @@
+/**
+ * Basic client for a claude-mpm monitor (the full compatibility work comes later): listens for
+ * its category events (`claude_event`, `hook_event`, `tool_event`, `session_event`), turns each
+ * into a record with the shared normalizer, and numbers them locally. claude-mpm has no history
+ * by seq, so a reconnect shows what happens from then on.
+ */
+import {io} from 'socket.io-client';
+import {normalize} from '../../core/normalize.js';
+import type {EventRecord} from '../../core/record.js';
+import type {Connection, ConnectionHandlers} from '../../client/connection.js';
+
+export const CLAUDE_MPM_EVENTS = ['claude_event', 'hook_event', 'tool_event', 'session_event'] as const;
+
+export function openClaudeMpmConnection(options: {url: string; token?: string}, handlers: ConnectionHandlers): Connection {
+	let seq = 0;
+	let attempt = 0;
+	let closed = false;
+	const socket = io(options.url, {
+		transports: ['websocket', 'polling'],
+		auth: options.token ? {token: options.token} : {},
+		reconnectionDelay: 500,
+		reconnectionDelayMax: 5000,
+	});
+	handlers.onState({status: 'connecting', attempt});
+	socket.on('connect', () => {
+		attempt = 0;
+		handlers.onState({status: 'connected', attempt});
+	});
+	socket.on('disconnect', () => {
+		if (!closed) handlers.onState({status: 'reconnecting', attempt});
+	});
+	socket.io.on('reconnect_attempt', n => {
+		attempt = n;
+		handlers.onState({status: 'reconnecting', attempt});
+	});
+	socket.on('connect_error', error => {
+		if (/unauthori[sz]ed|token/i.test(error.message)) handlers.onState({status: 'unauthorized', attempt, error: error.message});
+	});
+	for (const name of CLAUDE_MPM_EVENTS) {
+		socket.on(name, (body: unknown) => {
+			const stamp = typeof (body as {timestamp?: unknown})?.timestamp === 'string' ? (body as {timestamp: string}).timestamp : '';
+			const time = Number.isNaN(Date.parse(stamp)) ? new Date().toISOString() : new Date(stamp).toISOString();
+			const result = normalize(body, {id: `mpm-${Date.now().toString(36)}-${seq + 1}`, receivedAt: time, source: 'mpm'});
+			if (!result.ok) return;
+			const record: EventRecord = {...result.record, seq: ++seq};
+			handlers.onEvents([record]);
+		});
+	}
+	return {
+		close() {
+			closed = true;
+			socket.close();
+			handlers.onState({status: 'closed', attempt});
+		},
+		lastSeq: () => seq,
+	};
+}

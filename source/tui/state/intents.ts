@@ -1,0 +1,39 @@
+/**
+ * What a key means, independent of the key: key maps turn input into intents, the reducer
+ * applies them.
+ */
+export type Intent =
+	| {do: 'quit'}
+	| {do: 'help'}
+	| {do: 'tab'; index: number}
+	| {do: 'tabStep'; delta: number}
+	| {do: 'move'; delta: number}
+	/** Pages: 1 = a screen down, -0.5 = half a screen up. */
+	| {do: 'page'; factor: number}
+	| {do: 'top'}
+	| {do: 'bottom'}
+	| {do: 'follow'}
+	| {do: 'nextMatch'; delta: number}
+	| {do: 'openDetail'}
+	| {do: 'back'}
+	| {do: 'detailMove'; delta: number}
+	| {do: 'detailPage'; factor: number}
+	| {do: 'detailTop'}
+	| {do: 'detailBottom'}
+	| {do: 'startInput'; mode: 'search' | 'filter' | 'export'}
+	| {do: 'type'; text: string}
+	| {do: 'erase'}
+	| {do: 'eraseWord'}
+	| {do: 'eraseLine'}
+	| {do: 'submit'}
+	| {do: 'cancel'}
+	| {do: 'pause'}
+	| {do: 'clear'}
+	| {do: 'demo'}
+	| {do: 'escape'}
+	/** Tools tab: sort by time / by duration. */
+	| {do: 'sort'}
+	/** Scope every tab to a session; the same session again, or null, clears the scope. */
+	| {do: 'scope'; session: string | null}
+	/** Scope to the session of the selected row. */
+	| {do: 'scopeSelected'};

@@ -1,0 +1,107 @@
+/**
+ * The derived views (tools, agents, files, sessions) fed incrementally from the event store.
+ * Two feeds: the selected one (records that pass the filter line and the session scope) for
+ * the Tools / Agents / Files / Sessions tabs, and a sessions-only one over every record for the
+ * header's "N waiting" (a session waiting for you matters whatever is on screen).
+ * Snapshots are lazy: a tab's rows are computed when first read, once per snapshot, so only the
+ * tab on screen costs anything.
+ */
+import type {EventRecord} from '../../core/record.js';
+import {createViews, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall, type Views} from '../../core/views/index.js';
+import {SessionsView} from '../../core/views/sessions.js';
+
+export interface ViewsSnapshot {
+	/** Changes whenever the views changed (new records, rebuilt, cleared). */
+	version: number;
+	/** The time the running durations and "ago" columns are computed for. */
+	now: number;
+	tools(): readonly ToolCall[];
+	agents(): readonly AgentEntry[];
+	files(): readonly FileEntry[];
+	sessions(): readonly SessionEntry[];
+	/** Sessions waiting for you, over every event (not only the filtered or scoped ones). */
+	waiting: number;
+	/** Whether a tool call or an agent is running, or a session waits (the screen should tick). */
+	live(): boolean;
+	/** The stored records of a tool call (its PreToolUse, PostToolUse…), oldest first. */
+	recordsOf(call: ToolCall): EventRecord[];
+}
+
+const none = () => [];
+
+export const emptyViews: ViewsSnapshot = {
+	version: -1,
+	now: 0,
+	tools: none,
+	agents: none,
+	files: none,
+	sessions: none,
+	waiting: 0,
+	live: () => false,
+	recordsOf: none,
+};
+
+function lazy<T>(compute: () => T): () => T {
+	let done = false;
+	let value: T;
+	return () => {
+		if (!done) {
+			value = compute();
+			done = true;
+		}
+		return value;
+	};
+}
+
+export class ViewFeed {
+	private readonly views: Views = createViews();
+	private readonly all = new SessionsView();
+	private lastTime = 0;
+	private generation = 0;
+
+	/** New records: `selected` pass the filter and scope, `every` is the whole batch. */
+	apply(selected: readonly EventRecord[], every: readonly EventRecord[]): void {
+		this.views.applyMany(selected);
+		for (const record of every) {
+			const parsed = Date.parse(record.time);
+			const t = Number.isFinite(parsed) ? parsed : this.lastTime;
+			if (t > this.lastTime) this.lastTime = t;
+			this.all.apply(record, t);
+		}
+	}
+
+	/** The filter or scope changed (or the view was cleared): start again from these records. */
+	rebuild(selected: Iterable<EventRecord>): void {
+		this.views.reset();
+		this.views.applyMany(selected);
+		this.generation++;
+	}
+
+	get version(): number {
+		return this.views.version + this.generation;
+	}
+
+	/**
+	 * A snapshot at `now`. `find` returns the stored records of a tool call (the store knows
+	 * them); it is called only when a call's detail is opened.
+	 */
+	snapshot(now: number, find: (call: ToolCall) => EventRecord[]): ViewsSnapshot {
+		const views = this.views;
+		const tools = lazy(() => views.tools(now));
+		const agents = lazy(() => views.agents(now));
+		const sessions = lazy(() => views.sessions(now));
+		let waiting = 0;
+		for (const s of this.all.snapshot(now)) if (s.state === 'waiting') waiting++;
+		return {
+			version: this.version,
+			now,
+			tools,
+			agents,
+			files: lazy(() => views.files()),
+			sessions,
+			waiting,
+			live: lazy(() => waiting > 0 || tools().some(c => c.status === 'running') || agents().some(a => a.status === 'running')),
+			recordsOf: find,
+		};
+	}
+}

@@ -1,0 +1,80 @@
+/**
+ * Tools tab (presentational): one row per tool call — status mark, time, tool, target,
+ * duration, agent, session. Running calls show their elapsed time (the snapshot's `durationMs`
+ * at the time it was taken: re-render with a fresh snapshot to tick), failed calls are red.
+ * Columns drop as the pane narrows.
+ */
+import React from 'react';
+import type {ToolCall, ToolStatus} from '../../core/views/index.js';
+import {formatDuration} from '../../core/views/index.js';
+import {ViewTable, type TableColumn} from './ViewTable.js';
+
+export interface ToolsTabProps {
+	rows: readonly ToolCall[];
+	cursor: number;
+	width: number;
+	height: number;
+	/** Shown on the title line, e.g. `by duration` or `session 5b1e0c9a`. */
+	note?: string;
+}
+
+export const toolStatusMark: Record<ToolStatus, string> = {
+	running: '◐',
+	ok: '✓',
+	failed: '✗',
+	interrupted: '⊘',
+	orphaned: '?',
+};
+
+const statusColor: Record<ToolStatus, string | undefined> = {
+	running: 'yellow',
+	ok: 'green',
+	failed: 'red',
+	interrupted: 'yellow',
+	orphaned: 'gray',
+};
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+export function clockOf(ms: number): string {
+	const d = new Date(ms);
+	return Number.isNaN(d.getTime()) ? '--:--:--' : `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+function durationText(row: ToolCall): string {
+	if (row.durationMs === null) return row.status === 'orphaned' ? 'lost' : '–';
+	return formatDuration(row.durationMs);
+}
+
+function agentText(row: ToolCall): string {
+	return row.agent === 'main' ? 'main' : row.agentType ?? row.agent.slice(0, 10);
+}
+
+export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
+	const columns: Array<TableColumn<ToolCall>> = [
+		{id: 'status', title: '', width: 3, cell: r => toolStatusMark[r.status] + (r.waitedForPermission ? '⚑' : ''), color: r => statusColor[r.status]},
+	];
+	if (width >= 72) columns.push({id: 'time', title: 'time', width: 9, cell: r => clockOf(r.start), dim: true});
+	columns.push({id: 'tool', title: 'tool', width: width >= 90 ? 14 : 10, cell: r => r.tool});
+	columns.push({id: 'target', title: 'target', width: 0, cell: r => (r.status === 'failed' && r.error && width >= 110 ? `${r.target}  — ${r.error}` : r.target)});
+	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: durationText, color: r => (r.status === 'running' ? 'yellow' : undefined)});
+	if (width >= 90) columns.push({id: 'agent', title: 'agent', width: 14, cell: agentText, color: r => (r.agent === 'main' ? undefined : 'magenta')});
+	if (width >= 120) columns.push({id: 'session', title: 'session', width: 9, cell: r => (r.session ?? '').slice(0, 8), dim: true});
+	return columns;
+}
+
+export function ToolsTab({rows, cursor, width, height, note}: ToolsTabProps) {
+	return (
+		<ViewTable
+			rows={rows}
+			columns={toolColumns(width)}
+			cursor={cursor}
+			width={width}
+			height={height}
+			rowKey={r => r.id}
+			rowColor={r => (r.status === 'failed' ? 'red' : undefined)}
+			empty="No tool calls yet. They appear here as Claude Code runs tools."
+			note={note}
+		/>
+	);
+}

@@ -1,0 +1,117 @@
+/**
+ * A windowed table for the derived-view tabs (Tools, Agents, Files, Sessions): a title line, then
+ * only the rows that fit, each exactly `width` cells wide; the cursor row drawn inverse. Never
+ * taller than `height`. Columns are chosen by the caller for the width (see each tab).
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {flatten} from '../../core/text.js';
+import {fit, textWidth} from './events/columns.js';
+
+export interface TableColumn<R> {
+	id: string;
+	title: string;
+	/** Cells including one space of gap; 0 = takes what the fixed columns leave. */
+	width: number;
+	align?: 'left' | 'right';
+	cell: (row: R) => string;
+	color?: (row: R) => string | undefined;
+	dim?: boolean;
+}
+
+export interface ViewTableProps<R> {
+	rows: readonly R[];
+	columns: ReadonlyArray<TableColumn<R>>;
+	cursor: number;
+	width: number;
+	height: number;
+	rowKey: (row: R) => string;
+	/** Colour of the whole row (e.g. red for a failed call); cells' own colours win. */
+	rowColor?: (row: R) => string | undefined;
+	/** Rows that must stand out (bold). */
+	rowBold?: (row: R) => boolean;
+	/** Shown when there are no rows. */
+	empty: string;
+	/** Extra text for the right of the title line (sort order, scope). */
+	note?: string;
+}
+
+/** First visible row index: keeps the cursor in view, roughly centred, and the window full. */
+export function windowStart(count: number, cursor: number, visible: number): number {
+	if (visible <= 0 || count <= visible) return 0;
+	const c = Math.min(Math.max(0, cursor), count - 1);
+	return Math.min(Math.max(0, c - Math.floor(visible / 2)), count - visible);
+}
+
+/** Fixed columns keep their width; the flexible one gets the rest (at least 1). */
+export function layout<R>(columns: ReadonlyArray<TableColumn<R>>, width: number): Array<TableColumn<R> & {cells: number}> {
+	const fixed = columns.reduce((sum, c) => sum + c.width, 0);
+	return columns.map(c => ({...c, cells: c.width === 0 ? Math.max(1, width - fixed) : c.width}));
+}
+
+/** One cell, exactly `cells` wide. Every string is flattened: nothing in an event reaches the terminal as a control sequence. */
+function cellOf(raw: string, cells: number, last: boolean, align: 'left' | 'right' | undefined): string {
+	const text = flatten(raw);
+	const inner = last ? cells : cells - 1;
+	if (inner <= 0) return last ? '' : ' ';
+	let out = fit(text, inner);
+	if (align === 'right' && textWidth(text) < inner) out = ' '.repeat(inner - textWidth(text)) + text;
+	return last ? out : `${out} `;
+}
+
+export function ViewTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: ViewTableProps<R>) {
+	if (height <= 0 || width <= 0) return null;
+	const laid = layout(columns, width);
+	const showTitle = height >= 2;
+	const visible = showTitle ? height - 1 : height;
+	const start = windowStart(rows.length, cursor, visible);
+	const shown = rows.slice(start, start + visible);
+	const position = rows.length === 0 ? '0/0' : `${Math.min(cursor, rows.length - 1) + 1}/${rows.length}`;
+	const right = note ? `${note}  ${position}` : position;
+	const titleLine = laid.map((c, i) => {
+		const last = i === laid.length - 1;
+		// The flexible column's title also carries the note and the position, right-aligned.
+		const inner = last ? c.cells : c.cells - 1;
+		const room = inner - textWidth(c.title) - textWidth(right);
+		const title = c.width === 0 && room >= 2 ? c.title + ' '.repeat(room) + right : c.title;
+		return cellOf(title, c.cells, last, c.align);
+	}).join('');
+	return (
+		<Box flexDirection="column" width={width} height={Math.min(height, (showTitle ? 1 : 0) + Math.max(1, shown.length))}>
+			{showTitle && (
+				<Text wrap="truncate-end" bold dimColor>
+					{titleLine}
+				</Text>
+			)}
+			{rows.length === 0 ? (
+				<Text wrap="truncate-end" dimColor>
+					{fit(empty, width)}
+				</Text>
+			) : (
+				shown.map((row, i) => {
+					const selected = start + i === cursor;
+					const base = rowColor?.(row);
+					// Neighbouring cells drawn alike share one text node (fewer nodes, cheaper frames).
+					const pieces: Array<{text: string; color: string | undefined; dim: boolean}> = [];
+					laid.forEach((c, j) => {
+						const text = cellOf(c.cell(row), c.cells, j === laid.length - 1, c.align);
+						const color = c.color?.(row) ?? base;
+						const dim = c.dim === true && !selected && color === undefined;
+						const last = pieces.at(-1);
+						if (last && last.color === color && last.dim === dim) last.text += text;
+						else pieces.push({text, color, dim});
+					});
+					return (
+						<Text key={rowKey(row)} wrap="truncate-end" inverse={selected} bold={rowBold?.(row) ?? false} color={base}>
+							{pieces.map((piece, j) => (
+								<Text key={j} color={piece.color} dimColor={piece.dim}>
+									{piece.text}
+								</Text>
+							))}
+						</Text>
+					);
+				})
+			)}
+		</Box>
+	);
+}

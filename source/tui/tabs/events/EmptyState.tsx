@@ -1,0 +1,62 @@
+/**
+ * What the Events tab shows before anything arrived (teaches the next step), or when the
+ * filter, search or `c` leave nothing to show.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {UiState} from '../../state/ui-state.js';
+
+interface Props {
+	state: UiState;
+	width: number;
+	height: number;
+}
+
+interface Row {
+	text: string;
+	color?: string;
+	bold?: boolean;
+	dim?: boolean;
+}
+
+function linkLine(state: UiState): string {
+	const {link} = state.latest;
+	switch (link.status) {
+		case 'hosting':
+			return `Listening on ${link.address} (this window hosts the server).`;
+		case 'replay':
+			return `Replaying ${link.address}.`;
+		case 'connected':
+			return `Connected to ${link.address}.`;
+		default:
+			return `Server: ${link.address || '…'} (${link.status}).`;
+	}
+}
+
+function rowsFor(state: UiState): Row[] {
+	if (state.latest.received === 0) {
+		const rows: Row[] = [{text: 'No events yet.', bold: true}, {text: ''}, {text: linkLine(state)}, {text: ''}];
+		if (state.latest.link.status !== 'replay') {
+			rows.push({text: 'Send Claude Code\'s hook events here:'}, {text: '  mpm-tui hooks install', color: 'cyan'}, {text: '  then start (or restart) claude in any project.', dim: true}, {text: ''});
+		}
+		if (state.demoAvailable) rows.push({text: 'Or see it working now:'}, {text: '  press d to start the demo stream', color: 'cyan'}, {text: ''});
+		rows.push({text: 'Press ? for all keys, q to quit.', dim: true});
+		return rows;
+	}
+	if (state.search.applied) return [{text: `No events match the search "${state.search.applied}".`}, {text: 'Esc clears the search.', dim: true}];
+	if (state.filter.applied) return [{text: `No events match the filter: ${state.filter.applied}`}, {text: 'f edits the filter; Esc clears it.', dim: true}];
+	return [{text: 'View cleared. New events appear here as they arrive.'}, {text: 'The server keeps its history (mpm-tui tail --since 0).', dim: true}];
+}
+
+export function EmptyState({state, width, height}: Props) {
+	const rows = rowsFor(state).slice(0, Math.max(0, height));
+	return (
+		<Box flexDirection="column" width={width} height={height} paddingLeft={width >= 70 ? 2 : 0}>
+			{rows.map((row, i) => (
+				<Text key={i} wrap="truncate-end" color={row.color} bold={row.bold} dimColor={row.dim}>
+					{row.text === '' ? ' ' : row.text}
+				</Text>
+			))}
+		</Box>
+	);
+}
