@@ -262,3 +262,17 @@ test("claude-mpm's flat normalized form: tool calls pair by correlation_id, exec
 	assert.equal(ok({type: 'hook', subtype: 'pre_tool', correlation_id: 7, data: {tool_name: 'Read'}}).toolUseId, null, 'a non-string alias is skipped, not fatal');
 	assert.equal(ok({event: 'claude_event', source: 'mpm_hook', type: 'hook', subtype: 'execution', data: {hook_name: 'PreToolUse', success: true}}).type, 'HookExecution');
 });
+
+test('with its source text the result is the same: walk skipped only when nothing can need cutting', () => {
+	const inputs: unknown[] = [...sessionFlow, ...Object.values(mpmEnvelopes), issueEnvelope, bareMpm, emitForm, {hook_event_name: 'Stop', session_id: 's', big: 'y'.repeat(500)}];
+	for (const value of inputs) {
+		const text = JSON.stringify(value);
+		for (const maxFieldBytes of [16_384, 100]) {
+			const plain = normalize(value, meta, {maxFieldBytes});
+			const hinted = normalize(value, meta, {maxFieldBytes, sourceText: text});
+			assert.deepEqual(hinted, plain, text.slice(0, 80));
+		}
+	}
+	const cut = normalize({hook_event_name: 'Stop', big: 'y'.repeat(500)}, meta, {maxFieldBytes: 100, sourceText: `{"hook_event_name":"Stop","big":"${'y'.repeat(500)}"}`});
+	assert.ok(cut.ok && cut.truncated, 'a long field is still cut');
+});

@@ -180,3 +180,13 @@ test('findInvalidUtf8 accepts valid text and finds the first bad sequence', () =
 	const big = Buffer.concat([Buffer.from('x'.repeat(100_000)), Buffer.from([0xfe])]);
 	assert.equal(findInvalidUtf8(big), 100_000);
 });
+
+test('NDJSON lines: whitespace around a line (ASCII or Unicode, CR LF) is trimmed from raw, a plain line is kept as is', () => {
+	const text = ' {"a":1}\t\r\n\u00a0{"b":2}\u3000\n{"c":3}\r\n{"d":"x "}\n\ufeff{"e":5}';
+	const result = parseBody(text, 'application/x-ndjson');
+	assert.ok(result.ok);
+	assert.deepEqual(
+		result.items.map(item => (item.ok ? item.raw : item.error)),
+		['{"a":1}', '{"b":2}', '{"c":3}', '{"d":"x "}', '{"e":5}'],
+	);
+});

@@ -101,7 +101,7 @@ for (const variant of variants) {
 			const big = (i: number) => JSON.stringify({...event(i), hook_event_name: 'PostToolUse', tool_response: {stdout: 'line of output\n'.repeat(100_000), stderr: ''}});
 			assert.ok(big(0).length > 1_048_576);
 			for (let i = 0; i < 4; i++) assert.equal((await runForwarder(variant, {env: forwarderEnv, input: big(i)})).code, 0);
-			await eventually(() => (accepted.length >= 4 ? true : undefined), 8000, 'the four big events');
+			await eventually(() => (accepted.length >= 4 ? true : undefined), 30_000, 'the four big events');
 			await new Promise(resolve => setTimeout(resolve, 500));
 			assert.deepEqual(accepted.map(r => r.toolUseId).sort(), ['toolu_e2e_0', 'toolu_e2e_1', 'toolu_e2e_2', 'toolu_e2e_3']);
 			for (const record of accepted) {

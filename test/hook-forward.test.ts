@@ -178,6 +178,51 @@ for (const variant of variants) {
 			assert.deepEqual(JSON.parse(request.body.toString('utf8')), preToolUse);
 		});
 
+		test('stdin arriving in two parts (the first not a whole object): the POST has the exact bytes', async () => {
+			reset();
+			const cut = payload.indexOf('"tool_name"');
+			for (const leaveOpen of [false, true]) {
+				const result = await runForwarder(variant, {env: caseEnv().env, input: payload.slice(0, cut), later: {afterMs: 150, input: payload.slice(cut)}, leaveOpen});
+				assert.equal(result.code, 0);
+				assert.equal(result.signal, null);
+				assert.equal(result.stderr, '');
+				const [request] = await server.waitFor(1);
+				assert.equal(request.body.toString('utf8'), payload, leaveOpen ? 'left open' : 'closed');
+				reset();
+			}
+		});
+
+		test('stdin left open after part of an object: what arrived is sent after the 2 s cap, exit 0', async () => {
+			reset();
+			const part = payload.slice(0, payload.indexOf('"tool_name"'));
+			const result = await runForwarder(variant, {env: caseEnv().env, input: part, leaveOpen: true});
+			assert.equal(result.code, 0);
+			assert.equal(result.signal, null);
+			assert.equal(result.stderr, '');
+			const [request] = await server.waitFor(1);
+			assert.equal(request.body.toString('utf8'), part);
+		});
+
+		test('stdin is a regular file: the POST has its exact bytes', async () => {
+			reset();
+			const file = path.join(temp.dir, `stdin-${variant.name}.json`);
+			writeFileSync(file, payload);
+			const result = await runForwarder(variant, {env: caseEnv().env, input: '', stdinFile: file});
+			assert.equal(result.code, 0);
+			const [request] = await server.waitFor(1);
+			assert.equal(request.body.toString('utf8'), payload);
+		});
+
+		test('a payload larger than one read (3 MiB): the POST has the exact bytes', async () => {
+			reset();
+			const big = `${JSON.stringify({...preToolUse, tool_response: {stdout: 'x'.repeat(3 * 1024 * 1024)}})}\n`;
+			const result = await runForwarder(variant, {env: caseEnv({MPM_TUI_HOOK_TIMEOUT_MS: '3000'}).env, input: big});
+			assert.equal(result.code, 0);
+			const [request] = await server.waitFor(1);
+			assert.equal(request.body.length, Buffer.byteLength(big));
+			assert.equal(request.body.toString('utf8'), big);
+		});
+
 		test('empty stdin: exit 0, nothing sent, nothing spooled', async () => {
 			reset();
 			for (const input of ['', '  \n']) {

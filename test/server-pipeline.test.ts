@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {Pipeline, recordLine} from '../source/server/pipeline.js';
+import {Pipeline, ndjsonText, recordLine} from '../source/server/pipeline.js';
 
 function linesFor(body: string, contentType = 'application/json'): {lines: string[]; records: unknown[]} {
 	const pipeline = new Pipeline({capacity: 100, maxFieldBytes: 64});
@@ -42,6 +42,15 @@ describe('pipeline record lines', () => {
 		assert.equal(recordLine(record), JSON.stringify(record));
 		assert.equal(recordLine(record, '{"a": 1}'), JSON.stringify(record).replace('{"a":1}', '{"a": 1}'));
 	});
+});
+
+test('ndjsonText is every line followed by a newline, made once per array', () => {
+	const {lines} = linesFor('{"hook_event_name":"Stop","session_id":"a"}\n{"hook_event_name":"Stop","session_id":"b"}\n', 'application/x-ndjson');
+	assert.equal(lines.length, 2);
+	const text = ndjsonText(lines);
+	assert.equal(text, lines.map(line => `${line}\n`).join(''));
+	assert.equal(ndjsonText(lines), text);
+	assert.equal(ndjsonText([]), '', 'no lines, no text');
 });
 
 describe('pipeline duplicate detection (core DuplicateWindow and RecentIds)', () => {

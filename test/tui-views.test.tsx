@@ -171,7 +171,8 @@ describe('tui view tabs', () => {
 		assert.match(rows[1], /· ended +5b1e0c9a/);
 
 		await t.press('s');
-		frame = await t.until(f => f.includes('◆ session c0ffee00'), 'the scope in the tab bar');
+		// The tab bar shows the scope at once; the views are rebuilt for it with the next snapshot.
+		frame = await t.until(f => f.includes('◆ session c0ffee00') && body(f).length === 1, 'the scope in the tab bar and Sessions narrowed');
 		assert.equal(body(frame).length, 1, 'Sessions narrowed to the scoped one');
 		await t.press('2');
 		frame = await t.until(f => f.includes('1/1') && f.includes('npm version patch'), 'Tools scoped');

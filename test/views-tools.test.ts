@@ -254,3 +254,24 @@ test('memory is bounded: the oldest finished calls go first, running ones stay',
 	assert.equal(v.toolCall('toolu_199', T0 + 3000)?.status, 'ok');
 	assert.equal(v.toolCall('toolu_0', T0 + 3000), null);
 });
+
+test('toolsRunning(now) says what tools(now) shows: a running call, until it ends, is orphaned or times out', () => {
+	const running = (v: ReturnType<typeof createViews>, now: number) => v.tools(now).some(r => r.status === 'running');
+	const v = createViews({toolTimeoutMs: 5 * MIN});
+	assert.equal(v.toolsRunning(T0), false, 'no calls');
+	v.applyMany(seq([0, pre('Bash', 'toolu_a', inputs.bashWatch)], [10, pre('Read', 'toolu_b', inputs.readApp)]));
+	for (const now of [T0 + 20, T0 + 5 * MIN + 10, T0 + 5 * MIN + 11]) assert.equal(v.toolsRunning(now), running(v, now), `at +${now - T0} ms`);
+	assert.equal(v.toolsRunning(T0 + 5 * MIN + 10), true);
+	assert.equal(v.toolsRunning(T0 + 5 * MIN + 11), false, 'both timed out');
+	v.apply(seq([20, post('Read', 'toolu_b', inputs.readApp, {type: 'text'})])[0]);
+	assert.equal(v.toolsRunning(T0 + 30), true, 'toolu_a still runs');
+	v.apply(seq([40, hook('Stop', {stop_hook_active: false, last_assistant_message: 'done'})])[0]);
+	assert.equal(v.toolsRunning(T0 + 50), false, 'Stop orphaned the main agent\'s call');
+	assert.equal(running(v, T0 + 50), false);
+	v.applyMany(seq([60, inAgent('agent_bg', 'general-purpose', 'PreToolUse', {tool_name: 'Read', tool_input: inputs.readApp, tool_use_id: 'toolu_sub'})], [70, post('Bash', 'toolu_a', inputs.bashWatch, {stdout: ''})]));
+	assert.equal(v.toolsRunning(T0 + 80), true, 'a subagent\'s call runs');
+	assert.equal(running(v, T0 + 80), true);
+	v.apply(seq([90, hook('SessionEnd', {reason: 'prompt_input_exit'})])[0]);
+	assert.equal(v.toolsRunning(T0 + 100), false);
+	assert.equal(running(v, T0 + 100), false);
+});

@@ -38,16 +38,26 @@ export class NdjsonWriter {
 		this.writeLines(records.map(record => JSON.stringify(record)));
 	}
 
-	/** Lines already serialized (without their newline). */
-	writeLines(lines: readonly string[]): void {
+	/**
+	 * Lines already serialized (without their newline). `text` is their NDJSON (each line followed by
+	 * a newline) when the caller already has it; a batch that fits in the buffer is kept as that one string.
+	 */
+	writeLines(lines: readonly string[], text?: string): void {
 		if (this.closed || lines.length === 0) return;
-		for (const line of lines) {
-			if (this.pendingBytes > this.maxBuffered) {
-				this.dropped++;
-				continue;
+		// A line is kept while the bytes before it are at most maxBuffered, so the whole batch is kept
+		// when the bytes before its last line are (the text less that line and its newline).
+		if (text !== undefined && this.pendingBytes + text.length - lines[lines.length - 1].length - 1 <= this.maxBuffered) {
+			this.pending.push(text);
+			this.pendingBytes += text.length;
+		} else {
+			for (const line of lines) {
+				if (this.pendingBytes > this.maxBuffered) {
+					this.dropped++;
+					continue;
+				}
+				this.pending.push(line, '\n');
+				this.pendingBytes += line.length + 1;
 			}
-			this.pending.push(line, '\n');
-			this.pendingBytes += line.length + 1;
 		}
 		if (!this.scheduled && !this.waitingForDrain) {
 			this.scheduled = true;
@@ -58,7 +68,7 @@ export class NdjsonWriter {
 	private flush(): void {
 		this.scheduled = false;
 		if (this.closed || this.pending.length === 0 || this.waitingForDrain) return;
-		const text = this.pending.join('');
+		const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
 		this.pending = [];
 		this.pendingBytes = 0;
 		let ok: boolean;

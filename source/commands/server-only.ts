@@ -8,6 +8,7 @@ import {compileFilter} from '../core/filter.js';
 import type {EventRecord} from '../core/record.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
 import {describePortInUse} from '../client/probe.js';
+import {ndjsonText} from '../server/pipeline.js';
 import {PortInUseError, startServer, type MpmServer} from '../server/server.js';
 
 function log(line: string): void {
@@ -41,7 +42,11 @@ export async function runServerOnly(config: Config): Promise<number> {
 		server = await startServer(config, {
 			log,
 			onAccepted: (records, lines) => {
-				if (!test) return out.writeLines(lines());
+				if (!test) {
+					// The journal was given this batch's text already (ndjsonText memoizes per array): reuse it.
+					const all = lines();
+					return out.writeLines(all, ndjsonText(all));
+				}
 				const all = lines();
 				out.writeLines(all.filter((_, i) => test(records[i])));
 			},

@@ -11,7 +11,7 @@ import {hookTypeFromMpm} from './claude-mpm.js';
 import {describeJsonType, jsonTypeName} from './parse-body.js';
 import {summarize} from './summary.js';
 import {oneLine} from './text.js';
-import {DEFAULT_MAX_FIELD_BYTES, truncatePayload} from './truncate.js';
+import {DEFAULT_MAX_FIELD_BYTES, fitsUncut, truncatePayload} from './truncate.js';
 
 export interface NormalizeMeta {
 	id: string;
@@ -22,6 +22,8 @@ export interface NormalizeMeta {
 
 export interface NormalizeLimits {
 	maxFieldBytes: number;
+	/** The JSON text the value was parsed from, when known: if nothing in it can need cutting (truncate.ts fitsUncut), the payload is not walked. */
+	sourceText?: string;
 }
 
 export type NormalizeResult = {ok: true; record: PendingRecord; truncated: boolean} | {ok: false; error: string};
@@ -57,8 +59,9 @@ function firstString(sources: Obj[], keys: string[]): string | null {
 	return null;
 }
 
-function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' | 'payload' | 'summary'>, maxFieldBytes: number, summary?: string): NormalizeResult {
-	const cut = truncatePayload(payload, maxFieldBytes);
+/** `max` is the field limit, or null when the source text showed that nothing can need cutting. */
+function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' | 'payload' | 'summary'>, max: number | null, summary?: string): NormalizeResult {
+	const cut = max === null ? {payload, truncated: false} : truncatePayload(payload, max);
 	// One literal in record.ts's field order, so every record has the same hidden class.
 	const record: PendingRecord = {
 		id: fields.id,
@@ -78,7 +81,7 @@ function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' |
 	return {ok: true, record, truncated: cut.truncated};
 }
 
-function fromHook(value: Obj, meta: NormalizeMeta, max: number): NormalizeResult {
+function fromHook(value: Obj, meta: NormalizeMeta, max: number | null): NormalizeResult {
 	const name = value.hook_event_name;
 	if (typeof name !== 'string') throw new Reject(`hook_event_name must be a string, got ${jsonTypeName(name)}`);
 	if (name.trim() === '') throw new Reject('hook_event_name is empty');
@@ -103,7 +106,7 @@ function looksNormalized(value: Obj): boolean {
 	return 'type' in value && 'summary' in value && 'payload' in value && ('seq' in value || ('id' in value && 'time' in value));
 }
 
-function fromRecord(value: Obj, meta: NormalizeMeta, max: number): NormalizeResult {
+function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): NormalizeResult {
 	if (typeof value.type !== 'string') throw new Reject(`record type must be a string, got ${jsonTypeName(value.type)}`);
 	if (value.type.trim() === '') throw new Reject('record type is empty');
 	if (!isObj(value.payload)) throw new Reject(`record payload must be an object, got ${jsonTypeName(value.payload)}`);
@@ -168,7 +171,7 @@ function mpmParts(value: Obj): MpmParts | null {
 	return {type: t, subtype: st, namespace, event, outer, inner};
 }
 
-function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number): NormalizeResult {
+function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number | null): NormalizeResult {
 	const {outer, inner} = parts;
 	const levels = inner === outer ? [inner] : [inner, outer];
 	const type = hookTypeFromMpm(parts.type, parts.subtype, inner);
@@ -199,7 +202,9 @@ function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number): NormalizeRe
  */
 export function normalize(value: unknown, meta: NormalizeMeta, limits?: Partial<NormalizeLimits>): NormalizeResult {
 	if (!isObj(value)) return {ok: false, error: `event must be a JSON object, got ${describeJsonType(value)}`};
-	const max = limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+	const limit = limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+	// Every payload below is the value itself or built from its parts, so the text's bounds hold for it.
+	const max = limits?.sourceText !== undefined && fitsUncut(limits.sourceText, limit) ? null : limit;
 	try {
 		if ('hook_event_name' in value) return fromHook(value, meta, max);
 		if (looksNormalized(value)) return fromRecord(value, meta, max);

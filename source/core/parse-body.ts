@@ -70,13 +70,8 @@ export function exceedsDepth(text: string, limit = MAX_JSON_DEPTH, start = 0, en
 /** True when `a` and `b` occur more than `limit` times together in text[start, end). */
 function moreThan(text: string, a: string, b: string, limit: number, start: number, end: number): boolean {
 	let count = 0;
-	for (const ch of [a, b]) {
-		let i = text.indexOf(ch, start);
-		while (i !== -1 && i < end) {
-			if (++count > limit) return true;
-			i = text.indexOf(ch, i + 1);
-		}
-	}
+	for (let i = text.indexOf(a, start); i !== -1 && i < end; i = text.indexOf(a, i + 1)) if (++count > limit) return true;
+	for (let i = text.indexOf(b, start); i !== -1 && i < end; i = text.indexOf(b, i + 1)) if (++count > limit) return true;
 	return false;
 }
 
@@ -123,6 +118,11 @@ function objectItem(value: unknown, raw: string, index: number, label: string): 
 	return {ok: false, error: `${label} ${index}: expected a JSON object, got ${describeJsonType(value)}`, index};
 }
 
+/** `!`…`~`: no whitespace in it (JavaScript's trim removes only code units ≤ 0x20 or ≥ 0xa0). NaN (past the end) is not. */
+function isVisibleAscii(code: number): boolean {
+	return code > 0x20 && code < 0x7f;
+}
+
 /** One item per non-blank line; index = 1-based line number. */
 function parseLines(text: string): BodyItem[] {
 	const items: BodyItem[] = [];
@@ -134,7 +134,8 @@ function parseLines(text: string): BodyItem[] {
 		lineNo++;
 		let line = text.slice(start, end);
 		if (line.endsWith('\r')) line = line.slice(0, -1);
-		line = line.trim();
+		// Printable ASCII at both ends (the usual `{…}`) is not whitespace: nothing to trim.
+		if (!(isVisibleAscii(line.charCodeAt(0)) && isVisibleAscii(line.charCodeAt(line.length - 1)))) line = line.trim();
 		if (line !== '') {
 			const parsed = parseOne(line);
 			items.push(parsed.ok ? objectItem(parsed.value, line, lineNo, 'line') : {ok: false, error: `line ${lineNo}: ${parsed.error}`, index: lineNo});

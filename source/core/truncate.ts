@@ -70,6 +70,23 @@ function cut(value: unknown, max: number, depth: number): unknown {
 }
 
 /**
+ * True when a payload parsed from the JSON text `json` — or built from parts of that value, as
+ * normalize does — cannot hold anything truncatePayload would cut, so the walk can be skipped:
+ * - a string in it is at least 2 characters shorter than its JSON (the quotes; an escape is longer
+ *   than its character), so none is longer than `json` ≤ the field limit;
+ * - an array of more than MAX_ARRAY_ITEMS items takes more than 2·MAX_ARRAY_ITEMS characters
+ *   (one per item, a comma between);
+ * - a container deeper than MAX_PAYLOAD_DEPTH needs more than that many `{` or `[` in the text.
+ */
+export function fitsUncut(json: string, maxFieldBytes: number): boolean {
+	if (json.length > Math.max(1, Math.floor(maxFieldBytes)) || json.length > 2 * MAX_ARRAY_ITEMS) return false;
+	let open = 0;
+	for (let i = json.indexOf('{'); i !== -1; i = json.indexOf('{', i + 1)) if (++open > MAX_PAYLOAD_DEPTH) return false;
+	for (let i = json.indexOf('['); i !== -1; i = json.indexOf('[', i + 1)) if (++open > MAX_PAYLOAD_DEPTH) return false;
+	return true;
+}
+
+/**
  * Returns the payload with strings longer than `maxFieldBytes` cut, arrays longer than
  * MAX_ARRAY_ITEMS cut, and anything nested deeper than MAX_PAYLOAD_DEPTH replaced by
  * TOO_DEEP_MARKER. `truncated` is false and `payload` is the same object when nothing was cut.

@@ -18,6 +18,7 @@ const env = process.env;
 const startedAt = Date.now();
 const STDIN_SETTLE_MS = 5;
 const STDIN_HARD_CAP_MS = 2000;
+const STDIN_READ_BYTES = 1024 * 1024;
 const DEFAULT_SPOOL_MAX = 64 * 1024 * 1024;
 
 let finished = false;
@@ -156,11 +157,8 @@ function post(body: Buffer, id: string, receivedAt: number): void {
 		if (settled) return;
 		settled = true;
 		clearTimeout(timer);
-		try {
-			socket?.destroy();
-		} catch {
-			// Already gone.
-		}
+		// The socket is not destroyed: `done()` exits, which closes it, and `destroy()` would build
+		// `process.stderr` (net checks it), costing a stdio stream on every run.
 		if (status >= 200 && status < 300) log(`sent ${id}: ${status} in ${Date.now() - startedAt} ms`);
 		else if (isPayloadRejection(status)) log(`server rejected ${id} (${why}); not spooled: it would be rejected again`);
 		else spool(body, id, receivedAt, why);
@@ -207,8 +205,57 @@ function forward(chunks: Buffer[]): void {
 	post(body, id, startedAt);
 }
 
-function main(): void {
-	const chunks: Buffer[] = [];
+/** True when `chunk` ends in `}` (ignoring trailing JSON whitespace). */
+function endsWithBrace(chunk: Buffer): boolean {
+	let i = chunk.length - 1;
+	while (i >= 0 && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i--;
+	return i >= 0 && chunk[i] === 0x7d;
+}
+
+function isWholeObject(chunks: Buffer[]): boolean {
+	try {
+		const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+		return typeof value === 'object' && value !== null;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The fast path: reads stdin with blocking `read` calls, without building `process.stdin` (for a
+ * pipe that is a `net.Socket`). Only for a pipe, socket or file, and only as long as it cannot hang:
+ * it stops at end of input or once the bytes are a whole JSON object (stdin may be left open). A
+ * pipe that gave part of an object may stall, so the rest is left to the stream path, which keeps
+ * the watchdog; so is a terminal, and a non-blocking stdin (EAGAIN). Returns whether it read all.
+ */
+function readStdinSync(chunks: Buffer[]): boolean {
+	const fs = require('node:fs') as typeof FsModule;
+	let isFile: boolean;
+	try {
+		const stat = fs.fstatSync(0);
+		isFile = stat.isFile();
+		if (!isFile && !stat.isFIFO() && !stat.isSocket()) return false;
+	} catch {
+		return false;
+	}
+	for (;;) {
+		const buffer = Buffer.allocUnsafeSlow(STDIN_READ_BYTES);
+		let n: number;
+		try {
+			n = fs.readSync(0, buffer, 0, buffer.length, null);
+		} catch {
+			return false;
+		}
+		if (n === 0) return true;
+		const chunk = buffer.subarray(0, n);
+		chunks.push(chunk);
+		if (endsWithBrace(chunk) && isWholeObject(chunks)) return true;
+		if (!isFile) return false;
+	}
+}
+
+/** The stream path, with the watchdog: `chunks` holds what the fast path read already. */
+function readStdinStream(chunks: Buffer[]): void {
 	let read = false;
 	let settleTimer: NodeJS.Timeout | undefined;
 	const finishReading = (why: string): void => {
@@ -224,29 +271,28 @@ function main(): void {
 		}
 		forward(chunks);
 	};
-	const hardCap = setTimeout(() => finishReading(`still open after ${STDIN_HARD_CAP_MS} ms: sending what arrived`), STDIN_HARD_CAP_MS);
-	const isWholeObject = (): boolean => {
-		try {
-			const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-			return typeof value === 'object' && value !== null;
-		} catch {
-			return false;
-		}
-	};
+	const hardCap = setTimeout(
+		() => finishReading(`still open after ${STDIN_HARD_CAP_MS} ms: sending what arrived`),
+		Math.max(0, STDIN_HARD_CAP_MS - (Date.now() - startedAt)),
+	);
 	const stdin = process.stdin;
 	stdin.on('data', (chunk: Buffer) => {
 		chunks.push(chunk);
 		clearTimeout(settleTimer);
-		let i = chunk.length - 1;
-		while (i >= 0 && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i--;
-		if (i >= 0 && chunk[i] === 0x7d) {
+		if (endsWithBrace(chunk)) {
 			settleTimer = setTimeout(() => {
-				if (isWholeObject()) finishReading('left open after a whole JSON object');
+				if (isWholeObject(chunks)) finishReading('left open after a whole JSON object');
 			}, STDIN_SETTLE_MS);
 		}
 	});
 	stdin.on('end', () => finishReading('end'));
 	stdin.on('error', (error: Error) => finishReading(`error: ${error.message}`));
+}
+
+function main(): void {
+	const chunks: Buffer[] = [];
+	if (readStdinSync(chunks)) forward(chunks);
+	else readStdinStream(chunks);
 }
 
 process.on('uncaughtException', error => {

@@ -4,7 +4,7 @@
  * Build first: `npx tsc -p tsconfig.build.json && node scripts/post-build.mjs`.
  */
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -41,6 +41,10 @@ export interface RunOptions {
 	input: string | Buffer;
 	/** Keep stdin open after writing (Claude Code sometimes does). It is closed once the process exits. */
 	leaveOpen?: boolean;
+	/** More bytes written after a pause (before stdin is closed, unless `leaveOpen`). */
+	later?: {afterMs: number; input: string | Buffer};
+	/** Stdin is this file (opened for reading) instead of a pipe; `input` is then ignored. */
+	stdinFile?: string;
 	/** Kill the process if it runs longer than this (the test then fails on the signal). */
 	killAfterMs?: number;
 	cwd?: string;
@@ -53,22 +57,37 @@ export function baseEnv(extra: Record<string, string>): Record<string, string> {
 
 export function runForwarder(variant: Variant, options: RunOptions): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(variant.command, variant.args, {env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']});
+		const stdinFd = options.stdinFile === undefined ? undefined : openSync(options.stdinFile, 'r');
+		const child = spawn(variant.command, variant.args, {env: options.env, cwd: options.cwd, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe']});
+		if (stdinFd !== undefined) closeSync(stdinFd);
 		let stdout = '';
 		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 8000);
 		child.on('error', reject);
+		let laterTimer: NodeJS.Timeout | undefined;
 		child.on('exit', (code, signal) => {
 			clearTimeout(killer);
-			child.stdin.destroy();
+			clearTimeout(laterTimer);
+			child.stdin?.destroy();
 			// Let the stdio pipes drain before resolving.
 			setImmediate(() => resolve({code, signal, stdout, stderr}));
 		});
-		child.stdin.on('error', () => {});
-		if (options.leaveOpen) child.stdin.write(options.input);
-		else child.stdin.end(options.input);
+		const stdin = child.stdin;
+		if (stdin === null) return;
+		stdin.on('error', () => {});
+		const last = options.later;
+		if (last === undefined) {
+			if (options.leaveOpen) stdin.write(options.input);
+			else stdin.end(options.input);
+			return;
+		}
+		stdin.write(options.input);
+		laterTimer = setTimeout(() => {
+			if (options.leaveOpen) stdin.write(last.input);
+			else stdin.end(last.input);
+		}, last.afterMs);
 	});
 }
 

@@ -56,6 +56,8 @@ export interface Views {
 	applyMany(records: Iterable<EventRecord>): void;
 	/** Tool calls, newest first; running calls' `durationMs` is the elapsed time at `now`. */
 	tools(now: number): ToolCall[];
+	/** Whether a tool call is running at `now` (as `tools(now)` would show it); cheaper than the rows. */
+	toolsRunning(now: number): boolean;
 	/** One tool call by id (`tool_use_id`), or null. */
 	toolCall(id: string, now: number): ToolCall | null;
 	/** Subagents, newest first. */
@@ -111,6 +113,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 			for (const rec of records) apply(rec);
 		},
 		tools: now => tools.snapshot(now),
+		toolsRunning: now => tools.hasRunning(now),
 		toolCall: (id, now) => tools.get(id, now),
 		agents: now => agents.snapshot(now),
 		files: () => files.snapshot(),

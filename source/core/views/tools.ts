@@ -139,6 +139,12 @@ export class ToolsView {
 		return this.sorted.map(c => this.row(c, now));
 	}
 
+	/** Whether `snapshot(now)` would show a running call (without building the rows). */
+	hasRunning(now: number): boolean {
+		for (const call of this.running) if (now - call.lastActivity <= this.timeoutMs) return true;
+		return false;
+	}
+
 	get(id: string, now: number): ToolCall | null {
 		const call = this.calls.get(id);
 		return call === undefined ? null : this.row(call, now);

@@ -100,7 +100,7 @@ export class ViewFeed {
 			files: lazy(() => views.files()),
 			sessions,
 			waiting,
-			live: lazy(() => waiting > 0 || tools().some(c => c.status === 'running') || agents().some(a => a.status === 'running')),
+			live: lazy(() => waiting > 0 || views.toolsRunning(now) || agents().some(a => a.status === 'running')),
 			recordsOf: find,
 		};
 	}

@@ -19,6 +19,12 @@ export interface TableColumn<R> {
 	dim?: boolean;
 }
 
+interface Piece {
+	text: string;
+	color: string | undefined;
+	dim: boolean;
+}
+
 export interface ViewTableProps<R> {
 	rows: readonly R[];
 	columns: ReadonlyArray<TableColumn<R>>;
@@ -62,6 +68,9 @@ function cellOf(raw: string, cells: number, last: boolean, align: 'left' | 'righ
 export function ViewTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: ViewTableProps<R>) {
 	if (height <= 0 || width <= 0) return null;
 	const laid = layout(columns, width);
+	// Where the columns fit, the first one (status marks, outside ASCII) is a text node of its own:
+	// Ink measures each node's whole text, and plain ASCII text is measured on a fast path.
+	const split = laid.length > 1 && laid.reduce((sum, c) => sum + c.cells, 0) <= width;
 	const showTitle = height >= 2;
 	const visible = showTitle ? height - 1 : height;
 	const start = windowStart(rows.length, cursor, visible);
@@ -91,24 +100,34 @@ export function ViewTable<R>({rows, columns, cursor, width, height, rowKey, rowC
 				shown.map((row, i) => {
 					const selected = start + i === cursor;
 					const base = rowColor?.(row);
+					const bold = rowBold?.(row) ?? false;
 					// Neighbouring cells drawn alike share one text node (fewer nodes, cheaper frames).
-					const pieces: Array<{text: string; color: string | undefined; dim: boolean}> = [];
+					const head: Piece[] = [];
+					const rest: Piece[] = [];
 					laid.forEach((c, j) => {
 						const text = cellOf(c.cell(row), c.cells, j === laid.length - 1, c.align);
 						const color = c.color?.(row) ?? base;
 						const dim = c.dim === true && !selected && color === undefined;
+						const pieces = j === 0 && split ? head : rest;
 						const last = pieces.at(-1);
 						if (last && last.color === color && last.dim === dim) last.text += text;
 						else pieces.push({text, color, dim});
 					});
-					return (
-						<Text key={rowKey(row)} wrap="truncate-end" inverse={selected} bold={rowBold?.(row) ?? false} color={base}>
+					const line = (pieces: Piece[], key?: string) => (
+						<Text key={key} wrap="truncate-end" inverse={selected} bold={bold} color={base}>
 							{pieces.map((piece, j) => (
 								<Text key={j} color={piece.color} dimColor={piece.dim}>
 									{piece.text}
 								</Text>
 							))}
 						</Text>
+					);
+					if (head.length === 0) return line(rest, rowKey(row));
+					return (
+						<Box key={rowKey(row)} width={width} height={1}>
+							{line(head)}
+							{line(rest)}
+						</Box>
 					);
 				})
 			)}

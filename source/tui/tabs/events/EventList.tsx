@@ -7,7 +7,7 @@ import {Box, Text} from 'ink';
 import type {UiState} from '../../state/ui-state.js';
 import {newSinceLeft} from '../../state/list-nav.js';
 import {columnsFor, fit, textWidth} from './columns.js';
-import {EventRow} from './EventRow.js';
+import {EventColumns} from './EventColumns.js';
 
 interface Props {
 	state: UiState;
@@ -47,9 +47,7 @@ export function EventList({state, width}: Props) {
 					{status}
 				</Text>
 			</Text>
-			{visible.map((record, i) => (
-				<EventRow key={record.seq > 0 ? record.seq : `${record.id}-${i}`} record={record} columns={columns} selected={state.top + i === state.cursor} hit={state.shown.hits.get(record)} />
-			))}
+			{visible.length > 0 && <EventColumns records={visible} columns={columns} selected={state.cursor - state.top} hits={state.shown.hits} width={width} />}
 		</Box>
 	);
 }

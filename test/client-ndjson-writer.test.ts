@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import {Writable} from 'node:stream';
+import {setImmediate as nextTurn} from 'node:timers/promises';
+import {test} from 'node:test';
+import {NdjsonWriter} from '../source/client/ndjson-writer.js';
+import {ndjsonText} from '../source/server/pipeline.js';
+
+/** A stream that keeps what it is given; `accept: false` makes it report backpressure (never drains). */
+function sink(accept = true): {stream: Writable; text: () => string} {
+	const chunks: string[] = [];
+	const stream = new Writable({
+		highWaterMark: accept ? 1 << 30 : 1,
+		write(chunk: Buffer, _encoding, callback) {
+			chunks.push(chunk.toString());
+			if (accept) callback();
+		},
+	});
+	return {stream, text: () => chunks.join('')};
+}
+
+const batch = (from: number, n: number) => Array.from({length: n}, (_, i) => JSON.stringify({n: from + i, pad: 'x'.repeat(20)}));
+
+test('a batch written with its NDJSON text gives the same bytes as written line by line', async () => {
+	const a = sink();
+	const b = sink();
+	const byLine = new NdjsonWriter(a.stream);
+	const byText = new NdjsonWriter(b.stream);
+	for (const lines of [batch(0, 3), batch(3, 1), batch(4, 5)]) {
+		byLine.writeLines(lines);
+		byText.writeLines(lines, ndjsonText(lines));
+	}
+	await nextTurn();
+	await Promise.all([byLine.end(), byText.end()]);
+	assert.equal(b.text(), a.text());
+	assert.equal(a.text().split('\n').length, 10);
+});
+
+test('with a stalled reader the same lines are kept and dropped either way', async () => {
+	for (const maxBuffered of [0, 30, 100, 150, 250]) {
+		const a = sink(false);
+		const b = sink(false);
+		const byLine = new NdjsonWriter(a.stream, {maxBuffered});
+		const byText = new NdjsonWriter(b.stream, {maxBuffered});
+		// The first flush goes to the stream, which then stalls; later batches pile up in the writer.
+		for (const lines of [batch(0, 1), batch(1, 4), batch(5, 3), batch(8, 6)]) {
+			byLine.writeLines(lines);
+			byText.writeLines(lines, ndjsonText(lines));
+			await nextTurn();
+		}
+		assert.ok(byLine.dropped > 0, `some lines dropped at maxBuffered ${maxBuffered}`);
+		assert.equal(byText.dropped, byLine.dropped, `maxBuffered ${maxBuffered}`);
+	}
+});
