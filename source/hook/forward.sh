@@ -36,8 +36,10 @@ dir=${dir:-/}
 
 # --- Read stdin -----------------------------------------------------------------------------
 # Into "$dir/.in-<pid>-<n>" next to the spool (never clobbering an existing file). A watchdog
-# looks every 0.3 s: stdin still open and what arrived ends with "}" means the whole event is in
-# (Claude Code writes it at once); after 2 s it stops the reader whatever arrived.
+# looks every 0.3 s and acts only once the copy has stopped growing since its last look (a big
+# event still being copied on a busy machine can end in an inner "}" for a moment): then stdin
+# still open and what arrived ends with "}" means the whole event is in (Claude Code writes it at
+# once); after about 2 s without a new byte it stops the reader whatever arrived.
 in=
 if { [ -d "$dir" ] || mkdir -p -m 700 "$dir"; } 2>/dev/null; then
 	n=0
@@ -54,11 +56,17 @@ if [ -n "$in" ]; then
 	reader=$!
 	set +C
 	(
-		slices=0
+		stalled=0
+		before=-1
 		while sleep 0.3 2>/dev/null || sleep 1; do
-			slices=$((slices + 1))
+			size=$(wc -c <"$in" 2>/dev/null)
+			set -- $size
+			size=${1:-0}
+			if [ "$size" = "$before" ]; then stalled=$((stalled + 1)); else stalled=0; fi
+			before=$size
+			[ "$stalled" -ge 1 ] || continue
 			last=$(tail -c 16 "$in" | tr -d ' \t\r\n' | tail -c 1)
-			if [ "$last" = '}' ] || [ "$slices" -ge 7 ]; then
+			if [ "$last" = '}' ] || [ "$stalled" -ge 7 ]; then
 				kill "$reader"
 				break
 			fi

@@ -13,7 +13,7 @@ import {Journal, replayJournal} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
-import {drainSpool, spoolBacklog, spoolDropped} from './spool.js';
+import {drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
 import {VERSION} from './version.js';
 
@@ -150,11 +150,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 	port = (httpServer.address() as AddressInfo).port;
 	const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
 
+	// A taken spool file that was written a moment ago is read once it has settled: soon after,
+	// not at the next interval (the drain at start-up matters most).
+	let settleTimer: NodeJS.Timeout | undefined;
 	const drain = () => {
 		const report = drainSpool(config.spool, (text, meta) => pipeline.ingestText(text, 'application/json', meta));
 		spoolDrained += report.accepted;
 		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable` : ''}`);
 		for (const error of report.errors.slice(0, 5)) log(`spool: ${error}`);
+		if (report.waiting > 0 && !settleTimer) {
+			settleTimer = setTimeout(() => {
+				settleTimer = undefined;
+				drain();
+			}, SPOOL_SETTLE_MS + 20);
+			settleTimer.unref();
+		}
 	};
 	drain();
 	const timers = [
@@ -170,6 +180,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 	const close = () => {
 		closing ??= (async () => {
 			for (const timer of timers) clearInterval(timer);
+			clearTimeout(settleTimer);
 			httpServer.closeIdleConnections();
 			broadcaster.close();
 			await new Promise<void>(resolve => {

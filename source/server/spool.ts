@@ -2,9 +2,11 @@
  * Drains the forwarder's spool (events written while no server answered) into the pipeline.
  * Contract (docs/ARCHITECTURE.md): one line per event,
  * `{"mpm_spool":1,"id":"…","receivedAt":<epoch ms>,"event":<the hook JSON>}`. The file is renamed
- * to `<spool>.draining-<pid>` first (so the forwarder starts a fresh one), every line is ingested
- * with its own id and time, then the file is deleted. The pipeline drops ids it has already
- * accepted, so an event that was both delivered and spooled appears exactly once.
+ * to `<spool>.draining-<pid>.<n>` first (so the forwarder starts a fresh one); once nothing has
+ * written to it for `settleMs` (a forwarder may have opened it just before the rename and still be
+ * writing a large event into it), every line is ingested with its own id and time and the file is
+ * deleted. The pipeline drops ids it has already accepted, so an event that was both delivered and
+ * spooled, or written again by a forwarder that saw the spool renamed under it, appears once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,8 @@ export type IngestOne = (text: string, meta: IngestMeta) => IngestResult;
 
 export interface DrainReport {
 	files: number;
+	/** Taken files still being written to: read on a later drain. */
+	waiting: number;
 	accepted: number;
 	duplicates: number;
 	rejected: number;
@@ -43,7 +47,7 @@ function leftovers(spool: string): string[] {
 	return names
 		.filter(name => name.startsWith(prefix))
 		.filter(name => {
-			const pid = Number(name.slice(prefix.length));
+			const pid = Number(name.slice(prefix.length).split('.')[0]);
 			return !Number.isInteger(pid) || pid === process.pid || !pidAlive(pid);
 		})
 		.map(name => path.join(dir, name));
@@ -97,18 +101,33 @@ function drainFile(file: string, ingest: IngestOne, report: DrainReport): void {
 	fs.rmSync(file, {force: true});
 }
 
-/** Drains the spool once. Cheap when there is nothing to do (one failed rename). */
-export function drainSpool(spool: string, ingest: IngestOne): DrainReport {
-	const report: DrainReport = {files: 0, accepted: 0, duplicates: 0, rejected: 0, errors: []};
-	const mine = `${spool}.draining-${process.pid}`;
-	const files = leftovers(spool).filter(f => f !== mine);
+/** How long a taken spool file must have gone unwritten before it is read. */
+export const SPOOL_SETTLE_MS = 300;
+
+let taken = 0;
+
+/** Drains the spool once. Cheap when there is nothing to do (one failed rename, one readdir). */
+export function drainSpool(spool: string, ingest: IngestOne, nowMs = Date.now(), settleMs = SPOOL_SETTLE_MS): DrainReport {
+	const report: DrainReport = {files: 0, waiting: 0, accepted: 0, duplicates: 0, rejected: 0, errors: []};
 	try {
-		fs.renameSync(spool, mine);
+		taken++;
+		fs.renameSync(spool, `${spool}.draining-${process.pid}.${taken}`);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') report.errors.push(`could not take the spool ${spool}: ${(error as Error).message}`);
 	}
-	if (fs.existsSync(mine)) files.push(mine);
-	for (const file of files) drainFile(file, ingest, report);
+	const ready: Array<{file: string; mtimeMs: number}> = [];
+	for (const file of leftovers(spool)) {
+		let mtimeMs: number;
+		try {
+			mtimeMs = fs.statSync(file).mtimeMs;
+		} catch {
+			continue;
+		}
+		if (nowMs - mtimeMs < settleMs) report.waiting++;
+		else ready.push({file, mtimeMs});
+	}
+	// Oldest first, so spooled events keep their order.
+	for (const {file} of ready.sort((a, b) => a.mtimeMs - b.mtimeMs)) drainFile(file, ingest, report);
 	return report;
 }
 
