@@ -20,6 +20,21 @@ after(() => rmSync(dir, {recursive: true, force: true}));
 const now = Date.parse('2026-11-23T10:00:00Z');
 
 describe('event store', () => {
+	it("lists a tool call's records start first, even when the end arrived first", () => {
+		const store = new EventStore(50);
+		const post = record({seq: 1, type: 'PostToolUse', tool: 'Bash', toolUseId: 'toolu_x', summary: 'Bash  npm test'});
+		const pre = record({seq: 2, type: 'PreToolUse', tool: 'Bash', toolUseId: 'toolu_x', summary: 'Bash  npm test'});
+		const other = record({seq: 3, type: 'PreToolUse', tool: 'Read', toolUseId: 'toolu_y', summary: 'Read  a.ts'});
+		store.append([post, pre, other], now);
+		const call = store.snapshot(now).views.tools().find(c => c.toolUseId === 'toolu_x');
+		assert.ok(call, 'the call is in the Tools view');
+		assert.equal(call.status, 'ok');
+		assert.deepEqual(
+			store.recordsOf(call).map(r => r.type),
+			['PreToolUse', 'PostToolUse'],
+		);
+	});
+
 	it('keeps at most its capacity, counts everything, and skips an id it already has', () => {
 		const store = new EventStore(50);
 		const records = demoRecords(120);

@@ -50,6 +50,13 @@ export interface StoreSnapshot {
 
 const errorTypes = new Set(['PostToolUseFailure', 'StopFailure', 'PermissionDenied']);
 
+/** Where an event falls in a tool call's life: start, permission, end. */
+function callStage(type: string): number {
+	if (type === 'PreToolUse') return 0;
+	if (type === 'PostToolUse' || type === 'PostToolUseFailure') return 2;
+	return 1;
+}
+
 export function isErrorRecord(record: EventRecord): boolean {
 	return errorTypes.has(record.type) || /error|fail/i.test(record.type);
 }
@@ -181,7 +188,11 @@ export class EventStore {
 		return this.feed.snapshot(nowMs, () => []).live();
 	}
 
-	/** The stored records of a tool call (by `tool_use_id`, or the record id of `rec:<id>`), oldest first. */
+	/**
+	 * The stored records of a tool call (by `tool_use_id`, or the record id of `rec:<id>`) in the
+	 * order they happened: the start before the end even when the end arrived first (the sh
+	 * forwarder posts in the background, so a quick call's two events can cross), then by seq.
+	 */
 	recordsOf(call: ToolCall): EventRecord[] {
 		const byRecord = call.id.startsWith('rec:') ? call.id.slice(4) : null;
 		if (byRecord === null && call.toolUseId === null) return [];
@@ -190,7 +201,7 @@ export class EventStore {
 			const record = this.records[i];
 			if (byRecord !== null ? record.id === byRecord : record.toolUseId === call.toolUseId) out.push(record);
 		}
-		return out;
+		return out.sort((a, b) => callStage(a.type) - callStage(b.type) || a.seq - b.seq);
 	}
 
 	private *visible(filter: Predicate | null): Generator<EventRecord> {
