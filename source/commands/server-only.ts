@@ -4,8 +4,7 @@
  * reader of stdout goes away (`| head -n 3`): stop accepting, flush the journal, close sockets.
  */
 import {checkBindSecurity, type Config} from '../config.js';
-import {compileFilter} from '../core/filter.js';
-import type {EventRecord} from '../core/record.js';
+import {compileFilterFlag} from '../core/filter.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
 import {describePortInUse} from '../client/probe.js';
 import {ndjsonText} from '../server/pipeline.js';
@@ -21,15 +20,12 @@ export async function runServerOnly(config: Config): Promise<number> {
 		log(bindError);
 		return 2;
 	}
-	let test: ((record: EventRecord) => boolean) | undefined;
-	if (config.filter.trim() !== '') {
-		const compiled = compileFilter(config.filter);
-		if (!compiled.ok) {
-			log(`--filter: ${compiled.error}`);
-			return 2;
-		}
-		test = compiled.test;
+	const filter = compileFilterFlag(config.filter);
+	if (!filter.ok) {
+		log(filter.error);
+		return 2;
 	}
+	const test = filter.test;
 
 	let stop: (reason: string) => void = () => {};
 	const stopped = new Promise<string>(resolve => {

@@ -4,8 +4,7 @@
  * reader of stdout goes away.
  */
 import type {Config} from '../config.js';
-import {compileFilter} from '../core/filter.js';
-import type {EventRecord} from '../core/record.js';
+import {compileFilterFlag} from '../core/filter.js';
 import {openConnection} from '../client/connection.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
 import {probe} from '../client/probe.js';
@@ -20,15 +19,12 @@ export async function runTail(config: Config, options: {since?: number} = {}): P
 		log(`--since takes a seq (a whole number ≥ 0), got ${since}`);
 		return 2;
 	}
-	let test: ((record: EventRecord) => boolean) | undefined;
-	if (config.filter.trim() !== '') {
-		const compiled = compileFilter(config.filter);
-		if (!compiled.ok) {
-			log(`--filter: ${compiled.error}`);
-			return 2;
-		}
-		test = compiled.test;
+	const filter = compileFilterFlag(config.filter);
+	if (!filter.ok) {
+		log(filter.error);
+		return 2;
 	}
+	const test = filter.test;
 
 	const found = await probe(config.url, config.token, 3000);
 	if (found.kind === 'none') {

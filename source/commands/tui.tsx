@@ -8,7 +8,7 @@ import {render} from 'ink';
 import {promises as fs} from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
-import {compileFilter} from '../core/filter.js';
+import {compileFilterFlag} from '../core/filter.js';
 import {openConnection, type Connection, type ConnectionState} from '../client/connection.js';
 import {App} from '../tui/components/App.js';
 import {EventStore, type LinkInfo, type Predicate} from '../tui/store/event-store.js';
@@ -47,11 +47,11 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	if (options.replay && options.demo) return fail('--demo and --replay cannot be combined: pick one');
 	const store = new EventStore(config.history);
 	let filterOption: {text: string; test: Predicate} | undefined;
-	if (config.filter.trim() !== '') {
-		const compiled = compileFilter(config.filter);
-		if (!compiled.ok) return fail(`--filter: ${compiled.error}`);
-		filterOption = {text: config.filter.trim(), test: compiled.test};
-		store.setQuery(compiled.test, '');
+	const filter = compileFilterFlag(config.filter);
+	if (!filter.ok) return fail(filter.error);
+	if (filter.test) {
+		filterOption = {text: config.filter.trim(), test: filter.test};
+		store.setQuery(filter.test, '');
 	}
 
 	let server: MpmServer | null = null;

@@ -259,6 +259,13 @@ export function matchFilter(record: EventRecord, filter: Filter): boolean {
 }
 
 /** Parses and compiles a query into a fast predicate. */
+/** The `--filter QUERY` flag: no test for an empty query, else the compiled test; an error names the flag. */
+export function compileFilterFlag(query: string): {ok: true; test: ((r: EventRecord) => boolean) | undefined} | {ok: false; error: string} {
+	if (query.trim() === '') return {ok: true, test: undefined};
+	const compiled = compileFilter(query);
+	return compiled.ok ? {ok: true, test: compiled.test} : {ok: false, error: `--filter: ${compiled.error}`};
+}
+
 export function compileFilter(query: string): {ok: true; test: (r: EventRecord) => boolean; filter: Filter} | {ok: false; error: string} {
 	const parsed = parseFilter(query);
 	if (!parsed.ok) return parsed;
