@@ -214,3 +214,18 @@ describe('replay', () => {
 		player.stop();
 	});
 });
+
+describe('detail view scrolling', () => {
+	it('G pressed before the view has measured its lines still lands at the end once it has', async () => {
+		const {initialState} = await import('../source/tui/state/ui-state.js');
+		const {reducer} = await import('../source/tui/state/reducer.js');
+		const opened = {...initialState({rows: 10, width: 80}), mode: 'detail' as const, detail: {record: record({summary: 'Bash  npm test'}), scroll: 0, lines: 0}};
+		const afterG = reducer(opened, {type: 'key', input: 'G', key: {}});
+		assert.equal(afterG.detail.scroll, 0, 'nothing to scroll yet');
+		const measured = reducer(afterG, {type: 'detailLines', lines: 63});
+		assert.equal(measured.detail.scroll, 63 - measured.rows, 'at the end once the lines are known');
+		assert.equal(measured.detail.pending, undefined);
+		const top = reducer(measured, {type: 'key', input: 'g', key: {}});
+		assert.equal(top.detail.scroll, 0, 'g goes back to the top');
+	});
+});

@@ -32,6 +32,7 @@ function applySearch(state: UiState, input: string, applied: string, extra: Part
 }
 
 function detailMove(state: UiState, delta: number): UiState {
+	if (state.detail.lines === 0) return {...state, detail: {...state.detail, pending: (state.detail.pending ?? 0) + delta}};
 	const max = Math.max(0, state.detail.lines - state.rows);
 	const scroll = Math.max(0, Math.min(max, state.detail.scroll + delta));
 	return scroll === state.detail.scroll ? state : {...state, detail: {...state.detail, scroll}};
@@ -133,9 +134,9 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 		case 'detailPage':
 			return detailMove(state, Math.trunc(Math.max(1, state.rows) * intent.factor) || Math.sign(intent.factor));
 		case 'detailTop':
-			return detailMove(state, -state.detail.lines);
+			return detailMove(state, -Number.MAX_SAFE_INTEGER);
 		case 'detailBottom':
-			return detailMove(state, state.detail.lines);
+			return detailMove(state, Number.MAX_SAFE_INTEGER);
 		case 'startInput':
 			if (intent.mode === 'search') return {...state, mode: 'search', search: {...state.search, input: state.search.applied}};
 			if (intent.mode === 'filter') return {...state, mode: 'filter', filter: {...state.filter, input: state.filter.applied, error: null}};
@@ -217,7 +218,11 @@ export function reducer(state: UiState, action: Action): UiState {
 			return {...state, effects: state.effects.slice(action.count)};
 		case 'notice':
 			return {...state, notice: action.text};
-		case 'detailLines':
-			return state.detail.lines === action.lines ? state : {...state, detail: {...state.detail, lines: action.lines}};
+		case 'detailLines': {
+			if (state.detail.lines === action.lines) return state;
+			const {pending, ...detail} = state.detail;
+			const measured = {...state, detail: {...detail, lines: action.lines}};
+			return pending && action.lines > 0 ? detailMove(measured, pending) : measured;
+		}
 	}
 }

@@ -55,7 +55,16 @@ export interface UiState {
 	openAgent: {key: string; cursor: number} | null;
 	exportPath: string;
 	/** The detail view: an event (`record`), or any value (`value`, e.g. a tool call's records) with a `title`. */
-	detail: {record: EventRecord | null; scroll: number; lines: number; value?: unknown; title?: string};
+	detail: {
+		record: EventRecord | null;
+		scroll: number;
+		/** Lines of the shown JSON; 0 until the view has measured them (just after opening). */
+		lines: number;
+		/** Scrolling asked for before the lines were measured (e.g. `G` right after `Enter`), applied once they are. */
+		pending?: number;
+		value?: unknown;
+		title?: string;
+	};
 	/** Footer notice (export written, replay finished, …) until the next key. */
 	notice: string | null;
 	/** Side effects asked for by the reducer, carried out by the App (use-effects.ts). */
