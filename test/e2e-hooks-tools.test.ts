@@ -7,11 +7,11 @@
  */
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {freePort} from './helpers/free-port.js';
+import {runCommand} from './helpers/forwarder.js';
 import {cliPath, Tmux} from './helpers/tmux-kit.js';
 
 const tmux = new Tmux();
@@ -25,23 +25,6 @@ after(() => {
 	tmux.kill();
 	rmSync(temp, {recursive: true, force: true});
 });
-
-function run(command: string, args: string[], options: {cwd: string; env: Record<string, string>; input?: string}): Promise<{code: number | null; stdout: string; stderr: string}> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, {cwd: options.cwd, env: options.env});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-		const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-		child.on('error', reject);
-		child.on('close', code => {
-			clearTimeout(killer);
-			resolve({code, stdout, stderr});
-		});
-		child.stdin.end(options.input ?? '');
-	});
-}
 
 interface HookEntry {
 	matcher?: string;
@@ -63,7 +46,7 @@ describe('hooks install, then the installed command lines, then the Tools tab', 
 		const state = path.join(temp, 'state');
 		const env = {PATH: process.env.PATH ?? '', HOME: home, MPM_TUI_STATE_DIR: state};
 
-		const install = await run(process.execPath, [cliPath, 'hooks', 'install', '--scope', 'project'], {cwd: project, env});
+		const install = await runCommand(process.execPath, [cliPath, 'hooks', 'install', '--scope', 'project'], {cwd: project, env});
 		assert.equal(install.code, 0, install.stderr);
 		const settings = JSON.parse(readFileSync(path.join(project, '.claude', 'settings.json'), 'utf8')) as {hooks: Record<string, HookEntry[]>};
 		const commandOf = (event: string) => {
@@ -81,7 +64,7 @@ describe('hooks install, then the installed command lines, then the Tools tab', 
 
 		const hookEnv = {...env, MPM_TUI_PORT: String(port)};
 		for (const [command, payload] of [[preCommand, prePayload], [postCommand, postPayload]] as const) {
-			const hook = await run('sh', ['-c', command], {cwd: project, env: hookEnv, input: JSON.stringify(payload)});
+			const hook = await runCommand('sh', ['-c', command], {cwd: project, env: hookEnv, input: JSON.stringify(payload)});
 			assert.equal(hook.code, 0, hook.stderr);
 			assert.equal(hook.stdout, '', 'a hook prints nothing Claude Code would read');
 		}

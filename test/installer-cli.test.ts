@@ -5,33 +5,15 @@
  */
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {resolveConfig} from '../source/config.js';
 import type {EventRecord} from '../source/core/record.js';
 import {startServer} from '../source/server/server.js';
 import {freePort} from './helpers/free-port.js';
-import {eventually, root, tempDir} from './helpers/forwarder.js';
+import {eventually, root, runCommand, tempDir} from './helpers/forwarder.js';
 
 const cli = path.join(root, 'dist', 'cli.js');
-
-function run(command: string, args: string[], options: {cwd: string; env: Record<string, string>; input?: string}): Promise<{code: number | null; stdout: string; stderr: string}> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, {cwd: options.cwd, env: options.env});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-		const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-		child.on('error', reject);
-		child.on('close', code => {
-			clearTimeout(killer);
-			resolve({code, stdout, stderr});
-		});
-		child.stdin.end(options.input ?? '');
-	});
-}
 
 const payload = {
 	session_id: 'c0ffee00-1111-2222-3333-444455556666',
@@ -52,7 +34,7 @@ describe('hooks install through the CLI, then the installed command line', () =>
 			const project = path.join(temp.dir, 'my project');
 			mkdirSync(project);
 			const env = {PATH: process.env.PATH ?? '', HOME: path.join(temp.dir, 'home'), MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
-			const install = await run(process.execPath, [cli, 'hooks', 'install', '--scope', 'project', '--forwarder', forwarder], {cwd: project, env});
+			const install = await runCommand(process.execPath, [cli, 'hooks', 'install', '--scope', 'project', '--forwarder', forwarder], {cwd: project, env});
 			assert.equal(install.code, 0, install.stderr);
 			assert.match(install.stdout, /installed in .*my project\/\.claude\/settings\.json \(project scope\)/);
 
@@ -65,7 +47,7 @@ describe('hooks install through the CLI, then the installed command line', () =>
 			const server = await startServer(config, {onAccepted: records => accepted.push(...records)});
 			t.after(() => server.close());
 
-			const hook = await run('sh', ['-c', command], {cwd: project, env: {...env, MPM_TUI_PORT: String(server.port)}, input: JSON.stringify(payload)});
+			const hook = await runCommand('sh', ['-c', command], {cwd: project, env: {...env, MPM_TUI_PORT: String(server.port)}, input: JSON.stringify(payload)});
 			assert.equal(hook.code, 0);
 			assert.equal(hook.stdout, '');
 			assert.equal(hook.stderr, '');
@@ -84,7 +66,7 @@ describe('hooks install through the CLI, then the installed command line', () =>
 		mkdirSync(path.dirname(file));
 		writeFileSync(file, '{"hooks": {"Stop": []}');
 		const env = {PATH: process.env.PATH ?? '', HOME: temp.dir, MPM_TUI_STATE_DIR: path.join(temp.dir, 'state'), CLAUDE_PROJECT_DIR: temp.dir};
-		const r = await run(process.execPath, [cli, 'hooks', 'install', '--scope', 'local'], {cwd: '/', env});
+		const r = await runCommand(process.execPath, [cli, 'hooks', 'install', '--scope', 'local'], {cwd: '/', env});
 		assert.equal(r.code, 1);
 		assert.equal(r.stdout, '');
 		assert.match(r.stderr, /settings\.local\.json is not valid JSON at line 1, column 23/);

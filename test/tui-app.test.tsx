@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import type {AppProps} from '../source/tui/components/App.js';
 import {EventStore} from '../source/tui/store/event-store.js';
-import {demoRecords, keys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
+import {demoRecords, keys, pressKeys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
 
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
@@ -50,13 +50,7 @@ function mount(options: {columns?: number; rows?: number; props?: Partial<AppPro
 		calls,
 		frame,
 		until: (check, what) => waitForFrame(app.lastFrame, check, 3000, what),
-		async press(...inputs) {
-			for (const input of inputs) {
-				app.stdin.write(input);
-				await sleep(input === keys.escape ? 30 : 8);
-			}
-			await sleep(20);
-		},
+		press: (...inputs) => pressKeys(app, ...inputs),
 	};
 }
 

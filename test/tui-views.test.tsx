@@ -12,7 +12,7 @@ import type {AppProps} from '../source/tui/components/App.js';
 import {EventStore} from '../source/tui/store/event-store.js';
 import {sessionFlow, SESSION_ID} from './fixtures/hook-payloads.js';
 import {hook, OTHER_CWD, OTHER_SESSION, pre, seq, T0} from './fixtures/view-sequences.js';
-import {keys, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
+import {keys, pressKeys, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
 
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
@@ -63,13 +63,7 @@ function mount(records: EventRecord[], options: {columns?: number; rows?: number
 		app,
 		clock,
 		until: (check, what) => waitForFrame(app.lastFrame, check, 3000, what),
-		async press(...inputs) {
-			for (const input of inputs) {
-				app.stdin.write(input);
-				await sleep(input === keys.escape ? 30 : 8);
-			}
-			await sleep(20);
-		},
+		press: (...inputs) => pressKeys(app, ...inputs),
 	};
 }
 

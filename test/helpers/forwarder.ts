@@ -113,3 +113,21 @@ export async function eventually<T>(probe: () => T | undefined, timeoutMs = 5000
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Runs a command to completion (killed after 15 s) with `input` on stdin. */
+export function runCommand(command: string, args: string[], options: {cwd: string; env: Record<string, string>; input?: string}): Promise<{code: number | null; stdout: string; stderr: string}> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {cwd: options.cwd, env: options.env});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+		const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+		child.on('error', reject);
+		child.on('close', code => {
+			clearTimeout(killer);
+			resolve({code, stdout, stderr});
+		});
+		child.stdin.end(options.input ?? '');
+	});
+}

@@ -74,3 +74,12 @@ export async function waitForFrame(lastFrame: () => string | undefined, check: (
 		await sleep(10);
 	}
 }
+
+/** Types keys into an ink-testing-library app, with the small pauses Ink's input parsing needs (Esc waits for a sequence). */
+export async function pressKeys(app: {stdin: {write(data: string): void}}, ...inputs: string[]): Promise<void> {
+	for (const input of inputs) {
+		app.stdin.write(input);
+		await sleep(input === keys.escape ? 30 : 8);
+	}
+	await sleep(20);
+}
