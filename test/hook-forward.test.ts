@@ -109,6 +109,17 @@ for (const variant of variants) {
 			assert.deepEqual(requests.map(r => r.url).sort(), ['/api/events', '/custom/events']);
 		});
 
+		test('MPM_TUI_URL with a host name (resolved, not an address) reaches the server', async () => {
+			reset();
+			const env = caseEnv({MPM_TUI_URL: `http://localhost:${server.port}/by-name`}).env;
+			delete env.MPM_TUI_PORT;
+			const result = await runForwarder(variant, {env, input: payload});
+			assert.equal(result.code, 0);
+			const requests = await server.waitFor(1);
+			assert.equal(requests[0].url, '/by-name');
+			assert.equal(requests[0].body.toString(), payload);
+		});
+
 		test('server down: exit 0, one spool line in the contract format', async () => {
 			const {env, spool} = caseEnv({MPM_TUI_PORT: String(await freePort())});
 			const before = Date.now();
@@ -300,6 +311,9 @@ for (const variant of variants) {
 			assert.equal(result.stdout, '');
 			assert.match(result.stderr, /sent/);
 			assert.match(readFileSync(log, 'utf8'), /sent/);
+			// The Node forwarder says which transport carried the event: its raw TCP handle, unless told to stay portable.
+			if (variant.name === 'node') assert.match(result.stderr, / via tcp_wrap: 202/);
+			if (variant.name === 'node-portable') assert.match(result.stderr, / via node:net: 202/);
 		});
 
 		test('spool directory cannot be created: exit 0, silent', async () => {

@@ -3,10 +3,10 @@
  * mpm-tui-hook: the forwarder Claude Code runs for every hook event.
  *
  * Reads the hook JSON from stdin (with a watchdog: stdin is sometimes left open), stamps it with
- * a unique id and the receive time, and POSTs the exact bytes to the mpm-tui server over a
- * hand-written HTTP/1.1 request on `node:net` (faster to start than `node:http`). When the server
- * is down, refuses, is slow or answers an error, the event is appended to the spool file, which
- * the server drains when it runs. Contract: docs/ARCHITECTURE.md "Forwarder ↔ server contract".
+ * a unique id and the receive time, and POSTs the exact bytes to the mpm-tui server as a
+ * hand-written HTTP/1.1 request on a raw TCP handle (see `sendRawTcp`; `node:net` is the
+ * fallback). When the server is down, refuses, is slow or answers an error, the event is
+ * appended to the spool file, which the server drains when it runs. Contract: docs/ARCHITECTURE.md "Forwarder ↔ server contract".
  *
  * Rules: CommonJS, Node built-ins only, imports nothing of ours. Always exits 0, never writes to
  * stdout (hook stdout can end up in Claude's context), diagnostics only under the debug variables.
@@ -150,22 +150,120 @@ function isPayloadRejection(status: number): boolean {
 	return status === 400 || status === 415 || status === 422;
 }
 
+/** What a transport reports to `post`: bytes of the answer, or why there will be none. */
+interface Answer {
+	data(chunk: Buffer): void;
+	fail(why: string): void;
+}
+
+function errorName(code: number): string {
+	try {
+		return (require('node:util') as typeof import('node:util')).getSystemErrorName(code);
+	} catch {
+		return `error ${code}`;
+	}
+}
+
+/** libuv's end-of-stream code (`UV_EOF`), the same on every platform. */
+const UV_EOF = -4095;
+/** Keeps the raw handle reachable until the process exits. */
+let rawHandle: unknown;
+
+/**
+ * The fast transport: a TCP handle from Node's own `tcp_wrap` binding, without `node:net`.
+ * Loading `node:net` builds Node's whole stream stack, which costs about a quarter of a bare
+ * `node` start on every hook (about 10 ms here); this costs about 1 ms. `process.binding` is
+ * deprecated (DEP0111, documentation-only for these two modules) but has the same shape in every
+ * Node this project supports; any surprise throws here and `post` falls back to `node:net`.
+ * `MPM_TUI_HOOK_PORTABLE=1` always uses `node:net`. Only for an IPv4 address (the default
+ * 127.0.0.1); host names and TLS go through `node:net` / `node:tls`.
+ */
+function sendRawTcp(t: Target, request: Buffer, answer: Answer): void {
+	process.noDeprecation = true; // a deprecation warning on stderr would reach Claude Code's log
+	const binding = (process as unknown as {binding(name: string): any}).binding;
+	const tcp = binding('tcp_wrap');
+	const stream = binding('stream_wrap');
+	const state: Int32Array | undefined = stream.streamBaseState;
+	const nreadIndex: unknown = stream.kReadBytesOrError;
+	const offsetIndex: unknown = stream.kArrayBufferOffset;
+	if (
+		typeof tcp.TCP !== 'function' ||
+		typeof tcp.TCPConnectWrap !== 'function' ||
+		typeof tcp.constants?.SOCKET !== 'number' ||
+		typeof stream.WriteWrap !== 'function' ||
+		!(state instanceof Int32Array) ||
+		typeof nreadIndex !== 'number' ||
+		typeof offsetIndex !== 'number'
+	) {
+		throw new Error('tcp_wrap or stream_wrap has an unexpected shape');
+	}
+	const handle = new tcp.TCP(tcp.constants.SOCKET);
+	rawHandle = handle;
+	const connecting = new tcp.TCPConnectWrap();
+	connecting.address = t.host;
+	connecting.port = t.port;
+	connecting.oncomplete = (status: number): void => {
+		if (status < 0) return answer.fail(errorName(status));
+		handle.onread = (buffer: ArrayBuffer | undefined): void => {
+			const n = state[nreadIndex];
+			if (n > 0 && buffer) answer.data(Buffer.from(buffer, state[offsetIndex], n));
+			else if (n < 0) answer.fail(n === UV_EOF ? 'connection closed before an answer' : errorName(n));
+		};
+		const readError: number = handle.readStart();
+		if (readError < 0) return answer.fail(errorName(readError));
+		handle.setNoDelay(true);
+		const writing = new stream.WriteWrap();
+		writing.handle = handle;
+		writing.async = false;
+		writing.oncomplete = (writeStatus: number): void => {
+			if (writeStatus < 0) answer.fail(errorName(writeStatus));
+		};
+		const writeError: number = handle.writeBuffer(writing, request);
+		if (writeError < 0) answer.fail(errorName(writeError));
+	};
+	const connectError: number = handle.connect(connecting, t.host, t.port);
+	if (connectError < 0) answer.fail(errorName(connectError));
+}
+
+/** The portable transport: `node:net` (or `node:tls` for an https URL). */
+function sendNet(t: Target, request: Buffer, answer: Answer): void {
+	const socket: NetModule.Socket = t.tls
+		? (require('node:tls') as typeof import('node:tls')).connect({host: t.host, port: t.port, servername: t.host})
+		: (require('node:net') as typeof NetModule).connect(t.port, t.host);
+	socket.setNoDelay(true);
+	socket.write(request);
+	socket.on('data', (chunk: Buffer) => answer.data(chunk));
+	socket.on('error', (error: Error) => answer.fail(error.message));
+	socket.on('close', () => answer.fail('connection closed before an answer'));
+}
+
 function post(body: Buffer, id: string, receivedAt: number): void {
 	let settled = false;
 	const timeoutMs = positiveInt(env.MPM_TUI_HOOK_TIMEOUT_MS, 300);
+	let via = 'node:net';
 	const settle = (status: number, why: string): void => {
 		if (settled) return;
 		settled = true;
 		clearTimeout(timer);
-		// The socket is not destroyed: `done()` exits, which closes it, and `destroy()` would build
-		// `process.stderr` (net checks it), costing a stdio stream on every run.
-		if (status >= 200 && status < 300) log(`sent ${id}: ${status} in ${Date.now() - startedAt} ms`);
+		// The connection is not closed here: `done()` exits, which closes it (with node:net,
+		// `destroy()` would build `process.stderr`, costing a stdio stream on every run).
+		if (status >= 200 && status < 300) log(`sent ${id} via ${via}: ${status} in ${Date.now() - startedAt} ms`);
 		else if (isPayloadRejection(status)) log(`server rejected ${id} (${why}); not spooled: it would be rejected again`);
 		else spool(body, id, receivedAt, why);
 		done();
 	};
 	const timer = setTimeout(() => settle(0, `no answer within ${timeoutMs} ms`), timeoutMs);
-	let socket: NetModule.Socket | undefined;
+	let text = '';
+	const answer: Answer = {
+		data(chunk) {
+			text += chunk.toString('latin1');
+			const eol = text.indexOf('\r\n');
+			if (eol === -1) return;
+			const match = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(text.slice(0, eol));
+			settle(match ? Number(match[1]) : 0, match ? `HTTP ${match[1]}` : `not an HTTP answer: ${JSON.stringify(text.slice(0, 40))}`);
+		},
+		fail: why => settle(0, why),
+	};
 	try {
 		const t = target();
 		const token = (env.MPM_TUI_TOKEN || env.CLAUDE_MPM_SOCKETIO_TOKEN || '').replace(/[\r\n]/g, '');
@@ -174,21 +272,18 @@ function post(body: Buffer, id: string, receivedAt: number): void {
 			`Content-Length: ${body.length}\r\nX-Mpm-Id: ${id}\r\nX-Mpm-Received: ${receivedAt}\r\n` +
 			(token ? `Authorization: Bearer ${token}\r\n` : '') +
 			'Connection: close\r\n\r\n';
-		socket = t.tls
-			? (require('node:tls') as typeof import('node:tls')).connect({host: t.host, port: t.port, servername: t.host})
-			: (require('node:net') as typeof NetModule).connect(t.port, t.host);
-		socket.setNoDelay(true);
-		socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
-		let answer = '';
-		socket.on('data', (chunk: Buffer) => {
-			answer += chunk.toString('latin1');
-			const eol = answer.indexOf('\r\n');
-			if (eol === -1) return;
-			const match = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(answer.slice(0, eol));
-			settle(match ? Number(match[1]) : 0, match ? `HTTP ${match[1]}` : `not an HTTP answer: ${JSON.stringify(answer.slice(0, 40))}`);
-		});
-		socket.on('error', (error: Error) => settle(0, error.message));
-		socket.on('close', () => settle(0, 'connection closed before an answer'));
+		const request = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+		if (!t.tls && !isOn(env.MPM_TUI_HOOK_PORTABLE) && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(t.host)) {
+			try {
+				via = 'tcp_wrap';
+				sendRawTcp(t, request, answer);
+				return;
+			} catch (error) {
+				via = 'node:net';
+				log(`fast transport unavailable (${(error as Error).message}): using node:net`);
+			}
+		}
+		sendNet(t, request, answer);
 	} catch (error) {
 		settle(0, (error as Error).message);
 	}

@@ -14,16 +14,22 @@ export const nodeForwarder = path.join(root, 'dist', 'hook', 'forward.cjs');
 export const shForwarder = path.join(root, 'dist', 'hook', 'mpm-tui-hook.sh');
 
 export interface Variant {
-	/** `bash` runs the sh forwarder under bash, to keep it portable beyond dash. */
-	name: 'node' | 'sh' | 'bash';
+	/**
+	 * `bash` runs the sh forwarder under bash, to keep it portable beyond dash; `node-portable`
+	 * runs the Node forwarder on `node:net` instead of its raw TCP handle.
+	 */
+	name: 'node' | 'node-portable' | 'sh' | 'bash';
 	command: string;
 	args: string[];
+	/** Added to the environment of every run. */
+	env?: Record<string, string>;
 }
 
 const hasBash = (process.env.PATH ?? '').split(':').some(dir => dir !== '' && existsSync(path.join(dir, 'bash')));
 
 export const variants: Variant[] = [
 	{name: 'node', command: process.execPath, args: [nodeForwarder]},
+	{name: 'node-portable', command: process.execPath, args: [nodeForwarder], env: {MPM_TUI_HOOK_PORTABLE: '1'}},
 	{name: 'sh', command: 'sh', args: [shForwarder]},
 	...(hasBash ? [{name: 'bash' as const, command: 'bash', args: [shForwarder]}] : []),
 ];
@@ -58,7 +64,7 @@ export function baseEnv(extra: Record<string, string>): Record<string, string> {
 export function runForwarder(variant: Variant, options: RunOptions): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
 		const stdinFd = options.stdinFile === undefined ? undefined : openSync(options.stdinFile, 'r');
-		const child = spawn(variant.command, variant.args, {env: options.env, cwd: options.cwd, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe']});
+		const child = spawn(variant.command, variant.args, {env: {...options.env, ...variant.env}, cwd: options.cwd, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe']});
 		if (stdinFd !== undefined) closeSync(stdinFd);
 		let stdout = '';
 		let stderr = '';
