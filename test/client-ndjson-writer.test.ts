@@ -3,7 +3,6 @@ import {Writable} from 'node:stream';
 import {setImmediate as nextTurn} from 'node:timers/promises';
 import {test} from 'node:test';
 import {NdjsonWriter} from '../source/client/ndjson-writer.js';
-import {ndjsonText} from '../source/server/pipeline.js';
 
 /** A stream that keeps what it is given; `accept: false` makes it report backpressure (never drains). */
 function sink(accept = true): {stream: Writable; text: () => string} {
@@ -18,16 +17,19 @@ function sink(accept = true): {stream: Writable; text: () => string} {
 	return {stream, text: () => chunks.join('')};
 }
 
+/** What the pipeline hands the writer along with the lines: their NDJSON bytes. */
+const ndjsonBytes = (lines: string[]) => Buffer.from(lines.map(line => `${line}\n`).join(''));
+
 const batch = (from: number, n: number) => Array.from({length: n}, (_, i) => JSON.stringify({n: from + i, pad: 'x'.repeat(20)}));
 
-test('a batch written with its NDJSON text gives the same bytes as written line by line', async () => {
+test('a batch written with its NDJSON bytes gives the same bytes as written line by line', async () => {
 	const a = sink();
 	const b = sink();
 	const byLine = new NdjsonWriter(a.stream);
 	const byText = new NdjsonWriter(b.stream);
 	for (const lines of [batch(0, 3), batch(3, 1), batch(4, 5)]) {
 		byLine.writeLines(lines);
-		byText.writeLines(lines, ndjsonText(lines));
+		byText.writeLines(lines, ndjsonBytes(lines));
 	}
 	await nextTurn();
 	await Promise.all([byLine.end(), byText.end()]);
@@ -44,7 +46,7 @@ test('with a stalled reader the same lines are kept and dropped either way', asy
 		// The first flush goes to the stream, which then stalls; later batches pile up in the writer.
 		for (const lines of [batch(0, 1), batch(1, 4), batch(5, 3), batch(8, 6)]) {
 			byLine.writeLines(lines);
-			byText.writeLines(lines, ndjsonText(lines));
+			byText.writeLines(lines, ndjsonBytes(lines));
 			await nextTurn();
 		}
 		assert.ok(byLine.dropped > 0, `some lines dropped at maxBuffered ${maxBuffered}`);

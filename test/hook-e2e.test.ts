@@ -73,7 +73,7 @@ for (const variant of variants) {
 			const spooledIds = spooled.map(line => (JSON.parse(line) as {id: string}).id).sort();
 
 			const accepted: EventRecord[] = [];
-			const server = await startServer(config, {onAccepted: records => accepted.push(...records), spoolIntervalMs: 100});
+			const server = await startServer(config, {onAccepted: batch => accepted.push(...batch.records), spoolIntervalMs: 100});
 			t.after(() => server.close());
 			await eventually(() => (accepted.length >= count ? true : undefined), 5000, 'the drained events');
 			// One more event live, then let a few more drain cycles pass: nothing may come twice.
@@ -95,7 +95,7 @@ for (const variant of variants) {
 			const accepted: EventRecord[] = [];
 			// A drain this frequent often renames the spool while a forwarder is appending to it:
 			// the forwarder must notice and write the line again (the server drops the second copy).
-			const server = await startServer(config, {onAccepted: records => accepted.push(...records), spoolIntervalMs: 5});
+			const server = await startServer(config, {onAccepted: batch => accepted.push(...batch.records), spoolIntervalMs: 5});
 			t.after(() => server.close());
 			const forwarderEnv = baseEnv({...env, MPM_TUI_PORT: String(server.port), MPM_TUI_HOOK_TIMEOUT_MS: '2000'});
 			const big = (i: number) => JSON.stringify({...event(i), hook_event_name: 'PostToolUse', tool_response: {stdout: 'line of output\n'.repeat(100_000), stderr: ''}});
@@ -117,7 +117,7 @@ for (const variant of variants) {
 			const env = {MPM_TUI_STATE_DIR: path.join(temp.dir, 'state'), HOME: temp.dir};
 			const config = resolveConfig({port: await freePort(), journal: false}, env, temp.dir);
 			const accepted: EventRecord[] = [];
-			const server = await startServer(config, {onAccepted: records => accepted.push(...records), spoolIntervalMs: 100});
+			const server = await startServer(config, {onAccepted: batch => accepted.push(...batch.records), spoolIntervalMs: 100});
 			t.after(() => server.close());
 			// A 1 ms timeout: the forwarder gives up (and spools) whether or not the server got the POST.
 			const forwarderEnv = baseEnv({...env, MPM_TUI_PORT: String(server.port), MPM_TUI_HOOK_TIMEOUT_MS: '1'});

@@ -44,7 +44,7 @@ describe('hooks install through the CLI, then the installed command line', () =>
 
 			const config = resolveConfig({port: await freePort(), journal: false}, env, env.HOME);
 			const accepted: EventRecord[] = [];
-			const server = await startServer(config, {onAccepted: records => accepted.push(...records)});
+			const server = await startServer(config, {onAccepted: batch => accepted.push(...batch.records)});
 			t.after(() => server.close());
 
 			const hook = await runCommand('sh', ['-c', command], {cwd: project, env: {...env, MPM_TUI_PORT: String(server.port)}, input: JSON.stringify(payload)});

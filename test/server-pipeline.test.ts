@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {Pipeline, ndjsonText, recordLine} from '../source/server/pipeline.js';
+import {Pipeline} from '../source/server/pipeline.js';
+import {AcceptedBatch, recordLine, utf8} from '../source/server/accepted-batch.js';
 
 function linesFor(body: string, contentType = 'application/json'): {lines: string[]; records: unknown[]} {
 	const pipeline = new Pipeline({capacity: 100, maxFieldBytes: 64});
 	let lines: string[] = [];
-	pipeline.onAccepted((_, l) => {
-		lines = l();
+	pipeline.onAccepted(batch => {
+		lines = batch.lines();
 	});
 	pipeline.ingestText(body, contentType, {source: 'hook'});
 	return {lines, records: pipeline.ring.toArray()};
@@ -44,13 +45,25 @@ describe('pipeline record lines', () => {
 	});
 });
 
-test('ndjsonText is every line followed by a newline, made once per array', () => {
-	const {lines} = linesFor('{"hook_event_name":"Stop","session_id":"a"}\n{"hook_event_name":"Stop","session_id":"b"}\n', 'application/x-ndjson');
+test("a batch's NDJSON is its lines, each followed by a newline, as UTF-8; made once; lines made once", () => {
+	const pipeline = new Pipeline({capacity: 100});
+	const batches: AcceptedBatch[] = [];
+	pipeline.onAccepted(batch => batches.push(batch));
+	pipeline.ingestText('{"hook_event_name":"Stop","session_id":"a","note":"é \u2028 😀"}\n{"hook_event_name":"Stop","session_id":"b"}\n', 'application/x-ndjson', {source: 'hook'});
+	assert.equal(batches.length, 1);
+	const [batch] = batches;
+	const lines = batch.lines();
 	assert.equal(lines.length, 2);
-	const text = ndjsonText(lines);
-	assert.equal(text, lines.map(line => `${line}\n`).join(''));
-	assert.equal(ndjsonText(lines), text);
-	assert.equal(ndjsonText([]), '', 'no lines, no text');
+	assert.equal(batch.lines(), lines, 'the same array');
+	assert.equal(batch.ndjson().toString('utf8'), lines.map(line => `${line}\n`).join(''));
+	assert.equal(batch.ndjson(), batch.ndjson(), 'the same buffer');
+	assert.equal(new AcceptedBatch([]).ndjson().length, 0, 'no records, no bytes');
+});
+
+test('utf8 gives the UTF-8 bytes of ASCII, Latin-1, BMP and astral text alike', () => {
+	for (const text of ['', 'plain ascii {"a":1}\n', 'é ü ß', 'Ł ł', '漢字', '😀', 'a\u0080b', '\ud800 lone surrogate', `${'x'.repeat(1000)}é`]) {
+		assert.deepEqual(utf8(text), Buffer.from(text, 'utf8'), JSON.stringify(text));
+	}
 });
 
 describe('pipeline duplicate detection (core DuplicateWindow and RecentIds)', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import type {Socket} from 'socket.io-client';
 import {startServer, type MpmServer} from '../source/server/server.js';
-import {collectEvents, connect, connected, hookEvent, nextEvent, postJson, testConfig, withTimeout} from './helpers/server-kit.js';
+import {collectEvents, connect, connected, hookEvent, nextEvent, postJson, request, testConfig, withTimeout} from './helpers/server-kit.js';
 
 describe('Socket.IO for mpm-tui clients', () => {
 	let server: MpmServer;
@@ -41,6 +41,29 @@ describe('Socket.IO for mpm-tui clients', () => {
 		assert.equal(records[0].tool, 'Read');
 		assert.match(records[0].summary, /^Read\s+/);
 		assert.equal(records[0].session, 'sess-test');
+	});
+
+	test('WebSocket and long-polling clients get the same events: a big batch in packets of at most 500, text intact', async () => {
+		const ws = open(server.url);
+		const polling = open(server.url, {client: 'mpm-tui'}, {transports: ['polling']});
+		await Promise.all([connected(ws), connected(polling)]);
+		const byWs = collectEvents(ws);
+		const byPolling = collectEvents(polling);
+		// One NDJSON body of 1,200 events: one accepted batch, more than two packets' worth.
+		const notes = ['plain', 'é ü ß', '漢字', '😀 emoji', 'line\nbreak "quoted" \\ back', '\u2028 separators \u2029'];
+		const body = Array.from({length: 1200}, (_, i) => JSON.stringify(hookEvent({tool_input: {command: `echo ${i}`, note: notes[i % notes.length]}}))).join('\n');
+		const answer = await postJson(server.url, '/api/events', body, {'Content-Type': 'application/x-ndjson'});
+		assert.equal(answer.status, 202);
+		assert.equal(answer.json.accepted, 1200);
+		const [viaWs, viaPolling] = await Promise.all([byWs.until(1200), byPolling.until(1200)]);
+		assert.deepEqual(viaPolling, viaWs);
+		assert.ok(byWs.batches >= 3, `1,200 events in ${byWs.batches} packets: at most 500 each`);
+		const page = await request(`${server.url}/api/events?since=${viaWs[0].seq - 1}&limit=1200`);
+		assert.deepEqual(viaWs, page.json.events, 'what the clients got is what the server holds');
+		assert.deepEqual(
+			viaWs.map(r => r.payload.tool_input.note),
+			Array.from({length: 1200}, (_, i) => notes[i % notes.length]),
+		);
 	});
 
 	test('history with an ack returns the events after since, capped at 5000', async () => {

@@ -15,7 +15,7 @@ export class NdjsonWriter {
 	private readonly stream: Writable;
 	private readonly onClosed: (error?: Error) => void;
 	private readonly maxBuffered: number;
-	private pending: string[] = [];
+	private pending: Array<string | Buffer> = [];
 	private pendingBytes = 0;
 	private scheduled = false;
 	private waitingForDrain = false;
@@ -39,16 +39,18 @@ export class NdjsonWriter {
 	}
 
 	/**
-	 * Lines already serialized (without their newline). `text` is their NDJSON (each line followed by
-	 * a newline) when the caller already has it; a batch that fits in the buffer is kept as that one string.
+	 * Lines already serialized (without their newline). `ndjson` is their NDJSON bytes (each line
+	 * followed by a newline) when the caller already has them; a batch that fits in the buffer is
+	 * kept as those bytes.
 	 */
-	writeLines(lines: readonly string[], text?: string): void {
+	writeLines(lines: readonly string[], ndjson?: Buffer): void {
 		if (this.closed || lines.length === 0) return;
-		// A line is kept while the bytes before it are at most maxBuffered, so the whole batch is kept
-		// when the bytes before its last line are (the text less that line and its newline).
-		if (text !== undefined && this.pendingBytes + text.length - lines[lines.length - 1].length - 1 <= this.maxBuffered) {
-			this.pending.push(text);
-			this.pendingBytes += text.length;
+		// A line is kept while what is buffered before it is at most maxBuffered, so the whole batch
+		// is kept when what comes before its last line is (the bytes less that line and its newline;
+		// the line's length in UTF-16 units is at most its length in bytes).
+		if (ndjson !== undefined && this.pendingBytes + ndjson.length - lines[lines.length - 1].length - 1 <= this.maxBuffered) {
+			this.pending.push(ndjson);
+			this.pendingBytes += ndjson.length;
 		} else {
 			for (const line of lines) {
 				if (this.pendingBytes > this.maxBuffered) {
@@ -68,7 +70,7 @@ export class NdjsonWriter {
 	private flush(): void {
 		this.scheduled = false;
 		if (this.closed || this.pending.length === 0 || this.waitingForDrain) return;
-		const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+		const text = this.pending.length === 1 ? this.pending[0] : joinPieces(this.pending);
 		this.pending = [];
 		this.pendingBytes = 0;
 		let ok: boolean;
@@ -103,4 +105,10 @@ export class NdjsonWriter {
 		this.pending = [];
 		this.onClosed(error);
 	}
+}
+
+/** One chunk for one write: the strings joined, or everything as bytes when any piece is bytes. */
+function joinPieces(pieces: ReadonlyArray<string | Buffer>): string | Buffer {
+	if (pieces.every(piece => typeof piece === 'string')) return pieces.join('');
+	return Buffer.concat(pieces.map(piece => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
 }

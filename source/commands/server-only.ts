@@ -7,7 +7,6 @@ import {checkBindSecurity, type Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
 import {describePortInUse} from '../client/probe.js';
-import {ndjsonText} from '../server/pipeline.js';
 import {PortInUseError, startServer, type MpmServer} from '../server/server.js';
 
 function log(line: string): void {
@@ -37,14 +36,10 @@ export async function runServerOnly(config: Config): Promise<number> {
 	try {
 		server = await startServer(config, {
 			log,
-			onAccepted: (records, lines) => {
-				if (!test) {
-					// The journal was given this batch's text already (ndjsonText memoizes per array): reuse it.
-					const all = lines();
-					return out.writeLines(all, ndjsonText(all));
-				}
-				const all = lines();
-				out.writeLines(all.filter((_, i) => test(records[i])));
+			onAccepted: batch => {
+				// Without a filter, the very bytes the journal wrote.
+				if (!test) return out.writeLines(batch.lines(), batch.ndjson());
+				out.writeLines(batch.lines().filter((_, i) => test(batch.records[i])));
 			},
 		});
 	} catch (error) {

@@ -5,14 +5,20 @@
  * claude-mpm clients (room `claude-mpm`, and the category namespaces) get claude-mpm's shape: one
  * emit per event, as its dashboard expects; that work is only done when such clients are there.
  *
- * The `events` packet is assembled from the records' JSON lines, which the pipeline makes once per
- * batch for the journal and stdout anyway: `2["events",[line,line,…]]` is exactly what socket.io's
- * encoder would produce for `emit('events', records)` on the default namespace, without
- * serializing every record a second time and without its deep scan for binary attachments.
+ * The `events` packet is made from the batch's NDJSON bytes, which the journal and stdout write
+ * anyway (see events-packet.ts): `2["events",[line,line,…]]` is exactly what socket.io's encoder
+ * would produce for `emit('events', records)` on the default namespace, without serializing the
+ * records again, without its deep scan for binary attachments and, for WebSocket clients, without
+ * encoding the text to UTF-8 again: they get one pre-built frame, as socket.io's own broadcasts do.
  */
-import type {Namespace, Server} from 'socket.io';
-import type {EventRecord} from '../core/record.js';
+import type {Namespace, Server, Socket} from 'socket.io';
 import {toMpmEmit} from '../core/claude-mpm.js';
+import type {EventRecord} from '../core/record.js';
+import type {AcceptedBatch} from './accepted-batch.js';
+import {eventsPacketText, eventsPayload, packetRanges, takesPreEncodedFrames, webSocketTextFrame} from './events-packet.js';
+
+/** engine.io's write options; `wsPreEncodedFrame` is one it reads but does not declare. */
+type FrameOptions = Parameters<Socket['conn']['write']>[1];
 
 export const MPM_TUI_ROOM = 'mpm-tui';
 export const CLAUDE_MPM_ROOM = 'claude-mpm';
@@ -29,7 +35,7 @@ export class Broadcaster {
 	private readonly intervalMs: number;
 	private readonly maxBatch: number;
 	private readonly now: () => number;
-	private queue: Array<{records: EventRecord[]; lines: () => string[]}> = [];
+	private queue: AcceptedBatch[] = [];
 	private queued = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private lastFlush = 0;
@@ -42,10 +48,10 @@ export class Broadcaster {
 		this.now = options.now ?? Date.now;
 	}
 
-	/** Queues accepted records; `lines()` (their JSON, memoized by the caller) is only called when mpm-tui clients are there. */
-	push(records: EventRecord[], lines: () => string[] = () => records.map(r => JSON.stringify(r))): void {
-		this.queue.push({records, lines});
-		this.queued += records.length;
+	/** Queues an accepted batch; its bytes are only made when mpm-tui clients are there. */
+	push(batch: AcceptedBatch): void {
+		this.queue.push(batch);
+		this.queued += batch.records.length;
 		if (this.queued >= this.maxBatch) {
 			this.flush();
 			return;
@@ -59,35 +65,43 @@ export class Broadcaster {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = undefined;
 		if (this.queued === 0) return;
-		const chunks = this.queue;
+		const batches = this.queue;
 		this.queue = [];
 		this.queued = 0;
 		this.lastFlush = this.now();
-		if (this.roomSize(MPM_TUI_ROOM) > 0) {
-			const lines = chunks.length === 1 ? chunks[0].lines() : chunks.flatMap(c => c.lines());
-			for (let i = 0; i < lines.length; i += this.maxBatch) {
-				this.sendToMpmTui(lines.length <= this.maxBatch ? lines : lines.slice(i, i + this.maxBatch));
-			}
-		}
-		this.sendToClaudeMpm(chunks.length === 1 ? chunks[0].records : chunks.flatMap(c => c.records));
+		if (this.roomSize(MPM_TUI_ROOM) > 0) this.sendToMpmTui(batches);
+		this.sendToClaudeMpm(batches.length === 1 ? batches[0].records : batches.flatMap(b => b.records));
 	}
 
 	private roomSize(room: string): number {
 		return this.io.sockets.adapter.rooms.get(room)?.size ?? 0;
 	}
 
-	private sendToMpmTui(lines: string[]): void {
+	/** One packet per `maxBatch` records; per packet one frame for all WebSocket clients, one text for the others. */
+	private sendToMpmTui(batches: AcceptedBatch[]): void {
 		const ids = this.io.sockets.adapter.rooms.get(MPM_TUI_ROOM);
 		if (!ids) return;
-		const packet = `2["events",[${lines.join(',')}]]`;
+		const sockets: Socket[] = [];
 		for (const id of ids) {
 			const socket = this.io.sockets.sockets.get(id);
-			if (socket?.connected) socket.conn.write(packet);
+			if (socket?.connected) sockets.push(socket);
 		}
-		this.emits++;
+		if (sockets.length === 0) return;
+		const ndjson = batches.length === 1 ? batches[0].ndjson() : Buffer.concat(batches.map(b => b.ndjson()));
+		for (const [start, end] of packetRanges(ndjson, this.maxBatch)) {
+			const payload = eventsPayload(ndjson, start, end);
+			let frame: Buffer[] | undefined;
+			let text: string | undefined;
+			for (const socket of sockets) {
+				// engine.io writes a pre-encoded frame as is on a WebSocket; the text is for the other transports.
+				if (takesPreEncodedFrames(socket.conn)) socket.conn.write('', {wsPreEncodedFrame: (frame ??= webSocketTextFrame(payload))} as FrameOptions);
+				else socket.conn.write((text ??= eventsPacketText(payload)));
+			}
+			this.emits++;
+		}
 	}
 
-	private sendToClaudeMpm(batch: EventRecord[]): void {
+	private sendToClaudeMpm(batch: readonly EventRecord[]): void {
 		const direct = this.roomSize(CLAUDE_MPM_ROOM) > 0;
 		const namespaces = new Map<string, Namespace>();
 		for (const name of CATEGORY_NAMESPACES) {

@@ -133,19 +133,28 @@ export class Journal {
 		this.appendLines([line]);
 	}
 
-	/**
-	 * Writes a batch of record lines with one write, before the server answers the request that
-	 * brought them: a server that is killed afterwards has them on disk, so a restart neither loses
-	 * an accepted event nor gives its seq to another one. (No fsync: this survives a crash of the
-	 * process, not of the machine.)
-	 */
+	/** Writes record lines (JSON without the newline); see appendBytes. */
 	appendLines(lines: readonly string[]): void {
-		if (this.closed || lines.length === 0) return;
-		const text = (this.needsNewline ? '\n' : '') + lines.join('\n') + '\n';
-		this.needsNewline = false;
+		if (lines.length > 0) this.appendBytes(Buffer.from(`${lines.join('\n')}\n`));
+	}
+
+	/**
+	 * Writes NDJSON bytes (whole lines, each ending in a newline) with one write, before the server
+	 * answers the request that brought them: a server that is killed afterwards has them on disk,
+	 * so a restart neither loses an accepted event nor gives its seq to another one. (No fsync: this
+	 * survives a crash of the process, not of the machine.)
+	 */
+	appendBytes(ndjson: Uint8Array): void {
+		if (this.closed || ndjson.length === 0) return;
 		try {
-			// One write of the string (no intermediate Buffer): a regular file takes it whole.
-			this.size += fs.writeSync(this.fd, text);
+			if (this.needsNewline) this.size += fs.writeSync(this.fd, '\n');
+			this.needsNewline = false;
+			// A regular file takes the whole buffer in one write; the loop is for the rare short write.
+			for (let done = 0; done < ndjson.length; ) {
+				const n = fs.writeSync(this.fd, ndjson, done);
+				done += n;
+				this.size += n;
+			}
 		} catch (error) {
 			this.reportError(error as Error);
 			return;

@@ -12,6 +12,7 @@ import {RingBuffer} from '../core/ring.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
 import {contentKey, DuplicateWindow, RecentIds} from '../core/dedupe.js';
 import type {Journal} from './journal.js';
+import {AcceptedBatch} from './accepted-batch.js';
 import type {IngestResult, RejectedItem} from './types.js';
 
 export interface IngestMeta {
@@ -34,44 +35,13 @@ export interface PipelineOptions {
 	lastSeq?: number;
 }
 
-/** `lines()` gives each record's JSON (the NDJSON line without the newline), made once per batch on first use. */
-export type Listener = (records: EventRecord[], lines: () => string[]) => void;
+/** Called once per accepted batch, in order; the batch's serialized forms are made once and shared. */
+export type Listener = (batch: AcceptedBatch) => void;
 
 interface Candidate {
 	value: unknown;
 	raw: string | undefined;
 	index: number;
-}
-
-/**
- * A record's JSON line. When the payload is the very object parsed from `rawPayload` (not cut, not
- * rewritten) that text is spliced in instead of serializing the payload again — it is valid JSON
- * for the same value. (`payload` is the record's last key; if it ever is not, the record is serialized whole.)
- */
-export function recordLine(record: EventRecord, rawPayload?: string): string {
-	if (rawPayload === undefined || rawPayload.includes('\n') || rawPayload.includes('\r')) return JSON.stringify(record);
-	// `payload` is the last key, so the placeholder 0 ends the text: `…,"payload":0}`.
-	const text = JSON.stringify({...record, payload: 0});
-	if (!text.endsWith(',"payload":0}')) return JSON.stringify(record);
-	return `${text.slice(0, -2)}${rawPayload}}`;
-}
-
-/** A batch's NDJSON text, made once per batch (the journal and stdout both write it). */
-const batchTexts = new WeakMap<readonly string[], string>();
-
-/**
- * The NDJSON text of `lines`: each line followed by a newline, as one flat string made in one
- * pass. Memoized per array: pass the very array a listener got from `lines()` to reuse the text
- * the journal was given.
- */
-export function ndjsonText(lines: readonly string[]): string {
-	let text = batchTexts.get(lines);
-	if (text === undefined) {
-		// The empty last element gives the final newline within the same join.
-		text = [...lines, ''].join('\n');
-		batchTexts.set(lines, text);
-	}
-	return text;
 }
 
 export class Pipeline {
@@ -213,11 +183,10 @@ export class Pipeline {
 		this.duplicates += duplicates;
 		this.rejected += rejected.length;
 		if (records.length > 0) {
-			let lines: string[] | undefined;
-			const linesOf = () => (lines ??= records.map((r, i) => recordLine(r, rawPayloads[i])));
-			// One string for the whole batch (the journal adds the final newline back): the same bytes as appending the lines one by one.
-			if (this.journal) this.journal.appendLines([ndjsonText(linesOf()).slice(0, -1)]);
-			for (const listener of this.listeners) listener(records, linesOf);
+			const batch = new AcceptedBatch(records, rawPayloads);
+			// Written before the answer: an accepted event is on disk even if the server is killed next.
+			if (this.journal) this.journal.appendBytes(batch.ndjson());
+			for (const listener of this.listeners) listener(batch);
 		}
 		rejected.sort((a, b) => a.index - b.index);
 		const out: IngestResult = {accepted: records.length, duplicates, lastSeq: this.seq, rejected, records};

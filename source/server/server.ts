@@ -7,6 +7,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
+import type {AcceptedBatch} from './accepted-batch.js';
 import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import {createRequestHandler} from './http-routes.js';
 import {Journal, replayJournal} from './journal.js';
@@ -21,8 +22,8 @@ export type {MpmServer, ServerStats, IngestResult, HealthInfo, HelloInfo} from '
 
 export interface ServerOptions {
 	log?: (line: string) => void;
-	/** Called once per accepted batch; `lines()` gives the records' JSON, serialized once and shared with the journal. */
-	onAccepted?: (records: EventRecord[], lines: () => string[]) => void;
+	/** Called once per accepted batch; its serialized forms are made once and shared with the journal and the broadcast. */
+	onAccepted?: (batch: AcceptedBatch) => void;
 	/** Journal rotation size (default 50 MB). */
 	journalMaxBytes?: number;
 	/** How often the spool is drained while running (default 2000 ms). */
@@ -117,10 +118,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 		status: stats,
 	});
 	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
-	pipeline.onAccepted((records, lines) => {
-		rate.add(records.length, Date.now());
-		broadcaster.push(records, lines);
-		options.onAccepted?.(records, lines);
+	pipeline.onAccepted(batch => {
+		rate.add(batch.records.length, Date.now());
+		broadcaster.push(batch);
+		options.onAccepted?.(batch);
 	});
 
 	try {
