@@ -131,7 +131,7 @@ export async function waitForCounts(receivers: Receiver[], expected: number, ms 
 
 export const agent = new http.Agent({keepAlive: true, maxSockets: 64});
 
-export function post(port: number, body: string, contentType = 'application/json'): Promise<number> {
+export function post(port: number, body: string | Buffer, contentType = 'application/json'): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			{host: '127.0.0.1', port, path: '/api/events', method: 'POST', agent, headers: {'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body)}},
