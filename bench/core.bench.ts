@@ -52,7 +52,7 @@ const tasks: Record<string, () => void> = {
 	},
 	'contentKey+dedupe': () => {
 		const w = new DuplicateWindow();
-		for (let i = 0; i < N; i++) if (!w.isDuplicate(contentKey(records[i].session, raws[i]), i / 50)) sink++;
+		for (let i = 0; i < N; i++) if (!w.isDuplicate(contentKey(raws[i]), i / 50)) sink++;
 	},
 	'matchFilter x4': () => {
 		for (const q of filters) {

@@ -29,7 +29,7 @@ test('a batch written with its NDJSON bytes gives the same bytes as written line
 	const byText = new NdjsonWriter(b.stream);
 	for (const lines of [batch(0, 3), batch(3, 1), batch(4, 5)]) {
 		byLine.writeLines(lines);
-		byText.writeLines(lines, ndjsonBytes(lines));
+		byText.writeNdjson(ndjsonBytes(lines));
 	}
 	await nextTurn();
 	await Promise.all([byLine.end(), byText.end()]);
@@ -46,7 +46,7 @@ test('with a stalled reader the same lines are kept and dropped either way', asy
 		// The first flush goes to the stream, which then stalls; later batches pile up in the writer.
 		for (const lines of [batch(0, 1), batch(1, 4), batch(5, 3), batch(8, 6)]) {
 			byLine.writeLines(lines);
-			byText.writeLines(lines, ndjsonBytes(lines));
+			byText.writeNdjson(ndjsonBytes(lines));
 			await nextTurn();
 		}
 		assert.ok(byLine.dropped > 0, `some lines dropped at maxBuffered ${maxBuffered}`);

@@ -20,7 +20,16 @@ test('one JSON object is one item at index 0, raw = the trimmed body', () => {
 	const text = `  ${JSON.stringify(hookEvents.PreToolUse)}\n`;
 	const items = okItems(text, 'application/json');
 	assert.equal(items.length, 1);
-	assert.deepEqual(items[0], {ok: true, value: hookEvents.PreToolUse, raw: text.trim(), index: 0});
+	assert.deepEqual(items[0], {ok: true, value: hookEvents.PreToolUse, raw: text.trim(), index: 0, at: 2});
+});
+
+test('`at` is where raw starts in the text: NDJSON lines with CRLF, indented and spaced lines, arrays have none', () => {
+	const text = '{"a":1}\r\n  {"b":2}  \n\t{"c":3}\r\n\n{"d":4}';
+	const items = okItems(text, 'application/x-ndjson') as Array<{raw: string; at: number}>;
+	assert.deepEqual(items.map(i => i.raw), ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}']);
+	for (const item of items) assert.equal(text.slice(item.at, item.at + item.raw.length), item.raw);
+	const array = okItems('[{"a":1},{"b":2}]') as Array<{at: number | undefined}>;
+	assert.deepEqual(array.map(i => i.at), [undefined, undefined]);
 });
 
 test('a UTF-8 byte order mark is ignored', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {Pipeline} from '../source/server/pipeline.js';
-import {AcceptedBatch, recordLine, utf8} from '../source/server/accepted-batch.js';
+import {AcceptedBatch, Quoter, recordHead} from '../source/server/accepted-batch.js';
+import type {EventRecord} from '../source/core/record.js';
 
 function linesFor(body: string, contentType = 'application/json'): {lines: string[]; records: unknown[]} {
 	const pipeline = new Pipeline({capacity: 100, maxFieldBytes: 64});
@@ -10,7 +11,7 @@ function linesFor(body: string, contentType = 'application/json'): {lines: strin
 		lines = batch.lines();
 	});
 	pipeline.ingestText(body, contentType, {source: 'hook'});
-	return {lines, records: pipeline.ring.toArray()};
+	return {lines, records: pipeline.history.toArray()};
 }
 
 describe('pipeline record lines', () => {
@@ -38,31 +39,79 @@ describe('pipeline record lines', () => {
 		assert.match(lines[0], /mpm-tui: cut \d+ chars/);
 	});
 
-	test('recordLine without raw text is JSON.stringify', () => {
-		const record = {seq: 1, id: 'x', time: 't', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
-		assert.equal(recordLine(record), JSON.stringify(record));
-		assert.equal(recordLine(record, '{"a": 1}'), JSON.stringify(record).replace('{"a":1}', '{"a": 1}'));
+	test('recordHead is JSON.stringify of the record up to the payload, for any string in any field', () => {
+		const base: EventRecord = {seq: 1, id: 'x', time: '2026-11-23T10:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
+		const awkward = ['', 'plain', 'quote " in', 'back\\slash', 'tab\tnew\nline\r', '\u0000\u001f\u007f', 'é ü 漢字', '😀 pair', 'lone \ud800 high', 'lone \udfff low', '\u2028\u2029', '</script>'];
+		const fields = ['id', 'time', 'session', 'type', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd', 'summary', 'source'] as const;
+		// One Quoter through all of them, as in a batch: a field's last value is remembered, so repeats and changes both must come out right.
+		const quoter = new Quoter();
+		for (const field of fields) {
+			for (const text of [...awkward, ...awkward.slice().reverse()]) {
+				const record = {...base, [field]: text, seq: 123_456_789};
+				const whole = JSON.stringify(record);
+				const head = whole.slice(0, whole.length - '{"a":1}}'.length);
+				assert.equal(recordHead(record), head, `${field} = ${JSON.stringify(text)}`);
+				assert.equal(recordHead(record, quoter), head, `${field} = ${JSON.stringify(text)}, shared quoter`);
+				assert.equal(recordHead(record, quoter), head, `${field} = ${JSON.stringify(text)}, shared quoter, repeated`);
+				// eslint-disable-next-line no-control-regex
+				if (quoter.ascii) assert.match(head, /^[\x00-\x7f]*$/, 'a head called ASCII is ASCII');
+				else assert.ok(/[^\x20-\x7e]|\\/.test(head), 'only a head with something other than plain ASCII is not called ASCII');
+			}
+		}
+		assert.deepEqual(Object.keys(base), ['seq', ...fields, 'payload'], 'the head names every key of a record, in order');
+	});
+
+	test('recordHead declines a record whose fields are not what EventRecord says; the line is then the whole record', () => {
+		const base = {seq: 1, id: 'x', time: 't', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
+		const odd = [{...base, seq: 1.5}, {...base, tool: undefined}, {...base, cwd: 7}, {...base, summary: null}];
+		for (const record of odd) {
+			assert.equal(recordHead(record as unknown as EventRecord), undefined, JSON.stringify(record));
+			const batch = new AcceptedBatch([record as unknown as EventRecord]);
+			assert.equal(batch.ndjson().toString(), `${JSON.stringify(record)}\n`);
+		}
 	});
 });
 
-test("a batch's NDJSON is its lines, each followed by a newline, as UTF-8; made once; lines made once", () => {
+test("a batch's NDJSON is one line per record, each followed by a newline, as UTF-8; made once", () => {
 	const pipeline = new Pipeline({capacity: 100});
 	const batches: AcceptedBatch[] = [];
 	pipeline.onAccepted(batch => batches.push(batch));
-	pipeline.ingestText('{"hook_event_name":"Stop","session_id":"a","note":"é \u2028 😀"}\n{"hook_event_name":"Stop","session_id":"b"}\n', 'application/x-ndjson', {source: 'hook'});
-	assert.equal(batches.length, 1);
-	const [batch] = batches;
-	const lines = batch.lines();
-	assert.equal(lines.length, 2);
-	assert.equal(batch.lines(), lines, 'the same array');
-	assert.equal(batch.ndjson().toString('utf8'), lines.map(line => `${line}\n`).join(''));
-	assert.equal(batch.ndjson(), batch.ndjson(), 'the same buffer');
+	pipeline.ingestText('{"hook_event_name":"Stop","session_id":"a","note":"é \u2028 😀"}\n{"hook_event_name":"Stop","session_id":"b", "spaced": true}\n', 'application/x-ndjson', {source: 'hook'});
+	pipeline.ingestValues([{hook_event_name: 'Stop', session_id: 'c', note: 'lone \ud800 é'}], {source: 'socket'});
+	assert.equal(batches.length, 2);
+	for (const batch of batches) {
+		const bytes = batch.ndjson();
+		assert.equal(batch.ndjson(), bytes, 'the same buffer');
+		const lines = batch.lines();
+		assert.equal(lines.length, batch.records.length);
+		assert.equal(batch.lines(), lines, 'the same array');
+		assert.equal(bytes.toString('utf8'), lines.map(line => `${line}\n`).join(''));
+		lines.forEach((line, i) => assert.deepEqual(JSON.parse(line), batch.records[i]));
+	}
+	assert.match(batches[0].lines()[1], /"payload":\{"hook_event_name":"Stop","session_id":"b", "spaced": true\}\}$/, 'the raw text is spliced in');
+	assert.deepEqual(batches[1].ndjson(), Buffer.from(`${JSON.stringify(batches[1].records[0])}\n`), 'without raw text, the bytes of JSON.stringify');
 	assert.equal(new AcceptedBatch([]).ndjson().length, 0, 'no records, no bytes');
 });
 
-test('utf8 gives the UTF-8 bytes of ASCII, Latin-1, BMP and astral text alike', () => {
-	for (const text of ['', 'plain ascii {"a":1}\n', 'é ü ß', 'Ł ł', '漢字', '😀', 'a\u0080b', '\ud800 lone surrogate', `${'x'.repeat(1000)}é`]) {
-		assert.deepEqual(utf8(text), Buffer.from(text, 'utf8'), JSON.stringify(text));
+test('the NDJSON bytes are right for ASCII bodies (copied), other bodies (encoded) and arrays (re-serialized)', () => {
+	const bodies: Array<[string, string]> = [
+		['{"hook_event_name":"Stop","session_id":"a","note":"escaped \\u00e9 \\ud83d\\ude00 \\"q\\""}\n{"hook_event_name":"Stop","session_id":"a", "n": 2}\n', 'application/x-ndjson'],
+		['{"hook_event_name":"Stop","session_id":"é","note":"raw é 😀 \u2028"}\n{"hook_event_name":"Stop","session_id":"é","n":2}\n', 'application/x-ndjson'],
+		['[{"hook_event_name":"Stop","session_id":"a","note":"escaped \\u00e9"},{"hook_event_name":"Stop","session_id":"a","n":2}]', 'application/json'],
+		['{"hook_event_name":"Stop","session_id":"a","note":"one object \\u00e9"}', 'application/json'],
+	];
+	for (const [body, contentType] of bodies) {
+		const pipeline = new Pipeline({capacity: 100});
+		const batches: AcceptedBatch[] = [];
+		pipeline.onAccepted(batch => batches.push(batch));
+		const result = pipeline.ingestBytes(Buffer.from(body), contentType, {source: 'hook'});
+		assert.equal(batches.length, 1, body);
+		const text = batches[0].ndjson().toString('utf8');
+		assert.ok(text.endsWith('\n'));
+		const lines = text.slice(0, -1).split('\n');
+		assert.equal(lines.length, result.accepted);
+		lines.forEach((line, i) => assert.deepEqual(JSON.parse(line), result.records[i], body));
+		assert.deepEqual(Buffer.from(text, 'utf8'), batches[0].ndjson(), 'valid UTF-8 throughout');
 	}
 });
 
@@ -81,6 +130,19 @@ describe('pipeline duplicate detection (core DuplicateWindow and RecentIds)', ()
 		assert.deepEqual([pipeline.total, pipeline.duplicates], [3, 2]);
 	});
 
+	test('the same text is the same duplicate key whether it came in an ASCII body (hashed as bytes) or any other way', () => {
+		const pipeline = new Pipeline({capacity: 100});
+		const event = '{"hook_event_name":"Stop","session_id":"s1","n":1}';
+		const other = '{"hook_event_name":"Stop","session_id":"s1","note":"é"}';
+		assert.equal(pipeline.ingestBytes(Buffer.from(`  ${event}\r\n`), 'application/x-ndjson', {source: 'hook'}).accepted, 1, 'ASCII body');
+		const mixed = pipeline.ingestBytes(Buffer.from(`${other}\n${event}\n`), 'application/x-ndjson', {source: 'hook'});
+		assert.deepEqual([mixed.accepted, mixed.duplicates], [1, 1], 'a body with non-ASCII text');
+		assert.equal(pipeline.ingestText(event, 'application/json', {source: 'hook'}).duplicates, 1, 'text');
+		assert.equal(pipeline.ingestValues([JSON.parse(event)], {source: 'socket'}).duplicates, 1, 'a value (serialized again, the same text)');
+		const ascii = pipeline.ingestBytes(Buffer.from(`${event}\n${other}\n`), 'application/x-ndjson', {source: 'hook'});
+		assert.deepEqual([ascii.accepted, ascii.duplicates], [0, 2]);
+	});
+
 	test('an id already accepted (forwarder retry or a replayed record) is a duplicate even after the window', () => {
 		let now = 0;
 		const first = new Pipeline({capacity: 100, now: () => now});
@@ -88,7 +150,7 @@ describe('pipeline duplicate detection (core DuplicateWindow and RecentIds)', ()
 		now = 60_000;
 		const retry = first.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {source: 'hook', id: 'fwd-1'});
 		assert.deepEqual([retry.accepted, retry.duplicates], [0, 1]);
-		const restarted = new Pipeline({capacity: 100, replayed: first.ring.toArray(), lastSeq: first.lastSeq});
+		const restarted = new Pipeline({capacity: 100, replayed: first.history.toArray(), lastSeq: first.lastSeq});
 		const again = restarted.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {source: 'hook', id: 'fwd-1'});
 		assert.deepEqual([again.accepted, again.duplicates], [0, 1]);
 	});

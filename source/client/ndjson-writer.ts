@@ -6,6 +6,8 @@
  */
 import type {Writable} from 'node:stream';
 
+const NEWLINE = 0x0a;
+
 export interface NdjsonWriterOptions {
 	onClosed?: (error?: Error) => void;
 	maxBuffered?: number;
@@ -38,33 +40,49 @@ export class NdjsonWriter {
 		this.writeLines(records.map(record => JSON.stringify(record)));
 	}
 
-	/**
-	 * Lines already serialized (without their newline). `ndjson` is their NDJSON bytes (each line
-	 * followed by a newline) when the caller already has them; a batch that fits in the buffer is
-	 * kept as those bytes.
-	 */
-	writeLines(lines: readonly string[], ndjson?: Buffer): void {
+	/** Lines already serialized (without their newline). */
+	writeLines(lines: readonly string[]): void {
 		if (this.closed || lines.length === 0) return;
-		// A line is kept while what is buffered before it is at most maxBuffered, so the whole batch
-		// is kept when what comes before its last line is (the bytes less that line and its newline;
-		// the line's length in UTF-16 units is at most its length in bytes).
-		if (ndjson !== undefined && this.pendingBytes + ndjson.length - lines[lines.length - 1].length - 1 <= this.maxBuffered) {
+		for (const line of lines) {
+			if (this.pendingBytes > this.maxBuffered) {
+				this.dropped++;
+				continue;
+			}
+			this.pending.push(line, '\n');
+			this.pendingBytes += line.length + 1;
+		}
+		this.schedule();
+	}
+
+	/**
+	 * NDJSON bytes (whole lines, each ending in a newline), kept as they are when the whole batch
+	 * fits. The rule is writeLines': a line is kept while what is buffered before it is at most
+	 * maxBuffered, so the batch is kept whole when what comes before its last line is.
+	 */
+	writeNdjson(ndjson: Buffer): void {
+		if (this.closed || ndjson.length === 0) return;
+		const lastLineStart = ndjson.length < 2 ? 0 : ndjson.lastIndexOf(NEWLINE, ndjson.length - 2) + 1;
+		if (this.pendingBytes + lastLineStart <= this.maxBuffered) {
 			this.pending.push(ndjson);
 			this.pendingBytes += ndjson.length;
 		} else {
-			for (const line of lines) {
-				if (this.pendingBytes > this.maxBuffered) {
-					this.dropped++;
-					continue;
+			for (let start = 0; start < ndjson.length; ) {
+				const end = ndjson.indexOf(NEWLINE, start) + 1 || ndjson.length;
+				if (this.pendingBytes > this.maxBuffered) this.dropped++;
+				else {
+					this.pending.push(ndjson.subarray(start, end));
+					this.pendingBytes += end - start;
 				}
-				this.pending.push(line, '\n');
-				this.pendingBytes += line.length + 1;
+				start = end;
 			}
 		}
-		if (!this.scheduled && !this.waitingForDrain) {
-			this.scheduled = true;
-			setImmediate(() => this.flush());
-		}
+		this.schedule();
+	}
+
+	private schedule(): void {
+		if (this.scheduled || this.waitingForDrain) return;
+		this.scheduled = true;
+		setImmediate(() => this.flush());
 	}
 
 	private flush(): void {

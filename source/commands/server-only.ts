@@ -38,7 +38,7 @@ export async function runServerOnly(config: Config): Promise<number> {
 			log,
 			onAccepted: batch => {
 				// Without a filter, the very bytes the journal wrote.
-				if (!test) return out.writeLines(batch.lines(), batch.ndjson());
+				if (!test) return out.writeNdjson(batch.ndjson());
 				out.writeLines(batch.lines().filter((_, i) => test(batch.records[i])));
 			},
 		});

@@ -1,6 +1,6 @@
 /**
  * Duplicate suppression: a fast content key, a time window of recently seen keys (the same
- * bytes from the same session, e.g. the forwarder installed at two scopes), and a bounded set
+ * bytes, e.g. the forwarder installed at two scopes), and a bounded set
  * of recently accepted ids (a forwarder retry or a spooled copy of a delivered event). Pure:
  * the caller passes the time.
  *
@@ -15,38 +15,27 @@
 import crypto from 'node:crypto';
 
 /** Node's one-shot native hash (Node ≥ 20.12 / 21.7); absent on older runtimes. */
-const nativeHash = (crypto as {hash?: (algorithm: string, data: string, encoding: 'hex') => string}).hash;
+const nativeHash = (crypto as {hash?: (algorithm: string, data: string | Uint8Array, encoding: 'base64') => string}).hash;
 
 /**
- * The duplicate key of (session, raw text), as 16 hex digits. Uses the native SHA-1 when the
- * runtime has `crypto.hash` (about 3× faster than hashing in JavaScript on 500-byte events),
- * else `contentKeyJs`. Not a security hash: only to spot exact repeats within one process.
+ * The duplicate key of an event's raw JSON text, given as a string or as its UTF-8 bytes (the
+ * same key either way): 11 base64 digits (66 bits) of its SHA-1 when the runtime has
+ * `crypto.hash` (native, about 3× faster than hashing in JavaScript on 500-byte events), else
+ * `contentKeyJs`. Not a security hash: only to spot exact repeats within one process. The
+ * session is not part of the key: it is read from that same text, so the same text always means
+ * the same session.
  */
-export const contentKey: (session: string | null, raw: string) => string =
-	typeof nativeHash === 'function' ? (session, raw) => nativeHash('sha1', keyText(session, raw), 'hex').slice(0, 16) : contentKeyJs;
-
-/** Length-prefixed, so that ("ab", "c…") and ("a", "bc…") differ. */
-function keyText(session: string | null, raw: string): string {
-	const s = session ?? '';
-	return `${s.length}:${s}${raw}`;
-}
+export const contentKey: (raw: string | Uint8Array) => string =
+	typeof nativeHash === 'function' ? raw => nativeHash('sha1', raw, 'base64').slice(0, 11) : contentKeyJs;
 
 /**
  * The JavaScript fallback of `contentKey` (exported for tests): a 64-bit non-cryptographic hash
- * (two 32-bit multiply-xor lanes, cyrb53-style) of the session and the raw text, as 16 hex digits.
+ * (two 32-bit multiply-xor lanes, cyrb53-style) of the raw text, as 16 hex digits.
  */
-export function contentKeyJs(session: string | null, raw: string): string {
+export function contentKeyJs(input: string | Uint8Array): string {
+	const raw = typeof input === 'string' ? input : new TextDecoder().decode(input);
 	let h1 = 0xdeadbeef ^ raw.length;
 	let h2 = 0x41c6ce57 ^ raw.length;
-	const s = session ?? '';
-	for (let i = 0; i < s.length; i++) {
-		const c = s.charCodeAt(i);
-		h1 = Math.imul(h1 ^ c, 2654435761);
-		h2 = Math.imul(h2 ^ c, 1597334677);
-	}
-	// Separator so that ("ab", "c…") and ("a", "bc…") differ.
-	h1 = Math.imul(h1 ^ 0x1f, 2654435761);
-	h2 = Math.imul(h2 ^ (s.length + 1), 1597334677);
 	for (let i = 0; i < raw.length; i++) {
 		const c = raw.charCodeAt(i);
 		h1 = Math.imul(h1 ^ c, 2654435761);

@@ -5,9 +5,17 @@
  */
 import {jsonErrorOffset} from './json-error.js';
 
-export type BodyItem = {ok: true; value: unknown; raw: string; index: number} | {ok: false; error: string; index: number};
+/**
+ * One event candidate. `raw` is its JSON text; `at` is where `raw` starts in the text that was
+ * parsed (after a leading byte order mark is dropped) when `raw` is a slice of it, else undefined.
+ */
+export type BodyItem = {ok: true; value: unknown; raw: string; index: number; at: number | undefined} | {ok: false; error: string; index: number};
 
-export type ParseBodyResult = {ok: true; items: BodyItem[]} | {ok: false; error: string};
+/**
+ * `rawIsText`: every item's `raw` is a slice of the body text (one object, NDJSON lines). False
+ * for an array, whose items' `raw` is JSON.stringify of the element.
+ */
+export type ParseBodyResult = {ok: true; items: BodyItem[]; rawIsText: boolean} | {ok: false; error: string};
 
 /** JSON deeper than this is refused before parsing. */
 export const MAX_JSON_DEPTH = 64;
@@ -113,8 +121,8 @@ function parseOne(text: string): Parsed {
 	}
 }
 
-function objectItem(value: unknown, raw: string, index: number, label: string): BodyItem {
-	if (isPlainObject(value)) return {ok: true, value, raw, index};
+function objectItem(value: unknown, raw: string, index: number, label: string, at: number | undefined): BodyItem {
+	if (isPlainObject(value)) return {ok: true, value, raw, index, at};
 	return {ok: false, error: `${label} ${index}: expected a JSON object, got ${describeJsonType(value)}`, index};
 }
 
@@ -134,11 +142,16 @@ function parseLines(text: string): BodyItem[] {
 		lineNo++;
 		let line = text.slice(start, end);
 		if (line.endsWith('\r')) line = line.slice(0, -1);
+		let at = start;
 		// Printable ASCII at both ends (the usual `{…}`) is not whitespace: nothing to trim.
-		if (!(isVisibleAscii(line.charCodeAt(0)) && isVisibleAscii(line.charCodeAt(line.length - 1)))) line = line.trim();
+		if (!(isVisibleAscii(line.charCodeAt(0)) && isVisibleAscii(line.charCodeAt(line.length - 1)))) {
+			const trimmed = line.trimStart();
+			at += line.length - trimmed.length;
+			line = trimmed.trimEnd();
+		}
 		if (line !== '') {
 			const parsed = parseOne(line);
-			items.push(parsed.ok ? objectItem(parsed.value, line, lineNo, 'line') : {ok: false, error: `line ${lineNo}: ${parsed.error}`, index: lineNo});
+			items.push(parsed.ok ? objectItem(parsed.value, line, lineNo, 'line', at) : {ok: false, error: `line ${lineNo}: ${parsed.error}`, index: lineNo});
 		}
 		start = end + 1;
 	}
@@ -161,7 +174,7 @@ export function parseBody(text: string, contentType?: string): ParseBodyResult {
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	const body = text.trim();
 	if (body === '') return {ok: false, error: 'body is empty'};
-	if (isNdjsonContentType(contentType)) return {ok: true, items: parseLines(text)};
+	if (isNdjsonContentType(contentType)) return {ok: true, items: parseLines(text), rawIsText: true};
 
 	const parsed = parseOne(body);
 	if (!parsed.ok) {
@@ -169,14 +182,14 @@ export function parseBody(text: string, contentType?: string): ParseBodyResult {
 			const items = parseLines(text);
 			// Only call it NDJSON when at least one line is an event; otherwise the body was one
 			// broken JSON value spread over lines, and the whole-body reason is the useful one.
-			if (items.some(item => item.ok)) return {ok: true, items};
+			if (items.some(item => item.ok)) return {ok: true, items, rawIsText: true};
 		}
 		return {ok: false, error: parsed.error.startsWith('not JSON') ? `body is ${parsed.error}` : parsed.error};
 	}
 	const value = parsed.value;
-	if (isPlainObject(value)) return {ok: true, items: [{ok: true, value, raw: body, index: 0}]};
+	if (isPlainObject(value)) return {ok: true, items: [{ok: true, value, raw: body, index: 0, at: text.length - text.trimStart().length}], rawIsText: true};
 	if (Array.isArray(value)) {
-		return {ok: true, items: value.map((element, index) => objectItem(element, JSON.stringify(element) ?? 'null', index, 'item'))};
+		return {ok: true, items: value.map((element, index) => objectItem(element, JSON.stringify(element) ?? 'null', index, 'item', undefined)), rawIsText: false};
 	}
 	return {ok: false, error: `body is a JSON ${value === null ? 'null' : typeof value}, expected an object, an array of objects or NDJSON`};
 }

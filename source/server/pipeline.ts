@@ -1,18 +1,18 @@
 /**
- * The ingest pipeline: parse → normalize → dedupe (same content from the same session within
- * 2 s, or an id already accepted) → seq → ring buffer → journal → listeners (broadcast, stdout).
- * Synchronous: when `ingest…` returns, the events are in the ring and visible to history queries.
+ * The ingest pipeline: parse → normalize → dedupe (the same JSON text — session included — within
+ * 2 s, or an id already accepted) → seq → history (history.ts) → journal → listeners (broadcast, stdout).
+ * Synchronous: when `ingest…` returns, the events are in the history and visible to its queries.
  */
 import {randomBytes} from 'node:crypto';
-import {isUtf8} from 'node:buffer';
+import {isAscii, isUtf8} from 'node:buffer';
 import type {EventRecord} from '../core/record.js';
 import {findInvalidUtf8, parseBody} from '../core/parse-body.js';
 import {normalize} from '../core/normalize.js';
-import {RingBuffer} from '../core/ring.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
 import {contentKey, DuplicateWindow, RecentIds} from '../core/dedupe.js';
 import type {Journal} from './journal.js';
 import {AcceptedBatch} from './accepted-batch.js';
+import {History} from './history.js';
 import type {IngestResult, RejectedItem} from './types.js';
 
 export interface IngestMeta {
@@ -42,10 +42,12 @@ interface Candidate {
 	value: unknown;
 	raw: string | undefined;
 	index: number;
+	/** Where `raw` starts in the body text, when it is a slice of it. */
+	at: number | undefined;
 }
 
 export class Pipeline {
-	readonly ring: RingBuffer<EventRecord>;
+	readonly history: History;
 	private journal: Journal | null;
 	private readonly maxFieldBytes: number;
 	private readonly now: () => number;
@@ -60,7 +62,7 @@ export class Pipeline {
 	rejected = 0;
 
 	constructor(options: PipelineOptions) {
-		this.ring = new RingBuffer<EventRecord>(options.capacity);
+		this.history = new History(options.capacity);
 		this.journal = options.journal ?? null;
 		this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
 		this.now = options.now ?? Date.now;
@@ -68,10 +70,9 @@ export class Pipeline {
 		// RecentIds always remembers at least the newest half of its capacity: here the ring's worth (10k at least).
 		this.ids = new RecentIds(2 * Math.max(options.capacity, 10_000));
 		this.seq = options.lastSeq ?? 0;
-		for (const record of options.replayed ?? []) {
-			this.ring.push(record);
-			this.ids.add(record.id);
-		}
+		const replayed = options.replayed ?? [];
+		if (replayed.length > 0) this.history.push(new AcceptedBatch(replayed));
+		for (const record of replayed) this.ids.add(record.id);
 	}
 
 	/** Starts writing accepted records to `journal` (the server attaches it once it owns its port). */
@@ -89,14 +90,21 @@ export class Pipeline {
 
 	/** An HTTP body (or a spooled line): bytes in, result out. Never throws on bad input. */
 	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult {
+		// ASCII (the usual body) is decoded by a plain copy; anything else must be valid UTF-8.
+		if (isAscii(bytes)) return this.ingest(bytes.toString('latin1'), contentType, meta, bytes);
 		if (!isUtf8(bytes)) {
 			this.rejected++;
 			return this.failure(`body is not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`);
 		}
-		return this.ingestText(bytes.toString('utf8'), contentType, meta);
+		return this.ingest(bytes.toString('utf8'), contentType, meta, undefined);
 	}
 
 	ingestText(text: string, contentType: string | undefined, meta: IngestMeta): IngestResult {
+		return this.ingest(text, contentType, meta, undefined);
+	}
+
+	/** `asciiBytes`: the bytes `text` was decoded from, when they are all ASCII. */
+	private ingest(text: string, contentType: string | undefined, meta: IngestMeta, asciiBytes: Buffer | undefined): IngestResult {
 		const parsed = parseBody(text, contentType);
 		if (!parsed.ok) {
 			this.rejected++;
@@ -108,15 +116,16 @@ export class Pipeline {
 			if (item.ok) candidates.push(item);
 			else rejected.push({index: item.index, error: item.error});
 		}
-		return this.accept(candidates, rejected, meta);
+		return this.accept(candidates, rejected, meta, parsed.rawIsText ? asciiBytes : undefined);
 	}
 
 	/** Values already parsed (Socket.IO ingest, the in-process demo). */
 	ingestValues(values: unknown[], meta: IngestMeta): IngestResult {
 		return this.accept(
-			values.map((value, index) => ({value, raw: undefined, index})),
+			values.map((value, index) => ({value, raw: undefined, index, at: undefined})),
 			[],
 			meta,
+			undefined,
 		);
 	}
 
@@ -128,12 +137,13 @@ export class Pipeline {
 		return `${this.idPrefix}-${(++this.idCounter).toString(36)}`;
 	}
 
-	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta): IngestResult {
+	/** `asciiBytes`: the body's bytes when they are all ASCII and every raw text is a slice of the body (at `at`). */
+	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta, asciiBytes: Buffer | undefined): IngestResult {
 		const now = this.now();
 		const receivedAt = new Date(meta.receivedAt ?? now).toISOString();
 		const records: EventRecord[] = [];
-		/** Per record: the payload's own JSON text when it can be reused as is (see recordLine). */
-		const rawPayloads: Array<string | undefined> = [];
+		/** Per record: JSON text that stands for its payload exactly (the text the payload is the parse of), when there is one. */
+		const payloadTexts: Array<string | undefined> = [];
 		let duplicates = 0;
 		const several = candidates.length + rejected.length > 1;
 		const label = candidates.length > 0 && candidates[0].index >= 1 ? 'line' : 'item';
@@ -154,7 +164,9 @@ export class Pipeline {
 				continue;
 			}
 			const raw = candidates[i].raw ?? JSON.stringify(value);
-			if (this.window.isDuplicate(contentKey(pending.session, raw), now)) {
+			// Hashing the body's own bytes spares converting the text back to UTF-8.
+			const at = candidates[i].at;
+			if (this.window.isDuplicate(contentKey(asciiBytes !== undefined && at !== undefined ? asciiBytes.subarray(at, at + raw.length) : raw), now)) {
 				duplicates++;
 				continue;
 			}
@@ -175,15 +187,15 @@ export class Pipeline {
 				source: pending.source,
 				payload: pending.payload,
 			};
-			this.ring.push(record);
 			records.push(record);
-			rawPayloads.push(!result.truncated && pending.payload === value && candidates[i].raw !== undefined ? candidates[i].raw : undefined);
+			payloadTexts.push(!result.truncated && pending.payload === value ? raw : undefined);
 		}
 		this.total += records.length;
 		this.duplicates += duplicates;
 		this.rejected += rejected.length;
 		if (records.length > 0) {
-			const batch = new AcceptedBatch(records, rawPayloads);
+			const batch = new AcceptedBatch(records, payloadTexts, asciiBytes !== undefined);
+			this.history.push(batch);
 			// Written before the answer: an accepted event is on disk even if the server is killed next.
 			if (this.journal) this.journal.appendBytes(batch.ndjson());
 			for (const listener of this.listeners) listener(batch);

@@ -72,11 +72,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 	let port = config.port;
 
 	const history = (since: number, limit: number, test?: (record: EventRecord) => boolean) => {
-		if (!test) return {events: pipeline.ring.since(since, limit), lastSeq: pipeline.lastSeq};
-		const events = pipeline.ring.since(since, pipeline.ring.size).filter(test).slice(0, limit);
+		if (!test) return {events: pipeline.history.since(since, limit), lastSeq: pipeline.lastSeq};
+		const events = pipeline.history.since(since, pipeline.history.size).filter(test).slice(0, limit);
 		return {events, lastSeq: pipeline.lastSeq};
 	};
-	const firstSeq = () => pipeline.ring.firstSeq;
+	const firstSeq = () => pipeline.history.firstSeq;
 	const health = (): HealthInfo => ({status: 'ok', service: 'mpm-tui', version: VERSION, pid: process.pid, uptime: Math.round((Date.now() - started) / 1000), port});
 	const hello = (): HelloInfo => ({service: 'mpm-tui', version: VERSION, lastSeq: pipeline.lastSeq, firstSeq: firstSeq(), serverTime: new Date().toISOString()});
 
@@ -89,7 +89,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 		const claudeMpm = io?.sockets.adapter.rooms.get(CLAUDE_MPM_ROOM)?.size ?? 0;
 		return {
 			events: {total: pipeline.total, ratePerMinute: rate.perMinute(now), lastSeq: pipeline.lastSeq, firstSeq: firstSeq()},
-			buffer: {used: pipeline.ring.size, capacity: config.history},
+			buffer: {used: pipeline.history.size, capacity: config.history},
 			duplicates: pipeline.duplicates,
 			rejected: pipeline.rejected,
 			clients: {mpmTui, claudeMpm, total: io?.engine.clientsCount ?? 0},
