@@ -80,14 +80,13 @@ export class Quoter {
  * The start of the record's JSON line, every key in order up to `"payload":` — the same text as
  * JSON.stringify(record) up to the payload's value. Undefined when a field is not what
  * EventRecord says (a seq that is not a whole number, a field that is neither string nor null),
- * so that the caller serializes the record whole instead. Afterwards `quoter.ascii` tells whether
- * the head is all ASCII.
+ * so that the caller serializes the record whole instead. Afterwards `q.ascii` tells whether the
+ * head is all ASCII.
  */
-export function recordHead(record: EventRecord, quoter = new Quoter()): string | undefined {
+export function recordHead(record: EventRecord, q = new Quoter()): string | undefined {
 	const {seq, id, time, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
 	if (!Number.isSafeInteger(seq) || typeof id !== 'string' || typeof time !== 'string' || typeof type !== 'string' || typeof summary !== 'string' || typeof source !== 'string') return undefined;
 	if (!isStringOrNull(session) || !isStringOrNull(tool) || !isStringOrNull(toolUseId) || !isStringOrNull(agentId) || !isStringOrNull(agentType) || !isStringOrNull(cwd)) return undefined;
-	const q = quoter;
 	q.begin();
 	return `{"seq":${seq},"id":${q.field(SLOT.id, id)},"time":${q.field(SLOT.time, time)},"session":${q.field(SLOT.session, session)},"type":${q.field(SLOT.type, type)},"tool":${q.field(SLOT.tool, tool)},"toolUseId":${q.field(SLOT.toolUseId, toolUseId)},"agentId":${q.field(SLOT.agentId, agentId)},"agentType":${q.field(SLOT.agentType, agentType)},"cwd":${q.field(SLOT.cwd, cwd)},"summary":${q.field(SLOT.summary, summary)},"source":${q.field(SLOT.source, source)},"payload":`;
 }
