@@ -1,5 +1,5 @@
 /**
- * Core throughput over 100k realistic events: normalize, parseBody + normalize, contentKey +
+ * Core throughput over 100k realistic events: normalize, parseBody + normalize, hash +
  * DuplicateWindow, matchFilter. Each figure is printed as a ratio against a baseline measured in
  * the same run: JSON.parse(JSON.stringify(x)) of the same events (a plain deep copy). Medians of
  * several interleaved rounds, since the machine is shared and noisy.
@@ -7,7 +7,7 @@
 import {performance} from 'node:perf_hooks';
 import {normalize} from '../source/core/normalize.js';
 import {parseBody} from '../source/core/parse-body.js';
-import {DuplicateWindow, contentKey} from '../source/core/dedupe.js';
+import {DuplicateWindow} from '../source/core/dedupe.js';
 import {compileFilter} from '../source/core/filter.js';
 import type {EventRecord} from '../source/core/record.js';
 import {hookEvents, mpmEnvelopes, sessionFlow} from '../test/fixtures/hook-payloads.js';
@@ -50,9 +50,9 @@ const tasks: Record<string, () => void> = {
 			if (p.ok && p.items[0].ok && normalize(p.items[0].value, meta).ok) sink++;
 		}
 	},
-	'contentKey+dedupe': () => {
+	'hash+dedupe': () => {
 		const w = new DuplicateWindow();
-		for (let i = 0; i < N; i++) if (!w.isDuplicate(contentKey(raws[i]), i / 50)) sink++;
+		for (let i = 0; i < N; i++) if (!w.isDuplicate(raws[i], i / 50)) sink++;
 	},
 	'matchFilter x4': () => {
 		for (const q of filters) {

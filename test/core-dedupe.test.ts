@@ -1,37 +1,85 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {DuplicateWindow, RecentIds, contentKey, contentKeyJs} from '../source/core/dedupe.js';
+import {ContentHasher, DuplicateWindow, RecentIds} from '../source/core/dedupe.js';
 import {sessionFlow} from './fixtures/hook-payloads.js';
 
-// contentKey is the native hash where the runtime has crypto.hash, else contentKeyJs: check both.
-for (const [name, key] of [['contentKey', contentKey], ['contentKeyJs', contentKeyJs]] as const) {
-	test(`${name}: stable, differs by content, even by one byte`, () => {
-		const raw = JSON.stringify(sessionFlow[2]);
-		const k = key(raw);
-		assert.match(k, name === 'contentKey' ? /^[A-Za-z0-9+/]{11}$/ : /^[0-9a-f]{16}$/);
-		assert.equal(key(String(raw)), k);
-		assert.notEqual(key(`${raw} `), k);
-		assert.notEqual(key(raw.replace('"session_id":"', '"session_id":"x')), k, 'another session is other text');
-		assert.notEqual(key('é'), key('e'));
-		assert.notEqual(key(''), key(' '));
-	});
-
-	test(`${name}: the same key for the text and for its UTF-8 bytes`, () => {
-		for (const text of ['{"a":1}', JSON.stringify(sessionFlow[2]), '{"note":"é 漢字 😀"}']) {
-			assert.equal(key(Buffer.from(text)), key(text), text);
-			assert.equal(key(new Uint8Array(Buffer.from(`xx${text}`)).subarray(2)), key(text), 'a view into a larger buffer');
-		}
-	});
-
-	test(`${name}: no collisions over the fixtures and 50k distinct small inputs`, () => {
-		const keys = new Set<string>();
-		for (const p of sessionFlow) keys.add(key(JSON.stringify(p)));
-		assert.equal(keys.size, sessionFlow.length);
-		const many = new Set<string>();
-		for (let i = 0; i < 50_000; i++) many.add(key(`{"n":${i}}`));
-		assert.equal(many.size, 50_000);
-	});
+/** The 64-bit hash (seed 0) of a text or of its UTF-8 bytes, as 16 hex digits. */
+function contentKey(raw: string | Uint8Array): string {
+	const hasher = new ContentHasher();
+	if (typeof raw === 'string') hasher.text(raw);
+	else hasher.bytes(raw);
+	return (hasher.hi >>> 0).toString(16).padStart(8, '0') + (hasher.lo >>> 0).toString(16).padStart(8, '0');
 }
+
+test('ContentHasher: stable, differs by content, even by one byte', () => {
+	const raw = JSON.stringify(sessionFlow[2]);
+	const k = contentKey(raw);
+	assert.match(k, /^[0-9a-f]{16}$/);
+	assert.equal(contentKey(String(raw)), k);
+	assert.notEqual(contentKey(`${raw} `), k);
+	assert.notEqual(contentKey(raw.replace('"session_id":"', '"session_id":"x')), k, 'another session is other text');
+	assert.notEqual(contentKey('é'), contentKey('e'));
+	assert.notEqual(contentKey(''), contentKey(' '));
+	assert.notEqual(contentKey('\0'), contentKey(''), 'a zero byte still counts (the length is hashed)');
+	assert.notEqual(contentKey('a\0'), contentKey('a'));
+});
+
+test('ContentHasher: the same key for the text and for its UTF-8 bytes, wherever they lie in memory', () => {
+	for (const text of ['{"a":1}', JSON.stringify(sessionFlow[2]), '{"note":"é 漢字 😀"}', '', 'abc', 'abcd', 'abcde']) {
+		assert.equal(contentKey(Buffer.from(text)), contentKey(text), text);
+		// Every alignment of the start: the words are read relative to the text, not to memory.
+		for (let shift = 1; shift <= 7; shift++) {
+			assert.equal(contentKey(new Uint8Array(Buffer.from(`${'x'.repeat(shift)}${text}`)).subarray(shift)), contentKey(text), `${text} at offset ${shift}`);
+		}
+	}
+});
+
+test('ContentHasher: no collisions over the fixtures and 300k distinct inputs that differ in a few bytes', () => {
+	const keys = new Set<string>();
+	for (const p of sessionFlow) keys.add(contentKey(JSON.stringify(p)));
+	assert.equal(keys.size, sessionFlow.length);
+	const many = new Set<string>();
+	// Counters, and texts that differ only in bytes 4 apart (the same place in different words).
+	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"n":${i}}`));
+	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"tool_use_id":"toolu_${String.fromCharCode(65 + (i % 26))}abc${String.fromCharCode(65 + ((i / 26) % 26))}abc${String.fromCharCode(65 + ((i / 676) % 26))}abc${Math.floor(i / 17_576)}"}`));
+	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"pad":"${'x'.repeat(i % 97)}","i":${i}}`));
+	assert.equal(many.size, 300_000);
+});
+
+test('ContentHasher: a seed changes every hash; the same seed gives the same hash', () => {
+	const text = JSON.stringify(sessionFlow[1]);
+	const a = new ContentHasher(1);
+	const b = new ContentHasher(2);
+	const c = new ContentHasher(1);
+	a.text(text);
+	b.text(text);
+	c.bytes(Buffer.from(text));
+	assert.deepEqual([a.hi, a.lo], [c.hi, c.lo]);
+	assert.notDeepEqual([a.hi, a.lo], [b.hi, b.lo]);
+});
+
+test('DuplicateWindow: text and bytes are the same event; a seeded window still finds repeats', () => {
+	for (const seed of [0, 12345]) {
+		const w = new DuplicateWindow(2000, 100_000, seed);
+		const text = '{"hook_event_name":"Stop","note":"café"}';
+		const body = Buffer.from(`{"other":1}\n${text}\n`);
+		const start = body.indexOf('{"hook');
+		assert.equal(w.isDuplicateBytes(body, start, start + Buffer.byteLength(text), 10), false);
+		assert.equal(w.isDuplicate(text, 11), true, 'the text after its bytes');
+		assert.equal(w.isDuplicateBytes(body, 0, start - 1, 12), false, 'the other line is its own event');
+		assert.equal(w.isDuplicateBytes(Buffer.from(`${text}\n`), 0, Buffer.byteLength(text), 13), true, 'the same bytes in another buffer');
+	}
+});
+
+test('DuplicateWindow: keys that share a table slot are told apart (probing, wrap-around)', () => {
+	const w = new DuplicateWindow(1000, 16);
+	// 16 entries → 8 per generation in a table of 16 slots; the same `hi` lands every key in one slot chain.
+	for (let lo = 0; lo < 8; lo++) assert.equal(w.isDuplicateHash(15, lo * 2, 1), false, `new key ${lo}`);
+	for (let lo = 0; lo < 8; lo++) assert.equal(w.isDuplicateHash(15, lo * 2, 2), true, `key ${lo} found`);
+	assert.equal(w.isDuplicateHash(15, 99, 3), false, 'same hi, other lo');
+	assert.equal(w.isDuplicateHash(14, 0, 3), false, 'other hi, a lo already held');
+	assert.equal(w.isDuplicateHash(15, 1, 4), true, 'lo 0 and lo 1 are one key: the lowest bit is not kept');
+});
 
 test('DuplicateWindow: repeats inside the window are duplicates, after it they are new', () => {
 	const w = new DuplicateWindow(2000);

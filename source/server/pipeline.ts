@@ -1,15 +1,15 @@
 /**
- * The ingest pipeline: parse → normalize → dedupe (the same JSON text — session included — within
- * 2 s, or an id already accepted) → seq → history (history.ts) → journal → listeners (broadcast, stdout).
+ * The ingest pipeline: parse → normalize → dedupe (the same JSON text within 2 s, or an id
+ * already accepted) → seq → history (history.ts) → journal → listeners (broadcast, stdout).
  * Synchronous: when `ingest…` returns, the events are in the history and visible to its queries.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes, randomInt} from 'node:crypto';
 import {isAscii, isUtf8} from 'node:buffer';
 import type {EventRecord} from '../core/record.js';
 import {findInvalidUtf8, parseBody} from '../core/parse-body.js';
 import {normalize} from '../core/normalize.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
-import {contentKey, DuplicateWindow, RecentIds} from '../core/dedupe.js';
+import {DuplicateWindow, RecentIds} from '../core/dedupe.js';
 import type {Journal} from './journal.js';
 import {AcceptedBatch} from './accepted-batch.js';
 import {History} from './history.js';
@@ -66,7 +66,8 @@ export class Pipeline {
 		this.journal = options.journal ?? null;
 		this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
 		this.now = options.now ?? Date.now;
-		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000);
+		// A per-process seed, so that texts cannot be made up in advance to hash alike.
+		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000, undefined, randomInt(2 ** 31));
 		// RecentIds always remembers at least the newest half of its capacity: here the ring's worth (10k at least).
 		this.ids = new RecentIds(2 * Math.max(options.capacity, 10_000));
 		this.seq = options.lastSeq ?? 0;
@@ -166,7 +167,8 @@ export class Pipeline {
 			const raw = candidates[i].raw ?? JSON.stringify(value);
 			// Hashing the body's own bytes spares converting the text back to UTF-8.
 			const at = candidates[i].at;
-			if (this.window.isDuplicate(contentKey(asciiBytes !== undefined && at !== undefined ? asciiBytes.subarray(at, at + raw.length) : raw), now)) {
+			const duplicate = asciiBytes !== undefined && at !== undefined ? this.window.isDuplicateBytes(asciiBytes, at, at + raw.length, now) : this.window.isDuplicate(raw, now);
+			if (duplicate) {
 				duplicates++;
 				continue;
 			}
