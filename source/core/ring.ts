@@ -1,77 +1,115 @@
 /**
- * A fixed-capacity ring buffer of records ordered by increasing `seq`. When full, pushing
- * evicts the oldest. `since(seq)` finds its start by binary search. Pure.
+ * A fixed-capacity ring of entries ordered by increasing `seq`; when full, pushing evicts the
+ * oldest. Each entry is a seq and a range [start, end) of a shared value (the server keeps each
+ * record as a range of its batch's NDJSON bytes). The entries live in typed arrays and one array
+ * of references, not in an object each, so that a stream of them gives the collector nothing to
+ * promote and later sweep. `since(seq)` finds its start by binary search. Pure.
  */
-export class RingBuffer<T extends {seq: number}> {
-	private readonly items: Array<T | undefined>;
-	private readonly cap: number;
-	/** Index of the oldest item. */
+
+/** Slots allocated at first; they double as entries arrive, up to the capacity. */
+const INITIAL_SLOTS = 1024;
+
+/** Makes one result from an entry. */
+export type RingVisitor<T, R> = (ref: T, start: number, end: number, seq: number) => R;
+
+export class RangeRing<T> {
+	readonly capacity: number;
+	private seqs: Float64Array;
+	private starts: Float64Array;
+	private ends: Float64Array;
+	private refs: Array<T | undefined>;
+	/** Slot of the oldest entry. */
 	private head = 0;
 	private count = 0;
 
 	constructor(capacity: number) {
 		if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
-		this.cap = capacity;
-		this.items = new Array<T | undefined>(capacity);
+		this.capacity = capacity;
+		const slots = Math.min(capacity, INITIAL_SLOTS);
+		this.seqs = new Float64Array(slots);
+		this.starts = new Float64Array(slots);
+		this.ends = new Float64Array(slots);
+		this.refs = new Array<T | undefined>(slots).fill(undefined);
 	}
 
-	/** Appends `item` (its seq must be above lastSeq); returns the evicted oldest item when full. */
-	push(item: T): T | undefined {
-		if (this.count > 0 && !(item.seq > this.lastSeq)) {
-			throw new RangeError(`seq must increase: got ${item.seq} after ${this.lastSeq}`);
-		}
-		if (this.count < this.cap) {
-			this.items[(this.head + this.count) % this.cap] = item;
+	/** Appends an entry; its seq must be above lastSeq. */
+	push(seq: number, ref: T, start: number, end: number): void {
+		if (this.count > 0 && !(seq > this.lastSeq)) throw new RangeError(`seq must increase: got ${seq} after ${this.lastSeq}`);
+		if (this.count === this.seqs.length && this.count < this.capacity) this.grow();
+		let slot: number;
+		if (this.count < this.seqs.length) {
+			slot = (this.head + this.count) % this.seqs.length;
 			this.count++;
-			return undefined;
+		} else {
+			slot = this.head;
+			this.head = (this.head + 1) % this.seqs.length;
 		}
-		const evicted = this.items[this.head];
-		this.items[this.head] = item;
-		this.head = (this.head + 1) % this.cap;
-		return evicted;
+		this.seqs[slot] = seq;
+		this.starts[slot] = start;
+		this.ends[slot] = end;
+		this.refs[slot] = ref;
 	}
 
-	private at(logical: number): T {
-		return this.items[(this.head + logical) % this.cap] as T;
+	/** Doubles the slots, up to the capacity. Only called while the ring has not wrapped, so head is 0. */
+	private grow(): void {
+		const slots = Math.min(this.capacity, 2 * this.seqs.length);
+		const widen = (from: Float64Array) => {
+			const to = new Float64Array(slots);
+			to.set(from);
+			return to;
+		};
+		this.seqs = widen(this.seqs);
+		this.starts = widen(this.starts);
+		this.ends = widen(this.ends);
+		const refs = new Array<T | undefined>(slots).fill(undefined);
+		for (let i = 0; i < this.count; i++) refs[i] = this.refs[i];
+		this.refs = refs;
 	}
 
-	/** Logical index of the first item with seq > `seq` (count when none). */
+	private slot(logical: number): number {
+		return (this.head + logical) % this.seqs.length;
+	}
+
+	/** Logical index of the first entry with seq > `seq` (count when none). */
 	private firstAfter(seq: number): number {
 		let lo = 0;
 		let hi = this.count;
 		while (lo < hi) {
 			const mid = (lo + hi) >>> 1;
-			if (this.at(mid).seq > seq) hi = mid;
+			if (this.seqs[this.slot(mid)] > seq) hi = mid;
 			else lo = mid + 1;
 		}
 		return lo;
 	}
 
-	private slice(from: number, to: number): T[] {
-		const out = new Array<T>(Math.max(0, to - from));
-		for (let i = from; i < to; i++) out[i - from] = this.at(i);
+	private visit<R>(from: number, to: number, visitor: RingVisitor<T, R>): R[] {
+		const out = new Array<R>(Math.max(0, to - from));
+		for (let i = from; i < to; i++) {
+			const slot = this.slot(i);
+			out[i - from] = visitor(this.refs[slot] as T, this.starts[slot], this.ends[slot], this.seqs[slot]);
+		}
 		return out;
 	}
 
-	/** Items with seq > `seq`, oldest first, at most `limit` of them (the oldest ones). */
-	since(seq: number, limit = Infinity): T[] {
+	/** Entries with seq > `seq`, oldest first, at most `limit` of them (the oldest ones). */
+	since<R>(seq: number, limit: number, visitor: RingVisitor<T, R>): R[] {
 		const from = this.firstAfter(seq);
 		const n = Math.max(0, Math.min(this.count - from, Math.floor(limit)));
-		return Number.isNaN(n) ? [] : this.slice(from, from + n);
+		return Number.isNaN(n) ? [] : this.visit(from, from + n, visitor);
 	}
 
-	/** The newest `n` items, oldest first. */
-	latest(n: number): T[] {
+	/** The newest `n` entries, oldest first. */
+	latest<R>(n: number, visitor: RingVisitor<T, R>): R[] {
 		const k = Math.max(0, Math.min(this.count, Math.floor(n)));
-		return Number.isNaN(k) ? [] : this.slice(this.count - k, this.count);
+		return Number.isNaN(k) ? [] : this.visit(this.count - k, this.count, visitor);
 	}
 
-	toArray(): T[] {
-		return this.slice(0, this.count);
+	toArray<R>(visitor: RingVisitor<T, R>): R[] {
+		return this.visit(0, this.count, visitor);
 	}
 
 	clear(): void {
-		this.items.fill(undefined);
+		this.refs.fill(undefined);
 		this.head = 0;
 		this.count = 0;
 	}
@@ -80,17 +118,13 @@ export class RingBuffer<T extends {seq: number}> {
 		return this.count;
 	}
 
-	get capacity(): number {
-		return this.cap;
-	}
-
-	/** Seq of the newest item, 0 when empty. */
+	/** Seq of the newest entry, 0 when empty. */
 	get lastSeq(): number {
-		return this.count === 0 ? 0 : this.at(this.count - 1).seq;
+		return this.count === 0 ? 0 : this.seqs[this.slot(this.count - 1)];
 	}
 
-	/** Seq of the oldest item, 0 when empty. */
+	/** Seq of the oldest entry, 0 when empty. */
 	get firstSeq(): number {
-		return this.count === 0 ? 0 : this.at(0).seq;
+		return this.count === 0 ? 0 : this.seqs[this.head];
 	}
 }

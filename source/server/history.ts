@@ -10,24 +10,21 @@
  * the JavaScript heap, hold only accepted records, and are dropped with the last of them.
  */
 import type {EventRecord} from '../core/record.js';
-import {RingBuffer} from '../core/ring.js';
+import {RangeRing} from '../core/ring.js';
 import type {AcceptedBatch} from './accepted-batch.js';
 
 const NEWLINE = 0x0a;
 
-/** Where a record's line is: bytes[start, end) of its batch's NDJSON. */
-interface KeptLine {
-	seq: number;
-	bytes: Buffer;
-	start: number;
-	end: number;
+/** A record from its line: bytes[start, end) of its batch's NDJSON. */
+function toRecord(bytes: Buffer, start: number, end: number): EventRecord {
+	return JSON.parse(bytes.toString('utf8', start, end)) as EventRecord;
 }
 
 export class History {
-	private readonly ring: RingBuffer<KeptLine>;
+	private readonly ring: RangeRing<Buffer>;
 
 	constructor(capacity: number) {
-		this.ring = new RingBuffer<KeptLine>(capacity);
+		this.ring = new RangeRing<Buffer>(capacity);
 	}
 
 	/** Appends a batch's records (their seq above lastSeq), kept as the lines of its NDJSON. */
@@ -36,18 +33,18 @@ export class History {
 		let start = 0;
 		for (const record of batch.records) {
 			const end = bytes.indexOf(NEWLINE, start);
-			this.ring.push({seq: record.seq, bytes, start, end});
+			this.ring.push(record.seq, bytes, start, end);
 			start = end + 1;
 		}
 	}
 
 	/** Records with seq > `seq`, oldest first, at most `limit`; fresh objects, parsed from their lines. */
 	since(seq: number, limit = Infinity): EventRecord[] {
-		return this.ring.since(seq, limit).map(toRecord);
+		return this.ring.since(seq, limit, toRecord);
 	}
 
 	toArray(): EventRecord[] {
-		return this.ring.toArray().map(toRecord);
+		return this.ring.toArray(toRecord);
 	}
 
 	get size(): number {
@@ -65,8 +62,4 @@ export class History {
 	get lastSeq(): number {
 		return this.ring.lastSeq;
 	}
-}
-
-function toRecord(line: KeptLine): EventRecord {
-	return JSON.parse(line.bytes.toString('utf8', line.start, line.end)) as EventRecord;
 }
