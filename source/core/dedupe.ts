@@ -14,7 +14,10 @@
  * x86_32 block mixing over the text's little-endian 4-byte words, with its own constants, and
  * ends with a murmur finalizer. About 4× faster than a native SHA-1 call on 400-byte events
  * (crypto's per-call set-up dominates there). Not a security hash: only to spot exact repeats
- * within one process, where a per-process `seed` keeps inputs from being crafted to collide.
+ * within one process. A per-process `seed` makes accidental collisions differ from run to run;
+ * it does not stop a sender who studies the function (Murmur-style hashes have seed-independent
+ * collisions); such a sender, already trusted to post events, could at most get a later event
+ * whose exact text it knows in advance dropped as a duplicate, for one window.
  * A text and its UTF-8 bytes hash the same. (The texts hashed here never hold lone surrogates:
  * they are valid UTF-8, or JSON.stringify's output, which escapes them.)
  */
