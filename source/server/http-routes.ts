@@ -8,6 +8,7 @@ import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import {compileFilter} from '../core/filter.js';
 import {readBody} from './body.js';
+import {ID_RULE, isValidId, parseEpochMs} from '../core/limits.js';
 import type {IngestMeta} from './pipeline.js';
 import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
@@ -24,7 +25,6 @@ export interface RouteDeps {
 
 const ACCEPTED_TYPES = 'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
 const ALLOWED_HEADERS = 'Content-Type, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received';
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
 	const text = JSON.stringify(body);
@@ -54,14 +54,14 @@ function metaFrom(req: IncomingMessage, source: string): IngestMeta | string {
 	const meta: IngestMeta = {source};
 	const id = req.headers['x-mpm-id'];
 	if (typeof id === 'string') {
-		if (!ID_PATTERN.test(id)) return 'X-Mpm-Id must be 1 to 128 letters, digits, dots, dashes, colons or underscores';
+		if (!isValidId(id)) return `X-Mpm-Id must be ${ID_RULE}`;
 		meta.id = id;
 	}
 	const received = req.headers['x-mpm-received'];
 	if (typeof received === 'string') {
-		const ms = Number(received);
-		if (!Number.isSafeInteger(ms) || ms <= 0) return `X-Mpm-Received must be a time in epoch milliseconds, got ${JSON.stringify(received)}`;
-		meta.receivedAt = ms;
+		const time = parseEpochMs(received);
+		if (!time.ok) return `X-Mpm-Received ${time.error}`;
+		meta.receivedAt = time.ms;
 	}
 	return meta;
 }

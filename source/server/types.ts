@@ -20,6 +20,13 @@ export interface IngestResult {
 	error?: string;
 	/** The records accepted by this call, in seq order. */
 	records: EventRecord[];
+	/**
+	 * Set when the events could not be stored (the journal could not write them: disk full, I/O
+	 * error). Then nothing of this call was accepted — no seq given, nothing remembered for
+	 * duplicate checks, nothing broadcast — and the same events can be sent again later. HTTP
+	 * answers 507 (no space) or 503; the spool drain stops and keeps the rest of its file.
+	 */
+	fault?: {code: string; message: string};
 }
 
 export interface MpmServer {
