@@ -1,0 +1,50 @@
+/**
+ * Text that reaches a terminal must not drive it: C0 and C1 control characters (ESC and CSI
+ * start escape sequences, U+009B is a one-character CSI), DEL, and the Unicode controls that
+ * reorder or hide text (bidi embeddings, overrides and isolates, directional marks, line and
+ * paragraph separators). Two treatments, for two kinds of output. Pure.
+ */
+
+/** Characters a JSON writer leaves raw (JSON.stringify escapes only C0) that a terminal would act on. */
+// eslint-disable-next-line no-control-regex
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Everything that must not reach a terminal raw, C0 included (tab and newline too: callers lay out lines themselves). */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function hex4(c: string): string {
+	return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** True when JSON text holds a character that escapeJsonForTerminal would change. */
+export function hasRawTerminalControls(json: string): boolean {
+	RAW_IN_JSON.lastIndex = 0;
+	return RAW_IN_JSON.test(json);
+}
+
+/**
+ * JSON text with those characters written as `\uXXXX` escapes: the same JSON value, safe to
+ * print. (They are never JSON syntax, so they can only stand inside strings, where an escape
+ * means the same character.) Returns the same string when there is nothing to escape.
+ */
+export function escapeJsonForTerminal(json: string): string {
+	if (!hasRawTerminalControls(json)) return json;
+	return json.replace(RAW_IN_JSON, hex4);
+}
+
+/**
+ * Text for the screen with every unsafe character replaced by a visible stand-in: C0 by its
+ * control picture (U+2400 + code, e.g. ␛ for ESC), DEL by ␡, and the rest (C1, bidi and
+ * separator controls) by the replacement character �. One column each, so layouts hold.
+ */
+export function showControls(text: string): string {
+	UNSAFE.lastIndex = 0;
+	if (!UNSAFE.test(text)) return text;
+	return text.replace(UNSAFE, c => {
+		const code = c.charCodeAt(0);
+		if (code < 0x20) return String.fromCharCode(0x2400 + code);
+		if (code === 0x7f) return '\u2421';
+		return '\ufffd';
+	});
+}
