@@ -11,6 +11,8 @@ export interface Flags {
 	connect?: string;
 	token?: string;
 	history?: number;
+	/** `--history-bytes`: a number of bytes, or with a unit (`64M`, `1G`, `512K`). */
+	historyBytes?: string | number;
 	journal?: string | boolean;
 	filter?: string;
 }
@@ -24,6 +26,8 @@ export interface Config {
 	forcedConnect: boolean;
 	token: string | undefined;
 	history: number;
+	/** Bound on the bytes of history kept in memory (the records' NDJSON lines). */
+	historyBytes: number;
 	/** Journal file path, or null when the journal is off. */
 	journal: string | null;
 	stateDir: string;
@@ -50,6 +54,20 @@ function intFrom(name: string, raw: string | number | undefined, fallback: numbe
 		throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${typeof raw === "number" && Number.isNaN(raw) ? "a value that is not a number" : JSON.stringify(raw)}`);
 	}
 	return n;
+}
+
+const UNITS = new Map<string, number>([['', 1], ['B', 1], ['K', 1024], ['KB', 1024], ['KIB', 1024], ['M', 1024 ** 2], ['MB', 1024 ** 2], ['MIB', 1024 ** 2], ['G', 1024 ** 3], ['GB', 1024 ** 3], ['GIB', 1024 ** 3]]);
+
+export const DEFAULT_HISTORY_BYTES = 256 * 1024 ** 2;
+
+/** A size such as `1048576`, `64M`, `1.5G` (K, M, G are powers of 1024). */
+export function sizeFrom(name: string, raw: string | number | undefined, fallback: number, min = 1024 * 1024): number {
+	if (raw === undefined || raw === '') return fallback;
+	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(raw));
+	const unit = match ? UNITS.get(match[2].toUpperCase()) : undefined;
+	const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
+	if (!Number.isSafeInteger(bytes) || bytes < min) throw new ConfigError(`${name} must be a size of at least ${min / 1024 / 1024} MB, such as 64M or 1G, got ${JSON.stringify(String(raw))}`);
+	return bytes;
 }
 
 export function stateDirFrom(env: Env, home: string): string {
@@ -82,6 +100,7 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		forcedConnect: connect !== undefined,
 		token,
 		history: intFrom('--history', flags.history ?? firstDefined(env.MPM_TUI_HISTORY), 10_000, 1, 10_000_000),
+		historyBytes: sizeFrom('--history-bytes', flags.historyBytes ?? firstDefined(env.MPM_TUI_HISTORY_BYTES), DEFAULT_HISTORY_BYTES),
 		journal,
 		stateDir,
 		spool: firstDefined(env.MPM_TUI_SPOOL) ?? path.join(stateDir, 'spool.ndjson'),

@@ -108,3 +108,50 @@ test('seq must increase; capacity must be a positive whole number', () => {
 	assert.throws(() => new RangeRing<string>(0), /capacity must be a whole number of at least 1/);
 	assert.throws(() => new RangeRing<string>(2.5), /capacity/);
 });
+
+test('bounded by bytes as well as count: the same entries as a plain array model, through growth and wrap-around (property)', async () => {
+	const fc = (await import('fast-check')).default;
+	fc.assert(
+		fc.property(
+			fc.integer({min: 1, max: 3000}),
+			fc.integer({min: 1, max: 5000}),
+			// Mostly tiny entries (so the ring fills its 1,024 first slots and grows after the byte
+			// bound has moved its head), now and then a big one that pushes many out.
+			fc.array(fc.oneof({weight: 30, arbitrary: fc.integer({min: 0, max: 1})}, {weight: 1, arbitrary: fc.integer({min: 0, max: 900})}), {minLength: 1, maxLength: 4000}),
+			(capacity, maxBytes, sizes) => {
+				const ring = new RangeRing<number>(capacity, maxBytes);
+				let model: Array<{seq: number; size: number}> = [];
+				let seq = 0;
+				for (const size of sizes) {
+					seq += 1 + (size % 3);
+					ring.push(seq, seq * 7, 100, 100 + size);
+					model.push({seq, size});
+					// The model's rule, written independently: drop the oldest while over either bound, never the newest.
+					let total = model.reduce((sum, e) => sum + e.size, 0);
+					while (model.length > 1 && (model.length > capacity || total > maxBytes)) {
+						total -= model[0].size;
+						model = model.slice(1);
+					}
+				}
+				assert.deepEqual(ring.toArray((ref, start, end, s) => [s, ref, end - start]), model.map(e => [e.seq, e.seq * 7, e.size]));
+				assert.equal(ring.bytes, model.reduce((sum, e) => sum + e.size, 0));
+				const mid = model[Math.floor(model.length / 2)].seq;
+				assert.deepEqual(ring.since(mid, Infinity, (_r, _s, _e, s) => s), model.filter(e => e.seq > mid).map(e => e.seq));
+			},
+		),
+		{numRuns: 300},
+	);
+});
+
+test('growing after the byte bound moved the oldest entry keeps seq order', () => {
+	const ring = new RangeRing<number>(4096, 1000);
+	ring.push(1, 1, 0, 900);
+	ring.push(2, 2, 0, 50);
+	ring.push(3, 3, 0, 100); // over 1,000 bytes: entry 1 goes, the oldest slot is now the second
+	for (let s = 4; s <= 2000; s++) ring.push(s, s, 0, 0); // fills the first 1,024 slots, then grows
+	const seqs = ring.toArray((_r, _s, _e, seq) => seq);
+	assert.equal(seqs.length, 1999);
+	assert.deepEqual(seqs.slice(0, 3), [2, 3, 4]);
+	assert.ok(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1), 'consecutive, in order');
+	assert.equal(ring.bytes, 150);
+});

@@ -81,11 +81,11 @@ describe('journal', () => {
 		}
 	});
 
-	test('Journal.appendLines writes before it returns, and ends a line cut off by a crash', () => {
+	test('Journal.appendBytes writes before it returns, and ends a line cut off by a crash', () => {
 		const file = path.join(tempDir(), 'journal.ndjson');
 		fs.writeFileSync(file, '{"seq":1,"id":"a","type":"Stop","time":"2026-11-23T10:00:00Z"}\n{"seq":2,"id":"b","ty');
 		const journal = new Journal({path: file});
-		journal.appendLines(['{"seq":3,"id":"c","type":"Stop","time":"2026-11-23T10:00:01Z"}']);
+		assert.equal(journal.appendBytes(Buffer.from('{"seq":3,"id":"c","type":"Stop","time":"2026-11-23T10:00:01Z"}\n'), 3), null);
 		const lines = fs.readFileSync(file, 'utf8').split('\n');
 		assert.equal(lines[1], '{"seq":2,"id":"b","ty', 'the cut-off line stays a line of its own');
 		assert.equal(JSON.parse(lines[2]).seq, 3);
@@ -104,33 +104,30 @@ describe('journal', () => {
 			assert.equal(stats.journal.replayed, 2);
 			assert.equal(stats.journal.skipped, 2);
 			const r = await postJson(server.url, '/api/events', hookEvent());
-			assert.equal(r.json.lastSeq, 3);
+			assert.equal(r.json.lastSeq, 4, 'the cut-off line\'s seq 3 was given once: never again');
 		} finally {
 			await server.close();
 		}
 		const lines = fs.readFileSync(config.journal!, 'utf8').split('\n');
-		assert.equal(JSON.parse(lines[lines.length - 2]).seq, 3, 'the new line starts on a line of its own');
+		assert.equal(JSON.parse(lines[lines.length - 2]).seq, 4, 'the new line starts on a line of its own');
 	});
 
 	test('rotation: past maxBytes the file becomes .1, at most 2 old files are kept, replay reads across them', async () => {
 		const dir = tempDir();
 		const file = path.join(dir, 'j.ndjson');
 		const journal = new Journal({path: file, maxBytes: 2000, keep: 2});
-		const line = (seq: number) => JSON.stringify({seq, id: `r${seq}`, time: '2026-01-01T00:00:00.000Z', type: 'Stop', pad: 'x'.repeat(400)});
-		for (let seq = 1; seq <= 40; seq++) {
-			journal.append(line(seq));
-			if (seq % 4 === 0) await journal.flush();
-		}
+		const line = (seq: number) => JSON.stringify({seq, id: `r${seq}`, time: '2026-01-01T00:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 'stop', source: 'hook', payload: {pad: 'x'.repeat(400)}});
+		for (let seq = 1; seq <= 40; seq++) assert.equal(journal.appendBytes(Buffer.from(`${line(seq)}\n`), seq), null);
 		await journal.close();
 		assert.ok(fs.existsSync(`${file}.1`));
 		assert.ok(fs.existsSync(`${file}.2`));
 		assert.ok(!fs.existsSync(`${file}.3`));
 		for (const f of [file, `${file}.1`, `${file}.2`]) assert.ok(fs.statSync(f).size < 2000 + 4 * 500, `${f} stays bounded`);
-		const replay = await replayJournal(file, 10_000, 2);
+		const replay = replayJournal(file, 10_000, 2);
 		const seqs = replay.records.map(r => r.seq);
 		assert.equal(replay.lastSeq, 40);
 		assert.deepEqual(seqs, Array.from({length: seqs.length}, (_, i) => 40 - seqs.length + 1 + i), 'contiguous, oldest first');
-		const small = await replayJournal(file, 3, 2);
+		const small = replayJournal(file, 3, 2);
 		assert.deepEqual(
 			small.records.map(r => r.seq),
 			[38, 39, 40],

@@ -7,7 +7,9 @@ import type {EventRecord} from './record.js';
 
 type Obj = Record<string, unknown>;
 
-const SUBTYPE_TO_HOOK: Record<string, string> = {
+// Maps, not object literals: the keys come from clients, and `constructor` or `__proto__` must
+// find nothing rather than Object.prototype's members.
+const SUBTYPE_TO_HOOK = new Map<string, string>(Object.entries({
 	pre_tool: 'PreToolUse',
 	post_tool: 'PostToolUse',
 	user_prompt: 'UserPromptSubmit',
@@ -22,16 +24,16 @@ const SUBTYPE_TO_HOOK: Record<string, string> = {
 	hook_execution: 'HookExecution',
 	execution: 'HookExecution',
 	assistant_response: 'AssistantResponse',
-};
+}));
 
 /** claude-mpm's namespace-style pairs (`/session` `start`, `/todo` `updated`). */
-const NAMESPACE_EVENT_TO_HOOK: Record<string, string> = {
+const NAMESPACE_EVENT_TO_HOOK = new Map<string, string>(Object.entries({
 	'session.start': 'SessionStart',
 	'session.started': 'SessionStart',
 	'session.end': 'SessionEnd',
 	'session.ended': 'SessionEnd',
 	'todo.updated': 'TodoUpdated',
-};
+}));
 
 const HOOK_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -75,14 +77,14 @@ export function hookTypeFromMpm(type: string, subtype: string | undefined, data?
 		const dot = t.indexOf('.');
 		if (dot > 0 && dot < t.length - 1) return hookTypeFromMpm(t.slice(0, dot), t.slice(dot + 1), data);
 		if (HOOK_NAME.test(t)) return t;
-		const known = SUBTYPE_TO_HOOK[t.toLowerCase()];
+		const known = SUBTYPE_TO_HOOK.get(t.toLowerCase());
 		if (known) return known === 'PostToolUse' && mpmToolFailed(data) ? 'PostToolUseFailure' : known;
 		return `mpm:${t || 'event'}`;
 	}
 	const key = s.toLowerCase();
-	const known = SUBTYPE_TO_HOOK[key];
+	const known = SUBTYPE_TO_HOOK.get(key);
 	if (known) return known === 'PostToolUse' && mpmToolFailed(data) ? 'PostToolUseFailure' : known;
-	const byNamespace = NAMESPACE_EVENT_TO_HOOK[`${t.replace(/^\//, '').toLowerCase()}.${key}`];
+	const byNamespace = NAMESPACE_EVENT_TO_HOOK.get(`${t.replace(/^\//, '').toLowerCase()}.${key}`);
 	if (byNamespace) return byNamespace;
 	if (t.toLowerCase() === 'hook' && /^[a-z][a-z0-9_]*$/.test(key)) return pascal(key);
 	return `mpm:${t || 'event'}.${s}`;
@@ -104,9 +106,9 @@ const SYSTEM_EVENTS = new Set([
 	'WorktreeCreate', 'WorktreeRemove', 'PreCompact', 'PostCompact',
 ]);
 
-const NAMESPACES: Record<string, MpmNamespace> = {
-	hook: '/hook', session: '/session', agent: '/agent', todo: '/todo', system: '/system', log: '/log',
-};
+const NAMESPACES = new Map<string, MpmNamespace>([
+	['hook', '/hook'], ['session', '/session'], ['agent', '/agent'], ['todo', '/todo'], ['system', '/system'], ['log', '/log'],
+]);
 
 interface Route {
 	event: MpmEventName;
@@ -142,7 +144,7 @@ function routeFor(hookType: string): Route {
 				const dot = rest.indexOf('.');
 				const type = dot === -1 ? rest : rest.slice(0, dot);
 				const subtype = dot === -1 ? '' : rest.slice(dot + 1);
-				return {event: 'claude_event', namespace: NAMESPACES[type.toLowerCase()] ?? '/system', namespaceEvent: subtype || type, type, subtype};
+				return {event: 'claude_event', namespace: NAMESPACES.get(type.toLowerCase()) ?? '/system', namespaceEvent: subtype || type, type, subtype};
 			}
 			return hook('claude_event', SYSTEM_EVENTS.has(hookType) ? '/system' : '/hook', snake(hookType));
 		}

@@ -180,32 +180,66 @@ export class DuplicateWindow {
 		this.previous = new KeyTable(this.half);
 	}
 
+	/** The hash of the last text or bytes given to hashText / hashBytes. */
+	hi = 0;
+	lo = 0;
+
+	/** Hashes `text` (as its UTF-8 bytes) into `hi` and `lo`. */
+	hashText(text: string): void {
+		this.hasher.text(text);
+		this.hi = this.hasher.hi;
+		this.lo = this.hasher.lo;
+	}
+
+	/** Hashes bytes[start, end) into `hi` and `lo` (the same hash as hashText of the text they encode). */
+	hashBytes(bytes: Uint8Array, start: number, end: number): void {
+		this.hasher.bytes(bytes, start, end);
+		this.hi = this.hasher.hi;
+		this.lo = this.hasher.lo;
+	}
+
 	/** True if `text` was first seen within the window before `nowMs`; otherwise records it and returns false. */
 	isDuplicate(text: string, nowMs: number): boolean {
-		this.hasher.text(text);
-		return this.isDuplicateHash(this.hasher.hi, this.hasher.lo, nowMs);
+		this.hashText(text);
+		return this.isDuplicateHash(this.hi, this.lo, nowMs);
 	}
 
 	/** isDuplicate for the text whose UTF-8 bytes are bytes[start, end). */
 	isDuplicateBytes(bytes: Uint8Array, start: number, end: number, nowMs: number): boolean {
-		this.hasher.bytes(bytes, start, end);
-		return this.isDuplicateHash(this.hasher.hi, this.hasher.lo, nowMs);
+		this.hashBytes(bytes, start, end);
+		return this.isDuplicateHash(this.hi, this.lo, nowMs);
 	}
 
-	/** isDuplicate for a text given by its 64-bit hash (two int32 lanes); exported for tests of the table. */
+	/** isDuplicate for a text given by its 64-bit hash (two int32 lanes): `seen`, else `remember`. */
 	isDuplicateHash(hi: number, lo: number, nowMs: number): boolean {
+		if (this.seen(hi, lo, nowMs)) return true;
+		this.remember(hi, lo, nowMs);
+		return false;
+	}
+
+	/**
+	 * True when the hash was first seen within the window before `nowMs`. Records nothing: a caller
+	 * that may still refuse the event (a batch taken whole or not at all) calls `remember` once it
+	 * has kept it.
+	 */
+	seen(hi: number, lo: number, nowMs: number): boolean {
 		this.expire(nowMs);
 		hi |= 0;
 		lo |= 1;
 		let at = this.current.get(hi, lo);
 		if (Number.isNaN(at)) at = this.previous.get(hi, lo);
-		const seen = !Number.isNaN(at);
-		if (seen && nowMs - at < this.windowMs) return true;
+		return !Number.isNaN(at) && nowMs - at < this.windowMs;
+	}
+
+	/** Records the hash as first seen at `nowMs` (call it only for a hash `seen` said was new). */
+	remember(hi: number, lo: number, nowMs: number): void {
+		this.expire(nowMs);
+		hi |= 0;
+		lo |= 1;
 		if (this.current.size >= this.half) this.rotate(nowMs, this.maxEntries >= 2);
-		// Only a key seen before (now expired) can also be in `previous`.
-		if (seen && !Number.isNaN(this.previous.get(hi, lo))) this.overlap++;
+		// A key re-recorded after it expired in `previous` is then in both generations.
+		if (Number.isNaN(this.current.get(hi, lo)) && !Number.isNaN(this.previous.get(hi, lo))) this.overlap++;
 		this.current.set(hi, lo, nowMs);
-		return false;
 	}
 
 	/** Forgets generations that lie wholly outside the window. Called by isDuplicate; callers may also call it on a timer. */

@@ -26,10 +26,10 @@ export interface Filter {
 export const FILTER_KEYS: readonly FilterKey[] = ['type', 'tool', 'session', 'agent', 'source', 'cwd', 'seq', 'is', 'id'];
 export const IS_VALUES = ['error', 'prompt', 'subagent', 'tool'] as const;
 
-const EXAMPLES: Record<string, string> = {
-	type: 'type:PreToolUse', tool: 'tool:Bash', session: 'session:5b1e', agent: 'agent:Explore', source: 'source:hook',
-	cwd: 'cwd:app', seq: 'seq:>100', is: 'is:error', id: 'id:9f2c',
-};
+const EXAMPLES = new Map<FilterKey, string>([
+	['type', 'type:PreToolUse'], ['tool', 'tool:Bash'], ['session', 'session:5b1e'], ['agent', 'agent:Explore'], ['source', 'source:hook'],
+	['cwd', 'cwd:app'], ['seq', 'seq:>100'], ['is', 'is:error'], ['id', 'id:9f2c'],
+]);
 
 type Parsed = {ok: true; filter: Filter} | {ok: false; error: string};
 
@@ -105,7 +105,7 @@ export function parseFilter(query: string): Parsed {
 			return {ok: false, error: `unknown filter key "${token.key}" (known: ${FILTER_KEYS.join(', ')}; quote text that contains a colon)`};
 		}
 		const values = token.quoted ? [token.text] : token.text.split(',').map(v => v.trim()).filter(v => v !== '');
-		if (values.length === 0 || values.every(v => v === '')) return {ok: false, error: `filter key "${key}" needs a value, e.g. ${EXAMPLES[key]}`};
+		if (values.length === 0 || values.every(v => v === '')) return {ok: false, error: `filter key "${key}" needs a value, e.g. ${EXAMPLES.get(key)}`};
 		for (const value of values) {
 			const problem = checkValue(key, value);
 			if (problem) return {ok: false, error: problem};

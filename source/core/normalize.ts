@@ -103,7 +103,8 @@ const RECORD_STRING_FIELDS = ['session', 'tool', 'toolUseId', 'agentId', 'agentT
 
 /** Has `type`, `summary`, `payload`, and `seq` or `id`+`time`. */
 function looksNormalized(value: Obj): boolean {
-	return 'type' in value && 'summary' in value && 'payload' in value && ('seq' in value || ('id' in value && 'time' in value));
+	const has = (key: string) => Object.hasOwn(value, key);
+	return has('type') && has('summary') && has('payload') && (has('seq') || (has('id') && has('time')));
 }
 
 function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): NormalizeResult {
@@ -140,8 +141,8 @@ function mpmParts(value: Obj): MpmParts | null {
 	const namespace = typeof value.namespace === 'string' ? value.namespace : null;
 	const event = typeof value.event === 'string' ? value.event : null;
 	let outer: Obj;
-	if (isObj(value.data) && ('type' in value.data || 'subtype' in value.data)) outer = value.data;
-	else if ('type' in value || 'subtype' in value) outer = value;
+	if (isObj(value.data) && (Object.hasOwn(value.data, 'type') || Object.hasOwn(value.data, 'subtype'))) outer = value.data;
+	else if (Object.hasOwn(value, 'type') || Object.hasOwn(value, 'subtype')) outer = value;
 	else if (isObj(value.data) && namespace !== null && event !== null && event !== '') {
 		// Namespace-only form, as in claude-mpm's POST /emit: {namespace:'/hook', event:'pre_tool', data:{…}}.
 		const ns = namespace.replace(/^\//, '');
@@ -206,7 +207,7 @@ export function normalize(value: unknown, meta: NormalizeMeta, limits?: Partial<
 	// Every payload below is the value itself or built from its parts, so the text's bounds hold for it.
 	const max = limits?.sourceText !== undefined && fitsUncut(limits.sourceText, limit) ? null : limit;
 	try {
-		if ('hook_event_name' in value) return fromHook(value, meta, max);
+		if (Object.hasOwn(value, 'hook_event_name')) return fromHook(value, meta, max);
 		if (looksNormalized(value)) return fromRecord(value, meta, max);
 		const parts = mpmParts(value);
 		if (parts) return fromMpm(parts, meta, max);

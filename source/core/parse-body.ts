@@ -75,6 +75,25 @@ export function exceedsDepth(text: string, limit = MAX_JSON_DEPTH, start = 0, en
 	return false;
 }
 
+/**
+ * True when an already-parsed value (a Socket.IO argument, say) nests deeper than `limit` — the
+ * same measure exceedsDepth takes of JSON text: an object or array inside another counts one
+ * level more. Iterative, so a value 100,000 levels deep costs no stack; it stops at the first
+ * container past the limit. Call it before anything recursive (JSON.stringify, a walk).
+ */
+export function valueExceedsDepth(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+	if (typeof value !== 'object' || value === null) return false;
+	const stack: Array<[object, number]> = [[value, 1]];
+	while (stack.length > 0) {
+		const [node, depth] = stack.pop()!;
+		if (depth > limit) return true;
+		if (ArrayBuffer.isView(node)) continue;
+		const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+		for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
 /** True when `a` and `b` occur more than `limit` times together in text[start, end). */
 function moreThan(text: string, a: string, b: string, limit: number, start: number, end: number): boolean {
 	let count = 0;

@@ -6,12 +6,15 @@
 
 /** `GET /health` of an mpm-tui server. */
 export interface HealthInfo {
-	status: 'ok';
+	/** `degraded` while something needs the user (the journal cannot write, say): see `problems`. */
+	status: 'ok' | 'degraded';
 	service: 'mpm-tui';
 	version: string;
 	pid: number;
 	uptime: number;
 	port: number;
+	/** What is wrong, one line each, while `status` is `degraded`. */
+	problems?: string[];
 }
 
 /** Socket.IO `hello`, sent to an mpm-tui client on connect. */
@@ -26,12 +29,19 @@ export interface HelloInfo {
 /** Socket.IO `status` and `GET /stats`. */
 export interface ServerStats {
 	events: {total: number; ratePerMinute: number; lastSeq: number; firstSeq: number};
-	buffer: {used: number; capacity: number};
+	/** The history: records held and their bytes, against the bounds (`--history`, `--history-bytes`). */
+	buffer: {used: number; capacity: number; bytes: number; maxBytes: number};
 	duplicates: number;
 	rejected: number;
+	/** Requests refused because the journal could not write (sent again later by their senders). */
+	refused: number;
 	clients: {mpmTui: number; claudeMpm: number; total: number};
-	journal: {path: string | null; bytes: number; replayed: number; skipped: number; error?: string};
+	journal: {path: string | null; bytes: number; replayed: number; skipped: number; error?: string; rotationError?: string};
 	spool: {path: string; backlogBytes: number; drained: number; droppedByForwarder: number};
+	/** `--server-only`: event lines left out of stdout because its reader was too slow. */
+	stdout: {dropped: number};
+	/** The same lines as /health's `problems` (empty when all is well). */
+	problems: string[];
 	uptime: number;
 	pid: number;
 	version: string;

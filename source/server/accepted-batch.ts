@@ -7,8 +7,13 @@
  * built by recordHead) followed by the payload's JSON: the very text the payload was parsed from
  * when it can be reused, else JSON.stringify of the payload. No line string and no joined NDJSON
  * string is ever made, and the payload text is encoded once, into its place.
+ *
+ * These bytes go to terminals (`--server-only`, `tail`, `cat journal.ndjson`), so text that is not
+ * known to be ASCII has the characters a terminal acts on (C1 controls, bidi controls) written as
+ * `\uXXXX` escapes: the same JSON value, harmless to print.
  */
 import type {EventRecord} from '../core/record.js';
+import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 
 const NEWLINE = 0x0a;
 const CLOSE_BRACE = 0x7d;
@@ -191,13 +196,13 @@ export class AcceptedBatch {
 			const useRaw = head !== undefined && raw !== undefined && fitsOnOneLine(raw);
 			const payload = head === undefined ? undefined : useRaw ? raw : (JSON.stringify(record.payload) as string | undefined);
 			if (head !== undefined && payload !== undefined) {
-				heads[i] = head;
+				heads[i] = quoter.ascii ? head : escapeJsonForTerminal(head);
 				headIsAscii[i] = quoter.ascii;
-				texts[i] = payload;
 				textIsAscii[i] = useRaw && this.rawIsAscii;
-				size += byteLength(head, quoter.ascii) + byteLength(payload, textIsAscii[i]) + 2;
+				texts[i] = textIsAscii[i] ? payload : escapeJsonForTerminal(payload);
+				size += byteLength(heads[i]!, quoter.ascii) + byteLength(texts[i], textIsAscii[i]) + 2;
 			} else {
-				texts[i] = JSON.stringify(record);
+				texts[i] = escapeJsonForTerminal(JSON.stringify(record));
 				textIsAscii[i] = false;
 				size += byteLength(texts[i], false) + 1;
 			}

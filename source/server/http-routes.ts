@@ -1,7 +1,9 @@
 /**
  * The HTTP API (docs/protocol.md): POST /api/events, POST /emit, GET /health, GET /api/status,
  * GET /api/events. Every answer is JSON (or NDJSON when asked for history that way); every refusal
- * says why. Origin and token are checked before anything else is read.
+ * says why. Origin and token are checked before anything else is read. A route that fails
+ * answers 500 with a generic message (the details go to the server's log): no request can take
+ * the process down.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Config} from '../config.js';
@@ -11,6 +13,8 @@ import {readBody} from './body.js';
 import {ID_RULE, isValidId, parseEpochMs} from '../core/limits.js';
 import type {IngestMeta} from './pipeline.js';
 import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import type {Page} from './history.js';
+import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
 
 export const EVENTS_LIMIT_MAX = 10_000;
@@ -20,16 +24,25 @@ export interface RouteDeps {
 	health(): HealthInfo;
 	stats(): ServerStats;
 	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult;
-	history(since: number, limit: number, test?: (record: EventRecord) => boolean): {events: EventRecord[]; lastSeq: number};
+	/** A bounded page of history (see History.page). */
+	history(since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number};
+	log(line: string): void;
 }
 
 const ACCEPTED_TYPES = 'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
 const ALLOWED_HEADERS = 'Content-Type, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received';
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-	const text = JSON.stringify(body);
-	res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store'});
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	// Answers are read in terminals (curl): no raw control or bidi characters, as escapes instead.
+	const text = escapeJsonForTerminal(JSON.stringify(body));
+	res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers});
 	res.end(text);
+}
+
+/** A storage fault: 507 when the disk is full (the request may succeed later), else 503. */
+function sendFault(res: ServerResponse, fault: {code: string; message: string}): void {
+	const full = fault.code === 'ENOSPC' || fault.code === 'EDQUOT';
+	send(res, full ? 507 : 503, {error: `not stored: ${fault.message}; send it again later`, code: fault.code}, {'Retry-After': '5'});
 }
 
 /** Media type without parameters, lower case; undefined when absent. */
@@ -99,6 +112,7 @@ async function postEvents(req: IncomingMessage, res: ServerResponse, deps: Route
 		return;
 	}
 	const result = deps.ingestBytes(body.bytes, type, meta);
+	if (result.fault) return sendFault(res, result.fault);
 	if (result.accepted === 0 && result.duplicates === 0) {
 		const answer: Record<string, unknown> = {error: result.error ?? 'no event in the body'};
 		if (result.rejected.length > 0) answer.rejected = result.rejected;
@@ -126,13 +140,49 @@ function getEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, q
 	}
 	const page = deps.history(since, Math.min(limit, EVENTS_LIMIT_MAX), test);
 	const ndjson = format === 'ndjson' || (format === null && (req.headers.accept ?? '').includes('application/x-ndjson'));
-	if (!ndjson) return send(res, 200, page);
-	const text = page.events.map(e => JSON.stringify(e) + '\n').join('');
-	res.writeHead(200, {'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Mpm-Last-Seq': String(page.lastSeq), 'Cache-Control': 'no-store'});
-	res.end(text);
+	// Made from the history's own bytes (already terminal-safe JSON), never parsed and serialized again.
+	const paging = {'X-Mpm-Last-Seq': String(page.lastSeq), 'X-Mpm-Next': String(page.next), 'X-Mpm-More': page.more ? '1' : '0', 'Cache-Control': 'no-store'};
+	const pieces: Buffer[] = [];
+	if (ndjson) {
+		for (const line of page.lines) pieces.push(line, NEWLINE);
+		const body = Buffer.concat(pieces);
+		res.writeHead(200, {'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Length': body.length, ...paging});
+		res.end(body);
+		return;
+	}
+	pieces.push(Buffer.from('{"events":['));
+	for (let i = 0; i < page.lines.length; i++) {
+		if (i > 0) pieces.push(COMMA);
+		pieces.push(page.lines[i]);
+	}
+	pieces.push(Buffer.from(`],"lastSeq":${page.lastSeq},"next":${page.next},"more":${page.more}}`));
+	const body = Buffer.concat(pieces);
+	res.writeHead(200, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, ...paging});
+	res.end(body);
 }
 
+const NEWLINE = Buffer.from('\n');
+const COMMA = Buffer.from(',');
+
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+	const route = routeRequest(deps);
+	const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+		deps.log(`internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		if (!res.headersSent) send(res, 500, {error: 'internal server error (details are in the server log)'});
+		else res.destroy();
+	};
+	return (req, res) => {
+		try {
+			const pending = route(req, res);
+			if (pending) pending.catch(error => failed(req, res, error));
+		} catch (error) {
+			failed(req, res, error);
+		}
+	};
+}
+
+/** The routes; may return a promise for the ones that read a body. */
+function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> | void {
 	const {config} = deps;
 	return (req, res) => {
 		const origin = req.headers.origin;
@@ -164,11 +214,9 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 		const route = `${req.method} ${pathname}`;
 		switch (route) {
 			case 'POST /api/events':
-				void postEvents(req, res, deps, 'hook').catch(error => send(res, 500, {error: String(error)}));
-				return;
+				return postEvents(req, res, deps, 'hook');
 			case 'POST /emit':
-				void postEvents(req, res, deps, 'emit').catch(error => send(res, 500, {error: String(error)}));
-				return;
+				return postEvents(req, res, deps, 'emit');
 			case 'GET /api/status':
 				return send(res, 200, deps.stats());
 			case 'GET /api/events':

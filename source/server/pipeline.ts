@@ -1,15 +1,22 @@
 /**
  * The ingest pipeline: parse → normalize → dedupe (the same JSON text within 2 s, or an id
- * already accepted) → seq → history (history.ts) → journal → listeners (broadcast, stdout).
+ * already accepted) → seq → journal → history (history.ts) → listeners (broadcast, stdout).
  * Synchronous: when `ingest…` returns, the events are in the history and visible to its queries.
+ *
+ * A call is taken whole or not at all: every candidate is checked first without changing
+ * anything; only when the batch is written to the journal are seqs, ids and duplicate keys
+ * committed. An item that cannot be read is refused with its reason; an item the pipeline itself
+ * fails on (a bug) is refused alone and reported, never thrown; a journal that cannot write
+ * refuses the whole call (`fault`), so that the sender keeps it and sends it again.
  */
 import {randomBytes, randomInt} from 'node:crypto';
 import {isAscii, isUtf8} from 'node:buffer';
-import type {EventRecord} from '../core/record.js';
-import {findInvalidUtf8, parseBody} from '../core/parse-body.js';
+import type {EventRecord, PendingRecord} from '../core/record.js';
+import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueExceedsDepth} from '../core/parse-body.js';
 import {normalize} from '../core/normalize.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
 import {DuplicateWindow, RecentIds} from '../core/dedupe.js';
+import {isEpochMs, MAX_EPOCH_MS} from '../core/limits.js';
 import type {Journal} from './journal.js';
 import {AcceptedBatch} from './accepted-batch.js';
 import {History} from './history.js';
@@ -25,6 +32,8 @@ export interface IngestMeta {
 
 export interface PipelineOptions {
 	capacity: number;
+	/** Bound on the history's bytes (its NDJSON lines); default unbounded. */
+	maxBytes?: number;
 	journal?: Journal | null;
 	maxFieldBytes?: number;
 	duplicateWindowMs?: number;
@@ -33,6 +42,8 @@ export interface PipelineOptions {
 	replayed?: EventRecord[];
 	/** Highest seq ever given (from the journal), so seq continues after a restart. */
 	lastSeq?: number;
+	/** Where failures of the pipeline itself (bugs, failing listeners) are reported in full. */
+	log?: (line: string) => void;
 }
 
 /** Called once per accepted batch, in order; the batch's serialized forms are made once and shared. */
@@ -46,11 +57,26 @@ interface Candidate {
 	at: number | undefined;
 }
 
+/** A candidate that passed every check, waiting for the batch to be written. */
+interface Staged {
+	index: number;
+	pending: PendingRecord;
+	/** JSON text that stands for the payload exactly, when there is one. */
+	payloadText: string | undefined;
+	/** The id to remember once committed (undefined for an id the server just made up). */
+	id: string | undefined;
+	hi: number;
+	lo: number;
+}
+
+const INTERNAL_ERROR = 'the server could not process this event (an internal error, logged on the server)';
+
 export class Pipeline {
 	readonly history: History;
 	private journal: Journal | null;
 	private readonly maxFieldBytes: number;
 	private readonly now: () => number;
+	private readonly log: (line: string) => void;
 	private readonly window: DuplicateWindow;
 	private readonly ids: RecentIds;
 	private readonly listeners: Listener[] = [];
@@ -60,12 +86,15 @@ export class Pipeline {
 	total = 0;
 	duplicates = 0;
 	rejected = 0;
+	/** Calls refused because the journal could not write. */
+	faults = 0;
 
 	constructor(options: PipelineOptions) {
-		this.history = new History(options.capacity);
+		this.history = new History(options.capacity, options.maxBytes);
 		this.journal = options.journal ?? null;
 		this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
 		this.now = options.now ?? Date.now;
+		this.log = options.log ?? (() => {});
 		// A per-process seed, so that texts cannot be made up in advance to hash alike.
 		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000, undefined, randomInt(2 ** 31));
 		// RecentIds always remembers at least the newest half of its capacity: here the ring's worth (10k at least).
@@ -89,7 +118,7 @@ export class Pipeline {
 		this.listeners.push(listener);
 	}
 
-	/** An HTTP body (or a spooled line): bytes in, result out. Never throws on bad input. */
+	/** An HTTP body (or a spooled line): bytes in, result out. Never throws. */
 	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult {
 		// ASCII (the usual body) is decoded by a plain copy; anything else must be valid UTF-8.
 		if (isAscii(bytes)) return this.ingest(bytes.toString('latin1'), contentType, meta, bytes);
@@ -100,13 +129,19 @@ export class Pipeline {
 		return this.ingest(bytes.toString('utf8'), contentType, meta, undefined);
 	}
 
+	/** A body already decoded. Never throws. */
 	ingestText(text: string, contentType: string | undefined, meta: IngestMeta): IngestResult {
 		return this.ingest(text, contentType, meta, undefined);
 	}
 
 	/** `asciiBytes`: the bytes `text` was decoded from, when they are all ASCII. */
 	private ingest(text: string, contentType: string | undefined, meta: IngestMeta, asciiBytes: Buffer | undefined): IngestResult {
-		const parsed = parseBody(text, contentType);
+		let parsed: ReturnType<typeof parseBody>;
+		try {
+			parsed = parseBody(text, contentType);
+		} catch (error) {
+			return this.internalFailure('parsing a body', error);
+		}
 		if (!parsed.ok) {
 			this.rejected++;
 			return this.failure(parsed.error);
@@ -120,18 +155,30 @@ export class Pipeline {
 		return this.accept(candidates, rejected, meta, parsed.rawIsText ? asciiBytes : undefined);
 	}
 
-	/** Values already parsed (Socket.IO ingest, the in-process demo). */
+	/**
+	 * Values already parsed (Socket.IO ingest, the in-process demo). Each is held to the same
+	 * depth limit as a body before anything walks it. Never throws.
+	 */
 	ingestValues(values: unknown[], meta: IngestMeta): IngestResult {
-		return this.accept(
-			values.map((value, index) => ({value, raw: undefined, index, at: undefined})),
-			[],
-			meta,
-			undefined,
-		);
+		const candidates: Candidate[] = [];
+		const rejected: RejectedItem[] = [];
+		for (let index = 0; index < values.length; index++) {
+			const value = values[index];
+			if (valueExceedsDepth(value, MAX_JSON_DEPTH)) rejected.push({index, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`});
+			else candidates.push({value, raw: undefined, index, at: undefined});
+		}
+		return this.accept(candidates, rejected, meta, undefined);
 	}
 
 	private failure(error: string): IngestResult {
 		return {accepted: 0, duplicates: 0, lastSeq: this.seq, rejected: [], error, records: []};
+	}
+
+	/** A failure of the pipeline itself: logged in full, answered without internals. */
+	private internalFailure(what: string, error: unknown): IngestResult {
+		this.rejected++;
+		this.log(`internal error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		return this.failure(INTERNAL_ERROR);
 	}
 
 	private nextId(): string {
@@ -140,42 +187,87 @@ export class Pipeline {
 
 	/** `asciiBytes`: the body's bytes when they are all ASCII and every raw text is a slice of the body (at `at`). */
 	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta, asciiBytes: Buffer | undefined): IngestResult {
+		if (meta.receivedAt !== undefined && !isEpochMs(meta.receivedAt)) {
+			this.rejected += candidates.length + rejected.length;
+			return this.failure(`the receive time must be whole epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${String(meta.receivedAt).slice(0, 40)}`);
+		}
 		const now = this.now();
 		const receivedAt = new Date(meta.receivedAt ?? now).toISOString();
-		const records: EventRecord[] = [];
-		/** Per record: JSON text that stands for its payload exactly (the text the payload is the parse of), when there is one. */
-		const payloadTexts: Array<string | undefined> = [];
+		const staged: Staged[] = [];
 		let duplicates = 0;
 		const several = candidates.length + rejected.length > 1;
 		const label = candidates.length > 0 && candidates[0].index >= 1 ? 'line' : 'item';
+		// Ids and texts taken earlier in this same batch (nothing is remembered until it is written).
+		const batchIds = several ? new Set<string>() : undefined;
+		const batchKeys = several ? new Set<string>() : undefined;
 		for (let i = 0; i < candidates.length; i++) {
-			const {value, index} = candidates[i];
-			const generated = meta.id === undefined;
-			const id = generated ? this.nextId() : i === 0 ? meta.id! : `${meta.id}:${index}`;
-			const result = normalize(value, {id, receivedAt, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidates[i].raw});
-			if (!result.ok) {
-				rejected.push({index, error: several ? `${label} ${index}: ${result.error}` : result.error});
-				continue;
+			const candidate = candidates[i];
+			try {
+				const generated = meta.id === undefined;
+				const id = generated ? this.nextId() : i === 0 ? meta.id! : `${meta.id}:${candidate.index}`;
+				const result = normalize(candidate.value, {id, receivedAt, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw});
+				if (!result.ok) {
+					rejected.push({index: candidate.index, error: several ? `${label} ${candidate.index}: ${result.error}` : result.error});
+					continue;
+				}
+				const pending = result.record;
+				// An id we just made up cannot have been seen; any other (forwarder, spool, a record's own) is checked.
+				const checkId = !generated || pending.id !== id;
+				if (checkId && (this.ids.has(pending.id) || batchIds?.has(pending.id))) {
+					duplicates++;
+					continue;
+				}
+				const raw = candidate.raw ?? JSON.stringify(candidate.value);
+				// Hashing the body's own bytes spares converting the text back to UTF-8.
+				const at = candidate.at;
+				if (asciiBytes !== undefined && at !== undefined) this.window.hashBytes(asciiBytes, at, at + raw.length);
+				else this.window.hashText(raw);
+				const {hi, lo} = this.window;
+				const key = batchKeys === undefined ? '' : `${hi},${lo | 1}`;
+				if (this.window.seen(hi, lo, now) || batchKeys?.has(key)) {
+					duplicates++;
+					continue;
+				}
+				if (checkId) batchIds?.add(pending.id);
+				batchKeys?.add(key);
+				staged.push({index: candidate.index, pending, payloadText: !result.truncated && pending.payload === candidate.value ? raw : undefined, id: checkId ? pending.id : undefined, hi, lo});
+			} catch (error) {
+				this.log(`internal error on ${label} ${candidate.index} from ${meta.source}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+				rejected.push({index: candidate.index, error: several ? `${label} ${candidate.index}: ${INTERNAL_ERROR}` : INTERNAL_ERROR});
 			}
-			const pending = result.record;
-			// An id we just made up cannot have been seen; any other (forwarder, spool, a record's own) is checked.
-			const checkId = !generated || pending.id !== id;
-			if (checkId && this.ids.has(pending.id)) {
-				duplicates++;
-				continue;
-			}
-			const raw = candidates[i].raw ?? JSON.stringify(value);
-			// Hashing the body's own bytes spares converting the text back to UTF-8.
-			const at = candidates[i].at;
-			const duplicate = asciiBytes !== undefined && at !== undefined ? this.window.isDuplicateBytes(asciiBytes, at, at + raw.length, now) : this.window.isDuplicate(raw, now);
-			if (duplicate) {
-				duplicates++;
-				continue;
-			}
-			if (checkId) this.ids.add(pending.id);
-			// Field by field rather than `{seq, ...pending}` (a generic copy, ~10× slower); same keys, same order.
-			const record: EventRecord = {
-				seq: ++this.seq,
+		}
+		const outcome = staged.length > 0 ? this.commit(staged, asciiBytes !== undefined, meta.source, now) : {records: [] as EventRecord[]};
+		if ('fault' in outcome) {
+			this.faults++;
+			return {accepted: 0, duplicates: 0, lastSeq: this.seq, rejected: [], error: outcome.fault.message, records: [], fault: outcome.fault};
+		}
+		const records = outcome.records;
+		if ('error' in outcome) {
+			for (const s of staged) rejected.push({index: s.index, error: several ? `${label} ${s.index}: ${INTERNAL_ERROR}` : INTERNAL_ERROR});
+		}
+		rejected.sort((a, b) => a.index - b.index);
+		this.total += records.length;
+		this.duplicates += duplicates;
+		this.rejected += rejected.length;
+		const out: IngestResult = {accepted: records.length, duplicates, lastSeq: this.seq, rejected, records};
+		if (records.length === 0 && duplicates === 0 && rejected.length > 0) {
+			out.error = rejected.length === 1 ? rejected[0].error : `none of the ${rejected.length} events was accepted: ${rejected[0].error}`;
+		}
+		return out;
+	}
+
+	/**
+	 * Gives the staged records their seqs, writes them to the journal and, only then, commits them:
+	 * ids and duplicate keys remembered, history, listeners.
+	 */
+	private commit(staged: Staged[], rawIsAscii: boolean, source: string, now: number): {records: EventRecord[]} | {fault: {code: string; message: string}} | {records: EventRecord[]; error: true} {
+		const first = this.seq + 1;
+		let batch: AcceptedBatch;
+		let records: EventRecord[];
+		try {
+			records = staged.map(({pending}, i) => ({
+				// Field by field rather than `{seq, ...pending}`: same keys, same order, one hidden class.
+				seq: first + i,
 				id: pending.id,
 				time: pending.time,
 				session: pending.session,
@@ -188,25 +280,34 @@ export class Pipeline {
 				summary: pending.summary,
 				source: pending.source,
 				payload: pending.payload,
-			};
-			records.push(record);
-			payloadTexts.push(!result.truncated && pending.payload === value ? raw : undefined);
+			}));
+			batch = new AcceptedBatch(records, staged.map(s => s.payloadText), rawIsAscii);
+			batch.ndjson();
+		} catch (error) {
+			this.log(`internal error while encoding ${staged.length} event(s) from ${source}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			return {records: [], error: true};
 		}
-		this.total += records.length;
-		this.duplicates += duplicates;
-		this.rejected += rejected.length;
-		if (records.length > 0) {
-			const batch = new AcceptedBatch(records, payloadTexts, asciiBytes !== undefined);
-			this.history.push(batch);
-			// Written before the answer: an accepted event is on disk even if the server is killed next.
-			if (this.journal) this.journal.appendBytes(batch.ndjson());
-			for (const listener of this.listeners) listener(batch);
+		const last = first + records.length - 1;
+		// Written before anything is committed or answered: a 2xx means on disk.
+		const fault = this.journal?.appendBytes(batch.ndjson(), last) ?? null;
+		if (fault) {
+			// A partial line that could not be cut back may hold these seqs: never give them again.
+			if (!fault.tailClean) this.seq = last;
+			return {fault: {code: fault.code, message: fault.message}};
 		}
-		rejected.sort((a, b) => a.index - b.index);
-		const out: IngestResult = {accepted: records.length, duplicates, lastSeq: this.seq, rejected, records};
-		if (records.length === 0 && duplicates === 0 && rejected.length > 0) {
-			out.error = rejected.length === 1 ? rejected[0].error : `none of the ${rejected.length} events was accepted: ${rejected[0].error}`;
+		this.seq = last;
+		for (const s of staged) {
+			if (s.id !== undefined) this.ids.add(s.id);
+			this.window.remember(s.hi, s.lo, now);
 		}
-		return out;
+		this.history.push(batch);
+		for (const listener of this.listeners) {
+			try {
+				listener(batch);
+			} catch (error) {
+				this.log(`internal error in a listener of accepted events: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			}
+		}
+		return {records};
 	}
 }

@@ -1,7 +1,9 @@
 /**
- * Starts and stops the mpm-tui server: journal replay, pipeline, HTTP routes and Socket.IO on one
- * port, spool drain at start and every 2 s, `status` every second and claude-mpm's heartbeat every
- * 30 s. `--server-only` and the TUI (hosting in-process) both go through `startServer`.
+ * Starts and stops the mpm-tui server: state-dir lock, journal replay, pipeline, HTTP routes and
+ * Socket.IO on one port, spool drain at start and every 2 s, `status` every second and
+ * claude-mpm's heartbeat every 30 s. `--server-only` and the TUI (hosting in-process) both go
+ * through `startServer`. A start that fails part-way closes what it opened and throws one clear
+ * message; nothing is left listening.
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -9,12 +11,14 @@ import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
 import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
+import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
-import {Journal, replayJournal} from './journal.js';
+import {Journal, replayJournal, type Replay} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
 import {drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
+import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
 import {VERSION} from './version.js';
 
@@ -24,13 +28,15 @@ export interface ServerOptions {
 	log?: (line: string) => void;
 	/** Called once per accepted batch; its serialized forms are made once and shared with the journal and the broadcast. */
 	onAccepted?: (batch: AcceptedBatch) => void;
+	/** Event lines that could not be written to stdout (`--server-only`), for /api/status. */
+	stdoutDropped?: () => number;
 	/** Journal rotation size (default 50 MB). */
 	journalMaxBytes?: number;
 	/** How often the spool is drained while running (default 2000 ms). */
 	spoolIntervalMs?: number;
 	/** Batch window for `events` (default 20 ms). */
 	broadcastIntervalMs?: number;
-	/** claude-mpm's `system.heartbeat` period (default 30 s). */
+	/** claude-mpm's `heartbeat` period (default 30 s). */
 	heartbeatMs?: number;
 }
 
@@ -43,6 +49,11 @@ export class PortInUseError extends Error {
 		super(`port ${port} on ${host} is already in use`);
 	}
 }
+
+/** Bounds on one history answer (HTTP or Socket.IO): no answer can outgrow a string or a packet. */
+export const HISTORY_PAGE_BYTES = 8 * 1024 * 1024;
+/** With a filter, a request reads at most this much of the history before it answers `more`. */
+export const HISTORY_SCAN_BYTES = 64 * 1024 * 1024;
 
 function listen(server: http.Server, host: string, port: number): Promise<void> {
 	return new Promise((resolve, reject) => {
@@ -60,25 +71,82 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 	});
 }
 
+function describe(error: unknown): string {
+	return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** Things that go wrong while starting are collected here and undone in reverse order. */
+class Cleanup {
+	private readonly steps: Array<() => Promise<void> | void> = [];
+
+	add(step: () => Promise<void> | void): void {
+		this.steps.push(step);
+	}
+
+	async run(): Promise<void> {
+		for (const step of this.steps.splice(0).reverse()) {
+			try {
+				await step();
+			} catch {
+				// Undoing a failed start: the first error is the one worth reporting.
+			}
+		}
+	}
+}
+
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
 	const log = options.log ?? (() => {});
+	const cleanup = new Cleanup();
+	try {
+		return await start(config, options, log, cleanup);
+	} catch (error) {
+		await cleanup.run();
+		throw error;
+	}
+}
+
+async function start(config: Config, options: ServerOptions, log: (line: string) => void, cleanup: Cleanup): Promise<MpmServer> {
 	const started = Date.now();
-	const replay = config.journal ? await replayJournal(config.journal, config.history) : {records: [], lastSeq: 0, skipped: 0};
-	let journalError: string | undefined;
+	const dirProblem = checkPrivateDirectory(config.stateDir);
+	if (dirProblem) throw new Error(dirProblem);
+	const lock = StateDirLock.acquire(config.stateDir);
+	cleanup.add(() => lock.release());
+
+	const journalHint = '(choose another with --journal PATH, or run with --no-journal)';
+	let replay: Replay = {records: [], lastSeq: 0, skipped: 0, warnings: []};
+	if (config.journal) {
+		try {
+			replay = replayJournal(config.journal, config.history, 2, config.historyBytes);
+		} catch (error) {
+			throw new Error(`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`);
+		}
+	}
+	for (const warning of replay.warnings) log(warning);
 	let journal: Journal | null = null;
-	const pipeline = new Pipeline({capacity: config.history, replayed: replay.records, lastSeq: replay.lastSeq});
+	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
 	const rate = new RateCounter();
 	let spoolDrained = 0;
 	let port = config.port;
 
-	const history = (since: number, limit: number, test?: (record: EventRecord) => boolean) => {
-		if (!test) return {events: pipeline.history.since(since, limit), lastSeq: pipeline.lastSeq};
-		const events = pipeline.history.since(since, pipeline.history.size).filter(test).slice(0, limit);
-		return {events, lastSeq: pipeline.lastSeq};
+	const historyPage = (since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number} => ({
+		...pipeline.history.page(since, {limit, maxBytes: HISTORY_PAGE_BYTES, test, maxScanBytes: HISTORY_SCAN_BYTES}),
+		lastSeq: pipeline.lastSeq,
+	});
+	const problems = (): string[] => {
+		const out: string[] = [];
+		const fault = journal?.failure();
+		if (fault) out.push(`journal cannot write (${fault.code}): events are refused until it can; forwarders spool them meanwhile`);
+		const rotation = journal?.rotationFailure();
+		if (rotation) out.push(rotation);
+		return out;
 	};
-	const firstSeq = () => pipeline.history.firstSeq;
-	const health = (): HealthInfo => ({status: 'ok', service: 'mpm-tui', version: VERSION, pid: process.pid, uptime: Math.round((Date.now() - started) / 1000), port});
-	const hello = (): HelloInfo => ({service: 'mpm-tui', version: VERSION, lastSeq: pipeline.lastSeq, firstSeq: firstSeq(), serverTime: new Date().toISOString()});
+	const health = (): HealthInfo => {
+		const found = problems();
+		const info: HealthInfo = {status: found.length > 0 ? 'degraded' : 'ok', service: 'mpm-tui', version: VERSION, pid: process.pid, uptime: Math.round((Date.now() - started) / 1000), port};
+		if (found.length > 0) info.problems = found;
+		return info;
+	};
+	const hello = (): HelloInfo => ({service: 'mpm-tui', version: VERSION, lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq, serverTime: new Date().toISOString()});
 
 	const httpServer = http.createServer({keepAlive: true});
 	httpServer.keepAliveTimeout = 30_000;
@@ -87,14 +155,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 		const now = Date.now();
 		const mpmTui = io?.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0;
 		const claudeMpm = io?.sockets.adapter.rooms.get(CLAUDE_MPM_ROOM)?.size ?? 0;
+		const fault = journal?.failure();
 		return {
-			events: {total: pipeline.total, ratePerMinute: rate.perMinute(now), lastSeq: pipeline.lastSeq, firstSeq: firstSeq()},
-			buffer: {used: pipeline.history.size, capacity: config.history},
+			events: {total: pipeline.total, ratePerMinute: rate.perMinute(now), lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq},
+			buffer: {used: pipeline.history.size, capacity: config.history, bytes: pipeline.history.bytes, maxBytes: config.historyBytes},
 			duplicates: pipeline.duplicates,
 			rejected: pipeline.rejected,
+			refused: pipeline.faults,
 			clients: {mpmTui, claudeMpm, total: io?.engine.clientsCount ?? 0},
-			journal: {path: config.journal, bytes: journal?.bytes() ?? 0, replayed: replay.records.length, skipped: replay.skipped, ...(journalError ? {error: journalError} : {})},
+			journal: {
+				path: config.journal,
+				bytes: journal?.bytes() ?? 0,
+				replayed: replay.records.length,
+				skipped: replay.skipped,
+				...(fault ? {error: fault.message} : {}),
+				...(journal?.rotationFailure() ? {rotationError: journal.rotationFailure()!} : {}),
+			},
 			spool: {path: config.spool, backlogBytes: spoolBacklog(config.spool), drained: spoolDrained, droppedByForwarder: spoolDropped(config.spool)},
+			stdout: {dropped: options.stdoutDropped?.() ?? 0},
+			problems: problems(),
 			uptime: Math.round((now - started) / 1000),
 			pid: process.pid,
 			version: VERSION,
@@ -107,16 +186,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 			config,
 			health,
 			stats,
-			history,
+			history: historyPage,
 			ingestBytes: (bytes, contentType, meta) => pipeline.ingestBytes(bytes, contentType, meta),
+			log,
 		}),
 	);
 	io = createSocketServer(httpServer, config, {
 		hello,
-		history: (since, limit) => history(since, limit),
+		history: (since, limit) => historyPage(since, limit),
 		ingest: (value, source) => pipeline.ingestValues([value], {source}),
 		status: stats,
+		log,
 	});
+	const sockets = io;
+	cleanup.add(() => new Promise<void>(resolve => sockets.close(() => resolve())));
 	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
 	pipeline.onAccepted(batch => {
 		rate.add(batch.records.length, Date.now());
@@ -124,52 +207,39 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 		options.onAccepted?.(batch);
 	});
 
-	try {
-		await listen(httpServer, config.host, config.port);
-	} catch (error) {
-		io.close();
-		throw error;
-	}
-	// Only a server that owns its port writes the journal (a second one must not touch it).
+	await listen(httpServer, config.host, config.port);
+	cleanup.add(() => {
+		httpServer.closeAllConnections();
+	});
+	// Only a server that owns its port and lock writes the journal.
 	if (config.journal) {
 		try {
-			journal = new Journal({
-				path: config.journal,
-				maxBytes: options.journalMaxBytes,
-				onError: message => {
-					journalError = message;
-					log(message);
+			journal = new Journal(
+				{
+					path: config.journal,
+					maxBytes: options.journalMaxBytes,
+					onError: message => log(message),
 				},
-			});
+				replay.lastSeq,
+			);
 		} catch (error) {
-			await new Promise<void>(resolve => io!.close(() => resolve()));
-			throw new Error(`could not open the journal ${config.journal}: ${(error as Error).message} (choose another with --journal PATH, or run with --no-journal)`);
+			throw new Error(`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`);
 		}
+		const opened = journal;
+		cleanup.add(() => opened.close());
 		pipeline.attachJournal(journal);
 		if (replay.skipped > 0) log(`journal: skipped ${replay.skipped} unreadable line(s) in ${config.journal}`);
 	}
 	port = (httpServer.address() as AddressInfo).port;
 	const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+	const url = `http://${urlHost}:${port}`;
+	lock.setUrl(url);
 
-	// A taken spool file that was written a moment ago is read once it has settled: soon after,
-	// not at the next interval (the drain at start-up matters most).
-	let settleTimer: NodeJS.Timeout | undefined;
-	const drain = () => {
-		const report = drainSpool(config.spool, (text, meta) => pipeline.ingestText(text, 'application/json', meta));
+	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => pipeline.ingestText(text, 'application/json', meta), report => {
 		spoolDrained += report.accepted;
-		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable` : ''}`);
-		for (const error of report.errors.slice(0, 5)) log(`spool: ${error}`);
-		if (report.waiting > 0 && !settleTimer) {
-			settleTimer = setTimeout(() => {
-				settleTimer = undefined;
-				drain();
-			}, SPOOL_SETTLE_MS + 20);
-			settleTimer.unref();
-		}
-	};
-	drain();
+	});
+	cleanup.add(stopDrain);
 	const timers = [
-		setInterval(drain, options.spoolIntervalMs ?? 2000),
 		setInterval(() => {
 			if (io && (io.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0) > 0) io.to(MPM_TUI_ROOM).volatile.emit('status', stats());
 		}, 1000),
@@ -181,7 +251,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 	const close = () => {
 		closing ??= (async () => {
 			for (const timer of timers) clearInterval(timer);
-			clearTimeout(settleTimer);
+			stopDrain();
 			httpServer.closeIdleConnections();
 			broadcaster.close();
 			await new Promise<void>(resolve => {
@@ -189,15 +259,56 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 				httpServer.closeAllConnections();
 			});
 			await journal?.close();
+			lock.release();
 		})();
 		return closing;
 	};
 
 	return {
 		port,
-		url: `http://${urlHost}:${port}`,
+		url,
 		ingest: (values: unknown[], source: string): IngestResult => pipeline.ingestValues(values, {source}),
 		stats,
 		close,
+	};
+}
+
+type DrainReport = ReturnType<typeof drainSpool>;
+
+/**
+ * Drains the spool now and every `spoolIntervalMs`; a taken file still being written is read once
+ * it has settled (soon after, not at the next interval: the drain at start-up matters most). A
+ * drain that fails is logged and tried again on the next tick; it never takes the server down.
+ */
+function startSpoolDrain(config: Config, options: ServerOptions, log: (line: string) => void, ingest: Parameters<typeof drainSpool>[1], onReport: (report: DrainReport) => void): () => void {
+	let settleTimer: NodeJS.Timeout | undefined;
+	let stopped = false;
+	const drain = () => {
+		if (stopped) return;
+		let report: DrainReport;
+		try {
+			report = drainSpool(config.spool, ingest);
+		} catch (error) {
+			log(`spool: the drain failed and will be tried again: ${describe(error)}`);
+			return;
+		}
+		onReport(report);
+		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable` : ''}`);
+		for (const error of report.errors.slice(0, 5)) log(`spool: ${error}`);
+		if (report.waiting > 0 && !settleTimer) {
+			settleTimer = setTimeout(() => {
+				settleTimer = undefined;
+				drain();
+			}, SPOOL_SETTLE_MS + 20);
+			settleTimer.unref();
+		}
+	};
+	drain();
+	const timer = setInterval(drain, options.spoolIntervalMs ?? 2000);
+	timer.unref();
+	return () => {
+		stopped = true;
+		clearInterval(timer);
+		clearTimeout(settleTimer);
 	};
 }

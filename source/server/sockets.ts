@@ -11,6 +11,7 @@ import type {EventRecord} from '../core/record.js';
 import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import {MAX_BODY_BYTES} from './body.js';
 import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import type {Page} from './history.js';
 import type {HelloInfo, IngestResult} from './types.js';
 
 export const HISTORY_LIMIT_MAX = 5000;
@@ -18,9 +19,24 @@ export const HISTORY_LIMIT_DEFAULT = 1000;
 
 export interface SocketDeps {
 	hello(): HelloInfo;
-	history(since: number, limit: number): {events: EventRecord[]; lastSeq: number};
+	/** A bounded page of history (see History.page). */
+	history(since: number, limit: number): Page & {lastSeq: number};
 	ingest(value: unknown, source: string): IngestResult;
 	status(): unknown;
+	log(line: string): void;
+}
+
+/** The `history` ack: the page's records, where to go on, and whether there is more. */
+export interface HistoryAnswer {
+	events: EventRecord[];
+	lastSeq: number;
+	next: number;
+	more: boolean;
+}
+
+function historyAnswer(page: Page & {lastSeq: number}): HistoryAnswer {
+	const events = page.records ?? page.lines.map(line => JSON.parse(line.toString('utf8')) as EventRecord);
+	return {events, lastSeq: page.lastSeq, next: page.next, more: page.more};
 }
 
 type Ack = (answer: unknown) => void;
@@ -75,10 +91,22 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 		next();
 	};
 
-	const ingestHandler = (source: string) => (value: unknown, ack?: unknown) => {
-		const result = deps.ingest(value, source);
-		if (typeof ack === 'function') (ack as Ack)(publicResult(result));
+	/** A handler that fails answers its ack with a generic error and logs the details; it never throws into socket.io. */
+	const guarded = <A extends unknown[]>(what: string, handler: (...args: A) => void) => (...args: A) => {
+		try {
+			handler(...args);
+		} catch (error) {
+			deps.log(`internal error in Socket.IO ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			const ack = args.at(-1);
+			if (typeof ack === 'function') (ack as Ack)({error: 'internal server error (details are in the server log)'});
+		}
 	};
+
+	const ingestHandler = (source: string) =>
+		guarded('ingest', (value: unknown, ack?: unknown) => {
+			const result = deps.ingest(value, source);
+			if (typeof ack === 'function') (ack as Ack)(publicResult(result));
+		});
 
 	io.use(guard);
 	io.on('connection', socket => {
@@ -89,11 +117,14 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 		} else {
 			void socket.join(CLAUDE_MPM_ROOM);
 		}
-		socket.on('history', (args: unknown, ack?: unknown) => {
-			if (typeof ack !== 'function') return;
-			const parsed = parseHistoryArgs(args);
-			(ack as Ack)(parsed.ok ? deps.history(parsed.since, parsed.limit) : {error: parsed.error});
-		});
+		socket.on(
+			'history',
+			guarded('history', (args: unknown, ack?: unknown) => {
+				if (typeof ack !== 'function') return;
+				const parsed = parseHistoryArgs(args);
+				(ack as Ack)(parsed.ok ? historyAnswer(deps.history(parsed.since, parsed.limit)) : {error: parsed.error});
+			}),
+		);
 		socket.on('claude_event', ingestHandler('socket'));
 		socket.on('emit', ingestHandler('socket'));
 	});
@@ -103,7 +134,7 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 		nsp.use(guard);
 		if (name === '/system') {
 			nsp.on('connection', socket => {
-				socket.on('get_status', () => socket.emit('status', deps.status()));
+				socket.on('get_status', guarded('get_status', () => socket.emit('status', deps.status())));
 			});
 		}
 	}
