@@ -1,10 +1,18 @@
 /**
  * Writes records as NDJSON to a stream (stdout): one write per batch, flushed on the next turn of
- * the event loop, waiting for 'drain' when the reader is slow (at most `maxBuffered` bytes are
- * kept; beyond that lines are dropped and counted). When the reader goes away (EPIPE, as with
- * `| head -n 3`) writing stops and `onClosed` is called once.
+ * the event loop, waiting for 'drain' when the reader is slow. At most `maxBuffered` bytes are
+ * kept; beyond that lines are dropped, counted, and the gap is marked in the stream itself: the
+ * next line written is `{"mpm_tui":"dropped","count":N}` (also at the end, if the gap is last),
+ * so a reader knows exactly where events are missing and how many. When the reader goes away
+ * (EPIPE, as with `| head -n 3`) writing stops and `onClosed` is called once.
  */
 import type {Writable} from 'node:stream';
+import {escapeJsonForTerminal} from '../core/terminal-safe.js';
+
+/** The in-stream line that stands for `count` dropped lines. */
+export function droppedMarker(count: number): string {
+	return `{"mpm_tui":"dropped","count":${count}}`;
+}
 
 const NEWLINE = 0x0a;
 
@@ -22,6 +30,8 @@ export class NdjsonWriter {
 	private scheduled = false;
 	private waitingForDrain = false;
 	private closed = false;
+	/** Lines dropped since the last line kept: the marker that goes before the next one. */
+	private gap = 0;
 	dropped = 0;
 
 	constructor(stream: Writable, options: NdjsonWriterOptions = {}) {
@@ -35,23 +45,41 @@ export class NdjsonWriter {
 		return this.closed;
 	}
 
+	/** Records as JSON lines (characters a terminal would act on written as escapes). */
 	write(records: readonly unknown[]): void {
 		if (this.closed || records.length === 0) return;
-		this.writeLines(records.map(record => JSON.stringify(record)));
+		this.writeLines(records.map(record => escapeJsonForTerminal(JSON.stringify(record))));
 	}
 
 	/** Lines already serialized (without their newline). */
 	writeLines(lines: readonly string[]): void {
 		if (this.closed || lines.length === 0) return;
 		for (const line of lines) {
-			if (this.pendingBytes > this.maxBuffered) {
-				this.dropped++;
-				continue;
-			}
-			this.pending.push(line, '\n');
-			this.pendingBytes += line.length + 1;
+			if (this.pendingBytes > this.maxBuffered) this.drop();
+			else this.keep(line, line.length, true);
 		}
 		this.schedule();
+	}
+
+	private drop(): void {
+		this.dropped++;
+		this.gap++;
+	}
+
+	/** Queues a piece (with a newline after it when `newline`), after the marker of a gap before it. */
+	private keep(piece: string | Buffer, bytes: number, newline: boolean): void {
+		if (this.gap > 0) {
+			const marker = `${droppedMarker(this.gap)}\n`;
+			this.pending.push(marker);
+			this.pendingBytes += marker.length;
+			this.gap = 0;
+		}
+		this.pending.push(piece);
+		this.pendingBytes += bytes;
+		if (newline) {
+			this.pending.push('\n');
+			this.pendingBytes++;
+		}
 	}
 
 	/**
@@ -62,17 +90,12 @@ export class NdjsonWriter {
 	writeNdjson(ndjson: Buffer): void {
 		if (this.closed || ndjson.length === 0) return;
 		const lastLineStart = ndjson.length < 2 ? 0 : ndjson.lastIndexOf(NEWLINE, ndjson.length - 2) + 1;
-		if (this.pendingBytes + lastLineStart <= this.maxBuffered) {
-			this.pending.push(ndjson);
-			this.pendingBytes += ndjson.length;
-		} else {
+		if (this.pendingBytes + lastLineStart <= this.maxBuffered) this.keep(ndjson, ndjson.length, false);
+		else {
 			for (let start = 0; start < ndjson.length; ) {
 				const end = ndjson.indexOf(NEWLINE, start) + 1 || ndjson.length;
-				if (this.pendingBytes > this.maxBuffered) this.dropped++;
-				else {
-					this.pending.push(ndjson.subarray(start, end));
-					this.pendingBytes += end - start;
-				}
+				if (this.pendingBytes > this.maxBuffered) this.drop();
+				else this.keep(ndjson.subarray(start, end), end - start, false);
 				start = end;
 			}
 		}
@@ -107,8 +130,13 @@ export class NdjsonWriter {
 		}
 	}
 
-	/** Resolves once everything written so far has been handed to the stream. */
+	/** Resolves once everything written so far (and the marker of a last gap) has been handed to the stream. */
 	async end(): Promise<void> {
+		if (this.gap > 0 && !this.closed) {
+			this.pending.push(`${droppedMarker(this.gap)}\n`);
+			this.gap = 0;
+		}
+		this.waitingForDrain = false;
 		this.flush();
 		if (this.closed) return;
 		await new Promise<void>(resolve => {

@@ -36,6 +36,7 @@ export async function runServerOnly(config: Config): Promise<number> {
 	try {
 		server = await startServer(config, {
 			log,
+			stdoutDropped: () => out.dropped,
 			onAccepted: batch => {
 				// Without a filter, the very bytes the journal wrote.
 				if (!test) return out.writeNdjson(batch.ndjson());
@@ -47,7 +48,8 @@ export async function runServerOnly(config: Config): Promise<number> {
 			log(await describePortInUse(error.host, error.port, config.token));
 			return 1;
 		}
-		throw error;
+		log(error instanceof Error ? error.message : String(error));
+		return 1;
 	}
 	log(`listening on ${server.url}`);
 	const stats = server.stats();
@@ -68,7 +70,7 @@ export async function runServerOnly(config: Config): Promise<number> {
 	await out.end();
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
-	if (out.dropped > 0) log(`${out.dropped} event line(s) were not written because stdout was not being read`);
+	if (out.dropped > 0) log(`${out.dropped} event line(s) were left out of stdout because it was not read fast enough (each gap is marked in the stream by a {"mpm_tui":"dropped","count":N} line)`);
 	log('stopped');
 	return 0;
 }

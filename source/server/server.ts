@@ -38,6 +38,8 @@ export interface ServerOptions {
 	broadcastIntervalMs?: number;
 	/** claude-mpm's `heartbeat` period (default 30 s). */
 	heartbeatMs?: number;
+	/** Bound on one history answer's bytes (default HISTORY_PAGE_BYTES). */
+	historyPageBytes?: number;
 }
 
 /** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
@@ -129,7 +131,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	let port = config.port;
 
 	const historyPage = (since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number} => ({
-		...pipeline.history.page(since, {limit, maxBytes: HISTORY_PAGE_BYTES, test, maxScanBytes: HISTORY_SCAN_BYTES}),
+		...pipeline.history.page(since, {limit, maxBytes: options.historyPageBytes ?? HISTORY_PAGE_BYTES, test, maxScanBytes: HISTORY_SCAN_BYTES}),
 		lastSeq: pipeline.lastSeq,
 	});
 	const problems = (): string[] => {
