@@ -24,6 +24,7 @@ const cli = meow(
     --connect URL       connect to this server, never host one
     --token T           shared secret for HTTP and Socket.IO (env MPM_TUI_TOKEN)
     --history N         events kept in memory (default 10000)
+    --history-bytes S   bytes of events kept in memory (default 256M; e.g. 64M, 1G)
     --journal PATH      journal file (default under ~/.local/state/mpm-tui)
     --no-journal        keep history in memory only
     --filter QUERY      e.g. 'type:PreToolUse tool:Bash -type:Notification npm'
@@ -49,6 +50,7 @@ const cli = meow(
 			connect: {type: 'string'},
 			token: {type: 'string'},
 			history: {type: 'number'},
+			historyBytes: {type: 'string'},
 			journal: {type: 'string'},
 			filter: {type: 'string'},
 			demo: {type: 'boolean', default: false},
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
 				connect: flags.connect,
 				token: flags.token,
 				history: flags.history,
+				historyBytes: flags.historyBytes,
 				journal: noJournal ? false : flags.journal,
 				filter: flags.filter,
 			},

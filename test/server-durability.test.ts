@@ -225,3 +225,59 @@ describe('a slow reader of --server-only stdout', () => {
 		}
 	});
 });
+
+describe('kill -9 under load', () => {
+	test('every event answered 2xx before a SIGKILL is there after the restart, once; seqs never repeat (3 kills, 8 posters)', async () => {
+		const dir = tempDir();
+		const env = {MPM_TUI_STATE_DIR: dir};
+		const answered = new Set<string>();
+		let n = 0;
+		for (let round = 0; round < 3; round++) {
+			const server = await spawnServer(env);
+			let stop = false;
+			const poster = async () => {
+				while (!stop) {
+					const id = `k${round}-${n++}`;
+					const batch = n % 3 === 0;
+					try {
+						const body = batch ? [hookEvent({prompt: id}), hookEvent({prompt: `${id}b`})] : hookEvent({prompt: id});
+						const r = await postJson(server.url, '/api/events', body, {'X-Mpm-Id': id});
+						if (r.status === 202) {
+							answered.add(id);
+							if (batch) answered.add(`${id}:1`);
+						}
+					} catch {
+						// The server died under this request: its fate is unknown, so it is not counted.
+					}
+				}
+			};
+			const posters = Array.from({length: 8}, poster);
+			await new Promise(resolve => setTimeout(resolve, 400 + 300 * round));
+			server.child.kill('SIGKILL');
+			await server.exited;
+			stop = true;
+			await Promise.all(posters);
+		}
+		const server = await spawnServer(env);
+		try {
+			const seen = new Map<string, number>();
+			const seqs: number[] = [];
+			for (let since = 0, more = true; more; ) {
+				const page = (await request(`${server.url}/api/events?since=${since}&limit=10000`)).json;
+				for (const e of page.events) {
+					seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
+					seqs.push(e.seq);
+				}
+				({more, next: since} = page);
+			}
+			assert.ok(answered.size > 100, `enough load (${answered.size} answered)`);
+			const lost = [...answered].filter(id => !seen.has(id));
+			assert.deepEqual(lost, [], 'no answered event lost');
+			assert.deepEqual([...seen].filter(([, count]) => count > 1), [], 'none twice');
+			assert.equal(new Set(seqs).size, seqs.length, 'no seq twice');
+			assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]), 'seqs increase');
+		} finally {
+			await server.kill();
+		}
+	});
+});
