@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import type {Config} from '../config.js';
+import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
 import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
@@ -61,6 +61,8 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
+	// The one bind rule, whoever starts the server (throws UnsafeBindError).
+	assertSafeBind(config);
 	const log = options.log ?? (() => {});
 	const started = Date.now();
 	const replay = config.journal ? await replayJournal(config.journal, config.history) : {records: [], lastSeq: 0, skipped: 0};
