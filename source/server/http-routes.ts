@@ -10,13 +10,15 @@ import {compileFilter} from '../core/filter.js';
 import {readBody} from './body.js';
 import {ID_RULE, isValidId, parseEpochMs} from '../core/limits.js';
 import type {IngestMeta} from './pipeline.js';
-import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import {queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import type {ServerGuard} from './server-guard.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
 
 export const EVENTS_LIMIT_MAX = 10_000;
 
 export interface RouteDeps {
 	config: Config;
+	guard: ServerGuard;
 	health(): HealthInfo;
 	stats(): ServerStats;
 	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult;
@@ -135,16 +137,8 @@ function getEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, q
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
 	const {config} = deps;
 	return (req, res) => {
-		const origin = req.headers.origin;
-		if (!isAllowedOrigin(origin)) {
-			req.resume();
-			send(res, 403, {error: `origin ${origin} is not allowed: only loopback origins (localhost, 127.x.x.x, [::1]) may talk to mpm-tui`});
-			return;
-		}
-		if (origin) {
-			res.setHeader('Access-Control-Allow-Origin', origin);
-			res.setHeader('Vary', 'Origin');
-		}
+		// Origin and Host (DNS rebinding) first, for every route; CORS headers for loopback origins.
+		if (deps.guard.refuse(req, res)) return;
 		const url = req.url ?? '/';
 		const q = url.indexOf('?');
 		const pathname = q === -1 ? url : url.slice(0, q);

@@ -13,6 +13,7 @@ import {createRequestHandler} from './http-routes.js';
 import {Journal, replayJournal} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
+import {ServerGuard} from './server-guard.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
 import {drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
@@ -63,6 +64,7 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
 	// The one bind rule, whoever starts the server (throws UnsafeBindError).
 	assertSafeBind(config);
+	const guard = new ServerGuard(config);
 	const log = options.log ?? (() => {});
 	const started = Date.now();
 	const replay = config.journal ? await replayJournal(config.journal, config.history) : {records: [], lastSeq: 0, skipped: 0};
@@ -82,7 +84,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 	const health = (): HealthInfo => ({status: 'ok', service: 'mpm-tui', version: VERSION, pid: process.pid, uptime: Math.round((Date.now() - started) / 1000), port});
 	const hello = (): HelloInfo => ({service: 'mpm-tui', version: VERSION, lastSeq: pipeline.lastSeq, firstSeq: firstSeq(), serverTime: new Date().toISOString()});
 
-	const httpServer = http.createServer({keepAlive: true});
+	const httpServer = http.createServer({keepAlive: true, ...guard.httpOptions()});
+	guard.attach(httpServer);
 	httpServer.keepAliveTimeout = 30_000;
 	let io: ReturnType<typeof createSocketServer> | undefined;
 	const stats = (): ServerStats => {
@@ -110,6 +113,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 			health,
 			stats,
 			history,
+			guard,
 			ingestBytes: (bytes, contentType, meta) => pipeline.ingestBytes(bytes, contentType, meta),
 		}),
 	);
@@ -118,7 +122,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 		history: (since, limit) => history(since, limit),
 		ingest: (value, source) => pipeline.ingestValues([value], {source}),
 		status: stats,
-	});
+	}, guard);
 	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
 	pipeline.onAccepted(batch => {
 		rate.add(batch.records.length, Date.now());

@@ -1,8 +1,8 @@
 /**
- * Socket.IO on the HTTP server's port: handshake checks (loopback Origin, token, connection
- * limit), client identification (`auth.client === 'mpm-tui'` → `hello` + batched `events`;
- * anything else → claude-mpm's event shape), `history` with an ack, and ingest through the
- * `claude_event` and `emit` events.
+ * Socket.IO on the HTTP server's port: the guard on every Engine.IO request (Origin, Host),
+ * namespace checks (token, connection limit), client identification (`auth.client ===
+ * 'mpm-tui'` → `hello` + batched `events`; anything else → claude-mpm's event shape), `history`
+ * with an ack, and ingest through the `claude_event` and `emit` events.
  */
 import type {Server as HttpServer} from 'node:http';
 import {Server, type Namespace, type Socket} from 'socket.io';
@@ -11,6 +11,7 @@ import type {EventRecord} from '../core/record.js';
 import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import {MAX_BODY_BYTES} from './body.js';
 import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import type {ServerGuard} from './server-guard.js';
 import type {HelloInfo, IngestResult} from './types.js';
 
 export const HISTORY_LIMIT_MAX = 5000;
@@ -39,7 +40,7 @@ function publicResult(result: IngestResult): Omit<IngestResult, 'records'> {
 	return rest;
 }
 
-export function createSocketServer(httpServer: HttpServer, config: Config, deps: SocketDeps): Server {
+export function createSocketServer(httpServer: HttpServer, config: Config, deps: SocketDeps, serverGuard: ServerGuard): Server {
 	const io = new Server(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: MAX_BODY_BYTES,
@@ -49,15 +50,8 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 			origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
 			credentials: true,
 		},
-		allowRequest: (req, callback) => {
-			const origin = req.headers.origin;
-			if (!isAllowedOrigin(origin)) {
-				callback(`origin ${origin} is not allowed: only loopback origins may connect`, false);
-				return;
-			}
-			callback(null, true);
-		},
 	});
+	io.engine.use(serverGuard.engineMiddleware());
 
 	const guard = (socket: Socket, next: (error?: Error) => void) => {
 		if (config.token !== undefined) {
