@@ -14,6 +14,7 @@ import {Journal, replayJournal} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
 import {ServerGuard} from './server-guard.js';
+import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
 import {drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
 	broadcastIntervalMs?: number;
 	/** claude-mpm's `system.heartbeat` period (default 30 s). */
 	heartbeatMs?: number;
+	/** Socket.IO admission limits (server-limits.ts has the defaults). */
+	limits?: Partial<ServerLimits>;
 }
 
 /** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
@@ -64,7 +67,7 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
 	// The one bind rule, whoever starts the server (throws UnsafeBindError).
 	assertSafeBind(config);
-	const guard = new ServerGuard(config);
+	const guard = new ServerGuard(config, options.limits);
 	const log = options.log ?? (() => {});
 	const started = Date.now();
 	const replay = config.journal ? await replayJournal(config.journal, config.history) : {records: [], lastSeq: 0, skipped: 0};
@@ -204,6 +207,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 		url: `http://${urlHost}:${port}`,
 		ingest: (values: unknown[], source: string): IngestResult => pipeline.ingestValues(values, {source}),
 		stats,
+		guard: () => guard.stats(),
 		close,
 	};
 }

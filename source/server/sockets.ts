@@ -1,6 +1,7 @@
 /**
- * Socket.IO on the HTTP server's port: the guard on every Engine.IO request (Origin, Host),
- * namespace checks (token, connection limit), client identification (`auth.client ===
+ * Socket.IO on the HTTP server's port: the guard on every Engine.IO request (Origin, Host; at a
+ * handshake, a place to wait for the namespace connect), admission at the namespace connect
+ * (token, connection limit: socket-admission.ts), client identification (`auth.client ===
  * 'mpm-tui'` → `hello` + batched `events`; anything else → claude-mpm's event shape), `history`
  * with an ack, and ingest through the `claude_event` and `emit` events.
  */
@@ -10,8 +11,9 @@ import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import {MAX_BODY_BYTES} from './body.js';
-import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import {isAllowedOrigin} from './security.js';
 import type {ServerGuard} from './server-guard.js';
+import type {EngineConnection} from './socket-admission.js';
 import type {HelloInfo, IngestResult} from './types.js';
 
 export const HISTORY_LIMIT_MAX = 5000;
@@ -52,21 +54,11 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 		},
 	});
 	io.engine.use(serverGuard.engineMiddleware());
+	io.engine.on('connection', (conn: EngineConnection) => serverGuard.admission.track(conn));
 
 	const guard = (socket: Socket, next: (error?: Error) => void) => {
-		if (config.token !== undefined) {
-			const auth = socket.handshake.auth as {token?: unknown};
-			const given = typeof auth.token === 'string' ? auth.token : tokenFromRequest(socket.request.headers, queryOf(socket.request.url));
-			if (!tokenMatches(config.token, given)) {
-				next(new Error('missing or wrong token'));
-				return;
-			}
-		}
-		if (io.engine.clientsCount > config.maxConnections) {
-			next(new Error(`too many connections: this server allows ${config.maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`));
-			return;
-		}
-		next();
+		const refusal = serverGuard.admission.admit(socket.conn, (socket.handshake.auth as {token?: unknown}).token);
+		next(refusal === null ? undefined : new Error(refusal));
 	};
 
 	const ingestHandler = (source: string) => (value: unknown, ack?: unknown) => {
