@@ -7,7 +7,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import {compileFilter} from '../core/filter.js';
-import {readBody} from './body.js';
+import {closeAfterAnswer} from './body.js';
 import {ID_RULE, isValidId, parseEpochMs} from '../core/limits.js';
 import type {IngestMeta} from './pipeline.js';
 import {queryOf, tokenFromRequest, tokenMatches} from './security.js';
@@ -91,12 +91,9 @@ async function postEvents(req: IncomingMessage, res: ServerResponse, deps: Route
 		send(res, 400, {error: meta});
 		return;
 	}
-	const body = await readBody(req);
+	const body = await deps.guard.readBody(req);
 	if (!body.ok) {
-		if (body.status === 413) {
-			res.setHeader('Connection', 'close');
-			res.once('finish', () => setTimeout(() => req.destroy(), 1000).unref());
-		}
+		closeAfterAnswer(req, res, body);
 		send(res, body.status, {error: body.error});
 		return;
 	}

@@ -1,18 +1,22 @@
 /**
  * Everything that keeps clients from hurting the server, in one object the server wires in: the
- * request gate (Origin, Host) for the HTTP routes and for every Engine.IO request, and Socket.IO
- * admission (token, connection limit).
+ * request gate (Origin, Host), Node's time limits and JSON answers to malformed requests, the
+ * budget for request bodies in flight, and Socket.IO admission (token, connection limit).
  */
 import {ServerResponse, type IncomingMessage, type Server as HttpServer, type ServerOptions as HttpServerOptions} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {Config} from '../config.js';
+import {readBody, type BodyResult} from './body.js';
+import {clientErrorHandler} from './client-errors.js';
+import {InflightBodies} from './inflight.js';
 import {sendRefusal, writeRawRefusal} from './refusal.js';
 import {RequestGate} from './request-gate.js';
-import {resolveLimits, type ServerLimits} from './server-limits.js';
+import {httpServerOptions, resolveLimits, type ServerLimits} from './server-limits.js';
 import {queryOf} from './security.js';
 import {SocketAdmission, type AdmissionStats} from './socket-admission.js';
 
 export interface GuardStats {
+	bodies: {bytesInFlight: number; inFlight: number; limitBytes: number; evicted: number};
 	sockets: AdmissionStats;
 }
 
@@ -23,10 +27,12 @@ export class ServerGuard {
 	readonly limits: ServerLimits;
 	readonly admission: SocketAdmission;
 	private readonly gate: RequestGate;
+	private readonly bodies: InflightBodies;
 
 	constructor(config: Pick<Config, 'host' | 'token' | 'maxConnections'>, limits: Partial<ServerLimits> = {}) {
 		this.limits = resolveLimits(limits);
 		this.gate = new RequestGate(config);
+		this.bodies = new InflightBodies(this.limits.maxInflightBodyBytes);
 		this.admission = new SocketAdmission({
 			token: config.token,
 			maxConnections: config.maxConnections,
@@ -35,14 +41,15 @@ export class ServerGuard {
 		});
 	}
 
-	/** For `http.createServer`: the gate answers a missing Host itself, in JSON. */
+	/** For `http.createServer`. */
 	httpOptions(): HttpServerOptions {
-		return {requireHostHeader: false};
+		return httpServerOptions(this.limits);
 	}
 
-	/** Learns the port once the server listens (it may have asked for port 0). */
+	/** Learns the port once the server listens (it may have asked for port 0); answers `clientError`s. */
 	attach(server: HttpServer): void {
 		server.on('listening', () => this.gate.setPort((server.address() as AddressInfo).port));
+		server.on('clientError', clientErrorHandler(this.limits));
 	}
 
 	/**
@@ -63,6 +70,11 @@ export class ServerGuard {
 		return false;
 	}
 
+	/** A request body within the size limit and the shared in-flight budget. */
+	readBody(req: IncomingMessage): Promise<BodyResult> {
+		return readBody(req, {budget: this.bodies});
+	}
+
 	/**
 	 * For `io.engine.use`: the gate for every Engine.IO request, and admission for handshakes. An
 	 * upgrade request has no ServerResponse: its refusal is written onto the socket.
@@ -77,6 +89,9 @@ export class ServerGuard {
 	}
 
 	stats(): GuardStats {
-		return {sockets: this.admission.stats()};
+		return {
+			bodies: {bytesInFlight: this.bodies.bytes, inFlight: this.bodies.count, limitBytes: this.bodies.limit, evicted: this.bodies.evicted},
+			sockets: this.admission.stats(),
+		};
 	}
 }

@@ -34,7 +34,7 @@ export interface ServerOptions {
 	broadcastIntervalMs?: number;
 	/** claude-mpm's `system.heartbeat` period (default 30 s). */
 	heartbeatMs?: number;
-	/** Socket.IO admission limits (server-limits.ts has the defaults). */
+	/** Time limits, the in-flight body budget and Socket.IO admission limits (server-limits.ts has the defaults). */
 	limits?: Partial<ServerLimits>;
 }
 

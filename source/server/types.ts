@@ -35,7 +35,7 @@ export interface MpmServer {
 	url: string;
 	ingest(values: unknown[], source: string): IngestResult;
 	stats(): ServerStats;
-	/** The request guard's counters: Socket.IO connections admitted and waiting. */
+	/** The request guard's counters: body bytes in flight, Socket.IO connections admitted and waiting. */
 	guard(): GuardStats;
 	close(): Promise<void>;
 }
