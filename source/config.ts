@@ -112,8 +112,19 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 	};
 }
 
-/** A non-loopback bind address needs a token (design §4). Returns an error message or null. */
+/**
+ * The one bind rule (design §4): a non-loopback bind address needs a token. Returns an error
+ * message or null. `startServer` applies it through `assertSafeBind`, whoever starts the server.
+ */
 export function checkBindSecurity(config: Pick<Config, 'host' | 'token'>): string | null {
 	if (isLoopbackHost(config.host) || config.token) return null;
 	return `refusing to listen on ${config.host} without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`;
+}
+
+/** Thrown by `startServer` for a bind that `checkBindSecurity` refuses; the message is one line. */
+export class UnsafeBindError extends Error {}
+
+export function assertSafeBind(config: Pick<Config, 'host' | 'token'>): void {
+	const error = checkBindSecurity(config);
+	if (error !== null) throw new UnsafeBindError(error);
 }

@@ -10,6 +10,7 @@ import {describe, test} from 'node:test';
 import type {Socket} from 'socket.io-client';
 import {createRequestHandler} from '../source/server/http-routes.js';
 import {startServer, type MpmServer} from '../source/server/server.js';
+import {ServerGuard} from '../source/server/server-guard.js';
 import {collectEvents, connect, connected, hookEvent, postJson, request, spawnServer, tempDir, testConfig, withTimeout} from './helpers/server-kit.js';
 
 const PROTO_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf', 'propertyIsEnumerable'];
@@ -225,8 +226,11 @@ describe('history answers are bounded by bytes', () => {
 describe('no request can take the process down', () => {
 	test('a route that throws answers 500 with a generic message and logs the details', async () => {
 		const logs: string[] = [];
+		const config = testConfig();
+		const guard = new ServerGuard(config);
 		const handler = createRequestHandler({
-			config: testConfig(),
+			config,
+			guard,
 			health: () => ({status: 'ok', service: 'mpm-tui', version: 'x', pid: 1, uptime: 0, port: 0}),
 			stats: () => {
 				throw new Error('stats exploded at line 42');
@@ -240,6 +244,7 @@ describe('no request can take the process down', () => {
 			log: line => logs.push(line),
 		});
 		const server = http.createServer(handler);
+		guard.attach(server);
 		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 		const url = `http://127.0.0.1:${(server.address() as {port: number}).port}`;
 		try {

@@ -74,6 +74,9 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 
 	const socket: Socket = io(options.url, {
 		auth: options.token === undefined ? {client: 'mpm-tui'} : {client: 'mpm-tui', token: options.token},
+		// The token on the handshake too (when it can be a header value): the server then lets this
+		// client in however many bare handshakes are waiting.
+		...(options.token !== undefined && /^[\x21-\x7e]+$/.test(options.token) ? {extraHeaders: {Authorization: `Bearer ${options.token}`}} : {}),
 		transports: ['websocket'],
 		reconnection: true,
 		reconnectionAttempts: Infinity,

@@ -3,7 +3,7 @@
  * to stdout as one NDJSON line; logs go to stderr. Stops cleanly on SIGINT/SIGTERM and when the
  * reader of stdout goes away (`| head -n 3`): stop accepting, flush the journal, close sockets.
  */
-import {checkBindSecurity, type Config} from '../config.js';
+import {UnsafeBindError, type Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
 import {describePortInUse} from '../client/probe.js';
@@ -14,11 +14,6 @@ function log(line: string): void {
 }
 
 export async function runServerOnly(config: Config): Promise<number> {
-	const bindError = checkBindSecurity(config);
-	if (bindError) {
-		log(bindError);
-		return 2;
-	}
 	const filter = compileFilterFlag(config.filter);
 	if (!filter.ok) {
 		log(filter.error);
@@ -47,6 +42,10 @@ export async function runServerOnly(config: Config): Promise<number> {
 		if (error instanceof PortInUseError) {
 			log(await describePortInUse(error.host, error.port, config.token));
 			return 1;
+		}
+		if (error instanceof UnsafeBindError) {
+			log(error.message);
+			return 2;
 		}
 		log(error instanceof Error ? error.message : String(error));
 		return 1;

@@ -1,12 +1,29 @@
-/** Reads a request body up to a byte limit, and stops reading as soon as the limit is passed. */
-import type {IncomingMessage} from 'node:http';
+/**
+ * Reads a request body up to a byte limit, and stops reading as soon as the limit is passed. With
+ * a shared budget (`InflightBodies`), every chunk is counted while the body is incomplete; a body
+ * the budget gives up answers 503.
+ */
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {InflightBodies} from './inflight.js';
 
 export const MAX_BODY_BYTES = 1_048_576;
 
-export type BodyResult = {ok: true; bytes: Buffer} | {ok: false; status: 413 | 400; error: string};
+/** Seconds a sender refused for lack of room is asked to wait (`Retry-After`). */
+export const BUSY_RETRY_AFTER_S = 1;
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-	const tooLarge: BodyResult = {ok: false, status: 413, error: `body is larger than ${limit} bytes`};
+export type BodyResult =
+	| {ok: true; bytes: Buffer}
+	| {ok: false; status: 413 | 400 | 503; error: string; /** The rest of the body is not read: close the connection after the answer. */ close: boolean};
+
+export interface ReadBodyOptions {
+	limit?: number;
+	budget?: InflightBodies;
+}
+
+export function readBody(req: IncomingMessage, options: ReadBodyOptions = {}): Promise<BodyResult> {
+	const limit = options.limit ?? MAX_BODY_BYTES;
+	const budget = options.budget;
+	const tooLarge: BodyResult = {ok: false, status: 413, error: `body is larger than ${limit} bytes`, close: true};
 	const declared = Number(req.headers['content-length']);
 	if (Number.isFinite(declared) && declared > limit) {
 		req.resume();
@@ -19,26 +36,49 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 		const finish = (result: BodyResult) => {
 			if (done) return;
 			done = true;
+			if (inflight) budget?.release(inflight);
 			req.off('data', onData);
 			req.off('end', onEnd);
 			req.off('error', onError);
-			resolve(result);
-		};
-		const onData = (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > limit) {
+			req.off('close', onClose);
+			if (!result.ok) {
 				chunks.length = 0;
 				// Stop buffering; whatever else arrives is discarded.
 				req.on('data', () => {});
-				finish(tooLarge);
-				return;
 			}
+			resolve(result);
+		};
+		const busy = (): BodyResult => ({
+			ok: false,
+			status: 503,
+			error: `the server holds too many unfinished request bodies (${budget?.limit} bytes at most across all connections); this one waited longest for its next bytes. Send again in ${BUSY_RETRY_AFTER_S} s`,
+			close: true,
+		});
+		const inflight = budget?.open(() => finish(busy()));
+		const onData = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > limit) return finish(tooLarge);
+			if (inflight && !budget!.add(inflight, chunk.length)) return finish(busy());
 			chunks.push(chunk);
 		};
 		const onEnd = () => finish({ok: true, bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)});
-		const onError = (error: Error) => finish({ok: false, status: 400, error: `could not read the body: ${error.message}`});
+		const onError = (error: Error) => finish({ok: false, status: 400, error: `could not read the body: ${error.message}`, close: true});
+		const onClose = () => finish({ok: false, status: 400, error: 'the connection closed before the body was complete', close: true});
 		req.on('data', onData);
 		req.on('end', onEnd);
 		req.on('error', onError);
+		req.on('close', onClose);
 	});
+}
+
+/**
+ * Before answering a refused body: when the rest of it will not be read, say `Connection: close`
+ * (and, for 503, when to send again) and close the connection a moment after the answer, so a
+ * sender that keeps the body coming cannot hold the connection.
+ */
+export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse, result: BodyResult): void {
+	if (result.ok || !result.close) return;
+	if (result.status === 503) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));
+	res.setHeader('Connection', 'close');
+	res.once('finish', () => setTimeout(() => req.destroy(), 1000).unref());
 }

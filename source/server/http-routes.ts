@@ -9,10 +9,11 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import {compileFilter} from '../core/filter.js';
-import {readBody} from './body.js';
+import {closeAfterAnswer} from './body.js';
 import {ID_RULE, isValidId, parseEpochMs} from '../core/limits.js';
 import type {IngestMeta} from './pipeline.js';
-import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import {queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import type {ServerGuard} from './server-guard.js';
 import type {Page} from './history.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
@@ -21,6 +22,7 @@ export const EVENTS_LIMIT_MAX = 10_000;
 
 export interface RouteDeps {
 	config: Config;
+	guard: ServerGuard;
 	health(): HealthInfo;
 	stats(): ServerStats;
 	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult;
@@ -102,12 +104,9 @@ async function postEvents(req: IncomingMessage, res: ServerResponse, deps: Route
 		send(res, 400, {error: meta});
 		return;
 	}
-	const body = await readBody(req);
+	const body = await deps.guard.readBody(req);
 	if (!body.ok) {
-		if (body.status === 413) {
-			res.setHeader('Connection', 'close');
-			res.once('finish', () => setTimeout(() => req.destroy(), 1000).unref());
-		}
+		closeAfterAnswer(req, res, body);
 		send(res, body.status, {error: body.error});
 		return;
 	}
@@ -185,16 +184,8 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> | void {
 	const {config} = deps;
 	return (req, res) => {
-		const origin = req.headers.origin;
-		if (!isAllowedOrigin(origin)) {
-			req.resume();
-			send(res, 403, {error: `origin ${origin} is not allowed: only loopback origins (localhost, 127.x.x.x, [::1]) may talk to mpm-tui`});
-			return;
-		}
-		if (origin) {
-			res.setHeader('Access-Control-Allow-Origin', origin);
-			res.setHeader('Vary', 'Origin');
-		}
+		// Origin and Host (DNS rebinding) first, for every route; CORS headers for loopback origins.
+		if (deps.guard.refuse(req, res)) return;
 		const url = req.url ?? '/';
 		const q = url.indexOf('?');
 		const pathname = q === -1 ? url : url.slice(0, q);

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import type {Config} from '../config.js';
+import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
 import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
@@ -16,6 +16,8 @@ import {createRequestHandler} from './http-routes.js';
 import {Journal, replayJournal, type Replay} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
+import {ServerGuard} from './server-guard.js';
+import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
 import {drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
 import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
@@ -40,6 +42,8 @@ export interface ServerOptions {
 	heartbeatMs?: number;
 	/** Bound on one history answer's bytes (default HISTORY_PAGE_BYTES). */
 	historyPageBytes?: number;
+	/** Time limits, the in-flight body budget and Socket.IO admission limits (server-limits.ts has the defaults). */
+	limits?: Partial<ServerLimits>;
 }
 
 /** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
@@ -97,17 +101,20 @@ class Cleanup {
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
+	// The one bind rule, whoever starts the server (throws UnsafeBindError).
+	assertSafeBind(config);
+	const guard = new ServerGuard(config, options.limits);
 	const log = options.log ?? (() => {});
 	const cleanup = new Cleanup();
 	try {
-		return await start(config, options, log, cleanup);
+		return await start(config, options, log, cleanup, guard);
 	} catch (error) {
 		await cleanup.run();
 		throw error;
 	}
 }
 
-async function start(config: Config, options: ServerOptions, log: (line: string) => void, cleanup: Cleanup): Promise<MpmServer> {
+async function start(config: Config, options: ServerOptions, log: (line: string) => void, cleanup: Cleanup, guard: ServerGuard): Promise<MpmServer> {
 	const started = Date.now();
 	const dirProblem = checkPrivateDirectory(config.stateDir);
 	if (dirProblem) throw new Error(dirProblem);
@@ -150,7 +157,8 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	};
 	const hello = (): HelloInfo => ({service: 'mpm-tui', version: VERSION, lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq, serverTime: new Date().toISOString()});
 
-	const httpServer = http.createServer({keepAlive: true});
+	const httpServer = http.createServer({keepAlive: true, ...guard.httpOptions()});
+	guard.attach(httpServer);
 	httpServer.keepAliveTimeout = 30_000;
 	let io: ReturnType<typeof createSocketServer> | undefined;
 	const stats = (): ServerStats => {
@@ -189,6 +197,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			health,
 			stats,
 			history: historyPage,
+			guard,
 			ingestBytes: (bytes, contentType, meta) => pipeline.ingestBytes(bytes, contentType, meta),
 			log,
 		}),
@@ -199,7 +208,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		ingest: (value, source) => pipeline.ingestValues([value], {source}),
 		status: stats,
 		log,
-	});
+	}, guard);
 	const sockets = io;
 	cleanup.add(() => new Promise<void>(resolve => sockets.close(() => resolve())));
 	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
@@ -271,6 +280,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		url,
 		ingest: (values: unknown[], source: string): IngestResult => pipeline.ingestValues(values, {source}),
 		stats,
+		guard: () => guard.stats(),
 		close,
 	};
 }

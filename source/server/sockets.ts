@@ -1,8 +1,9 @@
 /**
- * Socket.IO on the HTTP server's port: handshake checks (loopback Origin, token, connection
- * limit), client identification (`auth.client === 'mpm-tui'` → `hello` + batched `events`;
- * anything else → claude-mpm's event shape), `history` with an ack, and ingest through the
- * `claude_event` and `emit` events.
+ * Socket.IO on the HTTP server's port: the guard on every Engine.IO request (Origin, Host; at a
+ * handshake, a place to wait for the namespace connect), admission at the namespace connect
+ * (token, connection limit: socket-admission.ts), client identification (`auth.client ===
+ * 'mpm-tui'` → `hello` + batched `events`; anything else → claude-mpm's event shape), `history`
+ * with an ack, and ingest through the `claude_event` and `emit` events.
  */
 import type {Server as HttpServer} from 'node:http';
 import {Server, type Namespace, type Socket} from 'socket.io';
@@ -10,7 +11,9 @@ import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import {MAX_BODY_BYTES} from './body.js';
-import {isAllowedOrigin, queryOf, tokenFromRequest, tokenMatches} from './security.js';
+import {isAllowedOrigin} from './security.js';
+import type {ServerGuard} from './server-guard.js';
+import type {EngineConnection} from './socket-admission.js';
 import type {Page} from './history.js';
 import type {HelloInfo, IngestResult} from './types.js';
 
@@ -55,7 +58,7 @@ function publicResult(result: IngestResult): Omit<IngestResult, 'records'> {
 	return rest;
 }
 
-export function createSocketServer(httpServer: HttpServer, config: Config, deps: SocketDeps): Server {
+export function createSocketServer(httpServer: HttpServer, config: Config, deps: SocketDeps, serverGuard: ServerGuard): Server {
 	const io = new Server(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: MAX_BODY_BYTES,
@@ -65,30 +68,13 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 			origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
 			credentials: true,
 		},
-		allowRequest: (req, callback) => {
-			const origin = req.headers.origin;
-			if (!isAllowedOrigin(origin)) {
-				callback(`origin ${origin} is not allowed: only loopback origins may connect`, false);
-				return;
-			}
-			callback(null, true);
-		},
 	});
+	io.engine.use(serverGuard.engineMiddleware());
+	io.engine.on('connection', (conn: EngineConnection) => serverGuard.admission.track(conn));
 
 	const guard = (socket: Socket, next: (error?: Error) => void) => {
-		if (config.token !== undefined) {
-			const auth = socket.handshake.auth as {token?: unknown};
-			const given = typeof auth.token === 'string' ? auth.token : tokenFromRequest(socket.request.headers, queryOf(socket.request.url));
-			if (!tokenMatches(config.token, given)) {
-				next(new Error('missing or wrong token'));
-				return;
-			}
-		}
-		if (io.engine.clientsCount > config.maxConnections) {
-			next(new Error(`too many connections: this server allows ${config.maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`));
-			return;
-		}
-		next();
+		const refusal = serverGuard.admission.admit(socket.conn, (socket.handshake.auth as {token?: unknown}).token);
+		next(refusal === null ? undefined : new Error(refusal));
 	};
 
 	/** A handler that fails answers its ack with a generic error and logs the details; it never throws into socket.io. */

@@ -1,6 +1,7 @@
 /** Shapes the server exposes to the rest of mpm-tui (the TUI hosts the server in-process through these). */
 import type {EventRecord} from '../core/record.js';
 import type {ServerStats} from '../core/wire.js';
+import type {GuardStats} from './server-guard.js';
 
 /** The wire shapes, defined in core so that the client can use them too. */
 export type {HealthInfo, HelloInfo, ServerStats} from '../core/wire.js';
@@ -34,5 +35,7 @@ export interface MpmServer {
 	url: string;
 	ingest(values: unknown[], source: string): IngestResult;
 	stats(): ServerStats;
+	/** The request guard's counters: body bytes in flight, Socket.IO connections admitted and waiting. */
+	guard(): GuardStats;
 	close(): Promise<void>;
 }
