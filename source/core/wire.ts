@@ -35,7 +35,10 @@ export interface ServerStats {
 	rejected: number;
 	/** Requests refused because the journal could not write (sent again later by their senders). */
 	refused: number;
-	clients: {mpmTui: number; claudeMpm: number; total: number};
+	/** Admitted Socket.IO connections by kind; `waiting`: bare handshakes not (yet) admitted, which take no place under the limit. */
+	clients: {mpmTui: number; claudeMpm: number; total: number; waiting: number};
+	/** Request bodies being received right now, against the shared budget; `evicted`: stalled ones refused to stay within it. */
+	bodies: {bytesInFlight: number; inFlight: number; limitBytes: number; evicted: number};
 	journal: {path: string | null; bytes: number; replayed: number; skipped: number; error?: string; rotationError?: string};
 	spool: {path: string; backlogBytes: number; drained: number; droppedByForwarder: number};
 	/** `--server-only`: event lines left out of stdout because its reader was too slow. */

@@ -172,7 +172,8 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			duplicates: pipeline.duplicates,
 			rejected: pipeline.rejected,
 			refused: pipeline.faults,
-			clients: {mpmTui, claudeMpm, total: io?.engine.clientsCount ?? 0},
+			clients: {mpmTui, claudeMpm, total: guard.stats().sockets.admitted, waiting: guard.stats().sockets.waiting},
+			bodies: guard.stats().bodies,
 			journal: {
 				path: config.journal,
 				bytes: journal?.bytes() ?? 0,
@@ -254,7 +255,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		setInterval(() => {
 			if (io && (io.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0) > 0) io.to(MPM_TUI_ROOM).volatile.emit('status', stats());
 		}, 1000),
-		setInterval(() => io && sendHeartbeat(io, new Date().toISOString()), options.heartbeatMs ?? 30_000),
+		setInterval(() => io && sendHeartbeat(io, new Date().toISOString(), guard.stats().sockets.admitted), options.heartbeatMs ?? 30_000),
 	];
 	for (const timer of timers) timer.unref();
 

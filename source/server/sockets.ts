@@ -127,9 +127,8 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 	return io;
 }
 
-/** claude-mpm's heartbeat: on `/system` as `heartbeat`, and as `system.heartbeat` to claude-mpm clients. */
-export function sendHeartbeat(io: Server, nowIso: string): void {
-	const clients = io.engine.clientsCount;
+/** claude-mpm's heartbeat: on `/system` as `heartbeat`, and as `system.heartbeat` to claude-mpm clients; `clients` = admitted connections. */
+export function sendHeartbeat(io: Server, nowIso: string, clients: number): void {
 	const body = {type: 'system.heartbeat', data: {clients}, timestamp: nowIso};
 	io.of('/system').emit('heartbeat', body);
 	io.to(CLAUDE_MPM_ROOM).emit('system.heartbeat', body);
