@@ -210,7 +210,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		if (helloTimer) clearTimeout(helloTimer);
 		let hello = helloFrom(raw);
 		if (hello === null) {
-			problem('the server sent a malformed hello (lastSeq is not a whole number ≥ 0); catching up from the last event shown');
+			problem(`the server sent a malformed hello (lastSeq is not a whole number ≥ 0); catching up after seq ${last ?? 0}`);
 			hello = {service: 'mpm-tui', version: '?', lastSeq: last ?? 0, firstSeq: 0, serverTime: ''};
 		}
 		server = hello;
@@ -226,7 +226,10 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 	});
 
 	socket.on('events', (events: unknown) => {
-		if (!Array.isArray(events)) return;
+		if (!Array.isArray(events)) {
+			problem('the server sent events that are not a list; ignored');
+			return;
+		}
 		if (catchingUp) {
 			for (const event of events) held.push(event);
 			return;
