@@ -7,11 +7,18 @@
  * A claude-mpm monitor sends no `hello`; it emits `tool_event`, `hook_event`, `session_event` and
  * `claude_event` bodies instead. Those are normalized here (core `normalize`) and numbered locally,
  * so the TUI can show a claude-mpm server's events too (no history: claude-mpm has none to give).
+ *
+ * Whatever the server sends is checked before it is used (core/record-check): a malformed record
+ * is skipped and reported through `onProblem`, a malformed answer ends the catch-up with a reason;
+ * nothing a server sends can throw out of a socket handler.
  */
 import {io, type Socket} from 'socket.io-client';
-import {normalize} from '../core/normalize.js';
+import {checkRecord, isSeq} from '../core/record-check.js';
 import type {EventRecord} from '../core/record.js';
+import {showControlsInLine} from '../core/terminal-safe.js';
+import {ellipsize} from '../core/text.js';
 import type {HelloInfo, ServerStats} from '../core/wire.js';
+import {recordFromClaudeMpm} from './claude-mpm-body.js';
 
 export type {HelloInfo, ServerStats} from '../core/wire.js';
 
@@ -35,6 +42,8 @@ export interface ConnectionHandlers {
 	onEvents(events: EventRecord[]): void;
 	onState(state: ConnectionState): void;
 	onStatus?(status: ServerStats): void;
+	/** Something the server sent was malformed and skipped (the connection goes on): one line saying what. */
+	onProblem?(message: string): void;
 }
 
 export interface Connection {
@@ -48,16 +57,48 @@ const ACK_TIMEOUT_MS = 10_000;
 const HELLO_WAIT_MS = 1500;
 const CLAUDE_MPM_EVENTS = ['tool_event', 'hook_event', 'session_event', 'claude_event'] as const;
 
+/** The `history` ack as the server means it; every field is checked before use. */
 interface HistoryAnswer {
-	events?: EventRecord[];
-	lastSeq?: number;
-	error?: string;
+	events?: unknown;
+	lastSeq?: unknown;
+	/** True when the server cut the page (by bytes or count) and has more events after the last one. */
+	more?: unknown;
+	error?: unknown;
 }
+
+/** Text from the server for a log line or the screen: one line, no controls, at most 300 characters. */
+export function serverText(text: unknown): string {
+	return ellipsize(showControlsInLine(String(text)), 300);
+}
+
+/** The `hello` a server sent, when its `lastSeq` is usable; the other fields are filled when odd. */
+function helloFrom(raw: unknown): HelloInfo | null {
+	if (typeof raw !== 'object' || raw === null) return null;
+	const hello = raw as Record<string, unknown>;
+	const whole = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+	if (!whole(hello.lastSeq)) return null;
+	return {
+		service: 'mpm-tui',
+		version: typeof hello.version === 'string' ? hello.version : '?',
+		lastSeq: hello.lastSeq,
+		firstSeq: whole(hello.firstSeq) ? hello.firstSeq : 0,
+		serverTime: typeof hello.serverTime === 'string' ? hello.serverTime : '',
+	};
+}
+
+/** The seq of something that may be a record (0 when it has none), for ordering. */
+function seqOf(item: unknown): number {
+	const seq = typeof item === 'object' && item !== null ? (item as {seq?: unknown}).seq : undefined;
+	return isSeq(seq) ? seq : 0;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function openConnection(options: ConnectionOptions, handlers: ConnectionHandlers): Connection {
 	let last: number | undefined = options.since;
 	let catchingUp = true;
-	let held: EventRecord[] = [];
+	/** Live `events` items that arrived during a catch-up, handed on after it (checked then). */
+	let held: unknown[] = [];
 	let attempt = 0;
 	let closed = false;
 	let server: HelloInfo | undefined;
@@ -86,29 +127,55 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		timeout: 5000,
 	});
 
-	/** Hands on the records newer than `last`, in order, exactly once. Returns false on a gap. */
-	const deliver = (events: EventRecord[]): boolean => {
+	const problem = (message: string) => handlers.onProblem?.(message);
+
+	/**
+	 * Hands on the records newer than `last`, in order, exactly once; skips (and reports) what is
+	 * not a record, stepping past its seq when it has one. Returns false on a gap (live only).
+	 */
+	const deliver = (items: readonly unknown[]): boolean => {
 		const fresh: EventRecord[] = [];
-		for (const event of events) {
-			if (last !== undefined && event.seq <= last) continue;
-			if (last !== undefined && event.seq !== last + 1 && fresh.length === 0 && !catchingUp) return false;
-			fresh.push(event);
-			last = event.seq;
+		let bad = 0;
+		let firstError = '';
+		let gap = false;
+		for (const item of items) {
+			const checked = checkRecord(item);
+			const seq = checked.ok ? checked.record.seq : checked.seq;
+			if (!checked.ok) {
+				bad++;
+				firstError ||= checked.error;
+			}
+			if (seq === null || (last !== undefined && seq <= last)) continue;
+			if (last !== undefined && seq !== last + 1 && fresh.length === 0 && !catchingUp) {
+				gap = true;
+				break;
+			}
+			if (checked.ok) fresh.push(checked.record);
+			last = seq;
 		}
+		if (bad > 0) problem(`skipped ${plural(bad, 'malformed record')} from the server (${serverText(firstError)})`);
 		if (fresh.length > 0) handlers.onEvents(fresh);
-		return true;
+		return !gap;
 	};
 
-	const finishCatchUp = () => {
-		catchingUp = false;
-		const pending = held.sort((a, b) => a.seq - b.seq);
+	/**
+	 * Hands on what arrived live during the catch-up. A gap there means the history stopped short:
+	 * another catch-up fills it, unless this one brought nothing new (the server has nothing to
+	 * fill it with, e.g. it left its buffer), then the gap is taken as it is.
+	 */
+	const finishCatchUp = (progressed: boolean) => {
+		const pending = held.sort((a, b) => seqOf(a) - seqOf(b));
 		held = [];
-		if (!deliver(pending)) void catchUp(generation);
+		catchingUp = !progressed;
+		const whole = deliver(pending);
+		catchingUp = false;
+		if (!whole) void catchUp(generation);
 		else state('connected');
 	};
 
 	const catchUp = async (gen: number): Promise<void> => {
 		catchingUp = true;
+		let progressed = false;
 		while (!closed && gen === generation) {
 			let answer: HistoryAnswer;
 			try {
@@ -120,21 +187,35 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 				return;
 			}
 			if (gen !== generation || closed) return;
-			if (answer.error !== undefined || !Array.isArray(answer.events)) {
-				state('connected', `history: ${answer.error ?? 'malformed answer'}`);
+			if (typeof answer !== 'object' || answer === null || answer.error !== undefined || !Array.isArray(answer.events)) {
+				const why = typeof answer === 'object' && answer !== null && answer.error !== undefined ? serverText(answer.error) : 'malformed answer';
+				problem(`history: ${why}`);
+				state('connected', `history: ${why}`);
 				break;
 			}
-			const events = answer.events;
+			// More than asked for is cut here and asked for again from the last seq taken.
+			const cut = answer.events.length > PAGE;
+			const events = cut ? answer.events.slice(0, PAGE) : answer.events;
 			const before = last;
 			deliver(events);
-			const serverLast = typeof answer.lastSeq === 'number' ? answer.lastSeq : 0;
-			if (events.length < PAGE || last === before || (last ?? 0) >= serverLast) break;
+			if (last === before) break; // nothing new: level with the server (or it repeats itself)
+			progressed = true;
+			// A server that cuts pages by size says whether more follow; older ones send full pages until the end.
+			if (answer.more === true || cut) continue;
+			if (answer.more === false) break;
+			const serverLast = isSeq(answer.lastSeq) ? answer.lastSeq : 0;
+			if (events.length < PAGE || (last ?? 0) >= serverLast) break;
 		}
-		if (gen === generation && !closed) finishCatchUp();
+		if (gen === generation && !closed) finishCatchUp(progressed);
 	};
 
-	socket.on('hello', (hello: HelloInfo) => {
+	socket.on('hello', (raw: unknown) => {
 		if (helloTimer) clearTimeout(helloTimer);
+		let hello = helloFrom(raw);
+		if (hello === null) {
+			problem(`the server sent a malformed hello (lastSeq is not a whole number ≥ 0); catching up after seq ${last ?? 0}`);
+			hello = {service: 'mpm-tui', version: '?', lastSeq: last ?? 0, firstSeq: 0, serverTime: ''};
+		}
 		server = hello;
 		generation++;
 		held = [];
@@ -147,8 +228,11 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		void catchUp(generation);
 	});
 
-	socket.on('events', (events: EventRecord[]) => {
-		if (!Array.isArray(events)) return;
+	socket.on('events', (events: unknown) => {
+		if (!Array.isArray(events)) {
+			problem('the server sent events that are not a list; ignored');
+			return;
+		}
 		if (catchingUp) {
 			for (const event of events) held.push(event);
 			return;
@@ -160,7 +244,9 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		}
 	});
 
-	socket.on('status', (status: ServerStats) => handlers.onStatus?.(status));
+	socket.on('status', (status: unknown) => {
+		if (typeof status === 'object' && status !== null && !Array.isArray(status)) handlers.onStatus?.(status as ServerStats);
+	});
 
 	socket.on('connect', () => {
 		attempt = 0;
@@ -176,12 +262,13 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 
 	const fromClaudeMpm = (body: unknown) => {
 		if (server || closed) return; // an mpm-tui server never sends these to a client that said it is mpm-tui
-		const stamp = (body as {timestamp?: unknown} | null)?.timestamp;
-		const receivedAt = typeof stamp === 'string' && !Number.isNaN(Date.parse(stamp)) ? new Date(stamp).toISOString() : new Date().toISOString();
-		const result = normalize(body, {id: `mpm-${Date.now().toString(36)}-${(++mpmCounter).toString(36)}`, receivedAt, source: 'mpm'});
-		if (!result.ok) return;
-		last = (last ?? 0) + 1;
-		handlers.onEvents([{seq: last, ...result.record}]);
+		const result = recordFromClaudeMpm(body, `mpm-${Date.now().toString(36)}-${(++mpmCounter).toString(36)}`, (last ?? 0) + 1);
+		if (!result.ok) {
+			problem(`skipped an event from the claude-mpm server (${serverText(result.error)})`);
+			return;
+		}
+		last = result.record.seq;
+		handlers.onEvents([result.record]);
 	};
 	for (const name of CLAUDE_MPM_EVENTS) socket.on(name, fromClaudeMpm);
 
@@ -189,25 +276,27 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		if (closed) return;
 		catchingUp = true;
 		generation++;
-		state('reconnecting', `disconnected (${reason})`);
+		state('reconnecting', `disconnected (${serverText(reason)})`);
 		// The server ended the session itself (e.g. shutting down): socket.io-client will not retry on its own.
 		if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), 500).unref?.();
 	});
 
 	socket.on('connect_error', error => {
 		if (closed) return;
-		if (/token/i.test(error.message)) {
-			state('unauthorized', error.message);
+		// The server's words (its middleware's refusal): shown to the user, so made safe first.
+		const message = serverText(error?.message);
+		if (/token/i.test(message)) {
+			state('unauthorized', message);
 			socket.disconnect();
 			return;
 		}
 		if (!socket.active) {
 			// Refused by the server's middleware (e.g. too many connections): try again later.
-			state('reconnecting', error.message);
+			state('reconnecting', message);
 			setTimeout(() => !closed && socket.connect(), 5000).unref?.();
 			return;
 		}
-		state(attempt === 0 && !server ? 'connecting' : 'reconnecting', error.message);
+		state(attempt === 0 && !server ? 'connecting' : 'reconnecting', message);
 	});
 
 	socket.io.on('reconnect_attempt', n => {

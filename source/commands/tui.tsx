@@ -96,6 +96,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		const handlers = {
 			onEvents: (events: EventRecord[]) => store.append(events, Date.now()),
 			onState: (state: ConnectionState) => store.setLink(linkFrom(state, link.url, hosting, note)),
+			onProblem: log,
 		};
 		connection =
 			link.kind === 'client' && link.flavor === 'claude-mpm'

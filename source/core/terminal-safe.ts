@@ -41,10 +41,29 @@ export function escapeJsonForTerminal(json: string): string {
 export function showControls(text: string): string {
 	UNSAFE.lastIndex = 0;
 	if (!UNSAFE.test(text)) return text;
-	return text.replace(UNSAFE, c => {
-		const code = c.charCodeAt(0);
-		if (code < 0x20) return String.fromCharCode(0x2400 + code);
-		if (code === 0x7f) return '\u2421';
-		return '\ufffd';
-	});
+	return text.replace(UNSAFE, standIn);
+}
+
+/** The visible stand-in of one unsafe character (see showControls). */
+function standIn(c: string): string {
+	const code = c.charCodeAt(0);
+	if (code < 0x20) return String.fromCharCode(0x2400 + code);
+	if (code === 0x7f) return '\u2421';
+	return '\ufffd';
+}
+
+/** Line breaks and tabs: TAB, LF, VT, FF, CR, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
+function isBreak(code: number): boolean {
+	return (code >= 0x09 && code <= 0x0d) || code === 0x85 || code === 0x2028 || code === 0x2029;
+}
+
+/**
+ * showControls for text laid out on one line (a list cell, a title): line breaks and tabs stand
+ * for a space there, so they become one; every other unsafe character gets its stand-in as in
+ * showControls. Returns the same string when there is nothing to replace.
+ */
+export function showControlsInLine(text: string): string {
+	UNSAFE.lastIndex = 0;
+	if (!UNSAFE.test(text)) return text;
+	return text.replace(UNSAFE, c => (isBreak(c.charCodeAt(0)) ? ' ' : standIn(c)));
 }

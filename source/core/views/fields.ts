@@ -70,6 +70,18 @@ function stableJson(value: unknown, depth: number): string {
 	return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * JSON text of a payload value for a one-line display. Payloads come from outside: one nested
+ * deeper than JSON.stringify's stack allows gives `…` instead of an exception.
+ */
+export function jsonText(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? 'null';
+	} catch {
+		return '…';
+	}
+}
+
 /** Cuts to one line of at most `max` characters. */
 export function oneLine(text: string, max = 200): string {
 	const flat = text.replace(/\s*[\r\n]+\s*/g, ' ⏎ ').trim();

@@ -2,7 +2,7 @@
  * What a tool call is about, in one line: the Bash command, the file (relative to the session's
  * cwd), the Grep/Glob pattern, the URL, the subagent's description, an MCP tool's arguments.
  */
-import {oneLine, str, type Json} from './fields.js';
+import {jsonText, oneLine, str, type Json} from './fields.js';
 import {relativeTo} from './paths.js';
 
 function pathOf(input: Json): string | null {
@@ -13,7 +13,7 @@ function compactArgs(input: Json): string {
 	const parts: string[] = [];
 	for (const [key, value] of Object.entries(input)) {
 		if (value === undefined || value === null) continue;
-		const text = typeof value === 'string' ? value : JSON.stringify(value);
+		const text = typeof value === 'string' ? value : jsonText(value);
 		parts.push(`${key}=${text}`);
 		if (parts.join(' ').length > 200) break;
 	}

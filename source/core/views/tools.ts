@@ -15,7 +15,7 @@
  * An end that arrives later still wins: the call becomes ok / failed with its real duration.
  */
 import type {EventRecord} from '../record.js';
-import {agentKeyOf, agentTypeOf, cwdOf, inputKey, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf, type Json} from './fields.js';
+import {agentKeyOf, agentTypeOf, cwdOf, inputKey, jsonText, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf, type Json} from './fields.js';
 import {toolTarget} from './target.js';
 import {trimMap} from './bounded.js';
 import type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
@@ -68,7 +68,7 @@ const MAX_PENDING_PERMISSIONS = 100;
 function errorText(value: unknown): string | null {
 	if (typeof value === 'string') return oneLine(value, 300);
 	const o = obj(value);
-	if (o !== null) return oneLine(str(o.message) ?? JSON.stringify(o), 300);
+	if (o !== null) return oneLine(str(o.message) ?? jsonText(o), 300);
 	return null;
 }
 

@@ -5,7 +5,9 @@
 import React from 'react';
 import {Text} from 'ink';
 import type {UiState} from '../state/ui-state.js';
+import {showControlsInLine} from '../../core/terminal-safe.js';
 import {fit, textWidth} from '../tabs/events/columns.js';
+import {screenLine} from '../text/screen-line.js';
 
 interface Props {
 	state: UiState;
@@ -16,11 +18,11 @@ interface Props {
 function editLine(state: UiState): {label: string; text: string} | null {
 	switch (state.mode) {
 		case 'search':
-			return {label: '/', text: state.search.input};
+			return {label: '/', text: showControlsInLine(state.search.input)};
 		case 'filter':
-			return {label: 'filter: ', text: state.filter.input};
+			return {label: 'filter: ', text: showControlsInLine(state.filter.input)};
 		case 'export':
-			return {label: 'export to: ', text: state.exportPath};
+			return {label: 'export to: ', text: showControlsInLine(state.exportPath)};
 		default:
 			return null;
 	}
@@ -29,7 +31,7 @@ function editLine(state: UiState): {label: string; text: string} | null {
 export function Footer({state, hints, width}: Props) {
 	const edit = editLine(state);
 	if (edit) {
-		const after = state.mode === 'filter' && state.filter.error ? `  ✖ ${state.filter.error}` : `  ${hints}`;
+		const after = state.mode === 'filter' && state.filter.error ? `  ✖ ${screenLine(state.filter.error)}` : `  ${hints}`;
 		// The text being edited comes first; the hint gets what is left.
 		const room = Math.max(1, width - textWidth(edit.label) - 1);
 		// Show the end of a long input, where the typing happens.
@@ -54,7 +56,7 @@ export function Footer({state, hints, width}: Props) {
 	if (state.notice) {
 		return (
 			<Text wrap="truncate-end" color={/failed|error|cannot/i.test(state.notice) ? 'red' : 'green'}>
-				{fit(state.notice, width)}
+				{fit(screenLine(state.notice), width)}
 			</Text>
 		);
 	}

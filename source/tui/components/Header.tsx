@@ -5,7 +5,7 @@
 import React from 'react';
 import {Text} from 'ink';
 import type {LinkInfo, StoreSnapshot} from '../store/event-store.js';
-import {flatten} from '../../core/text.js';
+import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from '../tabs/events/columns.js';
 
 interface Props {
@@ -22,9 +22,9 @@ interface Part {
 const number = (n: number) => n.toLocaleString('en-US');
 
 function linkText(link: LinkInfo, compact: boolean): {text: string; color: string} {
-	const address = flatten(link.address).replace(/^https?:\/\//, '');
+	const address = screenLine(link.address).replace(/^https?:\/\//, '');
 	const where = compact ? address.replace(/^(127\.0\.0\.1|localhost)(?=:)/, '') : address;
-	const note = link.note ? ` ${flatten(link.note)}` : '';
+	const note = link.note ? ` ${screenLine(link.note)}` : '';
 	switch (link.status) {
 		case 'hosting':
 			return {text: `● hosting ${where}${note}`, color: 'green'};

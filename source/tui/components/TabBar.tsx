@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import {Text} from 'ink';
-import {flatten} from '../../core/text.js';
+import {screenLine} from '../text/screen-line.js';
 import {shortSession} from '../../core/search.js';
 import type {TabDefinition} from '../tabs/registry.js';
 import {textWidth} from '../tabs/events/columns.js';
@@ -18,7 +18,7 @@ interface Props {
 
 export function TabBar({tabs, active, width, scope}: Props) {
 	const gap = width >= 70 ? '  ' : ' ';
-	const scopeText = scope ? `${gap}◆ ${width >= 70 ? 'session ' : ''}${flatten(shortSession(scope))}` : '';
+	const scopeText = scope ? `${gap}◆ ${width >= 70 ? 'session ' : ''}${screenLine(shortSession(scope))}` : '';
 	const full = tabs.reduce((sum, tab, i) => sum + (i > 0 ? gap.length : 0) + ` ${i + 1} ${tab.title} `.length, 0);
 	// Too narrow for every title and the scope: the other tabs show only their numbers.
 	const short = scope !== null && scope !== undefined && full + textWidth(scopeText) > width;

@@ -5,9 +5,8 @@
  * by seq, so a reconnect shows what happens from then on.
  */
 import {io} from 'socket.io-client';
-import {normalize} from '../../core/normalize.js';
-import type {EventRecord} from '../../core/record.js';
-import type {Connection, ConnectionHandlers} from '../../client/connection.js';
+import {recordFromClaudeMpm} from '../../client/claude-mpm-body.js';
+import {serverText, type Connection, type ConnectionHandlers} from '../../client/connection.js';
 
 export const CLAUDE_MPM_EVENTS = ['claude_event', 'hook_event', 'tool_event', 'session_event'] as const;
 
@@ -34,16 +33,18 @@ export function openClaudeMpmConnection(options: {url: string; token?: string}, 
 		handlers.onState({status: 'reconnecting', attempt});
 	});
 	socket.on('connect_error', error => {
-		if (/unauthori[sz]ed|token/i.test(error.message)) handlers.onState({status: 'unauthorized', attempt, error: error.message});
+		const message = serverText(error?.message);
+		if (/unauthori[sz]ed|token/i.test(message)) handlers.onState({status: 'unauthorized', attempt, error: message});
 	});
 	for (const name of CLAUDE_MPM_EVENTS) {
 		socket.on(name, (body: unknown) => {
-			const stamp = typeof (body as {timestamp?: unknown})?.timestamp === 'string' ? (body as {timestamp: string}).timestamp : '';
-			const time = Number.isNaN(Date.parse(stamp)) ? new Date().toISOString() : new Date(stamp).toISOString();
-			const result = normalize(body, {id: `mpm-${Date.now().toString(36)}-${seq + 1}`, receivedAt: time, source: 'mpm'});
-			if (!result.ok) return;
-			const record: EventRecord = {...result.record, seq: ++seq};
-			handlers.onEvents([record]);
+			const result = recordFromClaudeMpm(body, `mpm-${Date.now().toString(36)}-${seq + 1}`, seq + 1);
+			if (!result.ok) {
+				handlers.onProblem?.(`skipped an event from the claude-mpm server (${serverText(result.error)})`);
+				return;
+			}
+			seq = result.record.seq;
+			handlers.onEvents([result.record]);
 		});
 	}
 	return {

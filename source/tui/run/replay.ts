@@ -1,13 +1,22 @@
 /**
- * `--replay FILE.ndjson [--speed N]`: reads a recorded stream (the `--server-only` output, or raw
- * hook payloads, one JSON value per line) and plays it at the recorded pace × speed. Bad lines are
- * counted and skipped; long silences are cut to MAX_GAP_MS so a replay never looks stuck.
+ * `--replay FILE.ndjson [--speed N]`: reads a recorded stream (the `--server-only` output, the
+ * journal, an export, a spool file, or raw hook payloads, one JSON value per line) and plays it at
+ * the recorded pace × speed. Bad lines are counted and skipped with their reasons (replay-line.ts);
+ * a file too large to hold is refused before it is read. Long silences are cut to MAX_GAP_MS so
+ * a replay never looks stuck.
  */
-import {promises as fs} from 'node:fs';
-import {normalize} from '../../core/normalize.js';
+import {constants, promises as fs} from 'node:fs';
 import type {EventRecord} from '../../core/record.js';
+import {showControlsInLine} from '../../core/terminal-safe.js';
+import {ellipsize} from '../../core/text.js';
+import {replayLine, trimLine} from './replay-line.js';
 
 export const MAX_GAP_MS = 5000;
+
+/** Recordings larger than this are refused: all of it is held in memory (about its own size again as records). */
+export const MAX_REPLAY_BYTES = 128 * 1024 * 1024;
+/** And at most this many lines (an event costs about 700 bytes of memory however short its line). */
+export const MAX_REPLAY_LINES = 500_000;
 
 export interface LoadedReplay {
 	records: EventRecord[];
@@ -18,45 +27,85 @@ export interface LoadedReplay {
 
 export class ReplayError extends Error {}
 
-export async function loadReplay(file: string): Promise<LoadedReplay> {
-	let text: string;
+/** A name or reason for a message on the terminal: one line, no controls. */
+function safe(text: string, max = 200): string {
+	return ellipsize(showControlsInLine(text), max);
+}
+
+const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The whole file, if it is a regular file within the bounds. A FIFO or device is refused without waiting on it. */
+async function readRecording(file: string): Promise<Buffer> {
+	const name = safe(file, 500);
+	let handle: fs.FileHandle;
 	try {
-		text = await fs.readFile(file, 'utf8');
+		handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') throw new ReplayError(`--replay: no such file: ${file}`);
-		if (code === 'EISDIR') throw new ReplayError(`--replay: ${file} is a directory, not an NDJSON file`);
-		if (code === 'EACCES') throw new ReplayError(`--replay: no permission to read ${file}`);
-		throw new ReplayError(`--replay: cannot read ${file}: ${(error as Error).message}`);
+		if (code === 'ENOENT') throw new ReplayError(`--replay: no such file: ${name}`);
+		if (code === 'EACCES') throw new ReplayError(`--replay: no permission to read ${name}`);
+		throw new ReplayError(`--replay: cannot read ${name}: ${safe((error as Error).message)}`);
 	}
+	try {
+		const stat = await handle.stat();
+		if (stat.isDirectory()) throw new ReplayError(`--replay: ${name} is a directory, not an NDJSON file`);
+		if (!stat.isFile()) throw new ReplayError(`--replay: ${name} is not a regular file (a pipe, device or socket cannot be replayed; save it to a file first)`);
+		if (stat.size > MAX_REPLAY_BYTES) {
+			throw new ReplayError(`--replay: ${name} is ${MiB(stat.size)}; recordings over ${MiB(MAX_REPLAY_BYTES)} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`);
+		}
+		// Exactly the size it has now: a file still being written (a live journal) is read up to here.
+		const bytes = Buffer.alloc(stat.size);
+		let filled = 0;
+		while (filled < bytes.length) {
+			const {bytesRead} = await handle.read(bytes, filled, bytes.length - filled, filled);
+			if (bytesRead === 0) break;
+			filled += bytesRead;
+		}
+		return bytes.subarray(0, filled);
+	} catch (error) {
+		if (error instanceof ReplayError) throw error;
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EISDIR') throw new ReplayError(`--replay: ${name} is a directory, not an NDJSON file`);
+		throw new ReplayError(`--replay: cannot read ${name}: ${safe((error as Error).message)}`);
+	} finally {
+		await handle.close();
+	}
+}
+
+function countLines(bytes: Buffer): number {
+	let lines = 0;
+	for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) lines++;
+	return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? lines + 1 : lines;
+}
+
+export async function loadReplay(file: string): Promise<LoadedReplay> {
+	let bytes = await readRecording(file);
+	const name = safe(file, 500);
+	const lines = countLines(bytes);
+	if (lines > MAX_REPLAY_LINES) {
+		throw new ReplayError(`--replay: ${name} has ${lines.toLocaleString('en-US')} lines; recordings over ${MAX_REPLAY_LINES.toLocaleString('en-US')} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`);
+	}
+	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
 	const records: EventRecord[] = [];
 	const firstErrors: string[] = [];
 	let bad = 0;
-	const lines = text.split('\n');
-	for (let i = 0; i < lines.length; i++) {
-		const line = lines[i].trim();
-		if (line === '') continue;
-		let value: unknown;
-		let error: string | null = null;
-		try {
-			value = JSON.parse(line);
-		} catch {
-			error = 'not JSON';
-		}
-		if (error === null) {
-			const result = normalize(value, {id: `replay-${i + 1}`, receivedAt: new Date(0).toISOString(), source: 'replay'});
-			if (result.ok) {
-				const seq = (value as {seq?: unknown}).seq;
-				records.push({...result.record, seq: typeof seq === 'number' && Number.isInteger(seq) && seq > 0 ? seq : records.length + 1});
-				continue;
-			}
-			error = result.error;
+	let start = 0;
+	for (let lineNo = 1; start < bytes.length; lineNo++) {
+		let end = bytes.indexOf(0x0a, start);
+		if (end === -1) end = bytes.length;
+		const line = trimLine(bytes.subarray(start, end));
+		start = end + 1;
+		if (line.length === 0) continue;
+		const result = replayLine(line, lineNo);
+		if (result.ok) {
+			records.push({...result.record, seq: result.seq ?? records.length + 1});
+			continue;
 		}
 		bad++;
-		if (firstErrors.length < 3) firstErrors.push(`line ${i + 1}: ${error}`);
+		if (firstErrors.length < 3) firstErrors.push(`line ${lineNo}: ${safe(result.error)}`);
 	}
 	if (records.length === 0) {
-		throw new ReplayError(`--replay: ${file} holds no events${bad > 0 ? ` (${bad} bad line${bad === 1 ? '' : 's'}; ${firstErrors.join('; ')})` : ''}`);
+		throw new ReplayError(`--replay: ${name} holds no events${bad > 0 ? ` (${bad} bad line${bad === 1 ? '' : 's'}; ${firstErrors.join('; ')})` : ''}`);
 	}
 	return {records, bad, firstErrors};
 }

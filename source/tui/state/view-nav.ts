@@ -5,7 +5,6 @@
  */
 import type {Predicate} from '../store/event-store.js';
 import type {ToolCall} from '../../core/views/index.js';
-import {flatten} from '../../core/text.js';
 import {AGENTS_TAB, agentRows, FILES_TAB, fileRows, openedAgent, rowCount, SESSIONS_TAB, sessionRows, TOOLS_TAB, toolRows} from '../tabs/views/rows.js';
 import type {UiState} from './ui-state.js';
 
@@ -49,7 +48,7 @@ function callDetail(state: UiState, call: ToolCall): UiState {
 	const records = state.shown.views.recordsOf(call);
 	const value = records.length === 0 ? call : records.length === 1 ? records[0] : records;
 	const what = records.length === 0 ? 'no records kept, the call' : `${records.length} record${records.length === 1 ? '' : 's'}`;
-	const title = flatten(`${call.tool} ${call.target}`) + ` · ${call.status} · ${what}`;
+	const title = `${call.tool} ${call.target} · ${call.status} · ${what}`;
 	return {...state, mode: 'detail', detail: {record: records[0] ?? null, value, title, scroll: 0, lines: 0}};
 }
 
@@ -72,7 +71,7 @@ export function viewOpen(state: UiState): UiState {
 		}
 		case FILES_TAB: {
 			const file = fileRows(state)[cursor];
-			return file ? {...state, mode: 'detail', detail: {record: null, value: file, title: flatten(file.display), scroll: 0, lines: 0}} : state;
+			return file ? {...state, mode: 'detail', detail: {record: null, value: file, title: file.display, scroll: 0, lines: 0}} : state;
 		}
 		case SESSIONS_TAB: {
 			const session = sessionRows(state)[cursor];

@@ -6,7 +6,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {AgentEntry, AgentStatus, ToolCall} from '../../core/views/index.js';
 import {formatDuration} from '../../core/views/index.js';
-import {flatten} from '../../core/text.js';
+import {screenLine} from '../text/screen-line.js';
 import {fit} from './events/columns.js';
 import {ToolsTab} from './ToolsTab.js';
 import {ViewTable, type TableColumn} from './ViewTable.js';
@@ -83,7 +83,7 @@ export function AgentDetail({agent, calls, cursor, width, height}: AgentDetailPr
 		<Box flexDirection="column" width={width} height={height}>
 			{top.map((line, i) => (
 				<Text key={i} wrap="truncate-end" bold={i === 0} color={i === 0 ? statusColor[agent.status] : undefined}>
-					{fit(flatten(line), width)}
+					{fit(screenLine(line), width)}
 				</Text>
 			))}
 			<ToolsTab rows={calls} cursor={cursor} width={width} height={height - top.length} />

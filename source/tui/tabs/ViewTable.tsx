@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {flatten} from '../../core/text.js';
+import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from './events/columns.js';
 
 export interface TableColumn<R> {
@@ -55,9 +55,9 @@ export function layout<R>(columns: ReadonlyArray<TableColumn<R>>, width: number)
 	return columns.map(c => ({...c, cells: c.width === 0 ? Math.max(1, width - fixed) : c.width}));
 }
 
-/** One cell, exactly `cells` wide. Every string is flattened: nothing in an event reaches the terminal as a control sequence. */
-function cellOf(raw: string, cells: number, last: boolean, align: 'left' | 'right' | undefined): string {
-	const text = flatten(raw);
+/** One cell, exactly `cells` wide. Every string goes through screenLine: nothing in an event reaches the terminal as a control sequence. */
+export function tableCell(raw: string, cells: number, last: boolean, align: 'left' | 'right' | undefined): string {
+	const text = screenLine(raw);
 	const inner = last ? cells : cells - 1;
 	if (inner <= 0) return last ? '' : ' ';
 	let out = fit(text, inner);
@@ -83,7 +83,7 @@ export function ViewTable<R>({rows, columns, cursor, width, height, rowKey, rowC
 		const inner = last ? c.cells : c.cells - 1;
 		const room = inner - textWidth(c.title) - textWidth(right);
 		const title = c.width === 0 && room >= 2 ? c.title + ' '.repeat(room) + right : c.title;
-		return cellOf(title, c.cells, last, c.align);
+		return tableCell(title, c.cells, last, c.align);
 	}).join('');
 	return (
 		<Box flexDirection="column" width={width} height={Math.min(height, (showTitle ? 1 : 0) + Math.max(1, shown.length))}>
@@ -105,7 +105,7 @@ export function ViewTable<R>({rows, columns, cursor, width, height, rowKey, rowC
 					const head: Piece[] = [];
 					const rest: Piece[] = [];
 					laid.forEach((c, j) => {
-						const text = cellOf(c.cell(row), c.cells, j === laid.length - 1, c.align);
+						const text = tableCell(c.cell(row), c.cells, j === laid.length - 1, c.align);
 						const color = c.color?.(row) ?? base;
 						const dim = c.dim === true && !selected && color === undefined;
 						const pieces = j === 0 && split ? head : rest;

@@ -5,7 +5,7 @@
 import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Action, UiState} from '../../state/ui-state.js';
-import {flatten} from '../../../core/text.js';
+import {screenLine} from '../../text/screen-line.js';
 import {fit, textWidth} from './columns.js';
 import {jsonLines} from './json-lines.js';
 
@@ -27,7 +27,7 @@ export function DetailView({state, width, dispatch}: Props) {
 	const position = lines.length <= state.rows ? 'all' : `${scroll + 1}–${Math.min(lines.length, scroll + state.rows)} of ${lines.length}`;
 	const right = ` lines ${position} · Esc back`;
 	const heading = given ?? (record ? `#${record.seq} ${record.type}${record.tool ? ` ${record.tool}` : ''} · ${record.time}` : '');
-	const title = fit(flatten(heading), Math.max(0, width - textWidth(right)));
+	const title = fit(screenLine(heading), Math.max(0, width - textWidth(right)));
 	return (
 		<Box flexDirection="column" width={width} height={state.rows + 1}>
 			<Text wrap="truncate-end">

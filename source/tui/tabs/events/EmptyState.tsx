@@ -5,6 +5,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {UiState} from '../../state/ui-state.js';
+import {screenLine} from '../../text/screen-line.js';
 
 interface Props {
 	state: UiState;
@@ -21,15 +22,16 @@ interface Row {
 
 function linkLine(state: UiState): string {
 	const {link} = state.latest;
+	const address = screenLine(link.address);
 	switch (link.status) {
 		case 'hosting':
-			return `Listening on ${link.address} (this window hosts the server).`;
+			return `Listening on ${address} (this window hosts the server).`;
 		case 'replay':
-			return `Replaying ${link.address}.`;
+			return `Replaying ${address}.`;
 		case 'connected':
-			return `Connected to ${link.address}.`;
+			return `Connected to ${address}.`;
 		default:
-			return `Server: ${link.address || '…'} (${link.status}).`;
+			return `Server: ${address || '…'} (${link.status}).`;
 	}
 }
 
@@ -43,8 +45,8 @@ function rowsFor(state: UiState): Row[] {
 		rows.push({text: 'Press ? for all keys, q to quit.', dim: true});
 		return rows;
 	}
-	if (state.search.applied) return [{text: `No events match the search "${state.search.applied}".`}, {text: 'Esc clears the search.', dim: true}];
-	if (state.filter.applied) return [{text: `No events match the filter: ${state.filter.applied}`}, {text: 'f edits the filter; Esc clears it.', dim: true}];
+	if (state.search.applied) return [{text: `No events match the search "${screenLine(state.search.applied)}".`}, {text: 'Esc clears the search.', dim: true}];
+	if (state.filter.applied) return [{text: `No events match the filter: ${screenLine(state.filter.applied)}`}, {text: 'f edits the filter; Esc clears it.', dim: true}];
 	return [{text: 'View cleared. New events appear here as they arrive.'}, {text: 'The server keeps its history (mpm-tui tail --since 0).', dim: true}];
 }
 

@@ -6,6 +6,7 @@ import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {UiState} from '../../state/ui-state.js';
 import {newSinceLeft} from '../../state/list-nav.js';
+import {screenLine} from '../../text/screen-line.js';
 import {columnsFor, fit, textWidth} from './columns.js';
 import {EventColumns} from './EventColumns.js';
 
@@ -17,7 +18,7 @@ interface Props {
 function statusText(state: UiState): string {
 	const {items} = state.shown;
 	const parts: string[] = [];
-	if (state.search.applied) parts.push(`/${state.search.applied}: ${items.length} match${items.length === 1 ? '' : 'es'}`);
+	if (state.search.applied) parts.push(`/${screenLine(state.search.applied)}: ${items.length} match${items.length === 1 ? '' : 'es'}`);
 	if (state.filter.applied) parts.push('filtered');
 	parts.push(items.length === 0 ? '0/0' : `${state.cursor + 1}/${items.length}`);
 	if (state.paused) parts.push(`⏸ paused · ${Math.max(0, state.latest.received - state.shown.received)} pending`);

@@ -4,7 +4,7 @@
  */
 import type {EventRecord} from '../../../core/record.js';
 import {shortSession} from '../../../core/search.js';
-import {flatten} from '../../../core/text.js';
+import {screenLine} from '../../text/screen-line.js';
 
 export type ColumnId = 'seq' | 'time' | 'session' | 'type' | 'tool' | 'agent' | 'summary';
 
@@ -38,16 +38,47 @@ export function clock(iso: string): string {
 	return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
 }
 
-/** Short forms of long hook names, so the type column stays narrow. */
-const shortTypes: Record<string, string> = {
-	PostToolUseFailure: 'PostToolFail',
-	UserPromptSubmit: 'Prompt',
-	PermissionRequest: 'Permission',
-	PermissionDenied: 'PermDenied',
-	SubagentStart: 'AgentStart',
-	SubagentStop: 'AgentStop',
-	SessionStart: 'SessionStrt',
-};
+/** Short forms of long hook names, so the type column stays narrow. A Map: a type is input and may be any string. */
+const shortTypes: ReadonlyMap<string, string> = new Map([
+	['PostToolUseFailure', 'PostToolFail'],
+	['UserPromptSubmit', 'Prompt'],
+	['PermissionRequest', 'Permission'],
+	['PermissionDenied', 'PermDenied'],
+	['SubagentStart', 'AgentStart'],
+	['SubagentStop', 'AgentStop'],
+	['SessionStart', 'SessionStrt'],
+]);
+
+/** What a record's text columns show, made safe for the screen (screenLine) once per record. */
+export interface RecordCells {
+	session: string;
+	type: string;
+	/** The type in a narrow column. */
+	shortType: string;
+	tool: string;
+	agent: string;
+	summary: string;
+}
+
+const cellsOf = new WeakMap<EventRecord, RecordCells>();
+
+export function recordCells(record: EventRecord): RecordCells {
+	let cells = cellsOf.get(record);
+	if (cells === undefined) {
+		const type = screenLine(record.type);
+		const short = shortTypes.get(record.type);
+		cells = {
+			session: screenLine(shortSession(record.session)) || '-',
+			type,
+			shortType: short ?? type,
+			tool: screenLine(record.tool ?? ''),
+			agent: screenLine(record.agentType ?? (record.agentId ? record.agentId.slice(0, 10) : '')),
+			summary: screenLine(record.summary),
+		};
+		cellsOf.set(record, cells);
+	}
+	return cells;
+}
 
 export function cellText(record: EventRecord, id: ColumnId, width: number): string {
 	switch (id) {
@@ -55,16 +86,12 @@ export function cellText(record: EventRecord, id: ColumnId, width: number): stri
 			return String(record.seq);
 		case 'time':
 			return clock(record.time);
-		case 'session':
-			return flatten(shortSession(record.session)) || '-';
-		case 'type':
-			return flatten(width < 19 ? (shortTypes[record.type] ?? record.type) : record.type);
-		case 'tool':
-			return flatten(record.tool ?? '');
-		case 'agent':
-			return flatten(record.agentType ?? (record.agentId ? record.agentId.slice(0, 10) : ''));
-		case 'summary':
-			return flatten(record.summary);
+		case 'type': {
+			const cells = recordCells(record);
+			return width < 19 ? cells.shortType : cells.type;
+		}
+		default:
+			return recordCells(record)[id];
 	}
 }
 

@@ -1,7 +1,9 @@
 /**
- * Pretty JSON as coloured, width-wrapped lines for the detail view. JSON.stringify escapes
- * control characters, so nothing in a payload can reach the terminal as a control sequence.
+ * Pretty JSON as coloured, width-wrapped lines for the detail view. JSON.stringify escapes C0
+ * controls; escapeJsonForTerminal escapes the rest a terminal would act on (DEL, C1, bidi and
+ * separator controls) as `\uXXXX`, so nothing in a payload reaches the terminal raw.
  */
+import {escapeJsonForTerminal} from '../../../core/terminal-safe.js';
 import {cellWidth} from './columns.js';
 
 export interface Piece {
@@ -58,10 +60,17 @@ function wrap(line: Line, width: number): Line[] {
 	return out;
 }
 
-/** JSON.stringify leaves DEL, the C1 controls (U+0080–U+009F, e.g. the 8-bit CSI) and the line separators raw: escape them too. */
-const unescaped = /[\u007f-\u009f\u2028\u2029]/g;
+/** The pretty JSON text of `value`, safe to print; a value JSON.stringify cannot write (nested too deep for the stack) is said so instead of thrown. */
+function prettyJson(value: unknown): string {
+	let text: string | undefined;
+	try {
+		text = JSON.stringify(value, null, 2);
+	} catch (error) {
+		return `(this value cannot be shown as JSON: ${error instanceof Error ? error.message : String(error)})`;
+	}
+	return escapeJsonForTerminal(text ?? 'undefined');
+}
 
 export function jsonLines(value: unknown, width: number): Line[] {
-	const text = (JSON.stringify(value, null, 2) ?? 'undefined').replace(unescaped, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-	return text.split('\n').flatMap(line => wrap(tokenize(line), Math.max(8, width)));
+	return prettyJson(value).split('\n').flatMap(line => wrap(tokenize(line), Math.max(8, width)));
 }
