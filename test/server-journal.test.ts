@@ -152,3 +152,20 @@ describe('journal', () => {
 		assert.deepEqual(fs.readdirSync(dir), []);
 	});
 });
+
+test('a journal line nested 5,000 deep (an older server could write one) is skipped and counted; the start goes on', async () => {
+	const dir = tempDir();
+	const config = testConfig({}, {}, dir);
+	const record = (seq: number, payload: string) => `{"seq":${seq},"id":"d${seq}","time":"2026-11-23T10:00:00.000Z","session":null,"type":"Stop","tool":null,"toolUseId":null,"agentId":null,"agentType":null,"cwd":null,"summary":"stop","source":"hook","payload":${payload}}`;
+	fs.writeFileSync(config.journal!, `${record(1, '{}')}\n${record(2, `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`)}\n${record(3, '{}')}\n`);
+	const server = await startServer(config);
+	try {
+		const stats = server.stats();
+		assert.equal(stats.journal.replayed, 2);
+		assert.equal(stats.journal.skipped, 1);
+		const r = await postJson(server.url, '/api/events', hookEvent());
+		assert.equal(r.json.lastSeq, 4, 'the deep line\'s seq is not given again');
+	} finally {
+		await server.close();
+	}
+});

@@ -50,6 +50,7 @@ export async function runTail(config: Config, options: {since?: number} = {}): P
 		{url: config.url, token: config.token, since},
 		{
 			onEvents: events => out.write(test ? events.filter(test) : events),
+			onProblem: message => log(message),
 			onState: state => {
 				if (state.status === lastStatus) return;
 				lastStatus = state.status;

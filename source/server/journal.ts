@@ -20,6 +20,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import {exceedsDepth} from '../core/parse-body.js';
 import type {EventRecord} from '../core/record.js';
 
 export interface JournalOptions {
@@ -156,6 +157,12 @@ function readFileRecords(file: string, capacity: number, maxBytes: number): File
 		}
 		const line = bytes.toString('utf8').trim();
 		if (line === '') return;
+		// A line nested deeper than any the server writes (an older server's, or an edited file) is
+		// refused before anything recursive meets it.
+		if (exceedsDepth(line)) {
+			out.skipped++;
+			return;
+		}
 		let value: unknown;
 		try {
 			value = JSON.parse(line);
