@@ -68,7 +68,7 @@ describe('every mode that hosts the server refuses the bind', () => {
 		{name: 'claude-env', args: [], env: {CLAUDE_MPM_BIND_HOST: '0.0.0.0'}},
 	];
 	for (const form of forms) {
-		test(`the TUI (${form.name === 'flag' ? '--host 0.0.0.0' : Object.keys(form.env)[0] + '=0.0.0.0'}) exits non-zero with the one-line reason and hosts nothing`, async () => {
+		test(`the TUI (${form.name === 'flag' ? '--host 0.0.0.0' : Object.keys(form.env)[0] + '=0.0.0.0'}) exits 2 with the one-line reason and hosts nothing`, async () => {
 			const dir = tempDir();
 			dirs.push(dir);
 			const port = await freePort();
@@ -79,10 +79,10 @@ describe('every mode that hosts the server refuses the bind', () => {
 				.captureJoined()
 				.split('\n')
 				.filter(line => line.trim() !== '');
-			assert.notEqual(code, 0, lines.join('\n'));
+			assert.equal(code, 2, lines.join('\n'));
 			assert.deepEqual(
 				lines.filter(line => line.startsWith('mpm-tui:')),
-				[`mpm-tui: cannot host the server on 0.0.0.0:${port}: refusing to listen on 0.0.0.0 without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`],
+				[`mpm-tui: refusing to listen on 0.0.0.0 without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`],
 			);
 			assert.equal(fs.existsSync(`${dir}/journal.ndjson`), false, 'no server started');
 		});

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {io} from 'socket.io-client';
+import {openConnection} from '../source/client/connection.js';
 import {startServer} from '../source/server/server.js';
 import {mountTmpfs} from './helpers/tmpfs.js';
 import {collectEvents, connect, connected, hookEvent, postJson, request, spawnCli, spawnServer, tempDir, testConfig} from './helpers/server-kit.js';
@@ -52,6 +53,21 @@ describe('a full disk', () => {
 			assert.match(fullAnswer.error, /ENOSPC|no space/i, 'the refusal says why');
 			assert.equal(fullAnswer.code, 'ENOSPC');
 
+			// A connected mpm-tui client (what the TUI's header shows) hears of it in `status`.
+			const problems = await new Promise<string[]>((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error('no status with problems within 4 s')), 4000);
+				const connection = openConnection({url: server.url}, {
+					onEvents: () => {},
+					onState: () => {},
+					onStatus: status => {
+						if (status.problems.length === 0) return;
+						clearTimeout(timer);
+						connection.close();
+						resolve(status.problems);
+					},
+				});
+			});
+			assert.match(problems[0], /^journal cannot write \(ENOSPC\): /);
 			const health = await request(`${server.url}/health`);
 			assert.equal(health.json.status, 'degraded');
 			assert.match(health.json.problems.join(' '), /journal cannot write \(ENOSPC\)/);

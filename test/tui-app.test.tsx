@@ -90,6 +90,17 @@ describe('tui app', () => {
 		assert.ok(selectedRow(t.app).includes(records[59].summary.slice(0, 20)), 'cursor on the newest event');
 	});
 
+	it('says in the header what the server reports as a problem (a journal that cannot write), and drops it once it is over', async () => {
+		const t = mount({columns: 120});
+		t.store.append(demoRecords(5), Date.now());
+		t.store.setServerProblems(['journal cannot write (ENOSPC): events are refused until it can; forwarders spool them meanwhile', 'journal cannot rotate: …']);
+		let frame = await t.until(f => f.includes('⚠'), 'the problem in the header');
+		assert.match(frame.split('\n')[0], /hosting 127\.0\.0\.1:8765 │ ⚠ journal cannot write \(ENOSPC\) \+1 │ /);
+		t.store.setServerProblems([]);
+		frame = await t.until(f => !f.includes('⚠'), 'the problem gone');
+		assert.match(frame.split('\n')[0], /hosting 127\.0\.0\.1:8765 │ \d+ sessions? │ 5 events/);
+	});
+
 	it('moves with j/k, g/G, pages, and leaves follow when scrolling up', async () => {
 		const t = mount();
 		const records = demoRecords(100);

@@ -80,7 +80,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		);
 	} else {
 		const link = await hostOrConnect(config, log);
-		if (link.kind === 'error') return fail(link.message, 1);
+		if (link.kind === 'error') return fail(link.message, link.code);
 		const hosting = link.kind === 'host';
 		const note = link.kind === 'client' && link.flavor === 'claude-mpm' ? '(claude-mpm)' : undefined;
 		if (link.kind === 'host') {
@@ -97,6 +97,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			onEvents: (events: EventRecord[]) => store.append(events, Date.now()),
 			onState: (state: ConnectionState) => store.setLink(linkFrom(state, link.url, hosting, note)),
 			onProblem: log,
+			onStatus: (status: {problems?: unknown}) => store.setServerProblems(Array.isArray(status.problems) ? status.problems.filter((p): p is string => typeof p === 'string').slice(0, 5) : []),
 		};
 		connection =
 			link.kind === 'client' && link.flavor === 'claude-mpm'

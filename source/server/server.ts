@@ -146,7 +146,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		const fault = journal?.failure();
 		if (fault) out.push(`journal cannot write (${fault.code}): events are refused until it can; forwarders spool them meanwhile`);
 		const rotation = journal?.rotationFailure();
-		if (rotation) out.push(rotation);
+		if (rotation) out.push(`journal cannot rotate: ${rotation}`);
 		return out;
 	};
 	const health = (): HealthInfo => {

@@ -43,6 +43,16 @@ function linkText(link: LinkInfo, compact: boolean): {text: string; color: strin
 	}
 }
 
+/** The server's first problem as a headline (the text before its first `: `), e.g. `⚠ journal cannot write (ENOSPC)`. */
+function problemPart(link: LinkInfo, compact: boolean): Part | null {
+	const first = link.problems?.[0];
+	if (first === undefined) return null;
+	const colon = first.indexOf(': ');
+	const headline = screenLine(colon > 0 ? first.slice(0, colon) : first);
+	const more = link.problems!.length > 1 ? ` +${link.problems!.length - 1}` : '';
+	return {text: compact ? `⚠ ${headline}` : `⚠ ${headline}${more}`, color: 'red', bold: true};
+}
+
 function counts(snap: StoreSnapshot, compact: boolean): Part[] {
 	const plural = (n: number, one: string, many: string) => `${number(n)} ${n === 1 ? one : many}`;
 	const waiting = snap.views.waiting;
@@ -80,6 +90,8 @@ export function Header({snap, width}: Props) {
 		const link = linkText(snap.link, form > 0);
 		const sep = form === 2 ? ' ' : ' │ ';
 		const parts: Part[] = [{text: link.text, color: link.color, bold: true}];
+		const problem = problemPart(snap.link, form > 0);
+		if (problem) parts.push({text: sep}, problem);
 		for (const part of counts(snap, form > 0)) parts.push({text: sep}, part);
 		const total = parts.reduce((sum, p) => sum + textWidth(p.text), 0);
 		if (form === 2 || total <= width) {

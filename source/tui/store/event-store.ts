@@ -21,6 +21,8 @@ export interface LinkInfo {
 	error?: string;
 	/** Text after the address, e.g. `claude-mpm` or `×4`. */
 	note?: string;
+	/** What the server says needs the user (its `status.problems`: the journal cannot write, …). */
+	problems?: readonly string[];
 }
 
 export interface StoreSnapshot {
@@ -167,6 +169,13 @@ export class EventStore {
 	setLink(link: Partial<LinkInfo>): void {
 		this.link = {...this.link, ...link};
 		this.bump();
+	}
+
+	/** The server's `problems` from its `status`; redraws only when they change (status comes every second). */
+	setServerProblems(problems: readonly string[]): void {
+		const current = this.link.problems ?? [];
+		if (current.length === problems.length && current.every((p, i) => p === problems[i])) return;
+		this.setLink({problems: [...problems]});
 	}
 
 	setNotice(notice: string | null): void {
