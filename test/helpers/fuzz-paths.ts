@@ -24,6 +24,9 @@ import {rawRequest, type RawAnswer} from './raw-http.js';
 export const PATHS = ['http', 'socket', 'spool', 'replay'] as const;
 export type PathName = (typeof PATHS)[number];
 
+/** The most cases one run of a path sends (before RunOptions.batch): requests, messages, lines. */
+export const MAX_BATCH: Record<PathName, number> = {http: 6, socket: 8, spool: 40, replay: 30};
+
 /** The body size limit (docs/protocol.md): bodies above it are refused with 413. */
 const MAX_BODY = 1_048_576;
 /** Socket.IO's message size limit on the server (docs/protocol.md). */
@@ -40,10 +43,13 @@ export interface PathFigures {
 	accepted: number;
 	/** Requests or messages refused as a whole, lines refused. */
 	refused: number;
+	/** Fresh servers started; restarts over the same state dir checked. */
+	servers: number;
+	restarts: number;
 }
 
 function newFigures(): PathFigures {
-	return {runs: 0, cases: 0, items: 0, accepted: 0, refused: 0};
+	return {runs: 0, cases: 0, items: 0, accepted: 0, refused: 0, servers: 0, restarts: 0};
 }
 
 /** An item as bytes; a good item gets a fresh marker, pushed to `markers`. */
@@ -433,7 +439,8 @@ export interface PathRun {
  * many runs (checks the journal read-back); `freshEvery`: start a fresh server every so many runs
  * (bounds the journal and the history of a long run).
  */
-export function pathProperty(name: PathName, options: {restartEvery?: number; freshEvery?: number} = {}): PathRun {
+export function pathProperty(name: PathName, options: {restartEvery?: number; freshEvery?: number; batch?: number} = {}): PathRun {
+	const batch = (max: number) => Math.max(1, Math.round(max * (options.batch ?? 1)));
 	const figures = newFigures();
 	const pool = new ServerPool(options);
 	const guarded = async (body: (server: FuzzServer) => Promise<void>) => {
@@ -450,16 +457,16 @@ export function pathProperty(name: PathName, options: {restartEvery?: number; fr
 	let property: fc.IAsyncPropertyWithHooks<any>;
 	switch (name) {
 		case 'http':
-			property = fc.asyncProperty(fc.array(httpCase, {minLength: 1, maxLength: 6}), cases => guarded(server => runHttpCases(server, cases, figures)));
+			property = fc.asyncProperty(fc.array(httpCase, {minLength: 1, maxLength: batch(MAX_BATCH.http)}), cases => guarded(server => runHttpCases(server, cases, figures)));
 			break;
 		case 'socket':
-			property = fc.asyncProperty(fc.array(socketCase, {minLength: 1, maxLength: 8}), cases => guarded(server => runSocketCases(server, cases, figures)));
+			property = fc.asyncProperty(fc.array(socketCase, {minLength: 1, maxLength: batch(MAX_BATCH.socket)}), cases => guarded(server => runSocketCases(server, cases, figures)));
 			break;
 		case 'spool':
-			property = fc.asyncProperty(fc.array(spoolLine, {minLength: 1, maxLength: 40}), lines => guarded(server => runSpoolLines(server, lines, figures)));
+			property = fc.asyncProperty(fc.array(spoolLine, {minLength: 1, maxLength: batch(MAX_BATCH.spool)}), lines => guarded(server => runSpoolLines(server, lines, figures)));
 			break;
 		case 'replay':
-			property = fc.asyncProperty(fc.array(replayLine, {minLength: 1, maxLength: 30}), fc.boolean(), async (lines, crlf) => {
+			property = fc.asyncProperty(fc.array(replayLine, {minLength: 1, maxLength: batch(MAX_BATCH.replay)}), fc.boolean(), async (lines, crlf) => {
 				figures.runs++;
 				await runReplayLines(lines, figures, crlf);
 			});
@@ -470,6 +477,8 @@ export function pathProperty(name: PathName, options: {restartEvery?: number; fr
 		figures,
 		close: async () => {
 			await pool.close();
+			figures.servers = pool.counts.servers;
+			figures.restarts = pool.counts.restarts;
 		},
 	};
 }
@@ -505,6 +514,10 @@ export interface RunOptions {
 	noShrink?: boolean;
 	restartEvery?: number;
 	freshEvery?: number;
+	/** Multiplies the most cases in one run (the batch checked at once). */
+	batch?: number;
+	/** The command that replays a failure (it must use the same batch size). */
+	reproduce?: (seed: number, path: string) => string;
 }
 
 export interface RunReport {
@@ -520,9 +533,11 @@ export interface RunReport {
 	message?: string;
 }
 
+const defaultReproduce = (name: PathName) => (seed: number, path: string) => `FUZZ_ONLY=${name} FUZZ_SEED=${seed} FUZZ_PATH='${path}' node --import tsx --test test/fuzz-ingest.test.ts`;
+
 /** Runs one path's property with fc.check; never throws for a property failure (see RunReport.message). */
 export async function runPath(name: PathName, options: RunOptions): Promise<RunReport> {
-	const run = pathProperty(name, {restartEvery: options.restartEvery, freshEvery: options.freshEvery});
+	const run = pathProperty(name, {restartEvery: options.restartEvery, freshEvery: options.freshEvery, batch: options.batch});
 	const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
 	const started = Date.now();
 	let details: fc.RunDetails<unknown>;
@@ -542,8 +557,7 @@ export async function runPath(name: PathName, options: RunOptions): Promise<RunR
 		const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
 		report.message = [
 			`fuzz path "${name}" failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s)${details.interrupted ? ' (shrinking cut short by the time limit)' : ''}`,
-			`reproduce: FUZZ_ONLY=${name} FUZZ_SEED=${seed} FUZZ_PATH='${details.counterexamplePath ?? ''}' node --import tsx --test test/fuzz-ingest.test.ts`,
-			`       or: npm run fuzz -- --only ${name} --seed ${seed} --path '${details.counterexamplePath ?? ''}'`,
+			`reproduce: ${(options.reproduce ?? defaultReproduce(name))(seed, details.counterexamplePath ?? '')}`,
 			`counterexample: ${renderCounterexample(details.counterexample)}`,
 			`error: ${error}`,
 		].join('\n');

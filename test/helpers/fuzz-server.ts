@@ -84,16 +84,6 @@ export interface FuzzServerOptions {
 	args?: string[];
 }
 
-/** Counts for the figures. */
-export interface FuzzFigures {
-	requests: number;
-	items: number;
-	accepted: number;
-	refused: number;
-	servers: number;
-	restarts: number;
-}
-
 export class FuzzServer {
 	readonly stateDir: string;
 	readonly journalPath: string;
@@ -561,7 +551,8 @@ export function parseJson(bytes: Buffer): any {
 export class ServerPool {
 	private server: FuzzServer | undefined;
 	private runs = 0;
-	readonly figures: FuzzFigures = {requests: 0, items: 0, accepted: 0, refused: 0, servers: 0, restarts: 0};
+	/** Servers started and restarts checked, for the figures. */
+	readonly counts = {servers: 0, restarts: 0};
 
 	constructor(private readonly options: {restartEvery?: number; freshEvery?: number} = {}) {}
 
@@ -573,7 +564,7 @@ export class ServerPool {
 		}
 		if (!this.server) {
 			this.server = await FuzzServer.start();
-			this.figures.servers++;
+			this.counts.servers++;
 			this.runs = 0;
 		}
 		this.runs++;
@@ -584,7 +575,7 @@ export class ServerPool {
 	async afterRun(): Promise<void> {
 		const every = this.options.restartEvery ?? 0;
 		if (!this.server || every <= 0 || this.runs % every !== 0) return;
-		this.figures.restarts++;
+		this.counts.restarts++;
 		await this.server.restartCheck();
 	}
 
