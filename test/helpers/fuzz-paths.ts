@@ -311,10 +311,11 @@ export function buildSpool(lines: SpoolLine[]): BuiltSpool {
 	return {bytes: Buffer.concat(out.flatMap(b => [b, Buffer.from('\n')])), good, entries};
 }
 
+/** The spool and the files a drain takes it into (`<spool>.draining-<pid>.<n>`, docs/ARCHITECTURE.md): while any is there, the drain is not done. */
 function spoolLeft(server: FuzzServer): string[] {
 	const dir = path.dirname(server.spoolPath);
 	const base = path.basename(server.spoolPath);
-	return fs.readdirSync(dir).filter(name => name === base || name.startsWith(`${base}.draining-`));
+	return fs.readdirSync(dir).filter(name => name === base || (name.startsWith(`${base}.draining-`) && /^\d+\.\d+$/.test(name.slice(base.length + '.draining-'.length))));
 }
 
 export async function runSpoolLines(server: FuzzServer, lines: SpoolLine[], figures: PathFigures): Promise<void> {
