@@ -4,7 +4,7 @@
  * against the built server. Prints each path's seed, figures and verdict; exits 1 if any failed.
  *
  *   npm run fuzz -- [--cases N] [--seed S] [--only http,socket,spool,replay] [--path P]
- *                   [--no-shrink] [--time-limit-s N] [--skip raw-controls,server-error]
+ *                   [--no-shrink] [--time-limit-s N (per path, default 1800)] [--skip raw-controls,server-error]
  *
  * `--seed` (with `--only` and `--path`) replays a reported failure. `--skip` is for triage only:
  * it turns off a named invariant so that a run can look past a known failure for the next one,
@@ -21,7 +21,8 @@ const {values} = parseArgs({
 		only: {type: 'string'},
 		path: {type: 'string'},
 		'no-shrink': {type: 'boolean', default: false},
-		'time-limit-s': {type: 'string'},
+		// Per path; bounds a failure's shrinking too. A path cut short says so in the table.
+		'time-limit-s': {type: 'string', default: '1800'},
 		skip: {type: 'string'},
 	},
 });
@@ -55,6 +56,9 @@ function runsFor(name: PathName): number {
 	return Math.max(1, Math.ceil(cases / perRun));
 }
 
+/** A run cut short by the time limit before it failed has not run all its cases: not a pass. */
+const verdictOf = (r: RunReport) => (r.failed ? 'FAILED' : r.interrupted ? 'cut short' : 'passed');
+
 async function run(name: PathName): Promise<RunReport> {
 	const numRuns = runsFor(name);
 	console.log(`  ${name}: ${numRuns} runs…`);
@@ -64,13 +68,13 @@ async function run(name: PathName): Promise<RunReport> {
 		seed: masterSeed,
 		path: values.path,
 		noShrink: values['no-shrink'],
-		timeLimitMs: values['time-limit-s'] ? Number(values['time-limit-s']) * 1000 : undefined,
+		timeLimitMs: Number(values['time-limit-s']) * 1000,
 		batch: PLAN[name].batch,
 		reproduce: (seed, path) => `npm run fuzz -- --only ${name} --cases ${total} --seed ${seed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
 		restartEvery: name === 'replay' ? 0 : 100,
 		freshEvery: 400,
 	});
-	console.log(`  ${name}: ${report.failed ? 'FAILED' : 'passed'} (${report.figures.cases} cases in ${(report.ms / 1000).toFixed(1)} s)`);
+	console.log(`  ${name}: ${verdictOf(report)} (${report.figures.cases} cases in ${(report.ms / 1000).toFixed(1)} s)`);
 	if (report.message) console.log(report.message.replace(/^/gm, '    '));
 	return report;
 }
@@ -84,7 +88,7 @@ if (spool) reports.push(await spool);
 
 const rows = reports.map(r => {
 	const f = r.figures;
-	return [r.name, String(r.seed), String(f.runs), String(f.cases), String(f.items), String(f.accepted), String(f.refused), String(f.servers), String(f.restarts), (r.ms / 1000).toFixed(1), (f.cases / (r.ms / 1000)).toFixed(0), r.failed ? 'FAILED' : 'passed'];
+	return [r.name, String(r.seed), String(f.runs), String(f.cases), String(f.items), String(f.accepted), String(f.refused), String(f.servers), String(f.restarts), (r.ms / 1000).toFixed(1), (f.cases / (r.ms / 1000)).toFixed(0), verdictOf(r)];
 });
 const head = ['path', 'seed', 'runs', 'cases', 'events', 'accepted', 'refused', 'servers', 'restarts', 's', 'cases/s', 'result'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)));
@@ -93,8 +97,10 @@ console.log(`\n${line(head)}`);
 for (const row of rows) console.log(line(row));
 const cases = reports.reduce((sum, r) => sum + r.figures.cases, 0);
 const failed = reports.filter(r => r.failed).map(r => r.name);
+const cutShort = reports.filter(r => !r.failed && r.interrupted).map(r => r.name);
 console.log(`\n${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s (runs include shrinking).`);
 if (failed.length > 0) console.log(`verdict: FAILED (${failed.join(', ')}); reproduce with the seed and path printed above.`);
+else if (cutShort.length > 0) console.log(`verdict: no failure, but ${cutShort.join(', ')} hit the time limit before all runs (raise --time-limit-s): not a pass.`);
 else if (skippedChecks.size > 0) console.log(`verdict: no other failure found, but this was a triage run (skipped: ${[...skippedChecks].join(', ')}): not a pass.`);
 else console.log('verdict: passed.');
-process.exit(failed.length > 0 || skippedChecks.size > 0 ? 1 : 0);
+process.exit(failed.length > 0 || cutShort.length > 0 || skippedChecks.size > 0 ? 1 : 0);

@@ -32,9 +32,9 @@ describe('fuzz: every ingest path against the real server', {concurrency: true},
 				restartEvery: name === 'replay' ? 0 : 40,
 			});
 			const f = report.figures;
-			console.log(`fuzz ${name}: seed ${report.seed}, ${report.numRuns} runs, ${f.cases} cases, ${f.items} events, ${f.accepted} accepted, ${f.refused} refused, ${report.ms} ms`);
+			console.log(`fuzz ${name}: seed ${report.seed}, ${report.numRuns} runs${report.interrupted && !report.failed ? ' (cut short by the time limit)' : ''}, ${f.cases} cases, ${f.items} events, ${f.accepted} accepted, ${f.refused} refused, ${report.ms} ms`);
 			if (report.message) assert.fail(report.message);
-			assert.ok(!report.interrupted || report.numRuns > 0, `fuzz ${name} was interrupted before it ran anything`);
+			assert.ok(report.numRuns > 0, `fuzz ${name} was cut short before it ran anything`);
 		});
 	}
 });

@@ -551,6 +551,8 @@ export const socketCase: fc.Arbitrary<SocketCase> = fc.record({
 /** One spool line: the contract form with hostile parts, a good line, or not a spool line at all. */
 export type SpoolLine =
 	| {kind: 'good'}
+	/** A good event with invalid UTF-8 in a string: HTTP refuses such a body, so the drain must too. */
+	| {kind: 'bad-utf8'; bytes: readonly number[]}
 	| {kind: 'entry'; mpmSpool: string; id?: string; receivedAt?: string; event: Item}
 	| {kind: 'text'; text: string}
 	| {kind: 'bytes'; bytes: Buffer};
@@ -564,6 +566,7 @@ const spoolIdText: fc.Arbitrary<string> = fc.oneof(
 
 export const spoolLine: fc.Arbitrary<SpoolLine> = fc.oneof(
 	{weight: 3, arbitrary: fc.constant({kind: 'good'} as const)},
+	{weight: 1, arbitrary: fc.constantFrom(...INVALID_UTF8).map(bytes => ({kind: 'bad-utf8', bytes}) as const)},
 	{
 		weight: 8,
 		arbitrary: fc.record(

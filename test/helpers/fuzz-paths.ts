@@ -287,14 +287,22 @@ interface BuiltSpool {
 	good: Map<string, string>;
 	/** Entries carrying a good event: marker → the id text of the line (stored at most once; never under an id that breaks the rule). */
 	entries: Map<string, unknown>;
+	/** Good events with invalid UTF-8 in a string: never stored (HTTP refuses them with 400). */
+	invalid: Set<string>;
 }
 
 export function buildSpool(lines: SpoolLine[]): BuiltSpool {
 	const good = new Map<string, string>();
 	const entries = new Map<string, unknown>();
+	const invalid = new Set<string>();
 	const out: Buffer[] = [];
 	for (const line of lines) {
-		if (line.kind === 'good') {
+		if (line.kind === 'bad-utf8') {
+			const marker = freshMarker('badutf8');
+			invalid.add(marker);
+			const [head, tail] = `{"mpm_spool":1,"id":${JSON.stringify(freshMarker('spb'))},"receivedAt":${Date.now()},"event":${goodEventText(marker)}}`.split('echo ');
+			out.push(Buffer.concat([Buffer.from(`${head}echo `), Buffer.from(line.bytes), Buffer.from(tail)]));
+		} else if (line.kind === 'good') {
 			const marker = freshMarker('spool');
 			const id = freshMarker('spg');
 			good.set(marker, id);
@@ -308,7 +316,7 @@ export function buildSpool(lines: SpoolLine[]): BuiltSpool {
 		} else if (line.kind === 'text') out.push(Buffer.from(line.text));
 		else out.push(line.bytes);
 	}
-	return {bytes: Buffer.concat(out.flatMap(b => [b, Buffer.from('\n')])), good, entries};
+	return {bytes: Buffer.concat(out.flatMap(b => [b, Buffer.from('\n')])), good, entries, invalid};
 }
 
 /** The spool and the files a drain takes it into (`<spool>.draining-<pid>.<n>`, docs/ARCHITECTURE.md): while any is there, the drain is not done. */
@@ -350,6 +358,7 @@ export async function runSpoolLines(server: FuzzServer, lines: SpoolLine[], figu
 				const seen = byMarker.get(marker);
 				if (seen && (seen.id !== id || seen.source !== 'spool')) problems.push(`a good spool line (id ${id}) was stored with id ${clip(seen.id)} and source ${clip(seen.source)}`);
 			}
+			for (const marker of built.invalid) if (byMarker.has(marker)) problems.push('a spool line with invalid UTF-8 in it was stored (HTTP refuses such a body with 400)');
 			for (const [marker, id] of built.entries) {
 				const seen = byMarker.get(marker);
 				if (seen && typeof id === 'string' && !ID_RULE.test(id) && seen.id === id) problems.push(`a spool line whose id ${clip(id)} breaks the X-Mpm-Id rule was stored under that id`);
