@@ -3,10 +3,10 @@
  * cases — by default 100,000 requests, socket messages, spool lines and replay lines in all —
  * against the built server. Prints each path's seed, figures and verdict; exits 1 if any failed.
  *
- *   npm run fuzz -- [--cases N] [--seed S] [--only http,socket,spool,replay] [--path P]
+ *   npm run fuzz -- [--cases N] [--seed=S] [--only http,socket,spool,replay] [--path P]
  *                   [--no-shrink] [--time-limit-s N (per path, default 1800)] [--skip raw-controls,server-error]
  *
- * `--seed` (with `--only` and `--path`) replays a reported failure. `--skip` is for triage only:
+ * `--seed=S` (with `--only` and `--path`) replays a reported failure. `--skip` is for triage only:
  * it turns off a named invariant so that a run can look past a known failure for the next one,
  * and such a run never reports a pass.
  */
@@ -70,7 +70,8 @@ async function run(name: PathName): Promise<RunReport> {
 		noShrink: values['no-shrink'],
 		timeLimitMs: Number(values['time-limit-s']) * 1000,
 		batch: PLAN[name].batch,
-		reproduce: (seed, path) => `npm run fuzz -- --only ${name} --cases ${total} --seed ${seed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
+		// `--seed=…`: a seed may be negative, which would read as an option after a space.
+		reproduce: (seed, path) => `npm run fuzz -- --only ${name} --cases ${total} --seed=${seed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
 		restartEvery: name === 'replay' ? 0 : 100,
 		freshEvery: 400,
 	});
