@@ -141,7 +141,18 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	const onSignal = () => quit();
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	// The terminal went away (its window closed: SIGHUP, or reading or writing it failed with EIO).
+	// Nothing more may be written to it, and the process must not end through exit(): Node's exit
+	// handler restores the terminal's saved settings, aborts when that fails on a vanished terminal,
+	// and crashes (SIGSEGV) while printing the abort's stack. It ends by the hangup signal instead.
+	let hungUp = false;
+	const onHangup = () => {
+		hungUp = true;
+		quit();
+	};
+	process.on('SIGHUP', onHangup);
+	process.stdout.on('error', onHangup);
+	process.stdin.on('error', onHangup);
 
 	process.stdout.write(ALT_SCREEN_ON);
 	let failure: unknown = null;
@@ -171,13 +182,18 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		await Promise.race([quitting, instance.waitUntilExit()]).catch((error: unknown) => {
 			failure = error;
 		});
-		instance.unmount();
-		instance.cleanup();
+		try {
+			instance.unmount();
+			instance.cleanup();
+		} catch (error) {
+			// Restoring a vanished terminal's mode fails; there is nothing left to restore.
+			if (!hungUp) throw error;
+		}
 	} finally {
-		process.stdout.write(ALT_SCREEN_OFF);
+		if (!hungUp) process.stdout.write(ALT_SCREEN_OFF);
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		process.off('SIGHUP', onHangup);
 		if (statsFile) process.off('SIGUSR1', onStatsSignal);
 		(demo as DemoFeed | null)?.stop();
 		player?.stop();
@@ -185,6 +201,13 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		if (server) await server.close();
 	}
 	await writeStats();
+	if (hungUp) {
+		// Shut down: end by the signal's default action. Other SIGHUP listeners (Ink's signal-exit
+		// restores the cursor) would only write to the vanished terminal. The stdio error listeners
+		// stay: Ink may still fail a write to it until then.
+		process.removeAllListeners('SIGHUP');
+		process.kill(process.pid, 'SIGHUP');
+	}
 	if (failure) return fail(`the monitor stopped: ${failure instanceof Error ? failure.message : String(failure)}`, 1);
 	return 0;
 }

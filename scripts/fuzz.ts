@@ -1,0 +1,107 @@
+/**
+ * The long fuzz run (`npm run fuzz`): the properties of test/fuzz-ingest.test.ts with many more
+ * cases — by default 100,000 requests, socket messages, spool lines and replay lines in all —
+ * against the built server. Prints each path's seed, figures and verdict; exits 1 if any failed.
+ *
+ *   npm run fuzz -- [--cases N] [--seed=S] [--only http,socket,spool,replay] [--path P]
+ *                   [--no-shrink] [--time-limit-s N (per path, default 1800)] [--skip raw-controls,server-error]
+ *
+ * `--seed=S` (with `--only` and `--path`) replays a reported failure. `--skip` is for triage only:
+ * it turns off a named invariant so that a run can look past a known failure for the next one,
+ * and such a run never reports a pass.
+ */
+import {parseArgs} from 'node:util';
+import {MAX_BATCH, PATHS, runPath, type PathName, type RunReport} from '../test/helpers/fuzz-paths.js';
+import {skippedChecks} from '../test/helpers/fuzz-server.js';
+
+const {values} = parseArgs({
+	options: {
+		cases: {type: 'string', default: '100000'},
+		seed: {type: 'string'},
+		only: {type: 'string'},
+		path: {type: 'string'},
+		'no-shrink': {type: 'boolean', default: false},
+		// Per path; bounds a failure's shrinking too. A path cut short says so in the table.
+		'time-limit-s': {type: 'string', default: '1800'},
+		skip: {type: 'string'},
+	},
+});
+
+/** Share of the cases per path, and how much bigger a run's batch is than in npm test. */
+const PLAN: Record<PathName, {share: number; batch: number}> = {
+	http: {share: 0.5, batch: 2},
+	socket: {share: 0.25, batch: 2},
+	// The drain runs every 2 s: bigger batches, fewer runs.
+	spool: {share: 0.05, batch: 4},
+	replay: {share: 0.2, batch: 3},
+};
+
+const total = Number(values.cases);
+if (!Number.isSafeInteger(total) || total < 1) throw new Error(`--cases must be a whole number ≥ 1, got ${values.cases}`);
+const only = values.only ? (values.only.split(',') as PathName[]) : [...PATHS];
+for (const name of only) if (!PATHS.includes(name)) throw new Error(`--only: no path "${name}" (paths: ${PATHS.join(', ')})`);
+for (const check of values.skip?.split(',').filter(Boolean) ?? []) {
+	if (check !== 'raw-controls' && check !== 'server-error') throw new Error(`--skip: no invariant "${check}" (raw-controls, server-error)`);
+	skippedChecks.add(check);
+}
+const masterSeed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : Number(values.seed);
+const shareSum = only.reduce((sum, name) => sum + PLAN[name].share, 0);
+
+console.log(`fuzz: ${total} cases over ${only.join(', ')}; seed ${masterSeed}${skippedChecks.size > 0 ? `; TRIAGE, skipping: ${[...skippedChecks].join(', ')}` : ''}`);
+
+function runsFor(name: PathName): number {
+	const cases = (total * PLAN[name].share) / shareSum;
+	// A run sends between 1 and its batch size of cases: on average about half of it.
+	const perRun = (1 + Math.round(MAX_BATCH[name] * PLAN[name].batch)) / 2;
+	return Math.max(1, Math.ceil(cases / perRun));
+}
+
+/** A run cut short by the time limit before it failed has not run all its cases: not a pass. */
+const verdictOf = (r: RunReport) => (r.failed ? 'FAILED' : r.interrupted ? 'cut short' : 'passed');
+
+async function run(name: PathName): Promise<RunReport> {
+	const numRuns = runsFor(name);
+	console.log(`  ${name}: ${numRuns} runs…`);
+	const report = await runPath(name, {
+		numRuns,
+		// One seed for everything: each path replays on its own with --only and the same seed.
+		seed: masterSeed,
+		path: values.path,
+		noShrink: values['no-shrink'],
+		timeLimitMs: Number(values['time-limit-s']) * 1000,
+		batch: PLAN[name].batch,
+		// `--seed=…`: a seed may be negative, which would read as an option after a space.
+		reproduce: (seed, path) => `npm run fuzz -- --only ${name} --cases ${total} --seed=${seed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
+		restartEvery: name === 'replay' ? 0 : 100,
+		freshEvery: 400,
+	});
+	console.log(`  ${name}: ${verdictOf(report)} (${report.figures.cases} cases in ${(report.ms / 1000).toFixed(1)} s)`);
+	if (report.message) console.log(report.message.replace(/^/gm, '    '));
+	return report;
+}
+
+const started = Date.now();
+// The spool path mostly waits for the server's 2 s drain timer: it runs beside the others.
+const spool = only.includes('spool') ? run('spool') : undefined;
+const reports: RunReport[] = [];
+for (const name of only) if (name !== 'spool') reports.push(await run(name));
+if (spool) reports.push(await spool);
+
+const rows = reports.map(r => {
+	const f = r.figures;
+	return [r.name, String(r.seed), String(f.runs), String(f.cases), String(f.items), String(f.accepted), String(f.refused), String(f.servers), String(f.restarts), (r.ms / 1000).toFixed(1), (f.cases / (r.ms / 1000)).toFixed(0), verdictOf(r)];
+});
+const head = ['path', 'seed', 'runs', 'cases', 'events', 'accepted', 'refused', 'servers', 'restarts', 's', 'cases/s', 'result'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log(`\n${line(head)}`);
+for (const row of rows) console.log(line(row));
+const cases = reports.reduce((sum, r) => sum + r.figures.cases, 0);
+const failed = reports.filter(r => r.failed).map(r => r.name);
+const cutShort = reports.filter(r => !r.failed && r.interrupted).map(r => r.name);
+console.log(`\n${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s (runs include shrinking).`);
+if (failed.length > 0) console.log(`verdict: FAILED (${failed.join(', ')}); reproduce with the seed and path printed above.`);
+else if (cutShort.length > 0) console.log(`verdict: no failure, but ${cutShort.join(', ')} hit the time limit before all runs (raise --time-limit-s): not a pass.`);
+else if (skippedChecks.size > 0) console.log(`verdict: no other failure found, but this was a triage run (skipped: ${[...skippedChecks].join(', ')}): not a pass.`);
+else console.log('verdict: passed.');
+process.exit(failed.length > 0 || cutShort.length > 0 || skippedChecks.size > 0 ? 1 : 0);
