@@ -199,3 +199,13 @@ test('NDJSON lines: whitespace around a line (ASCII or Unicode, CR LF) is trimme
 		['{"a":1}', '{"b":2}', '{"c":3}', '{"d":"x "}', '{"e":5}'],
 	);
 });
+
+test('an event in a JSON array may nest as deep as a single event (the array is one level of its own)', () => {
+	const deep = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+	assert.ok(parseBody(deep(64), 'application/json').ok);
+	const parsed = parseBody(`[{"hook_event_name":"Stop"},${deep(64)},{"hook_event_name":"Stop","n":2}]`, 'application/json');
+	assert.ok(parsed.ok);
+	assert.deepEqual(parsed.items.map(item => item.ok), [true, true, true]);
+	const tooDeep = parseBody(`[{"hook_event_name":"Stop"},${deep(65)}]`, 'application/json');
+	assert.ok(!tooDeep.ok && /nested deeper than 64/.test(tooDeep.error), 'an event past the limit makes the array one too deep: refused whole, before it is parsed');
+});

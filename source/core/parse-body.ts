@@ -128,8 +128,8 @@ function cleanMessage(message: string): string {
 type Parsed = {ok: true; value: unknown} | {ok: false; error: string};
 
 /** Parses one JSON text; `error` is `not JSON at byte N (reason)` or the depth message. */
-function parseOne(text: string): Parsed {
-	if (exceedsDepth(text)) return {ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
+function parseOne(text: string, limit = MAX_JSON_DEPTH): Parsed {
+	if (exceedsDepth(text, limit)) return {ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
 	try {
 		return {ok: true, value: JSON.parse(text)};
 	} catch (error) {
@@ -195,7 +195,8 @@ export function parseBody(text: string, contentType?: string): ParseBodyResult {
 	if (body === '') return {ok: false, error: 'body is empty'};
 	if (isNdjsonContentType(contentType)) return {ok: true, items: parseLines(text), rawIsText: true};
 
-	const parsed = parseOne(body);
+	// An array of events gets one level more, for itself: each event in it is held to the same limit as a single one.
+	const parsed = parseOne(body, body.startsWith('[') ? MAX_JSON_DEPTH + 1 : MAX_JSON_DEPTH);
 	if (!parsed.ok) {
 		if (hasSeveralLines(body)) {
 			const items = parseLines(text);

@@ -71,13 +71,54 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions = {}): P
 	});
 }
 
+/** How much more of a refused body is read (and thrown away) before the answer, and for how long. */
+const DISCARD_BYTES = 64 * 1024 * 1024;
+const DISCARD_MS = 5000;
+
 /**
- * Before answering a refused body: when the rest of it will not be read, say `Connection: close`
- * (and, for 503, when to send again) and close the connection a moment after the answer, so a
- * sender that keeps the body coming cannot hold the connection.
+ * Reads the rest of a request body and throws it away, up to DISCARD_BYTES or DISCARD_MS; true
+ * when the body ended. A refusal is sent only afterwards: a server that answers and closes while
+ * the sender is still writing makes the kernel reset the connection (unread data at close), and
+ * the reset also drops the answer at the sender — which then never learns why (`413`, `415`, …).
  */
-export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse, result: BodyResult): void {
+export function discardRest(req: IncomingMessage): Promise<boolean> {
+	if (req.complete || req.readableEnded) return Promise.resolve(true);
+	return new Promise(resolve => {
+		let read = 0;
+		const done = (ended: boolean) => {
+			clearTimeout(timer);
+			req.off('data', onData);
+			req.off('end', onEnd);
+			req.off('close', onClose);
+			req.off('error', onClose);
+			resolve(ended);
+		};
+		const onData = (chunk: Buffer) => {
+			read += chunk.length;
+			if (read > DISCARD_BYTES) done(false);
+		};
+		const onEnd = () => done(true);
+		const onClose = () => done(req.complete);
+		const timer = setTimeout(() => done(false), DISCARD_MS);
+		timer.unref();
+		req.on('data', onData);
+		req.on('end', onEnd);
+		req.on('close', onClose);
+		req.on('error', onClose);
+		req.resume();
+	});
+}
+
+/**
+ * Before answering a refused body whose rest was not read (`result.close`): say
+ * `Connection: close` (and, for 503, when to send again) and close a moment after the answer, so
+ * a stalled sender cannot hold the connection. A body over the size limit (413) is read to its
+ * end first (see discardRest), so its sender can read the answer; only when that bound is passed
+ * is the connection closed too.
+ */
+export async function closeAfterAnswer(req: IncomingMessage, res: ServerResponse, result: BodyResult): Promise<void> {
 	if (result.ok || !result.close) return;
+	if (result.status === 413 && (await discardRest(req))) return;
 	if (result.status === 503) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));
 	res.setHeader('Connection', 'close');
 	res.once('finish', () => setTimeout(() => req.destroy(), 1000).unref());

@@ -9,7 +9,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import {compileFilter} from '../core/filter.js';
-import {closeAfterAnswer} from './body.js';
+import {closeAfterAnswer, discardRest} from './body.js';
 import {ID_RULE, isValidId, parseEpochMs} from '../core/limits.js';
 import type {IngestMeta} from './pipeline.js';
 import {queryOf, tokenFromRequest, tokenMatches} from './security.js';
@@ -90,23 +90,21 @@ function intParam(query: URLSearchParams, name: string, fallback: number, min: n
 	return n;
 }
 
+/** Refuses a request without reading its body: the body is thrown away first (bounded), so the sender can read why. */
+async function refuseUnread(req: IncomingMessage, res: ServerResponse, status: number, error: string): Promise<void> {
+	if (!(await discardRest(req))) res.setHeader('Connection', 'close');
+	send(res, status, {error});
+}
+
 async function postEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, source: string): Promise<void> {
 	const type = mediaType(req);
 	const typeError = contentTypeError(type);
-	if (typeError) {
-		req.resume();
-		send(res, 415, {error: typeError});
-		return;
-	}
+	if (typeError) return refuseUnread(req, res, 415, typeError);
 	const meta = metaFrom(req, source);
-	if (typeof meta === 'string') {
-		req.resume();
-		send(res, 400, {error: meta});
-		return;
-	}
+	if (typeof meta === 'string') return refuseUnread(req, res, 400, meta);
 	const body = await deps.guard.readBody(req);
 	if (!body.ok) {
-		closeAfterAnswer(req, res, body);
+		await closeAfterAnswer(req, res, body);
 		send(res, body.status, {error: body.error});
 		return;
 	}
