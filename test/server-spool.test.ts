@@ -380,22 +380,26 @@ describe('spool drain', () => {
 		const spool = path.join(dir, 'spool.ndjson');
 		const dead = deadPid();
 		const now = Date.now();
-		const copy = (pid: number, id: string, body: string | Buffer, ms = 1_700_000_000_123) => {
-			const file = path.join(dir, `spool.ndjson.in-${pid}-${ms}-${id}`);
+		// Named as the sh forwarder names them: its pid, then the id it POSTs with (here in its Linux form).
+		const copy = (pid: number, id: string, body: string | Buffer) => {
+			const file = path.join(dir, `spool.ndjson.in-${pid}-${id}`);
 			fs.writeFileSync(file, body);
 			return file;
 		};
 		const pretty = `${JSON.stringify(hookEvent({hook_event_name: 'UserPromptSubmit', prompt: 'the prompt'}), null, 2)}\n`;
-		const delivered = copy(dead, `s1700000000123456789-${dead}`, pretty);
-		const ours = copy(process.pid, `s1700000000123456790-${process.pid}`, JSON.stringify(hookEvent()));
-		const empty = copy(dead, `s1700000000123456791-${dead}`, '');
-		const broken = copy(dead, `s1700000000123456792-${dead}`, '{"hook_event_name":"Stop","session_id":"cut');
+		const delivered = copy(dead, `s${dead}-4711-5047feea`, pretty);
+		// A whole second, so that the file time holds it exactly.
+		const writtenAt = new Date(Math.floor((now - 1000) / 1000) * 1000);
+		fs.utimesSync(delivered, writtenAt, writtenAt);
+		const ours = copy(process.pid, `s${process.pid}-4712-5047feea`, JSON.stringify(hookEvent()));
+		const empty = copy(dead, `s${dead}-4713-5047feea`, '');
+		const broken = copy(dead, `s${dead}-4714-5047feea`, '{"hook_event_name":"Stop","session_id":"cut');
 		// A spool line a killed forwarder was preparing: a temporary file, since its copy holds the event.
-		const line = path.join(dir, `spool.ndjson.in-${dead}-1700000000123-s1700000000123456793-${dead}.line`);
-		fs.writeFileSync(line, spoolLine(`s1700000000123456793-${dead}`, hookEvent()));
+		const line = path.join(dir, `spool.ndjson.in-${dead}-s${dead}-4715-5047feea.line`);
+		fs.writeFileSync(line, spoolLine(`s${dead}-4715-5047feea`, hookEvent()));
 		const live = spawn('sleep', ['30']);
 		try {
-			const waiting = copy(live.pid!, `s1700000000123456794-${live.pid}`, JSON.stringify(hookEvent()));
+			const waiting = copy(live.pid!, `s${live.pid}-4716-5047feea`, JSON.stringify(hookEvent()));
 			const {pipeline, ingest, ids} = realPipeline();
 			// Too fresh: nothing is touched yet.
 			let report = drainSpool(spool, ingest, now);
@@ -403,9 +407,10 @@ describe('spool drain', () => {
 			assert.deepEqual(ids(), []);
 			// Settled: the copies whose writer is gone are taken in; the one whose writer still runs waits.
 			report = drainSpool(spool, ingest, now + COPY_SETTLE + 1000);
-			assert.deepEqual(ids().sort(), [`s1700000000123456789-${dead}`, `s1700000000123456790-${process.pid}`].sort());
-			const record = pipeline.history.toArray().find(r => r.id === `s1700000000123456789-${dead}`)!;
-			assert.equal(record.time, new Date(1_700_000_000_123).toISOString());
+			assert.deepEqual(ids().sort(), [`s${dead}-4711-5047feea`, `s${process.pid}-4712-5047feea`].sort());
+			const record = pipeline.history.toArray().find(r => r.id === `s${dead}-4711-5047feea`)!;
+			// Received when stdin was read: when the copy was last written.
+			assert.equal(record.time, writtenAt.toISOString());
 			assert.equal(record.source, 'spool');
 			assert.deepEqual(record.payload, JSON.parse(pretty));
 			assert.equal(report.adopted, 3);
@@ -430,12 +435,12 @@ describe('spool drain', () => {
 		const dead = deadPid();
 		const {pipeline, ingest, ids} = realPipeline();
 		const posted = hookEvent();
-		const postedId = `s1700000000000000001-${dead}`;
+		const postedId = `s${dead}-4801-5047feea`;
 		assert.equal(pipeline.ingestText(JSON.stringify(posted), 'application/json', {source: 'hook', id: postedId, receivedAt: 1_700_000_000_000}).accepted, 1);
-		fs.writeFileSync(path.join(dir, `spool.ndjson.in-${dead}-1700000000000-${postedId}`), JSON.stringify(posted));
+		fs.writeFileSync(path.join(dir, `spool.ndjson.in-${dead}-${postedId}`), JSON.stringify(posted));
 		const spooled = hookEvent();
-		const spooledId = `s1700000000000000002-${dead}`;
-		fs.writeFileSync(path.join(dir, `spool.ndjson.in-${dead}-1700000000000-${spooledId}`), JSON.stringify(spooled));
+		const spooledId = `s${dead}-4802-5047feea`;
+		fs.writeFileSync(path.join(dir, `spool.ndjson.in-${dead}-${spooledId}`), JSON.stringify(spooled));
 		fs.writeFileSync(spool, spoolLine(spooledId, spooled, 1_700_000_000_000));
 		const report = drainSpool(spool, ingest, Date.now() + COPY_SETTLE + 1000);
 		assert.deepEqual(ids(), [postedId, spooledId]);

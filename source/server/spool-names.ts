@@ -6,12 +6,12 @@
  *   where the server is always pid 1, never mistakes it for its own, nor overwrites it). A file
  *   that a storage fault stopped half-way also carries where to resume: `….at-<byte>-<line>`.
  *   Older servers wrote `<spool>.draining-<pid>[.<n>]`; those are read like any other leftover.
- * - `<spool>.in-<pid>-<ms>-<id>`: the sh forwarder's private copy of the hook's stdin, named with
- *   the forwarder's pid, the receive time and the id it POSTs with; `….line` is the spool line it
- *   prepares from that copy. A copy left behind by a killed forwarder is delivered under that id.
+ * - `<spool>.in-<pid>-<id>`: the sh forwarder's private copy of the hook's stdin, named with the
+ *   forwarder's pid and the id it POSTs with; `….line` is the spool line it prepares. A copy left
+ *   behind by a killed forwarder is delivered under that id, received when the copy was last
+ *   written (when stdin was read).
  */
 import {randomBytes} from 'node:crypto';
-import {parseEpochMs} from '../core/limits.js';
 
 /** This process's owner tag: the pid plus a random token drawn once per process start. */
 export const OWNER_PID = process.pid;
@@ -63,14 +63,16 @@ export function isMine(taken: TakenName): boolean {
 export interface CopyName {
 	/** The forwarder's pid (the shell that read stdin). */
 	pid: number;
-	receivedAt: number;
 	id: string;
 	/** A prepared spool line (`….line`), not the copy itself. */
 	line: boolean;
 }
 
-/** Ids the sh forwarder makes: `s<ns>-<pid>`, or `s<ms>-<pid>-<hex>` where date has no %N. No dots, so `.line` cannot be part of one. */
-const COPY = /^(\d{1,10})-(\d{1,16})-([A-Za-z0-9_:-]{1,128})(\.line)?$/;
+/**
+ * Ids the sh forwarder makes: `s<pid>-<start>-<boot>` (its start time and the boot's id), or
+ * `s<ms>-<pid>-<nonce>` where there is no /proc. No dots, so `.line` cannot be part of one.
+ */
+const COPY = /^(\d{1,10})-([A-Za-z0-9_:-]{1,128})(\.line)?$/;
 
 /** `name` is a directory entry; undefined unless it is a well-formed `<spool base>.in-…` name. */
 export function parseCopyName(base: string, name: string): CopyName | undefined {
@@ -78,7 +80,5 @@ export function parseCopyName(base: string, name: string): CopyName | undefined 
 	if (!name.startsWith(prefix)) return undefined;
 	const match = COPY.exec(name.slice(prefix.length));
 	if (!match) return undefined;
-	const time = parseEpochMs(match[2]);
-	if (!time.ok) return undefined;
-	return {pid: Number(match[1]), receivedAt: time.ms, id: match[3], line: match[4] !== undefined};
+	return {pid: Number(match[1]), id: match[2], line: match[3] !== undefined};
 }

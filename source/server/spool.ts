@@ -17,9 +17,10 @@
  * - Taken files left by a server that is gone (its pid is not alive, or is ours and so belonged to
  *   an earlier process, or the file has not changed for STALE_MS) are adopted: renamed into this
  *   process's names first, so two servers never read the same file.
- * - Stranded copies of the sh forwarder (`<spool>.in-<pid>-<ms>-<id>`: its forwarder was killed)
- *   are delivered once their forwarder is gone and the copy has not changed for COPY_SETTLE_MS,
- *   under the id the forwarder POSTed with, so a copy of an event that did arrive is a duplicate.
+ * - Stranded copies of the sh forwarder (`<spool>.in-<pid>-<id>`: its forwarder was killed) are
+ *   delivered once their forwarder is gone and the copy has not changed for COPY_SETTLE_MS, under
+ *   the id the forwarder POSTed with (so a copy of an event that did arrive is a duplicate) and
+ *   received when the copy was last written.
  *
  * The pipeline drops ids it has already accepted, so an event that was both delivered and spooled,
  * or written again by a forwarder that saw the spool renamed under it, appears once. Nothing here is
@@ -29,7 +30,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {exceedsDepth, findInvalidUtf8, MAX_JSON_DEPTH} from '../core/parse-body.js';
-import {isValidId} from '../core/limits.js';
+import {isEpochMs, isValidId} from '../core/limits.js';
 import {showControls} from '../core/terminal-safe.js';
 import type {IngestMeta} from './pipeline.js';
 import type {IngestResult} from './types.js';
@@ -402,6 +403,7 @@ class Drain {
 		}
 		let bytes: Buffer | undefined;
 		let size: number;
+		let mtimeMs: number;
 		try {
 			const stat = fs.fstatSync(fd);
 			if (!stat.isFile()) {
@@ -409,6 +411,7 @@ class Drain {
 				return false;
 			}
 			size = stat.size;
+			mtimeMs = stat.mtimeMs;
 			if (size <= MAX_LINE_BYTES) bytes = fs.readFileSync(fd);
 		} finally {
 			fs.closeSync(fd);
@@ -420,7 +423,7 @@ class Drain {
 		}
 		this.report.files++;
 		this.report.adopted++;
-		const outcome = bytes === undefined ? ({kind: 'rejected', error: `copy of ${size} bytes, over the ${MAX_LINE_BYTES}-byte limit`} as const) : this.deliverCopy(bytes, copy);
+		const outcome = bytes === undefined ? ({kind: 'rejected', error: `copy of ${size} bytes, over the ${MAX_LINE_BYTES}-byte limit`} as const) : this.deliverCopy(bytes, copy, mtimeMs);
 		const stop = this.settle(outcome, {from: path.basename(file), error: '', raw: bytes, rawBytes: size}, this.copies);
 		if (stop) {
 			this.report.stopped = `storage fault (${stop}): spool drain stopped at the stranded copy ${file}; it is kept for a later drain`;
@@ -449,12 +452,14 @@ class Drain {
 		return this.settle(this.deliver(tail.text, tail.meta), {from, line: lineNo, error: '', raw: bytes.subarray(tail.at), rawBytes: bytes.length - tail.at}, problems);
 	}
 
-	private deliverCopy(bytes: Buffer, copy: CopyName): Outcome {
+	private deliverCopy(bytes: Buffer, copy: CopyName, mtimeMs: number): Outcome {
 		const text = decodeUtf8(bytes);
 		if (text === undefined) return {kind: 'rejected', error: `not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
 		if (exceedsDepth(text)) return {kind: 'rejected', error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
+		if (!isEpochMs(Math.floor(mtimeMs))) return {kind: 'rejected', error: 'the copy was last written at a time out of range'};
 		if (!isValidId(copy.id)) return {kind: 'rejected', error: 'the copy is named with an invalid id'};
-		return this.deliver(text, {source: 'spool', id: copy.id, receivedAt: copy.receivedAt});
+		// Received when the copy was last written: when the forwarder had read stdin.
+		return this.deliver(text, {source: 'spool', id: copy.id, receivedAt: Math.floor(mtimeMs)});
 	}
 
 	private deliver(text: string, meta: IngestMeta): Outcome {
