@@ -85,7 +85,16 @@ function spoolDirectoryProblem(fs: typeof FsModule, dir: string): string | undef
 
 /** Opens `file` for appending; undefined (and said under debug) when it is not a regular file. */
 function openForAppend(fs: typeof FsModule, file: string): number | undefined {
-	const fd = fs.openSync(file, appendFlags(fs), 0o600);
+	let fd: number;
+	try {
+		fd = fs.openSync(file, appendFlags(fs), 0o600);
+	} catch (error) {
+		// ELOOP: a link (O_NOFOLLOW); ENXIO: a FIFO nobody reads (O_NONBLOCK).
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code !== 'ELOOP' && code !== 'ENXIO') throw error;
+		log(`${file} is ${code === 'ELOOP' ? 'a symbolic link' : 'a FIFO'}, not a regular file: not written`);
+		return undefined;
+	}
 	if (fs.fstatSync(fd).isFile()) return fd;
 	fs.closeSync(fd);
 	log(`${file} is not a regular file: not written`);
