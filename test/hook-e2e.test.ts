@@ -51,7 +51,7 @@ for (const variant of variants) {
 			assert.equal(record.toolUseId, 'toolu_e2e_1');
 			assert.equal(record.session, '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b');
 			assert.deepEqual(record.payload.tool_input, event(1).tool_input);
-			assert.match(record.id, variant.command === process.execPath ? /^[a-z0-9]+-[a-z0-9]+-[a-z0-9]+$/ : /^s\d+-\d+$/);
+			assert.match(record.id, variant.command === process.execPath ? /^[a-z0-9]+-[a-z0-9]+-[a-z0-9]+$/ : /^s\d+-\d+-[0-9a-f]+$/);
 			const time = Date.parse(record.time);
 			assert.ok(time >= before - 5 && time <= Date.now(), `record time ${record.time}`);
 			assert.equal(server.stats().spool.backlogBytes, 0);

@@ -268,10 +268,11 @@ for (const variant of variants) {
 			await eventually(() => (readLines(spool).length === 1 ? true : undefined), 5000, 'the first spool line');
 			const first = readFileSync(spool);
 			await runForwarder(variant, {env, input: payload});
+			// One byte per dropped event: the count is the counter file's size.
 			await eventually(() => (existsSync(`${spool}.dropped`) ? true : undefined), 5000, 'the dropped counter');
-			assert.equal(readFileSync(`${spool}.dropped`, 'utf8').trim(), '1');
+			assert.equal(statSync(`${spool}.dropped`).size, 1);
 			await runForwarder(variant, {env, input: payload});
-			await eventually(() => (readFileSync(`${spool}.dropped`, 'utf8').trim() === '2' ? true : undefined), 5000, 'the counter at 2');
+			await eventually(() => (statSync(`${spool}.dropped`).size === 2 ? true : undefined), 5000, 'the counter at 2');
 			assert.deepEqual(readFileSync(spool), first);
 		});
 

@@ -211,7 +211,7 @@ describe('hooks status', () => {
 		await s.run(['install', '--scope', 'project']);
 		mkdirSync(path.dirname(s.spool), {recursive: true});
 		writeFileSync(s.spool, '{"mpm_spool":1,"id":"a","receivedAt":1,"event":{}}\n{"mpm_spool":1,"id":"b","receivedAt":2,"event":{}}\n');
-		writeFileSync(`${s.spool}.dropped`, '3\n');
+		writeFileSync(`${s.spool}.dropped`, '\n\n\n'); // one byte per dropped event
 		const down = await s.run(['status']);
 		assert.equal(down.code, 0);
 		assert.match(down.out, /^user +\S+: not installed \(no settings file\)$/m);

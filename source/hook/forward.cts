@@ -59,15 +59,61 @@ function spoolPath(): string {
 	return `${stateDir}/spool.ndjson`;
 }
 
-/** Counts an event that did not fit in `<spool>.dropped`. */
-function countDropped(fs: typeof FsModule, file: string): void {
-	let dropped = 0;
+/**
+ * Flags for every file the forwarder appends to next to the spool: never through a link, and
+ * without blocking on a FIFO (the file is then refused, as is anything but a regular file).
+ */
+function appendFlags(fs: typeof FsModule): number {
+	const c = fs.constants;
+	return c.O_WRONLY | c.O_APPEND | c.O_CREAT | (c.O_NOFOLLOW ?? 0) | (c.O_NONBLOCK ?? 0);
+}
+
+/**
+ * Why the spool's directory must not be used, or undefined when it may: it must belong to this
+ * user and be closed to group and others, since whoever else can write to it could plant a link
+ * or a FIFO where the spool is opened. (The server applies the same rule: server/spool.ts.)
+ */
+function spoolDirectoryProblem(fs: typeof FsModule, dir: string): string | undefined {
+	const stat = fs.statSync(dir);
+	if (!stat.isDirectory()) return `${dir} is not a directory`;
+	const uid = process.getuid?.();
+	if (uid === undefined) return undefined;
+	if (stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid})`;
+	if ((stat.mode & 0o022) !== 0) return `${dir} is writable by its group or by others (mode ${(stat.mode & 0o7777).toString(8)})`;
+	return undefined;
+}
+
+/** Opens `file` for appending; undefined (and said under debug) when it is not a regular file. */
+function openForAppend(fs: typeof FsModule, file: string): number | undefined {
+	let fd: number;
 	try {
-		dropped = Number.parseInt(fs.readFileSync(`${file}.dropped`, 'utf8'), 10) || 0;
-	} catch {
-		// First drop.
+		fd = fs.openSync(file, appendFlags(fs), 0o600);
+	} catch (error) {
+		// ELOOP: a link (O_NOFOLLOW); ENXIO: a FIFO nobody reads (O_NONBLOCK).
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code !== 'ELOOP' && code !== 'ENXIO') throw error;
+		log(`${file} is ${code === 'ELOOP' ? 'a symbolic link' : 'a FIFO'}, not a regular file: not written`);
+		return undefined;
 	}
-	fs.writeFileSync(`${file}.dropped`, `${dropped + 1}\n`, {mode: 0o600});
+	if (fs.fstatSync(fd).isFile()) return fd;
+	fs.closeSync(fd);
+	log(`${file} is not a regular file: not written`);
+	return undefined;
+}
+
+/**
+ * Counts an event that did not fit: one byte appended to `<spool>.dropped`, so the count is the
+ * file's size. An O_APPEND write of one byte cannot lose a count to a parallel forwarder, with no
+ * lock (the sh forwarder counts the same way).
+ */
+function countDropped(fs: typeof FsModule, file: string): void {
+	const fd = openForAppend(fs, `${file}.dropped`);
+	if (fd === undefined) return;
+	try {
+		fs.writeSync(fd, '\n');
+	} finally {
+		fs.closeSync(fd);
+	}
 }
 
 /**
@@ -75,13 +121,20 @@ function countDropped(fs: typeof FsModule, file: string): void {
  * The server drains by renaming the spool and reading it; if that happened while this line was
  * being written (the file under our descriptor is no longer the spool), the line is written
  * again to the new spool. The server drops the second copy if it got the first (same id).
+ * Nothing is written in a directory another user could write to, nor through a link or a FIFO.
  */
 function spool(body: Buffer, id: string, receivedAt: number, why: string): void {
 	try {
 		const fs = require('node:fs') as typeof FsModule;
 		const file = spoolPath();
 		const slash = file.lastIndexOf('/');
-		if (slash > 0) fs.mkdirSync(file.slice(0, slash), {recursive: true, mode: 0o700});
+		const dir = slash > 0 ? file.slice(0, slash) : slash === 0 ? '/' : '.';
+		fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+		const problem = spoolDirectoryProblem(fs, dir);
+		if (problem !== undefined) {
+			log(`${problem}: event ${id} not spooled (${why})`);
+			return;
+		}
 		// Raw CR/LF can only be whitespace in valid JSON (inside strings they must be escaped), so
 		// folding them to spaces keeps the event identical and the line single. Done on the bytes,
 		// so the event is kept exactly (even bytes that are not valid UTF-8).
@@ -90,7 +143,8 @@ function spool(body: Buffer, id: string, receivedAt: number, why: string): void 
 		const line = Buffer.concat([Buffer.from(`{"mpm_spool":1,"id":"${id}","receivedAt":${receivedAt},"event":`), event, Buffer.from('}\n')]);
 		const max = positiveInt(env.MPM_TUI_SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX);
 		for (let attempt = 1; attempt <= 3; attempt++) {
-			const fd = fs.openSync(file, 'a', 0o600);
+			const fd = openForAppend(fs, file);
+			if (fd === undefined) return;
 			try {
 				const size = fs.fstatSync(fd).size;
 				if (size + line.length > max) {
@@ -103,7 +157,7 @@ function spool(body: Buffer, id: string, receivedAt: number, why: string): void 
 				const mine = fs.fstatSync(fd);
 				let current: FsModule.Stats | undefined;
 				try {
-					current = fs.statSync(file);
+					current = fs.lstatSync(file);
 				} catch {
 					// Taken by a drain and not recreated yet.
 				}

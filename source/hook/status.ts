@@ -38,15 +38,25 @@ export function spoolStatus(spool: string): SpoolStatus {
 	let bytes = 0;
 	let lines = 0;
 	try {
-		const data = fs.readFileSync(spool);
-		bytes = data.length;
-		for (const byte of data) if (byte === 0x0a) lines++;
+		// Never through a link, and never a FIFO (reading one would hang this command): a regular file or nothing.
+		const fd = fs.openSync(spool, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+		try {
+			if (fs.fstatSync(fd).isFile()) {
+				const data = fs.readFileSync(fd);
+				bytes = data.length;
+				for (const byte of data) if (byte === 0x0a) lines++;
+			}
+		} finally {
+			fs.closeSync(fd);
+		}
 	} catch {
 		// No spool: nothing waiting.
 	}
+	// The forwarders append one byte to `<spool>.dropped` per event the full spool refused: the count is its size (as server/spool.ts reads it).
 	let dropped = 0;
 	try {
-		dropped = Number.parseInt(fs.readFileSync(`${spool}.dropped`, 'utf8'), 10) || 0;
+		const stat = fs.lstatSync(`${spool}.dropped`);
+		if (stat.isFile()) dropped = stat.size;
 	} catch {
 		// Nothing dropped.
 	}
