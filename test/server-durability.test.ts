@@ -205,7 +205,7 @@ describe('one server per state dir', () => {
 		const server = spawnCli(['--server-only', '--port', '0'], {MPM_TUI_STATE_DIR: dir});
 		const {code} = await server.exited;
 		assert.equal(code, 1);
-		assert.match(server.stderr(), /state dir .* can be written by other users \(mode 777\).*chmod 700/);
+		assert.match(server.stderr(), /the state dir .* is writable by everyone \(mode 0777\): others could plant files in it; chmod 700 it/);
 		assert.equal(server.stderr().trim().split('\n').length, 1);
 	});
 });

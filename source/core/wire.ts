@@ -40,7 +40,8 @@ export interface ServerStats {
 	/** Request bodies being received right now, against the shared budget; `evicted`: stalled ones refused to stay within it. */
 	bodies: {bytesInFlight: number; inFlight: number; limitBytes: number; evicted: number};
 	journal: {path: string | null; bytes: number; replayed: number; skipped: number; error?: string; rotationError?: string};
-	spool: {path: string; backlogBytes: number; drained: number; droppedByForwarder: number};
+	/** `setAside`: spooled lines that could not be delivered, kept with their reasons in `setAsideFile`; `stopped`: why the drain is waiting (the journal cannot write). */
+	spool: {path: string; backlogBytes: number; drained: number; droppedByForwarder: number; setAside: number; setAsideFile?: string; stopped?: string};
 	/** `--server-only`: event lines left out of stdout because its reader was too slow. */
 	stdout: {dropped: number};
 	/** The same lines as /health's `problems` (empty when all is well). */

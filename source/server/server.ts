@@ -6,6 +6,7 @@
  * message; nothing is left listening.
  */
 import http from 'node:http';
+import path from 'node:path';
 import type {AddressInfo} from 'node:net';
 import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
@@ -19,7 +20,7 @@ import {RateCounter} from './rate.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
-import {drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
+import {checkSpoolDirectory, drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
 import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
 import {VERSION} from './version.js';
@@ -116,7 +117,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
 async function start(config: Config, options: ServerOptions, log: (line: string) => void, cleanup: Cleanup, guard: ServerGuard): Promise<MpmServer> {
 	const started = Date.now();
-	const dirProblem = checkPrivateDirectory(config.stateDir);
+	const dirProblem = checkPrivateDirectory(config.stateDir) ?? checkSpoolDirectory(path.dirname(config.spool));
 	if (dirProblem) throw new Error(dirProblem);
 	const lock = StateDirLock.acquire(config.stateDir);
 	cleanup.add(() => lock.release());
@@ -134,7 +135,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	let journal: Journal | null = null;
 	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
 	const rate = new RateCounter();
-	let spoolDrained = 0;
+	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
 	let port = config.port;
 
 	const historyPage = (since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number} => ({
@@ -182,7 +183,15 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 				...(fault ? {error: fault.message} : {}),
 				...(journal?.rotationFailure() ? {rotationError: journal.rotationFailure()!} : {}),
 			},
-			spool: {path: config.spool, backlogBytes: spoolBacklog(config.spool), drained: spoolDrained, droppedByForwarder: spoolDropped(config.spool)},
+			spool: {
+				path: config.spool,
+				backlogBytes: spoolBacklog(config.spool),
+				drained: spoolState.drained,
+				droppedByForwarder: spoolDropped(config.spool),
+				setAside: spoolState.setAside,
+				...(spoolState.setAside > 0 ? {setAsideFile: `${config.spool}.rejected`} : {}),
+				...(spoolState.stopped ? {stopped: spoolState.stopped} : {}),
+			},
 			stdout: {dropped: options.stdoutDropped?.() ?? 0},
 			problems: problems(),
 			uptime: Math.round((now - started) / 1000),
@@ -248,7 +257,9 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	lock.setUrl(url);
 
 	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => pipeline.ingestText(text, 'application/json', meta), report => {
-		spoolDrained += report.accepted;
+		spoolState.drained += report.accepted;
+		spoolState.setAside += report.setAside;
+		if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
 	});
 	cleanup.add(stopDrain);
 	const timers = [
@@ -306,8 +317,9 @@ function startSpoolDrain(config: Config, options: ServerOptions, log: (line: str
 			return;
 		}
 		onReport(report);
-		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable` : ''}`);
-		for (const error of report.errors.slice(0, 5)) log(`spool: ${error}`);
+		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.adopted ? ` (${report.adopted} from stranded forwarder copies)` : ''}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable (set aside in ${config.spool}.rejected)` : ''}`);
+		// Few lines (a summary per file, a fault, a refusal); every reason is also in <spool>.rejected.
+		for (const error of report.errors) log(`spool: ${error}`);
 		if (report.waiting > 0 && !settleTimer) {
 			settleTimer = setTimeout(() => {
 				settleTimer = undefined;

@@ -38,6 +38,7 @@ import {decodeUtf8, parseSpoolLine} from './spool-line.js';
 import {isMine, OWNER_PID, parseCopyName, parseTakenName, resumeName, takenName, type CopyName, type TakenName} from './spool-names.js';
 import {readLines} from './spool-reader.js';
 import {RejectedFile, REJECTED_MAX_BYTES, type RejectedEntry} from './spool-rejected.js';
+import {privateDirectoryProblem} from './state-dir.js';
 
 export type IngestOne = (text: string, meta: IngestMeta) => IngestResult;
 
@@ -140,21 +141,7 @@ function kindOf(stat: fs.Stats): string {
  * to it, or a parent directory writable by others) is not checked.
  */
 export function checkSpoolDirectory(dir: string): string | null {
-	let stat: fs.Stats;
-	try {
-		stat = fs.statSync(dir);
-	} catch (error) {
-		if (codeOf(error) === 'ENOENT') return null;
-		return `the spool directory ${dir} cannot be inspected: ${messageOf(error)}`;
-	}
-	if (!stat.isDirectory()) return `the spool directory ${dir} is not a directory`;
-	const uid = process.getuid?.();
-	if (uid === undefined) return null;
-	if (stat.uid !== uid) return `the spool directory ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): others could plant files in it; use a private state directory`;
-	if ((stat.mode & 0o022) !== 0) {
-		return `the spool directory ${dir} is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}): others could plant files in it; chmod 700 it or use a private state directory`;
-	}
-	return null;
+	return privateDirectoryProblem(dir, 'spool directory');
 }
 
 interface TakenWork {

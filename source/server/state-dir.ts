@@ -30,28 +30,36 @@ export class StateDirLockedError extends Error {
 }
 
 /**
- * Creates the directory (mode 700) when missing; returns why it cannot be used (one line), or
- * null. Refused: not a directory, not owned by this user, writable by group or others.
+ * Why `dir` cannot be trusted with events (one line), or null: not a directory, owned by another
+ * user, or writable by group or others (they could read events or plant files there). A directory
+ * that does not exist yet is fine (null).
  */
+export function privateDirectoryProblem(dir: string, what: string): string | null {
+	let stat: fs.Stats;
+	try {
+		stat = fs.statSync(dir);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		return `the ${what} ${dir} cannot be inspected: ${(error as Error).message}`;
+	}
+	if (!stat.isDirectory()) return `the ${what} ${dir} is not a directory`;
+	const uid = process.getuid?.();
+	if (uid === undefined) return null;
+	if (stat.uid !== uid) return `the ${what} ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): others could plant files in it; use a private state directory`;
+	if ((stat.mode & 0o022) !== 0) {
+		return `the ${what} ${dir} is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}): others could plant files in it; chmod 700 it or use a private state directory`;
+	}
+	return null;
+}
+
+/** Creates the directory (mode 700) when missing, then privateDirectoryProblem. */
 export function checkPrivateDirectory(dir: string, what = 'state dir'): string | null {
 	try {
 		fs.mkdirSync(dir, {recursive: true, mode: 0o700});
 	} catch (error) {
 		return `cannot create the ${what} ${dir}: ${(error as Error).message}`;
 	}
-	let stat: fs.Stats;
-	try {
-		stat = fs.statSync(dir);
-	} catch (error) {
-		return `cannot use the ${what} ${dir}: ${(error as Error).message}`;
-	}
-	if (!stat.isDirectory()) return `the ${what} ${dir} is not a directory`;
-	const uid = process.getuid?.();
-	if (uid !== undefined && stat.uid !== uid) return `the ${what} ${dir} belongs to another user (uid ${stat.uid}, you are ${uid}): others could read your events or plant files there. Use a directory of your own (MPM_TUI_STATE_DIR).`;
-	if (uid !== undefined && (stat.mode & 0o022) !== 0) {
-		return `the ${what} ${dir} can be written by other users (mode ${(stat.mode & 0o777).toString(8)}): they could plant files there. Make it private with: chmod 700 ${dir}`;
-	}
-	return null;
+	return privateDirectoryProblem(dir, what);
 }
 
 /** The kernel's start time of a process (Linux), or 0 when it cannot be read. */
