@@ -127,7 +127,8 @@ test('the byte offset counts UTF-8 bytes, not UTF-16 units', () => {
 });
 
 test('deep nesting is refused before parsing, without recursion', () => {
-	assert.equal(bodyError('['.repeat(100_000) + ']'.repeat(100_000)), 'JSON nested deeper than 64 levels');
+	const items100k = okItems('['.repeat(100_000) + ']'.repeat(100_000));
+	assert.deepEqual(items100k, [{ok: false, error: 'item 0: JSON nested deeper than 64 levels', index: 0}], 'an array: its one element is refused, unparsed');
 	assert.equal(bodyError('{"a":'.repeat(65) + '1' + '}'.repeat(65)), 'JSON nested deeper than 64 levels');
 	assert.equal(okItems('{"a":'.repeat(64) + '1' + '}'.repeat(64)).length, 1);
 	const items = okItems(`{"a":1}\n${'['.repeat(70)}${']'.repeat(70)}`, 'application/x-ndjson');
@@ -206,6 +207,15 @@ test('an event in a JSON array may nest as deep as a single event (the array is 
 	const parsed = parseBody(`[{"hook_event_name":"Stop"},${deep(64)},{"hook_event_name":"Stop","n":2}]`, 'application/json');
 	assert.ok(parsed.ok);
 	assert.deepEqual(parsed.items.map(item => item.ok), [true, true, true]);
-	const tooDeep = parseBody(`[{"hook_event_name":"Stop"},${deep(65)}]`, 'application/json');
-	assert.ok(!tooDeep.ok && /nested deeper than 64/.test(tooDeep.error), 'an event past the limit makes the array one too deep: refused whole, before it is parsed');
+	// An element past the limit is refused alone (found by a scan, never parsed); the others are kept.
+	for (const levels of [65, 5000]) {
+		const mixed = parseBody(`[{"hook_event_name":"Stop"}, ${deep(levels)} ,{"hook_event_name":"Stop","s":"],[{\\\"x"}, [${'['.repeat(levels)}${']'.repeat(levels)}]]`, 'application/json');
+		assert.ok(mixed.ok, `depth ${levels}`);
+		assert.deepEqual(
+			mixed.items.map(item => (item.ok ? JSON.stringify(item.value) : item.error)),
+			['{"hook_event_name":"Stop"}', 'item 1: JSON nested deeper than 64 levels', '{"hook_event_name":"Stop","s":"],[{\\\"x"}', 'item 3: JSON nested deeper than 64 levels'],
+		);
+	}
+	const broken = parseBody(`[{"hook_event_name":"Stop"},${deep(100)}`, 'application/json');
+	assert.ok(!broken.ok && /nested deeper than 64/.test(broken.error), 'an unbalanced deep body is refused whole');
 });

@@ -196,7 +196,13 @@ export function parseBody(text: string, contentType?: string): ParseBodyResult {
 	if (isNdjsonContentType(contentType)) return {ok: true, items: parseLines(text), rawIsText: true};
 
 	// An array of events gets one level more, for itself: each event in it is held to the same limit as a single one.
-	const parsed = parseOne(body, body.startsWith('[') ? MAX_JSON_DEPTH + 1 : MAX_JSON_DEPTH);
+	const isArray = body.startsWith('[');
+	if (isArray && exceedsDepth(body, MAX_JSON_DEPTH + 1)) {
+		// Some element is too deep: refuse those alone, found by one scan of the text, never parsed.
+		const items = arrayItemsByText(body);
+		if (items) return {ok: true, items, rawIsText: false};
+	}
+	const parsed = parseOne(body, isArray ? MAX_JSON_DEPTH + 1 : MAX_JSON_DEPTH);
 	if (!parsed.ok) {
 		if (hasSeveralLines(body)) {
 			const items = parseLines(text);
@@ -212,6 +218,49 @@ export function parseBody(text: string, contentType?: string): ParseBodyResult {
 		return {ok: true, items: value.map((element, index) => objectItem(element, JSON.stringify(element) ?? 'null', index, 'item', undefined)), rawIsText: false};
 	}
 	return {ok: false, error: `body is a JSON ${value === null ? 'null' : typeof value}, expected an object, an array of objects or NDJSON`};
+}
+
+/**
+ * The elements of a JSON array body, cut from its text by one scan that knows strings and
+ * escapes: [start, end) of each element at the top level. Null when the text is not an array of
+ * balanced brackets (then the caller's whole-body error applies).
+ */
+function arrayElementRanges(text: string): Array<[number, number]> | null {
+	if (!text.startsWith('[') || !text.endsWith(']')) return null;
+	const ranges: Array<[number, number]> = [];
+	let depth = 0;
+	let inString = false;
+	let start = 1;
+	const end = text.length - 1;
+	for (let i = 1; i < end; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 92 /* \ */) i++;
+			else if (c === 34 /* " */) inString = false;
+		} else if (c === 34) inString = true;
+		else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+		else if (c === 125 /* } */ || c === 93 /* ] */) {
+			if (--depth < 0) return null;
+		} else if (c === 44 /* , */ && depth === 0) {
+			ranges.push([start, i]);
+			start = i + 1;
+		}
+	}
+	if (inString || depth !== 0) return null;
+	if (text.slice(start, end).trim() !== '' || ranges.length > 0) ranges.push([start, end]);
+	return ranges;
+}
+
+/** Items of an array body, each element parsed alone: one nested too deep is refused without being parsed. */
+function arrayItemsByText(body: string): BodyItem[] | null {
+	const ranges = arrayElementRanges(body);
+	if (ranges === null) return null;
+	return ranges.map(([start, end], index) => {
+		const text = body.slice(start, end).trim();
+		const parsed = parseOne(text);
+		if (!parsed.ok) return {ok: false, error: `item ${index}: ${parsed.error}`, index};
+		return objectItem(parsed.value, JSON.stringify(parsed.value) ?? 'null', index, 'item', undefined);
+	});
 }
 
 /**
