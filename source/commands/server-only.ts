@@ -25,6 +25,16 @@ export async function runServerOnly(config: Config): Promise<number> {
 	const stopped = new Promise<string>(resolve => {
 		stop = resolve;
 	});
+	// Before the server starts: a signal that comes while it starts (or the moment it says it
+	// listens) stops it cleanly once it has started.
+	const onSignal = (signal: NodeJS.Signals) => {
+		stop(signal);
+		// A second signal while shutting down ends at once.
+		process.once(signal, () => process.exit(130));
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+
 	const out = new NdjsonWriter(process.stdout, {onClosed: () => stop('stdout was closed')});
 
 	let server: MpmServer;
@@ -39,6 +49,8 @@ export async function runServerOnly(config: Config): Promise<number> {
 			},
 		});
 	} catch (error) {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
 		if (error instanceof PortInUseError) {
 			log(await describePortInUse(error.host, error.port, config.token));
 			return 1;
@@ -54,14 +66,6 @@ export async function runServerOnly(config: Config): Promise<number> {
 	const stats = server.stats();
 	if (config.journal) log(`journal ${config.journal} (${stats.journal.replayed} events replayed, last seq ${stats.events.lastSeq})`);
 	else log('journal off: history is kept in memory only');
-
-	const onSignal = (signal: NodeJS.Signals) => {
-		stop(signal);
-		// A second signal while shutting down ends at once.
-		process.once(signal, () => process.exit(130));
-	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
 
 	const reason = await stopped;
 	log(`stopping (${reason})`);
