@@ -20,6 +20,21 @@ after(() => rmSync(dir, {recursive: true, force: true}));
 const now = Date.parse('2026-11-23T10:00:00Z');
 
 describe('event store', () => {
+	it('keeps within a byte bound as well as a count: the oldest large events go first, the newest always stays', () => {
+		const store = new EventStore(1000, 2_000_000);
+		const big = (seq: number) => record({seq, summary: `big ${seq}`, payload: {tool_response: {stdout: 'x'.repeat(300_000)}}});
+		for (let seq = 1; seq <= 20; seq++) store.append([big(seq)], now);
+		const kept = store.snapshot(now).items.map(r => r.seq);
+		// Each is about 300 KB as JSON (its length is the oracle here, not the store's estimate): 6 fit in 2 MB.
+		const size = JSON.stringify(big(1)).length;
+		assert.equal(kept.length, Math.floor(2_000_000 / size));
+		assert.deepEqual(kept, Array.from({length: kept.length}, (_, i) => 20 - kept.length + 1 + i), 'the newest, in order');
+		assert.equal(store.snapshot(now).received, 20);
+		const huge = new EventStore(1000, 1000);
+		huge.append([big(1), big(2)], now);
+		assert.deepEqual(huge.snapshot(now).items.map(r => r.seq), [2], 'one event larger than the bound is still shown');
+	});
+
 	it("lists a tool call's records start first, even when the end arrived first", () => {
 		const store = new EventStore(50);
 		const post = record({seq: 1, type: 'PostToolUse', tool: 'Bash', toolUseId: 'toolu_x', summary: 'Bash  npm test'});

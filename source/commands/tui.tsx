@@ -45,7 +45,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	}
 	if (!Number.isFinite(options.speed) || options.speed <= 0) return fail(`--speed must be a number above 0, got ${options.speed}`);
 	if (options.replay && options.demo) return fail('--demo and --replay cannot be combined: pick one');
-	const store = new EventStore(config.history);
+	const store = new EventStore(config.history, config.historyBytes);
 	let filterOption: {text: string; test: Predicate} | undefined;
 	const filter = compileFilterFlag(config.filter);
 	if (!filter.ok) return fail(filter.error);

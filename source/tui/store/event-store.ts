@@ -3,6 +3,7 @@
  * filtered (and searched) list kept up to date incrementally as events arrive. The UI never
  * reads it directly while rendering; it takes a `snapshot()` when `version` changed.
  */
+import {approxJsonBytes} from '../../core/json-size.js';
 import type {EventRecord} from '../../core/record.js';
 import {SearchIndex, searchAmong, type SearchHit, type SearchHits} from '../../core/search.js';
 import type {ToolCall} from '../../core/views/index.js';
@@ -67,6 +68,10 @@ export class EventStore {
 	version = 0;
 	private readonly capacity: number;
 	private records: EventRecord[] = [];
+	/** Estimated JSON bytes of each record, parallel to `records`, and their sum for the live ones. */
+	private sizes: number[] = [];
+	private heldBytes = 0;
+	private readonly maxBytes: number;
 	private head = 0;
 	private received = 0;
 	private errors = 0;
@@ -90,8 +95,13 @@ export class EventStore {
 	private readonly seenOrder: string[] = [];
 	private readonly feed = new ViewFeed();
 
-	constructor(capacity = 10_000) {
+	/**
+	 * `capacity` events at most, and about `maxBytes` of them (as JSON, estimated): the oldest go
+	 * first when either bound is passed, so a stream of very large events cannot exhaust memory.
+	 */
+	constructor(capacity = 10_000, maxBytes = Number.POSITIVE_INFINITY) {
 		this.capacity = Math.max(1, capacity);
+		this.maxBytes = maxBytes;
 	}
 
 	/** `urgent`: the change answers a user action (query, clear, notice), draw it at once. */
@@ -113,6 +123,9 @@ export class EventStore {
 		if (fresh.length === 0) return;
 		for (const record of fresh) {
 			this.records.push(record);
+			const size = approxJsonBytes(record);
+			this.sizes.push(size);
+			this.heldBytes += size;
 			this.received++;
 			if (record.session) this.sessions.add(record.session);
 			if (isErrorRecord(record)) this.errors++;
@@ -249,8 +262,13 @@ export class EventStore {
 
 	private evict(): void {
 		const live = this.records.length - this.head;
-		const excess = live - this.capacity;
+		let excess = Math.max(0, live - this.capacity);
+		let held = this.heldBytes;
+		for (let i = 0; i < excess; i++) held -= this.sizes[this.head + i];
+		// Then, while over the byte bound, more of the oldest (the newest always stays).
+		while (held > this.maxBytes && excess < live - 1) held -= this.sizes[this.head + excess++];
 		if (excess <= 0) return;
+		this.heldBytes = held;
 		for (let i = 0; i < excess; i++) {
 			const record = this.records[this.head + i];
 			if (this.listHead < this.list.length && this.list[this.listHead] === record) {
@@ -263,6 +281,7 @@ export class EventStore {
 		this.index.dropOldest(excess);
 		if (this.head > 4096 && this.head * 2 > this.records.length) {
 			this.records = this.records.slice(this.head);
+			this.sizes = this.sizes.slice(this.head);
 			this.shift += this.head;
 			this.head = 0;
 		}
