@@ -49,35 +49,62 @@ const shareSum = only.reduce((sum, name) => sum + PLAN[name].share, 0);
 
 console.log(`fuzz: ${total} cases over ${only.join(', ')}; seed ${masterSeed}${skippedChecks.size > 0 ? `; TRIAGE, skipping: ${[...skippedChecks].join(', ')}` : ''}`);
 
-function runsFor(name: PathName): number {
-	const cases = (total * PLAN[name].share) / shareSum;
-	// A run sends between 1 and its batch size of cases: on average about half of it.
-	const perRun = (1 + Math.round(MAX_BATCH[name] * PLAN[name].batch)) / 2;
-	return Math.max(1, Math.ceil(cases / perRun));
+/** The cases this path is to send: its share of --cases. */
+function casesFor(name: PathName): number {
+	return Math.max(1, Math.ceil((total * PLAN[name].share) / shareSum));
 }
 
 /** A run cut short by the time limit before it failed has not run all its cases: not a pass. */
 const verdictOf = (r: RunReport) => (r.failed ? 'FAILED' : r.interrupted ? 'cut short' : 'passed');
 
+/**
+ * Runs a path in rounds until it has sent its share of the cases: how many cases a run sends
+ * depends on the sizes fast-check draws, so the first round's average sets the next round's
+ * length. Each round has its own seed (the master seed plus the round number), printed with a
+ * failure so that the round replays alone.
+ */
 async function run(name: PathName): Promise<RunReport> {
-	const numRuns = runsFor(name);
-	console.log(`  ${name}: ${numRuns} runs…`);
-	const report = await runPath(name, {
-		numRuns,
-		// One seed for everything: each path replays on its own with --only and the same seed.
-		seed: masterSeed,
-		path: values.path,
-		noShrink: values['no-shrink'],
-		timeLimitMs: Number(values['time-limit-s']) * 1000,
-		batch: PLAN[name].batch,
-		// `--seed=…`: a seed may be negative, which would read as an option after a space.
-		reproduce: (seed, path) => `npm run fuzz -- --only ${name} --cases ${total} --seed=${seed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
-		restartEvery: name === 'replay' ? 0 : 100,
-		freshEvery: 400,
-	});
-	console.log(`  ${name}: ${verdictOf(report)} (${report.figures.cases} cases in ${(report.ms / 1000).toFixed(1)} s)`);
-	if (report.message) console.log(report.message.replace(/^/gm, '    '));
-	return report;
+	const target = casesFor(name);
+	console.log(`  ${name}: ${target} cases…`);
+	const deadline = Date.now() + Number(values['time-limit-s']) * 1000;
+	let sum: RunReport | undefined;
+	for (let round = 0; ; round++) {
+		const sent = sum?.figures.cases ?? 0;
+		const perRun = sum ? sum.figures.cases / Math.max(1, sum.figures.runs) : MAX_BATCH[name] * PLAN[name].batch / 4;
+		const numRuns = Math.max(1, Math.ceil((target - sent) / Math.max(1, perRun)));
+		const seed = values.seed === undefined ? (masterSeed + round) | 0 : masterSeed;
+		const report = await runPath(name, {
+			numRuns,
+			seed,
+			path: values.path,
+			noShrink: values['no-shrink'],
+			timeLimitMs: Math.max(1000, deadline - Date.now()),
+			batch: PLAN[name].batch,
+			// `--seed=…`: a seed may be negative, which would read as an option after a space.
+			reproduce: (failedSeed, path) => `npm run fuzz -- --only ${name} --cases ${target} --seed=${failedSeed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
+			restartEvery: name === 'replay' ? 0 : 100,
+			freshEvery: 400,
+		});
+		sum = sum === undefined ? report : merge(sum, report);
+		// A replayed seed is one round; a failure or the time limit ends the path.
+		if (values.seed !== undefined || report.failed || report.interrupted || sum.figures.cases >= target) break;
+	}
+	console.log(`  ${name}: ${verdictOf(sum)} (${sum.figures.cases} cases in ${(sum.ms / 1000).toFixed(1)} s)`);
+	if (sum.message) console.log(sum.message.replace(/^/gm, '    '));
+	return sum;
+}
+
+/** Two rounds of a path as one report (the later round's seed, verdict and message). */
+function merge(a: RunReport, b: RunReport): RunReport {
+	const f = a.figures;
+	const g = b.figures;
+	return {
+		...b,
+		numRuns: a.numRuns + b.numRuns,
+		numShrinks: a.numShrinks + b.numShrinks,
+		ms: a.ms + b.ms,
+		figures: {runs: f.runs + g.runs, cases: f.cases + g.cases, items: f.items + g.items, accepted: f.accepted + g.accepted, refused: f.refused + g.refused, servers: f.servers + g.servers, restarts: f.restarts + g.restarts},
+	};
 }
 
 const started = Date.now();
@@ -91,7 +118,7 @@ const rows = reports.map(r => {
 	const f = r.figures;
 	return [r.name, String(r.seed), String(f.runs), String(f.cases), String(f.items), String(f.accepted), String(f.refused), String(f.servers), String(f.restarts), (r.ms / 1000).toFixed(1), (f.cases / (r.ms / 1000)).toFixed(0), verdictOf(r)];
 });
-const head = ['path', 'seed', 'runs', 'cases', 'events', 'accepted', 'refused', 'servers', 'restarts', 's', 'cases/s', 'result'];
+const head = ['path', 'last seed', 'runs', 'cases', 'events', 'accepted', 'refused', 'servers', 'restarts', 's', 'cases/s', 'result'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`\n${line(head)}`);
