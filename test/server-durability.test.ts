@@ -297,3 +297,20 @@ describe('kill -9 under load', () => {
 		}
 	});
 });
+
+describe('a start that fails', () => {
+	test('exits 1 with one clear line, and leaves nothing behind: no lock, no listener, a second start works', async () => {
+		const dir = tempDir();
+		fs.mkdirSync(path.join(dir, 'journal.ndjson'));
+		const failed = spawnCli(['--server-only', '--port', '0'], {MPM_TUI_STATE_DIR: dir});
+		const {code} = await failed.exited;
+		assert.equal(code, 1);
+		const lines = failed.stderr().trim().split('\n');
+		assert.equal(lines.length, 1, failed.stderr());
+		assert.match(lines[0], /^mpm-tui: could not open the journal .*journal\.ndjson: it is a directory \(choose another with --journal PATH, or run with --no-journal\)$/);
+		assert.ok(!fs.existsSync(path.join(dir, 'server.lock')), 'the lock was let go');
+		const next = await spawnServer({MPM_TUI_STATE_DIR: dir}, ['--no-journal']);
+		assert.equal((await postJson(next.url, '/api/events', hookEvent())).status, 202);
+		await next.kill();
+	});
+});
