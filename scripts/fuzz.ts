@@ -70,7 +70,7 @@ async function run(name: PathName): Promise<RunReport> {
 	let sum: RunReport | undefined;
 	for (let round = 0; ; round++) {
 		const sent = sum?.figures.cases ?? 0;
-		const perRun = sum ? sum.figures.cases / Math.max(1, sum.figures.runs) : MAX_BATCH[name] * PLAN[name].batch / 4;
+		const perRun = sum ? sum.figures.cases / Math.max(1, sum.figures.runs) : MAX_BATCH[name] * PLAN[name].batch / 2;
 		const numRuns = Math.max(1, Math.ceil((target - sent) / Math.max(1, perRun)));
 		const seed = values.seed === undefined ? (masterSeed + round) | 0 : masterSeed;
 		const report = await runPath(name, {
