@@ -61,7 +61,7 @@ const foreignText = `{
 `;
 
 function json(file: string): {hooks: Record<string, Array<{matcher?: string; hooks: Array<{command: string; timeout?: number}>}>>; [k: string]: unknown} {
-	return JSON.parse(readFileSync(file, 'utf8'));
+	return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
 }
 
 describe('hooks install / uninstall on files', () => {
@@ -202,6 +202,124 @@ describe('hooks install / uninstall on files', () => {
 		assert.match((await s.run(['install', '--forwarder', 'python'])).err, /--forwarder takes node or sh/);
 		assert.equal((await s.run(['reinstall'])).code, 2);
 		assert.equal((await s.run([])).code, 2);
+	});
+});
+
+/** A settings file as people write them: BOM, CRLF, mixed indentation, an empty array, no newline at the end, other hooks. */
+const oddText =
+	'\uFEFF{\r\n    "model":"opus",   "hooks" : {\r\n\t"PreToolUse": [ {"matcher":"Bash","hooks":[{"type":"command","command":"/home/u/bin/guard.sh","timeout":10}]} ],\r\n      "Stop":[],\r\n  "PostCompact": [{"hooks": [{"type": "command", "command": "echo compacted \u00e9\u4e2d"}]}]\r\n  },\r\n"env":{"A":"1"}, "permissions": {"allow": ["Bash(npm test)"]}}';
+
+describe('install then uninstall gives back the original', () => {
+	for (const scope of ['user', 'project', 'local'] as const) {
+		const fileOf = (s: ReturnType<typeof setup>) => (scope === 'user' ? s.user : scope === 'project' ? s.projectFile : s.localFile);
+
+		test(`${scope} scope: byte for byte, twice, for a plain file and an oddly formatted one with other hooks`, async t => {
+			for (const original of [foreignText, oddText]) {
+				const s = setup(t);
+				const file = fileOf(s);
+				mkdirSync(path.dirname(file), {recursive: true});
+				writeFileSync(file, original);
+				for (const cycle of [1, 2]) {
+					const install = await s.run(['install', '--scope', scope]);
+					assert.equal(install.code, 0, install.err);
+					assert.notDeepEqual(readFileSync(file), Buffer.from(original), 'installed');
+					assert.equal(readFileSync(`${file}.bak-mpm-tui`, 'utf8'), original, `cycle ${cycle}: the backup holds the original`);
+					const un = await s.run(['uninstall', '--scope', scope]);
+					assert.equal(un.code, 0, un.err);
+					assert.deepEqual(readFileSync(file), Buffer.from(original), `cycle ${cycle}: the original bytes`);
+					assert.match(un.out, /restored .* byte for byte from .*\.bak-mpm-tui/);
+					assert.equal(existsSync(`${file}.bak-mpm-tui`), false, `cycle ${cycle}: no backup left behind`);
+				}
+			}
+		});
+	}
+
+	test('a re-install or a repair in between still gives back the original; the backup is never the installed file', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		writeFileSync(s.projectFile, oddText);
+		assert.equal((await s.run(['install', '--scope', 'project', '--forwarder', 'sh'])).code, 0);
+		assert.equal((await s.run(['install', '--scope', 'project', '--forwarder', 'sh'])).code, 0);
+		const repair = await s.run(['install', '--scope', 'project', '--forwarder', 'node']);
+		assert.match(repair.out, /backup of the file before mpm-tui's hooks kept: .*\.bak-mpm-tui/);
+		assert.equal(readFileSync(`${s.projectFile}.bak-mpm-tui`, 'utf8'), oddText);
+		assert.equal((await s.run(['uninstall', '--scope', 'project'])).code, 0);
+		assert.equal(readFileSync(s.projectFile, 'utf8'), oddText);
+	});
+
+	test('an edit in between is kept: the file is rewritten without our hooks and the backup of the original stays', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.localFile), {recursive: true});
+		writeFileSync(s.localFile, oddText);
+		await s.run(['install', '--scope', 'local']);
+		const edited = json(s.localFile);
+		edited.theme = 'dark';
+		writeFileSync(s.localFile, JSON.stringify(edited, null, 2));
+		const un = await s.run(['uninstall', '--scope', 'local']);
+		assert.equal(un.code, 0, un.err);
+		assert.match(un.out, /had changed since the install: rewritten/);
+		const after = json(s.localFile);
+		assert.equal(after.theme, 'dark', 'the edit is kept');
+		assert.deepEqual(after.hooks.PreToolUse, [{matcher: 'Bash', hooks: [{type: 'command', command: '/home/u/bin/guard.sh', timeout: 10}]}], 'only ours removed');
+		assert.equal(readFileSync(`${s.localFile}.bak-mpm-tui`, 'utf8'), oddText, 'the backup still holds the original');
+		// The next cycle starts from the file as it is now.
+		const now = readFileSync(s.localFile);
+		await s.run(['install', '--scope', 'local']);
+		assert.deepEqual(readFileSync(`${s.localFile}.bak-mpm-tui`), now);
+		await s.run(['uninstall', '--scope', 'local']);
+		assert.deepEqual(readFileSync(s.localFile), now);
+	});
+
+	test('a file the install created is removed again; a symlinked one is restored through the link', async t => {
+		const s = setup(t);
+		await s.run(['install', '--scope', 'project']);
+		assert.ok(existsSync(s.projectFile));
+		const un = await s.run(['uninstall', '--scope', 'project']);
+		assert.match(un.out, /removed .*settings\.json: it held nothing but mpm-tui's hooks/);
+		assert.equal(existsSync(s.projectFile), false);
+
+		const real = path.join(s.home, 'dotfiles', 'claude-settings.json');
+		mkdirSync(path.dirname(real), {recursive: true});
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(real, oddText);
+		symlinkSync(real, s.user);
+		await s.run(['install']);
+		await s.run(['uninstall']);
+		assert.ok(lstatSync(s.user).isSymbolicLink());
+		assert.equal(readFileSync(real, 'utf8'), oddText);
+	});
+
+	test('a link planted at the backup or temp file name (a cloned repo can hold one) is replaced, never written through', async t => {
+		const s = setup(t);
+		const victim = path.join(s.home, 'victim.txt');
+		const other = path.join(s.home, 'other-victim.txt');
+		writeFileSync(victim, 'do not touch\n');
+		writeFileSync(other, 'do not touch either\n');
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		writeFileSync(s.projectFile, foreignText);
+		symlinkSync(victim, `${s.projectFile}.bak-mpm-tui`);
+		symlinkSync(other, path.join(path.dirname(s.projectFile), `.settings.json.tmp-mpm-tui-${process.pid}`));
+		const r = await s.run(['install', '--scope', 'project']);
+		assert.equal(r.code, 0, r.err);
+		assert.equal(readFileSync(victim, 'utf8'), 'do not touch\n');
+		assert.equal(readFileSync(other, 'utf8'), 'do not touch either\n');
+		assert.ok(lstatSync(`${s.projectFile}.bak-mpm-tui`).isFile(), 'the backup is a file of its own');
+		assert.equal(readFileSync(`${s.projectFile}.bak-mpm-tui`, 'utf8'), foreignText);
+		assert.equal((await s.run(['uninstall', '--scope', 'project'])).code, 0);
+		assert.equal(readFileSync(s.projectFile, 'utf8'), foreignText);
+	});
+
+	test('uninstall --dry-run shows the way back and writes nothing', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(s.user, foreignText);
+		await s.run(['install']);
+		const installed = readFileSync(s.user);
+		const dry = await s.run(['uninstall', '--dry-run']);
+		assert.match(dry.out, /^\+\+\+ .*settings\.json \(from .*\.bak-mpm-tui\)$/m);
+		assert.match(dry.out, /dry run: nothing written/);
+		assert.deepEqual(readFileSync(s.user), installed);
+		assert.ok(existsSync(`${s.user}.bak-mpm-tui`));
 	});
 });
 

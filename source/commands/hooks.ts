@@ -8,7 +8,7 @@ import os from 'node:os';
 import type {Config} from '../config.js';
 import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles} from '../hook/forwarder-command.js';
 import {parseScope, ScopeError, SCOPES, settingsPath, type Places, type Scope} from '../hook/scopes.js';
-import {formatSettings, readSettings, SettingsFileError, writeSettingsAtomic, type SettingsText} from '../hook/settings-file.js';
+import {formatSettings, isLink, readBackup, readSettings, removeBackup, removeSettings, SettingsFileError, writeSettingsAtomic, type BackupPolicy, type SettingsText} from '../hook/settings-file.js';
 import {findOurHooks, HOOK_EVENTS, installHooks, SettingsShapeError, uninstallHooks, type EventChange, type MergeResult} from '../hook/settings-merge.js';
 import {probeHealth, spoolStatus} from '../hook/status.js';
 import {diffLines} from '../hook/text-diff.js';
@@ -75,15 +75,19 @@ function names(changes: EventChange[], kind: EventChange['change']): string[] {
 }
 
 /** Shows the diff (dry run) or writes the file; returns the lines to print. */
-function commit(file: SettingsText, result: MergeResult, dryRun: boolean, context: HooksContext): string[] {
-	const after = formatSettings(result.settings, file);
+function commit(file: SettingsText, after: string, backup: BackupPolicy, dryRun: boolean, context: HooksContext): string[] {
 	if (dryRun) {
-		const diff = diffLines(file.text, after, {before: file.exists ? file.path : `${file.path} (new file)`, after: `${file.path} (after)`});
-		context.out(diff);
+		context.out(diffLines(file.text, after, {before: file.exists ? file.path : `${file.path} (new file)`, after: `${file.path} (after)`}));
 		return ['dry run: nothing written'];
 	}
-	const {written, backup} = writeSettingsAtomic(file.path, after);
-	return [`wrote ${written}`, ...(backup ? [`backup of the previous file: ${backup}`] : [])];
+	const written = writeSettingsAtomic(file.path, after, backup);
+	const kept = readBackup(file.path);
+	const note = written.backup
+		? [`backup of the file before mpm-tui's hooks: ${written.backup}`]
+		: kept
+			? [`backup of the file before mpm-tui's hooks kept: ${kept.path}`]
+			: [];
+	return [`wrote ${written.written}`, ...note];
 }
 
 function install(scope: Scope, options: HooksOptions, context: HooksContext): number {
@@ -100,7 +104,11 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext): nu
 		const list = names(result.changes, kind);
 		if (list.length > 0) lines.push(`${kind}:${' '.repeat(9 - kind.length)}${list.join(', ')}`);
 	}
-	lines.push(...commit(file, result, options.dryRun ?? false, context));
+	// The backup keeps the file as it was before our hooks: it is taken when the file holds none of
+	// ours yet (or there is no backup), never from a file that already has them.
+	const pristine = findOurHooks(file.value).length === 0;
+	const backup: BackupPolicy = pristine || readBackup(file.path) === null ? 'write' : 'keep';
+	lines.push(...commit(file, formatSettings(result.settings, file), backup, options.dryRun ?? false, context));
 	if (!options.dryRun) lines.push(`installed in ${file.path} (${scope} scope). Start the monitor with: mpm-tui`);
 	for (const other of otherScopesWithOurs(scope, context)) {
 		lines.push(`note: also installed in ${other.path} (${other.scope} scope): Claude Code will run the forwarder twice per event; remove one with mpm-tui hooks uninstall --scope ${other.scope}`);
@@ -135,9 +143,52 @@ function uninstall(scope: Scope, options: HooksOptions, context: HooksContext): 
 		return 0;
 	}
 	const lines = [`removed from: ${names(result.changes, 'removed').join(', ')}`];
-	lines.push(...commit(file, result, options.dryRun ?? false, context));
+	lines.push(...giveBack(file, result, options.dryRun ?? false, context));
 	context.out(`${lines.join('\n')}\n`);
 	return 0;
+}
+
+/**
+ * Writes the file without our hooks. When nothing else in it changed since the install (the result
+ * is the backup's content, or installing into the backup gives the file), the backup's own bytes go
+ * back, formatting and all, and the backup is removed; a file with nothing but our hooks and no
+ * backup (the install created it) is removed. Otherwise the result is written and the backup of
+ * the original kept.
+ */
+function giveBack(file: SettingsText, result: MergeResult, dryRun: boolean, context: HooksContext): string[] {
+	const backup = readBackup(file.path);
+	const same = (value: unknown) => JSON.stringify(value) === JSON.stringify(result.settings);
+	if (backup && backup.value !== undefined && (same(backup.value) || installedFrom(backup.value, file.value))) {
+		if (dryRun) {
+			context.out(diffLines(file.text, backup.bytes.toString('utf8'), {before: file.path, after: `${file.path} (from ${backup.path})`}));
+			return ['dry run: nothing written'];
+		}
+		const {written} = writeSettingsAtomic(file.path, backup.bytes, 'keep');
+		removeBackup(file.path);
+		return [`restored ${written} byte for byte from ${backup.path} (the file before mpm-tui's hooks; nothing else had changed), and removed the backup`];
+	}
+	if (!backup && same({}) && !isLink(file.path)) {
+		if (dryRun) {
+			context.out(diffLines(file.text, '', {before: file.path, after: `${file.path} (removed)`}));
+			return ['dry run: nothing written'];
+		}
+		removeSettings(file.path);
+		return [`removed ${file.path}: it held nothing but mpm-tui's hooks, and no backup says it existed before the install`];
+	}
+	const lines = commit(file, formatSettings(result.settings, file), backup ? 'keep' : 'write', dryRun, context);
+	if (backup && !dryRun) lines.push('the file had changed since the install: rewritten without mpm-tui\'s hooks rather than restored from the backup');
+	return lines;
+}
+
+/** Installing our hooks (with the command the file has) into `original` gives exactly `current`: nothing else was edited. */
+function installedFrom(original: unknown, current: unknown): boolean {
+	const [ours] = findOurHooks(current);
+	if (!ours) return false;
+	try {
+		return JSON.stringify(installHooks(original, ours.command, ours.timeout).settings) === JSON.stringify(current);
+	} catch {
+		return false;
+	}
 }
 
 function formatBytes(n: number): string {
