@@ -345,6 +345,21 @@ describe('hooks status', () => {
 		assert.match(up.out, /^server .*: answering \(mpm-tui /m);
 	});
 
+	test('an mpm-tui entry on MessageDisplay: status warns and says what to do; install removes it and says why', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.localFile), {recursive: true});
+		const mine = {type: 'command', command: '/usr/bin/sh /old/dist/hook/mpm-tui-hook.sh', timeout: 5};
+		writeFileSync(s.localFile, JSON.stringify({hooks: {Stop: [{hooks: [mine]}], MessageDisplay: [{hooks: [mine, {type: 'command', command: 'say-it'}]}]}}, null, 2));
+		const before = await s.run(['status']);
+		assert.match(before.out, /^ +WARNING: on MessageDisplay: it holds Claude Code's rendering until the hook returns, so every message waits for the forwarder; mpm-tui hooks install --scope local removes it \(or uninstall --scope local\)$/m);
+		assert.doesNotMatch(before.out, /also on: .*MessageDisplay/);
+		const install = await s.run(['install', '--scope', 'local']);
+		assert.equal(install.code, 0, install.err);
+		assert.match(install.out, /^removed: +MessageDisplay: it holds Claude Code's rendering until the hook returns, so mpm-tui must not be on it$/m);
+		assert.deepEqual(json(s.localFile).hooks.MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
+		assert.doesNotMatch((await s.run(['status'])).out, /WARNING|MessageDisplay/);
+	});
+
 	test('a partial install lists the missing events', async t => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.user), {recursive: true});

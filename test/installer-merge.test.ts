@@ -9,7 +9,7 @@ import path from 'node:path';
 import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles, shellQuote, shellWords} from '../source/hook/forwarder-command.js';
 import {parseScope, ScopeError, settingsPath} from '../source/hook/scopes.js';
 import {lineColumn} from '../source/hook/settings-file.js';
-import {findOurHooks, HOOK_EVENTS, installHooks, isMpmTuiCommand, SettingsShapeError, uninstallHooks} from '../source/hook/settings-merge.js';
+import {findOurHooks, HOOK_EVENTS, installHooks, isMpmTuiCommand, NEVER_HOOKED, SettingsShapeError, uninstallHooks} from '../source/hook/settings-merge.js';
 import {diffLines} from '../source/hook/text-diff.js';
 
 const CMD = '/usr/bin/sh /opt/mpm-tui/dist/hook/mpm-tui-hook.sh';
@@ -103,6 +103,25 @@ describe('installHooks', () => {
 		const {settings, changes} = installHooks(extra, CMD);
 		assert.deepEqual((settings.hooks as Record<string, unknown>).PostCompact, [{hooks: [{type: 'command', command: CMD, timeout: 9}]}]);
 		assert.deepEqual(changes.find(c => c.event === 'PostCompact'), {event: 'PostCompact', change: 'updated'});
+	});
+
+	test('never on MessageDisplay: not in the list, and a stale entry of ours there is removed (a foreign one stays)', () => {
+		assert.ok(!HOOK_EVENTS.some(e => e.event === 'MessageDisplay'));
+		assert.ok(NEVER_HOOKED.has('MessageDisplay'));
+		assert.ok(!('MessageDisplay' in (installHooks({}, CMD).settings.hooks as Record<string, unknown>)));
+		const stale = {
+			hooks: {
+				MessageDisplay: [
+					{matcher: '*', hooks: [{type: 'command', command: OLD, timeout: 5}]},
+					{hooks: [{type: 'command', command: 'say-it'}, {type: 'command', command: CMD}]},
+				],
+			},
+		};
+		const {settings, changes} = installHooks(stale, CMD);
+		assert.deepEqual((settings.hooks as Record<string, unknown>).MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
+		assert.deepEqual(changes.find(c => c.event === 'MessageDisplay'), {event: 'MessageDisplay', change: 'removed'});
+		const only = installHooks({hooks: {MessageDisplay: [{hooks: [{type: 'command', command: CMD}]}]}}, CMD).settings.hooks as Record<string, unknown>;
+		assert.ok(!Object.hasOwn(only, 'MessageDisplay'), 'an event array left empty goes');
 	});
 
 	test('shapes we cannot merge into are refused with where they are wrong', () => {

@@ -9,7 +9,7 @@ import type {Config} from '../config.js';
 import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles} from '../hook/forwarder-command.js';
 import {parseScope, ScopeError, SCOPES, settingsPath, type Places, type Scope} from '../hook/scopes.js';
 import {formatSettings, isLink, readBackup, readSettings, removeBackup, removeSettings, SettingsFileError, writeSettingsAtomic, type BackupPolicy, type SettingsText} from '../hook/settings-file.js';
-import {findOurHooks, HOOK_EVENTS, installHooks, SettingsShapeError, uninstallHooks, type EventChange, type MergeResult} from '../hook/settings-merge.js';
+import {findOurHooks, HOOK_EVENTS, installHooks, NEVER_HOOKED, SettingsShapeError, uninstallHooks, type EventChange, type MergeResult} from '../hook/settings-merge.js';
 import {probeHealth, spoolStatus} from '../hook/status.js';
 import {diffLines} from '../hook/text-diff.js';
 
@@ -104,6 +104,7 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext): nu
 		const list = names(result.changes, kind);
 		if (list.length > 0) lines.push(`${kind}:${' '.repeat(9 - kind.length)}${list.join(', ')}`);
 	}
+	for (const event of names(result.changes, 'removed')) lines.push(`removed:  ${event}: ${NEVER_HOOKED.get(event) ?? 'not an event mpm-tui hooks'}, so mpm-tui must not be on it`);
 	// The backup keeps the file as it was before our hooks: it is taken when the file holds none of
 	// ours yet (or there is no backup), never from a file that already has them.
 	const pristine = findOurHooks(file.value).length === 0;
@@ -214,8 +215,11 @@ function scopeStatus(scope: Scope, context: HooksContext): string[] {
 	const lines = [`${label}: ${expected.filter(e => hooked.has(e)).length} of ${expected.length} events hooked`];
 	const missing = expected.filter(e => !hooked.has(e));
 	if (missing.length > 0) lines.push(`          missing: ${missing.join(', ')} (run mpm-tui hooks install --scope ${scope})`);
-	const extra = [...hooked].filter(e => !expected.includes(e));
+	const extra = [...hooked].filter(e => !expected.includes(e) && !NEVER_HOOKED.has(e));
 	if (extra.length > 0) lines.push(`          also on: ${extra.join(', ')}`);
+	for (const event of [...hooked].filter(e => NEVER_HOOKED.has(e))) {
+		lines.push(`          WARNING: on ${event}: ${NEVER_HOOKED.get(event)}, so every message waits for the forwarder; mpm-tui hooks install --scope ${scope} removes it (or uninstall --scope ${scope})`);
+	}
 	for (const command of new Set(ours.map(h => h.command))) {
 		const paths = commandPaths(command);
 		const broken = paths.filter(p => !p.exists);
