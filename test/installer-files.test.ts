@@ -19,6 +19,12 @@ interface Run {
 	err: string;
 }
 
+/** PATH without any directory that holds an mpm-tui forwarder (a developer may have one installed): this machine has none. */
+const pathWithoutMpmTui = (process.env.PATH ?? '')
+	.split(path.delimiter)
+	.filter(dir => dir !== '' && !existsSync(path.join(dir, 'mpm-tui-hook')) && !existsSync(path.join(dir, 'mpm-tui-hook-sh')))
+	.join(path.delimiter);
+
 function setup(t: {after(fn: () => void): void}) {
 	const temp = tempDir('installer');
 	t.after(temp.cleanup);
@@ -26,7 +32,7 @@ function setup(t: {after(fn: () => void): void}) {
 	const project = path.join(temp.dir, 'project');
 	mkdirSync(home);
 	mkdirSync(project);
-	const env = {PATH: process.env.PATH, MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
+	const env = {PATH: pathWithoutMpmTui, MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
 	const run = async (args: string[], extra: {port?: number} = {}): Promise<Run> => {
 		const [sub, ...flags] = args;
 		const opt = (name: string) => {
@@ -176,7 +182,7 @@ describe('hooks install / uninstall on files', () => {
 		await s.run(['install', '--scope', 'project']);
 		const installed = readFileSync(s.projectFile);
 		const un = await s.run(['uninstall', '--scope', 'project', '--dry-run']);
-		assert.match(un.out, /^-\s+"command": ".*(forward\.cjs|mpm-tui-hook\.sh)",$/m);
+		assert.match(un.out, /^-\s+"command": "command -v mpm-tui-hook-sh .*",$/m);
 		assert.deepEqual(readFileSync(s.projectFile), installed);
 	});
 
@@ -326,14 +332,14 @@ describe('install then uninstall gives back the original', () => {
 describe('hooks status', () => {
 	test('per scope: events hooked and paths; the server answering; the spool backlog and dropped count', async t => {
 		const s = setup(t);
-		await s.run(['install', '--scope', 'project']);
+		await s.run(['install', '--scope', 'local']);
 		mkdirSync(path.dirname(s.spool), {recursive: true});
 		writeFileSync(s.spool, '{"mpm_spool":1,"id":"a","receivedAt":1,"event":{}}\n{"mpm_spool":1,"id":"b","receivedAt":2,"event":{}}\n');
 		writeFileSync(`${s.spool}.dropped`, '\n\n\n'); // one byte per dropped event
 		const down = await s.run(['status']);
 		assert.equal(down.code, 0);
 		assert.match(down.out, /^user +\S+: not installed \(no settings file\)$/m);
-		assert.match(down.out, new RegExp(`^project +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'));
+		assert.match(down.out, new RegExp(`^local +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'));
 		assert.match(down.out, /paths: +all exist/);
 		assert.match(down.out, /^server .*: not answering \(nothing is listening\)/m);
 		assert.match(down.out, /^spool .*: 2 event\(s\) waiting \(\d+ B\), 3 dropped because the spool was full$/m);
@@ -358,6 +364,26 @@ describe('hooks status', () => {
 		assert.match(install.out, /^removed: +MessageDisplay: it holds Claude Code's rendering until the hook returns, so mpm-tui must not be on it$/m);
 		assert.deepEqual(json(s.localFile).hooks.MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
 		assert.doesNotMatch((await s.run(['status'])).out, /WARNING|MessageDisplay/);
+	});
+
+	test('project scope: machine paths in the shared file are pointed out and replaced by the command for any machine', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		const old = {type: 'command', command: `/usr/bin/sh ${path.join(s.home, 'mpm-tui', 'dist', 'hook', 'mpm-tui-hook.sh')}`, timeout: 5};
+		writeFileSync(s.projectFile, JSON.stringify({hooks: Object.fromEntries(HOOK_EVENTS.map(e => [e.event, [{...(e.matcher ? {matcher: '*'} : {}), hooks: [old]}]]))}, null, 2));
+		const before = await s.run(['status']);
+		assert.match(before.out, /^ +note: +paths of this machine in a file shared with the repository point nowhere on a teammate's machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed \(or move to --scope local\)$/m);
+		const r = await s.run(['install', '--scope', 'project']);
+		assert.equal(r.code, 0, r.err);
+		assert.match(r.out, new RegExp(`^updated: +${HOOK_EVENTS.map(e => e.event).join(', ')}$`, 'm'));
+		assert.ok(!readFileSync(s.projectFile, 'utf8').includes(s.home), 'no path of this machine is left');
+		const after = await s.run(['status']);
+		assert.doesNotMatch(after.out, /note: +paths of this machine/);
+		assert.match(after.out, /^ +command: +command -v mpm-tui-hook-sh /m);
+		assert.match(after.out, /^ +runs: +nothing on this machine: neither mpm-tui-hook-sh nor mpm-tui-hook is on PATH \(npm i -g mpm-tui, or npm link in a checkout of mpm-tui\)$/m);
+		// The user and local scopes keep absolute paths: they stay on this machine.
+		await s.run(['install', '--scope', 'local']);
+		assert.match(json(s.localFile).hooks.Stop[0].hooks[0].command, /^\/\S+ \/\S+\/dist\/hook\/(mpm-tui-hook\.sh|forward\.cjs)$/);
 	});
 
 	test('a partial install lists the missing events', async t => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type {Config} from '../config.js';
 import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles} from '../hook/forwarder-command.js';
+import {isPortableCommand, parseForwarderOption, PATH_BINS, portableCommand, portableTarget} from '../hook/portable-command.js';
 import {parseScope, ScopeError, SCOPES, settingsPath, type Places, type Scope} from '../hook/scopes.js';
 import {formatSettings, isLink, readBackup, readSettings, removeBackup, removeSettings, SettingsFileError, writeSettingsAtomic, type BackupPolicy, type SettingsText} from '../hook/settings-file.js';
 import {findOurHooks, HOOK_EVENTS, installHooks, NEVER_HOOKED, SettingsShapeError, uninstallHooks, type EventChange, type MergeResult} from '../hook/settings-merge.js';
@@ -90,13 +91,38 @@ function commit(file: SettingsText, after: string, backup: BackupPolicy, dryRun:
 	return [`wrote ${written.written}`, ...note];
 }
 
+/** The forwarder for a scope: absolute paths of this machine, or for the project scope (a file shared with the repository) the forwarder on PATH. */
+function forwarderFor(scope: Scope, requested: string | undefined, envPath: string): {label: string; command: string; reason: string} {
+	if (scope !== 'project') {
+		const choice = chooseForwarder(requested, envPath);
+		return {label: choice.kind, command: choice.command, reason: choice.reason};
+	}
+	const kind = parseForwarderOption(requested);
+	const which = kind ? `${PATH_BINS[kind]} from PATH` : `${PATH_BINS.sh} (sh + curl) from PATH, else ${PATH_BINS.node} (Node)`;
+	return {label: 'from PATH', command: portableCommand(kind), reason: `${which}: .claude/settings.json is shared with the repository, so the command names no path of this machine`};
+}
+
+/** What a shared (project) install means for teammates and for this machine. */
+function sharedNotes(command: string, envPath: string): string[] {
+	const target = portableTarget(command, envPath);
+	return [
+		'shared:    every machine that checks out the repository runs the forwarder from its own PATH: install mpm-tui there (npm i -g mpm-tui).',
+		'           Where it is not installed the hooks read their input and exit 0: nothing is shown in Claude Code. For hooks on this machine only, use --scope local.',
+		target
+			? `here:      ${target.path} (the ${target.kind} forwarder, from PATH)`
+			: `WARNING:   neither ${PATH_BINS.sh} nor ${PATH_BINS.node} is on PATH here, so on this machine these hooks do nothing: npm i -g mpm-tui (or npm link in a checkout of mpm-tui), or use --scope local instead`,
+	];
+}
+
 function install(scope: Scope, options: HooksOptions, context: HooksContext): number {
-	const choice = chooseForwarder(options.forwarder, context.env.PATH ?? '');
+	const envPath = context.env.PATH ?? '';
+	const choice = forwarderFor(scope, options.forwarder, envPath);
 	const file = readSettings(settingsPath(scope, context));
 	const result = merge(file, value => installHooks(value, choice.command));
-	const lines = [`forwarder: ${choice.kind}: ${choice.reason}`, `command:   ${choice.command}`];
+	const lines = [`forwarder: ${choice.label}: ${choice.reason}`, `command:   ${choice.command}`];
+	const notes = scope === 'project' ? sharedNotes(choice.command, envPath) : [];
 	if (!result.changed) {
-		lines.push(`already installed in ${file.path} (${scope} scope): nothing changed`);
+		lines.push(`already installed in ${file.path} (${scope} scope): nothing changed`, ...notes);
 		context.out(`${lines.join('\n')}\n`);
 		return 0;
 	}
@@ -111,6 +137,7 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext): nu
 	const backup: BackupPolicy = pristine || readBackup(file.path) === null ? 'write' : 'keep';
 	lines.push(...commit(file, formatSettings(result.settings, file), backup, options.dryRun ?? false, context));
 	if (!options.dryRun) lines.push(`installed in ${file.path} (${scope} scope). Start the monitor with: mpm-tui`);
+	lines.push(...notes);
 	for (const other of otherScopesWithOurs(scope, context)) {
 		lines.push(`note: also installed in ${other.path} (${other.scope} scope): Claude Code will run the forwarder twice per event; remove one with mpm-tui hooks uninstall --scope ${other.scope}`);
 	}
@@ -221,10 +248,22 @@ function scopeStatus(scope: Scope, context: HooksContext): string[] {
 		lines.push(`          WARNING: on ${event}: ${NEVER_HOOKED.get(event)}, so every message waits for the forwarder; mpm-tui hooks install --scope ${scope} removes it (or uninstall --scope ${scope})`);
 	}
 	for (const command of new Set(ours.map(h => h.command))) {
+		lines.push(`          command: ${command}`);
+		if (isPortableCommand(command)) {
+			const target = portableTarget(command, context.env.PATH ?? '');
+			lines.push(
+				target
+					? `          runs:    ${target.path} (from PATH)`
+					: `          runs:    nothing on this machine: neither ${PATH_BINS.sh} nor ${PATH_BINS.node} is on PATH (npm i -g mpm-tui, or npm link in a checkout of mpm-tui)`,
+			);
+			continue;
+		}
 		const paths = commandPaths(command);
 		const broken = paths.filter(p => !p.exists);
-		lines.push(`          command: ${command}`);
 		lines.push(broken.length === 0 ? '          paths:   all exist' : `          paths:   MISSING ${broken.map(p => p.path).join(', ')} (reinstall to repair)`);
+		if (scope === 'project') {
+			lines.push('          note:    paths of this machine in a file shared with the repository point nowhere on a teammate\'s machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed (or move to --scope local)');
+		}
 	}
 	const counts = new Map<string, number>();
 	for (const h of ours) counts.set(h.event, (counts.get(h.event) ?? 0) + 1);
