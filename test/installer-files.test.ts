@@ -11,6 +11,7 @@ import {resolveConfig} from '../source/config.js';
 import {startServer} from '../source/server/server.js';
 import {HOOK_EVENTS} from '../source/hook/settings-merge.js';
 import {freePort} from './helpers/free-port.js';
+import {forbiddenIn} from './fixtures/hostile-events.js';
 import {tempDir} from './helpers/forwarder.js';
 
 interface Run {
@@ -326,6 +327,32 @@ describe('install then uninstall gives back the original', () => {
 		assert.match(dry.out, /dry run: nothing written/);
 		assert.deepEqual(readFileSync(s.user), installed);
 		assert.ok(existsSync(`${s.user}.bak-mpm-tui`));
+	});
+});
+
+describe('text from a settings file reaches the terminal shown, never acted on', () => {
+	test('event names, commands, the diff and parse errors of a hostile project file', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		// A cloned repository's file: ESC (escaped in JSON), and raw C1 and bidi characters, which JSON allows in strings.
+		const evil = '{\n\t"hooks": {\n\t\t"Evil\\u001b]0;PWNED\\u0007\u202e\u009b2J": [{"hooks": [{"type": "command", "command": "/x/dist/hook/forward.cjs \\u001b[2J\u2066"}]}]\n\t}\n}\n';
+		writeFileSync(s.projectFile, evil);
+		const outputs: string[] = [];
+		for (const args of [['status'], ['install', '--scope', 'project', '--dry-run'], ['install', '--scope', 'project'], ['status'], ['uninstall', '--scope', 'project', '--dry-run'], ['uninstall', '--scope', 'project']]) {
+			const r = await s.run(args);
+			assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+			outputs.push(r.out, r.err);
+		}
+		assert.match(outputs[0], /also on: Evil␛\]0;PWNED␇��2J/);
+		assert.match(outputs[0], /command: \/x\/dist\/hook\/forward\.cjs ␛\[2J�/);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(s.user, '{"model": \u001b[31m"opus"}');
+		const broken = await s.run(['install']);
+		assert.equal(broken.code, 1);
+		assert.match(broken.err, /not valid JSON at line 1, column 11/);
+		outputs.push(broken.err);
+		// Tabs are layout (the file's own indentation in the diff); every other control is shown.
+		for (const text of outputs) assert.equal(forbiddenIn(text.replaceAll('\t', ' ')), null);
 	});
 });
 

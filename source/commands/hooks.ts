@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type {Config} from '../config.js';
+import {showControls} from '../core/terminal-safe.js';
 import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles} from '../hook/forwarder-command.js';
 import {isPortableCommand, parseForwarderOption, PATH_BINS, portableCommand, portableTarget} from '../hook/portable-command.js';
 import {parseScope, ScopeError, SCOPES, settingsPath, type Places, type Scope} from '../hook/scopes.js';
@@ -38,7 +39,20 @@ function defaultContext(): HooksContext {
 
 const USAGE = 'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--dry-run]';
 
-export async function runHooks(config: Config, sub: string | undefined, options: HooksOptions = {}, context: HooksContext = defaultContext()): Promise<number> {
+/**
+ * What the command prints carries text from settings files (commands, event names, the diff, parse
+ * errors), and a project's file comes with the repository: control characters are shown, never
+ * acted on. Line breaks and tabs stay as layout.
+ */
+function terminalSafe(text: string): string {
+	return text
+		.split('\n')
+		.map(line => line.split('\t').map(showControls).join('\t'))
+		.join('\n');
+}
+
+export async function runHooks(config: Config, sub: string | undefined, options: HooksOptions = {}, unsafe: HooksContext = defaultContext()): Promise<number> {
+	const context: HooksContext = {...unsafe, out: text => unsafe.out(terminalSafe(text)), err: text => unsafe.err(terminalSafe(text))};
 	const fail = (message: string, code: number): number => {
 		context.err(`mpm-tui hooks: ${message}\n`);
 		return code;
