@@ -3,6 +3,7 @@
  * (runHooks in-process with temp places; the spawned CLI is in installer-cli.test.ts).
  */
 import {describe, test} from 'node:test';
+import {execFileSync} from 'node:child_process';
 import assert from 'node:assert/strict';
 import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -185,6 +186,25 @@ describe('hooks install / uninstall on files', () => {
 		const un = await s.run(['uninstall', '--scope', 'project', '--dry-run']);
 		assert.match(un.out, /^-\s+"command": "command -v mpm-tui-hook-sh .*",$/m);
 		assert.deepEqual(readFileSync(s.projectFile), installed);
+	});
+
+	test('a FIFO or directory where the settings file should be: one clear line, no waiting, nothing written', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		execFileSync('mkfifo', [s.projectFile]);
+		mkdirSync(s.localFile);
+		const started = Date.now();
+		const status = await s.run(['status']);
+		assert.equal(status.code, 0);
+		assert.match(status.out, /^project .*settings\.json: .*settings\.json is not a regular file; left untouched$/m);
+		assert.match(status.out, /^local .*settings\.local\.json: .*settings\.local\.json is not a regular file; left untouched$/m);
+		for (const scope of ['project', 'local']) {
+			const r = await s.run(['install', '--scope', scope]);
+			assert.equal(r.code, 1);
+			assert.match(r.err, /is not a regular file; left untouched/);
+		}
+		assert.ok(Date.now() - started < 5000, 'nothing waited on the FIFO');
+		assert.ok(lstatSync(s.projectFile).isFIFO());
 	});
 
 	test('a symlinked settings file is written through the link', async t => {

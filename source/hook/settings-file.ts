@@ -37,15 +37,29 @@ function detectIndent(text: string): string {
 	return match ? match[1] : '  ';
 }
 
-export function readSettings(file: string): SettingsText {
-	let raw: string;
+/** The file's text; a FIFO or device (a repository can hold one) is refused without waiting on it. */
+function readText(file: string): string | null {
+	let fd: number;
 	try {
-		raw = fs.readFileSync(file, 'utf8');
+		fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') return {path: file, exists: false, text: '', value: {}, indent: '  ', bom: false};
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 		throw new SettingsFileError(`cannot read ${file}: ${(error as Error).message}`);
 	}
+	try {
+		if (!fs.fstatSync(fd).isFile()) throw new SettingsFileError(`${file} is not a regular file; left untouched`);
+		return fs.readFileSync(fd, 'utf8');
+	} catch (error) {
+		if (error instanceof SettingsFileError) throw error;
+		throw new SettingsFileError(`cannot read ${file}: ${(error as Error).message}`);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+export function readSettings(file: string): SettingsText {
+	const raw = readText(file);
+	if (raw === null) return {path: file, exists: false, text: '', value: {}, indent: '  ', bom: false};
 	const bom = raw.startsWith('\uFEFF');
 	const text = bom ? raw.slice(1) : raw;
 	if (text.trim() === '') return {path: file, exists: true, text: raw, value: {}, indent: '  ', bom};
