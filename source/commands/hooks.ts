@@ -1,7 +1,9 @@
 /**
  * `mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--dry-run]`:
  * writes, removes and reports mpm-tui's entries in Claude Code's settings files. The merge logic is
- * in source/hook/settings-merge.ts, the file handling in source/hook/settings-file.ts.
+ * in source/hook/settings-merge.ts, the file handling (and the backup uninstall gives back) in
+ * source/hook/settings-file.ts, the project scope's command for any machine in
+ * source/hook/portable-command.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
