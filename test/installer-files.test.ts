@@ -3,6 +3,7 @@
  * (runHooks in-process with temp places; the spawned CLI is in installer-cli.test.ts).
  */
 import {describe, test} from 'node:test';
+import {execFileSync} from 'node:child_process';
 import assert from 'node:assert/strict';
 import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import {resolveConfig} from '../source/config.js';
 import {startServer} from '../source/server/server.js';
 import {HOOK_EVENTS} from '../source/hook/settings-merge.js';
 import {freePort} from './helpers/free-port.js';
+import {forbiddenIn} from './fixtures/hostile-events.js';
 import {tempDir} from './helpers/forwarder.js';
 
 interface Run {
@@ -19,6 +21,12 @@ interface Run {
 	err: string;
 }
 
+/** PATH without any directory that holds an mpm-tui forwarder (a developer may have one installed): this machine has none. */
+const pathWithoutMpmTui = (process.env.PATH ?? '')
+	.split(path.delimiter)
+	.filter(dir => dir !== '' && !existsSync(path.join(dir, 'mpm-tui-hook')) && !existsSync(path.join(dir, 'mpm-tui-hook-sh')))
+	.join(path.delimiter);
+
 function setup(t: {after(fn: () => void): void}) {
 	const temp = tempDir('installer');
 	t.after(temp.cleanup);
@@ -26,7 +34,7 @@ function setup(t: {after(fn: () => void): void}) {
 	const project = path.join(temp.dir, 'project');
 	mkdirSync(home);
 	mkdirSync(project);
-	const env = {PATH: process.env.PATH, MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
+	const env = {PATH: pathWithoutMpmTui, MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
 	const run = async (args: string[], extra: {port?: number} = {}): Promise<Run> => {
 		const [sub, ...flags] = args;
 		const opt = (name: string) => {
@@ -61,7 +69,7 @@ const foreignText = `{
 `;
 
 function json(file: string): {hooks: Record<string, Array<{matcher?: string; hooks: Array<{command: string; timeout?: number}>}>>; [k: string]: unknown} {
-	return JSON.parse(readFileSync(file, 'utf8'));
+	return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
 }
 
 describe('hooks install / uninstall on files', () => {
@@ -176,8 +184,27 @@ describe('hooks install / uninstall on files', () => {
 		await s.run(['install', '--scope', 'project']);
 		const installed = readFileSync(s.projectFile);
 		const un = await s.run(['uninstall', '--scope', 'project', '--dry-run']);
-		assert.match(un.out, /^-\s+"command": ".*(forward\.cjs|mpm-tui-hook\.sh)",$/m);
+		assert.match(un.out, /^-\s+"command": "command -v mpm-tui-hook-sh .*",$/m);
 		assert.deepEqual(readFileSync(s.projectFile), installed);
+	});
+
+	test('a FIFO or directory where the settings file should be: one clear line, no waiting, nothing written', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		execFileSync('mkfifo', [s.projectFile]);
+		mkdirSync(s.localFile);
+		const started = Date.now();
+		const status = await s.run(['status']);
+		assert.equal(status.code, 0);
+		assert.match(status.out, /^project .*settings\.json: .*settings\.json is not a regular file; left untouched$/m);
+		assert.match(status.out, /^local .*settings\.local\.json: .*settings\.local\.json is not a regular file; left untouched$/m);
+		for (const scope of ['project', 'local']) {
+			const r = await s.run(['install', '--scope', scope]);
+			assert.equal(r.code, 1);
+			assert.match(r.err, /is not a regular file; left untouched/);
+		}
+		assert.ok(Date.now() - started < 5000, 'nothing waited on the FIFO');
+		assert.ok(lstatSync(s.projectFile).isFIFO());
 	});
 
 	test('a symlinked settings file is written through the link', async t => {
@@ -205,17 +232,161 @@ describe('hooks install / uninstall on files', () => {
 	});
 });
 
+/** A settings file as people write them: BOM, CRLF, mixed indentation, an empty array, no newline at the end, other hooks. */
+const oddText =
+	'\uFEFF{\r\n    "model":"opus",   "hooks" : {\r\n\t"PreToolUse": [ {"matcher":"Bash","hooks":[{"type":"command","command":"/home/u/bin/guard.sh","timeout":10}]} ],\r\n      "Stop":[],\r\n  "PostCompact": [{"hooks": [{"type": "command", "command": "echo compacted \u00e9\u4e2d"}]}]\r\n  },\r\n"env":{"A":"1"}, "permissions": {"allow": ["Bash(npm test)"]}}';
+
+describe('install then uninstall gives back the original', () => {
+	for (const scope of ['user', 'project', 'local'] as const) {
+		const fileOf = (s: ReturnType<typeof setup>) => (scope === 'user' ? s.user : scope === 'project' ? s.projectFile : s.localFile);
+
+		test(`${scope} scope: byte for byte, twice, for a plain file and an oddly formatted one with other hooks`, async t => {
+			for (const original of [foreignText, oddText]) {
+				const s = setup(t);
+				const file = fileOf(s);
+				mkdirSync(path.dirname(file), {recursive: true});
+				writeFileSync(file, original);
+				for (const cycle of [1, 2]) {
+					const install = await s.run(['install', '--scope', scope]);
+					assert.equal(install.code, 0, install.err);
+					assert.notDeepEqual(readFileSync(file), Buffer.from(original), 'installed');
+					assert.equal(readFileSync(`${file}.bak-mpm-tui`, 'utf8'), original, `cycle ${cycle}: the backup holds the original`);
+					const un = await s.run(['uninstall', '--scope', scope]);
+					assert.equal(un.code, 0, un.err);
+					assert.deepEqual(readFileSync(file), Buffer.from(original), `cycle ${cycle}: the original bytes`);
+					assert.match(un.out, /restored .* byte for byte from .*\.bak-mpm-tui/);
+					assert.equal(existsSync(`${file}.bak-mpm-tui`), false, `cycle ${cycle}: no backup left behind`);
+				}
+			}
+		});
+	}
+
+	test('a re-install or a repair in between still gives back the original; the backup is never the installed file', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		writeFileSync(s.projectFile, oddText);
+		assert.equal((await s.run(['install', '--scope', 'project', '--forwarder', 'sh'])).code, 0);
+		assert.equal((await s.run(['install', '--scope', 'project', '--forwarder', 'sh'])).code, 0);
+		const repair = await s.run(['install', '--scope', 'project', '--forwarder', 'node']);
+		assert.match(repair.out, /backup of the file before mpm-tui's hooks kept: .*\.bak-mpm-tui/);
+		assert.equal(readFileSync(`${s.projectFile}.bak-mpm-tui`, 'utf8'), oddText);
+		assert.equal((await s.run(['uninstall', '--scope', 'project'])).code, 0);
+		assert.equal(readFileSync(s.projectFile, 'utf8'), oddText);
+	});
+
+	test('an edit in between is kept: the file is rewritten without our hooks and the backup of the original stays', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.localFile), {recursive: true});
+		writeFileSync(s.localFile, oddText);
+		await s.run(['install', '--scope', 'local']);
+		const edited = json(s.localFile);
+		edited.theme = 'dark';
+		writeFileSync(s.localFile, JSON.stringify(edited, null, 2));
+		const un = await s.run(['uninstall', '--scope', 'local']);
+		assert.equal(un.code, 0, un.err);
+		assert.match(un.out, /had changed since the install: rewritten/);
+		const after = json(s.localFile);
+		assert.equal(after.theme, 'dark', 'the edit is kept');
+		assert.deepEqual(after.hooks.PreToolUse, [{matcher: 'Bash', hooks: [{type: 'command', command: '/home/u/bin/guard.sh', timeout: 10}]}], 'only ours removed');
+		assert.equal(readFileSync(`${s.localFile}.bak-mpm-tui`, 'utf8'), oddText, 'the backup still holds the original');
+		// The next cycle starts from the file as it is now.
+		const now = readFileSync(s.localFile);
+		await s.run(['install', '--scope', 'local']);
+		assert.deepEqual(readFileSync(`${s.localFile}.bak-mpm-tui`), now);
+		await s.run(['uninstall', '--scope', 'local']);
+		assert.deepEqual(readFileSync(s.localFile), now);
+	});
+
+	test('a file the install created is removed again; a symlinked one is restored through the link', async t => {
+		const s = setup(t);
+		await s.run(['install', '--scope', 'project']);
+		assert.ok(existsSync(s.projectFile));
+		const un = await s.run(['uninstall', '--scope', 'project']);
+		assert.match(un.out, /removed .*settings\.json: it held nothing but mpm-tui's hooks/);
+		assert.equal(existsSync(s.projectFile), false);
+
+		const real = path.join(s.home, 'dotfiles', 'claude-settings.json');
+		mkdirSync(path.dirname(real), {recursive: true});
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(real, oddText);
+		symlinkSync(real, s.user);
+		await s.run(['install']);
+		await s.run(['uninstall']);
+		assert.ok(lstatSync(s.user).isSymbolicLink());
+		assert.equal(readFileSync(real, 'utf8'), oddText);
+	});
+
+	test('a link planted at the backup or temp file name (a cloned repo can hold one) is replaced, never written through', async t => {
+		const s = setup(t);
+		const victim = path.join(s.home, 'victim.txt');
+		const other = path.join(s.home, 'other-victim.txt');
+		writeFileSync(victim, 'do not touch\n');
+		writeFileSync(other, 'do not touch either\n');
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		writeFileSync(s.projectFile, foreignText);
+		symlinkSync(victim, `${s.projectFile}.bak-mpm-tui`);
+		symlinkSync(other, path.join(path.dirname(s.projectFile), `.settings.json.tmp-mpm-tui-${process.pid}`));
+		const r = await s.run(['install', '--scope', 'project']);
+		assert.equal(r.code, 0, r.err);
+		assert.equal(readFileSync(victim, 'utf8'), 'do not touch\n');
+		assert.equal(readFileSync(other, 'utf8'), 'do not touch either\n');
+		assert.ok(lstatSync(`${s.projectFile}.bak-mpm-tui`).isFile(), 'the backup is a file of its own');
+		assert.equal(readFileSync(`${s.projectFile}.bak-mpm-tui`, 'utf8'), foreignText);
+		assert.equal((await s.run(['uninstall', '--scope', 'project'])).code, 0);
+		assert.equal(readFileSync(s.projectFile, 'utf8'), foreignText);
+	});
+
+	test('uninstall --dry-run shows the way back and writes nothing', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(s.user, foreignText);
+		await s.run(['install']);
+		const installed = readFileSync(s.user);
+		const dry = await s.run(['uninstall', '--dry-run']);
+		assert.match(dry.out, /^\+\+\+ .*settings\.json \(from .*\.bak-mpm-tui\)$/m);
+		assert.match(dry.out, /dry run: nothing written/);
+		assert.deepEqual(readFileSync(s.user), installed);
+		assert.ok(existsSync(`${s.user}.bak-mpm-tui`));
+	});
+});
+
+describe('text from a settings file reaches the terminal shown, never acted on', () => {
+	test('event names, commands, the diff and parse errors of a hostile project file', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		// A cloned repository's file: ESC (escaped in JSON), and raw C1 and bidi characters, which JSON allows in strings.
+		const evil = '{\n\t"hooks": {\n\t\t"Evil\\u001b]0;PWNED\\u0007\u202e\u009b2J": [{"hooks": [{"type": "command", "command": "/x/dist/hook/forward.cjs \\u001b[2J\u2066"}]}]\n\t}\n}\n';
+		writeFileSync(s.projectFile, evil);
+		const outputs: string[] = [];
+		for (const args of [['status'], ['install', '--scope', 'project', '--dry-run'], ['install', '--scope', 'project'], ['status'], ['uninstall', '--scope', 'project', '--dry-run'], ['uninstall', '--scope', 'project']]) {
+			const r = await s.run(args);
+			assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+			outputs.push(r.out, r.err);
+		}
+		assert.match(outputs[0], /also on: Evil␛\]0;PWNED␇��2J/);
+		assert.match(outputs[0], /command: \/x\/dist\/hook\/forward\.cjs ␛\[2J�/);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		writeFileSync(s.user, '{"model": \u001b[31m"opus"}');
+		const broken = await s.run(['install']);
+		assert.equal(broken.code, 1);
+		assert.match(broken.err, /not valid JSON at line 1, column 11/);
+		outputs.push(broken.err);
+		// Tabs are layout (the file's own indentation in the diff); every other control is shown.
+		for (const text of outputs) assert.equal(forbiddenIn(text.replaceAll('\t', ' ')), null);
+	});
+});
+
 describe('hooks status', () => {
 	test('per scope: events hooked and paths; the server answering; the spool backlog and dropped count', async t => {
 		const s = setup(t);
-		await s.run(['install', '--scope', 'project']);
+		await s.run(['install', '--scope', 'local']);
 		mkdirSync(path.dirname(s.spool), {recursive: true});
 		writeFileSync(s.spool, '{"mpm_spool":1,"id":"a","receivedAt":1,"event":{}}\n{"mpm_spool":1,"id":"b","receivedAt":2,"event":{}}\n');
 		writeFileSync(`${s.spool}.dropped`, '\n\n\n'); // one byte per dropped event
 		const down = await s.run(['status']);
 		assert.equal(down.code, 0);
 		assert.match(down.out, /^user +\S+: not installed \(no settings file\)$/m);
-		assert.match(down.out, new RegExp(`^project +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'));
+		assert.match(down.out, new RegExp(`^local +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'));
 		assert.match(down.out, /paths: +all exist/);
 		assert.match(down.out, /^server .*: not answering \(nothing is listening\)/m);
 		assert.match(down.out, /^spool .*: 2 event\(s\) waiting \(\d+ B\), 3 dropped because the spool was full$/m);
@@ -225,6 +396,41 @@ describe('hooks status', () => {
 		t.after(() => server.close());
 		const up = await s.run(['status'], {port: server.port});
 		assert.match(up.out, /^server .*: answering \(mpm-tui /m);
+	});
+
+	test('an mpm-tui entry on MessageDisplay: status warns and says what to do; install removes it and says why', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.localFile), {recursive: true});
+		const mine = {type: 'command', command: '/usr/bin/sh /old/dist/hook/mpm-tui-hook.sh', timeout: 5};
+		writeFileSync(s.localFile, JSON.stringify({hooks: {Stop: [{hooks: [mine]}], MessageDisplay: [{hooks: [mine, {type: 'command', command: 'say-it'}]}]}}, null, 2));
+		const before = await s.run(['status']);
+		assert.match(before.out, /^ +WARNING: on MessageDisplay: it holds Claude Code's rendering until the hook returns, so every message waits for the forwarder; mpm-tui hooks install --scope local removes it \(or uninstall --scope local\)$/m);
+		assert.doesNotMatch(before.out, /also on: .*MessageDisplay/);
+		const install = await s.run(['install', '--scope', 'local']);
+		assert.equal(install.code, 0, install.err);
+		assert.match(install.out, /^removed: +MessageDisplay: it holds Claude Code's rendering until the hook returns, so mpm-tui must not be on it$/m);
+		assert.deepEqual(json(s.localFile).hooks.MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
+		assert.doesNotMatch((await s.run(['status'])).out, /WARNING|MessageDisplay/);
+	});
+
+	test('project scope: machine paths in the shared file are pointed out and replaced by the command for any machine', async t => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.projectFile), {recursive: true});
+		const old = {type: 'command', command: `/usr/bin/sh ${path.join(s.home, 'mpm-tui', 'dist', 'hook', 'mpm-tui-hook.sh')}`, timeout: 5};
+		writeFileSync(s.projectFile, JSON.stringify({hooks: Object.fromEntries(HOOK_EVENTS.map(e => [e.event, [{...(e.matcher ? {matcher: '*'} : {}), hooks: [old]}]]))}, null, 2));
+		const before = await s.run(['status']);
+		assert.match(before.out, /^ +note: +paths of this machine in a file shared with the repository point nowhere on a teammate's machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed \(or move to --scope local\)$/m);
+		const r = await s.run(['install', '--scope', 'project']);
+		assert.equal(r.code, 0, r.err);
+		assert.match(r.out, new RegExp(`^updated: +${HOOK_EVENTS.map(e => e.event).join(', ')}$`, 'm'));
+		assert.ok(!readFileSync(s.projectFile, 'utf8').includes(s.home), 'no path of this machine is left');
+		const after = await s.run(['status']);
+		assert.doesNotMatch(after.out, /note: +paths of this machine/);
+		assert.match(after.out, /^ +command: +command -v mpm-tui-hook-sh /m);
+		assert.match(after.out, /^ +runs: +nothing on this machine: neither mpm-tui-hook-sh nor mpm-tui-hook is on PATH \(npm i -g mpm-tui, or npm link in a checkout of mpm-tui\)$/m);
+		// The user and local scopes keep absolute paths: they stay on this machine.
+		await s.run(['install', '--scope', 'local']);
+		assert.match(json(s.localFile).hooks.Stop[0].hooks[0].command, /^\/\S+ \/\S+\/dist\/hook\/(mpm-tui-hook\.sh|forward\.cjs)$/);
 	});
 
 	test('a partial install lists the missing events', async t => {

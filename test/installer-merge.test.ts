@@ -3,13 +3,15 @@
  */
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles, shellQuote, shellWords} from '../source/hook/forwarder-command.js';
+import {chooseForwarder, commandPaths, findOnPath, ForwarderError, forwarderFiles, shellQuote, shellWords} from '../source/hook/forwarder-command.js';
+import {isPortableCommand, parseForwarderOption, portableCommand, portableTarget} from '../source/hook/portable-command.js';
 import {parseScope, ScopeError, settingsPath} from '../source/hook/scopes.js';
 import {lineColumn} from '../source/hook/settings-file.js';
-import {findOurHooks, HOOK_EVENTS, installHooks, isMpmTuiCommand, SettingsShapeError, uninstallHooks} from '../source/hook/settings-merge.js';
+import {findOurHooks, HOOK_EVENTS, installHooks, isMpmTuiCommand, NEVER_HOOKED, SettingsShapeError, uninstallHooks} from '../source/hook/settings-merge.js';
 import {diffLines} from '../source/hook/text-diff.js';
 
 const CMD = '/usr/bin/sh /opt/mpm-tui/dist/hook/mpm-tui-hook.sh';
@@ -105,6 +107,25 @@ describe('installHooks', () => {
 		assert.deepEqual(changes.find(c => c.event === 'PostCompact'), {event: 'PostCompact', change: 'updated'});
 	});
 
+	test('never on MessageDisplay: not in the list, and a stale entry of ours there is removed (a foreign one stays)', () => {
+		assert.ok(!HOOK_EVENTS.some(e => e.event === 'MessageDisplay'));
+		assert.ok(NEVER_HOOKED.has('MessageDisplay'));
+		assert.ok(!('MessageDisplay' in (installHooks({}, CMD).settings.hooks as Record<string, unknown>)));
+		const stale = {
+			hooks: {
+				MessageDisplay: [
+					{matcher: '*', hooks: [{type: 'command', command: OLD, timeout: 5}]},
+					{hooks: [{type: 'command', command: 'say-it'}, {type: 'command', command: CMD}]},
+				],
+			},
+		};
+		const {settings, changes} = installHooks(stale, CMD);
+		assert.deepEqual((settings.hooks as Record<string, unknown>).MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
+		assert.deepEqual(changes.find(c => c.event === 'MessageDisplay'), {event: 'MessageDisplay', change: 'removed'});
+		const only = installHooks({hooks: {MessageDisplay: [{hooks: [{type: 'command', command: CMD}]}]}}, CMD).settings.hooks as Record<string, unknown>;
+		assert.ok(!Object.hasOwn(only, 'MessageDisplay'), 'an event array left empty goes');
+	});
+
 	test('shapes we cannot merge into are refused with where they are wrong', () => {
 		assert.throws(() => installHooks([], CMD), {name: 'Error', message: 'the settings are not a JSON object'});
 		assert.throws(() => installHooks({hooks: []}, CMD), SettingsShapeError);
@@ -187,6 +208,58 @@ test('chooseForwarder: sh when sh and curl are on PATH, node otherwise; --forwar
 		assert.equal(chooseForwarder('node', withBoth).kind, 'node');
 		assert.throws(() => chooseForwarder('sh', withSh), {message: /needs curl on PATH/});
 		assert.throws(() => chooseForwarder('python', withBoth), ForwarderError);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+test('portableCommand: the forwarder on PATH as the shell finds it, which portableTarget predicts; nothing and exit 0 without one', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-portable-'));
+	try {
+		// Stand-ins named as npm links the bins; each says which one the shell ran.
+		const bin = (d: string, name: string, body: string) => {
+			mkdirSync(d, {recursive: true});
+			writeFileSync(path.join(d, name), `#!/bin/sh\n${body}\n`);
+			chmodSync(path.join(d, name), 0o755);
+		};
+		const shDir = path.join(dir, 'sh');
+		const nodeDir = path.join(dir, 'node');
+		const curlDir = path.join(dir, 'curl');
+		const catDir = path.join(dir, 'cat');
+		bin(shDir, 'mpm-tui-hook-sh', 'echo ran-sh');
+		bin(nodeDir, 'mpm-tui-hook', 'echo ran-node');
+		bin(curlDir, 'curl', 'exit 0');
+		mkdirSync(catDir);
+		symlinkSync(findOnPath('cat')!, path.join(catDir, 'cat'));
+		const machines: Record<string, string[]> = {
+			none: [],
+			'node only': [nodeDir],
+			'sh, no curl': [shDir],
+			'sh and curl': [shDir, curlDir],
+			'both, no curl': [shDir, nodeDir],
+			all: [shDir, nodeDir, curlDir],
+		};
+		for (const kind of [undefined, 'sh', 'node'] as const) {
+			const command = portableCommand(kind);
+			assert.ok(isPortableCommand(command) && isMpmTuiCommand(command), command);
+			assert.ok(!command.includes(dir) && !command.includes(process.execPath), 'no path of this machine');
+			for (const [machine, dirs] of Object.entries(machines)) {
+				const envPath = [...dirs, catDir].join(path.delimiter);
+				const ran = spawnSync('/bin/sh', ['-c', command], {env: {PATH: envPath}, input: '{}', encoding: 'utf8'});
+				assert.equal(ran.status, 0, `${kind} on ${machine}`);
+				assert.equal(ran.stderr, '', `${kind} on ${machine}`);
+				const target = portableTarget(command, envPath);
+				assert.equal(ran.stdout.trim() || 'nothing', target ? `ran-${target.kind}` : 'nothing', `${kind ?? 'default'} on ${machine}`);
+				if (target) assert.equal(target.path, path.join(target.kind === 'sh' ? shDir : nodeDir, target.kind === 'sh' ? 'mpm-tui-hook-sh' : 'mpm-tui-hook'));
+			}
+		}
+		// The default prefers sh + curl, then Node; --forwarder pins one.
+		assert.equal(portableTarget(portableCommand(), [shDir, nodeDir, curlDir].join(':'))?.kind, 'sh');
+		assert.equal(portableTarget(portableCommand(), [shDir, nodeDir].join(':'))?.kind, 'node');
+		assert.equal(portableTarget(portableCommand('sh'), shDir)?.kind, 'sh', 'sh pinned: runs without curl too (it spools)');
+		assert.equal(portableTarget(portableCommand('node'), shDir), null);
+		assert.equal(isPortableCommand(CMD), false);
+		assert.throws(() => parseForwarderOption('python'), ForwarderError);
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}

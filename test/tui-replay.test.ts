@@ -2,12 +2,14 @@
  * `--replay`'s loader (tui/run/replay.ts, replay-line.ts) on real files: each kind of bad line is
  * counted with its reason and loses nothing else; files too large to hold, pipes and devices are
  * refused with one clear line, without waiting on them; any bytes on a line give a record of the
- * promised shape or a reason, never an exception (property-based, fast-check).
+ * promised shape or a reason, never an exception (property-based, fast-check). And the built
+ * monitor in a real terminal (tmux) replaying raw hook payloads: times and session ages read as
+ * the time they were played.
  */
 import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -18,6 +20,7 @@ import {hostileJson} from './fixtures/hostile-arbitraries.js';
 import {forbiddenIn, nested} from './fixtures/hostile-events.js';
 import {deepJson} from './helpers/hostile-socket-server.js';
 import {withTimeout} from './helpers/server-kit.js';
+import {cliPath, Tmux} from './helpers/tmux-kit.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-replay-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -144,5 +147,41 @@ describe('recordings that cannot be replayed', () => {
 	test('no events in it: the reasons, safe to print', async () => {
 		const message = await refusal(file(`not json \u001b[2J\u009b6n\u202e\n{"hook_event_name":""}\n`));
 		assert.match(message, /holds no events \(2 bad lines; line 1: not JSON \(.*; line 2: hook_event_name is empty\)$/);
+	});
+});
+
+describe('raw hook payloads in the monitor', () => {
+	test('each event shows the time it was played and its session is active, not 00:00:00 and stale for 20,000 days', async t => {
+		assert.ok(existsSync(cliPath), 'build first: npm run build');
+		const tmux = new Tmux();
+		t.after(() => tmux.kill());
+		const session = '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b';
+		const payloads = [
+			{hook_event_name: 'SessionStart', source: 'startup'},
+			{hook_event_name: 'UserPromptSubmit', prompt: 'fix the failing test'},
+			{hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {command: 'npm test'}, tool_use_id: 'toolu_raw_1'},
+			{hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: {command: 'npm test'}, tool_response: {stdout: 'ok'}, tool_use_id: 'toolu_raw_1'},
+			{hook_event_name: 'Stop'},
+		].map(p => JSON.stringify({session_id: session, transcript_path: '/tmp/t.jsonl', cwd: '/home/u/app', ...p}));
+		const name = file(`${payloads.join('\n')}\n`);
+		const env = {CI: 'false', TZ: 'UTC', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', PATH: process.env.PATH ?? ''};
+		const before = Date.now();
+		const pane = tmux.open('raw', [process.execPath, cliPath, '--replay', name], env, {columns: 120, rows: 20});
+		const screen = await pane.waitFor(s => s.includes('replay finished: 5 events'), 'the whole replay', 15_000);
+		const finished = Date.now();
+		// The clock's seconds (UTC, as TZ says) while the replay ran: every row's time is one of them.
+		const seconds = new Set<string>();
+		for (let ms = Math.floor(before / 1000) * 1000; ms <= finished; ms += 1000) seconds.add(new Date(ms).toISOString().slice(11, 19));
+		const times = screen.split('\n').flatMap(line => /^[ ›](\d+) +(\d\d:\d\d:\d\d) /.exec(line)?.[2] ?? []);
+		assert.equal(times.length, 5, screen);
+		for (const time of times) assert.ok(seconds.has(time), `${time} is a time the replay ran at (${[...seconds].join(', ')})\n${screen}`);
+
+		pane.keys('5');
+		const sessions = await pane.waitFor(s => s.includes('5b1e0c9a') && /^state /m.test(s), 'the Sessions tab');
+		const row = sessions.split('\n').find(line => line.includes('5b1e0c9a'))!;
+		assert.doesNotMatch(row, /stale|\d+d/, `the session is not days old: ${row}`);
+		assert.match(row, /just now|\b\d{1,2}s\b/, `its last event was moments ago: ${row}`);
+		pane.keys('q');
+		assert.equal(await pane.waitExit(), 0);
 	});
 });

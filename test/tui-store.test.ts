@@ -11,7 +11,7 @@ import {demoSteps, takeDemo} from '../source/core/demo.js';
 import {normalize} from '../source/core/normalize.js';
 import {SearchIndex, searchAmong} from '../source/core/search.js';
 import {EventStore} from '../source/tui/store/event-store.js';
-import {loadReplay, playReplay, ReplayError} from '../source/tui/run/replay.js';
+import {EVEN_GAP_MS, loadReplay, playReplay, ReplayError} from '../source/tui/run/replay.js';
 import {demoRecords, record} from './helpers/tui-kit.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-store-'));
@@ -227,6 +227,52 @@ describe('replay', () => {
 		assert.ok(done);
 		assert.deepEqual(got, ['e0', 'e1', 'e2']);
 		player.stop();
+	});
+
+	it('raw payloads (no time of their own) are paced evenly and stamped with the clock as played; records and spool lines keep their times', async () => {
+		const file = path.join(dir, 'raw.ndjson');
+		const raw = (n: number) => JSON.stringify({session_id: 'raw-session', hook_event_name: 'UserPromptSubmit', prompt: `raw ${n}`});
+		const recordTime = '2026-11-23T10:00:00.000Z';
+		const spoolTime = Date.parse('2026-11-23T10:00:07.000Z');
+		const lines = [
+			raw(1),
+			raw(2),
+			raw(3),
+			JSON.stringify({mpm_spool: 1, id: 'sp-1', receivedAt: spoolTime, event: {session_id: 'raw-session', hook_event_name: 'Stop'}}),
+			JSON.stringify({...record({seq: 50, id: 'rec-50', summary: 'recorded'}), time: recordTime}),
+			raw(4),
+		];
+		writeFileSync(file, `${lines.join('\n')}\n`);
+		const loaded = await loadReplay(file);
+		assert.equal(loaded.records.length, 6);
+
+		const speed = 2;
+		const arrivals: Array<{summary: string; time: string; at: number}> = [];
+		const started = Date.now();
+		let done = false;
+		const player = playReplay(loaded.records, speed, batch => arrivals.push(...batch.map(r => ({summary: r.summary, time: r.time, at: Date.now()}))), () => (done = true));
+		const deadline = Date.now() + 10_000;
+		while (!done && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+		player.stop();
+		const finished = Date.now();
+		assert.ok(done, 'the replay ends');
+		assert.equal(arrivals.length, 6);
+
+		const byText = (text: string) => arrivals.find(a => a.summary.includes(text))!;
+		assert.deepEqual(arrivals.map(a => a.summary.replace(/^prompt +/, '')), ['"raw 1"', '"raw 2"', '"raw 3"', arrivals[3].summary, 'recorded', '"raw 4"'], 'in file order');
+		assert.equal(arrivals[3].time, new Date(spoolTime).toISOString(), 'a spool line keeps its receivedAt');
+		assert.equal(arrivals[4].time, recordTime, 'a record keeps its time');
+		for (const n of [1, 2, 3, 4]) {
+			const a = byText(`raw ${n}`);
+			const stamped = Date.parse(a.time);
+			assert.ok(stamped >= started && stamped <= finished, `raw ${n} stamped ${a.time}, played between ${new Date(started).toISOString()} and ${new Date(finished).toISOString()}`);
+			assert.ok(Math.abs(stamped - a.at) <= 50, `raw ${n} stamped with the time it was played (${a.time} vs ${new Date(a.at).toISOString()})`);
+		}
+		// Even pacing: every step involving an event without a time is EVEN_GAP_MS / speed (timers never fire early).
+		const step = EVEN_GAP_MS / speed;
+		for (const i of [1, 2, 3, 5]) assert.ok(arrivals[i].at - arrivals[i - 1].at >= step - 2, `step ${i}: ${arrivals[i].at - arrivals[i - 1].at} ms, at least ${step}`);
+		// Between two timed events the recorded gap still rules: the record (10:00:00) follows the spool line (10:00:07) at once.
+		assert.ok(arrivals[4].at - arrivals[3].at < step, 'two timed events keep their own pace');
 	});
 });
 

@@ -1,7 +1,9 @@
 /**
  * Reading and writing a Claude Code settings file for the hooks installer: parse errors with line
  * and column, the file's own indentation kept, atomic replace (temp file + rename) after a backup,
- * symlinked settings written through to their target.
+ * symlinked settings written through to their target. The backup (`<file>.bak-mpm-tui`) holds the
+ * file as it was before mpm-tui's hooks went in: the caller says when to write it and when to keep
+ * it, so an uninstall can give back the original bytes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,15 +37,29 @@ function detectIndent(text: string): string {
 	return match ? match[1] : '  ';
 }
 
-export function readSettings(file: string): SettingsText {
-	let raw: string;
+/** The file's text; a FIFO or device (a repository can hold one) is refused without waiting on it. */
+function readText(file: string): string | null {
+	let fd: number;
 	try {
-		raw = fs.readFileSync(file, 'utf8');
+		fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') return {path: file, exists: false, text: '', value: {}, indent: '  ', bom: false};
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 		throw new SettingsFileError(`cannot read ${file}: ${(error as Error).message}`);
 	}
+	try {
+		if (!fs.fstatSync(fd).isFile()) throw new SettingsFileError(`${file} is not a regular file; left untouched`);
+		return fs.readFileSync(fd, 'utf8');
+	} catch (error) {
+		if (error instanceof SettingsFileError) throw error;
+		throw new SettingsFileError(`cannot read ${file}: ${(error as Error).message}`);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+export function readSettings(file: string): SettingsText {
+	const raw = readText(file);
+	if (raw === null) return {path: file, exists: false, text: '', value: {}, indent: '  ', bom: false};
 	const bom = raw.startsWith('\uFEFF');
 	const text = bom ? raw.slice(1) : raw;
 	if (text.trim() === '') return {path: file, exists: true, text: raw, value: {}, indent: '  ', bom};
@@ -62,34 +78,110 @@ export function formatSettings(value: unknown, previous: Pick<SettingsText, 'ind
 	return `${previous.bom ? '\uFEFF' : ''}${JSON.stringify(value, null, previous.indent)}\n`;
 }
 
-/**
- * Replaces the file atomically: the old content goes to `<file>.bak-mpm-tui` first, the new one to
- * a temp file in the same directory that is then renamed over the file (keeping its mode).
- */
-export function writeSettingsAtomic(file: string, text: string): {written: string; backup: string | null} {
-	let target = file;
+export function backupPath(file: string): string {
+	return `${file}${BACKUP_SUFFIX}`;
+}
+
+export interface Backup {
+	path: string;
+	bytes: Buffer;
+	/** Its parsed content, or undefined when it is not JSON (then it is never restored). */
+	value: unknown;
+}
+
+/** The backup next to `file`, if there is one that is a regular file. */
+export function readBackup(file: string): Backup | null {
+	const where = backupPath(file);
+	let bytes: Buffer;
 	try {
-		if (fs.lstatSync(file).isSymbolicLink()) target = fs.realpathSync(file);
+		if (!fs.lstatSync(where).isFile()) return null;
+		bytes = fs.readFileSync(where);
 	} catch {
-		// Missing: created below.
+		return null;
 	}
-	const dir = path.dirname(target);
-	fs.mkdirSync(dir, {recursive: true});
-	let mode = 0o644;
-	let backup: string | null = null;
-	if (fs.existsSync(target)) {
-		mode = fs.statSync(target).mode & 0o777;
-		backup = `${file}${BACKUP_SUFFIX}`;
-		fs.copyFileSync(target, backup);
-	}
-	const temp = path.join(dir, `.${path.basename(target)}.tmp-mpm-tui-${process.pid}`);
+	let text = bytes.toString('utf8');
+	if (text.startsWith('\uFEFF')) text = text.slice(1);
+	let value: unknown;
 	try {
-		fs.writeFileSync(temp, text, {mode});
+		value = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+	} catch {
+		value = undefined;
+	}
+	return {path: where, bytes, value};
+}
+
+/**
+ * Writes `data` to `target` by a temp file in the same directory renamed over it. The temp file is
+ * created exclusively, and the rename replaces a link itself: nothing is written through a link
+ * someone put at either name.
+ */
+function replaceFile(target: string, data: string | Uint8Array, mode: number): void {
+	const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-mpm-tui-${process.pid}`);
+	try {
+		fs.rmSync(temp, {force: true});
+		fs.writeFileSync(temp, data, {mode, flag: 'wx'});
 		fs.chmodSync(temp, mode);
 		fs.renameSync(temp, target);
 	} catch (error) {
 		fs.rmSync(temp, {force: true});
 		throw new SettingsFileError(`cannot write ${target}: ${(error as Error).message}`);
 	}
-	return {written: target, backup};
+}
+
+/** The file a settings path stands for: a symlinked settings file is written through to its target. */
+function resolveTarget(file: string): string {
+	try {
+		if (fs.lstatSync(file).isSymbolicLink()) return fs.realpathSync(file);
+	} catch {
+		// Missing: created.
+	}
+	return file;
+}
+
+/** `write`: the file as it is now becomes the backup first; `keep`: an existing backup is left as it is. */
+export type BackupPolicy = 'write' | 'keep';
+
+/**
+ * Replaces the file atomically (temp file + rename, keeping its mode). With `backup: 'write'` the
+ * current content goes to `<file>.bak-mpm-tui` first (when there is a file).
+ */
+export function writeSettingsAtomic(file: string, content: string | Uint8Array, backup: BackupPolicy): {written: string; backup: string | null} {
+	const target = resolveTarget(file);
+	fs.mkdirSync(path.dirname(target), {recursive: true});
+	let mode = 0o644;
+	let written: string | null = null;
+	if (fs.existsSync(target)) {
+		mode = fs.statSync(target).mode & 0o777;
+		if (backup === 'write') {
+			written = backupPath(file);
+			let current: Buffer;
+			try {
+				current = fs.readFileSync(target);
+			} catch (error) {
+				throw new SettingsFileError(`cannot read ${target}: ${(error as Error).message}`);
+			}
+			replaceFile(written, current, mode);
+		}
+	}
+	replaceFile(target, content, mode);
+	return {written: target, backup: written};
+}
+
+/** Removes the backup (after the file was given back its bytes). */
+export function removeBackup(file: string): void {
+	fs.rmSync(backupPath(file), {force: true});
+}
+
+/** True when the settings path is a symbolic link (to a dotfiles repository, say). */
+export function isLink(file: string): boolean {
+	try {
+		return fs.lstatSync(file).isSymbolicLink();
+	} catch {
+		return false;
+	}
+}
+
+/** Removes a settings file that mpm-tui created and that holds nothing else. */
+export function removeSettings(file: string): void {
+	fs.rmSync(file, {force: true});
 }

@@ -31,6 +31,12 @@ export const HOOK_EVENTS: readonly HookEventSpec[] = [
 	{event: 'TaskCompleted', matcher: false},
 ];
 
+/**
+ * Events an observer must never be on, with the reason: Claude Code waits for these hooks before it
+ * goes on with something the user sees. The installer removes our entries from them.
+ */
+export const NEVER_HOOKED: ReadonlyMap<string, string> = new Map([['MessageDisplay', "it holds Claude Code's rendering until the hook returns"]]);
+
 export const DEFAULT_TIMEOUT_SECONDS = 5;
 
 type Json = null | boolean | number | string | Json[] | {[key: string]: Json};
@@ -171,6 +177,14 @@ export function installHooks(settings: unknown, command: string, timeout = DEFAU
 	const ours = new Set(events.map(e => e.event));
 	for (const [event, groups] of Object.entries(hooks)) {
 		if (ours.has(event)) continue;
+		if (NEVER_HOOKED.has(event)) {
+			const after = withoutOurs(groups as Json[]);
+			if (sameJson(groups, after)) continue;
+			changes.push({event, change: 'removed'});
+			if (after.length > 0) hooks[event] = after;
+			else delete hooks[event];
+			continue;
+		}
 		const after = repairedElsewhere(groups as Json[], entry);
 		if (!sameJson(groups, after)) {
 			hooks[event] = after;

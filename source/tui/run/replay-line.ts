@@ -4,7 +4,8 @@
  * and times as the server takes them; prototype keys are ordinary values. A line may be an
  * mpm-tui record (`--server-only`, `tail`, the journal, an export), a spool line
  * (`{"mpm_spool":1,"id","receivedAt","event"}`), or any event the server accepts (a hook payload,
- * a claude-mpm envelope). A bad line gives the reason, never an exception. Pure.
+ * a claude-mpm envelope). A line without a time of its own gets UNTIMED. A bad line gives the
+ * reason, never an exception. Pure.
  */
 import {isUtf8} from 'node:buffer';
 import {ID_RULE, isEpochMs, isValidId, MAX_EPOCH_MS} from '../../core/limits.js';
@@ -19,8 +20,16 @@ export const MAX_LINE_BYTES = 1_048_576;
 /** `seq`: the line's own (a record's), or null when the loader numbers it. */
 export type ReplayLine = {ok: true; record: PendingRecord; seq: number | null} | {ok: false; error: string};
 
-/** Raw hook payloads carry no time: they play as if received at the start of 1970, one after another. */
-const NO_TIME = new Date(0).toISOString();
+/**
+ * The time of a line that has none of its own (a raw hook payload carries none): the first instant
+ * of 1970, which the player replaces with its own clock as it plays the event (replay.ts).
+ */
+export const UNTIMED = new Date(0).toISOString();
+
+/** The record's time is the placeholder, not a time of its own (in any spelling of that instant). */
+export function isUntimed(time: string): boolean {
+	return Date.parse(time) === 0;
+}
 
 function isSpace(byte: number): boolean {
 	return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
@@ -44,7 +53,7 @@ function fromValue(value: unknown, lineNo: number): ReplayLine {
 	const object = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 	let event: unknown = value;
 	let id = `replay-${lineNo}`;
-	let receivedAt = NO_TIME;
+	let receivedAt = UNTIMED;
 	if (object !== null && Object.hasOwn(object, 'mpm_spool')) {
 		if (!isValidId(object.id)) return {ok: false, error: `spool line id must be ${ID_RULE}, got ${shown(object.id)}`};
 		if (!isEpochMs(object.receivedAt)) return {ok: false, error: `spool line receivedAt must be a time in epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${shown(object.receivedAt)}`};

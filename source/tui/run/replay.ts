@@ -3,15 +3,20 @@
  * journal, an export, a spool file, or raw hook payloads, one JSON value per line) and plays it at
  * the recorded pace × speed. Bad lines are counted and skipped with their reasons (replay-line.ts);
  * a file too large to hold is refused before it is read. Long silences are cut to MAX_GAP_MS so
- * a replay never looks stuck.
+ * a replay never looks stuck. Events without a time of their own (raw hook payloads) are played
+ * EVEN_GAP_MS apart (× speed) and stamped with the clock as they are played, so their times and
+ * the ages of their sessions read as now; records and spool lines keep their own times.
  */
 import {constants, promises as fs} from 'node:fs';
 import type {EventRecord} from '../../core/record.js';
 import {showControlsInLine} from '../../core/terminal-safe.js';
 import {ellipsize} from '../../core/text.js';
-import {replayLine, trimLine} from './replay-line.js';
+import {isUntimed, replayLine, trimLine} from './replay-line.js';
 
 export const MAX_GAP_MS = 5000;
+
+/** How far apart events without a time of their own are played (before `speed`). */
+export const EVEN_GAP_MS = 200;
 
 /** Recordings larger than this are refused: all of it is held in memory (about its own size again as records). */
 export const MAX_REPLAY_BYTES = 128 * 1024 * 1024;
@@ -115,24 +120,32 @@ export interface ReplayPlayer {
 	stop(): void;
 }
 
-/** Plays `records` into `onBatch` at their recorded pace × `speed`; events close together go as one batch. */
+/**
+ * Plays `records` into `onBatch` at their recorded pace × `speed`; events close together go as one
+ * batch. An event without a time of its own is played EVEN_GAP_MS / speed after the one before it
+ * and handed on with the time it is played at.
+ */
 export function playReplay(records: readonly EventRecord[], speed: number, onBatch: (batch: EventRecord[]) => void, onDone: () => void): ReplayPlayer {
 	let index = 0;
 	let timer: NodeJS.Timeout | undefined;
 	let paused = false;
 	let stopped = false;
-	const timeOf = (r: EventRecord | undefined) => (r ? Date.parse(r.time) : NaN);
 	const gapAfter = (i: number) => {
-		const gap = timeOf(records[i + 1]) - timeOf(records[i]);
+		const a = records[i].time;
+		const b = records[i + 1].time;
+		if (isUntimed(a) || isUntimed(b)) return EVEN_GAP_MS / speed;
+		const gap = Date.parse(b) - Date.parse(a);
 		return Number.isFinite(gap) ? Math.min(MAX_GAP_MS, Math.max(0, gap)) / speed : 0;
 	};
 	const tick = () => {
 		timer = undefined;
 		if (paused || stopped) return;
 		const batch: EventRecord[] = [];
+		const now = new Date().toISOString();
 		let wait = 0;
 		while (index < records.length) {
-			batch.push(records[index]);
+			const record = records[index];
+			batch.push(isUntimed(record.time) ? {...record, time: now} : record);
 			wait = index + 1 < records.length ? gapAfter(index) : 0;
 			index++;
 			if (wait >= 15 || batch.length >= 2000) break;
