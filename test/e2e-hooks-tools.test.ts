@@ -7,12 +7,14 @@
  */
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {freePort} from './helpers/free-port.js';
 import {runCommand} from './helpers/forwarder.js';
 import {cliPath, Tmux} from './helpers/tmux-kit.js';
+
+const root = path.resolve(import.meta.dirname, '..');
 
 const tmux = new Tmux();
 const temp = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-e2e-hooks-'));
@@ -44,7 +46,13 @@ describe('hooks install, then the installed command lines, then the Tools tab', 
 		const home = path.join(temp, 'home');
 		mkdirSync(home);
 		const state = path.join(temp, 'state');
-		const env = {PATH: process.env.PATH ?? '', HOME: home, MPM_TUI_STATE_DIR: state};
+		// The project scope's command runs the forwarder from PATH, as on a machine where npm
+		// installed mpm-tui: npm links each package.json bin into its prefix's bin directory.
+		const npmBin = path.join(temp, 'prefix', 'bin');
+		mkdirSync(npmBin, {recursive: true});
+		const bins = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {bin: Record<string, string>}).bin;
+		for (const [name, file] of Object.entries(bins)) symlinkSync(path.join(root, file), path.join(npmBin, name));
+		const env = {PATH: `${npmBin}${path.delimiter}${process.env.PATH ?? ''}`, HOME: home, MPM_TUI_STATE_DIR: state};
 
 		const install = await runCommand(process.execPath, [cliPath, 'hooks', 'install', '--scope', 'project'], {cwd: project, env});
 		assert.equal(install.code, 0, install.stderr);
