@@ -177,23 +177,39 @@ describe('today\'s Claude Code on screen', () => {
 		assert.match(frame, /⊘ .*npm run lint .* interrupted/);
 	});
 
-	it('? lists every status word the tabs show, the tab on screen first, and scrolls', async () => {
+	it('? lists every status word each tab shows under that tab\'s heading, the tab on screen first, and scrolls', async () => {
 		const t = mount([], {rows: 20});
 		await t.press('2', '?');
 		let frame = await t.until(f => f.includes('Help'), 'the help');
 		assert.match(frame.split('\n')[3], /Tools: status words/, 'the Tools tab\'s words first');
-		const seen = new Set<string>();
-		const words = [
-			'◐ running', '✓ ok', '✓ launched', '✗ failed', '✗ denied', '⊘ interrupted', '? lost', '⚑',
-			'✓ done', '▲ WAITING', '● working', '◇ background N', '✗ API error', '○ idle', '· stale', '· ended', 'j / k', 'q  Ctrl-c',
-		];
-		for (let i = 0; i < 20; i++) {
-			for (const line of frame.split('\n')) for (const w of words) if (line.includes(w)) seen.add(w);
-			if (seen.size === words.length) break;
-			await t.press(' ');
+		// Step a line at a time: each frame's top help line is the next line of the help; the last
+		// frame adds the rest. That gives every line in order, so each word is read under its heading.
+		const helpBody = (f: string) => f.split('\n').slice(3, -1);
+		const all: string[] = [];
+		let last = '';
+		for (let i = 0; i < 80 && frame !== last; i++) {
+			last = frame;
+			all.push(helpBody(frame)[0]);
+			await t.press('j');
 			frame = strip(t.app.lastFrame());
 		}
-		assert.deepEqual(words.filter(w => !seen.has(w)), [], 'every word is in the legend');
+		all.push(...helpBody(frame).slice(1));
+		const sections = new Map<string, string[]>();
+		let heading = '';
+		for (const line of all) {
+			const m = /^(\w+): status words|^(Keys)\s*$/.exec(line.trim());
+			if (m) heading = m[1] ?? m[2];
+			else sections.set(heading, [...(sections.get(heading) ?? []), line]);
+		}
+		const has = (section: string, word: string) => (sections.get(section) ?? []).some(line => line.trimStart().startsWith(word));
+		const expected: Record<string, string[]> = {
+			Tools: ['◐ running', '✓ ok', '✓ launched', '✗ failed', '✗ denied', '⊘ interrupted', '? lost', '⚑'],
+			Agents: ['◐ running', '✓ done', '✗ failed', '✗ denied', '⊘ interrupted', '? lost'],
+			Sessions: ['▲ WAITING', '● working', '◇ background N', '✗ API error', '○ idle', '· stale', '· ended'],
+			Keys: ['j / k', 'q  Ctrl-c', '?'],
+		};
+		for (const [section, words] of Object.entries(expected)) assert.deepEqual(words.filter(w => !has(section, w)), [], `${section}: every word under its heading`);
+		assert.deepEqual([...sections.keys()], ['Tools', 'Keys', 'Agents', 'Sessions'], 'the tab on screen first, then the keys, then the others');
 		assert.match(frame, /lines \d+–\d+ of \d+/);
 		await t.press('g');
 		frame = await t.until(f => /lines 1–/.test(f), 'g: back to the top');
