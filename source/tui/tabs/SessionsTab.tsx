@@ -20,7 +20,8 @@ export interface SessionsTabProps {
 	note?: string;
 }
 
-const waitWords: Record<WaitReason, string> = {
+/** Why a session waits, as the Sessions tab says it (docs/usage.md quotes these words). */
+export const waitWords: Record<WaitReason, string> = {
 	permission: 'permission',
 	idle: 'waiting for your input',
 	input: 'asks for input',
