@@ -276,3 +276,22 @@ test('toolsRunning(now) says what tools(now) shows: a running call, until it end
 	assert.equal(v.toolsRunning(T0 + 100), false);
 	assert.equal(running(v, T0 + 100), false);
 });
+
+test('a snapshot row keeps its record ids when the call goes on (rows are shared, never changed)', () => {
+	const v = createViews();
+	const records = seq(
+		[0, pre('Bash', 'toolu_keep', {command: 'rm -rf build'})],
+		[5, hook('PermissionRequest', {tool_name: 'Bash', tool_input: {command: 'rm -rf build'}})],
+	);
+	v.applyMany(records.slice(0, 1));
+	const first = byId(v.tools(T0 + 1), 'toolu_keep');
+	assert.deepEqual(first.recordIds, [records[0].id]);
+	v.applyMany(records.slice(1));
+	const second = byId(v.tools(T0 + 6), 'toolu_keep');
+	assert.deepEqual(second.recordIds, [records[0].id, records[1].id]);
+	assert.deepEqual(first.recordIds, [records[0].id], 'the earlier row is as it was');
+	const later = seq([10, post('Bash', 'toolu_keep', {command: 'rm -rf build'}, {stdout: ''})]);
+	v.applyMany(later);
+	assert.deepEqual(byId(v.tools(T0 + 20), 'toolu_keep').recordIds.length, 3);
+	assert.deepEqual(second.recordIds, [records[0].id, records[1].id], 'and so is the next one');
+});

@@ -63,7 +63,8 @@ interface Call {
 	waited: boolean;
 	background: boolean;
 	evicted: boolean;
-	recordIds: string[];
+	/** Replaced, never changed in place, so every row of the call can share it (running calls are rebuilt each snapshot). */
+	recordIds: readonly string[];
 	/** The row of a finished call, reused by later snapshots until the call changes again. */
 	cache: ToolCall | null;
 }
@@ -215,7 +216,7 @@ export class ToolsView {
 			interruptedBy: status === 'interrupted' ? c.cause : null,
 			waitedForPermission: c.waited,
 			background: c.background,
-			recordIds: [...c.recordIds],
+			recordIds: c.recordIds,
 		};
 	}
 
@@ -264,7 +265,7 @@ export class ToolsView {
 	/** Remembers that `rec` belongs to the call (for its detail), and that the call changed. */
 	private note(call: Call, rec: EventRecord): void {
 		call.cache = null;
-		if (typeof rec.id === 'string' && rec.id !== '' && call.recordIds.length < MAX_RECORD_IDS && !call.recordIds.includes(rec.id)) call.recordIds.push(rec.id);
+		if (typeof rec.id === 'string' && rec.id !== '' && call.recordIds.length < MAX_RECORD_IDS && !call.recordIds.includes(rec.id)) call.recordIds = [...call.recordIds, rec.id];
 	}
 
 	private fill(call: Call, rec: EventRecord, tool: string | null, input: Json | null): void {
@@ -310,8 +311,7 @@ export class ToolsView {
 				// The PermissionRequest came first: it is this call's record, before its PreToolUse in time.
 				const {recordId} = this.pendingPermissions[i];
 				if (recordId !== '' && !call.recordIds.includes(recordId)) {
-					call.recordIds.unshift(recordId);
-					if (call.recordIds.length > MAX_RECORD_IDS) call.recordIds.length = MAX_RECORD_IDS;
+					call.recordIds = [recordId, ...call.recordIds].slice(0, MAX_RECORD_IDS);
 				}
 				this.pendingPermissions.splice(i, 1);
 			}
