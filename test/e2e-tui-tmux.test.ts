@@ -9,6 +9,8 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {BG_STOP, backgroundWork, cancelledCall} from './fixtures/cc-today.js';
+import {OTHER_CWD, OTHER_SESSION} from './fixtures/view-sequences.js';
 import {freePort} from './helpers/free-port.js';
 import {cliPath, forward, forwarderPath, hookPayload, Tmux, type Pane} from './helpers/tmux-kit.js';
 
@@ -197,6 +199,44 @@ describe('mpm-tui in a terminal', () => {
 		const missing = tmux.open('missing', [process.execPath, cliPath, '--replay', path.join(dir, 'nope.ndjson')], tuiEnv(dir));
 		assert.equal(await missing.waitExit(), 1);
 		assert.match(missing.captureJoined(), /mpm-tui: --replay: no such file: .*nope\.ndjson/);
+	});
+
+	it('today\'s Claude Code: a session paused on background tasks shows ◇ background N until they finish; a cancelled call is ⊘ interrupted', async () => {
+		const dir = stateDir();
+		const port = await freePort();
+		const env = {MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: dir};
+		const pane = tmux.open('today', [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {columns: 120, rows: 30});
+		await pane.waitFor(s => s.includes('No events yet'), 'the empty state');
+		// Two subagents and a dev server launched in the background; the turn's Stop lists all three.
+		for (const [, payload] of backgroundWork.slice(0, BG_STOP + 1)) forward(payload, env);
+		// In another session the user cancels `npm run watch` (no Post), types a new prompt, and a
+		// second cancelled call is left without an end at that turn's Stop.
+		for (const [, payload] of cancelledCall) forward({...payload, session_id: OTHER_SESSION, cwd: OTHER_CWD}, env);
+		const total = BG_STOP + 1 + cancelledCall.length;
+		await pane.waitFor(s => headerCount(s) === total, `${total} events`);
+		pane.keys('5');
+		let screen = await pane.waitFor(s => s.includes('◇ background 3'), 'the background state');
+		assert.match(screen, /◇ background 3 +5b1e0c9a .*runs: Explore: Audit the dependencies/);
+		assert.match(screen, /○ idle +c0ffee00/, 'the other session stopped with nothing running');
+		assert.ok(!/waiting/.test(screen.split('\n')[0]), 'background work is not waiting for you');
+
+		pane.keys('2');
+		screen = await pane.waitFor(s => s.includes('npm run watch'), 'the Tools tab');
+		assert.match(screen, /⊘ .*Bash +npm run watch .*– interrupted/);
+		assert.match(screen, /⊘ .*Bash +npm test .*– interrupted/);
+		assert.match(screen, /✓ .*Agent +Explore: Audit the dependencies .*launched/);
+		assert.ok(!/ lost |^\? /m.test(screen), 'nothing is lost');
+
+		// The subagents finish; a later Stop says the dev server is done too.
+		for (const [, payload] of backgroundWork.slice(BG_STOP + 1)) forward(payload, env);
+		pane.keys('5');
+		screen = await pane.waitFor(s => headerCount(s) === backgroundWork.length + cancelledCall.length && /○ idle +5b1e0c9a/.test(s), 'the session idle once everything finished');
+		assert.ok(!screen.includes('◇'));
+		pane.keys('?');
+		screen = await pane.waitFor(s => s.includes('Sessions: status words'), 'the help, the Sessions tab\'s words first');
+		assert.match(screen, /◇ background N +stopped, N background tasks still run/);
+		pane.keys('q');
+		assert.equal(await pane.waitExit(), 0);
 	});
 
 	it('refuses a port held by something else, with one line and a non-zero exit', async () => {

@@ -78,7 +78,7 @@ function body(frame: string): string[] {
 }
 
 describe('tui view tabs', () => {
-	it('Tools: one row per call with status, target, duration, agent; failed red; navigation; Enter shows the Pre and Post records', async () => {
+	it('Tools: one row per call with status, target, duration, agent; failed red; navigation; Enter shows the Pre, PermissionRequest and Post records', async () => {
 		const t = mount(flowRecords());
 		await t.press('2');
 		const frame = await t.until(f => f.includes('npm version patch'), 'the Tools tab');
@@ -87,7 +87,7 @@ describe('tui view tabs', () => {
 		assert.equal(rows.length, 10, frame);
 		assert.match(frame, /1\/10/);
 		assert.match(frame, /by time/);
-		assert.match(rows[0], /◐⚑ .*Bash +npm version patch +9\.0s +main +c0ffee00/, 'the running call first, with its elapsed time');
+		assert.match(rows[0], /◐⚑ .*Bash +npm version patch +9\.0s +running +main +c0ffee00/, 'the running call first, with its elapsed time');
 		assert.match(frame, /✗ .*Bash +npm test/);
 		assert.match(frame, /✓ .*Grep .*Date\.now.* Explore/, 'a call inside the subagent names the agent');
 		const raw = t.app.lastFrame() ?? '';
@@ -106,10 +106,10 @@ describe('tui view tabs', () => {
 
 		await t.press('j', keys.enter);
 		const detail = await t.until(f => f.includes('Esc back'), 'the call detail');
-		assert.match(detail, /rm -rf dist · ok · 2 records/);
+		assert.match(detail, /rm -rf dist · ok · 3 records/, 'the permission it waited for (⚑) is one of its records');
 		assert.match(detail, /"type": "PreToolUse"/);
 		await t.press('G');
-		await t.until(f => f.includes('"duration_ms": 31') && /lines \d+–63 of 63/.test(f), 'the Post record below');
+		await t.until(f => f.includes('"duration_ms": 31') && /lines \d+–102 of 102/.test(f), 'the Post record below');
 		await t.press(keys.escape);
 		await t.until(f => f.includes('2/10') && !f.includes('Esc back'), 'back to the list');
 	});

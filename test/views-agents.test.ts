@@ -75,7 +75,7 @@ test('the legacy Task tool name spawns agents the same way', () => {
 	assert.equal(a.lastMessage, 'LGTM');
 });
 
-test('a killed subagent: interrupted Agent call, no SubagentStop', () => {
+test('a subagent stopped by the user: interrupted Agent call, no SubagentStop', () => {
 	const v = createViews();
 	v.applyMany(seq(
 		[0, pre('Agent', 'toolu_k', spawnInput('Refactor', 'general-purpose'))],
@@ -84,12 +84,13 @@ test('a killed subagent: interrupted Agent call, no SubagentStop', () => {
 		[3000, failure('Agent', 'toolu_k', spawnInput('Refactor', 'general-purpose'), 'Interrupted by user', true)],
 	));
 	const [a] = v.agents(T0 + 4000);
-	assert.equal(a.status, 'killed');
+	assert.equal(a.status, 'interrupted');
+	assert.equal(a.interruptedBy, 'user');
 	assert.equal(a.end, T0 + 3000);
 	assert.equal(a.durationMs, 3000);
 });
 
-test('a killed subagent that never reports again is orphaned by session end, or by the timeout', () => {
+test('a subagent that never reports again is interrupted by session end, or lost after the timeout', () => {
 	const events = (): Array<[number, Record<string, unknown>]> => [
 		[0, pre('Agent', 'toolu_o', spawnInput('Long job', 'general-purpose'))],
 		[10, hook('SubagentStart', {agent_id: 'o1', agent_type: 'general-purpose'})],
@@ -98,16 +99,16 @@ test('a killed subagent that never reports again is orphaned by session end, or 
 	const v = createViews();
 	v.applyMany(seq(...events(), [3 * MIN, hook('SessionEnd', {reason: 'other'})]));
 	const [a] = v.agents(T0 + 3 * MIN + 1);
-	assert.equal(a.status, 'orphaned');
-	assert.equal(a.orphanReason, 'session-end');
+	assert.equal(a.status, 'interrupted');
+	assert.equal(a.interruptedBy, 'session-end');
 
 	const w = createViews({agentTimeoutMs: 5 * MIN});
 	w.applyMany(seq(...events()));
 	assert.equal(w.agents(T0 + 7 * MIN).at(0)!.status, 'running', 'its own activity counts, not its start');
-	assert.equal(w.agents(T0 + 7 * MIN + 1).at(0)!.status, 'orphaned');
-	assert.equal(w.agents(T0 + 7 * MIN + 1).at(0)!.orphanReason, 'timeout');
+	assert.equal(w.agents(T0 + 7 * MIN + 1).at(0)!.status, 'lost');
+	assert.equal(w.agents(T0 + 7 * MIN + 1).at(0)!.interruptedBy, null);
 	assert.equal(w.tools(T0 + 11 * MIN).find(t => t.id === 'toolu_o')!.status, 'running', 'the Agent call is kept alive by its subagent\'s activity');
-	assert.equal(w.tools(T0 + 12 * MIN + 1).find(t => t.id === 'toolu_o')!.status, 'orphaned');
+	assert.equal(w.tools(T0 + 12 * MIN + 1).find(t => t.id === 'toolu_o')!.status, 'lost');
 });
 
 test('PostToolUse(Agent) ends an agent whose SubagentStop never came', () => {
@@ -201,8 +202,8 @@ test('a background agent survives Stop of its session and ends at its SubagentSt
 	let rows = v.agents(T0 + 2000);
 	assert.equal(row(rows, 'bg1').status, 'running');
 	assert.equal(row(rows, 'bg1').background, true);
-	assert.equal(row(rows, 'toolu_fg').status, 'orphaned', 'a foreground agent cannot outlive its parent\'s turn');
-	assert.equal(row(rows, 'toolu_fg').orphanReason, 'stop');
+	assert.equal(row(rows, 'toolu_fg').status, 'interrupted', 'a foreground agent cannot outlive its parent\'s turn');
+	assert.equal(row(rows, 'toolu_fg').interruptedBy, 'stop');
 	v.apply(seq([60_000, hook('SubagentStop', {agent_id: 'bg1', agent_type: 'general-purpose', last_assistant_message: 'CI green'})])[0]);
 	rows = v.agents(T0 + 61_000);
 	assert.equal(row(rows, 'bg1').status, 'done');

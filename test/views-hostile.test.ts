@@ -49,7 +49,7 @@ test('any records: the views never throw, and every cell of every tab is safe an
 				assertCells(tools, toolColumns(width), width, 'tools');
 				assertCells(agents, agentColumns(width), width, 'agents');
 				assertCells(files, fileColumns(width, now), width, 'files');
-				assertCells(sessions, sessionColumns(width, now), width, 'sessions');
+				assertCells(sessions, sessionColumns(width, now, sessions), width, 'sessions');
 			}
 		}),
 		{numRuns: 300},

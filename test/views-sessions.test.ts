@@ -170,7 +170,8 @@ test('errors: failures and StopFailure count, interrupts do not', () => {
 	const [s] = v.sessions(T0 + 50);
 	assert.equal(s.errorCount, 2);
 	assert.equal(s.toolCount, 2);
-	assert.equal(s.state, 'idle');
+	assert.equal(s.state, 'failed', 'the turn ended on an API error');
+	assert.equal(s.failure, 'rate limited');
 });
 
 test('a late (older) event does not change the live state', () => {

@@ -92,25 +92,25 @@ test('interrupted tool: PostToolUseFailure with is_interrupt', () => {
 	assert.equal(row.error, 'Interrupted by user');
 });
 
-test('a call with no end is orphaned after the timeout (configurable), and a late end still wins', () => {
+test('a call with no end is lost after the timeout (configurable), and a late end still wins', () => {
 	const v = createViews({toolTimeoutMs: 5 * MIN});
 	v.apply(seq([0, pre('Bash', 'toolu_hang', inputs.bashWatch)])[0]);
 	assert.equal(v.tools(T0 + 5 * MIN).at(0)!.status, 'running');
 	const late = v.tools(T0 + 5 * MIN + 1).at(0)!;
-	assert.equal(late.status, 'orphaned');
-	assert.equal(late.orphanReason, 'timeout');
+	assert.equal(late.status, 'lost');
+	assert.equal(late.interruptedBy, null);
 	assert.equal(late.durationMs, null);
 	const d = createViews();
 	d.apply(seq([0, pre('Bash', 'toolu_hang2', inputs.bashWatch)])[0]);
 	assert.equal(d.tools(T0 + 10 * MIN).at(0)!.status, 'running', 'default timeout is 10 minutes');
-	assert.equal(d.tools(T0 + 10 * MIN + 1).at(0)!.status, 'orphaned');
+	assert.equal(d.tools(T0 + 10 * MIN + 1).at(0)!.status, 'lost');
 	v.apply(seq([6 * MIN, post('Bash', 'toolu_hang', inputs.bashWatch, {stdout: ''})])[0]);
 	const ended = v.tools(T0 + 7 * MIN).at(0)!;
 	assert.equal(ended.status, 'ok');
 	assert.equal(ended.durationMs, 6 * MIN);
 });
 
-test('session end orphans its running calls; Stop orphans only the main agent\'s', () => {
+test('a call with no end is interrupted: by session end, all of them; by Stop, only the main agent\'s', () => {
 	const v = createViews();
 	v.applyMany(seq(
 		[0, pre('Bash', 'toolu_main', inputs.bashWatch)],
@@ -119,14 +119,14 @@ test('session end orphans its running calls; Stop orphans only the main agent\'s
 		[100, hook('Stop', {stop_hook_active: false, last_assistant_message: 'done'})],
 	));
 	let rows = v.tools(T0 + 200);
-	assert.equal(byId(rows, 'toolu_main').status, 'orphaned');
-	assert.equal(byId(rows, 'toolu_main').orphanReason, 'stop');
+	assert.equal(byId(rows, 'toolu_main').status, 'interrupted');
+	assert.equal(byId(rows, 'toolu_main').interruptedBy, 'stop');
 	assert.equal(byId(rows, 'toolu_sub').status, 'running', 'a (background) subagent goes on after Stop');
 	assert.equal(byId(rows, 'toolu_other').status, 'running', 'another session is not touched');
 	v.apply(seq([300, hook('SessionEnd', {reason: 'prompt_input_exit'})])[0]);
 	rows = v.tools(T0 + 400);
-	assert.equal(byId(rows, 'toolu_sub').status, 'orphaned');
-	assert.equal(byId(rows, 'toolu_sub').orphanReason, 'session-end');
+	assert.equal(byId(rows, 'toolu_sub').status, 'interrupted');
+	assert.equal(byId(rows, 'toolu_sub').interruptedBy, 'session-end');
 	assert.equal(byId(rows, 'toolu_other').status, 'running');
 });
 
@@ -160,14 +160,15 @@ test('PermissionRequest (no tool_use_id) marks the matching running call, whiche
 	assert.equal(byId(rows, 'toolu_rm2').waitedForPermission, true, 'a request before its Pre is matched when the Pre comes');
 });
 
-test('PermissionDenied with a tool_use_id fails the call with the reason', () => {
+test('PermissionDenied with a tool_use_id ends the call it denied: denied, with the reason', () => {
 	const v = createViews();
 	v.applyMany(seq(
 		[0, pre('Bash', 'toolu_01DeniedPushForce', {command: 'git push --force'})],
 		[3, hookEvents.PermissionDenied],
 	));
 	const [row] = v.tools(T0 + 5);
-	assert.equal(row.status, 'failed');
+	assert.equal(row.status, 'denied');
+	assert.equal(row.durationMs, 3);
 	assert.equal(row.error, 'permission denied: Denied by rule Bash(git push --force)');
 });
 
@@ -274,4 +275,23 @@ test('toolsRunning(now) says what tools(now) shows: a running call, until it end
 	v.apply(seq([90, hook('SessionEnd', {reason: 'prompt_input_exit'})])[0]);
 	assert.equal(v.toolsRunning(T0 + 100), false);
 	assert.equal(running(v, T0 + 100), false);
+});
+
+test('a snapshot row keeps its record ids when the call goes on (rows are shared, never changed)', () => {
+	const v = createViews();
+	const records = seq(
+		[0, pre('Bash', 'toolu_keep', {command: 'rm -rf build'})],
+		[5, hook('PermissionRequest', {tool_name: 'Bash', tool_input: {command: 'rm -rf build'}})],
+	);
+	v.applyMany(records.slice(0, 1));
+	const first = byId(v.tools(T0 + 1), 'toolu_keep');
+	assert.deepEqual(first.recordIds, [records[0].id]);
+	v.applyMany(records.slice(1));
+	const second = byId(v.tools(T0 + 6), 'toolu_keep');
+	assert.deepEqual(second.recordIds, [records[0].id, records[1].id]);
+	assert.deepEqual(first.recordIds, [records[0].id], 'the earlier row is as it was');
+	const later = seq([10, post('Bash', 'toolu_keep', {command: 'rm -rf build'}, {stdout: ''})]);
+	v.applyMany(later);
+	assert.deepEqual(byId(v.tools(T0 + 20), 'toolu_keep').recordIds.length, 3);
+	assert.deepEqual(second.recordIds, [records[0].id, records[1].id], 'and so is the next one');
 });

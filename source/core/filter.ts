@@ -4,6 +4,7 @@
  *   is:error free text "quoted phrase"
  * Terms are ANDed; commas inside a value mean "any of"; `-` negates a term or a word. Pure.
  */
+import {isErrorEvent} from './errors.js';
 import type {EventRecord} from './record.js';
 
 export type FilterKey = 'type' | 'tool' | 'session' | 'agent' | 'source' | 'cwd' | 'seq' | 'is' | 'id' | 'text';
@@ -149,12 +150,6 @@ function anyOf(values: string[], test: (value: string) => Test): Test {
 	return tests.length === 1 ? tests[0] : r => tests.some(t => t(r));
 }
 
-function hasError(r: EventRecord): boolean {
-	if (r.type === 'PostToolUseFailure' || r.type === 'StopFailure') return true;
-	const error = r.payload.error;
-	return error !== undefined && error !== null && error !== false && error !== '';
-}
-
 const haystacks = new WeakMap<EventRecord, string>();
 
 /** Lower-cased text that free words are searched in (cached per record). */
@@ -212,7 +207,8 @@ function termTest(term: FilterTerm): Test {
 		case 'is':
 			return anyOf(values, v => {
 				switch (v.toLowerCase()) {
-					case 'error': return hasError;
+					// The one definition of an error (core/errors.ts): the header and the tabs count the same.
+					case 'error': return isErrorEvent;
 					case 'prompt': return r => r.type === 'UserPromptSubmit';
 					case 'subagent': return r => r.agentId !== null || r.type.startsWith('Subagent');
 					default: return r => r.tool !== null;

@@ -9,16 +9,24 @@
  * with no type, then — when the run's type is empty — any). When PostToolUse(Agent) names its
  * `agentId`, that join wins: a wrong guess is swapped back.
  *
- * Status: failed (PostToolUseFailure on the spawn), killed (the spawn was interrupted), done
- * (SubagentStop, or the spawn ended without `async_launched`), orphaned (session ended; Stop of
- * the session for a foreground agent — the parent's turn cannot end while it runs; or no event
- * for `timeoutMs` before `now`), else running.
+ * Since Claude Code 2.1.198 subagents run in the background by default: PostToolUse(Agent) comes
+ * back at once with `status: "async_launched"`, and the agent's life is SubagentStart →
+ * SubagentStop on its `agent_id`, which may go on after the parent's Stop.
+ *
+ * Status: failed (the spawn ended in an error: core/errors.ts), denied (PermissionDenied on the
+ * spawn), interrupted (the user stopped the spawn — `is_interrupt` —, or it had no end when it
+ * could no longer run: its session ended, or, for a foreground agent, its parent's turn ended with
+ * Stop, StopFailure or the next prompt), done (SubagentStop, or the spawn ended without
+ * `async_launched`), lost (no event for `timeoutMs` before `now`), else running.
  */
 import type {EventRecord} from '../record.js';
+import {errorKindOf, isUserInterrupt} from '../errors.js';
 import {trimMap} from './bounded.js';
 import {agentIdOf, agentKeyOf, agentTypeOf, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
 
-export type AgentStatus = 'running' | 'done' | 'failed' | 'killed' | 'orphaned';
+export type AgentStatus = 'running' | 'done' | 'failed' | 'denied' | 'interrupted' | 'lost';
+/** Why an agent is interrupted: the user stopped its spawn, its parent's turn ended (Stop, the next prompt), or its session ended. */
+export type AgentInterruptCause = 'user' | 'stop' | 'prompt' | 'session-end';
 
 export interface AgentEntry {
 	/** Stable row key: the agent id, else `call:<tool_use_id>` while the run is not known yet. */
@@ -29,7 +37,8 @@ export interface AgentEntry {
 	description: string;
 	prompt: string | null;
 	status: AgentStatus;
-	orphanReason: 'timeout' | 'session-end' | 'stop' | null;
+	/** Set when `status` is `interrupted`. */
+	interruptedBy: AgentInterruptCause | null;
 	start: number;
 	end: number | null;
 	/** `totalDurationMs` when reported, else end − start; running: elapsed until `now`. */
@@ -63,13 +72,13 @@ interface Spawn {
 	background: boolean;
 	start: number;
 	end: number | null;
-	endStatus: 'ok' | 'failed' | 'interrupted' | null;
+	endStatus: 'ok' | 'failed' | 'denied' | 'interrupted' | null;
 	async: boolean;
 	reportedMs: number | null;
 	tokens: number | null;
 	reportedTools: number | null;
 	orphanedAt: number | null;
-	orphanReason: AgentEntry['orphanReason'];
+	orphanReason: AgentInterruptCause | null;
 	run: Run | null;
 }
 
@@ -88,7 +97,7 @@ interface Run {
 	toolCount: number;
 	lastActivity: number;
 	orphanedAt: number | null;
-	orphanReason: AgentEntry['orphanReason'];
+	orphanReason: AgentInterruptCause | null;
 	spawn: Spawn | null;
 }
 
@@ -119,7 +128,7 @@ export class AgentsView {
 		const agentId = agentIdOf(rec);
 		const tool = toolNameOf(rec);
 		if (isAgentTool(tool) && rec.type === 'PreToolUse') this.onSpawn(rec, t);
-		else if (isAgentTool(tool) && (rec.type === 'PostToolUse' || rec.type === 'PostToolUseFailure')) this.onSpawnEnd(rec, t);
+		else if (isAgentTool(tool) && (rec.type === 'PostToolUse' || rec.type === 'PostToolUseFailure' || rec.type === 'PermissionDenied')) this.onSpawnEnd(rec, t);
 		if (rec.type === 'SubagentStart' && agentId !== null) {
 			const run = this.ensureRun(agentId, agentTypeOf(rec), sessionOf(rec), t);
 			if (!run.startKnown) {
@@ -135,8 +144,8 @@ export class AgentsView {
 			this.openRuns.delete(run);
 			const message = str(rec.payload.last_assistant_message);
 			if (message !== null) run.lastMessage = oneLine(message, 500);
-		} else if (rec.type === 'Stop') {
-			this.orphan(t, 'stop', sessionOf(rec), true);
+		} else if (rec.type === 'Stop' || rec.type === 'StopFailure' || rec.type === 'UserPromptSubmit') {
+			this.orphan(t, rec.type === 'UserPromptSubmit' ? 'prompt' : 'stop', sessionOf(rec), true);
 		} else if (rec.type === 'SessionEnd') {
 			this.orphan(t, 'session-end', sessionOf(rec), false);
 		} else if (agentId !== null) {
@@ -182,11 +191,12 @@ export class AgentsView {
 		const start = Math.min(s?.start ?? Infinity, r !== null && (r.startKnown || s === null) ? r.start : Infinity);
 		let status: AgentStatus;
 		let end: number | null = null;
-		let orphanReason: AgentEntry['orphanReason'] = null;
+		let interruptedBy: AgentInterruptCause | null = null;
 		const orphanedAt = r?.orphanedAt ?? s?.orphanedAt ?? null;
 		const lastActivity = Math.max(r?.lastActivity ?? -Infinity, s?.end ?? s?.start ?? -Infinity);
-		if (s?.endStatus === 'failed' || s?.endStatus === 'interrupted') {
-			status = s.endStatus === 'failed' ? 'failed' : 'killed';
+		if (s?.endStatus === 'failed' || s?.endStatus === 'denied' || s?.endStatus === 'interrupted') {
+			status = s.endStatus;
+			if (status === 'interrupted') interruptedBy = 'user';
 			end = s.end;
 		} else if (r?.stoppedAt != null) {
 			status = 'done';
@@ -195,12 +205,11 @@ export class AgentsView {
 			status = 'done';
 			end = s.end;
 		} else if (orphanedAt !== null) {
-			status = 'orphaned';
+			status = 'interrupted';
 			end = orphanedAt;
-			orphanReason = r?.orphanReason ?? s?.orphanReason ?? null;
+			interruptedBy = r?.orphanReason ?? s?.orphanReason ?? null;
 		} else if (now - lastActivity > this.timeoutMs) {
-			status = 'orphaned';
-			orphanReason = 'timeout';
+			status = 'lost';
 		} else {
 			status = 'running';
 		}
@@ -215,7 +224,7 @@ export class AgentsView {
 			description: s?.description || r?.description || '',
 			prompt: s?.prompt ?? null,
 			status,
-			orphanReason,
+			interruptedBy,
 			start,
 			end,
 			durationMs,
@@ -249,7 +258,11 @@ export class AgentsView {
 		this.openSpawns.delete(spawn);
 		const response = obj(rec.payload.tool_response);
 		if (rec.type === 'PostToolUseFailure') {
-			spawn.endStatus = rec.payload.is_interrupt === true ? 'interrupted' : 'failed';
+			spawn.endStatus = isUserInterrupt(rec) ? 'interrupted' : 'failed';
+		} else if (rec.type === 'PermissionDenied') {
+			spawn.endStatus = 'denied';
+		} else if (errorKindOf(rec) !== null) {
+			spawn.endStatus = 'failed';
 		} else {
 			spawn.endStatus = 'ok';
 			spawn.async = str(response?.status) === 'async_launched';
@@ -366,9 +379,9 @@ export class AgentsView {
 		return run;
 	}
 
-	private orphan(t: number, reason: 'stop' | 'session-end', session: string | null, foregroundOnly: boolean): void {
+	private orphan(t: number, reason: AgentInterruptCause, session: string | null, foregroundOnly: boolean): void {
 		for (const spawn of this.openSpawns) {
-			if (spawn.session !== session) continue;
+			if (spawn.session !== session || spawn.start > t) continue;
 			if (foregroundOnly && spawn.background) continue;
 			if (spawn.run?.stoppedAt != null) continue;
 			spawn.orphanedAt = t;

@@ -19,23 +19,23 @@ import {SessionsView, type SessionEntry} from './sessions.js';
 import {TodosView, type TodoList} from './todos.js';
 import {ToolsView, type ToolCall} from './tools.js';
 
-export type {AgentEntry, AgentStatus} from './agents.js';
+export type {AgentEntry, AgentInterruptCause, AgentStatus} from './agents.js';
 export type {FileEntry, FileOp} from './files.js';
-export type {SessionEntry, SessionState, WaitReason} from './sessions.js';
+export type {BackgroundTask, SessionCron, SessionEntry, SessionState, WaitReason} from './sessions.js';
 export type {TaskItem, TodoItem, TodoList} from './todos.js';
-export type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
+export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {isAgentTool} from './agents.js';
 export {fileOpOf} from './files.js';
 export {MAIN_AGENT} from './fields.js';
 export {formatAgo, formatDuration} from './format.js';
 export {relativeTo} from './paths.js';
 export {toolTarget} from './target.js';
-export {sortToolCalls} from './tool-row.js';
+export {interruptText, sortToolCalls, toolStatusWord} from './tool-row.js';
 
 export interface ViewsOptions {
 	/** A tool call with no end and no activity for this long is orphaned. Default 10 min. */
 	toolTimeoutMs?: number;
-	/** A subagent with no event for this long is orphaned. Default 10 min. */
+	/** A subagent with no event for this long is lost (and, without `background_tasks`, no longer a session's background work). Default 10 min. */
 	agentTimeoutMs?: number;
 	/** A session with no event for this long is stale. Default 30 min. */
 	staleMs?: number;
@@ -79,7 +79,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 	const tools = new ToolsView({timeoutMs: options.toolTimeoutMs, maxCalls: options.maxToolCalls});
 	const agents = new AgentsView({timeoutMs: options.agentTimeoutMs, maxAgents: options.maxAgents});
 	const files = new FilesView({maxFiles: options.maxFiles});
-	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions});
+	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions, agentTimeoutMs: options.agentTimeoutMs});
 	const todos = new TodosView({maxLists: options.maxTodoLists});
 	const seen = new RecentSet(SEEN_IDS);
 	let lastTime = 0;

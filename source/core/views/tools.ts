@@ -1,27 +1,36 @@
 /**
  * Tool calls view: pairs PreToolUse with PostToolUse / PostToolUseFailure / PermissionDenied by
  * `tool_use_id` (parallel calls and Post-before-Pre arrival included), fills missing ends from
- * PostToolBatch, and gives up on calls that never end.
+ * PostToolBatch, ties a PermissionRequest (which names no `tool_use_id`) to the call it asks for,
+ * and decides what became of calls that never end.
  *
- * When is a running call orphaned (no end will come)?
- * - SessionEnd of its session: every running call of that session.
- * - Stop of its session: the running calls of the main agent only. Stop fires when the main
- *   turn is over, so its foreground calls are finished; subagents' calls (background agents go
- *   on after Stop) are left alone. Background Bash and background Agent calls get their
- *   PostToolUse at launch, so they are never running at that point.
- * - SubagentStop of the agent that ran it.
- * - No activity for `timeoutMs` (default 10 min) before `now`. For an Agent/Task call, activity
- *   includes its subagent's events (see `touch`), so a long-running subagent is not timed out.
- * An end that arrives later still wins: the call becomes ok / failed with its real duration.
+ * A call's end decides its status with the one definition of an error (core/errors.ts): failed
+ * (PostToolUseFailure, a PostToolUse that says it failed), denied (PermissionDenied),
+ * interrupted (PostToolUseFailure with `is_interrupt`), else ok.
+ *
+ * A tool the user cancels fires no end, and an interrupted turn fires no Stop. So a running call
+ * is interrupted when, with no end for it, its turn is over:
+ * - Stop or StopFailure of its session (`stop`), or the session's next prompt (`prompt`): the
+ *   running calls of the main agent. Subagents' calls are left alone (background agents go on after Stop);
+ *   background Bash and Agent calls get their PostToolUse at launch, so they are never running.
+ * - SubagentStop of the agent that ran it (`agent-stop`).
+ * - SessionEnd of its session (`session-end`): every running call of that session.
+ * A call with no end and no activity for `timeoutMs` (default 10 min) before `now` is lost. For an
+ * Agent/Task call, activity includes its subagent's events (see `touch`), so a long-running
+ * subagent is not timed out. An end that arrives later still wins: the call becomes ok / failed /
+ * denied with its real duration.
  */
 import type {EventRecord} from '../record.js';
+import {errorKindOf, isUserInterrupt} from '../errors.js';
 import {agentKeyOf, agentTypeOf, cwdOf, inputKey, jsonText, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf, type Json} from './fields.js';
 import {toolTarget} from './target.js';
 import {trimMap} from './bounded.js';
-import type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
+import type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 
-export type {OrphanReason, ToolCall, ToolStatus} from './tool-row.js';
+export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {sortToolCalls} from './tool-row.js';
+
+type Result = 'ok' | 'failed' | 'denied' | 'interrupted';
 
 export interface ToolsOptions {
 	timeoutMs?: number;
@@ -43,15 +52,19 @@ interface Call {
 	start: number;
 	startKnown: boolean;
 	end: number | null;
-	result: 'ok' | 'failed' | 'interrupted' | null;
+	result: Result | null;
 	reportedMs: number | null;
 	error: string | null;
-	orphanedAt: number | null;
-	orphanReason: OrphanReason | null;
+	/** When its turn, subagent or session ended with no end for it (it counts as interrupted, until an end comes). */
+	cutAt: number | null;
+	/** Why it is interrupted: `user` for an interrupting end, else what cut it. */
+	cause: InterruptCause | null;
 	lastActivity: number;
 	waited: boolean;
 	background: boolean;
 	evicted: boolean;
+	/** Replaced, never changed in place, so every row of the call can share it (running calls are rebuilt each snapshot). */
+	recordIds: readonly string[];
 	/** The row of a finished call, reused by later snapshots until the call changes again. */
 	cache: ToolCall | null;
 }
@@ -61,9 +74,11 @@ interface PendingPermission {
 	agent: string;
 	tool: string;
 	key: string;
+	recordId: string;
 }
 
 const MAX_PENDING_PERMISSIONS = 100;
+const MAX_RECORD_IDS = 16;
 
 function errorText(value: unknown): string | null {
 	if (typeof value === 'string') return oneLine(value, 300);
@@ -93,16 +108,18 @@ export class ToolsView {
 				this.onPre(rec, t);
 				break;
 			case 'PostToolUse': {
-				const failed = rec.payload.success === false;
+				const failed = errorKindOf(rec) !== null;
 				this.onEnd(rec, t, failed ? 'failed' : 'ok', failed ? errorText(rec.payload.error) ?? 'failed' : null);
 				break;
 			}
 			case 'PostToolUseFailure':
-				this.onEnd(rec, t, rec.payload.is_interrupt === true ? 'interrupted' : 'failed', errorText(rec.payload.error));
+				this.onEnd(rec, t, isUserInterrupt(rec) ? 'interrupted' : 'failed', errorText(rec.payload.error));
 				break;
-			case 'PermissionDenied':
-				if (toolUseIdOf(rec) !== null) this.onEnd(rec, t, 'failed', `permission denied${str(rec.payload.reason) ? `: ${oneLine(String(rec.payload.reason), 200)}` : ''}`);
+			case 'PermissionDenied': {
+				const reason = str(rec.payload.reason);
+				this.onEnd(rec, t, 'denied', `permission denied${reason !== null ? `: ${oneLine(reason, 200)}` : ''}`);
 				break;
+			}
 			case 'PermissionRequest':
 				this.onPermission(rec);
 				break;
@@ -110,15 +127,17 @@ export class ToolsView {
 				this.onBatch(rec, t);
 				break;
 			case 'Stop':
-				this.orphan(t, 'stop', c => c.session === sessionOf(rec) && c.agent === 'main');
+			case 'StopFailure':
+			case 'UserPromptSubmit':
+				this.cut(t, rec.type === 'UserPromptSubmit' ? 'prompt' : 'stop', c => c.session === sessionOf(rec) && c.agent === 'main');
 				break;
 			case 'SubagentStop': {
 				const agent = agentKeyOf(rec);
-				if (agent !== 'main') this.orphan(t, 'agent-stop', c => c.session === sessionOf(rec) && c.agent === agent);
+				if (agent !== 'main') this.cut(t, 'agent-stop', c => c.session === sessionOf(rec) && c.agent === agent);
 				break;
 			}
 			case 'SessionEnd':
-				this.orphan(t, 'session-end', c => c.session === sessionOf(rec));
+				this.cut(t, 'session-end', c => c.session === sessionOf(rec));
 				break;
 			default:
 				return;
@@ -164,17 +183,16 @@ export class ToolsView {
 
 	private buildRow(c: Call, now: number): ToolCall {
 		let status: ToolStatus;
-		let orphanReason = c.orphanReason;
 		let durationMs: number | null;
 		if (c.result !== null) {
 			status = c.result;
 			durationMs = c.reportedMs ?? (c.startKnown && c.end !== null ? Math.max(0, c.end - c.start) : null);
-		} else if (c.orphanedAt !== null) {
-			status = 'orphaned';
+		} else if (c.cutAt !== null) {
+			// When it stopped is not known: only that it was before the cut.
+			status = 'interrupted';
 			durationMs = null;
 		} else if (now - c.lastActivity > this.timeoutMs) {
-			status = 'orphaned';
-			orphanReason = 'timeout';
+			status = 'lost';
 			durationMs = null;
 		} else {
 			status = 'running';
@@ -188,23 +206,24 @@ export class ToolsView {
 			input: c.input,
 			status,
 			start: c.start,
-			end: c.result !== null ? c.end : c.orphanedAt,
+			end: c.result !== null ? c.end : c.cutAt,
 			durationMs,
 			agent: c.agent,
 			agentType: c.agentType,
 			session: c.session,
 			cwd: c.cwd,
 			error: c.error,
-			orphanReason: status === 'orphaned' ? orphanReason : null,
+			interruptedBy: status === 'interrupted' ? c.cause : null,
 			waitedForPermission: c.waited,
 			background: c.background,
+			recordIds: c.recordIds,
 		};
 	}
 
 	private row(c: Call, now: number): ToolCall {
 		if (c.cache !== null) return c.cache;
 		const row = this.buildRow(c, now);
-		if (c.result !== null || c.orphanedAt !== null) c.cache = row;
+		if (c.result !== null || c.cutAt !== null) c.cache = row;
 		return row;
 	}
 
@@ -228,12 +247,13 @@ export class ToolsView {
 			result: null,
 			reportedMs: null,
 			error: null,
-			orphanedAt: null,
-			orphanReason: null,
+			cutAt: null,
+			cause: null,
 			lastActivity: t,
 			waited: false,
 			background: input?.run_in_background === true,
 			evicted: false,
+			recordIds: [],
 			cache: null,
 		};
 		this.calls.set(call.id, call);
@@ -242,8 +262,14 @@ export class ToolsView {
 		return call;
 	}
 
-	private fill(call: Call, rec: EventRecord, tool: string | null, input: Json | null): void {
+	/** Remembers that `rec` belongs to the call (for its detail), and that the call changed. */
+	private note(call: Call, rec: EventRecord): void {
 		call.cache = null;
+		if (typeof rec.id === 'string' && rec.id !== '' && call.recordIds.length < MAX_RECORD_IDS && !call.recordIds.includes(rec.id)) call.recordIds = [...call.recordIds, rec.id];
+	}
+
+	private fill(call: Call, rec: EventRecord, tool: string | null, input: Json | null): void {
+		this.note(call, rec);
 		if (call.tool === '' && tool !== null) call.tool = tool;
 		if (call.input === null && input !== null) {
 			call.input = input;
@@ -269,6 +295,7 @@ export class ToolsView {
 		}
 		const call = this.create(rec, t, toolUseId, tool, input);
 		call.startKnown = true;
+		this.note(call, rec);
 		this.running.add(call);
 		if (toolUseId === null) {
 			const key = `${call.session}\u0000${call.agent}\u0000${tool}`;
@@ -281,6 +308,11 @@ export class ToolsView {
 			const i = this.pendingPermissions.findIndex(p => p.session === call.session && p.agent === call.agent && p.tool === tool && p.key === key);
 			if (i >= 0) {
 				call.waited = true;
+				// The PermissionRequest came first: it is this call's record, before its PreToolUse in time.
+				const {recordId} = this.pendingPermissions[i];
+				if (recordId !== '' && !call.recordIds.includes(recordId)) {
+					call.recordIds = [recordId, ...call.recordIds].slice(0, MAX_RECORD_IDS);
+				}
 				this.pendingPermissions.splice(i, 1);
 			}
 		}
@@ -301,7 +333,7 @@ export class ToolsView {
 		return queue.splice(i, 1)[0];
 	}
 
-	private onEnd(rec: EventRecord, t: number, result: 'ok' | 'failed' | 'interrupted', error: string | null): void {
+	private onEnd(rec: EventRecord, t: number, result: Result, error: string | null): void {
 		const toolUseId = toolUseIdOf(rec);
 		const tool = toolNameOf(rec);
 		const input = toolInputOf(rec);
@@ -309,6 +341,7 @@ export class ToolsView {
 		let call = this.findOpen(rec, toolUseId, tool, input);
 		if (call === undefined) {
 			call = this.create(rec, t, toolUseId, tool ?? '', input);
+			this.note(call, rec);
 			if (reported !== null) call.start = t - reported;
 		} else {
 			this.fill(call, rec, tool, input);
@@ -318,8 +351,9 @@ export class ToolsView {
 		call.end = t;
 		call.reportedMs = reported;
 		call.error = error;
-		call.orphanedAt = null;
-		call.orphanReason = null;
+		call.cutAt = null;
+		call.cause = result === 'interrupted' ? 'user' : null;
+		if (str(obj(rec.payload.tool_response)?.status) === 'async_launched') call.background = true;
 		if (t > call.lastActivity) call.lastActivity = t;
 		this.running.delete(call);
 	}
@@ -334,13 +368,15 @@ export class ToolsView {
 			const tool = str(entry.tool_name);
 			const input = obj(entry.tool_input);
 			let call = this.calls.get(id);
-			if (call === undefined) call = this.create(rec, t, id, tool ?? '', input);
-			else this.fill(call, rec, tool, input);
+			if (call === undefined) {
+				call = this.create(rec, t, id, tool ?? '', input);
+				this.note(call, rec);
+			} else this.fill(call, rec, tool, input);
 			if (call.result !== null) continue;
 			call.result = 'ok';
 			call.end = t;
-			call.orphanedAt = null;
-			call.orphanReason = null;
+			call.cutAt = null;
+			call.cause = null;
 			this.running.delete(call);
 		}
 	}
@@ -358,30 +394,33 @@ export class ToolsView {
 		const key = inputKey(toolInputOf(rec));
 		let best: Call | null = null;
 		for (const call of this.running) {
-			if (call.session !== session || call.agent !== agent || call.tool !== tool || call.waited || call.orphanedAt !== null) continue;
+			if (call.session !== session || call.agent !== agent || call.tool !== tool || call.waited || call.cutAt !== null) continue;
 			if (this.keyOf(call) !== key) continue;
 			if (best === null || call.order > best.order) best = call;
 		}
 		if (best !== null) {
 			best.waited = true;
+			this.note(best, rec);
 			return;
 		}
-		this.pendingPermissions.push({session, agent, tool, key});
+		this.pendingPermissions.push({session, agent, tool, key, recordId: typeof rec.id === 'string' ? rec.id : ''});
 		if (this.pendingPermissions.length > MAX_PENDING_PERMISSIONS) this.pendingPermissions.shift();
 	}
 
-	private orphan(t: number, reason: OrphanReason, match: (c: Call) => boolean): void {
+	/** Calls that `match`, still running at `t` with no end, are interrupted by `cause` (until an end comes). */
+	private cut(t: number, cause: InterruptCause, match: (c: Call) => boolean): void {
 		for (const call of this.running) {
-			if (!match(call)) continue;
-			call.orphanedAt = t;
-			call.orphanReason = reason;
+			if (call.start > t || !match(call)) continue;
+			call.cutAt = t;
+			call.cause = cause;
+			call.cache = null;
 			this.running.delete(call);
 		}
 	}
 
 	/** Keeps at most `maxCalls` (trimmed to 90% when passed): the oldest finished (or timed-out) calls go first. */
 	private evict(t: number): void {
-		const removed = trimMap(this.calls, this.maxCalls, c => c.result !== null || c.orphanedAt !== null || t - c.lastActivity > this.timeoutMs);
+		const removed = trimMap(this.calls, this.maxCalls, c => c.result !== null || c.cutAt !== null || t - c.lastActivity > this.timeoutMs);
 		for (const call of removed) {
 			call.evicted = true;
 			this.running.delete(call);

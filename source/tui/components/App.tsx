@@ -70,9 +70,9 @@ export function App(props: AppProps) {
 			<Header snap={state.latest} width={width} />
 			<TabBar tabs={tabs} active={state.tab} width={width} scope={state.scope} />
 			<Box flexDirection="column" height={bodyHeight}>
-				{state.mode === 'help' ? <HelpOverlay width={width} height={bodyHeight} /> : <View state={state} width={width} height={bodyHeight} dispatch={dispatch} />}
+				{state.mode === 'help' ? <HelpOverlay width={width} height={bodyHeight} tab={state.tab} scroll={state.helpScroll} /> : <View state={state} width={width} height={bodyHeight} dispatch={dispatch} />}
 			</Box>
-			<Footer state={state} hints={state.mode === 'help' ? 'any key closes the help · q quit' : tab.hints(state)} width={width} />
+			<Footer state={state} hints={state.mode === 'help' ? 'j/k scroll · any other key closes the help · q quit' : tab.hints(state)} width={width} />
 		</Box>
 	);
 }

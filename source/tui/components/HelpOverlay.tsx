@@ -1,37 +1,46 @@
 /**
- * `?`: every key, in the body's space (any key closes it).
+ * `?`: the status words of the tab on screen, every key, the other tabs' status words — in the
+ * body's space, scrolled with j/k (any other key closes it).
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {keyHelp} from '../keys/keymap.js';
+import {helpLines} from '../keys/help-lines.js';
 import {fit} from '../tabs/events/columns.js';
 
 interface Props {
 	width: number;
 	height: number;
+	/** The tab on screen (its status words come first). */
+	tab: number;
+	/** First help line on screen. */
+	scroll: number;
 }
 
-export function HelpOverlay({width, height}: Props) {
-	const keyWidth = width >= 80 ? 24 : 16;
+export function HelpOverlay({width, height, tab, scroll}: Props) {
+	const leftWidth = width >= 80 ? 24 : 16;
+	const lines = helpLines(tab);
 	const room = Math.max(0, height - 1);
-	const rows = keyHelp.length > room ? keyHelp.slice(0, Math.max(0, room - 1)) : keyHelp;
-	const cut = keyHelp.length - rows.length;
+	const top = Math.max(0, Math.min(scroll, lines.length - room));
+	const shown = lines.slice(top, top + room);
+	const below = lines.length - top - shown.length;
+	const where = top > 0 || below > 0 ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}, j/k scroll` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate-end" bold>
-				{fit('Keys — any key closes this help', width)}
+				{fit(`Help — any key closes it${where}`, width)}
 			</Text>
-			{rows.map(([keys, what]) => (
-				<Text key={keys} wrap="truncate-end">
-					<Text color="cyan">{fit(keys, keyWidth)}</Text>
-					<Text>{fit(what, Math.max(0, width - keyWidth))}</Text>
-				</Text>
-			))}
-			{cut > 0 ? (
-				<Text wrap="truncate-end" dimColor>
-					{fit(`… ${cut} more: make the pane taller, or see docs/keys.md`, width)}
-				</Text>
-			) : null}
+			{shown.map((line, i) =>
+				line.kind === 'heading' ? (
+					<Text key={top + i} wrap="truncate-end" bold>
+						{fit(line.text, width)}
+					</Text>
+				) : (
+					<Text key={top + i} wrap="truncate-end">
+						<Text color="cyan">{fit(line.left, leftWidth)}</Text>
+						<Text>{fit(line.right, Math.max(0, width - leftWidth))}</Text>
+					</Text>
+				),
+			)}
 		</Box>
 	);
 }

@@ -31,7 +31,14 @@ export function globalKeys(state: UiState, input: string, key: KeyInfo): Intent[
 	if (key.ctrl && input === 'c') return [{do: 'quit'}];
 	if (state.mode === 'help') {
 		if (input === 'q') return [{do: 'quit'}];
-		return [{do: 'help'}]; // any key closes the help
+		const page = Math.max(1, state.rows);
+		if (input === 'j' || key.downArrow) return [{do: 'helpScroll', delta: 1}];
+		if (input === 'k' || key.upArrow) return [{do: 'helpScroll', delta: -1}];
+		if (input === ' ' || key.pageDown) return [{do: 'helpScroll', delta: page}];
+		if (input === 'b' || key.pageUp) return [{do: 'helpScroll', delta: -page}];
+		if (input === 'g' || key.home) return [{do: 'helpScroll', delta: -Infinity}];
+		if (input === 'G' || key.end) return [{do: 'helpScroll', delta: Infinity}];
+		return [{do: 'help'}]; // any other key closes the help
 	}
 	if (key.ctrl) return null;
 	if (input === 'q' && !key.meta) return [{do: 'quit'}];
@@ -61,6 +68,6 @@ export const keyHelp: ReadonlyArray<readonly [keys: string, what: string]> = [
 	['p', 'pause the view (events keep arriving; the badge counts them)'],
 	['d', 'start the demo stream (from the empty screen)'],
 	['1–5  Tab / Shift-Tab', 'Events · Tools · Agents · Files · Sessions'],
-	['?', 'this help (any key closes it)'],
+	['?', 'this help: status words and keys (j/k scroll, any other key closes it)'],
 	['q  Ctrl-c', 'quit'],
 ];

@@ -5,6 +5,8 @@
 export type Intent =
 	| {do: 'quit'}
 	| {do: 'help'}
+	/** Scrolls the open help by lines (±Infinity: to the top / the end). */
+	| {do: 'helpScroll'; delta: number}
 	| {do: 'tab'; index: number}
 	| {do: 'tabStep'; delta: number}
 	| {do: 'move'; delta: number}

@@ -4,6 +4,7 @@
  */
 import {compileFilter} from '../../core/filter.js';
 import {tabs} from '../tabs/registry.js';
+import {helpMaxScroll} from '../keys/help-lines.js';
 import {globalKeys} from '../keys/keymap.js';
 import type {Intent} from './intents.js';
 import {applySnapshot, jumpEnd, jumpTop, leaveFollow, moveBy, settle} from './list-nav.js';
@@ -89,7 +90,11 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 		case 'quit':
 			return withEffect(state, {kind: 'quit'});
 		case 'help':
-			return {...state, mode: state.mode === 'help' ? 'list' : 'help'};
+			return {...state, mode: state.mode === 'help' ? 'list' : 'help', helpScroll: 0};
+		case 'helpScroll': {
+			const helpScroll = Math.max(0, Math.min(helpMaxScroll(state.tab, state.rows), state.helpScroll + intent.delta));
+			return helpScroll === state.helpScroll ? state : {...state, helpScroll};
+		}
 		case 'tab':
 			return switchTab(state, Math.max(0, Math.min(tabs.length - 1, intent.index)));
 		case 'tabStep':

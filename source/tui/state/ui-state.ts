@@ -71,6 +71,8 @@ export interface UiState {
 	effects: Effect[];
 	/** Whether `d` may start the demo (only in the empty state, once). */
 	demoAvailable: boolean;
+	/** First help line on screen while the help (`?`) is open. */
+	helpScroll: number;
 }
 
 export type Action =
@@ -145,5 +147,6 @@ export function initialState(options: {rows?: number; width?: number; filter?: {
 		notice: null,
 		effects: [],
 		demoAvailable: options.demoAvailable ?? true,
+		helpScroll: 0,
 	};
 }

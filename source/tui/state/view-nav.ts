@@ -4,7 +4,7 @@
  * sort, the session scope, and switching tabs (each tab keeps its own search).
  */
 import type {Predicate} from '../store/event-store.js';
-import type {ToolCall} from '../../core/views/index.js';
+import {interruptText, toolStatusWord, type ToolCall} from '../../core/views/index.js';
 import {AGENTS_TAB, agentRows, FILES_TAB, fileRows, openedAgent, rowCount, SESSIONS_TAB, sessionRows, TOOLS_TAB, toolRows} from '../tabs/views/rows.js';
 import type {UiState} from './ui-state.js';
 
@@ -48,7 +48,8 @@ function callDetail(state: UiState, call: ToolCall): UiState {
 	const records = state.shown.views.recordsOf(call);
 	const value = records.length === 0 ? call : records.length === 1 ? records[0] : records;
 	const what = records.length === 0 ? 'no records kept, the call' : `${records.length} record${records.length === 1 ? '' : 's'}`;
-	const title = `${call.tool} ${call.target} · ${call.status} · ${what}`;
+	const why = call.status === 'interrupted' ? ` (${interruptText(call.interruptedBy)})` : '';
+	const title = `${call.tool} ${call.target} · ${toolStatusWord(call)}${why} · ${what}`;
 	return {...state, mode: 'detail', detail: {record: records[0] ?? null, value, title, scroll: 0, lines: 0}};
 }
 

@@ -3,6 +3,7 @@
  * filtered (and searched) list kept up to date incrementally as events arrive. The UI never
  * reads it directly while rendering; it takes a `snapshot()` when `version` changed.
  */
+import {isErrorEvent} from '../../core/errors.js';
 import {approxJsonBytes} from '../../core/json-size.js';
 import type {EventRecord} from '../../core/record.js';
 import {SearchIndex, searchAmong, type SearchHit, type SearchHits} from '../../core/search.js';
@@ -51,17 +52,11 @@ export interface StoreSnapshot {
 	views: ViewsSnapshot;
 }
 
-const errorTypes = new Set(['PostToolUseFailure', 'StopFailure', 'PermissionDenied']);
-
 /** Where an event falls in a tool call's life: start, permission, end. */
 function callStage(type: string): number {
 	if (type === 'PreToolUse') return 0;
 	if (type === 'PostToolUse' || type === 'PostToolUseFailure') return 2;
 	return 1;
-}
-
-export function isErrorRecord(record: EventRecord): boolean {
-	return errorTypes.has(record.type) || /error|fail/i.test(record.type);
 }
 
 export class EventStore {
@@ -128,7 +123,7 @@ export class EventStore {
 			this.heldBytes += size;
 			this.received++;
 			if (record.session) this.sessions.add(record.session);
-			if (isErrorRecord(record)) this.errors++;
+			if (isErrorEvent(record)) this.errors++;
 		}
 		this.rate.add(nowMs, fresh.length);
 		this.index.add(fresh);
@@ -211,17 +206,18 @@ export class EventStore {
 	}
 
 	/**
-	 * The stored records of a tool call (by `tool_use_id`, or the record id of `rec:<id>`) in the
-	 * order they happened: the start before the end even when the end arrived first (the sh
-	 * forwarder posts in the background, so a quick call's two events can cross), then by seq.
+	 * The stored records of a tool call — those carrying its `tool_use_id`, and those the views tied
+	 * to it (`recordIds`: its PermissionRequest, which names no `tool_use_id`, and the records of a
+	 * call reported without one) — in the order they happened: the start, the permission, the end
+	 * (even when the end arrived first: a quick call's two events can cross), then by seq.
 	 */
 	recordsOf(call: ToolCall): EventRecord[] {
-		const byRecord = call.id.startsWith('rec:') ? call.id.slice(4) : null;
-		if (byRecord === null && call.toolUseId === null) return [];
+		const ids = new Set(call.recordIds);
+		if (ids.size === 0 && call.toolUseId === null) return [];
 		const out: EventRecord[] = [];
 		for (let i = this.head; i < this.records.length; i++) {
 			const record = this.records[i];
-			if (byRecord !== null ? record.id === byRecord : record.toolUseId === call.toolUseId) out.push(record);
+			if (ids.has(record.id) || (call.toolUseId !== null && record.toolUseId === call.toolUseId)) out.push(record);
 		}
 		return out.sort((a, b) => callStage(a.type) - callStage(b.type) || a.seq - b.seq);
 	}

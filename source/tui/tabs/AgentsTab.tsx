@@ -4,10 +4,11 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {AgentEntry, AgentStatus, ToolCall} from '../../core/views/index.js';
+import type {AgentEntry, ToolCall} from '../../core/views/index.js';
 import {formatDuration} from '../../core/views/index.js';
 import {screenLine} from '../text/screen-line.js';
 import {fit} from './events/columns.js';
+import {agentStatusColor, agentStatusMark} from './status-words.js';
 import {ToolsTab} from './ToolsTab.js';
 import {ViewTable, type TableColumn} from './ViewTable.js';
 
@@ -19,18 +20,10 @@ export interface AgentsTabProps {
 	note?: string;
 }
 
-const statusColor: Record<AgentStatus, string | undefined> = {
-	running: 'yellow',
-	done: 'green',
-	failed: 'red',
-	killed: 'red',
-	orphaned: 'gray',
-};
+const statusColor = agentStatusColor;
+const statusMark = agentStatusMark;
 
-const statusMark: Record<AgentStatus, string> = {running: '◐', done: '✓', failed: '✗', killed: '⊘', orphaned: '?'};
-
-function statusText(row: AgentEntry): string {
-	if (row.status === 'orphaned') return row.orphanReason === 'timeout' ? 'lost' : 'orphaned';
+export function statusText(row: Pick<AgentEntry, 'status' | 'background'>): string {
 	return row.background && row.status === 'running' ? 'running bg' : row.status;
 }
 
@@ -40,7 +33,7 @@ export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
 		{id: 'type', title: 'type', width: width >= 90 ? 18 : 12, cell: r => r.type, color: () => 'magenta'},
 		{id: 'description', title: 'task', width: 0, cell: r => r.description || r.lastMessage || r.id || ''},
 	];
-	if (width >= 70) columns.push({id: 'status', title: 'status', width: 11, cell: statusText, color: r => statusColor[r.status]});
+	if (width >= 70) columns.push({id: 'status', title: 'status', width: 12, cell: statusText, color: r => statusColor[r.status]});
 	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: r => (r.durationMs === null ? '–' : formatDuration(r.durationMs))});
 	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: r => String(r.toolCount)});
 	if (width >= 110) columns.push({id: 'tokens', title: 'tokens', width: 8, align: 'right', cell: r => (r.tokens === null ? '' : r.tokens >= 10_000 ? `${Math.round(r.tokens / 1000)}k` : String(r.tokens)), dim: true});
@@ -57,7 +50,7 @@ export function AgentsTab({rows, cursor, width, height, note}: AgentsTabProps) {
 			width={width}
 			height={height}
 			rowKey={r => r.key}
-			rowColor={r => (r.status === 'failed' || r.status === 'killed' ? 'red' : undefined)}
+			rowColor={r => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
 			empty="No subagents yet. They appear when Claude Code starts one (the Agent / Task tool)."
 			note={note}
 		/>

@@ -1,10 +1,13 @@
 /**
  * Sessions tab (presentational): one row per session with its live state. Sessions waiting for
- * you stand out (bold yellow, with what they wait for); ended ones are dimmed.
+ * you stand out (bold yellow, with what they wait for); a session paused on background work says
+ * what runs; an API error is said in words; ended ones are dimmed.
  */
 import React from 'react';
-import type {SessionEntry, SessionState} from '../../core/views/index.js';
+import type {SessionEntry, WaitReason} from '../../core/views/index.js';
 import {formatAgo, formatDuration} from '../../core/views/index.js';
+import {textWidth} from './events/columns.js';
+import {sessionStateColor, sessionStateText} from './status-words.js';
 import {ViewTable, type TableColumn} from './ViewTable.js';
 
 export interface SessionsTabProps {
@@ -17,20 +20,13 @@ export interface SessionsTabProps {
 	note?: string;
 }
 
-const stateColor: Record<SessionState, string | undefined> = {
-	working: 'green',
-	waiting: 'yellow',
-	idle: 'cyan',
-	ended: 'gray',
-	stale: 'gray',
-};
-
-const stateText: Record<SessionState, string> = {
-	working: '● working',
-	waiting: '▲ WAITING',
-	idle: '○ idle',
-	ended: '· ended',
-	stale: '· stale',
+/** Why a session waits, as the Sessions tab says it (docs/usage.md quotes these words). */
+export const waitWords: Record<WaitReason, string> = {
+	permission: 'permission',
+	idle: 'waiting for your input',
+	input: 'asks for input',
+	url: 'asks you to open a URL',
+	agent: 'a subagent needs input',
 };
 
 /** `~/…` for paths under a home directory, else the path. */
@@ -39,18 +35,45 @@ function shortCwd(cwd: string | null): string {
 	return cwd.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)/, '~');
 }
 
-function what(row: SessionEntry, now: number): string {
-	if (row.state === 'waiting') {
-		const since = row.waitingSince === null ? '' : ` (${formatDuration(now - row.waitingSince)})`;
-		const reason = row.waitReason === 'idle' ? 'waiting for your input' : row.waitReason === 'input' ? 'asks for input' : 'permission';
-		return `${reason}${since}: ${row.waitMessage ?? ''}`.replace(/: $/, '');
-	}
-	return row.lastPrompt ?? '';
+function cronsText(row: SessionEntry): string {
+	const n = row.crons.length;
+	return n === 0 ? '' : ` · ${n} cron${n === 1 ? '' : 's'}`;
 }
 
-export function sessionColumns(width: number, now: number): Array<TableColumn<SessionEntry>> {
+/** What runs in the background: `runs: npm run dev, Explore: audit the deps`. */
+function backgroundText(row: SessionEntry): string {
+	const parts = row.background.map(task => (task.type === 'subagent' && task.agentType !== null && task.agentType !== task.description ? `${task.agentType}: ${task.description}` : task.description));
+	return `runs: ${parts.join(', ')}`;
+}
+
+function what(row: SessionEntry, now: number): string {
+	switch (row.state) {
+		case 'waiting': {
+			const since = row.waitingSince === null ? '' : ` (${formatDuration(now - row.waitingSince)})`;
+			const reason = row.waitReason === null ? 'waiting' : waitWords[row.waitReason];
+			return `${reason}${since}: ${row.waitMessage ?? ''}`.replace(/: $/, '');
+		}
+		case 'background':
+			return backgroundText(row) + cronsText(row);
+		case 'failed':
+			return row.failure ?? 'API error';
+		case 'idle':
+			return (row.lastPrompt ?? '') + cronsText(row);
+		default:
+			return row.lastPrompt ?? '';
+	}
+}
+
+function stateText(row: SessionEntry, width: number): string {
+	return sessionStateText(row.state, row.background.length, width < 72 || row.background.length > 9);
+}
+
+/** The columns for `width`; the state column is as wide as the widest state among `rows` needs (`◇ background 2`, `✗ API error`). */
+export function sessionColumns(width: number, now: number, rows: readonly SessionEntry[] = []): Array<TableColumn<SessionEntry>> {
+	let stateCells = 11;
+	for (const row of rows) if (row.state === 'background' || row.state === 'failed') stateCells = Math.max(stateCells, textWidth(stateText(row, width)) + 1);
 	const columns: Array<TableColumn<SessionEntry>> = [
-		{id: 'state', title: 'state', width: 11, cell: r => stateText[r.state], color: r => stateColor[r.state]},
+		{id: 'state', title: 'state', width: stateCells, cell: r => stateText(r, width), color: r => sessionStateColor[r.state]},
 		{id: 'id', title: 'session', width: 9, cell: r => r.id.slice(0, 8), dim: true},
 	];
 	if (width >= 70) columns.push({id: 'cwd', title: 'cwd', width: width >= 110 ? 24 : 16, cell: r => shortCwd(r.cwd)});
@@ -67,12 +90,12 @@ export function SessionsTab({rows, cursor, width, height, now, note}: SessionsTa
 	return (
 		<ViewTable
 			rows={rows}
-			columns={sessionColumns(width, now)}
+			columns={sessionColumns(width, now, rows)}
 			cursor={cursor}
 			width={width}
 			height={height}
 			rowKey={r => r.id}
-			rowColor={r => (r.state === 'waiting' ? 'yellow' : r.state === 'ended' || r.state === 'stale' ? 'gray' : undefined)}
+			rowColor={r => (r.state === 'waiting' ? 'yellow' : r.state === 'failed' ? 'red' : r.state === 'ended' || r.state === 'stale' ? 'gray' : undefined)}
 			rowBold={r => r.state === 'waiting'}
 			empty="No sessions yet. Install the hooks (mpm-tui hooks install) and start Claude Code."
 			note={note}

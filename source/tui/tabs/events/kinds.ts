@@ -1,14 +1,16 @@
 /**
- * Colours by kind of event: errors red, prompts cyan, subagents magenta, waiting-for-the-user
- * yellow, lifecycle blue, tool ends green.
+ * Colours by kind of event: errors (core/errors.ts) red, prompts cyan, subagents magenta,
+ * waiting-for-the-user and user interrupts yellow, lifecycle blue, tool ends green.
  */
 import type {EventRecord} from '../../../core/record.js';
-import {isErrorRecord} from '../../store/event-store.js';
+import {isErrorEvent, isUserInterrupt} from '../../../core/errors.js';
 
 export type Kind = 'error' | 'prompt' | 'subagent' | 'attention' | 'lifecycle' | 'toolStart' | 'toolEnd' | 'other';
 
 export function kindOf(record: EventRecord): Kind {
-	if (isErrorRecord(record)) return 'error';
+	if (isErrorEvent(record)) return 'error';
+	// A call the user stopped: yellow, as its ⊘ on the Tools tab.
+	if (isUserInterrupt(record)) return 'attention';
 	switch (record.type) {
 		case 'UserPromptSubmit':
 			return 'prompt';

@@ -5,7 +5,7 @@
  */
 import Fuse from 'fuse.js';
 import {shortSession} from '../../../core/search.js';
-import {sortToolCalls, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall} from '../../../core/views/index.js';
+import {sortToolCalls, toolStatusWord, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall} from '../../../core/views/index.js';
 import type {UiState} from '../../state/ui-state.js';
 
 export const TOOLS_TAB = 1;
@@ -23,7 +23,7 @@ export function agentLabel(agent: string, agentType: string | null): string {
 }
 
 export function toolText(r: ToolCall): string {
-	return `${r.tool} ${r.target} ${agentLabel(r.agent, r.agentType)} ${r.status} ${shortSession(r.session)} ${r.error ?? ''}`;
+	return `${r.tool} ${r.target} ${agentLabel(r.agent, r.agentType)} ${toolStatusWord(r)} ${shortSession(r.session)} ${r.error ?? ''}`;
 }
 
 export function agentText(r: AgentEntry): string {
@@ -35,7 +35,8 @@ export function fileText(r: FileEntry): string {
 }
 
 export function sessionText(r: SessionEntry): string {
-	return `${shortSession(r.id)} ${r.state} ${r.cwd ?? ''} ${r.lastPrompt ?? ''} ${r.waitMessage ?? ''} ${r.id}`;
+	const background = r.background.map(task => task.description).join(' ');
+	return `${shortSession(r.id)} ${r.state} ${r.cwd ?? ''} ${r.lastPrompt ?? ''} ${r.waitMessage ?? ''} ${r.failure ?? ''} ${background} ${r.id}`;
 }
 
 /** Rows whose text matches `query` fuzzily (fuse.js, the events search's settings), in their order. */
