@@ -4,7 +4,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {keyHelp} from '../keys/keymap.js';
-import {fit} from '../tabs/events/columns.js';
+import {fit} from '../text/cells.js';
 
 interface Props {
 	width: number;
