@@ -9,6 +9,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import stringWidth from 'string-width';
 import {BG_STOP, backgroundWork, cancelledCall} from './fixtures/cc-today.js';
 import {OTHER_CWD, OTHER_SESSION} from './fixtures/view-sequences.js';
 import {freePort} from './helpers/free-port.js';
@@ -44,7 +45,7 @@ function assertClean(pane: Pane, columns: number, rows: number): void {
 	const lines = pane.lines();
 	while (lines.length > 0 && lines.at(-1) === '') lines.pop();
 	assert.ok(lines.length <= rows, `${lines.length} lines`);
-	for (const line of lines) assert.ok([...line].length <= columns, `a line wider than ${columns}: ${JSON.stringify(line)}`);
+	for (const line of lines) assert.ok(stringWidth(line) <= columns, `a line wider than ${columns}: ${JSON.stringify(line)}`);
 	assert.match(lines[0], /^● hosting (127\.0\.0\.1)?:\d+ │/, 'the header is on the first line');
 	assert.match(lines[1], /^ 1 Events /, 'the tab bar is on the second line');
 	// Every list row starts with a time: nothing wrapped onto a line of its own, nothing torn.
@@ -114,7 +115,7 @@ describe('mpm-tui in a terminal', () => {
 		assertClean(pane, 60, 15);
 		pane.keys('?');
 		await pane.waitFor(s => s.includes('any key closes'), 'the help');
-		for (const line of pane.lines()) assert.ok([...line].length <= 60);
+		for (const line of pane.lines()) assert.ok(stringWidth(line) <= 60, `a line wider than 60: ${JSON.stringify(line)}`);
 		pane.keys('Escape');
 		await pane.waitFor(s => !s.includes('any key closes'), 'the help to close');
 		pane.keys('C-c');

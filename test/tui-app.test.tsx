@@ -5,6 +5,7 @@
 import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
+import stringWidth from 'string-width';
 import type {AppProps} from '../source/tui/components/App.js';
 import {EventStore} from '../source/tui/store/event-store.js';
 import {demoRecords, keys, pressKeys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
@@ -262,7 +263,7 @@ describe('tui app', () => {
 			const frame = await t.until(f => f.includes('200/200'));
 			const lines = frame.split('\n');
 			assert.ok(lines.length <= rows - 1, `${lines.length} lines`);
-			for (const line of lines) assert.ok([...line].length <= columns, `too wide: ${line}`);
+			for (const line of lines) assert.ok(stringWidth(line) <= columns, `too wide: ${line}`);
 			assert.match(lines[0], /hosting/);
 			const titles = lines[2];
 			assert.equal(/session/.test(titles), columns >= 72, 'the session column appears at 72 columns');

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {escapeJsonForTerminal, showControls, showControlsInLine} from '../source/core/terminal-safe.js';
 import {SCREEN_LINE_MAX, screenLine} from '../source/tui/text/screen-line.js';
-import {cellText, columnsFor, textWidth, type ColumnId} from '../source/tui/tabs/events/columns.js';
+import stringWidth from 'string-width';
+import {cellText, columnsFor, type ColumnId} from '../source/tui/tabs/events/columns.js';
 import {jsonLines} from '../source/tui/tabs/events/json-lines.js';
 import {hostileJson, hostileRecord, hostileString} from './fixtures/hostile-arbitraries.js';
 import {CONTROLS, forbiddenIn, nested} from './fixtures/hostile-events.js';
@@ -64,6 +65,20 @@ test('screenLine: one safe line, bounded, stable when applied again (property)',
 	assert.equal(screenLine('x'.repeat(5000)).length, SCREEN_LINE_MAX);
 });
 
+test('screenLine: a lone surrogate is drawn as U+FFFD, one cell by string-width as on the terminal (property)', () => {
+	fc.assert(
+		fc.property(fc.string({unit: 'binary', maxLength: 30}), text => {
+			const line = screenLine(text);
+			assert.ok(!/\p{Surrogate}/u.test(line), `a lone surrogate left in ${JSON.stringify(line)}`);
+		}),
+		{numRuns: 1000},
+	);
+	const line = screenLine('\ud800 lone \udfff surrogates \udbff');
+	assert.equal(line, '\ufffd lone \ufffd surrogates \ufffd');
+	assert.equal(stringWidth(line), 21, 'each stand-in is one cell (a lone surrogate is none to string-width, one on the terminal)');
+	assert.equal(screenLine('ok 👍🏽 \u{1F600}'), 'ok 👍🏽 😀', 'surrogate pairs stay');
+});
+
 test('escapeJsonForTerminal keeps the JSON value and leaves nothing raw (property)', () => {
 	fc.assert(
 		fc.property(hostileJson, value => {
@@ -99,7 +114,7 @@ test('the detail view of any value: safe lines no wider than the screen, the sam
 			for (const line of jsonLines(value, width)) {
 				const text = line.map(piece => piece.text).join('');
 				assert.equal(unsafeOnOneLine(text), null);
-				assert.ok(textWidth(text) <= width, `a line wider than ${width} cells: ${JSON.stringify(text)}`);
+				assert.ok(stringWidth(text) <= width, `a line wider than ${width} cells: ${JSON.stringify(text)}`);
 			}
 			const whole = jsonLines(value, Number.MAX_SAFE_INTEGER).map(line => line.map(piece => piece.text).join('')).join('\n');
 			assert.deepEqual(JSON.parse(whole), JSON.parse(JSON.stringify(value)), 'unwrapped, the lines are the JSON of the value');

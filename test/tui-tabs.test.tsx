@@ -9,7 +9,7 @@ import {createViews, type ToolCall} from '../source/core/views/index.js';
 import {sessionFlow} from './fixtures/hook-payloads.js';
 import {failure, hook, inAgent, inputs, OTHER_CWD, OTHER_SESSION, post, pre, seq, T0} from './fixtures/view-sequences.js';
 import {strip} from './helpers/tui-kit.js';
-import {textWidth} from '../source/tui/tabs/events/columns.js';
+import stringWidth from 'string-width';
 
 // Colours on: chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
@@ -32,7 +32,7 @@ function lines(frame: string | undefined): string[] {
 function assertFits(frame: string | undefined, width: number, height: number): string[] {
 	const raw = lines(frame);
 	assert.ok(raw.length <= height, `${raw.length} lines for a height of ${height}:\n${strip(frame)}`);
-	for (const line of raw) assert.ok(textWidth(strip(line)) <= width, `line wider than ${width}: ${JSON.stringify(strip(line))}`);
+	for (const line of raw) assert.ok(stringWidth(strip(line)) <= width, `line wider than ${width}: ${JSON.stringify(strip(line))}`);
 	return raw;
 }
 

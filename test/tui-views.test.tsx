@@ -7,6 +7,7 @@
 import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
+import stringWidth from 'string-width';
 import type {EventRecord} from '../source/core/record.js';
 import type {AppProps} from '../source/tui/components/App.js';
 import {EventStore} from '../source/tui/store/event-store.js';
@@ -241,7 +242,7 @@ describe('tui view tabs', () => {
 			const frame = await t.until(f => /\d+\/\d+/.test(f.split('\n')[2] ?? ''), `tab ${tab}`);
 			const lines = frame.split('\n');
 			assert.ok(lines.length <= 14, `${lines.length} lines on tab ${tab}`);
-			for (const line of lines) assert.ok([...line].length <= 60, `tab ${tab}: a line wider than 60: ${JSON.stringify(line)}`);
+			for (const line of lines) assert.ok(stringWidth(line) <= 60, `tab ${tab}: a line wider than 60: ${JSON.stringify(line)}`);
 		}
 		await t.press('1');
 		await t.until(f => f.includes('29/29'));

@@ -13,7 +13,7 @@ import {agentColumns} from '../source/tui/tabs/AgentsTab.js';
 import {fileColumns} from '../source/tui/tabs/FilesTab.js';
 import {sessionColumns} from '../source/tui/tabs/SessionsTab.js';
 import {layout, tableCell, type TableColumn} from '../source/tui/tabs/ViewTable.js';
-import {textWidth} from '../source/tui/tabs/events/columns.js';
+import stringWidth from 'string-width';
 import {hostileRecord} from './fixtures/hostile-arbitraries.js';
 import {forbiddenIn, nested, PROTO_KEYS} from './fixtures/hostile-events.js';
 import {hook, pre, rec} from './fixtures/view-sequences.js';
@@ -28,7 +28,7 @@ function assertCells<R>(rows: readonly R[], columns: ReadonlyArray<TableColumn<R
 			const text = tableCell(c.cell(row), c.cells, j === laid.length - 1, c.align);
 			const bad = forbiddenIn(text) ?? (text.includes('\n') ? 'a line feed' : null);
 			assert.equal(bad, null, `${what} ${c.id}: ${JSON.stringify(text)}`);
-			assert.equal(textWidth(text), c.cells, `${what} ${c.id} is ${c.cells} cells wide: ${JSON.stringify(text)}`);
+			assert.equal(stringWidth(text), c.cells, `${what} ${c.id} is ${c.cells} cells wide: ${JSON.stringify(text)}`);
 		});
 	}
 }

@@ -82,8 +82,19 @@ export function jsonText(value: unknown): string {
 	}
 }
 
-/** Cuts to one line of at most `max` characters. */
+const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/**
+ * Cuts to one line of at most `max` UTF-16 code units (`…` last when cut). The cut falls between
+ * grapheme clusters: never half an emoji (a lone surrogate) or a joined emoji torn apart.
+ */
 export function oneLine(text: string, max = 200): string {
 	const flat = text.replace(/\s*[\r\n]+\s*/g, ' ⏎ ').trim();
-	return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+	if (flat.length <= max) return flat;
+	let keep = 0;
+	for (const {segment} of graphemeSegmenter.segment(flat)) {
+		if (keep + segment.length > max - 1) break;
+		keep += segment.length;
+	}
+	return `${flat.slice(0, keep)}…`;
 }

@@ -6,7 +6,7 @@ import React from 'react';
 import {Text} from 'ink';
 import type {UiState} from '../state/ui-state.js';
 import {showControlsInLine} from '../../core/terminal-safe.js';
-import {fit, textWidth} from '../tabs/events/columns.js';
+import {cutStart, fit, textWidth} from '../text/cells.js';
 import {screenLine} from '../text/screen-line.js';
 
 interface Props {
@@ -35,12 +35,7 @@ export function Footer({state, hints, width}: Props) {
 		// The text being edited comes first; the hint gets what is left.
 		const room = Math.max(1, width - textWidth(edit.label) - 1);
 		// Show the end of a long input, where the typing happens.
-		const chars = Array.from(edit.text);
-		let text = edit.text;
-		while (textWidth(text) > room && chars.length > 0) {
-			chars.shift();
-			text = '…' + chars.join('');
-		}
+		const text = cutStart(edit.text, room);
 		const tail = fit(after, Math.max(0, width - textWidth(edit.label) - textWidth(text) - 1));
 		return (
 			<Text wrap="truncate-end">

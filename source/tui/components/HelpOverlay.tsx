@@ -5,7 +5,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {helpLines} from '../keys/help-lines.js';
-import {fit} from '../tabs/events/columns.js';
+import {fit} from '../text/cells.js';
 
 interface Props {
 	width: number;

@@ -7,7 +7,7 @@ import {Text} from 'ink';
 import {screenLine} from '../text/screen-line.js';
 import {shortSession} from '../../core/search.js';
 import type {TabDefinition} from '../tabs/registry.js';
-import {textWidth} from '../tabs/events/columns.js';
+import {textWidth} from '../text/cells.js';
 
 interface Props {
 	tabs: readonly TabDefinition[];
@@ -19,7 +19,7 @@ interface Props {
 export function TabBar({tabs, active, width, scope}: Props) {
 	const gap = width >= 70 ? '  ' : ' ';
 	const scopeText = scope ? `${gap}◆ ${width >= 70 ? 'session ' : ''}${screenLine(shortSession(scope))}` : '';
-	const full = tabs.reduce((sum, tab, i) => sum + (i > 0 ? gap.length : 0) + ` ${i + 1} ${tab.title} `.length, 0);
+	const full = tabs.reduce((sum, tab, i) => sum + (i > 0 ? textWidth(gap) : 0) + textWidth(` ${i + 1} ${tab.title} `), 0);
 	// Too narrow for every title and the scope: the other tabs show only their numbers.
 	const short = scope !== null && scope !== undefined && full + textWidth(scopeText) > width;
 	return (

@@ -7,7 +7,7 @@ import {Box, Text} from 'ink';
 import type {AgentEntry, ToolCall} from '../../core/views/index.js';
 import {formatDuration} from '../../core/views/index.js';
 import {screenLine} from '../text/screen-line.js';
-import {fit} from './events/columns.js';
+import {fit} from '../text/cells.js';
 import {agentStatusColor, agentStatusMark} from './status-words.js';
 import {ToolsTab} from './ToolsTab.js';
 import {ViewTable, type TableColumn} from './ViewTable.js';

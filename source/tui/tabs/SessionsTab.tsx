@@ -6,7 +6,7 @@
 import React from 'react';
 import type {SessionEntry, WaitReason} from '../../core/views/index.js';
 import {formatAgo, formatDuration} from '../../core/views/index.js';
-import {textWidth} from './events/columns.js';
+import {textWidth} from '../text/cells.js';
 import {sessionStateColor, sessionStateText} from './status-words.js';
 import {ViewTable, type TableColumn} from './ViewTable.js';
 

@@ -6,7 +6,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {screenLine} from '../text/screen-line.js';
-import {fit, textWidth} from './events/columns.js';
+import {cut, fit, padStart, textWidth} from '../text/cells.js';
 
 export interface TableColumn<R> {
 	id: string;
@@ -60,8 +60,7 @@ export function tableCell(raw: string, cells: number, last: boolean, align: 'lef
 	const text = screenLine(raw);
 	const inner = last ? cells : cells - 1;
 	if (inner <= 0) return last ? '' : ' ';
-	let out = fit(text, inner);
-	if (align === 'right' && textWidth(text) < inner) out = ' '.repeat(inner - textWidth(text)) + text;
+	const out = align === 'right' ? padStart(cut(text, inner), inner) : fit(text, inner);
 	return last ? out : `${out} `;
 }
 

@@ -11,7 +11,16 @@ import {ellipsize, flatten} from '../../core/text.js';
 /** Longer text is cut first: no line of the screen is this wide, and the work per string stays bounded. */
 export const SCREEN_LINE_MAX = 1000;
 
-/** One line of safe text: cut to SCREEN_LINE_MAX, breaks and tabs as spaces, controls shown, trimmed. */
+/** A UTF-16 surrogate without its pair (with the `u` flag a pair is one code point and does not match). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+/**
+ * One line of safe text: cut to SCREEN_LINE_MAX, breaks and tabs as spaces, controls shown,
+ * trimmed, a lone surrogate as U+FFFD: the terminal draws one cell for it where string-width
+ * (Ink's measure) counts none, so it would widen the row past its measure and wrap it.
+ */
 export function screenLine(text: string): string {
-	return flatten(showControlsInLine(ellipsize(text, SCREEN_LINE_MAX)));
+	const line = flatten(showControlsInLine(ellipsize(text, SCREEN_LINE_MAX)));
+	return LONE_SURROGATE.test(line) ? line.replace(LONE_SURROGATES, '\uFFFD') : line;
 }

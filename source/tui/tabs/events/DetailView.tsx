@@ -6,7 +6,7 @@ import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Action, UiState} from '../../state/ui-state.js';
 import {screenLine} from '../../text/screen-line.js';
-import {fit, textWidth} from './columns.js';
+import {fit, textWidth} from '../../text/cells.js';
 import {jsonLines} from './json-lines.js';
 
 interface Props {

@@ -8,7 +8,8 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {EventRecord} from '../../../core/record.js';
 import type {SearchHit} from '../../../core/search.js';
-import {cellText, fit, type Column} from './columns.js';
+import {fit} from '../../text/cells.js';
+import {cellText, type Column} from './columns.js';
 import {kindColor, kindOf} from './kinds.js';
 
 interface Props {

@@ -7,7 +7,8 @@ import {Box, Text} from 'ink';
 import type {UiState} from '../../state/ui-state.js';
 import {newSinceLeft} from '../../state/list-nav.js';
 import {screenLine} from '../../text/screen-line.js';
-import {columnsFor, fit, textWidth} from './columns.js';
+import {fit, textWidth} from '../../text/cells.js';
+import {columnsFor} from './columns.js';
 import {EventColumns} from './EventColumns.js';
 
 interface Props {

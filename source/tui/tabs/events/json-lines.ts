@@ -4,7 +4,7 @@
  * separator controls) as `\uXXXX`, so nothing in a payload reaches the terminal raw.
  */
 import {escapeJsonForTerminal} from '../../../core/terminal-safe.js';
-import {cellWidth} from './columns.js';
+import {graphemes} from '../../text/cells.js';
 
 export interface Piece {
 	text: string;
@@ -35,24 +35,32 @@ function tokenize(line: string): Line {
 	return [{text: indent}, {text: key, color: 'cyan'}, {text: colon}, ...valuePieces(rest)];
 }
 
-/** Cuts one line into screen lines of at most `width` cells, keeping each piece's colour. */
+/** Printable ASCII: one cell a character, cut anywhere. */
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+
+/** The characters of a piece as a terminal draws them (grapheme clusters), each with its cells. */
+function charsOf(text: string): Array<{text: string; width: number}> {
+	if (PRINTABLE_ASCII.test(text)) return Array.from(text, char => ({text: char, width: 1}));
+	return graphemes(text);
+}
+
+/** Cuts one line into screen lines of at most `width` cells, keeping each piece's colour; never inside a grapheme cluster. */
 function wrap(line: Line, width: number): Line[] {
 	const out: Line[] = [];
 	let current: Line = [];
 	let used = 0;
 	for (const piece of line) {
 		let text = '';
-		for (const char of piece.text) {
-			const w = cellWidth(char);
-			if (used + w > width && used > 0) {
+		for (const char of charsOf(piece.text)) {
+			if (used + char.width > width && used > 0) {
 				if (text) current.push({text, color: piece.color});
 				out.push(current);
 				current = [];
 				used = 0;
 				text = '';
 			}
-			text += char;
-			used += w;
+			text += char.text;
+			used += char.width;
 		}
 		if (text) current.push({text, color: piece.color});
 	}
