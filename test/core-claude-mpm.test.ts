@@ -51,12 +51,12 @@ test('mpmToolFailed', () => {
 
 test('round trip: normalize(envelope) then toMpmEmit gives back the same type and subtype and data', () => {
 	for (const [key, envelope] of Object.entries({...mpmEnvelopes, issueEnvelope})) {
-		const data = envelope.data as {type: string; subtype: string; data: Record<string, unknown>};
+		const data = envelope.data as {type: string; subtype: string; data: Record<string, unknown>; timestamp?: string};
 		const emit = toMpmEmit(record(envelope));
 		assert.equal(emit.body.type, data.type, key);
 		assert.equal(emit.body.subtype, data.subtype, key);
 		assert.deepEqual(emit.body.data, data.data, `${key}: _mpm removed, data as sent`);
-		assert.equal(emit.body.timestamp, '2026-11-23T10:00:00.000Z');
+		assert.equal(emit.body.timestamp, data.timestamp ?? '2026-11-23T10:00:00.000Z', `${key}: the envelope's own time`);
 	}
 	const emit = toMpmEmit(record(emitForm));
 	assert.deepEqual([emit.event, emit.namespace, emit.namespaceEvent, emit.body.type, emit.body.subtype], ['claude_event', '/hook', 'user_prompt', 'hook', 'user_prompt']);

@@ -26,6 +26,7 @@ test('raw hook payload: fields mapped, payload kept as the same object', () => {
 	assert.deepEqual(r.record, {
 		id: 'evt-1',
 		time: '2026-11-23T10:00:00.123Z',
+		received: '2026-11-23T10:00:00.123Z',
 		session: SESSION_ID,
 		type: 'PreToolUse',
 		tool: 'Bash',
@@ -120,7 +121,9 @@ test('claude-mpm envelopes map every subtype onto a hook type', () => {
 		const inner = (envelope.data as {data: Record<string, unknown>}).data;
 		const {_mpm, ...rest} = r.payload;
 		assert.deepEqual(rest, inner, `${key}: payload is the inner data`);
-		assert.deepEqual(_mpm, {type: 'hook', subtype: (envelope.data as {subtype: string}).subtype, namespace: '', event: envelope.event, source: 'claude_hooks'});
+		assert.deepEqual(_mpm, {type: 'hook', subtype: (envelope.data as {subtype: string}).subtype, namespace: '', event: envelope.event, source: 'claude_hooks', timestamp: '2025-01-31T14:31:20.123Z'});
+		assert.equal(r.time, '2025-01-31T14:31:20.123Z', `${key}: the envelope's own time`);
+		assert.equal(r.received, meta.receivedAt, `${key}: received when it came`);
 	}
 	assert.equal(ok(mpmEnvelopes.pre_tool).summary, 'Edit  source/app.tsx');
 	assert.equal(ok(mpmEnvelopes.subagent_start).agentId, 'agent_42');
@@ -168,7 +171,8 @@ test('bare inner form, POST /emit form and dotted type form', () => {
 	assert.equal(emit.summary, 'prompt  "Implement user authentication"');
 	const dotted = ok({type: 'hook.user_prompt', timestamp: '2025-07-31T12:00:00.000Z', data: {prompt: 'hi', session_id: 'abc'}});
 	assert.equal(dotted.type, 'UserPromptSubmit');
-	assert.deepEqual(dotted.payload._mpm, {type: 'hook', subtype: 'user_prompt', namespace: null, event: null});
+	assert.deepEqual(dotted.payload._mpm, {type: 'hook', subtype: 'user_prompt', namespace: null, event: null, timestamp: '2025-07-31T12:00:00.000Z'});
+	assert.equal(dotted.time, '2025-07-31T12:00:00.000Z');
 	const noData = ok({type: 'hook', subtype: 'stop', session_id: 'abc', reason: 'completed'});
 	assert.deepEqual(noData.payload, {session_id: 'abc', reason: 'completed', _mpm: {type: 'hook', subtype: 'stop', namespace: null, event: null}});
 	assert.equal(noData.summary, 'stop  (completed)');

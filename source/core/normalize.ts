@@ -10,13 +10,20 @@ import type {PendingRecord} from './record.js';
 import {hookTypeFromMpm} from './claude-mpm.js';
 import {describeJsonType, jsonTypeName} from './parse-body.js';
 import {summarize} from './summary.js';
+import {sourceTime} from './source-time.js';
 import {oneLine} from './text.js';
 import {DEFAULT_MAX_FIELD_BYTES, fitsUncut, truncatePayload} from './truncate.js';
 
 export interface NormalizeMeta {
 	id: string;
-	/** ISO time. */
+	/**
+	 * ISO time stamped on the event's way in: the forwarder's stamp (`X-Mpm-Received`, a spool
+	 * line's `receivedAt`) when it has one, else the receive time. The record's `time` unless the
+	 * event carries a valid time of its own.
+	 */
 	receivedAt: string;
+	/** ISO time this server (or client) took the event in: the record's `received`. Default: `receivedAt`. */
+	received?: string;
 	source: string;
 }
 
@@ -66,6 +73,7 @@ function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' |
 	const record: PendingRecord = {
 		id: fields.id,
 		time: fields.time,
+		received: fields.received,
 		session: fields.session,
 		type,
 		tool: fields.tool,
@@ -88,7 +96,9 @@ function fromHook(value: Obj, meta: NormalizeMeta, max: number | null): Normaliz
 	const type = name.trim();
 	return finish(type, value, {
 		id: meta.id,
-		time: meta.receivedAt,
+		// A payload's own time, if it has one (Claude Code's have none today); a bad one stays in the payload.
+		time: sourceTime(value.timestamp) ?? meta.receivedAt,
+		received: meta.received ?? meta.receivedAt,
 		session: optString(value, 'session_id'),
 		tool: optString(value, 'tool_name'),
 		toolUseId: optString(value, 'tool_use_id'),
@@ -120,10 +130,17 @@ function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): Normal
 		if (typeof value.time !== 'string' || Number.isNaN(Date.parse(value.time))) throw new Reject(`record time must be an ISO date string, got ${JSON.stringify(value.time)?.slice(0, 40)}`);
 		time = value.time;
 	}
+	// A record keeps when it was first received; one from before `received` existed has its
+	// `time`, which was then the receive time.
+	let received = value.time === undefined || value.time === null ? (meta.received ?? meta.receivedAt) : time;
+	if (value.received !== undefined && value.received !== null) {
+		if (typeof value.received !== 'string' || Number.isNaN(Date.parse(value.received))) throw new Reject(`record received must be an ISO date string, got ${JSON.stringify(value.received)?.slice(0, 40)}`);
+		received = value.received;
+	}
 	const fields: Record<(typeof RECORD_STRING_FIELDS)[number], string | null> = {session: null, tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null};
 	for (const key of RECORD_STRING_FIELDS) fields[key] = optString(value, key, `record ${key}`);
 	const source = typeof value.source === 'string' && value.source !== '' ? value.source : meta.source;
-	return finish(value.type.trim(), value.payload, {id, time, ...fields, source}, max, value.summary);
+	return finish(value.type.trim(), value.payload, {id, time, received, ...fields, source}, max, value.summary);
 }
 
 interface MpmParts {
@@ -178,11 +195,14 @@ function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number | null): Norm
 	const type = hookTypeFromMpm(parts.type, parts.subtype, inner);
 	const mpm: Obj = {type: parts.type, subtype: parts.subtype ?? null, namespace: parts.namespace, event: parts.event};
 	if (typeof outer.source === 'string') mpm.source = outer.source;
+	// The envelope's own time is kept as sent (also when it is not a valid one).
+	if (inner !== outer && Object.hasOwn(outer, 'timestamp')) mpm.timestamp = outer.timestamp;
 	const payload: Obj = {...inner, _mpm: mpm};
 	const tool = firstString(levels, ['tool_name', 'toolName']);
 	const fields = {
 		id: meta.id,
-		time: meta.receivedAt,
+		time: sourceTime(outer.timestamp) ?? sourceTime(inner.timestamp) ?? meta.receivedAt,
+		received: meta.received ?? meta.receivedAt,
 		session: firstString(levels, ['session_id', 'sessionId']),
 		tool,
 		// claude-mpm pairs pre_tool/post_tool by its own tool_call_id (also sent as correlation_id).
