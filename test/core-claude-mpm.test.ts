@@ -38,6 +38,19 @@ test('hookTypeFromMpm: other forms', () => {
 	assert.equal(hookTypeFromMpm('hook', 'Weird Thing!'), 'mpm:hook.Weird Thing!');
 });
 
+test('hookTypeFromMpm: a hook name as subtype (claude-hook-fast.sh\'s unmapped events) is kept as it is', () => {
+	for (const name of ['SubagentStart', 'PermissionRequest', 'PostToolUseFailure', 'SessionEnd', 'StopFailure', 'PermissionDenied', 'TaskCreated', 'CwdChanged']) {
+		assert.equal(hookTypeFromMpm('hook', name), name, name);
+		// claude-mpm's server re-emits them under a category as `type` (claude_event for these).
+		assert.equal(hookTypeFromMpm('claude_event', name), name, `claude_event ${name}`);
+	}
+	assert.equal(hookTypeFromMpm('tool_event', 'pre_tool'), 'PreToolUse');
+	assert.equal(hookTypeFromMpm('hook_event', 'subagent_start'), 'SubagentStart');
+	assert.equal(hookTypeFromMpm('session_event', 'session_end'), 'SessionEnd');
+	assert.equal(hookTypeFromMpm('claude_event', 'stop_failure'), 'StopFailure');
+	assert.equal(hookTypeFromMpm('memory', 'Loaded'), 'mpm:memory.Loaded', 'only under hook types');
+});
+
 test('mpmToolFailed', () => {
 	assert.equal(mpmToolFailed(undefined), false);
 	assert.equal(mpmToolFailed({}), false);

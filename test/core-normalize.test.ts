@@ -178,6 +178,21 @@ test('bare inner form, POST /emit form and dotted type form', () => {
 	assert.equal(noData.summary, 'stop  (completed)');
 });
 
+test('the hook\'s own hook_event_name names an envelope, whatever its subtype; fields come from the hook\'s payload', () => {
+	const payload = {...hookEvents.SubagentStart};
+	// claude-hook-fast.sh's data level, posted bare (no namespace/event around it).
+	const bare = ok({type: 'hook', subtype: 'SubagentStart', hook_event_name: 'SubagentStart', tool_name: 'Grep', session_id: 'from-the-envelope', correlation_id: 'SubagentStart_1', timestamp: '2026-03-04T05:06:07.000Z', source: 'fast_hook', data: payload});
+	assert.deepEqual([bare.type, bare.session, bare.tool, bare.toolUseId, bare.agentId, bare.time], ['SubagentStart', SESSION_ID, null, null, AGENT_ID, '2026-03-04T05:06:07.000Z']);
+	assert.equal(bare.payload.hook_event_name, 'SubagentStart', 'the payload is the hook\'s, not the envelope level');
+	// claude-mpm's server's emit, whose data (a hook payload) has a `type` of its own: the body is the level with type/subtype.
+	const body = ok({type: 'tool_event', subtype: 'pre_tool', data: {...hookEvents.PreToolUse, type: 'own-field'}, timestamp: '2026-03-04T05:06:07.000Z', session_id: SESSION_ID, source: 'fast_hook', correlation_id: 'Bash_1'});
+	assert.deepEqual([body.type, body.tool, body.toolUseId], ['PreToolUse', 'Bash', TOOL_IDS.bash]);
+	assert.equal(body.payload.type, 'own-field');
+	// The envelope level's name counts when the payload has none; a name that is not a string does not.
+	assert.equal(ok({namespace: '/', event: 'claude_event', data: {type: 'hook', subtype: 'x_y', hook_event_name: 'Setup', data: {session_id: 's'}}}).type, 'Setup');
+	assert.equal(ok({namespace: '/', event: 'claude_event', data: {type: 'hook', subtype: 'stop', data: {hook_event_name: 7, session_id: 's'}}}).type, 'Stop');
+});
+
 test('unmapped claude-mpm events get a readable mpm:<type>.<subtype> type', () => {
 	assert.equal(ok({namespace: 'system', event: 'custom_event', data: {message: 'Custom event data'}}).type, 'mpm:system.custom_event');
 	assert.equal(ok({type: 'memory', subtype: 'loaded', data: {agent_id: 'engineer'}}).type, 'mpm:memory.loaded');

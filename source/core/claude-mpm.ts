@@ -37,6 +37,12 @@ const NAMESPACE_EVENT_TO_HOOK = new Map<string, string>(Object.entries({
 
 const HOOK_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
+/**
+ * The `type`s under which claude-mpm sends hook events: its hooks' `hook`, and the categories its
+ * server's emits carry as `type` (server.py `_categorize_event`).
+ */
+const HOOK_TYPES = new Set(['hook', 'claude_event', 'hook_event', 'tool_event', 'session_event']);
+
 /** True when claude-mpm's post_tool data says the tool failed. */
 export function mpmToolFailed(data: Obj | undefined): boolean {
 	if (!data) return false;
@@ -65,10 +71,13 @@ function snake(name: string): string {
 
 /**
  * Maps claude-mpm's `type`/`subtype` onto a hook event name: `pre_tool` → PreToolUse,
- * `post_tool` → PostToolUse (PostToolUseFailure when `data` says it failed), … Other `hook`
- * subtypes become their PascalCase name (`stop_failure` → StopFailure); anything else becomes
- * `mpm:<type>.<subtype>`. Without a subtype, `hook.user_prompt` is split at the dot and a
- * PascalCase type is taken as a hook name.
+ * `post_tool` → PostToolUse (PostToolUseFailure when `data` says it failed), … Other subtypes of
+ * hook events (`type` `hook` or one of the categories claude-mpm's server gives them) keep a hook
+ * name as they are (claude-hook-fast.sh sends `SubagentStart`, `PostToolUseFailure` as subtypes)
+ * and become their PascalCase name when snake_case (`stop_failure` → StopFailure); anything else
+ * becomes `mpm:<type>.<subtype>`. Without a subtype, `hook.user_prompt` is split at the dot and a
+ * PascalCase type is taken as a hook name. (The caller first takes the payload's own
+ * `hook_event_name` when it has one.)
  */
 export function hookTypeFromMpm(type: string, subtype: string | undefined, data?: Record<string, unknown>): string {
 	const t = type.trim();
@@ -86,7 +95,10 @@ export function hookTypeFromMpm(type: string, subtype: string | undefined, data?
 	if (known) return known === 'PostToolUse' && mpmToolFailed(data) ? 'PostToolUseFailure' : known;
 	const byNamespace = NAMESPACE_EVENT_TO_HOOK.get(`${t.replace(/^\//, '').toLowerCase()}.${key}`);
 	if (byNamespace) return byNamespace;
-	if (t.toLowerCase() === 'hook' && /^[a-z][a-z0-9_]*$/.test(key)) return pascal(key);
+	if (HOOK_TYPES.has(t.toLowerCase())) {
+		if (HOOK_NAME.test(s)) return s;
+		if (/^[a-z][a-z0-9_]*$/.test(key)) return pascal(key);
+	}
 	return `mpm:${t || 'event'}.${s}`;
 }
 
