@@ -49,6 +49,9 @@ test('hookTypeFromMpm: a hook name as subtype (claude-hook-fast.sh\'s unmapped e
 	assert.equal(hookTypeFromMpm('session_event', 'session_end'), 'SessionEnd');
 	assert.equal(hookTypeFromMpm('claude_event', 'stop_failure'), 'StopFailure');
 	assert.equal(hookTypeFromMpm('memory', 'Loaded'), 'mpm:memory.Loaded', 'only under hook types');
+	// claude-mpm's server gives an event with no type or subtype the event name as subtype: no hook name in it.
+	assert.equal(hookTypeFromMpm('claude_event', 'claude_event'), 'mpm:claude_event');
+	assert.equal(hookTypeFromMpm('hook', 'claude_event'), 'mpm:claude_event');
 });
 
 test('mpmCategory is server.py _categorize_event', () => {

@@ -96,6 +96,9 @@ export function hookTypeFromMpm(type: string, subtype: string | undefined, data?
 	const byNamespace = NAMESPACE_EVENT_TO_HOOK.get(`${t.replace(/^\//, '').toLowerCase()}.${key}`);
 	if (byNamespace) return byNamespace;
 	if (HOOK_TYPES.has(t.toLowerCase())) {
+		// claude-mpm's server uses the Socket.IO event name (`claude_event`) as the subtype when
+		// nothing else named the event: that names no hook.
+		if (key === t.toLowerCase() || HOOK_TYPES.has(key)) return `mpm:${key}`;
 		if (HOOK_NAME.test(s)) return s;
 		if (/^[a-z][a-z0-9_]*$/.test(key)) return pascal(key);
 	}
