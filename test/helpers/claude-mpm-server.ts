@@ -19,6 +19,8 @@ export interface ClaudeMpmServer {
 	posted: Payload[];
 	/** The Socket.IO event each POST was emitted under (its category), in order. */
 	emitted: string[];
+	/** The body emitted for each POST, in order. */
+	bodies: Payload[];
 	close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 	const started = Date.now();
 	const posted: Payload[] = [];
 	const emitted: string[] = [];
+	const bodies: Payload[] = [];
 	const httpServer = http.createServer();
 	const io = new Server(httpServer, {cors: {origin: '*'}, pingInterval: 30_000, pingTimeout: 60_000});
 	httpServer.on('request', (req, res) => {
@@ -46,6 +49,7 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 					// datetime.now(UTC).isoformat() + "Z", as server.py writes it.
 					const {event, body} = claudeMpmEmit(received, `${new Date().toISOString().replace('Z', '000+00:00')}Z`);
 					emitted.push(event);
+					bodies.push(body);
 					io.emit(event, body);
 					res.writeHead(204);
 					res.end();
@@ -66,6 +70,7 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 		io,
 		posted,
 		emitted,
+		bodies,
 		close: () =>
 			new Promise<void>(resolve => {
 				io.close();
