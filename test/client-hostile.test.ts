@@ -37,7 +37,7 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 function record(seq: number, fields: Partial<EventRecord> = {}): EventRecord {
-	return {seq, id: `ev-${seq}`, time: '2026-11-23T10:00:00.000Z', session: 's1', type: 'PreToolUse', tool: 'Bash', toolUseId: `t${seq}`, agentId: null, agentType: null, cwd: '/r', summary: `Bash  echo ${seq}`, source: 'hook', payload: {n: seq}, ...fields};
+	return {seq, id: `ev-${seq}`, time: '2026-11-23T10:00:00.000Z', received: '2026-11-23T10:00:00.000Z', session: 's1', type: 'PreToolUse', tool: 'Bash', toolUseId: `t${seq}`, agentId: null, agentType: null, cwd: '/r', summary: `Bash  echo ${seq}`, source: 'hook', payload: {n: seq}, ...fields};
 }
 
 function client(url: string, options: {since?: number; historyLimit?: number} = {}) {

@@ -26,6 +26,7 @@ test('raw hook payload: fields mapped, payload kept as the same object', () => {
 	assert.deepEqual(r.record, {
 		id: 'evt-1',
 		time: '2026-11-23T10:00:00.123Z',
+		received: '2026-11-23T10:00:00.123Z',
 		session: SESSION_ID,
 		type: 'PreToolUse',
 		tool: 'Bash',
@@ -120,7 +121,9 @@ test('claude-mpm envelopes map every subtype onto a hook type', () => {
 		const inner = (envelope.data as {data: Record<string, unknown>}).data;
 		const {_mpm, ...rest} = r.payload;
 		assert.deepEqual(rest, inner, `${key}: payload is the inner data`);
-		assert.deepEqual(_mpm, {type: 'hook', subtype: (envelope.data as {subtype: string}).subtype, namespace: '', event: envelope.event, source: 'claude_hooks'});
+		assert.deepEqual(_mpm, {type: 'hook', subtype: (envelope.data as {subtype: string}).subtype, namespace: '', event: envelope.event, source: 'claude_hooks', timestamp: '2025-01-31T14:31:20.123Z'});
+		assert.equal(r.time, '2025-01-31T14:31:20.123Z', `${key}: the envelope's own time`);
+		assert.equal(r.received, meta.receivedAt, `${key}: received when it came`);
 	}
 	assert.equal(ok(mpmEnvelopes.pre_tool).summary, 'Edit  source/app.tsx');
 	assert.equal(ok(mpmEnvelopes.subagent_start).agentId, 'agent_42');
@@ -168,10 +171,26 @@ test('bare inner form, POST /emit form and dotted type form', () => {
 	assert.equal(emit.summary, 'prompt  "Implement user authentication"');
 	const dotted = ok({type: 'hook.user_prompt', timestamp: '2025-07-31T12:00:00.000Z', data: {prompt: 'hi', session_id: 'abc'}});
 	assert.equal(dotted.type, 'UserPromptSubmit');
-	assert.deepEqual(dotted.payload._mpm, {type: 'hook', subtype: 'user_prompt', namespace: null, event: null});
+	assert.deepEqual(dotted.payload._mpm, {type: 'hook', subtype: 'user_prompt', namespace: null, event: null, timestamp: '2025-07-31T12:00:00.000Z'});
+	assert.equal(dotted.time, '2025-07-31T12:00:00.000Z');
 	const noData = ok({type: 'hook', subtype: 'stop', session_id: 'abc', reason: 'completed'});
 	assert.deepEqual(noData.payload, {session_id: 'abc', reason: 'completed', _mpm: {type: 'hook', subtype: 'stop', namespace: null, event: null}});
 	assert.equal(noData.summary, 'stop  (completed)');
+});
+
+test('the hook\'s own hook_event_name names an envelope, whatever its subtype; fields come from the hook\'s payload', () => {
+	const payload = {...hookEvents.SubagentStart};
+	// claude-hook-fast.sh's data level, posted bare (no namespace/event around it).
+	const bare = ok({type: 'hook', subtype: 'SubagentStart', hook_event_name: 'SubagentStart', tool_name: 'Grep', session_id: 'from-the-envelope', correlation_id: 'SubagentStart_1', timestamp: '2026-03-04T05:06:07.000Z', source: 'fast_hook', data: payload});
+	assert.deepEqual([bare.type, bare.session, bare.tool, bare.toolUseId, bare.agentId, bare.time], ['SubagentStart', SESSION_ID, null, null, AGENT_ID, '2026-03-04T05:06:07.000Z']);
+	assert.equal(bare.payload.hook_event_name, 'SubagentStart', 'the payload is the hook\'s, not the envelope level');
+	// claude-mpm's server's emit, whose data (a hook payload) has a `type` of its own: the body is the level with type/subtype.
+	const body = ok({type: 'tool_event', subtype: 'pre_tool', data: {...hookEvents.PreToolUse, type: 'own-field'}, timestamp: '2026-03-04T05:06:07.000Z', session_id: SESSION_ID, source: 'fast_hook', correlation_id: 'Bash_1'});
+	assert.deepEqual([body.type, body.tool, body.toolUseId], ['PreToolUse', 'Bash', TOOL_IDS.bash]);
+	assert.equal(body.payload.type, 'own-field');
+	// The envelope level's name counts when the payload has none; a name that is not a string does not.
+	assert.equal(ok({namespace: '/', event: 'claude_event', data: {type: 'hook', subtype: 'x_y', hook_event_name: 'Setup', data: {session_id: 's'}}}).type, 'Setup');
+	assert.equal(ok({namespace: '/', event: 'claude_event', data: {type: 'hook', subtype: 'stop', data: {hook_event_name: 7, session_id: 's'}}}).type, 'Stop');
 });
 
 test('unmapped claude-mpm events get a readable mpm:<type>.<subtype> type', () => {

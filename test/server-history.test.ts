@@ -5,7 +5,7 @@ import {AcceptedBatch} from '../source/server/accepted-batch.js';
 import {History} from '../source/server/history.js';
 import {Pipeline} from '../source/server/pipeline.js';
 
-const record = (seq: number, payload: Record<string, unknown>): EventRecord => ({seq, id: `id-${seq}`, time: '2026-11-23T10:00:00.000Z', session: 's', type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 'stop', source: 'hook', payload});
+const record = (seq: number, payload: Record<string, unknown>): EventRecord => ({seq, id: `id-${seq}`, time: '2026-11-23T10:00:00.000Z', received: '2026-11-23T10:00:00.000Z', session: 's', type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 'stop', source: 'hook', payload});
 
 test('records come back equal, key order included, as fresh objects each time, whether the payload text was reused or not', () => {
 	const history = new History(10);

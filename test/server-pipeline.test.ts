@@ -40,9 +40,9 @@ describe('pipeline record lines', () => {
 	});
 
 	test('recordHead is JSON.stringify of the record up to the payload, for any string in any field', () => {
-		const base: EventRecord = {seq: 1, id: 'x', time: '2026-11-23T10:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
+		const base: EventRecord = {seq: 1, id: 'x', time: '2026-11-23T10:00:00.000Z', received: '2026-11-23T10:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
 		const awkward = ['', 'plain', 'quote " in', 'back\\slash', 'tab\tnew\nline\r', '\u0000\u001f\u007f', 'é ü 漢字', '😀 pair', 'lone \ud800 high', 'lone \udfff low', '\u2028\u2029', '</script>'];
-		const fields = ['id', 'time', 'session', 'type', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd', 'summary', 'source'] as const;
+		const fields = ['id', 'time', 'received', 'session', 'type', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd', 'summary', 'source'] as const;
 		// One Quoter through all of them, as in a batch: a field's last value is remembered, so repeats and changes both must come out right.
 		const quoter = new Quoter();
 		for (const field of fields) {
@@ -63,7 +63,7 @@ describe('pipeline record lines', () => {
 
 	test('recordHead declines a record whose fields are not what EventRecord says; the line is then the whole record', () => {
 		const base = {seq: 1, id: 'x', time: 't', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
-		const odd = [{...base, seq: 1.5}, {...base, tool: undefined}, {...base, cwd: 7}, {...base, summary: null}];
+		const odd = [{...base, seq: 1.5}, {...base, tool: undefined}, {...base, cwd: 7}, {...base, summary: null}, {...base, received: 5}];
 		for (const record of odd) {
 			assert.equal(recordHead(record as unknown as EventRecord), undefined, JSON.stringify(record));
 			const batch = new AcceptedBatch([record as unknown as EventRecord]);

@@ -197,8 +197,10 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 			'tool_event and session_event',
 		);
 		const [pre, post] = toolEvents;
-		assert.equal(pre.type, 'hook');
+		assert.equal(pre.type, 'tool_event', 'type is the category, as claude-mpm\'s server sets it');
 		assert.equal(pre.subtype, 'pre_tool');
+		assert.equal(pre.correlation_id, 'toolu_cm', 'the tool use id pairs pre and post');
+		assert.equal(post.correlation_id, 'toolu_cm');
 		assert.equal(pre.session_id, 'cm1');
 		assert.equal(pre.cwd, '/repo');
 		assert.equal(pre.data.tool_name, 'Bash');
@@ -248,8 +250,8 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 			received.map(([name, body]) => [body.subtype, name]),
 			subtypes.map(subtype => [subtype, expected[subtype]]),
 		);
-		for (const [, body] of received) {
-			assert.equal(body.type, 'hook');
+		for (const [name, body] of received) {
+			assert.equal(body.type, name, 'type is the category');
 			assert.equal(body.session_id, 'env1');
 		}
 	});

@@ -99,7 +99,7 @@ test('the events list cells of any record are one safe line (property)', () => {
 		}),
 		{numRuns: 1000},
 	);
-	const proto = {seq: 1, id: 'x', time: 'bad', session: 'constructor', type: 'toString', tool: '__proto__', toolUseId: null, agentId: null, agentType: 'valueOf', cwd: null, summary: 'hasOwnProperty', source: 'hook', payload: {}};
+	const proto = {seq: 1, id: 'x', time: 'bad', received: 'bad', session: 'constructor', type: 'toString', tool: '__proto__', toolUseId: null, agentId: null, agentType: 'valueOf', cwd: null, summary: 'hasOwnProperty', source: 'hook', payload: {}};
 	assert.deepEqual(
 		['session', 'type', 'tool', 'agent', 'summary', 'time'].map(id => cellText(proto, id as ColumnId, 12)),
 		['construc', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', '--:--:--'],

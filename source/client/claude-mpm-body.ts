@@ -11,17 +11,12 @@ import type {EventRecord} from '../core/record.js';
 
 export type BodyRecord = {ok: true; record: EventRecord} | {ok: false; error: string};
 
-/** The body's own `timestamp` as an ISO time when it is one a Date can hold, else `now`. */
-function timeOf(body: unknown, now: Date): string {
-	const stamp = typeof body === 'object' && body !== null ? (body as {timestamp?: unknown}).timestamp : undefined;
-	const ms = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
-	return Number.isFinite(ms) ? new Date(ms).toISOString() : now.toISOString();
-}
-
 export function recordFromClaudeMpm(body: unknown, id: string, seq: number, now = new Date()): BodyRecord {
 	if (nestedDeeperThan(body, MAX_JSON_DEPTH)) return {ok: false, error: `event is nested deeper than ${MAX_JSON_DEPTH} levels`};
 	try {
-		const result = normalize(body, {id, receivedAt: timeOf(body, now), source: 'mpm'});
+		// The body's own `timestamp` is the record's time when it is a valid one (core/source-time).
+		const arrived = now.toISOString();
+		const result = normalize(body, {id, receivedAt: arrived, received: arrived, source: 'mpm'});
 		if (!result.ok) return {ok: false, error: result.error};
 		return {ok: true, record: {seq, ...result.record}};
 	} catch (error) {

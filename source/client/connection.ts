@@ -4,15 +4,18 @@
  * with the server, holding back live `events` meanwhile — and hands each record on exactly once,
  * in seq order. Reconnects with backoff (500 ms → 5 s, forever) and reports the attempt count.
  *
- * A claude-mpm monitor sends no `hello`; it emits `tool_event`, `hook_event`, `session_event` and
- * `claude_event` bodies instead. Those are normalized here (core `normalize`) and numbered locally,
- * so the TUI can show a claude-mpm server's events too (no history: claude-mpm has none to give).
+ * A claude-mpm monitor sends no `hello`; it emits bodies under its categories (`tool_event`,
+ * `hook_event`, `session_event`, `claude_event`, `response_event`, …: core `MPM_CATEGORIES`)
+ * instead. Those are normalized here (core `normalize`: the hook's own `hook_event_name` names the
+ * event) and numbered locally, so the TUI can show a claude-mpm server's events too (no history:
+ * claude-mpm has none to give).
  *
  * Whatever the server sends is checked before it is used (core/record-check): a malformed record
  * is skipped and reported through `onProblem`, a malformed answer ends the catch-up with a reason;
  * nothing a server sends can throw out of a socket handler.
  */
 import {io, type Socket} from 'socket.io-client';
+import {MPM_CATEGORIES} from '../core/claude-mpm.js';
 import {checkRecord, isSeq} from '../core/record-check.js';
 import type {EventRecord} from '../core/record.js';
 import {showControlsInLine} from '../core/terminal-safe.js';
@@ -55,7 +58,6 @@ const PAGE = 5000;
 const ACK_TIMEOUT_MS = 10_000;
 /** Without a `hello` this long after connecting, the server is taken to be claude-mpm. */
 const HELLO_WAIT_MS = 1500;
-const CLAUDE_MPM_EVENTS = ['tool_event', 'hook_event', 'session_event', 'claude_event'] as const;
 
 /** The `history` ack as the server means it; every field is checked before use. */
 interface HistoryAnswer {
@@ -270,7 +272,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		last = result.record.seq;
 		handlers.onEvents([result.record]);
 	};
-	for (const name of CLAUDE_MPM_EVENTS) socket.on(name, fromClaudeMpm);
+	for (const name of MPM_CATEGORIES) socket.on(name, fromClaudeMpm);
 
 	socket.on('disconnect', reason => {
 		if (closed) return;

@@ -15,7 +15,7 @@ import {EventStore, type LinkInfo, type Predicate} from '../tui/store/event-stor
 import {hostOrConnect} from '../tui/run/host-or-connect.js';
 import {openClaudeMpmConnection} from '../tui/run/claude-mpm-link.js';
 import type {EventRecord} from '../core/record.js';
-import {postSink, startDemoFeed, type DemoFeed, type DemoSink} from '../tui/run/demo-feed.js';
+import {demoSinkFor, startDemoFeed, type DemoFeed, type DemoSink} from '../tui/run/demo-feed.js';
 import {loadReplay, playReplay, ReplayError, type ReplayPlayer} from '../tui/run/replay.js';
 import {defaultExportName, exportEvents} from '../tui/run/export-events.js';
 import type {MpmServer} from '../server/server.js';
@@ -82,17 +82,11 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		const link = await hostOrConnect(config, log);
 		if (link.kind === 'error') return fail(link.message, link.code);
 		const hosting = link.kind === 'host';
-		const note = link.kind === 'client' && link.flavor === 'claude-mpm' ? '(claude-mpm)' : undefined;
-		if (link.kind === 'host') {
-			server = link.server;
-			const hosted = link.server;
-			demoSink = payload => {
-				hosted.ingest([payload], 'demo');
-			};
-		} else if (link.flavor === 'mpm-tui') {
-			demoSink = postSink(link.url, config.token);
-		}
-		store.setLink({status: hosting ? 'hosting' : 'connecting', address: link.url, attempt: 0, note});
+		const flavor = link.kind === 'client' ? link.flavor : 'mpm-tui';
+		const note = flavor === 'claude-mpm' ? '(claude-mpm)' : undefined;
+		if (link.kind === 'host') server = link.server;
+		demoSink = demoSinkFor(link, config.token);
+		store.setLink({status: hosting ? 'hosting' : 'connecting', address: link.url, attempt: 0, note, flavor});
 		const handlers = {
 			onEvents: (events: EventRecord[]) => store.append(events, Date.now()),
 			onState: (state: ConnectionState) => store.setLink(linkFrom(state, link.url, hosting, note)),
@@ -111,14 +105,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 				demo = startDemoFeed(demoSink, {seed: Date.now() % 2 ** 31, onError: log});
 			}
 		: undefined;
-	if (options.demo) {
-		if (!startDemo) {
-			connection?.close();
-			await server?.close();
-			return fail('--demo needs an mpm-tui server to send to (this one answers as claude-mpm)', 1);
-		}
-		startDemo();
-	}
+	if (options.demo) startDemo?.();
 
 	let frames = 0;
 	let renderMs = 0;

@@ -37,6 +37,12 @@ const NAMESPACE_EVENT_TO_HOOK = new Map<string, string>(Object.entries({
 
 const HOOK_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
+/**
+ * The `type`s under which claude-mpm sends hook events: its hooks' `hook`, and the categories its
+ * server's emits carry as `type` (server.py `_categorize_event`).
+ */
+const HOOK_TYPES = new Set(['hook', 'claude_event', 'hook_event', 'tool_event', 'session_event']);
+
 /** True when claude-mpm's post_tool data says the tool failed. */
 export function mpmToolFailed(data: Obj | undefined): boolean {
 	if (!data) return false;
@@ -65,10 +71,13 @@ function snake(name: string): string {
 
 /**
  * Maps claude-mpm's `type`/`subtype` onto a hook event name: `pre_tool` → PreToolUse,
- * `post_tool` → PostToolUse (PostToolUseFailure when `data` says it failed), … Other `hook`
- * subtypes become their PascalCase name (`stop_failure` → StopFailure); anything else becomes
- * `mpm:<type>.<subtype>`. Without a subtype, `hook.user_prompt` is split at the dot and a
- * PascalCase type is taken as a hook name.
+ * `post_tool` → PostToolUse (PostToolUseFailure when `data` says it failed), … Other subtypes of
+ * hook events (`type` `hook` or one of the categories claude-mpm's server gives them) keep a hook
+ * name as they are (claude-hook-fast.sh sends `SubagentStart`, `PostToolUseFailure` as subtypes)
+ * and become their PascalCase name when snake_case (`stop_failure` → StopFailure); anything else
+ * becomes `mpm:<type>.<subtype>`. Without a subtype, `hook.user_prompt` is split at the dot and a
+ * PascalCase type is taken as a hook name. (The caller first takes the payload's own
+ * `hook_event_name` when it has one.)
  */
 export function hookTypeFromMpm(type: string, subtype: string | undefined, data?: Record<string, unknown>): string {
 	const t = type.trim();
@@ -86,18 +95,63 @@ export function hookTypeFromMpm(type: string, subtype: string | undefined, data?
 	if (known) return known === 'PostToolUse' && mpmToolFailed(data) ? 'PostToolUseFailure' : known;
 	const byNamespace = NAMESPACE_EVENT_TO_HOOK.get(`${t.replace(/^\//, '').toLowerCase()}.${key}`);
 	if (byNamespace) return byNamespace;
-	if (t.toLowerCase() === 'hook' && /^[a-z][a-z0-9_]*$/.test(key)) return pascal(key);
+	if (HOOK_TYPES.has(t.toLowerCase())) {
+		// claude-mpm's server uses the Socket.IO event name (`claude_event`) as the subtype when
+		// nothing else named the event: that names no hook.
+		if (key === t.toLowerCase() || HOOK_TYPES.has(key)) return `mpm:${key}`;
+		if (HOOK_NAME.test(s)) return s;
+		if (/^[a-z][a-z0-9_]*$/.test(key)) return pascal(key);
+	}
 	return `mpm:${t || 'event'}.${s}`;
 }
 
-export type MpmEventName = 'tool_event' | 'hook_event' | 'session_event' | 'claude_event';
+/**
+ * The categories claude-mpm's server emits events under (server.py `_categorize_event`): the
+ * Socket.IO event name and also the body's `type`. Its dashboard listens for these and for
+ * `cli_event` and `build_event` (dashboard-svelte `stores/socket.svelte.ts`).
+ */
+export const MPM_CATEGORIES = ['claude_event', 'hook_event', 'tool_event', 'session_event', 'response_event', 'agent_event', 'file_event', 'system_event', 'cli_event', 'build_event'] as const;
+export type MpmCategory = (typeof MPM_CATEGORIES)[number];
 export type MpmNamespace = '/hook' | '/session' | '/agent' | '/todo' | '/system' | '/log';
 
+/** server.py `_categorize_event`: the subtypes it names, exactly as it compares them (case and all). */
+const CATEGORY_OF = new Map<string, MpmCategory>([
+	...['subagent_start', 'subagent_stop', 'todo_updated'].map(s => [s, 'hook_event'] as const),
+	...['pre_tool', 'post_tool', 'tool.start', 'tool.end', 'tool_use', 'tool_result'].map(s => [s, 'tool_event'] as const),
+	...['session.started', 'session.ended', 'session_start', 'session_end', 'token_usage_updated'].map(s => [s, 'session_event'] as const),
+	...['response.start', 'response.end', 'response_started', 'response_ended'].map(s => [s, 'response_event'] as const),
+	...['agent.delegated', 'agent.returned', 'agent_start', 'agent_end'].map(s => [s, 'agent_event'] as const),
+	...['file.read', 'file.write', 'file.edit', 'file_read', 'file_write'].map(s => [s, 'file_event'] as const),
+	...['user_prompt', 'assistant_message'].map(s => [s, 'claude_event'] as const),
+	...['system_ready', 'system_shutdown'].map(s => [s, 'system_event'] as const),
+]);
+
+/** The category claude-mpm's server gives an event by its subtype; anything it does not name is `claude_event`. */
+export function mpmCategory(subtype: string): MpmCategory {
+	return CATEGORY_OF.get(subtype) ?? 'claude_event';
+}
+
+/**
+ * What claude-mpm's server emits for an event (server.py, `api_events_handler`), keys in its
+ * order; `correlation_id` and `cwd` only when there is one.
+ */
+export interface MpmBody {
+	type: MpmCategory;
+	subtype: string;
+	data: Record<string, unknown>;
+	timestamp: string;
+	session_id: string | null;
+	source: string;
+	correlation_id?: string;
+	cwd?: string;
+}
+
 export interface MpmEmit {
-	event: MpmEventName;
+	/** The Socket.IO event on `/`: the category, as the body's `type`. */
+	event: MpmCategory;
 	namespace: MpmNamespace;
 	namespaceEvent: string;
-	body: {type: string; subtype: string; data: Record<string, unknown>; timestamp: string; session_id: string | null; source: string; cwd: string | null};
+	body: MpmBody;
 }
 
 /** Events claude-mpm would show under `/system` rather than `/hook`. */
@@ -110,43 +164,42 @@ const NAMESPACES = new Map<string, MpmNamespace>([
 	['hook', '/hook'], ['session', '/session'], ['agent', '/agent'], ['todo', '/todo'], ['system', '/system'], ['log', '/log'],
 ]);
 
+/** Where a hook event goes in the seeds' category namespaces, and its snake_case subtype. */
 interface Route {
-	event: MpmEventName;
 	namespace: MpmNamespace;
 	namespaceEvent: string;
-	type: string;
 	subtype: string;
 }
 
 function routeFor(hookType: string): Route {
-	const hook = (event: MpmEventName, namespace: MpmNamespace, subtype: string, namespaceEvent = subtype): Route => ({event, namespace, namespaceEvent, type: 'hook', subtype});
+	const hook = (namespace: MpmNamespace, subtype: string, namespaceEvent = subtype): Route => ({namespace, namespaceEvent, subtype});
 	switch (hookType) {
 		case 'PreToolUse':
-			return hook('tool_event', '/hook', 'pre_tool');
+			return hook('/hook', 'pre_tool');
 		case 'PostToolUse':
 		case 'PostToolUseFailure':
-			return hook('tool_event', '/hook', 'post_tool');
+			return hook('/hook', 'post_tool');
 		case 'SubagentStart':
-			return hook('hook_event', '/agent', 'subagent_start');
+			return hook('/agent', 'subagent_start');
 		case 'SubagentStop':
-			return hook('hook_event', '/agent', 'subagent_stop');
+			return hook('/agent', 'subagent_stop');
 		case 'TodoUpdated':
-			return hook('hook_event', '/todo', 'todo_updated', 'updated');
+			return hook('/todo', 'todo_updated', 'updated');
 		case 'SessionStart':
-			return hook('session_event', '/session', 'session_start', 'start');
+			return hook('/session', 'session_start', 'start');
 		case 'SessionEnd':
-			return hook('session_event', '/session', 'session_end', 'end');
+			return hook('/session', 'session_end', 'end');
 		case 'UserPromptSubmit':
-			return hook('claude_event', '/hook', 'user_prompt');
+			return hook('/hook', 'user_prompt');
 		default: {
 			if (hookType.startsWith('mpm:')) {
 				const rest = hookType.slice(4);
 				const dot = rest.indexOf('.');
 				const type = dot === -1 ? rest : rest.slice(0, dot);
 				const subtype = dot === -1 ? '' : rest.slice(dot + 1);
-				return {event: 'claude_event', namespace: NAMESPACES.get(type.toLowerCase()) ?? '/system', namespaceEvent: subtype || type, type, subtype};
+				return {namespace: NAMESPACES.get(type.toLowerCase()) ?? '/system', namespaceEvent: subtype || type, subtype: subtype || type};
 			}
-			return hook('claude_event', SYSTEM_EVENTS.has(hookType) ? '/system' : '/hook', snake(hookType));
+			return hook(SYSTEM_EVENTS.has(hookType) ? '/system' : '/hook', snake(hookType));
 		}
 	}
 }
@@ -157,28 +210,57 @@ function withoutMpm(payload: Obj): Obj {
 	return rest;
 }
 
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
 /**
- * The claude-mpm form of a record: category event, namespace and body. A record that came from
- * a claude-mpm envelope (`payload._mpm`) keeps its original type and subtype.
+ * The claude-mpm form of a record: category event, namespace and body, as claude-mpm's server
+ * would emit the same event. `subtype`: the one a claude-mpm envelope came with (`payload._mpm`),
+ * else the hook's snake_case name (`pre_tool`, `subagent_start`, `permission_request`);
+ * `type` and the event: its category; `correlation_id`: the tool use id, else the envelope's own;
+ * `timestamp`: the record's time (the source's); `source`: the envelope's, else the record's
+ * (`hook` for Claude Code's hooks).
+ *
+ * claude-mpm's dashboard pairs pre_tool and post_tool by `correlation_id`, but finds the two
+ * events again by `data.correlation_id` alone (its tools and agents stores), as claude-mpm's own
+ * Python hook sends it: for those two subtypes the key is also put in `data` (a copy) when the
+ * data has none of its own.
  */
 export function toMpmEmit(record: EventRecord): MpmEmit {
 	const route = routeFor(record.type);
-	const original = typeof record.payload._mpm === 'object' && record.payload._mpm !== null ? (record.payload._mpm as Obj) : undefined;
-	const type = typeof original?.type === 'string' && original.type !== '' ? original.type : route.type;
-	const subtype = typeof original?.subtype === 'string' ? original.subtype : route.subtype;
-	const source = typeof original?.source === 'string' && original.source !== '' ? original.source : 'mpm-tui';
-	return {
-		event: route.event,
-		namespace: route.namespace,
-		namespaceEvent: route.namespaceEvent,
-		body: {
-			type,
-			subtype,
-			data: withoutMpm(record.payload),
-			timestamp: record.time,
-			session_id: record.session,
-			source,
-			cwd: record.cwd,
-		},
+	const original = typeof record.payload._mpm === 'object' && record.payload._mpm !== null && !Array.isArray(record.payload._mpm) ? (record.payload._mpm as Obj) : undefined;
+	const subtype = nonEmpty(original?.subtype) ? original.subtype : route.subtype;
+	const type = mpmCategory(subtype);
+	const source = nonEmpty(original?.source) ? original.source : original ? 'hook' : record.source;
+	const body: MpmBody = {type, subtype, data: withoutMpm(record.payload), timestamp: record.time, session_id: record.session, source};
+	const correlation = record.toolUseId ?? original?.correlation_id;
+	if (nonEmpty(correlation)) {
+		body.correlation_id = correlation;
+		if ((subtype === 'pre_tool' || subtype === 'post_tool') && !Object.hasOwn(body.data, 'correlation_id')) body.data = {...body.data, correlation_id: correlation};
+	}
+	if (nonEmpty(record.cwd)) body.cwd = record.cwd;
+	return {event: type, namespace: route.namespace, namespaceEvent: route.namespaceEvent, body};
+}
+
+/**
+ * A hook payload in the envelope claude-mpm's `claude-hook-fast.sh` POSTs to its server's
+ * `/api/events`: `{namespace:"/", event:"claude_event", data:{type:"hook", subtype,
+ * hook_event_name, tool_name, session_id, correlation_id, timestamp, source, data:<payload>}}`.
+ * Unlike that script, the subtype is the snake_case one claude-mpm's dashboard looks for
+ * (`subagent_start`, not `SubagentStart`) and the correlation id is the tool use id (so its
+ * dashboard pairs pre_tool with post_tool), left out when there is none.
+ */
+export function toMpmHookEnvelope(payload: Obj, timestamp: string, source: string): Obj {
+	const name = nonEmpty(payload.hook_event_name) ? payload.hook_event_name : 'unknown';
+	const data: Obj = {
+		type: 'hook',
+		subtype: routeFor(name).subtype,
+		hook_event_name: name,
+		tool_name: nonEmpty(payload.tool_name) ? payload.tool_name : '',
+		session_id: nonEmpty(payload.session_id) ? payload.session_id : '',
 	};
+	if (nonEmpty(payload.tool_use_id)) data.correlation_id = payload.tool_use_id;
+	data.timestamp = timestamp;
+	data.source = source;
+	data.data = payload;
+	return {namespace: '/', event: 'claude_event', data};
 }

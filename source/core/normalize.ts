@@ -10,13 +10,20 @@ import type {PendingRecord} from './record.js';
 import {hookTypeFromMpm} from './claude-mpm.js';
 import {describeJsonType, jsonTypeName} from './parse-body.js';
 import {summarize} from './summary.js';
+import {sourceTime} from './source-time.js';
 import {oneLine} from './text.js';
 import {DEFAULT_MAX_FIELD_BYTES, fitsUncut, truncatePayload} from './truncate.js';
 
 export interface NormalizeMeta {
 	id: string;
-	/** ISO time. */
+	/**
+	 * ISO time stamped on the event's way in: the forwarder's stamp (`X-Mpm-Received`, a spool
+	 * line's `receivedAt`) when it has one, else the receive time. The record's `time` unless the
+	 * event carries a valid time of its own.
+	 */
 	receivedAt: string;
+	/** ISO time this server (or client) took the event in: the record's `received`. Default: `receivedAt`. */
+	received?: string;
 	source: string;
 }
 
@@ -66,6 +73,7 @@ function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' |
 	const record: PendingRecord = {
 		id: fields.id,
 		time: fields.time,
+		received: fields.received,
 		session: fields.session,
 		type,
 		tool: fields.tool,
@@ -88,7 +96,9 @@ function fromHook(value: Obj, meta: NormalizeMeta, max: number | null): Normaliz
 	const type = name.trim();
 	return finish(type, value, {
 		id: meta.id,
-		time: meta.receivedAt,
+		// A payload's own time, if it has one (Claude Code's have none today); a bad one stays in the payload.
+		time: sourceTime(value.timestamp) ?? meta.receivedAt,
+		received: meta.received ?? meta.receivedAt,
 		session: optString(value, 'session_id'),
 		tool: optString(value, 'tool_name'),
 		toolUseId: optString(value, 'tool_use_id'),
@@ -120,10 +130,17 @@ function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): Normal
 		if (typeof value.time !== 'string' || Number.isNaN(Date.parse(value.time))) throw new Reject(`record time must be an ISO date string, got ${JSON.stringify(value.time)?.slice(0, 40)}`);
 		time = value.time;
 	}
+	// A record keeps when it was first received; one from before `received` existed has its
+	// `time`, which was then the receive time.
+	let received = value.time === undefined || value.time === null ? (meta.received ?? meta.receivedAt) : time;
+	if (value.received !== undefined && value.received !== null) {
+		if (typeof value.received !== 'string' || Number.isNaN(Date.parse(value.received))) throw new Reject(`record received must be an ISO date string, got ${JSON.stringify(value.received)?.slice(0, 40)}`);
+		received = value.received;
+	}
 	const fields: Record<(typeof RECORD_STRING_FIELDS)[number], string | null> = {session: null, tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null};
 	for (const key of RECORD_STRING_FIELDS) fields[key] = optString(value, key, `record ${key}`);
 	const source = typeof value.source === 'string' && value.source !== '' ? value.source : meta.source;
-	return finish(value.type.trim(), value.payload, {id, time, ...fields, source}, max, value.summary);
+	return finish(value.type.trim(), value.payload, {id, time, received, ...fields, source}, max, value.summary);
 }
 
 interface MpmParts {
@@ -137,12 +154,17 @@ interface MpmParts {
 	inner: Obj;
 }
 
+const hasTypeOrSubtype = (value: Obj) => Object.hasOwn(value, 'type') || Object.hasOwn(value, 'subtype');
+
 function mpmParts(value: Obj): MpmParts | null {
 	const namespace = typeof value.namespace === 'string' ? value.namespace : null;
 	const event = typeof value.event === 'string' ? value.event : null;
 	let outer: Obj;
-	if (isObj(value.data) && (Object.hasOwn(value.data, 'type') || Object.hasOwn(value.data, 'subtype'))) outer = value.data;
-	else if (Object.hasOwn(value, 'type') || Object.hasOwn(value, 'subtype')) outer = value;
+	// The level with type/subtype is the object itself (the bare form, claude-mpm's server's emits)
+	// or its `data` (the envelope); the object's own come first, so that a payload that happens to
+	// have a `type` of its own is not taken for the envelope's level.
+	if (hasTypeOrSubtype(value)) outer = value;
+	else if (isObj(value.data) && hasTypeOrSubtype(value.data)) outer = value.data;
 	else if (isObj(value.data) && namespace !== null && event !== null && event !== '') {
 		// Namespace-only form, as in claude-mpm's POST /emit: {namespace:'/hook', event:'pre_tool', data:{…}}.
 		const ns = namespace.replace(/^\//, '');
@@ -172,21 +194,45 @@ function mpmParts(value: Obj): MpmParts | null {
 	return {type: t, subtype: st, namespace, event, outer, inner};
 }
 
+/** A non-empty `hook_event_name` string at the first level that has one, trimmed; else null. */
+function hookNameIn(levels: Obj[]): string | null {
+	for (const level of levels) {
+		const name = level.hook_event_name;
+		if (typeof name === 'string' && name.trim() !== '') return name.trim();
+	}
+	return null;
+}
+
+/** The events a claude-mpm `correlation_id` (its pre_tool/post_tool pairing key) can stand for the tool use id of. */
+const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
+
 function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number | null): NormalizeResult {
 	const {outer, inner} = parts;
-	const levels = inner === outer ? [inner] : [inner, outer];
-	const type = hookTypeFromMpm(parts.type, parts.subtype, inner);
+	// Claude Code's own payload inside (it has `hook_event_name`) says what happened: its name is the
+	// type, and every field comes from it alone. The envelope's copies are claude-hook-fast.sh's,
+	// cut out of the payload's text with shell patterns (so from a nested object when the payload
+	// has none of its own: PostToolBatch's first tool), or made up (its `correlation_id`).
+	const payloadName = hookNameIn([inner]);
+	const levels = payloadName !== null || inner === outer ? [inner] : [inner, outer];
+	const type = payloadName ?? hookNameIn([outer]) ?? hookTypeFromMpm(parts.type, parts.subtype, inner);
 	const mpm: Obj = {type: parts.type, subtype: parts.subtype ?? null, namespace: parts.namespace, event: parts.event};
 	if (typeof outer.source === 'string') mpm.source = outer.source;
+	// The envelope's own time and pairing key are kept as sent (also when the time is not valid).
+	if (inner !== outer && Object.hasOwn(outer, 'timestamp')) mpm.timestamp = outer.timestamp;
+	if (inner !== outer && Object.hasOwn(outer, 'correlation_id')) mpm.correlation_id = outer.correlation_id;
 	const payload: Obj = {...inner, _mpm: mpm};
 	const tool = firstString(levels, ['tool_name', 'toolName']);
+	// claude-mpm pairs pre_tool/post_tool by its own key (`tool_call_id`, sent as `correlation_id`):
+	// the tool use id when the event has none, for tool events only. claude-hook-fast.sh
+	// (`source: "fast_hook"`) makes up a new one for every event (`<Tool>_<ms>`), which pairs nothing.
+	const correlated = TOOL_EVENTS.has(type) && outer.source !== 'fast_hook' ? ['tool_call_id', 'correlation_id'] : [];
 	const fields = {
 		id: meta.id,
-		time: meta.receivedAt,
+		time: sourceTime(outer.timestamp) ?? sourceTime(inner.timestamp) ?? meta.receivedAt,
+		received: meta.received ?? meta.receivedAt,
 		session: firstString(levels, ['session_id', 'sessionId']),
 		tool,
-		// claude-mpm pairs pre_tool/post_tool by its own tool_call_id (also sent as correlation_id).
-		toolUseId: firstString(levels, tool === null ? ['tool_use_id', 'toolUseId'] : ['tool_use_id', 'toolUseId', 'tool_call_id', 'correlation_id']),
+		toolUseId: firstString(levels, ['tool_use_id', 'toolUseId']) ?? (correlated.length > 0 ? firstString(levels, correlated) : null),
 		agentId: firstString(levels, ['agent_id', 'agentId']),
 		agentType: firstString(levels, ['agent_type', 'agentType']),
 		cwd: firstString(levels, ['cwd', 'working_directory']),
@@ -207,7 +253,9 @@ export function normalize(value: unknown, meta: NormalizeMeta, limits?: Partial<
 	// Every payload below is the value itself or built from its parts, so the text's bounds hold for it.
 	const max = limits?.sourceText !== undefined && fitsUncut(limits.sourceText, limit) ? null : limit;
 	try {
-		if (Object.hasOwn(value, 'hook_event_name')) return fromHook(value, meta, max);
+		// claude-mpm's envelope level (claude-hook-fast.sh's `data`) names the hook too, next to its
+		// type, subtype and the hook's payload in `data`: that is an envelope, not a payload.
+		if (Object.hasOwn(value, 'hook_event_name') && !(hasTypeOrSubtype(value) && isObj(value.data))) return fromHook(value, meta, max);
 		if (looksNormalized(value)) return fromRecord(value, meta, max);
 		const parts = mpmParts(value);
 		if (parts) return fromMpm(parts, meta, max);

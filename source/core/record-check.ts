@@ -52,7 +52,8 @@ export function nestedDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolea
 
 /**
  * The record, when `value` is one; else why not (and its seq, when that much is readable, so the
- * client can step past it). Optional string fields that are missing are set to null in place.
+ * client can step past it). Optional string fields that are missing are set to null in place, and
+ * a missing `received` (a server from before it existed) to the record's `time`.
  */
 export function checkRecord(value: unknown): RecordCheck {
 	if (!isPlainObject(value)) return {ok: false, error: `a record must be a JSON object, got ${typeName(value)}`, seq: null};
@@ -62,6 +63,8 @@ export function checkRecord(value: unknown): RecordCheck {
 	for (const key of REQUIRED_STRINGS) {
 		if (typeof value[key] !== 'string') return refuse(`record ${key} must be a string, got ${typeName(value[key])}`);
 	}
+	if (value.received === undefined) value.received = value.time;
+	else if (typeof value.received !== 'string') return refuse(`record received must be a string, got ${typeName(value.received)}`);
 	if (typeof value.type !== 'string' || value.type === '') return refuse(`record type must be a non-empty string, got ${value.type === '' ? 'an empty one' : typeName(value.type)}`);
 	for (const key of OPTIONAL_STRINGS) {
 		const field = value[key];

@@ -9,8 +9,17 @@ export interface EventRecord {
 	seq: number;
 	/** Stable id. The forwarder's stamp (`X-Mpm-Id`) when it has one, else made by the server. Dedupe key for the spool. */
 	id: string;
-	/** ISO time the event was received (forwarder stamp when present, else server receive time). */
+	/**
+	 * ISO time the event happened, as its source tells it: the event's own time (a claude-mpm
+	 * envelope's `timestamp`, a hook payload's `timestamp`) when it is a valid one, else the
+	 * forwarder's stamp (`X-Mpm-Received`, a spool line's `receivedAt`), else the receive time.
+	 */
 	time: string;
+	/**
+	 * ISO time the server took the event in (for a record read from before this field existed:
+	 * its `time`, which was then the receive time).
+	 */
+	received: string;
 	/** Claude Code `session_id` (subagent events carry the parent's), or null. */
 	session: string | null;
 	/** Hook event name (`PreToolUse`, `Stop`, …); unknown names kept as they come. */

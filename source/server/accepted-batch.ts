@@ -72,11 +72,11 @@ class Segment {
 	}
 
 	/** The text for these values (as many as keys; the rest are ignored). */
-	of(v0: string | null, v1: string | null = null, v2: string | null = null, v3: string | null = null): string {
+	of(v0: string | null, v1: string | null = null, v2: string | null = null, v3: string | null = null, v4: string | null = null): string {
 		const last = this.last;
 		const n = this.keys.length;
-		if (v0 !== last[0] || (n > 1 && v1 !== last[1]) || (n > 2 && v2 !== last[2]) || (n > 3 && v3 !== last[3])) {
-			const values = [v0, v1, v2, v3];
+		if (v0 !== last[0] || (n > 1 && v1 !== last[1]) || (n > 2 && v2 !== last[2]) || (n > 3 && v3 !== last[3]) || (n > 4 && v4 !== last[4])) {
+			const values = [v0, v1, v2, v3, v4];
 			let text = '';
 			let plain = true;
 			for (let i = 0; i < n; i++) {
@@ -96,19 +96,20 @@ class Segment {
 /**
  * Makes record heads for one batch. The head is cut into the fields that change with every
  * event (seq, id, toolUseId, summary) and three runs of fields that usually repeat within a batch
- * (time, session, type, tool; agentId, agentType, cwd; source), each run's text remembered: a head
- * is then a concatenation of 8 pieces instead of 25, which is what V8 flattens when it is written.
+ * (time, received, session, type, tool; agentId, agentType, cwd; source), each run's text
+ * remembered: a head is then a concatenation of 8 pieces instead of 27, which is what V8 flattens
+ * when it is written.
  */
 export class Quoter {
 	/** True when the last head made was all ASCII. */
 	ascii = true;
-	private readonly first = new Segment(['time', 'session', 'type', 'tool'], 'toolUseId');
+	private readonly first = new Segment(['time', 'received', 'session', 'type', 'tool'], 'toolUseId');
 	private readonly second = new Segment(['agentId', 'agentType', 'cwd'], 'summary');
 	private readonly third = new Segment(['source'], 'payload');
 
 	head(record: EventRecord): string {
-		const {seq, id, time, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
-		const first = this.first.of(time, session, type, tool);
+		const {seq, id, time, received, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
+		const first = this.first.of(time, received, session, type, tool);
 		const second = this.second.of(agentId, agentType, cwd);
 		const third = this.third.of(source);
 		const idPlain = PLAIN.test(id);
@@ -127,8 +128,8 @@ export class Quoter {
  * head is all ASCII.
  */
 export function recordHead(record: EventRecord, q = new Quoter()): string | undefined {
-	const {seq, id, time, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
-	if (!Number.isSafeInteger(seq) || typeof id !== 'string' || typeof time !== 'string' || typeof type !== 'string' || typeof summary !== 'string' || typeof source !== 'string') return undefined;
+	const {seq, id, time, received, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
+	if (!Number.isSafeInteger(seq) || typeof id !== 'string' || typeof time !== 'string' || typeof received !== 'string' || typeof type !== 'string' || typeof summary !== 'string' || typeof source !== 'string') return undefined;
 	if (!isStringOrNull(session) || !isStringOrNull(tool) || !isStringOrNull(toolUseId) || !isStringOrNull(agentId) || !isStringOrNull(agentType) || !isStringOrNull(cwd)) return undefined;
 	return q.head(record);
 }

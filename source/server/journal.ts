@@ -59,18 +59,24 @@ export interface Replay {
 
 const isStringOrNull = (value: unknown): boolean => value === null || typeof value === 'string';
 
-/** A record as the journal writes it; anything else on a line is skipped. */
+/**
+ * A record as the journal writes it; anything else on a line is skipped. A record from before
+ * `received` existed is read too, and given its `time` as `received` (in place).
+ */
 export function looksLikeRecord(value: unknown): value is EventRecord {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
 	const r = value as Record<string, unknown>;
-	return (
+	const ok =
 		Number.isSafeInteger(r.seq) && (r.seq as number) > 0 &&
 		typeof r.id === 'string' && typeof r.type === 'string' && typeof r.summary === 'string' && typeof r.source === 'string' &&
 		typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time)) &&
+		(r.received === undefined || (typeof r.received === 'string' && !Number.isNaN(Date.parse(r.received)))) &&
 		isStringOrNull(r.session) && isStringOrNull(r.tool) && isStringOrNull(r.toolUseId) &&
 		isStringOrNull(r.agentId) && isStringOrNull(r.agentType) && isStringOrNull(r.cwd) &&
-		typeof r.payload === 'object' && r.payload !== null && !Array.isArray(r.payload)
-	);
+		typeof r.payload === 'object' && r.payload !== null && !Array.isArray(r.payload);
+	// A line written before records had `received`: its `time` was then the receive time.
+	if (ok && r.received === undefined) r.received = r.time;
+	return ok;
 }
 
 /** The seq at the start of a line the journal wrote, even when the rest of the line was cut off. */

@@ -192,7 +192,9 @@ export class Pipeline {
 			return this.failure(`the receive time must be whole epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${String(meta.receivedAt).slice(0, 40)}`);
 		}
 		const now = this.now();
-		const receivedAt = new Date(meta.receivedAt ?? now).toISOString();
+		// The forwarder's stamp (the record's time unless the event has its own), and the server's.
+		const received = new Date(now).toISOString();
+		const receivedAt = meta.receivedAt === undefined ? received : new Date(meta.receivedAt).toISOString();
 		const staged: Staged[] = [];
 		let duplicates = 0;
 		const several = candidates.length + rejected.length > 1;
@@ -205,7 +207,7 @@ export class Pipeline {
 			try {
 				const generated = meta.id === undefined;
 				const id = generated ? this.nextId() : i === 0 ? meta.id! : `${meta.id}:${candidate.index}`;
-				const result = normalize(candidate.value, {id, receivedAt, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw});
+				const result = normalize(candidate.value, {id, receivedAt, received, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw});
 				if (!result.ok) {
 					rejected.push({index: candidate.index, error: several ? `${label} ${candidate.index}: ${result.error}` : result.error});
 					continue;
@@ -270,6 +272,7 @@ export class Pipeline {
 				seq: first + i,
 				id: pending.id,
 				time: pending.time,
+				received: pending.received,
 				session: pending.session,
 				type: pending.type,
 				tool: pending.tool,

@@ -44,6 +44,7 @@ export function record(fields: Partial<EventRecord> & {summary: string}): EventR
 		seq,
 		id: `r${seq}`,
 		time: '2026-11-23T10:00:00.000Z',
+		received: '2026-11-23T10:00:00.000Z',
 		session: '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b',
 		type: 'PreToolUse',
 		tool: null,

@@ -1,14 +1,17 @@
 /**
- * Basic client for a claude-mpm monitor (the full compatibility work comes later): listens for
- * its category events (`claude_event`, `hook_event`, `tool_event`, `session_event`), turns each
- * into a record with the shared normalizer, and numbers them locally. claude-mpm has no history
- * by seq, so a reconnect shows what happens from then on.
+ * The TUI's client for a claude-mpm monitor: listens for every category its server emits events
+ * under (`claude_event`, `hook_event`, `tool_event`, `session_event`, `response_event`, … — the
+ * list its own dashboard listens to, core `MPM_CATEGORIES`), turns each body into a record with
+ * the shared normalizer (the hook's own `hook_event_name` names it, whatever category claude-mpm
+ * filed it under), and numbers them locally. claude-mpm has no history by seq, so a reconnect
+ * shows what happens from then on.
  */
 import {io} from 'socket.io-client';
 import {recordFromClaudeMpm} from '../../client/claude-mpm-body.js';
 import {serverText, type Connection, type ConnectionHandlers} from '../../client/connection.js';
+import {MPM_CATEGORIES} from '../../core/claude-mpm.js';
 
-export const CLAUDE_MPM_EVENTS = ['claude_event', 'hook_event', 'tool_event', 'session_event'] as const;
+export const CLAUDE_MPM_EVENTS = MPM_CATEGORIES;
 
 export function openClaudeMpmConnection(options: {url: string; token?: string}, handlers: ConnectionHandlers): Connection {
 	let seq = 0;

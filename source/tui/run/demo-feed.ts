@@ -1,8 +1,10 @@
 /**
  * Plays the demo generator at a human pace into a sink (the hosted server's ingest, or a POST to
- * a remote server), so demo events take the same path as real ones.
+ * a remote server: mpm-tui's or claude-mpm's), so demo events take the same path as real ones.
  */
+import {toMpmHookEnvelope} from '../../core/claude-mpm.js';
 import {demoSteps} from '../../core/demo.js';
+import type {Link} from './host-or-connect.js';
 
 export type DemoSink = (payload: Record<string, unknown>) => void | Promise<void>;
 
@@ -47,4 +49,27 @@ export function postSink(url: string, token: string | undefined): DemoSink {
 		if (!response.ok) throw new Error(`POST /api/events answered HTTP ${response.status}`);
 		await response.arrayBuffer();
 	};
+}
+
+/**
+ * A sink that POSTs each payload to a claude-mpm monitor's /api/events in the envelope its hook
+ * (claude-hook-fast.sh) posts, `{namespace:"/", event:"claude_event", data:{type:"hook", subtype,
+ * hook_event_name, …, data:<payload>}}` (core `toMpmHookEnvelope`): claude-mpm's server reads
+ * nothing else (a bare hook payload reaches its clients as an empty `claude_event`), and then emits
+ * it to every client, this monitor included, as it does its own hooks' events.
+ */
+export function claudeMpmSink(url: string, token: string | undefined, now: () => Date = () => new Date()): DemoSink {
+	const post = postSink(url, token);
+	return payload => post(toMpmHookEnvelope(payload, now().toISOString(), 'mpm-tui-demo'));
+}
+
+/** Where the demo goes for a link: into the hosted server, else POSTed to the server connected to, in the form it reads. */
+export function demoSinkFor(link: Exclude<Link, {kind: 'error'}>, token: string | undefined): DemoSink {
+	if (link.kind === 'host') {
+		const hosted = link.server;
+		return payload => {
+			hosted.ingest([payload], 'demo');
+		};
+	}
+	return link.flavor === 'claude-mpm' ? claudeMpmSink(link.url, token) : postSink(link.url, token);
 }

@@ -23,6 +23,8 @@ export interface LinkInfo {
 	error?: string;
 	/** Text after the address, e.g. `claude-mpm` or `×4`. */
 	note?: string;
+	/** The kind of server connected to (a claude-mpm monitor is fed by claude-mpm's own hooks, not mpm-tui's). */
+	flavor?: 'mpm-tui' | 'claude-mpm';
 	/** What the server says needs the user (its `status.problems`: the journal cannot write, …). */
 	problems?: readonly string[];
 }

@@ -38,10 +38,23 @@ function linkLine(state: UiState): string {
 function rowsFor(state: UiState): Row[] {
 	if (state.latest.received === 0) {
 		const rows: Row[] = [{text: 'No events yet.', bold: true}, {text: ''}, {text: linkLine(state)}, {text: ''}];
-		if (state.latest.link.status !== 'replay') {
+		const claudeMpm = state.latest.link.flavor === 'claude-mpm';
+		if (claudeMpm) {
+			// mpm-tui's forwarder posts the bare hook payload, which claude-mpm's server passes on empty.
+			rows.push(
+				{text: 'This is a claude-mpm monitor: claude-mpm\'s own hooks feed it.'},
+				{text: '  Start claude where claude-mpm\'s hooks are set up.', color: 'cyan'},
+				{text: '  (mpm-tui\'s hooks post a form claude-mpm does not read.)', dim: true},
+				{text: ''},
+			);
+		} else if (state.latest.link.status !== 'replay') {
 			rows.push({text: 'Send Claude Code\'s hook events here:'}, {text: '  mpm-tui hooks install', color: 'cyan'}, {text: '  then start (or restart) claude in any project.', dim: true}, {text: ''});
 		}
-		if (state.demoAvailable) rows.push({text: 'Or see it working now:'}, {text: '  press d to start the demo stream', color: 'cyan'}, {text: ''});
+		if (state.demoAvailable) {
+			rows.push({text: 'Or see it working now:'}, {text: '  press d to start the demo stream', color: 'cyan'});
+			if (claudeMpm) rows.push({text: '  (posted to claude-mpm as its hook posts; its dashboard shows it too)', dim: true});
+			rows.push({text: ''});
+		}
 		rows.push({text: 'Press ? for all keys, q to quit.', dim: true});
 		return rows;
 	}
