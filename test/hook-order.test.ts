@@ -9,8 +9,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {resolveConfig} from '../source/config.js';
 import {startServer} from '../source/server/server.js';
+import fs from 'node:fs';
+import {startCaptureServer} from './helpers/capture-server.js';
 import {freePort} from './helpers/free-port.js';
-import {baseEnv, eventually, readLines, runForwarder, tempDir, variants, type Variant} from './helpers/forwarder.js';
+import {baseEnv, eventually, readLines, runForwarder, sleep, tempDir, variants, type Variant} from './helpers/forwarder.js';
+import {spawnServer} from './helpers/server-kit.js';
 
 const SESSION = '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b';
 
@@ -151,6 +154,74 @@ describe('cause before effect: seqs follow the order the hooks ran', () => {
 		t.after(() => server.close());
 		await eventually(() => (server.stats().events.total >= events.length ? true : undefined), 10_000, 'the drained events');
 		const {order, outOfOrder} = compare(sent, await history(server.url));
+		assert.deepEqual(outOfOrder, []);
+		assert.deepEqual(order, sent);
+	});
+
+	test('sh forwarder: a hook that runs once the one before has been delivered names nothing in X-Mpm-After (nothing for the server to wait for)', async t => {
+		const temp = tempDir('order-spaced');
+		t.after(temp.cleanup);
+		const capture = await startCaptureServer();
+		t.after(() => capture.close());
+		const stateDir = path.join(temp.dir, 'state');
+		const env = baseEnv({MPM_TUI_STATE_DIR: stateDir, HOME: temp.dir, MPM_TUI_PORT: String(capture.port)});
+		const copies = () => (fs.existsSync(stateDir) ? fs.readdirSync(stateDir).filter(name => name.includes('.in-')) : []);
+		const events = Array.from({length: 10}, (_, i) => pair(i)).flat();
+		for (const [i, event] of events.entries()) {
+			assert.equal((await runForwarder(variant('sh')!, {env, input: JSON.stringify(event)})).code, 0);
+			// Delivered: at the server, and its copy of stdin gone.
+			await eventually(() => (capture.requests.length === i + 1 && copies().length === 0 ? true : undefined), 5000, `event ${i} delivered`);
+		}
+		assert.deepEqual(
+			capture.requests.map(r => r.headers['x-mpm-after']),
+			events.map(() => undefined),
+		);
+		// Back to back, the same forwarder does name the ones still on their way (so the check above can fail).
+		const before = capture.requests.length;
+		await runBackToBack(variant('sh')!, env, events);
+		await eventually(() => (capture.requests.length === before + events.length ? true : undefined), 5000, 'the back-to-back events');
+		const named = capture.requests.slice(before).filter(r => r.headers['x-mpm-after'] !== undefined).length;
+		t.diagnostic(`back to back: ${named} of ${events.length} named an earlier event`);
+		assert.ok(named > 0);
+	});
+
+	test('slow server (stopped for a while, then resumed): the sh forwarder spools what timed out; every event arrives once, in hook order', async t => {
+		const temp = tempDir('order-slow');
+		t.after(temp.cleanup);
+		const stateDir = path.join(temp.dir, 'state');
+		const server = await spawnServer({MPM_TUI_STATE_DIR: stateDir, HOME: temp.dir});
+		t.after(() => {
+			server.child.kill('SIGCONT');
+			return server.kill();
+		});
+		const env = baseEnv({MPM_TUI_STATE_DIR: stateDir, HOME: temp.dir, MPM_TUI_PORT: String(server.port)});
+		const events = Array.from({length: 60}, (_, i) => pair(i)).flat();
+		const sent: string[] = [];
+		for (const [i, event] of events.entries()) {
+			// Events 40 to 79 run while the server answers nothing (its process is stopped).
+			if (i === 40) server.child.kill('SIGSTOP');
+			const result = await runForwarder(variant('sh')!, {env, input: JSON.stringify(event)});
+			assert.equal(result.code, 0);
+			sent.push(keyOf(event));
+			if (i === 79) {
+				// The last forwarders' POSTs have timed out (300 ms) and their events are spooled.
+				await sleep(600);
+				server.child.kill('SIGCONT');
+			}
+		}
+		let got: Awaited<ReturnType<typeof history>> = [];
+		const deadline = Date.now() + 20_000;
+		while (Date.now() < deadline) {
+			got = await history(server.url);
+			// Every event in, and nothing left to drain (the spool, a taken part of it, a copy of stdin).
+			if (got.length >= events.length && !fs.readdirSync(stateDir).some(name => name === 'spool.ndjson' || name.includes('draining') || name.includes('.in-'))) break;
+			await sleep(200);
+		}
+		assert.equal(got.length, events.length, 'every event once');
+		assert.equal(new Set(got.map(r => r.id)).size, events.length, 'no id twice');
+		const stats = (await (await fetch(`${server.url}/api/status`)).json()) as {order: Record<string, number>; spool: {drained: number}};
+		const {order, outOfOrder} = compare(sent, got);
+		t.diagnostic(`held ${stats.order.held} (longest ${stats.order.longestMs} ms), timed out ${stats.order.timedOut}, overflow ${stats.order.overflow}; drained from the spool ${stats.spool.drained}`);
 		assert.deepEqual(outOfOrder, []);
 		assert.deepEqual(order, sent);
 	});
