@@ -6,17 +6,30 @@
  *   node variant  vs  `node -e 0`                                   (goal ≤ 1.3×)
  *   sh variant    vs  `sh -c 'cat >/dev/null; curl -s -m 0.3 --data-binary @- URL &'`  (goal ≤ 1.5×)
  * Also checks that no event was lost (every run is either at the server or in the spool).
+ *
+ * Then cause before effect (docs/ARCHITECTURE.md "Order of a session's hooks"): BENCH_PAIRS
+ * (1,000) Pre→Post pairs through the sh forwarder back to back with no pause, as Claude Code runs
+ * a session's hooks, against the real mpm-tui server (in this process); the seqs it gave are
+ * compared with the order the hooks ran (goal: 0 out of order), and the forwarder's time per hook
+ * with the baseline line's, run in alternating blocks of 20 (goal ≤ 1.5×).
+ *
+ * BENCH_SH_BEFORE=<path of another build's mpm-tui-hook.sh> adds it as a case measured in the same
+ * rounds (an interleaved before/after on a machine whose load changes).
  * Needs the build: npm run build.
  */
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {resolveConfig} from '../source/config.js';
+import {startServer} from '../source/server/server.js';
 import {startCaptureServer} from '../test/helpers/capture-server.js';
 import {freePort} from '../test/helpers/free-port.js';
 import {nodeForwarder, shForwarder} from '../test/helpers/forwarder.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 1000);
+const SH_BEFORE = process.env.BENCH_SH_BEFORE;
 const GAP_MS = 120; // lets background work (sh's curl) finish before the next measured run
 
 const payload = JSON.stringify({
@@ -63,6 +76,7 @@ const cases: Case[] = [
 	{label: 'mpm-tui-hook (node)', command: process.execPath, args: () => [nodeForwarder]},
 	{label: "sh cat+curl & (baseline)", command: 'sh', args: url => ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- ${url} >/dev/null 2>&1 &`]},
 	{label: 'mpm-tui-hook.sh (sh)', command: 'sh', args: () => [shForwarder]},
+	...(SH_BEFORE ? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}] : []),
 ];
 
 async function measure(port: number, stateDir: string): Promise<Map<string, number[]>> {
@@ -101,7 +115,7 @@ async function main(): Promise<void> {
 				rows.push([`server ${mode}`, c.label, median(t).toFixed(1), Math.min(...t).toFixed(1), Math.max(...t).toFixed(1), `${(median(t) / median(ref)).toFixed(2)}×`, `${paired.toFixed(2)}×`]);
 			}
 			// Lost-event check: (runs + warm-up) per forwarder, at the server or in the spool.
-			const expected = 2 * (RUNS + 1);
+			const expected = cases.filter(c => !c.label.includes('(baseline)')).length * (RUNS + 1);
 			const spool = path.join(dir, 'spool.ndjson');
 			const spooled = existsSync(spool) ? readFileSync(spool, 'utf8').split('\n').filter(Boolean).length : 0;
 			const posted = server.requests.slice(before).filter(r => r.headers['x-mpm-id'] !== undefined).length;
@@ -120,9 +134,91 @@ async function main(): Promise<void> {
 	console.log(fmt(header));
 	for (const r of rows) console.log(fmt(r));
 	console.log('goals: node ≤ 1.3× node -e 0; sh ≤ 1.5× the fire-and-forget sh line');
+	const order = await backToBack();
+	console.log(`\nback to back: ${PAIRS} Pre→Post pairs through mpm-tui-hook.sh with no pause, against the mpm-tui server`);
+	console.log(`  per hook: forwarder median ${order.forwarder.toFixed(1)} ms, baseline line median ${order.baseline.toFixed(1)} ms: ${(order.forwarder / order.baseline).toFixed(2)}× (median of paired block ratios ${order.paired.toFixed(2)}×)`);
+	console.log(`  out of order: ${order.outOfOrder} of ${order.events}; events at the server ${order.received}; held ${order.held} (longest ${order.longestMs} ms), timed out ${order.timedOut}, overflow ${order.overflow}`);
+	console.log('  goals: 0 out of order; ≤ 1.5× the fire-and-forget sh line');
+	lost += order.events - order.received;
+	if (order.outOfOrder > 0) process.exitCode = 1;
 	if (lost > 0) {
 		console.log(`LOST EVENTS: ${lost}`);
 		process.exitCode = 1;
+	}
+}
+
+/** A Pre→Post pair of one Grep call, as Claude Code sends them. */
+function pair(i: number): string[] {
+	const common = {session_id: '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b', cwd: '/home/u/app', permission_mode: 'default', tool_name: 'Grep', tool_input: {pattern: `needle${i}`, path: '/home/u/app/source'}, tool_use_id: `toolu_bench_${i}`};
+	return [
+		JSON.stringify({...common, hook_event_name: 'PreToolUse'}),
+		JSON.stringify({...common, hook_event_name: 'PostToolUse', tool_response: {mode: 'files_with_matches', filenames: [`/home/u/app/source/f${i}.ts`], numFiles: 1}, duration_ms: 12}),
+	];
+}
+
+/** Like timeOne, with `input` on stdin. */
+function timeInput(command: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const start = process.hrtime.bigint();
+		const child = spawn(command, args, {env, stdio: ['pipe', 'ignore', 'ignore']});
+		child.on('error', reject);
+		child.on('exit', code => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${command} exited ${code}`))));
+		child.stdin.on('error', () => {});
+		child.stdin.end(input);
+	});
+}
+
+/**
+ * BENCH_PAIRS pairs, each hook's forwarder waited for before the next starts, in blocks of 20 hooks
+ * alternating with 20 runs of the baseline line (posting to a capture server, not to mpm-tui).
+ */
+async function backToBack() {
+	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-order-'));
+	const capture = await startCaptureServer();
+	const config = resolveConfig({port: await freePort(), journal: false}, {MPM_TUI_STATE_DIR: stateDir}, stateDir);
+	const server = await startServer(config);
+	try {
+		const env = {PATH: process.env.PATH, HOME: stateDir, MPM_TUI_STATE_DIR: stateDir, MPM_TUI_PORT: String(server.port)};
+		const baseline = ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- http://127.0.0.1:${capture.port}/api/events >/dev/null 2>&1 &`];
+		const events = Array.from({length: PAIRS}, (_, i) => pair(i)).flat();
+		const forwarderTimes: number[] = [];
+		const baselineTimes: number[] = [];
+		const blockRatios: number[] = [];
+		const BLOCK = 20;
+		for (let at = 0; at < events.length; at += BLOCK) {
+			const block = events.slice(at, at + BLOCK);
+			const f: number[] = [];
+			const b: number[] = [];
+			for (const event of block) f.push(await timeInput('sh', [shForwarder], env, event));
+			for (const event of block) b.push(await timeInput('sh', baseline, env, event));
+			forwarderTimes.push(...f);
+			baselineTimes.push(...b);
+			blockRatios.push(median(f) / median(b));
+		}
+		const deadline = Date.now() + 15_000;
+		while (server.stats().events.total < events.length && Date.now() < deadline) await sleep(50);
+		const seen: string[] = [];
+		for (let since = 0; ; ) {
+			const page = (await (await fetch(`${server.url}/api/events?since=${since}&limit=10000`)).json()) as {events: Array<{payload: {hook_event_name: string; tool_use_id: string}}>; next: number; more: boolean};
+			seen.push(...page.events.map(r => `${r.payload.hook_event_name}:${r.payload.tool_use_id}`));
+			if (!page.more) break;
+			since = page.next;
+		}
+		// Out of order: an event given its seq after one whose hook ran later.
+		const position = new Map(events.map((event, i) => [`${(JSON.parse(event) as {hook_event_name: string}).hook_event_name}:toolu_bench_${Math.floor(i / 2)}`, i]));
+		let latest = -1;
+		let outOfOrder = 0;
+		for (const key of seen) {
+			const at = position.get(key) ?? -1;
+			if (at < latest) outOfOrder++;
+			latest = Math.max(latest, at);
+		}
+		const stats = server.stats().order!;
+		return {events: events.length, received: new Set(seen).size, outOfOrder, forwarder: median(forwarderTimes), baseline: median(baselineTimes), paired: median(blockRatios), ...stats};
+	} finally {
+		await server.close();
+		await capture.close();
+		rmSync(stateDir, {recursive: true, force: true});
 	}
 }
 

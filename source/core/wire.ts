@@ -44,6 +44,12 @@ export interface ServerStats {
 	spool: {path: string; backlogBytes: number; drained: number; droppedByForwarder: number; setAside: number; setAsideFile?: string; stopped?: string};
 	/** `--server-only`: event lines left out of stdout because its reader was too slow. */
 	stdout: {dropped: number};
+	/**
+	 * Forwarder events held until the events they name in `X-Mpm-After` were settled (cause before
+	 * effect): `held` so far, `timedOut` (released because the hold ran out), `overflow` (not held:
+	 * too many held already), `waiting` now, `longestMs`. Absent from servers older than this field.
+	 */
+	order?: {held: number; timedOut: number; overflow: number; waiting: number; longestMs: number};
 	/** The same lines as /health's `problems` (empty when all is well). */
 	problems: string[];
 	uptime: number;

@@ -62,15 +62,86 @@ now_ms() {
 # id: unique, and read without starting a process (Claude Code waits for this part). Elsewhere it
 # is made of the time in nanoseconds (date) and the pid.
 id=
+tick=
 if { read -r stat </proc/self/stat && read -r boot </proc/sys/kernel/random/boot_id; } 2>/dev/null; then
 	set -- ${stat##*) }
-	case ${20:-}${boot%%-*} in '' | *[!0-9a-f]*) ;; *) id="s$$-${20}-${boot%%-*}" ;; esac
+	case ${20:-}${boot%%-*} in '' | *[!0-9a-f]*) ;; *) id="s$$-${20}-${boot%%-*}" tick=${20} ;; esac
 fi
 ms=
 if [ -z "$id" ]; then
 	now_ms
 	id="s$ms-$$-$nonce"
 fi
+
+# --- Earlier events still on their way -------------------------------------------------------
+# Claude Code runs a session's hooks one after another, but each forwarder POSTs from the
+# background, so an event could overtake the one of the hook before it. The copies of stdin next
+# to the spool are this machine's events not yet delivered or spooled: this forwarder names those
+# that started before it in X-Mpm-After (the latest 16, and only those started within about a
+# second: a copy whose forwarder was killed is soon left out), and the server gives this event its
+# seq only after theirs (it waits briefly, never long, for one that has not arrived). Read from the
+# directory's names alone, without starting a process, and only with the /proc id: a hook that
+# runs after another started at a later clock tick (of 10 ms), or in the same tick with a later
+# pid (pids are handed out in increasing order; one that is far lower wrapped around pid_max).
+after=
+named=0
+
+# Sets $kt and $kp, the start tick and pid in id $1 (an id of this boot); false if it is not one.
+key_of() {
+	kp=${1#s}
+	kp=${kp%%-*}
+	kt=${1#s"$kp"-}
+	kt=${kt%%-*}
+	case $kp in '' | *[!0-9]* | ????????*) return 1 ;; esac
+	case $kt in '' | *[!0-9]* | ????????????????*) return 1 ;; esac
+	return 0
+}
+
+# True when tick $1 and pid $2 started before tick $3 and pid $4.
+started_before() {
+	[ "$1" -lt "$3" ] && return 0
+	[ "$1" -eq "$3" ] || return 1
+	d=$(($4 - $2))
+	{ [ "$d" -gt 0 ] && [ "$d" -lt 16384 ]; } || [ "$d" -lt -16384 ]
+}
+
+# Adds id $1 to $after; when 16 are named already, it takes the place of the earliest of them.
+name_earlier() {
+	if [ "$named" -lt 16 ]; then
+		after=$after${after:+,}$1
+		named=$((named + 1))
+		return 0
+	fi
+	key_of "$1"
+	nt=$kt np=$kp earliest= et= ep= rest=$after
+	while [ -n "$rest" ]; do
+		one=${rest%%,*}
+		case $rest in *,*) rest=${rest#*,} ;; *) rest= ;; esac
+		key_of "$one"
+		if [ -z "$earliest" ] || started_before "$kt" "$kp" "$et" "$ep"; then earliest=$one et=$kt ep=$kp; fi
+	done
+	started_before "$et" "$ep" "$nt" "$np" || return 0
+	kept= rest=$after
+	while [ -n "$rest" ]; do
+		one=${rest%%,*}
+		case $rest in *,*) rest=${rest#*,} ;; *) rest= ;; esac
+		[ "$one" = "$earliest" ] || kept=$kept${kept:+,}$one
+	done
+	after=$kept,$1
+}
+
+find_earlier() {
+	b8=${boot%%-*}
+	for f in "$dir/$base".in-*-"$b8"; do
+		other=${f##*/}
+		other=${other#"$base".in-*-}
+		case $other in s*-*-"$b8") ;; *) continue ;; esac
+		key_of "$other" || continue
+		[ "$kt" -ge $((tick - 100)) ] || continue
+		started_before "$kt" "$kp" "$tick" "$$" || continue
+		name_earlier "$other"
+	done
+}
 
 # --- The copy of stdin ----------------------------------------------------------------------
 # "$dir/<spool>.in-<pid>-<id>", and only in a directory that belongs to this user (the owner of a
@@ -85,6 +156,7 @@ in=
 if [ ! -d "$dir" ]; then
 	log "could not create $dir: keeping stdin in memory"
 elif [ -O "$dir" ]; then
+	[ -z "$tick" ] || find_earlier
 	in="$dir/$base.in-$$-$id"
 	if [ -e "$in" ] || [ -L "$in" ]; then
 		in=
@@ -277,7 +349,7 @@ send() {
 	# The token goes to curl through a here-document on fd 3, never on its command line (ps).
 	code=$(printf '%s' "$body" | curl -q -s -o /dev/null -w '%{http_code}' --noproxy '*' -m "$secs" \
 		-H 'Content-Type: application/json' -H 'Expect:' -H "X-Mpm-Id: $id" -H "X-Mpm-Received: $ms" \
-		${token:+-H} ${token:+@/dev/fd/3} --data-binary @- "$url" 2>/dev/null 3<<EOF
+		${after:+-H} ${after:+"X-Mpm-After: $after"} ${token:+-H} ${token:+@/dev/fd/3} --data-binary @- "$url" 2>/dev/null 3<<EOF
 Authorization: Bearer $token
 EOF
 )

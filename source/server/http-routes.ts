@@ -16,6 +16,7 @@ import {queryOf, tokenFromRequest, tokenMatches} from './security.js';
 import type {ServerGuard} from './server-guard.js';
 import type {Page} from './history.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
+import {parseAfterHeader, type OrderGate} from './ordering.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
 
 export const EVENTS_LIMIT_MAX = 10_000;
@@ -26,13 +27,15 @@ export interface RouteDeps {
 	health(): HealthInfo;
 	stats(): ServerStats;
 	ingestBytes(bytes: Buffer, contentType: string | undefined, meta: IngestMeta): IngestResult;
+	/** Holds a forwarder's event until the events it names in `X-Mpm-After` are settled (ordering.ts). */
+	order?: OrderGate;
 	/** A bounded page of history (see History.page). */
 	history(since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number};
 	log(line: string): void;
 }
 
 const ACCEPTED_TYPES = 'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
-const ALLOWED_HEADERS = 'Content-Type, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received';
+const ALLOWED_HEADERS = 'Content-Type, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received, X-Mpm-After';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	// Answers are read in terminals (curl): no raw control or bidi characters, as escapes instead.
@@ -102,12 +105,25 @@ async function postEvents(req: IncomingMessage, res: ServerResponse, deps: Route
 	if (typeError) return refuseUnread(req, res, 415, typeError);
 	const meta = metaFrom(req, source);
 	if (typeof meta === 'string') return refuseUnread(req, res, 400, meta);
+	const after = parseAfterHeader(req.headers['x-mpm-after']);
+	if (!after.ok) return refuseUnread(req, res, 400, after.error);
+	try {
+		await answerEvents(req, res, deps, type, meta, after.ids);
+	} finally {
+		// Answered, whatever the answer: events that named this one may go.
+		if (meta.id !== undefined) deps.order?.settled(meta.id);
+	}
+}
+
+async function answerEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, type: string | undefined, meta: IngestMeta, after: string[]): Promise<void> {
 	const body = await deps.guard.readBody(req);
 	if (!body.ok) {
 		await closeAfterAnswer(req, res, body);
 		send(res, body.status, {error: body.error});
 		return;
 	}
+	const held = after.length > 0 ? deps.order?.wait(meta.id, after, body.bytes.length) : undefined;
+	if (held) await held;
 	const result = deps.ingestBytes(body.bytes, type, meta);
 	if (result.fault) return sendFault(res, result.fault);
 	if (result.accepted === 0 && result.duplicates === 0) {

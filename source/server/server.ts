@@ -14,6 +14,7 @@ import type {AcceptedBatch} from './accepted-batch.js';
 import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
+import {OrderGate, type OrderGateOptions} from './ordering.js';
 import {Journal, replayJournal, type Replay} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
@@ -45,6 +46,8 @@ export interface ServerOptions {
 	historyPageBytes?: number;
 	/** Time limits, the in-flight body budget and Socket.IO admission limits (server-limits.ts has the defaults). */
 	limits?: Partial<ServerLimits>;
+	/** How long and how much a forwarder's event is held for the events it names (ordering.ts has the defaults). */
+	order?: Partial<OrderGateOptions>;
 }
 
 /** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
@@ -135,6 +138,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	let journal: Journal | null = null;
 	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
 	const rate = new RateCounter();
+	const order = new OrderGate(options.order);
 	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
 	let port = config.port;
 
@@ -193,6 +197,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 				...(spoolState.stopped ? {stopped: spoolState.stopped} : {}),
 			},
 			stdout: {dropped: options.stdoutDropped?.() ?? 0},
+			order: order.stats(),
 			problems: problems(),
 			uptime: Math.round((now - started) / 1000),
 			pid: process.pid,
@@ -209,6 +214,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			history: historyPage,
 			guard,
 			ingestBytes: (bytes, contentType, meta) => pipeline.ingestBytes(bytes, contentType, meta),
+			order,
 			log,
 		}),
 	);
@@ -256,7 +262,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const url = `http://${urlHost}:${port}`;
 	lock.setUrl(url);
 
-	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => pipeline.ingestText(text, 'application/json', meta), report => {
+	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => settledAfter(order, meta.id, pipeline.ingestText(text, 'application/json', meta)), report => {
 		spoolState.drained += report.accepted;
 		spoolState.setAside += report.setAside;
 		if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
@@ -275,6 +281,8 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		closing ??= (async () => {
 			for (const timer of timers) clearInterval(timer);
 			stopDrain();
+			// Held events are ingested now, while the journal is still open.
+			order.close();
 			httpServer.closeIdleConnections();
 			broadcaster.close();
 			await new Promise<void>(resolve => {
@@ -298,6 +306,12 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 }
 
 type DrainReport = ReturnType<typeof drainSpool>;
+
+/** A spooled event taken (or refused) settles its id, like an answered POST: what named it may go. */
+function settledAfter(order: OrderGate, id: string | undefined, result: IngestResult): IngestResult {
+	if (id !== undefined) order.settled(id);
+	return result;
+}
 
 /**
  * Drains the spool now and every `spoolIntervalMs`; a taken file still being written is read once

@@ -37,6 +37,7 @@ import type {IngestResult} from './types.js';
 import {decodeUtf8, parseSpoolLine} from './spool-line.js';
 import {isMine, OWNER_PID, parseCopyName, parseTakenName, resumeName, takenName, type CopyName, type TakenName} from './spool-names.js';
 import {readLines} from './spool-reader.js';
+import {SpoolOrder, startKeyOfLine} from './spool-order.js';
 import {RejectedFile, REJECTED_MAX_BYTES, type RejectedEntry} from './spool-rejected.js';
 import {privateDirectoryProblem} from './state-dir.js';
 
@@ -303,6 +304,21 @@ function wholeLineAtEnd(bytes: Buffer): {at: number; text: string; meta: IngestM
 
 type Outcome = {kind: 'delivered'} | {kind: 'rejected'; error: string} | {kind: 'fault'; error: string};
 
+/** A line read but not handled yet. */
+interface HeldLine {
+	bytes: Buffer | undefined;
+	length: number;
+	start: number;
+	lineNo: number;
+}
+
+/** Where the earliest of `lines` starts, and how many lines come before it. */
+function firstOf(lines: HeldLine[]): {offset: number; lines: number} | undefined {
+	let first: HeldLine | undefined;
+	for (const line of lines) if (first === undefined || line.start < first.start) first = line;
+	return first && {offset: first.start, lines: first.lineNo - 1};
+}
+
 /** Problems of one file, summed up in one log line. */
 interface FileProblems {
 	count: number;
@@ -351,16 +367,44 @@ class Drain {
 			}
 			this.report.files++;
 			done = this.state.resume.get(file) ?? {offset: name.offset, lines: name.lines};
-			for (const line of readLines(fd, done.offset, MAX_LINE_BYTES)) {
-				const lineNo = done.lines + 1;
-				if (line.bytes === undefined || !isBlank(line.bytes)) {
-					fault = line.bytes === undefined ? this.settle({kind: 'rejected', error: `line of ${line.length} bytes, over the ${MAX_LINE_BYTES}-byte limit`}, {from, line: lineNo, error: '', raw: undefined, rawBytes: line.length}, problems) : this.line(line.bytes, from, lineNo, problems);
-					if (fault) {
-						this.report.stopped = `storage fault (${fault}): spool drain stopped at line ${lineNo} of ${file}; it and the lines after it are kept for a later drain`;
-						break;
+			// Lines go through `order` (spool-order.ts), which hands the sh forwarder's on in the order
+			// their hooks started. `read` is where reading got to; `done` (below) is where the first
+			// line not handled starts: a later drain resumes there, and drops as duplicates (by id)
+			// the lines after it that were handled already.
+			let read = done;
+			const order = new SpoolOrder<HeldLine>();
+			const unhandled: HeldLine[] = [];
+			const handle = (lines: HeldLine[]): boolean => {
+				let i = 0;
+				try {
+					for (; i < lines.length; i++) {
+						const line = lines[i];
+						fault = line.bytes === undefined ? this.settle({kind: 'rejected', error: `line of ${line.length} bytes, over the ${MAX_LINE_BYTES}-byte limit`}, {from, line: line.lineNo, error: '', raw: undefined, rawBytes: line.length}, problems) : this.line(line.bytes, from, line.lineNo, problems);
+						if (fault) {
+							this.report.stopped = `storage fault (${fault}): spool drain stopped at line ${line.lineNo} of ${file}; it and the lines not yet delivered are kept for a later drain`;
+							return true;
+						}
 					}
+					return false;
+				} finally {
+					unhandled.push(...lines.slice(i));
 				}
-				done = {offset: line.next, lines: lineNo};
+			};
+			try {
+				let stopped = false;
+				for (const line of readLines(fd, read.offset, MAX_LINE_BYTES)) {
+					const lineNo = read.lines + 1;
+					read = {offset: line.next, lines: lineNo};
+					if (line.bytes !== undefined && isBlank(line.bytes)) continue;
+					const key = line.bytes === undefined ? undefined : startKeyOfLine(line.bytes);
+					// A line held back is copied: the reader's buffer is only valid until its next line.
+					const bytes = key === undefined || line.bytes === undefined ? line.bytes : Buffer.from(line.bytes);
+					if ((stopped = handle(order.add({bytes, length: line.length, start: line.start, lineNo}, key, line.length)))) break;
+				}
+				if (!stopped) handle(order.flush());
+			} finally {
+				unhandled.push(...order.pending());
+				done = firstOf(unhandled) ?? read;
 			}
 		} catch (error) {
 			readError = error;
