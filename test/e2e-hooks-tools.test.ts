@@ -79,7 +79,7 @@ describe('hooks install, then the installed command lines, then the Tools tab', 
 		await pane.waitFor(s => /│ 2 events │/.test(s.split('\n')[0]), 'both events in the header');
 
 		pane.keys('2');
-		const screen = await pane.waitFor(s => /✓ +\d\d:\d\d:\d\d Bash +npm run lint -- --fix +1\.8s main +e2e0c0de/.test(s), 'the call in the Tools tab');
+		const screen = await pane.waitFor(s => /✓ +\d\d:\d\d:\d\d Bash +npm run lint -- --fix +1\.8s ok +main +e2e0c0de/.test(s), 'the call in the Tools tab');
 		assert.match(screen.split('\n')[1], /\[?2 Tools/);
 		assert.match(screen, /1\/1/);
 		assert.doesNotMatch(screen, /◐/, 'not running: the Post paired with the Pre');

@@ -91,9 +91,9 @@ describe('mpm-tui in a terminal', () => {
 		await pane.waitFor(s => s.includes('8/8') && !s.includes('filtered'), 'Esc in the list to clear the filter');
 
 		pane.keys('k', 'Enter');
-		screen = await pane.waitFor(s => s.includes('Esc back') && s.includes('"hook_event_name": "UserPromptSubmit"'), 'the detail view');
+		screen = await pane.waitFor(s => s.includes('Esc back') && s.includes('"type": "UserPromptSubmit"') && s.includes('"payload": {'), 'the detail view');
 		pane.keys('G');
-		await pane.waitFor(s => s.includes('"prompt": "refactor the parser"') && /lines \d+–22 of 22/.test(s), 'G to scroll to the end of the record');
+		await pane.waitFor(s => s.includes('"hook_event_name": "UserPromptSubmit"') && s.includes('"prompt": "refactor the parser"') && /lines \d+–23 of 23/.test(s), 'G to scroll to the end of the record');
 		pane.keys('Escape');
 		await pane.waitFor(s => s.includes('7/8 · follow off'), 'back to the list');
 

@@ -260,6 +260,9 @@ private_dir() {
 spool() { # reason
 	reason=$1
 	if ! private_dir; then
+		# The copy is dropped before the outcome is logged: the log line is the last thing done.
+		[ -z "$in" ] || rm -f "$in"
+		in=
 		log "$refusal: event $id not spooled ($reason)"
 		return 0
 	fi
