@@ -110,7 +110,7 @@ describe('tui view tabs', () => {
 		assert.match(detail, /rm -rf dist · ok · 3 records/, 'the permission it waited for (⚑) is one of its records');
 		assert.match(detail, /"type": "PreToolUse"/);
 		await t.press('G');
-		await t.until(f => f.includes('"duration_ms": 31') && /lines \d+–102 of 102/.test(f), 'the Post record below');
+		await t.until(f => f.includes('"duration_ms": 31') && /lines \d+–105 of 105/.test(f), 'the Post record below');
 		await t.press(keys.escape);
 		await t.until(f => f.includes('2/10') && !f.includes('Esc back'), 'back to the list');
 	});
