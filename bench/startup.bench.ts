@@ -11,7 +11,8 @@
  *     `mpm-tui tail --since 0` (a running server holding one event): spawn to the first line on
  *     stdout. Baselines: `node -e 0` spawn to exit, and `node -e` writing a line, spawn to it.
  * Run: npm run bench startup (builds first), or node --import tsx bench/startup.bench.ts after a
- * build. MPM_TUI_STARTUP_CLI=<path> measures another build of the CLI (e.g. an older one).
+ * build; an argument `tui` or `commands` runs only that part. MPM_TUI_STARTUP_CLI=<path> measures
+ * another build of the CLI (e.g. an older one), MPM_TUI_STARTUP_RUNS=<n> another number of runs.
  */
 import {execFileSync, spawn} from 'node:child_process';
 import {createReadStream, existsSync, mkdtempSync, rmSync} from 'node:fs';
@@ -137,34 +138,33 @@ try {
 
 	const header = (state: string) => `process.stdout.write('\\u001b[?1049h\\u001b[32m● ${state} 127.0.0.1:8765\\u001b[39m\\n')`;
 	if (parts.has('tui')) {
-	const tuiHost: Row = {what: 'TUI first frame, hosting', ms: [], base: []};
-	const tuiConnect: Row = {what: 'TUI first frame, connecting', ms: [], base: []};
-	for (let i = 0; i < RUNS; i++) {
-		tuiHost.base.push(await firstFrame([process.execPath, '-e', header('hosting')], stateEnv()));
-		tuiHost.ms.push(await firstFrame([process.execPath, cliPath, '--port', String(await freePort())], stateEnv()));
-		tuiConnect.base.push(await firstFrame([process.execPath, '-e', header('connecting')], stateEnv()));
-		tuiConnect.ms.push(await firstFrame([process.execPath, cliPath, '--port', base], stateEnv()));
-	}
-	report([tuiHost, tuiConnect]);
+		const tuiHost: Row = {what: 'TUI first frame, hosting', ms: [], base: []};
+		const tuiConnect: Row = {what: 'TUI first frame, connecting', ms: [], base: []};
+		for (let i = 0; i < RUNS; i++) {
+			tuiHost.base.push(await firstFrame([process.execPath, '-e', header('hosting')], stateEnv()));
+			tuiHost.ms.push(await firstFrame([process.execPath, cliPath, '--port', String(await freePort())], stateEnv()));
+			tuiConnect.base.push(await firstFrame([process.execPath, '-e', header('connecting')], stateEnv()));
+			tuiConnect.ms.push(await firstFrame([process.execPath, cliPath, '--port', base], stateEnv()));
+		}
+		report([tuiHost, tuiConnect]);
 	}
 	if (parts.has('commands')) {
-
-	const hooks: Row = {what: 'hooks status (to exit)', ms: [], base: []};
-	const emit: Row = {what: 'emit JSON (to exit)', ms: [], base: []};
-	const tail: Row = {what: 'tail --since 0 (to first line)', ms: [], base: []};
-	const help: Row = {what: '--help (to exit)', ms: [], base: []};
-	for (let i = 0; i < RUNS; i++) {
-		const env = stateEnv();
-		hooks.base.push(await timed(['-e', '0'], 'exit'));
-		hooks.ms.push(await timed([cliPath, 'hooks', 'status'], 'exit', env));
-		emit.base.push(await timed(['-e', '0'], 'exit'));
-		emit.ms.push(await timed([cliPath, 'emit', '--port', base, payload], 'exit', env));
-		tail.base.push(await timed(['-e', "process.stdout.write('{}\\n')"], 'output'));
-		tail.ms.push(await timed([cliPath, 'tail', '--since', '0', '--port', base], 'output', env));
-		help.base.push(await timed(['-e', '0'], 'exit'));
-		help.ms.push(await timed([cliPath, '--help'], 'exit', env));
-	}
-	report([hooks, emit, tail, help]);
+		const hooks: Row = {what: 'hooks status (to exit)', ms: [], base: []};
+		const emit: Row = {what: 'emit JSON (to exit)', ms: [], base: []};
+		const tail: Row = {what: 'tail --since 0 (to first line)', ms: [], base: []};
+		const help: Row = {what: '--help (to exit)', ms: [], base: []};
+		for (let i = 0; i < RUNS; i++) {
+			const env = stateEnv();
+			hooks.base.push(await timed(['-e', '0'], 'exit'));
+			hooks.ms.push(await timed([cliPath, 'hooks', 'status'], 'exit', env));
+			emit.base.push(await timed(['-e', '0'], 'exit'));
+			emit.ms.push(await timed([cliPath, 'emit', '--port', base, payload], 'exit', env));
+			tail.base.push(await timed(['-e', "process.stdout.write('{}\\n')"], 'output'));
+			tail.ms.push(await timed([cliPath, 'tail', '--since', '0', '--port', base], 'output', env));
+			help.base.push(await timed(['-e', '0'], 'exit'));
+			help.ms.push(await timed([cliPath, '--help'], 'exit', env));
+		}
+		report([hooks, emit, tail, help]);
 	}
 } finally {
 	tmux.kill();
