@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * mpm-tui entry: parses the command line (meow), resolves configuration, and hands off to one
- * mode. Each mode is imported lazily so that e.g. `--server-only` never loads Ink or React.
+ * mode. Each mode is imported lazily so that e.g. `--server-only` never loads Ink or React; in
+ * the bundle (scripts/build.mjs) each is a chunk of its own. The bundle is built with
+ * `process.env.NODE_ENV` defined as "production", so React runs its production build.
  */
-process.env.NODE_ENV ??= 'production';
 
 import meow from 'meow';
 import os from 'node:os';

@@ -20,7 +20,7 @@ const tmux = new Tmux();
 const temp = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-e2e-hooks-'));
 
 before(() => {
-	if (!existsSync(cliPath)) throw new Error('build first: npx tsc -p tsconfig.build.json && node scripts/post-build.mjs');
+	if (!existsSync(cliPath)) throw new Error('build first: npm run build');
 });
 
 after(() => {

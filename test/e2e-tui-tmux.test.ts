@@ -32,7 +32,7 @@ function tuiEnv(dir: string): Record<string, string> {
 const headerCount = (screen: string): number => Number(/([\d,]+) ev(?:ents?)?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
 
 before(() => {
-	if (!existsSync(cliPath) || !existsSync(forwarderPath)) throw new Error('build first: npx tsc -p tsconfig.build.json && node scripts/post-build.mjs');
+	if (!existsSync(cliPath) || !existsSync(forwarderPath)) throw new Error('build first: npm run build');
 });
 
 after(() => {

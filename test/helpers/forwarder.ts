@@ -1,7 +1,7 @@
 /**
  * Runs the built forwarders (`dist/hook/forward.cjs` with node, `dist/hook/mpm-tui-hook.sh` with
  * sh) the way Claude Code does: a payload on stdin, no terminal, exit code and stdio collected.
- * Build first: `npx tsc -p tsconfig.build.json && node scripts/post-build.mjs`.
+ * Build first: `npm run build`.
  */
 import {spawn} from 'node:child_process';
 import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs';

@@ -4,7 +4,7 @@
  */
 import {UnsafeBindError, type Config} from '../../config.js';
 import {probe} from '../../client/probe.js';
-import {PortInUseError, startServer, type MpmServer} from '../../server/server.js';
+import type {MpmServer} from '../../server/server.js';
 
 export type Link =
 	| {kind: 'client'; url: string; flavor: 'mpm-tui' | 'claude-mpm'}
@@ -27,6 +27,8 @@ export async function hostOrConnect(config: Config, log: (line: string) => void)
 		case 'none':
 			break;
 	}
+	// The server (Socket.IO and all) is loaded only when this window hosts it.
+	const {PortInUseError, startServer} = await import('../../server/server.js');
 	try {
 		const server = await startServer(config, {log});
 		return {kind: 'host', url: server.url, server};

@@ -1,0 +1,173 @@
+/**
+ * Start-up benchmark: how long each command takes to show something, against `node -e 0`
+ * started the same way in the same run (median of 10, runs interleaved with the baseline's).
+ *  1. the TUI's first frame (goal ≤ 3× the baseline): `mpm-tui --port <free>` in a tmux pane,
+ *     80×24, a fresh state dir each time, hosting (the common case) and connecting to a running
+ *     server. The pane waits in `read` for a key; the clock starts when the bench sends it and
+ *     stops when the header (`● hosting …`, `◌ connecting …`) arrives in the pane's output, which
+ *     `tmux pipe-pane` streams into a FIFO the bench reads (no polling of the screen). The
+ *     baseline is `node -e` writing such a header line, started the same way;
+ *  2. `mpm-tui hooks status` and `mpm-tui emit JSON` (to a running server): spawn to exit;
+ *     `mpm-tui tail --since 0` (a running server holding one event): spawn to the first line on
+ *     stdout. Baselines: `node -e 0` spawn to exit, and `node -e` writing a line, spawn to it.
+ * Run: npm run bench startup (builds first), or node --import tsx bench/startup.bench.ts after a
+ * build; an argument `tui` or `commands` runs only that part. MPM_TUI_STARTUP_CLI=<path> measures
+ * another build of the CLI (e.g. an older one), MPM_TUI_STARTUP_RUNS=<n> another number of runs.
+ */
+import {execFileSync, spawn} from 'node:child_process';
+import {createReadStream, existsSync, mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {freePort} from '../test/helpers/free-port.js';
+import {cliPath as builtCli, hookPayload, Tmux, type Pane} from '../test/helpers/tmux-kit.js';
+import {startMpmTui, type ServerProcess} from './lib/harness.js';
+
+/** `tui`, `commands` or both (the default): which part to run. */
+const parts = new Set(process.argv.slice(2).filter(a => a === 'tui' || a === 'commands'));
+if (parts.size === 0) parts.add('tui').add('commands');
+const RUNS = Number(process.env.MPM_TUI_STARTUP_RUNS ?? 10);
+const cliPath = path.resolve(process.env.MPM_TUI_STARTUP_CLI ?? builtCli);
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
+const HEADER = /[●◌] (hosting|connected|connecting|reconnecting) /;
+
+if (!existsSync(cliPath)) {
+	console.error(`build first: npm run build (no ${cliPath})`);
+	process.exit(1);
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-startup-'));
+const tmux = new Tmux();
+// The session's first window stays, so that the server lives on while measured windows come and go.
+tmux.open('keep', ['sleep', '3600'], {});
+let windows = 0;
+
+/**
+ * Starts `command` in a new 80×24 tmux window once the bench presses Enter; ms from the key to
+ * the header in the pane's output stream.
+ */
+async function firstFrame(command: string[], env: Record<string, string>): Promise<number> {
+	const name = `w${++windows}`;
+	const fifo = path.join(work, `${name}.fifo`);
+	execFileSync('mkfifo', [fifo]);
+	const pane: Pane = tmux.open(name, ['sh', '-c', 'read go; exec "$@"', 'sh', ...command], env);
+	const stream = createReadStream(fifo);
+	let text = '';
+	let started = 0;
+	const shown = new Promise<number>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)), 20_000);
+		stream.on('data', (chunk: Buffer | string) => {
+			const now = performance.now();
+			text += chunk.toString();
+			if (started > 0 && HEADER.test(text.replace(ANSI, ''))) {
+				clearTimeout(timer);
+				resolve(now - started);
+			}
+		});
+		stream.on('error', reject);
+	});
+	tmux.run('pipe-pane', '-o', '-t', pane.target, `cat > '${fifo}'`);
+	// The shell is waiting in `read` once its pane has started; give it a moment.
+	await pane.waitFor(() => true, 'the pane');
+	await sleep(150);
+	started = performance.now();
+	pane.keys('Enter');
+	try {
+		return await shown;
+	} finally {
+		tmux.run('kill-window', '-t', pane.target);
+		stream.destroy();
+		rmSync(fifo, {force: true});
+	}
+}
+
+/** ms from spawn to the child's exit (`until: 'exit'`) or its first stdout bytes. */
+function timed(args: string[], until: 'exit' | 'output', env: Record<string, string> = {}): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const started = performance.now();
+		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: 'production', ...env}});
+		let err = '';
+		child.stderr.on('data', (chunk: Buffer) => {
+			err += chunk.toString();
+		});
+		if (until === 'output') {
+			child.stdout.once('data', () => {
+				resolve(performance.now() - started);
+				child.kill('SIGTERM');
+			});
+		} else child.stdout.resume();
+		child.on('exit', code => {
+			if (until === 'exit') {
+				if (code === 0) resolve(performance.now() - started);
+				else reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
+			}
+		});
+		child.on('error', reject);
+	});
+}
+
+function stateEnv(): Record<string, string> {
+	const dir = mkdtempSync(path.join(work, 'state-'));
+	return {CI: 'false', NODE_ENV: 'production', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', PATH: process.env.PATH ?? '', MPM_TUI_TOKEN: '', CLAUDE_MPM_SOCKETIO_TOKEN: ''};
+}
+
+interface Row {
+	what: string;
+	ms: number[];
+	base: number[];
+}
+
+function report(rows: Row[]): void {
+	for (const row of rows) {
+		const ms = median(row.ms);
+		const base = median(row.base);
+		console.log(`${row.what.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms   baseline ${base.toFixed(0).padStart(4)} ms   ${(ms / base).toFixed(2)}×`);
+	}
+}
+
+let server: ServerProcess | null = null;
+try {
+	console.log(`cli: ${path.relative(process.cwd(), cliPath) || cliPath}; median of ${RUNS}, ratio to the same run's baseline`);
+	server = await startMpmTui(['--no-journal']);
+	const payload = JSON.stringify(hookPayload(1));
+	const accepted = await fetch(`http://127.0.0.1:${server.port}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: payload});
+	if (accepted.status !== 202) throw new Error(`the server answered ${accepted.status}`);
+	const base = String(server.port);
+
+	const header = (state: string) => `process.stdout.write('\\u001b[?1049h\\u001b[32m● ${state} 127.0.0.1:8765\\u001b[39m\\n')`;
+	if (parts.has('tui')) {
+		const tuiHost: Row = {what: 'TUI first frame, hosting', ms: [], base: []};
+		const tuiConnect: Row = {what: 'TUI first frame, connecting', ms: [], base: []};
+		for (let i = 0; i < RUNS; i++) {
+			tuiHost.base.push(await firstFrame([process.execPath, '-e', header('hosting')], stateEnv()));
+			tuiHost.ms.push(await firstFrame([process.execPath, cliPath, '--port', String(await freePort())], stateEnv()));
+			tuiConnect.base.push(await firstFrame([process.execPath, '-e', header('connecting')], stateEnv()));
+			tuiConnect.ms.push(await firstFrame([process.execPath, cliPath, '--port', base], stateEnv()));
+		}
+		report([tuiHost, tuiConnect]);
+	}
+	if (parts.has('commands')) {
+		const hooks: Row = {what: 'hooks status (to exit)', ms: [], base: []};
+		const emit: Row = {what: 'emit JSON (to exit)', ms: [], base: []};
+		const tail: Row = {what: 'tail --since 0 (to first line)', ms: [], base: []};
+		const help: Row = {what: '--help (to exit)', ms: [], base: []};
+		for (let i = 0; i < RUNS; i++) {
+			const env = stateEnv();
+			hooks.base.push(await timed(['-e', '0'], 'exit'));
+			hooks.ms.push(await timed([cliPath, 'hooks', 'status'], 'exit', env));
+			emit.base.push(await timed(['-e', '0'], 'exit'));
+			emit.ms.push(await timed([cliPath, 'emit', '--port', base, payload], 'exit', env));
+			tail.base.push(await timed(['-e', "process.stdout.write('{}\\n')"], 'output'));
+			tail.ms.push(await timed([cliPath, 'tail', '--since', '0', '--port', base], 'output', env));
+			help.base.push(await timed(['-e', '0'], 'exit'));
+			help.ms.push(await timed([cliPath, '--help'], 'exit', env));
+		}
+		report([hooks, emit, tail, help]);
+	}
+} finally {
+	tmux.kill();
+	await server?.stop();
+	rmSync(work, {recursive: true, force: true});
+}

@@ -1,0 +1,81 @@
+// Builds dist/ for running and publishing:
+//  - dist/cli.js: the CLI bundled by esbuild with its dependencies, an ES module whose lazily
+//    imported commands and parts (the server, the Socket.IO client, the TUI, fuse.js) are split
+//    into dist/chunks/, so a command loads a few files instead of thousands of small modules;
+//  - dist/hook/forward.cjs: the Node forwarder, compiled by tsc alone (no bundling: it imports
+//    Node built-ins only);
+//  - then scripts/post-build.mjs copies the sh forwarder and marks the bins executable.
+// Types are checked by `npm run typecheck` (and `npm test`), not here.
+import {execFileSync} from 'node:child_process';
+import {readFileSync, rmSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
+import {createRequire} from 'node:module';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * yoga-layout (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, where a global
+ * `fetch` exists, as in Node 20, fetches that URL: it loads Node's whole fetch implementation
+ * (undici) to decode a string at start-up. Shadowing `fetch` in that one module makes it decode the
+ * base64 itself, as it does where there is no fetch.
+ */
+let yogaLoaderSeen = false;
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(build) {
+		build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
+			yogaLoaderSeen = true;
+			const text = await readFile(args.path, 'utf8');
+			return {contents: `const fetch = undefined;\n${text}`, loader: 'js'};
+		});
+	},
+};
+
+const outdir = 'dist';
+rmSync(outdir, {recursive: true, force: true});
+
+const result = await esbuild.build({
+	entryPoints: {cli: 'source/cli.tsx'},
+	outdir,
+	chunkNames: 'chunks/[name]-[hash]',
+	bundle: true,
+	splitting: true,
+	format: 'esm',
+	platform: 'node',
+	target: 'node20',
+	jsx: 'automatic',
+	// React's production build, and no development build in the bundle.
+	define: {'process.env.NODE_ENV': '"production"'},
+	external: [
+		// ws's optional native helpers: used when installed next to the package, skipped when not.
+		'bufferutil',
+		'utf-8-validate',
+		// Ink imports it only when DEV=true (React DevTools); not a dependency of ours.
+		'react-devtools-core',
+	],
+	// CommonJS dependencies in an ES module bundle call require() for Node's built-ins.
+	banner: {js: "import {createRequire as __mpmTuiCreateRequire} from 'node:module';\nconst require = __mpmTuiCreateRequire(import.meta.url);"},
+	minify: true,
+	logLevel: 'warning',
+	plugins: [yogaWithoutFetch],
+	metafile: true,
+});
+
+if (!yogaLoaderSeen) console.warn('build: yoga-layout\'s WebAssembly loader was not found under its known name; it will fetch its WebAssembly at start-up (slower)');
+
+// Modules that find the package root from their own file (source/server/version.ts,
+// source/hook/forwarder-command.ts: two levels below it) must land in dist/chunks/, which is two
+// levels below it too, never in dist/cli.js.
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+	if (file.startsWith(`${outdir}/chunks/`)) continue;
+	for (const input of Object.keys(output.inputs)) {
+		if (!input.startsWith('source/') || input === 'source/cli.tsx') continue;
+		if (readFileSync(input, 'utf8').includes('import.meta.url')) {
+			throw new Error(`build: ${input} reads paths relative to its own file and must not be in ${file}; import it lazily (await import) from source/cli.tsx`);
+		}
+	}
+}
+
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.hook.json'], {stdio: 'inherit'});
+execFileSync(process.execPath, ['scripts/post-build.mjs'], {stdio: 'inherit'});
