@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {apiErrorWords} from '../source/core/errors.js';
 import {interruptText, type InterruptCause} from '../source/core/views/index.js';
-import {waitWords} from '../source/tui/tabs/SessionsTab.js';
+import {waitWords} from '../source/tui/tabs/sessions/SessionsTable.js';
 import {legends, sessionStateText} from '../source/tui/tabs/status-words.js';
 
 const usage = readFileSync(new URL('../docs/usage.md', import.meta.url), 'utf8');

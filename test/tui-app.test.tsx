@@ -5,14 +5,14 @@
 import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
-import type {AppProps} from '../source/tui/components/App.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import type {AppProps} from '../source/tui/app/App.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {demoRecords, keys, pressKeys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
 
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 

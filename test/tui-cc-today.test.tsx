@@ -9,7 +9,7 @@ import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
 import type {EventRecord} from '../source/core/record.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {SESSION_ID} from './fixtures/hook-payloads.js';
 import {BG_EXPLORE_STOP, BG_STOP, backgroundWork, cancelledCall, mixedErrorCount, mixedErrors, permissionWait, PERM_REQUEST} from './fixtures/cc-today.js';
 import {hook, OTHER_SESSION, seq, T0} from './fixtures/view-sequences.js';
@@ -17,7 +17,7 @@ import {keys, pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
 
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 

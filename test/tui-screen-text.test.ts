@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import {escapeJsonForTerminal, showControls, showControlsInLine} from '../source/core/terminal-safe.js';
 import {SCREEN_LINE_MAX, screenLine} from '../source/tui/text/screen-line.js';
 import {cellText, columnsFor, textWidth, type ColumnId} from '../source/tui/tabs/events/columns.js';
-import {jsonLines} from '../source/tui/tabs/events/json-lines.js';
+import {jsonLines} from '../source/tui/detail/json-lines.js';
 import {hostileJson, hostileRecord, hostileString} from './fixtures/hostile-arbitraries.js';
 import {CONTROLS, forbiddenIn, nested} from './fixtures/hostile-events.js';
 

@@ -14,10 +14,10 @@ import {textWidth} from '../source/tui/tabs/events/columns.js';
 // Colours on: chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {ToolsTab} = await import('../source/tui/tabs/ToolsTab.js');
-const {AgentsTab, AgentDetail} = await import('../source/tui/tabs/AgentsTab.js');
-const {FilesTab} = await import('../source/tui/tabs/FilesTab.js');
-const {SessionsTab} = await import('../source/tui/tabs/SessionsTab.js');
+const {ToolsTab} = await import('../source/tui/tabs/tools/ToolsTable.js');
+const {AgentsTab, AgentDetail} = await import('../source/tui/tabs/agents/AgentsTable.js');
+const {FilesTab} = await import('../source/tui/tabs/files/FilesTable.js');
+const {SessionsTab} = await import('../source/tui/tabs/sessions/SessionsTable.js');
 
 afterEach(() => cleanup());
 

@@ -2,8 +2,8 @@
  * Keys that mean the same everywhere (quit, help, tabs, pause) and the text-entry keys of the
  * input line. Tab-specific keys live next to each tab (`tabs/<name>/…-keys.ts`).
  */
-import type {Intent} from '../state/intents.js';
-import type {KeyInfo, UiState} from '../state/ui-state.js';
+import type {Intent} from '../app/intents.js';
+import type {KeyInfo, UiState} from '../app/ui-state.js';
 
 export const tabCount = 5;
 

@@ -2,8 +2,8 @@
  * The tabs. A tab is a view component plus a key map and the footer's hints.
  */
 import type React from 'react';
-import type {Intent} from '../state/intents.js';
-import type {Action, KeyInfo, UiState} from '../state/ui-state.js';
+import type {Intent} from '../app/intents.js';
+import type {Action, KeyInfo, UiState} from '../app/ui-state.js';
 import {EventsTab} from './events/EventsTab.js';
 import {eventsHints, eventsKeys} from './events/events-keys.js';
 import {AgentsView, FilesView, SessionsView, ToolsView} from './views/ViewTabs.js';

@@ -3,7 +3,7 @@
  */
 import React from 'react';
 import type {TabViewProps} from '../registry.js';
-import {DetailView} from './DetailView.js';
+import {DetailView} from '../../detail/DetailView.js';
 import {EmptyState} from './EmptyState.js';
 import {EventList} from './EventList.js';
 

@@ -1,8 +1,8 @@
 /**
  * The Events tab's key map: list navigation, follow, search, filter, detail, export, clear.
  */
-import type {Intent} from '../../state/intents.js';
-import type {KeyInfo, UiState} from '../../state/ui-state.js';
+import type {Intent} from '../../app/intents.js';
+import type {KeyInfo, UiState} from '../../app/ui-state.js';
 import {inputLineKeys, isEnter} from '../../keys/keymap.js';
 
 export function detailKeys(input: string, key: KeyInfo): Intent[] {

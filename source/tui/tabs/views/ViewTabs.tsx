@@ -4,15 +4,15 @@
  * pause), and the detail view (a call's records, a file's entry) on Enter.
  */
 import React from 'react';
-import type {UiState} from '../../state/ui-state.js';
-import {viewCursor} from '../../state/view-nav.js';
+import type {UiState} from '../../app/ui-state.js';
+import {viewCursor} from '../../list/row-nav.js';
 import type {TabViewProps} from '../registry.js';
-import {AgentDetail, AgentsTab} from '../AgentsTab.js';
-import {DetailView} from '../events/DetailView.js';
-import {FilesTab} from '../FilesTab.js';
-import {SessionsTab} from '../SessionsTab.js';
-import {ToolsTab} from '../ToolsTab.js';
-import {agentRows, fileRows, openedAgent, sessionRows, toolRows} from './rows.js';
+import {AgentDetail, AgentsTab} from '../agents/AgentsTable.js';
+import {DetailView} from '../../detail/DetailView.js';
+import {FilesTab} from '../files/FilesTable.js';
+import {SessionsTab} from '../sessions/SessionsTable.js';
+import {ToolsTab} from '../tools/ToolsTable.js';
+import {agentRows, fileRows, openedAgent, sessionRows, toolRows} from '../../list/rows.js';
 
 /** The title line's note: what narrows or orders the rows. */
 export function viewNote(state: UiState, rows: number, first?: string): string {

@@ -3,10 +3,10 @@
  * Events tab's navigation, search, filter, detail and export keys, plus: `o` sort (Tools), `s`
  * scope to the selected row's session, `S` clear the scope, Esc back from an open agent.
  */
-import type {Intent} from '../../state/intents.js';
-import type {KeyInfo, UiState} from '../../state/ui-state.js';
+import type {Intent} from '../../app/intents.js';
+import type {KeyInfo, UiState} from '../../app/ui-state.js';
 import {eventsHints, eventsKeys} from '../events/events-keys.js';
-import {AGENTS_TAB, SESSIONS_TAB, TOOLS_TAB} from './rows.js';
+import {AGENTS_TAB, SESSIONS_TAB, TOOLS_TAB} from '../../list/rows.js';
 
 export function viewKeys(state: UiState, input: string, key: KeyInfo): Intent[] {
 	if (state.mode === 'list' && state.tab === AGENTS_TAB && state.openAgent && (key.escape || input === 'h' || key.leftArrow || key.backspace || key.delete)) return [{do: 'back'}];

@@ -4,13 +4,13 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {AgentEntry, ToolCall} from '../../core/views/index.js';
-import {formatDuration} from '../../core/views/index.js';
-import {screenLine} from '../text/screen-line.js';
-import {fit} from './events/columns.js';
-import {agentStatusColor, agentStatusMark} from './status-words.js';
-import {ToolsTab} from './ToolsTab.js';
-import {ViewTable, type TableColumn} from './ViewTable.js';
+import type {AgentEntry, ToolCall} from '../../../core/views/index.js';
+import {formatDuration} from '../../../core/views/index.js';
+import {screenLine} from '../../text/screen-line.js';
+import {fit} from '../events/columns.js';
+import {agentStatusColor, agentStatusMark} from '../status-words.js';
+import {ToolsTab} from '../tools/ToolsTable.js';
+import {ViewTable, type TableColumn} from '../../list/RowTable.js';
 
 export interface AgentsTabProps {
 	rows: readonly AgentEntry[];

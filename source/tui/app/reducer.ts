@@ -4,11 +4,11 @@
  */
 import {compileFilter} from '../../core/filter.js';
 import {tabs} from '../tabs/registry.js';
-import {helpMaxScroll} from '../keys/help-lines.js';
+import {helpMaxScroll} from '../help/help-lines.js';
 import {globalKeys} from '../keys/keymap.js';
 import type {Intent} from './intents.js';
-import {applySnapshot, jumpEnd, jumpTop, leaveFollow, moveBy, settle} from './list-nav.js';
-import {scopeTo, selectedSession, selectionOf, switchTab, toggleSort, viewBack, viewBottom, viewMove, viewNextMatch, viewOpen, viewTop} from './view-nav.js';
+import {applySnapshot, jumpEnd, jumpTop, leaveFollow, moveBy, settle} from '../list/list-nav.js';
+import {scopeTo, selectedSession, selectionOf, switchTab, toggleSort, viewBack, viewBottom, viewMove, viewNextMatch, viewOpen, viewTop} from '../list/row-nav.js';
 import type {Action, Effect, KeyInfo, UiState} from './ui-state.js';
 
 function withEffect(state: UiState, effect: Effect): UiState {

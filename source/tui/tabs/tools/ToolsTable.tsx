@@ -5,12 +5,12 @@
  * denied calls are red. Columns drop as the pane narrows (the marks stay; `?` explains them).
  */
 import React from 'react';
-import type {ToolCall} from '../../core/views/index.js';
-import {formatDuration, interruptText, toolStatusWord} from '../../core/views/index.js';
-import {toolStatusColor, toolStatusMark} from './status-words.js';
-import {ViewTable, type TableColumn} from './ViewTable.js';
+import type {ToolCall} from '../../../core/views/index.js';
+import {formatDuration, interruptText, toolStatusWord} from '../../../core/views/index.js';
+import {toolStatusColor, toolStatusMark} from '../status-words.js';
+import {ViewTable, type TableColumn} from '../../list/RowTable.js';
 
-export {toolStatusMark} from './status-words.js';
+export {toolStatusMark} from '../status-words.js';
 
 export interface ToolsTabProps {
 	rows: readonly ToolCall[];

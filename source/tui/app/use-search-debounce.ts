@@ -2,7 +2,7 @@
  * While the search line is being typed, applies it ~80 ms after the last key.
  */
 import {useEffect} from 'react';
-import type {Action, Mode} from '../state/ui-state.js';
+import type {Action, Mode} from './ui-state.js';
 
 export const SEARCH_DEBOUNCE_MS = 80;
 

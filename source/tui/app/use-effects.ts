@@ -4,8 +4,8 @@
  */
 import {useEffect} from 'react';
 import type {EventRecord} from '../../core/record.js';
-import type {EventStore} from '../store/event-store.js';
-import type {Action, Effect} from '../state/ui-state.js';
+import type {EventStore} from '../event-store/event-store.js';
+import type {Action, Effect} from './ui-state.js';
 
 export interface EffectHandlers {
 	onQuit: () => void;

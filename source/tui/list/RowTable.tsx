@@ -6,7 +6,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {screenLine} from '../text/screen-line.js';
-import {fit, textWidth} from './events/columns.js';
+import {fit, textWidth} from '../tabs/events/columns.js';
 
 export interface TableColumn<R> {
 	id: string;

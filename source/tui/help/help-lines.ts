@@ -4,7 +4,7 @@
  * reads the same lines to know how far the help scrolls.
  */
 import {legends} from '../tabs/status-words.js';
-import {keyHelp} from './keymap.js';
+import {keyHelp} from '../keys/keymap.js';
 
 export type HelpLine = {kind: 'heading'; text: string} | {kind: 'row'; left: string; right: string};
 

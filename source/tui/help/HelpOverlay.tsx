@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {helpLines} from '../keys/help-lines.js';
+import {helpLines} from './help-lines.js';
 import {fit} from '../tabs/events/columns.js';
 
 interface Props {

@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import {Text} from 'ink';
-import type {LinkInfo, StoreSnapshot} from '../store/event-store.js';
+import type {LinkInfo, StoreSnapshot} from '../event-store/event-store.js';
 import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from '../tabs/events/columns.js';
 

@@ -3,8 +3,8 @@
  * controls; escapeJsonForTerminal escapes the rest a terminal would act on (DEL, C1, bidi and
  * separator controls) as `\uXXXX`, so nothing in a payload reaches the terminal raw.
  */
-import {escapeJsonForTerminal} from '../../../core/terminal-safe.js';
-import {cellWidth} from './columns.js';
+import {escapeJsonForTerminal} from '../../core/terminal-safe.js';
+import {cellWidth} from '../tabs/events/columns.js';
 
 export interface Piece {
 	text: string;

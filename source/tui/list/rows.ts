@@ -4,9 +4,9 @@
  * reducer (cursor arithmetic) and the view (drawing) share one computation.
  */
 import Fuse from 'fuse.js';
-import {shortSession} from '../../../core/search.js';
-import {sortToolCalls, toolStatusWord, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall} from '../../../core/views/index.js';
-import type {UiState} from '../../state/ui-state.js';
+import {shortSession} from '../../core/search.js';
+import {sortToolCalls, toolStatusWord, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall} from '../../core/views/index.js';
+import type {UiState} from '../app/ui-state.js';
 
 export const TOOLS_TAB = 1;
 export const AGENTS_TAB = 2;

@@ -2,9 +2,9 @@
  * Decides how the TUI gets its events: connect to a server that answers at the address, or host
  * one in this process when nothing does, or refuse when something else holds the port.
  */
-import {UnsafeBindError, type Config} from '../../config.js';
-import {probe} from '../../client/probe.js';
-import {PortInUseError, startServer, type MpmServer} from '../../server/server.js';
+import {UnsafeBindError, type Config} from '../config.js';
+import {probe} from '../client/probe.js';
+import {PortInUseError, startServer, type MpmServer} from '../server/server.js';
 
 export type Link =
 	| {kind: 'client'; url: string; flavor: 'mpm-tui' | 'claude-mpm'}

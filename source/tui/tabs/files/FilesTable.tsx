@@ -3,9 +3,9 @@
  * searches, last operation, last touched, by which agent.
  */
 import React from 'react';
-import type {FileEntry} from '../../core/views/index.js';
-import {formatAgo} from '../../core/views/index.js';
-import {ViewTable, type TableColumn} from './ViewTable.js';
+import type {FileEntry} from '../../../core/views/index.js';
+import {formatAgo} from '../../../core/views/index.js';
+import {ViewTable, type TableColumn} from '../../list/RowTable.js';
 
 export interface FilesTabProps {
 	rows: readonly FileEntry[];

@@ -4,9 +4,9 @@
  */
 import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
-import type {Action, UiState} from '../../state/ui-state.js';
-import {screenLine} from '../../text/screen-line.js';
-import {fit, textWidth} from './columns.js';
+import type {Action, UiState} from '../app/ui-state.js';
+import {screenLine} from '../text/screen-line.js';
+import {fit, textWidth} from '../tabs/events/columns.js';
 import {jsonLines} from './json-lines.js';
 
 interface Props {

@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import {Text} from 'ink';
-import type {UiState} from '../state/ui-state.js';
+import type {UiState} from '../app/ui-state.js';
 import {showControlsInLine} from '../../core/terminal-safe.js';
 import {fit, textWidth} from '../tabs/events/columns.js';
 import {screenLine} from '../text/screen-line.js';

@@ -4,7 +4,7 @@
  */
 import {promises as fs} from 'node:fs';
 import path from 'node:path';
-import type {EventRecord} from '../../core/record.js';
+import type {EventRecord} from '../../../core/record.js';
 
 export function defaultExportName(now: Date): string {
 	const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');

@@ -4,18 +4,18 @@
  */
 import React, {useCallback, useMemo, useReducer} from 'react';
 import {Box, useInput, type Key} from 'ink';
-import type {EventStore} from '../store/event-store.js';
-import {reducer} from '../state/reducer.js';
-import {initialState, type Predicate} from '../state/ui-state.js';
+import type {EventStore} from '../event-store/event-store.js';
+import {reducer} from './reducer.js';
+import {initialState, type Predicate} from './ui-state.js';
 import {tabs} from '../tabs/registry.js';
-import {useTerminalSize, type Size} from '../hooks/use-terminal-size.js';
-import {useStoreSnapshot} from '../hooks/use-store-snapshot.js';
-import {useSearchDebounce} from '../hooks/use-search-debounce.js';
-import {useEffects, type EffectHandlers} from '../hooks/use-effects.js';
-import {Header} from './Header.js';
-import {TabBar} from './TabBar.js';
-import {Footer} from './Footer.js';
-import {HelpOverlay} from './HelpOverlay.js';
+import {useTerminalSize, type Size} from './use-terminal-size.js';
+import {useStoreSnapshot} from './use-store-snapshot.js';
+import {useSearchDebounce} from './use-search-debounce.js';
+import {useEffects, type EffectHandlers} from './use-effects.js';
+import {Header} from '../chrome/Header.js';
+import {TabBar} from '../chrome/TabBar.js';
+import {Footer} from '../chrome/Footer.js';
+import {HelpOverlay} from '../help/HelpOverlay.js';
 
 export interface AppProps extends EffectHandlers {
 	store: EventStore;

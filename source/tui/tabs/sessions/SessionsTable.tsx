@@ -4,11 +4,11 @@
  * what runs; an API error is said in words; ended ones are dimmed.
  */
 import React from 'react';
-import type {SessionEntry, WaitReason} from '../../core/views/index.js';
-import {formatAgo, formatDuration} from '../../core/views/index.js';
-import {textWidth} from './events/columns.js';
-import {sessionStateColor, sessionStateText} from './status-words.js';
-import {ViewTable, type TableColumn} from './ViewTable.js';
+import type {SessionEntry, WaitReason} from '../../../core/views/index.js';
+import {formatAgo, formatDuration} from '../../../core/views/index.js';
+import {textWidth} from '../events/columns.js';
+import {sessionStateColor, sessionStateText} from '../status-words.js';
+import {ViewTable, type TableColumn} from '../../list/RowTable.js';
 
 export interface SessionsTabProps {
 	rows: readonly SessionEntry[];

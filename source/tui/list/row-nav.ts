@@ -3,10 +3,10 @@
  * Enter (a call's records, an agent's calls, a file's entry, scoping to a session), the tool
  * sort, the session scope, and switching tabs (each tab keeps its own search).
  */
-import type {Predicate} from '../store/event-store.js';
+import type {Predicate} from '../event-store/event-store.js';
 import {interruptText, toolStatusWord, type ToolCall} from '../../core/views/index.js';
-import {AGENTS_TAB, agentRows, FILES_TAB, fileRows, openedAgent, rowCount, SESSIONS_TAB, sessionRows, TOOLS_TAB, toolRows} from '../tabs/views/rows.js';
-import type {UiState} from './ui-state.js';
+import {AGENTS_TAB, agentRows, FILES_TAB, fileRows, openedAgent, rowCount, SESSIONS_TAB, sessionRows, TOOLS_TAB, toolRows} from './rows.js';
+import type {UiState} from '../app/ui-state.js';
 
 function setCursor(state: UiState, cursor: number): UiState {
 	const length = rowCount(state);

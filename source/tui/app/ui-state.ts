@@ -4,10 +4,10 @@
  * `effects` and carried out by the App, which then acknowledges them.
  */
 import type {EventRecord} from '../../core/record.js';
-import type {Predicate, StoreSnapshot} from '../store/event-store.js';
-import {emptyViews} from '../store/view-feed.js';
+import type {Predicate, StoreSnapshot} from '../event-store/event-store.js';
+import {emptyViews} from '../event-store/views-feed.js';
 
-export type {Predicate} from '../store/event-store.js';
+export type {Predicate} from '../event-store/event-store.js';
 
 export type Mode = 'list' | 'detail' | 'help' | 'search' | 'filter' | 'export';
 

@@ -9,7 +9,7 @@ import type {EventRecord} from '../../core/record.js';
 import {SearchIndex, searchAmong, type SearchHit, type SearchHits} from '../../core/search.js';
 import type {ToolCall} from '../../core/views/index.js';
 import {RateCounter} from './rate-counter.js';
-import {ViewFeed, type ViewsSnapshot} from './view-feed.js';
+import {ViewFeed, type ViewsSnapshot} from './views-feed.js';
 
 export type Predicate = (record: EventRecord) => boolean;
 

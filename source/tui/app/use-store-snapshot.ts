@@ -6,8 +6,8 @@
  * the tick stops.
  */
 import {useEffect} from 'react';
-import type {EventStore} from '../store/event-store.js';
-import type {Action} from '../state/ui-state.js';
+import type {EventStore} from '../event-store/event-store.js';
+import type {Action} from './ui-state.js';
 
 export const TICK_MS = 1000;
 

@@ -1,8 +1,8 @@
 /**
  * Cursor, scroll and follow arithmetic for a windowed list.
  */
-import type {StoreSnapshot} from '../store/event-store.js';
-import type {UiState} from './ui-state.js';
+import type {StoreSnapshot} from '../event-store/event-store.js';
+import type {UiState} from '../app/ui-state.js';
 
 /** Keeps the cursor inside the list and on screen; follow pins it to the newest row. */
 export function settle(state: UiState): UiState {
