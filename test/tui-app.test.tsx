@@ -170,7 +170,7 @@ describe('tui app', () => {
 		const t = mount({rows: 30});
 		await t.press('?');
 		const frame = await t.until(f => f.includes('any key closes'));
-		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q  Ctrl-c', 'F']) assert.ok(frame.includes(key), `help lists ${key}`);
+		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q', 'Ctrl-c', 'F']) assert.ok(frame.includes(key), `help lists ${key}`);
 		await t.press('x');
 		await t.until(f => f.includes('No events yet'));
 		assert.equal(t.calls.quit, 0);

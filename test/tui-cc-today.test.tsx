@@ -197,7 +197,7 @@ describe('today\'s Claude Code on screen', () => {
 		const sections = new Map<string, string[]>();
 		let heading = '';
 		for (const line of all) {
-			const m = /^(\w+): status words|^(Keys)\s*$/.exec(line.trim());
+			const m = /^(\w+): status words|^(Keys): /.exec(line.trim());
 			if (m) heading = m[1] ?? m[2];
 			else sections.set(heading, [...(sections.get(heading) ?? []), line]);
 		}
@@ -206,7 +206,7 @@ describe('today\'s Claude Code on screen', () => {
 			Tools: ['◐ running', '✓ ok', '✓ launched', '✗ failed', '✗ denied', '⊘ interrupted', '? lost', '⚑'],
 			Agents: ['◐ running', '✓ done', '✗ failed', '✗ denied', '⊘ interrupted', '? lost'],
 			Sessions: ['▲ WAITING', '● working', '◇ background N', '✗ API error', '○ idle', '· stale', '· ended'],
-			Keys: ['j / k', 'q  Ctrl-c', '?'],
+			Keys: ['j / k', 'q', 'Ctrl-c', '?'],
 		};
 		for (const [section, words] of Object.entries(expected)) assert.deepEqual(words.filter(w => !has(section, w)), [], `${section}: every word under its heading`);
 		assert.deepEqual([...sections.keys()], ['Tools', 'Keys', 'Agents', 'Sessions'], 'the tab on screen first, then the keys, then the others');

@@ -7,7 +7,7 @@ import {Box, useInput, type Key} from 'ink';
 import type {EventStore} from '../event-store/event-store.js';
 import {reducer} from './reducer.js';
 import {initialState, type Predicate} from './ui-state.js';
-import {tabs} from '../tabs/registry.js';
+import {tabById, tabs} from '../tabs/registry.js';
 import {useTerminalSize, type Size} from './use-terminal-size.js';
 import {useStoreSnapshot} from './use-store-snapshot.js';
 import {useSearchDebounce} from './use-search-debounce.js';
@@ -63,7 +63,7 @@ export function App(props: AppProps) {
 	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key, exportPath: defaultExportPath}), [defaultExportPath]);
 	useInput(onInput);
 
-	const tab = tabs[state.tab];
+	const tab = tabById(state.tab);
 	const View = tab.View;
 	return (
 		<Box flexDirection="column" width={width} height={height}>

@@ -1,12 +1,16 @@
 /**
- * What a key means, independent of the key: key maps turn input into intents, the reducer
- * applies them.
+ * What a key means, independent of the key: the key table (keys/bindings.ts) turns input into
+ * intents, the reducer applies them.
  */
+import type {UiState} from './ui-state.js';
+
 export type Intent =
 	| {do: 'quit'}
 	| {do: 'help'}
 	/** Scrolls the open help by lines (±Infinity: to the top / the end). */
 	| {do: 'helpScroll'; delta: number}
+	/** Scrolls the open help by screens (-0.5: half a screen up). */
+	| {do: 'helpPage'; factor: number}
 	| {do: 'tab'; index: number}
 	| {do: 'tabStep'; delta: number}
 	| {do: 'move'; delta: number}
@@ -14,7 +18,6 @@ export type Intent =
 	| {do: 'page'; factor: number}
 	| {do: 'top'}
 	| {do: 'bottom'}
-	| {do: 'follow'}
 	| {do: 'nextMatch'; delta: number}
 	| {do: 'openDetail'}
 	| {do: 'back'}
@@ -33,9 +36,9 @@ export type Intent =
 	| {do: 'clear'}
 	| {do: 'demo'}
 	| {do: 'escape'}
-	/** Tools tab: sort by time / by duration. */
-	| {do: 'sort'}
 	/** Scope every tab to a session; the same session again, or null, clears the scope. */
 	| {do: 'scope'; session: string | null}
 	/** Scope to the session of the selected row. */
-	| {do: 'scopeSelected'};
+	| {do: 'scopeSelected'}
+	/** A tab's own change to the state (the Tools sort, closing an open agent, follow on Events). */
+	| {do: 'update'; update: (state: UiState) => UiState};

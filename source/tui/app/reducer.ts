@@ -1,36 +1,53 @@
 /**
- * The TUI reducer. Keys arrive as `{type: 'key'}` actions and are mapped to intents here, with
- * the current state, so fast typing never reads a stale view.
+ * The TUI reducer. Keys arrive as `{type: 'key'}` actions and are mapped to intents here (by the
+ * key table), with the current state, so fast typing never reads a stale view. What a move or
+ * Enter means on a tab is the tab's own (its `nav`, tabs/<tab>/).
  */
 import {compileFilter} from '../../core/filter.js';
-import {tabs} from '../tabs/registry.js';
 import {helpMaxScroll} from '../help/help-lines.js';
-import {globalKeys} from '../keys/keymap.js';
+import {keyIntents} from '../keys/key-table.js';
+import {applySnapshot, settle} from '../list/list-nav.js';
+import {searchOf} from '../list/rows.js';
+import {tabById, tabIndex, tabs} from '../tabs/registry.js';
 import type {Intent} from './intents.js';
-import {applySnapshot, jumpEnd, jumpTop, leaveFollow, moveBy, settle} from '../list/list-nav.js';
-import {scopeTo, selectedSession, selectionOf, switchTab, toggleSort, viewBack, viewBottom, viewMove, viewNextMatch, viewOpen, viewTop} from '../list/row-nav.js';
+import {scopeTo, selectionOf} from './scope.js';
 import type {Action, Effect, KeyInfo, UiState} from './ui-state.js';
+
+/** The tab whose search is the event store's (the Events list). */
+const storeSearchTab = tabs.find(tab => tab.searchesStore === true) ?? tabs[0];
 
 function withEffect(state: UiState, effect: Effect): UiState {
 	return {...state, effects: [...state.effects, effect]};
 }
 
-/** The Events tab's search (kept in `searches` while another tab is on screen). */
-function eventsSearch(state: UiState): string {
-	return state.tab === 0 ? state.search.applied : state.searches[0];
-}
-
 /** Asks the store to rebuild the events list (and, when the filter or scope changed, the views). */
 function query(state: UiState): UiState {
-	return withEffect({...state, follow: true}, {kind: 'query', filter: state.selection, search: eventsSearch(state)});
+	return withEffect({...state, follow: true}, {kind: 'query', filter: state.selection, search: searchOf(state, storeSearchTab.id)});
 }
 
 /** A new search on the tab on screen: the Events tab asks the store, the others narrow their rows. */
 function applySearch(state: UiState, input: string, applied: string, extra: Partial<UiState> = {}): UiState {
 	const next = {...state, ...extra, search: {input, applied}};
-	if (state.tab === 0) return query(next);
-	return {...next, tabCursors: next.tabCursors.map((c, i) => (i === state.tab ? 0 : c)), openAgent: next.openAgent ? {...next.openAgent, cursor: 0} : null};
+	const tab = tabById(state.tab);
+	return tab.searchesStore ? query(next) : tab.nav.searched(next);
 }
+
+/** Switches tabs: the old tab keeps its search, the new one gets its own back; a detail view closes. */
+function switchTab(state: UiState, index: number): UiState {
+	const id = tabs[index].id;
+	if (id === state.tab) return state.mode === 'detail' ? {...state, mode: 'list'} : state;
+	const searches = {...state.searches, [state.tab]: state.search.applied};
+	const applied = searches[id] ?? '';
+	return {...state, tab: id, searches, search: {input: applied, applied}, mode: state.mode === 'detail' ? 'list' : state.mode};
+}
+
+function scrollHelp(state: UiState, delta: number): UiState {
+	const helpScroll = Math.max(0, Math.min(helpMaxScroll(state.tab, state.rows, state.width), state.helpScroll + delta));
+	return helpScroll === state.helpScroll ? state : {...state, helpScroll};
+}
+
+/** Lines in `factor` screens (at least one). */
+const pageLines = (state: UiState, factor: number) => Math.trunc(Math.max(1, state.rows) * factor) || Math.sign(factor);
 
 function detailMove(state: UiState, delta: number): UiState {
 	if (state.detail.lines === 0) return {...state, detail: {...state.detail, pending: (state.detail.pending ?? 0) + delta}};
@@ -86,58 +103,42 @@ function editInput(state: UiState, edit: (text: string) => string): UiState {
 }
 
 function apply(state: UiState, intent: Intent, exportPath?: () => string): UiState {
+	const {nav} = tabById(state.tab);
 	switch (intent.do) {
 		case 'quit':
 			return withEffect(state, {kind: 'quit'});
 		case 'help':
 			return {...state, mode: state.mode === 'help' ? 'list' : 'help', helpScroll: 0};
-		case 'helpScroll': {
-			const helpScroll = Math.max(0, Math.min(helpMaxScroll(state.tab, state.rows), state.helpScroll + intent.delta));
-			return helpScroll === state.helpScroll ? state : {...state, helpScroll};
-		}
+		case 'helpScroll':
+			return scrollHelp(state, intent.delta);
+		case 'helpPage':
+			return scrollHelp(state, pageLines(state, intent.factor));
 		case 'tab':
 			return switchTab(state, Math.max(0, Math.min(tabs.length - 1, intent.index)));
 		case 'tabStep':
-			return switchTab(state, (state.tab + intent.delta + tabs.length) % tabs.length);
+			return switchTab(state, (tabIndex(state.tab) + intent.delta + tabs.length) % tabs.length);
 		case 'move':
-			return state.tab === 0 ? moveBy(state, intent.delta) : viewMove(state, intent.delta);
-		case 'page': {
-			const delta = Math.trunc(Math.max(1, state.rows) * intent.factor) || Math.sign(intent.factor);
-			return state.tab === 0 ? moveBy(state, delta) : viewMove(state, delta);
-		}
+			return nav.move(state, intent.delta);
+		case 'page':
+			return nav.move(state, pageLines(state, intent.factor));
 		case 'top':
-			return state.tab === 0 ? jumpTop(state) : viewTop(state);
+			return nav.top(state);
 		case 'bottom':
-			return state.tab === 0 ? jumpEnd(state) : viewBottom(state);
-		case 'follow':
-			if (state.tab !== 0) return state;
-			return state.follow ? leaveFollow(state) : jumpEnd(state);
-		case 'nextMatch': {
-			if (state.tab !== 0) return viewNextMatch(state, intent.delta);
-			if (!state.search.applied) return state;
-			const length = state.shown.items.length;
-			if (length === 0) return state;
-			// The list holds only matches: the next match is the next row, wrapping around.
-			const cursor = (state.cursor + intent.delta + length) % length;
-			return settle({...leaveFollow(state), cursor});
-		}
+			return nav.bottom(state);
+		case 'nextMatch':
+			return nav.nextMatch(state, intent.delta);
 		case 'openDetail': {
-			if (state.tab !== 0) {
-				// Enter on a session scopes to it: the store re-queries.
-				const next = viewOpen(state);
-				return next.selection !== state.selection ? query(next) : next;
-			}
-			const record = state.shown.items[state.cursor];
-			if (!record) return state;
-			return {...leaveFollow(state), mode: 'detail', detail: {record, scroll: 0, lines: 0}};
+			// Enter on a session scopes to it: the store re-queries.
+			const next = nav.open(state);
+			return next.selection !== state.selection ? query(next) : next;
 		}
 		case 'back':
-			if (state.mode !== 'detail') return viewBack(state);
+			if (state.mode !== 'detail') return state;
 			return {...state, mode: 'list', detail: {record: null, scroll: 0, lines: 0}};
 		case 'detailMove':
 			return detailMove(state, intent.delta);
 		case 'detailPage':
-			return detailMove(state, Math.trunc(Math.max(1, state.rows) * intent.factor) || Math.sign(intent.factor));
+			return detailMove(state, pageLines(state, intent.factor));
 		case 'detailTop':
 			return detailMove(state, -Number.MAX_SAFE_INTEGER);
 		case 'detailBottom':
@@ -168,14 +169,14 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 			return paused ? next : applySnapshot(next, state.latest);
 		}
 		case 'clear':
-			return withEffect({...state, follow: true, cursor: 0, top: 0, tabCursors: state.tabCursors.map(() => 0), openAgent: null}, {kind: 'clearView'});
+			return withEffect({...state, follow: true, cursor: 0, top: 0, tabCursors: {}, openAgent: null}, {kind: 'clearView'});
 		case 'demo':
 			return withEffect({...state, demoAvailable: false}, {kind: 'demo'});
-		case 'sort':
-			return toggleSort(state);
+		case 'update':
+			return intent.update(state);
 		case 'scope':
 		case 'scopeSelected': {
-			const session = intent.do === 'scope' ? intent.session : selectedSession(state);
+			const session = intent.do === 'scope' ? intent.session : nav.selectedSession(state);
 			if (intent.do === 'scopeSelected' && session === null) return state;
 			const next = scopeTo(state, session);
 			return next === state ? state : query(next);
@@ -183,11 +184,9 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 	}
 }
 
-/** Splits typed-ahead or pasted keys into single keys outside text entry. */
-function keyIntents(state: UiState, input: string, key: KeyInfo, exportPath?: () => string): UiState {
-	const global = state.mode === 'search' || state.mode === 'filter' || state.mode === 'export' ? (key.ctrl && input === 'c' ? [{do: 'quit'} as Intent] : null) : globalKeys(state, input, key);
-	const intents = global ?? tabs[state.tab].keys(state, input, key);
-	return intents.reduce((next, intent) => apply(next, intent, exportPath), state);
+/** Applies what one key means here. */
+function pressKey(state: UiState, input: string, key: KeyInfo, exportPath?: () => string): UiState {
+	return keyIntents(state, input, key).reduce((next, intent) => apply(next, intent, exportPath), state);
 }
 
 export function reducer(state: UiState, action: Action): UiState {
@@ -213,7 +212,7 @@ export function reducer(state: UiState, action: Action): UiState {
 				for (const char of Array.from(input)) next = reducer(next, {type: 'key', input: char, key: {}, exportPath: action.exportPath});
 				return next;
 			}
-			return keyIntents(cleared, input, key, action.exportPath);
+			return pressKey(cleared, input, key, action.exportPath);
 		}
 		case 'searchApply': {
 			if (state.mode !== 'search' || state.search.input.trim() === state.search.applied) return state;

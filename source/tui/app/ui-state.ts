@@ -6,6 +6,7 @@
 import type {EventRecord} from '../../core/record.js';
 import type {Predicate, StoreSnapshot} from '../event-store/event-store.js';
 import {emptyViews} from '../event-store/views-feed.js';
+import type {TabId} from '../tabs/registry.js';
 
 export type {Predicate} from '../event-store/event-store.js';
 
@@ -22,7 +23,8 @@ export type Effect =
 export type ToolSort = 'time' | 'duration';
 
 export interface UiState {
-	tab: number;
+	/** The tab on screen. */
+	tab: TabId;
 	mode: Mode;
 	/** Index of the selected row in `shown.items`. */
 	cursor: number;
@@ -41,15 +43,15 @@ export interface UiState {
 	width: number;
 	/** The search of the tab on screen (each tab keeps its own: see `searches`). */
 	search: {input: string; applied: string};
-	/** The applied search of each tab, by tab index, kept while another tab is on screen. */
-	searches: string[];
+	/** The applied search of each tab, kept while another tab is on screen. */
+	searches: Partial<Record<TabId, string>>;
 	filter: {input: string; applied: string; test: Predicate | null; error: string | null};
 	/** The session every tab is scoped to (`s` on a session), or null. */
 	scope: string | null;
 	/** The filter line and the scope as one predicate: it selects the listed events and what feeds the views. */
 	selection: Predicate | null;
-	/** The cursor of each derived-view tab, by tab index (the Events tab uses `cursor`). */
-	tabCursors: number[];
+	/** The cursor of each row tab (the Events tab uses `cursor`); a tab not here is on its first row. */
+	tabCursors: Partial<Record<TabId, number>>;
 	toolSort: ToolSort;
 	/** The agent opened with Enter on the Agents tab, and the cursor in its tool calls. */
 	openAgent: {key: string; cursor: number} | null;
@@ -123,7 +125,7 @@ export const emptySnapshot: StoreSnapshot = {
 
 export function initialState(options: {rows?: number; width?: number; filter?: {text: string; test: Predicate | null}; demoAvailable?: boolean; exportPath?: string} = {}): UiState {
 	return {
-		tab: 0,
+		tab: 'events',
 		mode: 'list',
 		cursor: 0,
 		top: 0,
@@ -135,11 +137,11 @@ export function initialState(options: {rows?: number; width?: number; filter?: {
 		rows: options.rows ?? 10,
 		width: options.width ?? 80,
 		search: {input: '', applied: ''},
-		searches: ['', '', '', '', ''],
+		searches: {},
 		filter: {input: options.filter?.text ?? '', applied: options.filter?.text ?? '', test: options.filter?.test ?? null, error: null},
 		scope: null,
 		selection: options.filter?.test ?? null,
-		tabCursors: [0, 0, 0, 0, 0],
+		tabCursors: {},
 		toolSort: 'time',
 		openAgent: null,
 		exportPath: options.exportPath ?? 'mpm-tui-export.ndjson',

@@ -6,12 +6,13 @@ import React from 'react';
 import {Text} from 'ink';
 import {screenLine} from '../text/screen-line.js';
 import {shortSession} from '../../core/search.js';
-import type {TabDefinition} from '../tabs/registry.js';
+import type {TabDefinition} from '../tabs/tab.js';
 import {textWidth} from '../tabs/events/columns.js';
 
 interface Props {
 	tabs: readonly TabDefinition[];
-	active: number;
+	/** The id of the tab on screen. */
+	active: string;
 	width: number;
 	scope?: string | null;
 }
@@ -27,7 +28,7 @@ export function TabBar({tabs, active, width, scope}: Props) {
 			{tabs.map((tab, i) => (
 				<Text key={tab.id}>
 					{i > 0 ? gap : ''}
-					{i === active ? (
+					{tab.id === active ? (
 						<Text inverse bold>{` ${i + 1} ${tab.title} `}</Text>
 					) : (
 						<Text dimColor>{short ? ` ${i + 1} ` : ` ${i + 1} ${tab.title} `}</Text>

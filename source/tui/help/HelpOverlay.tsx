@@ -4,21 +4,22 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {helpLines} from './help-lines.js';
+import type {TabId} from '../tabs/registry.js';
 import {fit} from '../tabs/events/columns.js';
+import {helpKeyWidth, helpLines} from './help-lines.js';
 
 interface Props {
 	width: number;
 	height: number;
 	/** The tab on screen (its status words come first). */
-	tab: number;
+	tab: TabId;
 	/** First help line on screen. */
 	scroll: number;
 }
 
 export function HelpOverlay({width, height, tab, scroll}: Props) {
-	const leftWidth = width >= 80 ? 24 : 16;
-	const lines = helpLines(tab);
+	const leftWidth = helpKeyWidth(width);
+	const lines = helpLines(tab, width);
 	const room = Math.max(0, height - 1);
 	const top = Math.max(0, Math.min(scroll, lines.length - room));
 	const shown = lines.slice(top, top + room);
@@ -34,9 +35,13 @@ export function HelpOverlay({width, height, tab, scroll}: Props) {
 					<Text key={top + i} wrap="truncate-end" bold>
 						{fit(line.text, width)}
 					</Text>
+				) : line.kind === 'text' ? (
+					<Text key={top + i} wrap="truncate-end" color={line.text.startsWith(' ') ? undefined : 'cyan'}>
+						{fit(line.text, width)}
+					</Text>
 				) : (
 					<Text key={top + i} wrap="truncate-end">
-						<Text color="cyan">{fit(line.left, leftWidth)}</Text>
+						<Text color="cyan">{fit(line.left, leftWidth - 1) + ' '}</Text>
 						<Text>{fit(line.right, Math.max(0, width - leftWidth))}</Text>
 					</Text>
 				),

@@ -25,7 +25,7 @@ interface Piece {
 	dim: boolean;
 }
 
-export interface ViewTableProps<R> {
+export interface RowTableProps<R> {
 	rows: readonly R[];
 	columns: ReadonlyArray<TableColumn<R>>;
 	cursor: number;
@@ -65,7 +65,7 @@ export function tableCell(raw: string, cells: number, last: boolean, align: 'lef
 	return last ? out : `${out} `;
 }
 
-export function ViewTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: ViewTableProps<R>) {
+export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: RowTableProps<R>) {
 	if (height <= 0 || width <= 0) return null;
 	const laid = layout(columns, width);
 	// Where the columns fit, the first one (status marks, outside ASCII) is a text node of its own:

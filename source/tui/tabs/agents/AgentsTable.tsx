@@ -1,5 +1,5 @@
 /**
- * Agents tab (presentational): each subagent with type, description, status, duration and tool
+ * The Agents table (presentational): each subagent with type, description, status, duration and tool
  * count; `AgentDetail` shows one agent's tool calls and last message (for Enter).
  */
 import React from 'react';
@@ -8,11 +8,11 @@ import type {AgentEntry, ToolCall} from '../../../core/views/index.js';
 import {formatDuration} from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit} from '../events/columns.js';
-import {agentStatusColor, agentStatusMark} from '../status-words.js';
-import {ToolsTab} from '../tools/ToolsTable.js';
-import {ViewTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {ToolsTable} from '../tools/ToolsTable.js';
+import {agentStatusColor, agentStatusMark, agentStatusText} from './agent-status.js';
 
-export interface AgentsTabProps {
+export interface AgentsTableProps {
 	rows: readonly AgentEntry[];
 	cursor: number;
 	width: number;
@@ -23,9 +23,7 @@ export interface AgentsTabProps {
 const statusColor = agentStatusColor;
 const statusMark = agentStatusMark;
 
-export function statusText(row: Pick<AgentEntry, 'status' | 'background'>): string {
-	return row.background && row.status === 'running' ? 'running bg' : row.status;
-}
+const statusText = agentStatusText;
 
 export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
 	const columns: Array<TableColumn<AgentEntry>> = [
@@ -41,9 +39,9 @@ export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
 	return columns;
 }
 
-export function AgentsTab({rows, cursor, width, height, note}: AgentsTabProps) {
+export function AgentsTable({rows, cursor, width, height, note}: AgentsTableProps) {
 	return (
-		<ViewTable
+		<RowTable
 			rows={rows}
 			columns={agentColumns(width)}
 			cursor={cursor}
@@ -79,7 +77,7 @@ export function AgentDetail({agent, calls, cursor, width, height}: AgentDetailPr
 					{fit(screenLine(line), width)}
 				</Text>
 			))}
-			<ToolsTab rows={calls} cursor={cursor} width={width} height={height - top.length} />
+			<ToolsTable rows={calls} cursor={cursor} width={width} height={height - top.length} />
 		</Box>
 	);
 }

@@ -1,13 +1,13 @@
 /**
- * Files tab (presentational): path (relative to the session's cwd), reads / writes / edits /
+ * The Files table (presentational): path (relative to the session's cwd), reads / writes / edits /
  * searches, last operation, last touched, by which agent.
  */
 import React from 'react';
 import type {FileEntry} from '../../../core/views/index.js';
 import {formatAgo} from '../../../core/views/index.js';
-import {ViewTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn} from '../../list/RowTable.js';
 
-export interface FilesTabProps {
+export interface FilesTableProps {
 	rows: readonly FileEntry[];
 	cursor: number;
 	width: number;
@@ -34,9 +34,9 @@ export function fileColumns(width: number, now: number): Array<TableColumn<FileE
 	return columns;
 }
 
-export function FilesTab({rows, cursor, width, height, now, note}: FilesTabProps) {
+export function FilesTable({rows, cursor, width, height, now, note}: FilesTableProps) {
 	return (
-		<ViewTable
+		<RowTable
 			rows={rows}
 			columns={fileColumns(width, now)}
 			cursor={cursor}

@@ -1,16 +1,16 @@
 /**
- * Sessions tab (presentational): one row per session with its live state. Sessions waiting for
+ * The Sessions table (presentational): one row per session with its live state. Sessions waiting for
  * you stand out (bold yellow, with what they wait for); a session paused on background work says
  * what runs; an API error is said in words; ended ones are dimmed.
  */
 import React from 'react';
-import type {SessionEntry, WaitReason} from '../../../core/views/index.js';
+import type {SessionEntry} from '../../../core/views/index.js';
 import {formatAgo, formatDuration} from '../../../core/views/index.js';
 import {textWidth} from '../events/columns.js';
-import {sessionStateColor, sessionStateText} from '../status-words.js';
-import {ViewTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {sessionStateColor, sessionStateText, waitWords} from './session-state.js';
 
-export interface SessionsTabProps {
+export interface SessionsTableProps {
 	rows: readonly SessionEntry[];
 	cursor: number;
 	width: number;
@@ -19,15 +19,6 @@ export interface SessionsTabProps {
 	now: number;
 	note?: string;
 }
-
-/** Why a session waits, as the Sessions tab says it (docs/usage.md quotes these words). */
-export const waitWords: Record<WaitReason, string> = {
-	permission: 'permission',
-	idle: 'waiting for your input',
-	input: 'asks for input',
-	url: 'asks you to open a URL',
-	agent: 'a subagent needs input',
-};
 
 /** `~/…` for paths under a home directory, else the path. */
 function shortCwd(cwd: string | null): string {
@@ -86,9 +77,9 @@ export function sessionColumns(width: number, now: number, rows: readonly Sessio
 	return columns;
 }
 
-export function SessionsTab({rows, cursor, width, height, now, note}: SessionsTabProps) {
+export function SessionsTable({rows, cursor, width, height, now, note}: SessionsTableProps) {
 	return (
-		<ViewTable
+		<RowTable
 			rows={rows}
 			columns={sessionColumns(width, now, rows)}
 			cursor={cursor}

@@ -1,5 +1,5 @@
 /**
- * Tools tab (presentational): one row per tool call — status mark, time, tool, target,
+ * The Tools table (presentational): one row per tool call — status mark, time, tool, target,
  * duration, status word, agent, session. Running calls show their elapsed time (the snapshot's
  * `durationMs` at the time it was taken: re-render with a fresh snapshot to tick), failed and
  * denied calls are red. Columns drop as the pane narrows (the marks stay; `?` explains them).
@@ -7,12 +7,11 @@
 import React from 'react';
 import type {ToolCall} from '../../../core/views/index.js';
 import {formatDuration, interruptText, toolStatusWord} from '../../../core/views/index.js';
-import {toolStatusColor, toolStatusMark} from '../status-words.js';
-import {ViewTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {agentLabel} from '../../list/rows.js';
+import {toolStatusColor, toolStatusMark} from './tool-status.js';
 
-export {toolStatusMark} from '../status-words.js';
-
-export interface ToolsTabProps {
+export interface ToolsTableProps {
 	rows: readonly ToolCall[];
 	cursor: number;
 	width: number;
@@ -41,10 +40,6 @@ function targetText(row: ToolCall, width: number): string {
 	return row.target;
 }
 
-function agentText(row: ToolCall): string {
-	return row.agent === 'main' ? 'main' : row.agentType ?? row.agent.slice(0, 10);
-}
-
 export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
 	const columns: Array<TableColumn<ToolCall>> = [
 		{id: 'status', title: '', width: 3, cell: r => toolStatusMark[r.status] + (r.waitedForPermission ? '⚑' : ''), color: r => toolStatusColor[r.status]},
@@ -54,14 +49,14 @@ export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
 	columns.push({id: 'target', title: 'target', width: 0, cell: r => targetText(r, width)});
 	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: durationText, color: r => (r.status === 'running' ? 'yellow' : undefined)});
 	if (width >= 80) columns.push({id: 'word', title: 'status', width: 12, cell: toolStatusWord, color: r => toolStatusColor[r.status]});
-	if (width >= 90) columns.push({id: 'agent', title: 'agent', width: 14, cell: agentText, color: r => (r.agent === 'main' ? undefined : 'magenta')});
+	if (width >= 90) columns.push({id: 'agent', title: 'agent', width: 14, cell: r => agentLabel(r.agent, r.agentType), color: r => (r.agent === 'main' ? undefined : 'magenta')});
 	if (width >= 120) columns.push({id: 'session', title: 'session', width: 9, cell: r => (r.session ?? '').slice(0, 8), dim: true});
 	return columns;
 }
 
-export function ToolsTab({rows, cursor, width, height, note}: ToolsTabProps) {
+export function ToolsTable({rows, cursor, width, height, note}: ToolsTableProps) {
 	return (
-		<ViewTable
+		<RowTable
 			rows={rows}
 			columns={toolColumns(width)}
 			cursor={cursor}
