@@ -27,4 +27,5 @@ export const agentsLegend: readonly LegendLine[] = [
 	['✗ denied', 'its Agent call was denied (an error)'],
 	['⊘ interrupted', 'stopped by you, or its turn or session ended'],
 	['? lost', 'no event for 10 minutes'],
+	['–', 'took: not known (no end came)'],
 ];

@@ -5,6 +5,7 @@ import type {UiState} from '../../app/ui-state.js';
 import {modeHints} from '../../chrome/mode-hints.js';
 import {jumpEnd, jumpTop, leaveFollow, moveBy, settle} from '../../list/list-nav.js';
 import type {TabDefinition} from '../tab.js';
+import {eventsLegend} from './events-legend.js';
 import {EventsTab} from './EventsTab.js';
 
 function toggleFollow(state: UiState): UiState {
@@ -50,4 +51,5 @@ export const eventsTab: TabDefinition<'events'> = {
 		{command: 'events.follow', keys: ['F'], intent: {do: 'update', update: toggleFollow}, description: 'follow new events on / off (moving up leaves it)', more: 'follow is on at start and keeps the newest event selected; a `▼ N new` badge counts what arrived since it was left', where: 'list'},
 	],
 	hints,
+	legend: eventsLegend,
 };

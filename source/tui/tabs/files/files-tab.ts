@@ -5,6 +5,7 @@ import {rowNav} from '../../list/row-nav.js';
 import {rowHints} from '../../list/row-view.js';
 import type {TabDefinition} from '../tab.js';
 import {fileRows} from './file-rows.js';
+import {filesLegend} from './files-legend.js';
 import {FilesTab} from './FilesTab.js';
 
 export const filesTab: TabDefinition<'files'> = {
@@ -20,4 +21,5 @@ export const filesTab: TabDefinition<'files'> = {
 		session: (state, cursor) => fileRows(state)[cursor]?.sessions.at(-1) ?? null,
 	}),
 	hints: state => rowHints(state, 'j/k move · Enter details · s scope'),
+	legend: filesLegend,
 };

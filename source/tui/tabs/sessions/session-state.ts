@@ -52,4 +52,5 @@ export const sessionsLegend: readonly LegendLine[] = [
 	['○ idle', 'the turn is over, nothing runs'],
 	['· stale', 'no event for 30 minutes'],
 	['· ended', 'SessionEnd'],
+	['·', 'err: no errors'],
 ];

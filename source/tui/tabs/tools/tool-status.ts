@@ -32,4 +32,6 @@ export const toolsLegend: readonly LegendLine[] = [
 	['⊘ interrupted', 'stopped by you, or no end when its turn ended'],
 	['? lost', 'no end and no activity for 10 minutes'],
 	['⚑', 'it asked for permission (see its records)'],
+	['–', 'took: not known (an interrupted call without an end)'],
+	['lost', 'took: the call is lost, so not known'],
 ];
