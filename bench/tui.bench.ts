@@ -20,8 +20,8 @@ import {freePort} from '../test/helpers/free-port.js';
 import {cliPath, hookPayload, Tmux} from '../test/helpers/tmux-kit.js';
 import {normalize} from '../source/core/normalize.js';
 import type {EventRecord} from '../source/core/record.js';
-import {EventStore} from '../source/tui/store/event-store.js';
-import {ViewFeed} from '../source/tui/store/view-feed.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
+import {ViewFeed} from '../source/tui/event-store/views-feed.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

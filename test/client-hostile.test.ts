@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import type {Socket} from 'socket.io';
 import {openConnection, type ConnectionState} from '../source/client/connection.js';
 import type {EventRecord} from '../source/core/record.js';
-import {openClaudeMpmConnection} from '../source/tui/run/claude-mpm-link.js';
+import {openClaudeMpmConnection} from '../source/tui/sources/claude-mpm-link.js';
 import {forbiddenIn, PROTO_KEYS} from './fixtures/hostile-events.js';
 import {deepJson, hostileServer, raw, type HostileServer} from './helpers/hostile-socket-server.js';
 import {withTimeout} from './helpers/server-kit.js';

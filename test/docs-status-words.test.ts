@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {apiErrorWords} from '../source/core/errors.js';
 import {interruptText, type InterruptCause} from '../source/core/views/index.js';
-import {waitWords} from '../source/tui/tabs/SessionsTab.js';
-import {legends, sessionStateText} from '../source/tui/tabs/status-words.js';
+import {tabs} from '../source/tui/tabs/registry.js';
+import {sessionStateText, waitWords} from '../source/tui/tabs/sessions/session-state.js';
+
+/** Each tab's legend as the `?` help lists it. */
+const legends = tabs.flatMap(tab => (tab.legend ? [{title: tab.title, lines: tab.legend}] : []));
 
 const usage = readFileSync(new URL('../docs/usage.md', import.meta.url), 'utf8');
 const start = usage.indexOf('### Status words');

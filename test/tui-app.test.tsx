@@ -6,14 +6,14 @@ import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
 import stringWidth from 'string-width';
-import type {AppProps} from '../source/tui/components/App.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import type {AppProps} from '../source/tui/app/App.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {demoRecords, keys, pressKeys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
 
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 
@@ -171,7 +171,7 @@ describe('tui app', () => {
 		const t = mount({rows: 30});
 		await t.press('?');
 		const frame = await t.until(f => f.includes('any key closes'));
-		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q  Ctrl-c', 'F']) assert.ok(frame.includes(key), `help lists ${key}`);
+		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q', 'Ctrl-c', 'F']) assert.ok(frame.includes(key), `help lists ${key}`);
 		await t.press('x');
 		await t.until(f => f.includes('No events yet'));
 		assert.equal(t.calls.quit, 0);

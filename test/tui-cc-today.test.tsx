@@ -9,7 +9,7 @@ import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
 import type {EventRecord} from '../source/core/record.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {SESSION_ID} from './fixtures/hook-payloads.js';
 import {BG_EXPLORE_STOP, BG_STOP, backgroundWork, cancelledCall, mixedErrorCount, mixedErrors, permissionWait, PERM_REQUEST} from './fixtures/cc-today.js';
 import {hook, OTHER_SESSION, seq, T0} from './fixtures/view-sequences.js';
@@ -17,7 +17,7 @@ import {keys, pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
 
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 
@@ -197,7 +197,7 @@ describe('today\'s Claude Code on screen', () => {
 		const sections = new Map<string, string[]>();
 		let heading = '';
 		for (const line of all) {
-			const m = /^(\w+): status words|^(Keys)\s*$/.exec(line.trim());
+			const m = /^(\w+): status words|^(Keys): /.exec(line.trim());
 			if (m) heading = m[1] ?? m[2];
 			else sections.set(heading, [...(sections.get(heading) ?? []), line]);
 		}
@@ -206,10 +206,10 @@ describe('today\'s Claude Code on screen', () => {
 			Tools: ['◐ running', '✓ ok', '✓ launched', '✗ failed', '✗ denied', '⊘ interrupted', '? lost', '⚑'],
 			Agents: ['◐ running', '✓ done', '✗ failed', '✗ denied', '⊘ interrupted', '? lost'],
 			Sessions: ['▲ WAITING', '● working', '◇ background N', '✗ API error', '○ idle', '· stale', '· ended'],
-			Keys: ['j / k', 'q  Ctrl-c', '?'],
+			Keys: ['j / k', 'q', 'Ctrl-c', '?'],
 		};
 		for (const [section, words] of Object.entries(expected)) assert.deepEqual(words.filter(w => !has(section, w)), [], `${section}: every word under its heading`);
-		assert.deepEqual([...sections.keys()], ['Tools', 'Keys', 'Agents', 'Sessions'], 'the tab on screen first, then the keys, then the others');
+		assert.deepEqual([...sections.keys()], ['Tools', 'Keys', 'Events', 'Agents', 'Files', 'Sessions'], 'the tab on screen first, then the keys, then the others');
 		assert.match(frame, /lines \d+–\d+ of \d+/);
 		await t.press('g');
 		frame = await t.until(f => /lines 1–/.test(f), 'g: back to the top');

@@ -10,16 +10,17 @@ import {after, test} from 'node:test';
 import React from 'react';
 import {takeDemo} from '../source/core/demo.js';
 import type {EventRecord} from '../source/core/record.js';
-import {openClaudeMpmConnection} from '../source/tui/run/claude-mpm-link.js';
-import {demoSinkFor, startDemoFeed, type DemoFeed} from '../source/tui/run/demo-feed.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import {openClaudeMpmConnection} from '../source/tui/sources/claude-mpm-link.js';
+import {demoSinkFor} from '../source/commands/host-or-connect.js';
+import {startDemoFeed, type DemoFeed} from '../source/tui/sources/demo-feed.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import type {Payload} from './fixtures/hook-payloads.js';
 import {startClaudeMpmServer} from './helpers/claude-mpm-server.js';
 import {withTimeout} from './helpers/server-kit.js';
 import {pressKeys, waitForFrame} from './helpers/tui-kit.js';
 
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 const closers: Array<() => unknown> = [];
 after(async () => {

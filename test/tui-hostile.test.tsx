@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import {normalize} from '../source/core/normalize.js';
 import type {EventRecord} from '../source/core/record.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {CANARY, CONTROLS, HOSTILE_STRINGS, forbiddenIn, hostilePayloads} from './fixtures/hostile-events.js';
 import {keys, pressKeys, sleep, waitForFrame} from './helpers/tui-kit.js';
 
 // No colours: then a frame holds no escape sequence of Ink's own, and any control in it came from an event.
 process.env.FORCE_COLOR = '0';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 

@@ -11,9 +11,9 @@ import path from 'node:path';
 import {resolveConfig, type Config} from '../source/config.js';
 import type {EventRecord} from '../source/core/record.js';
 import {startServer} from '../source/server/server.js';
-import {hostOrConnect} from '../source/tui/run/host-or-connect.js';
-import {openClaudeMpmConnection} from '../source/tui/run/claude-mpm-link.js';
-import {postSink, startDemoFeed} from '../source/tui/run/demo-feed.js';
+import {hostOrConnect} from '../source/commands/host-or-connect.js';
+import {openClaudeMpmConnection} from '../source/tui/sources/claude-mpm-link.js';
+import {postSink, startDemoFeed} from '../source/tui/sources/demo-feed.js';
 import {freePort} from './helpers/free-port.js';
 import {hookPayload} from './helpers/tmux-kit.js';
 

@@ -9,13 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import React from 'react';
 import type {EventRecord} from '../source/core/record.js';
-import {EventStore} from '../source/tui/store/event-store.js';
-import {exportEvents} from '../source/tui/run/export-events.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
+import {exportEvents} from '../source/tui/tabs/events/export-events.js';
 import {keys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
 
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-query-'));
 after(() => rmSync(dir, {recursive: true, force: true}));

@@ -1,5 +1,5 @@
 /**
- * `--replay`'s loader (tui/run/replay.ts, replay-line.ts) on real files: each kind of bad line is
+ * `--replay`'s loader (tui/sources/replay.ts, replay-line.ts) on real files: each kind of bad line is
  * counted with its reason and loses nothing else; files too large to hold, pipes and devices are
  * refused with one clear line, without waiting on them; any bytes on a line give a record of the
  * promised shape or a reason, never an exception (property-based, fast-check). And the built
@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import {checkRecord} from '../source/core/record-check.js';
-import {loadReplay, MAX_REPLAY_BYTES, MAX_REPLAY_LINES, ReplayError} from '../source/tui/run/replay.js';
-import {MAX_LINE_BYTES, replayLine} from '../source/tui/run/replay-line.js';
+import {loadReplay, MAX_REPLAY_BYTES, MAX_REPLAY_LINES, ReplayError} from '../source/tui/sources/replay.js';
+import {MAX_LINE_BYTES, replayLine} from '../source/tui/sources/replay-line.js';
 import {hostileJson} from './fixtures/hostile-arbitraries.js';
 import {forbiddenIn, nested} from './fixtures/hostile-events.js';
 import {deepJson} from './helpers/hostile-socket-server.js';

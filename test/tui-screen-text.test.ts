@@ -11,7 +11,7 @@ import {escapeJsonForTerminal, showControls, showControlsInLine} from '../source
 import {SCREEN_LINE_MAX, screenLine} from '../source/tui/text/screen-line.js';
 import stringWidth from 'string-width';
 import {cellText, columnsFor, type ColumnId} from '../source/tui/tabs/events/columns.js';
-import {jsonLines} from '../source/tui/tabs/events/json-lines.js';
+import {jsonLines} from '../source/tui/detail/json-lines.js';
 import {hostileJson, hostileRecord, hostileString} from './fixtures/hostile-arbitraries.js';
 import {CONTROLS, forbiddenIn, nested} from './fixtures/hostile-events.js';
 

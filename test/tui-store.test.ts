@@ -10,8 +10,8 @@ import {compileFilter} from '../source/core/filter.js';
 import {demoSteps, takeDemo} from '../source/core/demo.js';
 import {normalize} from '../source/core/normalize.js';
 import {SearchIndex, searchAmong} from '../source/core/search.js';
-import {EventStore} from '../source/tui/store/event-store.js';
-import {EVEN_GAP_MS, loadReplay, playReplay, ReplayError} from '../source/tui/run/replay.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
+import {EVEN_GAP_MS, loadReplay, playReplay, ReplayError} from '../source/tui/sources/replay.js';
 import {demoRecords, record} from './helpers/tui-kit.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-store-'));
@@ -278,8 +278,8 @@ describe('replay', () => {
 
 describe('detail view scrolling', () => {
 	it('G pressed before the view has measured its lines still lands at the end once it has', async () => {
-		const {initialState} = await import('../source/tui/state/ui-state.js');
-		const {reducer} = await import('../source/tui/state/reducer.js');
+		const {initialState} = await import('../source/tui/app/ui-state.js');
+		const {reducer} = await import('../source/tui/app/reducer.js');
 		const opened = {...initialState({rows: 10, width: 80}), mode: 'detail' as const, detail: {record: record({summary: 'Bash  npm test'}), scroll: 0, lines: 0}};
 		const afterG = reducer(opened, {type: 'key', input: 'G', key: {}});
 		assert.equal(afterG.detail.scroll, 0, 'nothing to scroll yet');

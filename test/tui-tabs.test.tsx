@@ -14,10 +14,10 @@ import stringWidth from 'string-width';
 // Colours on: chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {ToolsTab} = await import('../source/tui/tabs/ToolsTab.js');
-const {AgentsTab, AgentDetail} = await import('../source/tui/tabs/AgentsTab.js');
-const {FilesTab} = await import('../source/tui/tabs/FilesTab.js');
-const {SessionsTab} = await import('../source/tui/tabs/SessionsTab.js');
+const {ToolsTable} = await import('../source/tui/tabs/tools/ToolsTable.js');
+const {AgentsTable, AgentDetail} = await import('../source/tui/tabs/agents/AgentsTable.js');
+const {FilesTable} = await import('../source/tui/tabs/files/FilesTable.js');
+const {SessionsTable} = await import('../source/tui/tabs/sessions/SessionsTable.js');
 
 afterEach(() => cleanup());
 
@@ -46,7 +46,7 @@ test('Tools tab: marks, targets, durations; failed calls red; never taller or wi
 	const v = flowViews();
 	v.apply(seq([40_000, pre('Bash', 'toolu_live', inputs.bashWatch)])[0]);
 	const rows = v.tools(T0 + 44_000);
-	const {lastFrame} = render(<ToolsTab rows={rows} cursor={0} width={120} height={12} />);
+	const {lastFrame} = render(<ToolsTable rows={rows} cursor={0} width={120} height={12} />);
 	const raw = assertFits(lastFrame(), 120, 12);
 	assert.equal(raw.length, 11, 'a title and ten calls');
 	const text = raw.map(strip);
@@ -58,13 +58,13 @@ test('Tools tab: marks, targets, durations; failed calls red; never taller or wi
 	assert.match(text[failed], /✗.*Bash\s+npm test\s+—\s+Command failed.*2\.1s\s+failed/);
 	assert.ok(raw[failed].includes(RED), 'failed calls are red');
 	assert.equal(text.filter(l => /\d(ms|s)\s+ok\s+Explore\s/.test(l)).length, 2, 'subagent calls name their agent type');
-	const rerendered = render(<ToolsTab rows={v.tools(T0 + 65_000)} cursor={0} width={120} height={8} />);
+	const rerendered = render(<ToolsTable rows={v.tools(T0 + 65_000)} cursor={0} width={120} height={8} />);
 	assert.match(strip(lines(rerendered.lastFrame())[1]), /25\.0s/, 'a fresh snapshot ticks the running call');
 });
 
 test('Tools tab narrows: columns drop at 60 columns, the target stays', () => {
 	const rows = flowViews().tools(T0 + 30_000);
-	const {lastFrame} = render(<ToolsTab rows={rows} cursor={0} width={60} height={6} />);
+	const {lastFrame} = render(<ToolsTable rows={rows} cursor={0} width={60} height={6} />);
 	const text = assertFits(lastFrame(), 60, 6).map(strip);
 	assert.ok(!/agent|session|time/.test(text[0]), `narrow title: ${text[0]}`);
 	assert.match(text[1], /rm -rf dist/);
@@ -77,7 +77,7 @@ test('only the visible window renders, following the cursor', () => {
 	for (let i = 0; i < 100; i++) entries.push([i * 10, pre('Read', `r${i}`, {file_path: `/home/u/app/f${String(i).padStart(3, '0')}.ts`})]);
 	v.applyMany(seq(...entries));
 	const rows = v.tools(T0 + 2000);
-	const {lastFrame} = render(<ToolsTab rows={rows} cursor={50} width={80} height={6} note="by time" />);
+	const {lastFrame} = render(<ToolsTable rows={rows} cursor={50} width={80} height={6} note="by time" />);
 	const text = assertFits(lastFrame(), 80, 6).map(strip);
 	assert.equal(text.length, 6);
 	assert.match(text[0], /by time\s+51\/100\s+took\s+status\s*$/);
@@ -85,16 +85,16 @@ test('only the visible window renders, following the cursor', () => {
 	assert.ok(!text.some(l => l.includes('f099.ts') || l.includes('f000.ts')));
 	const selected = lines(lastFrame()).find(l => strip(l).includes('f049.ts'))!;
 	assert.ok(selected.includes('\u001B[7m'), 'the cursor row is drawn inverse');
-	const top = render(<ToolsTab rows={rows} cursor={0} width={80} height={1} />);
+	const top = render(<ToolsTable rows={rows} cursor={0} width={80} height={1} />);
 	assert.equal(lines(top.lastFrame()).length, 1, 'a height of 1 shows one row and no title');
 });
 
 test('empty states say what will appear', () => {
-	const {lastFrame} = render(<ToolsTab rows={[] as ToolCall[]} cursor={0} width={70} height={5} />);
+	const {lastFrame} = render(<ToolsTable rows={[] as ToolCall[]} cursor={0} width={70} height={5} />);
 	const text = assertFits(lastFrame(), 70, 5).map(strip);
 	assert.match(text[1], /No tool calls yet/);
 	assert.match(text[0], /0\/0\s+took$/);
-	const files = render(<FilesTab rows={[]} cursor={0} width={70} height={5} now={T0} />);
+	const files = render(<FilesTable rows={[]} cursor={0} width={70} height={5} now={T0} />);
 	assert.match(strip(files.lastFrame()), /No files touched yet/);
 });
 
@@ -106,7 +106,7 @@ test('Agents tab and the agent detail: type, task, status, duration, tool count,
 		[41_000, failure('Agent', 'toolu_k', {description: 'Refactor the clock'}, 'Interrupted by user', true)],
 	));
 	const agents = v.agents(T0 + 50_000);
-	const {lastFrame} = render(<AgentsTab rows={agents} cursor={0} width={100} height={5} />);
+	const {lastFrame} = render(<AgentsTable rows={agents} cursor={0} width={100} height={5} />);
 	const raw = assertFits(lastFrame(), 100, 5);
 	const text = raw.map(strip);
 	assert.match(text[1], /⊘ general-purpose\s+Refactor the clock\s+interrupted\s+1\.0s\s+0/);
@@ -125,12 +125,12 @@ test('Agents tab and the agent detail: type, task, status, duration, tool count,
 test('Files tab: path relative to cwd, counts, last touched, by which agent', () => {
 	const v = flowViews();
 	const now = T0 + 3 * 60_000;
-	const {lastFrame} = render(<FilesTab rows={v.files()} cursor={0} width={100} height={5} now={now} />);
+	const {lastFrame} = render(<FilesTable rows={v.files()} cursor={0} width={100} height={5} now={now} />);
 	const text = assertFits(lastFrame(), 100, 5).map(strip);
 	assert.match(text[0], /path\s+1\/3\s+R\s+W\s+E\s+S\s+last\s+touched\s+by/);
 	assert.match(text[1], /source\/app\.tsx\s+·\s+·\s+1\s+·\s+Edit\s+2m44s ago\s+main/);
 	assert.match(text[2], /test\/flaky\.test\.ts\s+2\s+·\s+·\s+·\s+Read\s+2m48s ago\s+a7f3c2e19b04/);
-	const narrow = render(<FilesTab rows={v.files()} cursor={0} width={60} height={5} now={now} />);
+	const narrow = render(<FilesTable rows={v.files()} cursor={0} width={60} height={5} now={now} />);
 	assertFits(narrow.lastFrame(), 60, 5);
 });
 
@@ -148,14 +148,14 @@ test('Sessions tab: a session waiting for you comes first and stands out', () =>
 		[70, hook('SessionEnd', {session_id: 'ended-session', reason: 'logout'})],
 	));
 	const now = T0 + 90_000;
-	const {lastFrame} = render(<SessionsTab rows={v.sessions(now)} cursor={1} width={110} height={6} now={now} />);
+	const {lastFrame} = render(<SessionsTable rows={v.sessions(now)} cursor={1} width={110} height={6} now={now} />);
 	const raw = assertFits(lastFrame(), 110, 6);
 	const text = raw.map(strip);
 	assert.match(text[1], /▲ WAITING\s+5b1e0c9a\s+~\/app\s+permission \(1m30s\): Bash  rm -rf dist/);
 	assert.ok(raw[1].includes(YELLOW) && raw[1].includes(BOLD), 'waiting sessions are bold yellow');
 	assert.match(text[2], /● working\s+c0ffee00\s+~\/lib\s+bump the version\s+1\s+1\s+·\s+1m30s ago/);
 	assert.match(text[3], /· ended\s+ended-se/, 'ended sessions go last');
-	const narrow = render(<SessionsTab rows={v.sessions(now)} cursor={0} width={60} height={4} now={now} />);
+	const narrow = render(<SessionsTable rows={v.sessions(now)} cursor={0} width={60} height={4} now={now} />);
 	const n = assertFits(narrow.lastFrame(), 60, 4).map(strip);
 	assert.match(n[1], /WAITING/);
 });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {cut, cutStart, fit, graphemes, padEnd, padStart, textWidth} from '../source/tui/text/cells.js';
-import {jsonLines} from '../source/tui/tabs/events/json-lines.js';
+import {jsonLines} from '../source/tui/detail/json-lines.js';
 import {oneLine} from '../source/core/views/fields.js';
 import {WIDE_SAMPLES} from './fixtures/wide-text.js';
 

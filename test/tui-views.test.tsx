@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import stringWidth from 'string-width';
 import type {EventRecord} from '../source/core/record.js';
-import type {AppProps} from '../source/tui/components/App.js';
-import {EventStore} from '../source/tui/store/event-store.js';
+import type {AppProps} from '../source/tui/app/App.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {sessionFlow, SESSION_ID} from './fixtures/hook-payloads.js';
 import {hook, OTHER_CWD, OTHER_SESSION, pre, seq, T0} from './fixtures/view-sequences.js';
 import {keys, pressKeys, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
@@ -18,7 +18,7 @@ import {keys, pressKeys, sleep, strip, waitForFrame} from './helpers/tui-kit.js'
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 

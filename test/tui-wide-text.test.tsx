@@ -8,7 +8,7 @@ import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
 import stringWidth from 'string-width';
-import {EventStore} from '../source/tui/store/event-store.js';
+import {EventStore} from '../source/tui/event-store/event-store.js';
 import {post, pre, rec, T0} from './fixtures/view-sequences.js';
 import {WIDE_COMMANDS} from './fixtures/wide-text.js';
 import {pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
@@ -16,7 +16,7 @@ import {pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
 // Colours on, as in a terminal: chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
 const {cleanup, render} = await import('ink-testing-library');
-const {App} = await import('../source/tui/components/App.js');
+const {App} = await import('../source/tui/app/App.js');
 
 afterEach(() => cleanup());
 

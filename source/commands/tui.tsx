@@ -10,14 +10,14 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
 import {openConnection, type Connection, type ConnectionState} from '../client/connection.js';
-import {App} from '../tui/components/App.js';
-import {EventStore, type LinkInfo, type Predicate} from '../tui/store/event-store.js';
-import {hostOrConnect} from '../tui/run/host-or-connect.js';
-import {openClaudeMpmConnection} from '../tui/run/claude-mpm-link.js';
+import {App} from '../tui/app/App.js';
+import {EventStore, type LinkInfo, type Predicate} from '../tui/event-store/event-store.js';
+import {demoSinkFor, hostOrConnect} from './host-or-connect.js';
+import {openClaudeMpmConnection} from '../tui/sources/claude-mpm-link.js';
 import type {EventRecord} from '../core/record.js';
-import {demoSinkFor, startDemoFeed, type DemoFeed, type DemoSink} from '../tui/run/demo-feed.js';
-import {loadReplay, playReplay, ReplayError, type ReplayPlayer} from '../tui/run/replay.js';
-import {defaultExportName, exportEvents} from '../tui/run/export-events.js';
+import {startDemoFeed, type DemoFeed, type DemoSink} from '../tui/sources/demo-feed.js';
+import {loadReplay, playReplay, ReplayError, type ReplayPlayer} from '../tui/sources/replay.js';
+import {defaultExportName, exportEvents} from '../tui/tabs/events/export-events.js';
 import type {MpmServer} from '../server/server.js';
 
 export interface TuiOptions {

@@ -6,7 +6,7 @@
  * - `socket`: `claude_event` and `emit` from a socket.io-client with acks (through its encoder, or
  *             as a raw socket.io packet when the value is too deep for the encoder or asked so);
  * - `spool`:  lines in the forwarder's spool format appended to the spool file, then the drain;
- * - `replay`: a file given to `loadReplay` (source/tui/run/replay.ts).
+ * - `replay`: a file given to `loadReplay` (source/tui/sources/replay.ts).
  *
  * `runProperty` runs one of them with fc.check and turns a failure into an error that names the
  * path, the seed and the counterexample path needed to replay it.
@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import {io, type Socket} from 'socket.io-client';
-import {loadReplay, playReplay, ReplayError} from '../../source/tui/run/replay.js';
+import {loadReplay, playReplay, ReplayError} from '../../source/tui/sources/replay.js';
 import {httpCase, replayLine, socketCase, spoolLine, type HttpCase, type Item, type SocketCase, type SpoolLine} from './fuzz-arbitraries.js';
 import {clip, FORBIDDEN_RAW, freshMarker, skippedChecks, goodEventText, parseJson, ServerPool, type FuzzServer, type Seen} from './fuzz-server.js';
 import {rawRequest, type RawAnswer} from './raw-request.js';

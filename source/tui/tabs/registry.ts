@@ -1,36 +1,23 @@
 /**
- * The tabs. A tab is a view component plus a key map and the footer's hints.
+ * The tabs, in the order of the tab bar and the number keys. A new tab is a folder under tabs/
+ * exporting its `TabDefinition`, and one line here.
  */
-import type React from 'react';
-import type {Intent} from '../state/intents.js';
-import type {Action, KeyInfo, UiState} from '../state/ui-state.js';
-import {EventsTab} from './events/EventsTab.js';
-import {eventsHints, eventsKeys} from './events/events-keys.js';
-import {AgentsView, FilesView, SessionsView, ToolsView} from './views/ViewTabs.js';
-import {viewHints, viewKeys} from './views/view-keys.js';
+import {agentsTab} from './agents/agents-tab.js';
+import {eventsTab} from './events/events-tab.js';
+import {filesTab} from './files/files-tab.js';
+import {sessionsTab} from './sessions/sessions-tab.js';
+import {toolsTab} from './tools/tools-tab.js';
 
-export interface TabViewProps {
-	state: UiState;
-	width: number;
-	/** Lines the tab may use (the body). */
-	height: number;
-	dispatch: (action: Action) => void;
+export const tabs = [eventsTab, toolsTab, agentsTab, filesTab, sessionsTab] as const;
+
+export type TabId = (typeof tabs)[number]['id'];
+
+export type {TabDefinition, TabViewProps} from './tab.js';
+
+export function tabById(id: TabId): (typeof tabs)[number] {
+	return tabs.find(tab => tab.id === id) ?? tabs[0];
 }
 
-export interface TabDefinition {
-	id: string;
-	title: string;
-	View: React.ComponentType<TabViewProps>;
-	/** Turns a key into intents for this tab (global keys are handled before). */
-	keys: (state: UiState, input: string, key: KeyInfo) => Intent[];
-	/** The footer's most useful keys for the current view. */
-	hints: (state: UiState) => string;
+export function tabIndex(id: TabId): number {
+	return Math.max(0, tabs.findIndex(tab => tab.id === id));
 }
-
-export const tabs: readonly TabDefinition[] = [
-	{id: 'events', title: 'Events', View: EventsTab, keys: eventsKeys, hints: eventsHints},
-	{id: 'tools', title: 'Tools', View: ToolsView, keys: viewKeys, hints: viewHints},
-	{id: 'agents', title: 'Agents', View: AgentsView, keys: viewKeys, hints: viewHints},
-	{id: 'files', title: 'Files', View: FilesView, keys: viewKeys, hints: viewHints},
-	{id: 'sessions', title: 'Sessions', View: SessionsView, keys: viewKeys, hints: viewHints},
-];

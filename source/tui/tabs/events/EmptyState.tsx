@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {UiState} from '../../state/ui-state.js';
+import type {UiState} from '../../app/ui-state.js';
 import {screenLine} from '../../text/screen-line.js';
 
 interface Props {

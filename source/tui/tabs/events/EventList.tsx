@@ -4,8 +4,8 @@
  */
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import type {UiState} from '../../state/ui-state.js';
-import {newSinceLeft} from '../../state/list-nav.js';
+import type {UiState} from '../../app/ui-state.js';
+import {newSinceLeft} from '../../list/list-nav.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit, textWidth} from '../../text/cells.js';
 import {columnsFor} from './columns.js';

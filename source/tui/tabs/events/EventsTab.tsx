@@ -2,8 +2,8 @@
  * The Events tab: the list, the detail view of one event, or the empty state.
  */
 import React from 'react';
-import type {TabViewProps} from '../registry.js';
-import {DetailView} from './DetailView.js';
+import {DetailView} from '../../detail/DetailView.js';
+import type {TabViewProps} from '../tab.js';
 import {EmptyState} from './EmptyState.js';
 import {EventList} from './EventList.js';
 

@@ -1,0 +1,135 @@
+/**
+ * A windowed table for the derived-view tabs (Tools, Agents, Files, Sessions): a title line, then
+ * only the rows that fit, each exactly `width` cells wide; the cursor row drawn inverse. Never
+ * taller than `height`. Columns are chosen by the caller for the width (see each tab).
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {screenLine} from '../text/screen-line.js';
+import {cut, fit, padStart, textWidth} from '../text/cells.js';
+
+export interface TableColumn<R> {
+	id: string;
+	title: string;
+	/** Cells including one space of gap; 0 = takes what the fixed columns leave. */
+	width: number;
+	align?: 'left' | 'right';
+	cell: (row: R) => string;
+	color?: (row: R) => string | undefined;
+	dim?: boolean;
+}
+
+interface Piece {
+	text: string;
+	color: string | undefined;
+	dim: boolean;
+}
+
+export interface RowTableProps<R> {
+	rows: readonly R[];
+	columns: ReadonlyArray<TableColumn<R>>;
+	cursor: number;
+	width: number;
+	height: number;
+	rowKey: (row: R) => string;
+	/** Colour of the whole row (e.g. red for a failed call); cells' own colours win. */
+	rowColor?: (row: R) => string | undefined;
+	/** Rows that must stand out (bold). */
+	rowBold?: (row: R) => boolean;
+	/** Shown when there are no rows. */
+	empty: string;
+	/** Extra text for the right of the title line (sort order, scope). */
+	note?: string;
+}
+
+/** First visible row index: keeps the cursor in view, roughly centred, and the window full. */
+export function windowStart(count: number, cursor: number, visible: number): number {
+	if (visible <= 0 || count <= visible) return 0;
+	const c = Math.min(Math.max(0, cursor), count - 1);
+	return Math.min(Math.max(0, c - Math.floor(visible / 2)), count - visible);
+}
+
+/** Fixed columns keep their width; the flexible one gets the rest (at least 1). */
+export function layout<R>(columns: ReadonlyArray<TableColumn<R>>, width: number): Array<TableColumn<R> & {cells: number}> {
+	const fixed = columns.reduce((sum, c) => sum + c.width, 0);
+	return columns.map(c => ({...c, cells: c.width === 0 ? Math.max(1, width - fixed) : c.width}));
+}
+
+/** One cell, exactly `cells` wide. Every string goes through screenLine: nothing in an event reaches the terminal as a control sequence. */
+export function tableCell(raw: string, cells: number, last: boolean, align: 'left' | 'right' | undefined): string {
+	const text = screenLine(raw);
+	const inner = last ? cells : cells - 1;
+	if (inner <= 0) return last ? '' : ' ';
+	const out = align === 'right' ? padStart(cut(text, inner), inner) : fit(text, inner);
+	return last ? out : `${out} `;
+}
+
+export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: RowTableProps<R>) {
+	if (height <= 0 || width <= 0) return null;
+	const laid = layout(columns, width);
+	// Where the columns fit, the first one (status marks, outside ASCII) is a text node of its own:
+	// Ink measures each node's whole text, and plain ASCII text is measured on a fast path.
+	const split = laid.length > 1 && laid.reduce((sum, c) => sum + c.cells, 0) <= width;
+	const showTitle = height >= 2;
+	const visible = showTitle ? height - 1 : height;
+	const start = windowStart(rows.length, cursor, visible);
+	const shown = rows.slice(start, start + visible);
+	const position = rows.length === 0 ? '0/0' : `${Math.min(cursor, rows.length - 1) + 1}/${rows.length}`;
+	const right = note ? `${note}  ${position}` : position;
+	const titleLine = laid.map((c, i) => {
+		const last = i === laid.length - 1;
+		// The flexible column's title also carries the note and the position, right-aligned.
+		const inner = last ? c.cells : c.cells - 1;
+		const room = inner - textWidth(c.title) - textWidth(right);
+		const title = c.width === 0 && room >= 2 ? c.title + ' '.repeat(room) + right : c.title;
+		return tableCell(title, c.cells, last, c.align);
+	}).join('');
+	return (
+		<Box flexDirection="column" width={width} height={Math.min(height, (showTitle ? 1 : 0) + Math.max(1, shown.length))}>
+			{showTitle && (
+				<Text wrap="truncate-end" bold dimColor>
+					{titleLine}
+				</Text>
+			)}
+			{rows.length === 0 ? (
+				<Text wrap="truncate-end" dimColor>
+					{fit(empty, width)}
+				</Text>
+			) : (
+				shown.map((row, i) => {
+					const selected = start + i === cursor;
+					const base = rowColor?.(row);
+					const bold = rowBold?.(row) ?? false;
+					// Neighbouring cells drawn alike share one text node (fewer nodes, cheaper frames).
+					const head: Piece[] = [];
+					const rest: Piece[] = [];
+					laid.forEach((c, j) => {
+						const text = tableCell(c.cell(row), c.cells, j === laid.length - 1, c.align);
+						const color = c.color?.(row) ?? base;
+						const dim = c.dim === true && !selected && color === undefined;
+						const pieces = j === 0 && split ? head : rest;
+						const last = pieces.at(-1);
+						if (last && last.color === color && last.dim === dim) last.text += text;
+						else pieces.push({text, color, dim});
+					});
+					const line = (pieces: Piece[], key?: string) => (
+						<Text key={key} wrap="truncate-end" inverse={selected} bold={bold} color={base}>
+							{pieces.map((piece, j) => (
+								<Text key={j} color={piece.color} dimColor={piece.dim}>
+									{piece.text}
+								</Text>
+							))}
+						</Text>
+					);
+					if (head.length === 0) return line(rest, rowKey(row));
+					return (
+						<Box key={rowKey(row)} width={width} height={1}>
+							{line(head)}
+							{line(rest)}
+						</Box>
+					);
+				})
+			)}
+		</Box>
+	);
+}

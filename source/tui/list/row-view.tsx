@@ -1,0 +1,36 @@
+/**
+ * What every row tab's view shares: the title line's note (search, filter, pause), the detail
+ * view of an opened row, the cursor kept inside the rows, and the footer's hints.
+ */
+import React from 'react';
+import type {UiState} from '../app/ui-state.js';
+import {modeHints} from '../chrome/mode-hints.js';
+import {DetailView} from '../detail/DetailView.js';
+import type {TabViewProps} from '../tabs/tab.js';
+
+/** The title line's note: what narrows or orders the rows. */
+export function rowNote(state: UiState, rows: number, first?: string): string {
+	const parts: string[] = [];
+	if (first) parts.push(first);
+	if (state.search.applied) parts.push(`/${state.search.applied}: ${rows} match${rows === 1 ? '' : 'es'}`);
+	if (state.filter.applied) parts.push('filtered');
+	if (state.paused) parts.push('⏸ paused');
+	return parts.join(' · ');
+}
+
+export const clampCursor = (cursor: number, length: number) => Math.max(0, Math.min(cursor, length - 1));
+
+/** The detail view when a row is open (a call's records, a file's entry), else null. */
+export function openDetail({state, width, dispatch}: TabViewProps): React.ReactElement | null {
+	if (state.mode !== 'detail' || state.detail.value === undefined) return null;
+	return <DetailView state={state} width={width} dispatch={dispatch} />;
+}
+
+/** The footer's hints on a row tab: `main` names the tab's own keys (`j/k move · Enter records · o sort`). */
+export function rowHints(state: UiState, main: string): string {
+	const mode = modeHints(state);
+	if (mode !== null) return mode;
+	const scope = state.scope ? ' · S unscope' : '';
+	if (state.search.applied) return `n/N next/prev match · Esc clear search${scope} · ? help · q quit`;
+	return `${main} · / search · f filter${scope} · ? help · q quit`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The Agents table (presentational): each subagent with type, description, status, duration and tool
+ * count; `AgentDetail` shows one agent's tool calls and last message (for Enter).
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {AgentEntry, ToolCall} from '../../../core/views/index.js';
+import {formatDuration} from '../../../core/views/index.js';
+import {screenLine} from '../../text/screen-line.js';
+import {fit} from '../../text/cells.js';
+import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {ToolsTable} from '../tools/ToolsTable.js';
+import {agentStatusColor, agentStatusMark, agentStatusText} from './agent-status.js';
+
+export interface AgentsTableProps {
+	rows: readonly AgentEntry[];
+	cursor: number;
+	width: number;
+	height: number;
+	note?: string;
+}
+
+const statusColor = agentStatusColor;
+const statusMark = agentStatusMark;
+
+const statusText = agentStatusText;
+
+export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
+	const columns: Array<TableColumn<AgentEntry>> = [
+		{id: 'mark', title: '', width: 2, cell: r => statusMark[r.status], color: r => statusColor[r.status]},
+		{id: 'type', title: 'type', width: width >= 90 ? 18 : 12, cell: r => r.type, color: () => 'magenta'},
+		{id: 'description', title: 'task', width: 0, cell: r => r.description || r.lastMessage || r.id || ''},
+	];
+	if (width >= 70) columns.push({id: 'status', title: 'status', width: 12, cell: statusText, color: r => statusColor[r.status]});
+	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: r => (r.durationMs === null ? '–' : formatDuration(r.durationMs))});
+	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: r => String(r.toolCount)});
+	if (width >= 110) columns.push({id: 'tokens', title: 'tokens', width: 8, align: 'right', cell: r => (r.tokens === null ? '' : r.tokens >= 10_000 ? `${Math.round(r.tokens / 1000)}k` : String(r.tokens)), dim: true});
+	if (width >= 125) columns.push({id: 'session', title: 'session', width: 9, cell: r => (r.session ?? '').slice(0, 8), dim: true});
+	return columns;
+}
+
+export function AgentsTable({rows, cursor, width, height, note}: AgentsTableProps) {
+	return (
+		<RowTable
+			rows={rows}
+			columns={agentColumns(width)}
+			cursor={cursor}
+			width={width}
+			height={height}
+			rowKey={r => r.key}
+			rowColor={r => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
+			empty="No subagents yet. They appear when Claude Code starts one (the Agent / Task tool)."
+			note={note}
+		/>
+	);
+}
+
+export interface AgentDetailProps {
+	agent: AgentEntry;
+	/** The agent's tool calls (e.g. the tools snapshot filtered by `agent.toolCallIds`). */
+	calls: readonly ToolCall[];
+	cursor: number;
+	width: number;
+	height: number;
+}
+
+/** One agent: a heading, its last message (or prompt), then its tool calls. */
+export function AgentDetail({agent, calls, cursor, width, height}: AgentDetailProps) {
+	if (height <= 0 || width <= 0) return null;
+	const head = `${agent.type}  ${statusText(agent)}  ${agent.durationMs === null ? '' : formatDuration(agent.durationMs)}  ${agent.toolCount} tool${agent.toolCount === 1 ? '' : 's'}`;
+	const lines = [head, agent.description ? `task: ${agent.description}` : '', agent.lastMessage ? `last: ${agent.lastMessage}` : agent.prompt ? `prompt: ${agent.prompt}` : ''].filter(Boolean);
+	const top = lines.slice(0, Math.max(0, Math.min(lines.length, height - 2)));
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{top.map((line, i) => (
+				<Text key={i} wrap="truncate-end" bold={i === 0} color={i === 0 ? statusColor[agent.status] : undefined}>
+					{fit(screenLine(line), width)}
+				</Text>
+			))}
+			<ToolsTable rows={calls} cursor={cursor} width={width} height={height - top.length} />
+		</Box>
+	);
+}

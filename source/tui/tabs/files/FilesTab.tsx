@@ -1,0 +1,17 @@
+/**
+ * The Files tab on screen: its rows with the cursor and the title note, or a file's entry.
+ */
+import React from 'react';
+import {tabCursor} from '../../list/row-nav.js';
+import {clampCursor, openDetail, rowNote} from '../../list/row-view.js';
+import type {TabViewProps} from '../tab.js';
+import {fileRows} from './file-rows.js';
+import {FilesTable} from './FilesTable.js';
+
+export function FilesTab(props: TabViewProps) {
+	const {state, width, height} = props;
+	const open = openDetail(props);
+	if (open) return open;
+	const rows = fileRows(state);
+	return <FilesTable rows={rows} cursor={clampCursor(tabCursor.get(state), rows.length)} width={width} height={height} now={state.shown.views.now} note={rowNote(state, rows.length)} />;
+}

@@ -1,0 +1,50 @@
+/**
+ * The Files table (presentational): path (relative to the session's cwd), reads / writes / edits /
+ * searches, last operation, last touched, by which agent.
+ */
+import React from 'react';
+import type {FileEntry} from '../../../core/views/index.js';
+import {formatAgo} from '../../../core/views/index.js';
+import {RowTable, type TableColumn} from '../../list/RowTable.js';
+
+export interface FilesTableProps {
+	rows: readonly FileEntry[];
+	cursor: number;
+	width: number;
+	height: number;
+	/** The current time, for "last touched … ago". */
+	now: number;
+	note?: string;
+}
+
+const count = (n: number) => (n === 0 ? '·' : String(n));
+
+export function fileColumns(width: number, now: number): Array<TableColumn<FileEntry>> {
+	const columns: Array<TableColumn<FileEntry>> = [
+		{id: 'path', title: 'path', width: 0, cell: r => r.display},
+		{id: 'reads', title: 'R', width: 4, align: 'right', cell: r => count(r.reads), color: r => (r.reads > 0 ? 'cyan' : undefined)},
+		{id: 'writes', title: 'W', width: 4, align: 'right', cell: r => count(r.writes), color: r => (r.writes > 0 ? 'green' : undefined)},
+		{id: 'edits', title: 'E', width: 4, align: 'right', cell: r => count(r.edits), color: r => (r.edits > 0 ? 'yellow' : undefined)},
+	];
+	if (width >= 70) columns.push({id: 'searches', title: 'S', width: 4, align: 'right', cell: r => count(r.searches), dim: true});
+	if (width >= 100) columns.push({id: 'last', title: 'last', width: 8, cell: r => r.lastTool});
+	columns.push({id: 'touched', title: 'touched', width: 11, align: 'right', cell: r => formatAgo(r.lastTouched, now), dim: true});
+	if (width >= 85) columns.push({id: 'agent', title: 'by', width: 13, cell: r => (r.lastAgent === 'main' ? 'main' : r.lastAgent.slice(0, 12)), color: r => (r.lastAgent === 'main' ? undefined : 'magenta')});
+	if (width >= 120) columns.push({id: 'sessions', title: 'sess', width: 5, align: 'right', cell: r => String(r.sessions.length), dim: true});
+	return columns;
+}
+
+export function FilesTable({rows, cursor, width, height, now, note}: FilesTableProps) {
+	return (
+		<RowTable
+			rows={rows}
+			columns={fileColumns(width, now)}
+			cursor={cursor}
+			width={width}
+			height={height}
+			rowKey={r => r.path}
+			empty="No files touched yet. Reads, writes, edits and searches appear here."
+			note={note}
+		/>
+	);
+}

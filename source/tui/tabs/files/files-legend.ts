@@ -1,0 +1,9 @@
+/**
+ * The marks the Files tab shows, for the `?` help.
+ */
+import type {LegendLine} from '../tab.js';
+
+export const filesLegend: readonly LegendLine[] = [
+	['R W E S', 'reads, writes, edits, searches of the path'],
+	['·', 'none of them'],
+];
