@@ -88,7 +88,10 @@ describe('hooks install, then the installed command lines, then the Tools tab', 
 		await pane.waitFor(s => s.includes('Bash npm run lint -- --fix · ok · 2 records') && s.includes('"type": "PreToolUse"'), 'the call detail with its records');
 		pane.keys('G');
 		await pane.waitFor(s => s.includes('"duration_ms": 1840'), 'the PostToolUse record');
-		pane.keys('Escape', '5');
+		// Esc and 5 in one write would read as Alt-5 (a terminal sends ESC 5 for it); a person's two presses come apart.
+		pane.keys('Escape');
+		await pane.waitFor(s => !s.includes('Esc back') && s.includes('1/1'), 'Esc back to the Tools list');
+		pane.keys('5');
 		await pane.waitFor(s => /working +e2e0c0de/.test(s), 'the session in the Sessions tab');
 		pane.keys('q');
 		assert.equal(await pane.waitExit(), 0, 'q exits 0');
