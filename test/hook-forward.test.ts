@@ -269,7 +269,8 @@ for (const variant of variants) {
 			const first = readFileSync(spool);
 			await runForwarder(variant, {env, input: payload});
 			// One byte per dropped event: the count is the counter file's size.
-			await eventually(() => (existsSync(`${spool}.dropped`) ? true : undefined), 5000, 'the dropped counter');
+			// The counter is opened (created) and then written: wait for its byte, not only the file.
+			await eventually(() => (existsSync(`${spool}.dropped`) && statSync(`${spool}.dropped`).size > 0 ? true : undefined), 5000, 'the dropped counter');
 			assert.equal(statSync(`${spool}.dropped`).size, 1);
 			await runForwarder(variant, {env, input: payload});
 			await eventually(() => (statSync(`${spool}.dropped`).size === 2 ? true : undefined), 5000, 'the counter at 2');
