@@ -158,6 +158,34 @@ describe('mpm-tui in a terminal', () => {
 		server.kill('SIGTERM');
 	});
 
+	it('ages move on with no new event (Sessions "active"), and after a restart the history is not counted in N/min', async () => {
+		const dir = stateDir();
+		const port = await freePort();
+		const env = {MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: dir};
+		let pane = tmux.open('ages', [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {columns: 100, rows: 20});
+		await pane.waitFor(s => s.includes('● hosting'), 'the TUI to host');
+		// Prompts only: nothing runs, so nothing but the ages asks for a redraw.
+		for (let i = 1; i <= 3; i++) forward(hookPayload(i, {hook_event_name: 'UserPromptSubmit', prompt: `step ${i}`, tool_name: undefined, tool_input: undefined, tool_use_id: undefined}), env);
+		await pane.waitFor(s => headerCount(s) === 3 && /\b3\/min\b/.test(s.split('\n')[0]), 'three arrivals in the rate');
+		pane.keys('5');
+		// The session's "active" age: read it, then see it grow with no new event.
+		const age = (s: string) => {
+			const m = /(just now|(\d+)s ago)\s*$/m.exec(s.split('\n').find(line => line.includes('working') || line.includes('idle')) ?? '');
+			return m === null ? null : m[2] === undefined ? 0 : Number(m[2]);
+		};
+		const first = age(await pane.waitFor(s => age(s) !== null, 'the Sessions tab with its age'));
+		await pane.waitFor(s => (age(s) ?? -1) >= first! + 2, 'active moves on with no new event', 6000);
+		pane.keys('q');
+		assert.equal(await pane.waitExit(), 0);
+
+		// The same state dir again: the journal's three events come back as history, not arrivals.
+		pane = tmux.open('ages2', [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {columns: 100, rows: 20});
+		const screen = await pane.waitFor(s => headerCount(s) === 3, 'the history after the restart', 15_000);
+		assert.match(screen.split('\n')[0], /│ 0\/min │/, 'history is not counted as arrivals');
+		pane.keys('q');
+		assert.equal(await pane.waitExit(), 0);
+	});
+
 	it('follows a resize of the pane', async () => {
 		const dir = stateDir();
 		const port = await freePort();

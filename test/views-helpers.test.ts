@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {createViews, formatAgo, formatDuration, relativeTo, toolTarget} from '../source/core/views/index.js';
+import {agoChangesIn, createViews, formatAgo, formatDuration, relativeTo, toolTarget} from '../source/core/views/index.js';
 import {hookEvents, sessionFlow} from './fixtures/hook-payloads.js';
 import {hook, inputs, post, pre, rec, seq, T0} from './fixtures/view-sequences.js';
 
@@ -18,7 +18,32 @@ test('formatDuration', () => {
 	assert.equal(formatDuration(-5), '0ms');
 	assert.equal(formatDuration(Number.NaN), '0ms');
 	assert.equal(formatAgo(T0, T0 + 500), 'just now');
-	assert.equal(formatAgo(T0, T0 + 65_000), '1m05s ago');
+	assert.equal(formatAgo(T0, T0 + 999), 'just now');
+	assert.equal(formatAgo(T0, T0 + 1000), '1s ago');
+	assert.equal(formatAgo(T0, T0 + 47_900), '47s ago', 'whole seconds: the text changes once a second');
+	assert.equal(formatAgo(T0, T0 + 65_000), '1m ago', 'whole minutes after a minute: it changes once a minute');
+	assert.equal(formatAgo(T0, T0 + 3_599_999), '59m ago');
+	assert.equal(formatAgo(T0, T0 + 3_720_000), '1h02m ago');
+	assert.equal(formatAgo(T0, T0 + 26 * 3_600_000 + 5 * 60_000), '1d02h ago');
+	assert.equal(formatAgo(T0, T0 - 5000), 'just now', 'a time ahead of this clock');
+	assert.equal(formatAgo(Number.NaN, T0), 'just now');
+});
+
+test('agoChangesIn: exactly when formatAgo says something else', () => {
+	assert.equal(agoChangesIn(T0, T0 + 400), 600);
+	assert.equal(agoChangesIn(T0, T0 + 47_900), 100);
+	assert.equal(agoChangesIn(T0, T0 + 65_000), 55_000, 'minutes: at the next whole minute');
+	assert.equal(agoChangesIn(T0, T0 + 3_720_000), 60_000);
+	assert.equal(agoChangesIn(T0, T0 + 26 * 3_600_000 + 5 * 60_000), 55 * 60_000, 'after a day: at the next whole hour');
+	assert.equal(agoChangesIn(T0, T0 - 5000), 6000, 'ahead of this clock: a second after it');
+	assert.equal(agoChangesIn(Number.NaN, T0), null);
+	// Against formatAgo itself at every step of a day and a half: the text is the same just before, different at the time given.
+	for (let age = -3000; age < 36 * 3_600_000; age += age < 120_000 ? 137 : age < 90_000_000 ? 59_713 : 3_599_917) {
+		const wait = agoChangesIn(T0, T0 + age)!;
+		assert.ok(wait > 0, `${age}: ${wait}`);
+		assert.equal(formatAgo(T0, T0 + age + wait - 1), formatAgo(T0, T0 + age), `unchanged until then (${age})`);
+		assert.notEqual(formatAgo(T0, T0 + age + wait), formatAgo(T0, T0 + age), `changed then (${age})`);
+	}
 });
 
 test('relativeTo and toolTarget', () => {

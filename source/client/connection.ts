@@ -42,7 +42,8 @@ export interface ConnectionOptions {
 }
 
 export interface ConnectionHandlers {
-	onEvents(events: EventRecord[]): void;
+	/** `history`: caught up with (at start or on a reconnect), not just arrived at the server. */
+	onEvents(events: EventRecord[], history: boolean): void;
 	onState(state: ConnectionState): void;
 	onStatus?(status: ServerStats): void;
 	/** Something the server sent was malformed and skipped (the connection goes on): one line saying what. */
@@ -134,8 +135,9 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 	/**
 	 * Hands on the records newer than `last`, in order, exactly once; skips (and reports) what is
 	 * not a record, stepping past its seq when it has one. Returns false on a gap (live only).
+	 * `history`: the items are a page of the server's history (not live `events`).
 	 */
-	const deliver = (items: readonly unknown[]): boolean => {
+	const deliver = (items: readonly unknown[], history = false): boolean => {
 		const fresh: EventRecord[] = [];
 		let bad = 0;
 		let firstError = '';
@@ -156,7 +158,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 			last = seq;
 		}
 		if (bad > 0) problem(`skipped ${plural(bad, 'malformed record')} from the server (${serverText(firstError)})`);
-		if (fresh.length > 0) handlers.onEvents(fresh);
+		if (fresh.length > 0) handlers.onEvents(fresh, history);
 		return !gap;
 	};
 
@@ -199,7 +201,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 			const cut = answer.events.length > PAGE;
 			const events = cut ? answer.events.slice(0, PAGE) : answer.events;
 			const before = last;
-			deliver(events);
+			deliver(events, true);
 			if (last === before) break; // nothing new: level with the server (or it repeats itself)
 			progressed = true;
 			// A server that cuts pages by size says whether more follow; older ones send full pages until the end.
@@ -270,7 +272,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 			return;
 		}
 		last = result.record.seq;
-		handlers.onEvents([result.record]);
+		handlers.onEvents([result.record], false);
 	};
 	for (const name of MPM_CATEGORIES) socket.on(name, fromClaudeMpm);
 

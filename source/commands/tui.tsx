@@ -88,7 +88,8 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		demoSink = demoSinkFor(link, config.token);
 		store.setLink({status: hosting ? 'hosting' : 'connecting', address: link.url, attempt: 0, note, flavor});
 		const handlers = {
-			onEvents: (events: EventRecord[]) => store.append(events, Date.now()),
+			// History caught up with at start or on connect happened earlier: not counted in the rate.
+			onEvents: (events: EventRecord[], history: boolean) => store.append(events, Date.now(), !history),
 			onState: (state: ConnectionState) => store.setLink(linkFrom(state, link.url, hosting, note)),
 			onProblem: log,
 			onStatus: (status: {problems?: unknown}) => store.setServerProblems(Array.isArray(status.problems) ? status.problems.filter((p): p is string => typeof p === 'string').slice(0, 5) : []),

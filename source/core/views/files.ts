@@ -3,12 +3,15 @@
  * `path` of Read, Write, Edit, MultiEdit, NotebookEdit, Grep, Glob and LS. Each tool call counts
  * once (at its PreToolUse, or at its end when the Pre never arrived); a failed call still counts
  * as touched and is also counted in `failures`. Grep / Glob / LS without a `path` search the
- * cwd and are not counted.
+ * cwd and are not counted. A path only ever searched (Grep / Glob / LS `path`) is a directory,
+ * not a file, unless it names one (a Grep on `src/app.ts`: its last part has an extension); a
+ * path read, written or edited is a file.
  */
 import type {EventRecord} from '../record.js';
-import {agentKeyOf, cwdOf, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
+import {agentKeyOf, agentTypeOf, cwdOf, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
 import {absoluteKey, relativeTo} from './paths.js';
 import {trimMap} from './bounded.js';
+import type {AgentTypes} from './agent-types.js';
 
 export type FileOp = 'read' | 'write' | 'edit' | 'search';
 
@@ -17,6 +20,10 @@ export interface FileEntry {
 	path: string;
 	/** Relative to the cwd of the session that last touched it, when under it; else absolute. */
 	display: string;
+	/** The cwd of the session that last touched it (null when its events named none). */
+	cwd: string | null;
+	/** Only searched in (Grep / Glob / LS `path`), and a directory rather than a file. */
+	directory: boolean;
 	reads: number;
 	writes: number;
 	edits: number;
@@ -27,11 +34,15 @@ export interface FileEntry {
 	lastTouched: number;
 	/** The agent that last touched it: `main` or an agent id. */
 	lastAgent: string;
+	/** That agent's type (`Explore`…), when known; null for `main`. */
+	lastAgentType: string | null;
 	sessions: string[];
 }
 
 export interface FilesOptions {
 	maxFiles?: number;
+	/** Names the last agent by type when its own records do not. */
+	agentTypes?: AgentTypes;
 }
 
 const OPS: Record<string, FileOp> = {
@@ -48,10 +59,14 @@ const OPS: Record<string, FileOp> = {
 
 const COUNTED_LIMIT = 50_000;
 
-interface Entry extends Omit<FileEntry, 'sessions' | 'display'> {
-	cwd: string | null;
+interface Entry extends Omit<FileEntry, 'sessions' | 'display' | 'directory'> {
 	sessions: Set<string>;
+	/** Read, written or edited, or searched by a path that names a file. */
+	file: boolean;
 }
+
+/** A last part with an extension (`app.ts`, not `src` or `.github`). */
+const NAMES_A_FILE = /[^/\\.][^/\\]*\.[^./\\]+$/;
 
 export function fileOpOf(tool: string | null): FileOp | null {
 	return tool !== null && Object.hasOwn(OPS, tool) ? OPS[tool] : null;
@@ -63,8 +78,11 @@ export class FilesView {
 	/** tool_use_ids already counted → the file key, so a Pre and its Post count once. */
 	private counted = new Map<string, string>();
 
+	private readonly agentTypes: AgentTypes | null;
+
 	constructor(options: FilesOptions = {}) {
 		this.maxFiles = options.maxFiles ?? 20_000;
+		this.agentTypes = options.agentTypes ?? null;
 	}
 
 	apply(rec: EventRecord, t: number): void {
@@ -75,8 +93,10 @@ export class FilesView {
 		const op = fileOpOf(tool);
 		if (op === null) return;
 		const input = toolInputOf(rec);
-		const raw = input === null ? null : str(input.file_path) ?? str(input.notebook_path) ?? str(input.path);
+		const named = input === null ? null : str(input.file_path) ?? str(input.notebook_path);
+		const raw = named ?? (input === null ? null : str(input.path));
 		if (raw === null) return;
+		const isFile = op !== 'search' || named !== null || (tool === 'Grep' && NAMES_A_FILE.test(raw));
 		const cwd = cwdOf(rec);
 		const key = absoluteKey(raw, cwd);
 		const id = toolUseIdOf(rec);
@@ -100,7 +120,7 @@ export class FilesView {
 		}
 		let entry = this.files.get(key);
 		if (entry === undefined) {
-			entry = {path: key, reads: 0, writes: 0, edits: 0, searches: 0, failures: 0, lastOp: op, lastTool: tool!, lastTouched: t, lastAgent: 'main', cwd, sessions: new Set()};
+			entry = {path: key, reads: 0, writes: 0, edits: 0, searches: 0, failures: 0, lastOp: op, lastTool: tool!, lastTouched: t, lastAgent: 'main', lastAgentType: null, cwd, sessions: new Set(), file: isFile};
 			this.files.set(key, entry);
 			this.evict();
 		} else {
@@ -112,11 +132,13 @@ export class FilesView {
 		else if (op === 'edit') entry.edits++;
 		else entry.searches++;
 		if (failed) entry.failures++;
+		if (isFile) entry.file = true;
 		if (t >= entry.lastTouched) {
 			entry.lastOp = op;
 			entry.lastTool = tool!;
 			entry.lastTouched = t;
 			entry.lastAgent = agentKeyOf(rec);
+			entry.lastAgentType = agentTypeOf(rec);
 			if (cwd !== null) entry.cwd = cwd;
 		}
 		const session = sessionOf(rec);
@@ -130,6 +152,8 @@ export class FilesView {
 			rows.push({
 				path: e.path,
 				display: relativeTo(e.path, e.cwd),
+				cwd: e.cwd,
+				directory: !e.file,
 				reads: e.reads,
 				writes: e.writes,
 				edits: e.edits,
@@ -139,6 +163,7 @@ export class FilesView {
 				lastTool: e.lastTool,
 				lastTouched: e.lastTouched,
 				lastAgent: e.lastAgent,
+				lastAgentType: e.lastAgentType ?? this.agentTypes?.typeOf(e.lastAgent) ?? null,
 				sessions: [...e.sessions],
 			});
 		}

@@ -17,8 +17,34 @@ export function formatDuration(ms: number): string {
 	return `${Math.floor(totalHours / 24)}d${String(totalHours % 24).padStart(2, '0')}h`;
 }
 
-/** `formatDuration(now - then)` + ` ago`, or `just now` under a second. */
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * How long ago, in whole units that change at most once a second: `just now` under a second,
+ * `12s ago` under a minute, `5m ago` under an hour, `1h02m ago` under a day, then `2d03h ago`.
+ * A time in the future (another clock) is `just now`.
+ */
 export function formatAgo(then: number, now: number): string {
 	const d = now - then;
-	return d < 1000 ? 'just now' : `${formatDuration(d)} ago`;
+	if (!(d >= SECOND)) return 'just now';
+	if (d < MINUTE) return `${Math.floor(d / SECOND)}s ago`;
+	if (d < HOUR) return `${Math.floor(d / MINUTE)}m ago`;
+	if (d < DAY) return `${Math.floor(d / HOUR)}h${String(Math.floor((d % HOUR) / MINUTE)).padStart(2, '0')}m ago`;
+	return `${Math.floor(d / DAY)}d${String(Math.floor((d % DAY) / HOUR)).padStart(2, '0')}h ago`;
+}
+
+/**
+ * Milliseconds from `now` until `formatAgo(then, ·)` says something else: the next whole second
+ * under a minute, the next whole minute under a day, the next whole hour after that. Null when it
+ * never will (a time that cannot be read).
+ */
+export function agoChangesIn(then: number, now: number): number | null {
+	if (!Number.isFinite(then) || !Number.isFinite(now)) return null;
+	const d = now - then;
+	if (d < 0) return SECOND - d; // a time ahead of this clock: `just now` until a second after it
+	const unit = d < MINUTE ? SECOND : d < DAY ? MINUTE : HOUR;
+	return unit - (d % unit);
 }

@@ -12,6 +12,7 @@
  */
 import type {EventRecord} from '../record.js';
 import {AgentsView, type AgentEntry} from './agents.js';
+import {AgentTypes} from './agent-types.js';
 import {RecentSet} from './bounded.js';
 import {agentIdOf} from './fields.js';
 import {FilesView, type FileEntry} from './files.js';
@@ -27,8 +28,8 @@ export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {isAgentTool} from './agents.js';
 export {fileOpOf} from './files.js';
 export {MAIN_AGENT} from './fields.js';
-export {formatAgo, formatDuration} from './format.js';
-export {relativeTo} from './paths.js';
+export {agoChangesIn, formatAgo, formatDuration} from './format.js';
+export {commonRoot, homeShort, relativeTo} from './paths.js';
 export {toolTarget} from './target.js';
 export {interruptText, sortToolCalls, toolStatusWord} from './tool-row.js';
 
@@ -76,9 +77,10 @@ export interface Views {
 const SEEN_IDS = 20_000;
 
 export function createViews(options: ViewsOptions = {}): Views {
-	const tools = new ToolsView({timeoutMs: options.toolTimeoutMs, maxCalls: options.maxToolCalls});
+	const agentTypes = new AgentTypes();
+	const tools = new ToolsView({timeoutMs: options.toolTimeoutMs, maxCalls: options.maxToolCalls, agentTypes});
 	const agents = new AgentsView({timeoutMs: options.agentTimeoutMs, maxAgents: options.maxAgents});
-	const files = new FilesView({maxFiles: options.maxFiles});
+	const files = new FilesView({maxFiles: options.maxFiles, agentTypes});
 	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions, agentTimeoutMs: options.agentTimeoutMs});
 	const todos = new TodosView({maxLists: options.maxTodoLists});
 	const seen = new RecentSet(SEEN_IDS);
@@ -93,6 +95,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 		const parsed = Date.parse(rec.time);
 		const t = Number.isFinite(parsed) ? parsed : lastTime;
 		if (t > lastTime) lastTime = t;
+		agentTypes.learn(rec);
 		tools.apply(rec, t);
 		agents.apply(rec, t);
 		files.apply(rec, t);
@@ -128,6 +131,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 			files.reset();
 			sessions.reset();
 			todos.reset();
+			agentTypes.clear();
 			seen.clear();
 			lastTime = 0;
 			version++;

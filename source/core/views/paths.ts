@@ -50,3 +50,36 @@ export function relativeTo(p: string, cwd: string | null): string {
 	const under = caseless ? full.toLowerCase().startsWith(prefix.toLowerCase()) : full.startsWith(prefix);
 	return under ? full.slice(prefix.length) : p;
 }
+
+/**
+ * The deepest directory that holds every one of `dirs` (or is one of them), or null when they
+ * share nothing but the filesystem's root, mix POSIX and Windows paths, or there are none.
+ */
+export function commonRoot(dirs: Iterable<string>): string | null {
+	let parts: string[] | null = null;
+	let sep: '/' | '\\' | null = null;
+	for (const dir of dirs) {
+		const full = normalizePath(dir);
+		if (!isAbsolute(full)) return null;
+		const s = separatorOf(full);
+		if (sep !== null && s !== sep) return null;
+		sep = s;
+		const these = full.split(s).filter((part, i) => i === 0 || part !== '');
+		if (parts === null) {
+			parts = these;
+			continue;
+		}
+		let same = 0;
+		const caseless = s === '\\';
+		while (same < parts.length && same < these.length && (caseless ? parts[same].toLowerCase() === these[same].toLowerCase() : parts[same] === these[same])) same++;
+		parts = parts.slice(0, same);
+	}
+	// POSIX paths start with an empty part (before the first `/`): the root alone is no common root.
+	if (parts === null || sep === null || parts.length < 2) return null;
+	return parts.join(sep);
+}
+
+/** `~/…` for a path under a home directory (`/home/<user>`, `/Users/<user>`), else the path. */
+export function homeShort(p: string): string {
+	return p.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)/, '~');
+}

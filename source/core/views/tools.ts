@@ -25,6 +25,7 @@ import {errorKindOf, isUserInterrupt} from '../errors.js';
 import {agentKeyOf, agentTypeOf, cwdOf, inputKey, jsonText, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf, type Json} from './fields.js';
 import {toolTarget} from './target.js';
 import {trimMap} from './bounded.js';
+import type {AgentTypes} from './agent-types.js';
 import type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 
 export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
@@ -35,6 +36,8 @@ type Result = 'ok' | 'failed' | 'denied' | 'interrupted';
 export interface ToolsOptions {
 	timeoutMs?: number;
 	maxCalls?: number;
+	/** Names a call's agent by type when the call's own records do not. */
+	agentTypes?: AgentTypes;
 }
 
 interface Call {
@@ -100,7 +103,10 @@ export class ToolsView {
 	constructor(options: ToolsOptions = {}) {
 		this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
 		this.maxCalls = options.maxCalls ?? 20_000;
+		this.agentTypes = options.agentTypes ?? null;
 	}
+
+	private readonly agentTypes: AgentTypes | null;
 
 	apply(rec: EventRecord, t: number): void {
 		switch (rec.type) {
@@ -209,7 +215,7 @@ export class ToolsView {
 			end: c.result !== null ? c.end : c.cutAt,
 			durationMs,
 			agent: c.agent,
-			agentType: c.agentType,
+			agentType: c.agentType ?? this.agentTypes?.typeOf(c.agent) ?? null,
 			session: c.session,
 			cwd: c.cwd,
 			error: c.error,

@@ -2,14 +2,15 @@
  * The TUI root: header, tab bar, the active tab (or the help), footer. Never taller than the
  * terminal (one line short of it, so Ink redraws in place instead of clearing the screen).
  */
-import React, {useCallback, useMemo, useReducer} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useInput, type Key} from 'ink';
 import type {EventStore} from '../event-store/event-store.js';
 import {reducer} from './reducer.js';
 import {initialState, type Predicate} from './ui-state.js';
 import {tabById, tabs} from '../tabs/registry.js';
 import {useTerminalSize, type Size} from './use-terminal-size.js';
-import {useStoreSnapshot} from './use-store-snapshot.js';
+import {TICK_MS, useStoreSnapshot, type ChangesIn} from './use-store-snapshot.js';
+import {screenChangesIn} from './screen-clock.js';
 import {useSearchDebounce} from './use-search-debounce.js';
 import {useEffects, type EffectHandlers} from './use-effects.js';
 import {Header} from '../chrome/Header.js';
@@ -51,7 +52,17 @@ export function App(props: AppProps) {
 	);
 	if (state.rows !== bodyHeight - 1 || state.width !== width) dispatch({type: 'resize', rows: bodyHeight - 1, width});
 
-	useStoreSnapshot(store, dispatch, snapshotIntervalMs, now, tickMs);
+	// What is on screen decides when time alone changes it (the ages of the rows shown, the rate).
+	const stateRef = useRef(state);
+	stateRef.current = state;
+	const changesIn = useCallback<ChangesIn>((snap, at) => screenChangesIn(stateRef.current, snap, at, tickMs ?? TICK_MS), [tickMs]);
+	const redraw = useStoreSnapshot(store, dispatch, snapshotIntervalMs, now, changesIn, tickMs);
+	// Another tab, the help or a detail closed, paused or resumed: what shows ages changed, so a fresh snapshot (which sets the next tick).
+	const mounted = useRef(false);
+	useEffect(() => {
+		if (mounted.current) redraw();
+		mounted.current = true;
+	}, [state.tab, state.mode, state.paused, redraw]);
 	useSearchDebounce(state.mode, state.search.input, dispatch, searchDebounceMs);
 	const handlers = useMemo<EffectHandlers>(
 		() => ({onQuit: props.onQuit, onExport: props.onExport, onDemo: props.onDemo, onPause: props.onPause}),

@@ -112,6 +112,7 @@ export const emptySnapshot: StoreSnapshot = {
 	sessions: 0,
 	errors: 0,
 	perMinute: 0,
+	rateChangesIn: null,
 	link: {status: 'starting', address: '', attempt: 0},
 	items: [],
 	listAppended: 0,

@@ -35,7 +35,10 @@ export interface StoreSnapshot {
 	received: number;
 	sessions: number;
 	errors: number;
+	/** Events that arrived in the last minute (history taken at start or on connect is not counted). */
 	perMinute: number;
+	/** Milliseconds until `perMinute` changes with no new arrival (null: it stays as it is). */
+	rateChangesIn: number | null;
 	link: LinkInfo;
 	/** The filtered, searched list in time order. */
 	items: readonly EventRecord[];
@@ -107,8 +110,12 @@ export class EventStore {
 		return () => this.listeners.delete(listener);
 	}
 
-	/** Adds events in arrival order; a record whose id was already seen is skipped. */
-	append(batch: readonly EventRecord[], nowMs: number): void {
+	/**
+	 * Adds events in arrival order; a record whose id was already seen is skipped. `arrived`:
+	 * they arrived now (counted in the rate); false for history caught up with at start or on
+	 * (re)connect, which happened earlier.
+	 */
+	append(batch: readonly EventRecord[], nowMs: number, arrived = true): void {
 		const fresh: EventRecord[] = [];
 		for (const record of batch) {
 			if (typeof record.id === 'string' && record.id !== '') {
@@ -127,7 +134,7 @@ export class EventStore {
 			if (record.session) this.sessions.add(record.session);
 			if (isErrorEvent(record)) this.errors++;
 		}
-		this.rate.add(nowMs, fresh.length);
+		if (arrived) this.rate.add(nowMs, fresh.length);
 		this.index.add(fresh);
 		const passing = this.filter ? fresh.filter(this.filter) : fresh;
 		this.feed.apply(passing, fresh);
@@ -238,6 +245,7 @@ export class EventStore {
 			sessions: this.sessions.size,
 			errors: this.errors,
 			perMinute: this.rate.perMinute(nowMs),
+			rateChangesIn: this.rate.changesIn(nowMs),
 			link: this.link,
 			items: this.list.slice(this.listHead),
 			listAppended: this.listAppended,

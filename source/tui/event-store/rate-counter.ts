@@ -29,4 +29,17 @@ export class RateCounter {
 		}
 		return Math.round((sum * 60) / this.seconds);
 	}
+
+	/**
+	 * Milliseconds from `nowMs` until the oldest counted second leaves the window (the rate drops
+	 * then), or null when nothing is counted (the rate stays 0 until the next `add`).
+	 */
+	changesIn(nowMs: number): number | null {
+		const second = Math.floor(nowMs / 1000);
+		let oldest = Number.POSITIVE_INFINITY;
+		for (let i = 0; i < this.seconds; i++) {
+			if (this.buckets[i] > 0 && this.stamps[i] > second - this.seconds && this.stamps[i] < oldest) oldest = this.stamps[i];
+		}
+		return oldest === Number.POSITIVE_INFINITY ? null : (oldest + this.seconds) * 1000 - nowMs;
+	}
 }

@@ -7,6 +7,8 @@ import type {UiState} from '../app/ui-state.js';
 import {modeHints} from '../chrome/mode-hints.js';
 import {DetailView} from '../detail/DetailView.js';
 import type {TabViewProps} from '../tabs/tab.js';
+import {tabCursor} from './row-nav.js';
+import {windowStart} from './RowTable.js';
 
 /** The title line's note: what narrows or orders the rows. */
 export function rowNote(state: UiState, rows: number, first?: string): string {
@@ -19,6 +21,14 @@ export function rowNote(state: UiState, rows: number, first?: string): string {
 }
 
 export const clampCursor = (cursor: number, length: number) => Math.max(0, Math.min(cursor, length - 1));
+
+/** The rows a row tab has on screen (the table's window around the cursor), none while its rows are hidden (help, an open detail). */
+export function rowsOnScreen<R>(state: UiState, rows: readonly R[]): readonly R[] {
+	if (state.mode === 'help' || state.mode === 'detail') return [];
+	const cursor = clampCursor(tabCursor.get(state), rows.length);
+	const start = windowStart(rows.length, cursor, state.rows);
+	return rows.slice(start, start + state.rows);
+}
 
 /** The detail view when a row is open (a call's records, a file's entry), else null. */
 export function openDetail({state, width, dispatch}: TabViewProps): React.ReactElement | null {

@@ -47,7 +47,7 @@ export function openClaudeMpmConnection(options: {url: string; token?: string}, 
 				return;
 			}
 			seq = result.record.seq;
-			handlers.onEvents([result.record]);
+			handlers.onEvents([result.record], false);
 		});
 	}
 	return {

@@ -44,6 +44,11 @@ export interface TabDefinition<Id extends string = string> {
 	hints: (state: UiState) => string;
 	/** The marks and words the tab shows, for the `?` help and docs (meanings within 56 characters). */
 	legend?: readonly LegendLine[];
+	/**
+	 * The times its rows on screen show as ages (`5s ago`), read from `state.shown`: the screen is
+	 * redrawn when one of them would read differently, and not otherwise.
+	 */
+	ages?: (state: UiState) => Iterable<number>;
 	/** Its search is the event store's (the Events list), not a narrowing of rows the tab holds. */
 	searchesStore?: boolean;
 }

@@ -2,7 +2,7 @@
  * The Files tab: each file read, written, edited or searched; Enter shows its entry.
  */
 import {rowNav} from '../../list/row-nav.js';
-import {rowHints} from '../../list/row-view.js';
+import {rowHints, rowsOnScreen} from '../../list/row-view.js';
 import type {TabDefinition} from '../tab.js';
 import {fileRows} from './file-rows.js';
 import {filesLegend} from './files-legend.js';
@@ -21,5 +21,6 @@ export const filesTab: TabDefinition<'files'> = {
 		session: (state, cursor) => fileRows(state)[cursor]?.sessions.at(-1) ?? null,
 	}),
 	hints: state => rowHints(state, 'j/k move · Enter details · s scope'),
+	ages: state => rowsOnScreen(state, fileRows(state)).map(file => file.lastTouched),
 	legend: filesLegend,
 };

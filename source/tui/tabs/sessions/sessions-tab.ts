@@ -3,7 +3,7 @@
  */
 import {scopeTo} from '../../app/scope.js';
 import {rowNav} from '../../list/row-nav.js';
-import {rowHints} from '../../list/row-view.js';
+import {rowHints, rowsOnScreen} from '../../list/row-view.js';
 import type {TabDefinition} from '../tab.js';
 import {sessionsLegend} from './session-state.js';
 import {sessionRows} from './session-rows.js';
@@ -22,5 +22,6 @@ export const sessionsTab: TabDefinition<'sessions'> = {
 		session: (state, cursor) => sessionRows(state)[cursor]?.id ?? null,
 	}),
 	hints: state => rowHints(state, 'j/k move · s/Enter scope to the session'),
+	ages: state => rowsOnScreen(state, sessionRows(state)).map(session => session.lastActivity),
 	legend: sessionsLegend,
 };
