@@ -88,9 +88,16 @@ const shownTotal = (screen: string) => Number(/([\d,]+) events?\b/.exec(screen.s
 const readStats = async (pid: number) => {
 	rmSync(statsFile, {force: true});
 	process.kill(pid, 'SIGUSR1');
-	for (let i = 0; i < 100 && !existsSync(statsFile); i++) await sleep(20);
-	await sleep(20);
-	return JSON.parse(readFileSync(statsFile, 'utf8')) as {frames: number; runMs: number; renderMs: number};
+	// The TUI writes the file in place: it is whole once it parses (a loaded machine may read it half written).
+	for (let i = 0; i < 250; i++) {
+		if (existsSync(statsFile)) {
+			try {
+				return JSON.parse(readFileSync(statsFile, 'utf8')) as {frames: number; runMs: number; renderMs: number};
+			} catch {}
+		}
+		await sleep(20);
+	}
+	throw new Error(`no whole stats in ${statsFile} 5 s after SIGUSR1`);
 };
 
 /**
