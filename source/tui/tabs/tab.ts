@@ -44,6 +44,8 @@ export interface TabDefinition<Id extends string = string> {
 	hints: (state: UiState) => string;
 	/** The marks and words the tab shows, for the `?` help and docs (meanings within 56 characters). */
 	legend?: readonly LegendLine[];
+	/** Short forms its columns show for longer names (the help lists them after the keys). */
+	labels?: {title: string; lines: readonly LegendLine[]};
 	/** Its search is the event store's (the Events list), not a narrowing of rows the tab holds. */
 	searchesStore?: boolean;
 }
