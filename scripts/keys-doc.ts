@@ -35,6 +35,12 @@ export function keysMarkdown(): string {
 		for (const [shown, meaning] of tab.legend) out.push(`| \`${cell(shown)}\` | ${cell(meaning)} |`);
 		out.push('');
 	}
+	for (const tab of tabs) {
+		if (!tab.labels) continue;
+		out.push(`### ${tab.title}: ${tab.labels.title}`, '', '| shown | stands for |', '|---|---|');
+		for (const [shown, meaning] of tab.labels.lines) out.push(`| \`${cell(shown)}\` | ${cell(meaning)} |`);
+		out.push('');
+	}
 	return out.join('\n');
 }
 

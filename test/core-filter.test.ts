@@ -46,6 +46,7 @@ test('parseFilter gives terms, free text and the source query', () => {
 		],
 		text: ['free', 'quoted phrase'],
 		source: 'type:PreToolUse tool:Read,Edit -type:Notification free "quoted phrase" -noise',
+		unknownTypes: [],
 	});
 	const quotedValue = parseFilter('cwd:"/home/u/my app" tool:"Read,Edit"');
 	assert.ok(quotedValue.ok);

@@ -89,7 +89,7 @@ test('every key of the table does its command wherever it applies (no other bind
 
 test('every meaning fits the help at 80 columns; the drifted keys are in the table', () => {
 	for (const binding of keyTable) assert.ok(binding.description.length <= 56, `${binding.command}: ${binding.description.length} characters`);
-	for (const tab of tabs) for (const [shown, meaning] of tab.legend ?? []) assert.ok(meaning.length <= 56, `${tab.title} ${shown}`);
+	for (const tab of tabs) for (const [shown, meaning] of [...(tab.legend ?? []), ...(tab.labels?.lines ?? [])]) assert.ok(meaning.length <= 56, `${tab.title} ${shown}`);
 	const rows = keySections().flatMap(section => section.rows.map(row => row.keys.join(', ')));
 	for (const key of ['Ctrl-f / Ctrl-b', 'h', '←', 'Backspace']) assert.ok(rows.some(keys => keys.split(', ').includes(key)), key);
 });

@@ -1,12 +1,14 @@
 /**
  * docs/usage.md says what the screen shows, word for word: every status word and mark the
  * Tools, Agents and Sessions tabs (and their `?` legend) show, why a session waits, why a call
- * is interrupted, and StopFailure's codes in words, are quoted in its "Status words" section.
+ * is interrupted, and StopFailure's codes in words, are quoted in its "Status words" section; every
+ * short label the Events type column can show is in the `?` legend, docs/keys.md and usage.md.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {apiErrorWords} from '../source/core/errors.js';
+import {SHORT_LABELS} from '../source/core/event-types.js';
 import {interruptText, type InterruptCause} from '../source/core/views/index.js';
 import {tabs} from '../source/tui/tabs/registry.js';
 import {sessionStateText, waitWords} from '../source/tui/tabs/sessions/session-state.js';
@@ -54,4 +56,15 @@ test('why a session waits, why a call was cut, and StopFailure in words', () => 
 		assert.ok(section.includes(`\`${code}\` → \`${apiErrorWords(code)}\``), code);
 	}
 	assert.ok(quoted.has(apiErrorWords(undefined)));
+});
+
+test('every short type label is in the Events ? legend, in docs/keys.md and in usage.md with the name it stands for', () => {
+	const events = tabs.find(tab => tab.id === 'events');
+	const keysDoc = readFileSync(new URL('../docs/keys.md', import.meta.url), 'utf8');
+	assert.ok(SHORT_LABELS.size > 0);
+	for (const [name, label] of SHORT_LABELS) {
+		assert.ok(events?.labels?.lines.some(([shown, meaning]) => shown === label && meaning.startsWith(name)), `? help: ${label}`);
+		assert.ok(keysDoc.includes(`| \`${label}\` | ${name} `), `docs/keys.md: ${label}`);
+		assert.ok(section.includes(`| \`${label}\` | ${name} |`), `usage.md: ${label}`);
+	}
 });

@@ -81,12 +81,13 @@ describe('mpm-tui in a terminal', () => {
 		pane.keys('Enter');
 		screen = await pane.waitFor(s => s.includes('filtered · 6/6'), 'the filter');
 		assert.ok(!screen.includes('refactor the parser'));
+		assert.match(pane.lines()[1], /filter: type:PreToolUse -tool:Read$/, 'the tab bar shows the filter in force');
 		pane.keys('f', 'C-u');
 		pane.type('colour:red');
 		pane.keys('Enter');
 		await pane.waitFor(s => s.includes('unknown filter key "colour"'), 'the filter error inline');
 		pane.keys('Escape');
-		await pane.waitFor(s => !s.includes('filter: ') && s.includes('filtered · 6/6'), 'Esc to cancel the edit, keeping the filter');
+		await pane.waitFor(s => !s.includes('colour') && s.includes('filtered · 6/6') && s.includes('filter: type:PreToolUse -tool:Read'), 'Esc to cancel the edit, keeping the filter');
 		pane.keys('Escape');
 		await pane.waitFor(s => s.includes('8/8') && !s.includes('filtered'), 'Esc in the list to clear the filter');
 

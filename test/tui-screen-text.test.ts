@@ -105,7 +105,7 @@ test('the events list cells of any record are one safe line (property)', () => {
 		['construc', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', '--:--:--'],
 		'prototype keys are shown as they are, in the narrow type column too',
 	);
-	assert.equal(cellText({...proto, type: 'UserPromptSubmit'}, 'type', 12), 'Prompt', 'known long names still have their short form');
+	assert.equal(cellText({...proto, type: 'UserPromptSubmit'}, 'type', 12), 'PromptSubmit', 'known long names still have their short form');
 });
 
 test('the detail view of any value: safe lines no wider than the screen, the same JSON value (property)', () => {

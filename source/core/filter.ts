@@ -3,9 +3,14 @@
  *   type:PreToolUse tool:Read,Edit session:5b1e agent:Explore -type:Notification seq:>100
  *   is:error free text "quoted phrase"
  * Terms are ANDed; commas inside a value mean "any of"; `-` negates a term or a word. Pure.
+ * A `type:` value is a type name (any case) or the short label the Events list shows for it
+ * (core/event-types.ts); a value ending in `*`, or in `…` as a cut label does, matches names
+ * that start with it.
  */
 import {isErrorEvent} from './errors.js';
+import {allTypeLabels, typeForLabel} from './event-types.js';
 import type {EventRecord} from './record.js';
+import {didYouMean, suggest} from './suggest.js';
 
 export type FilterKey = 'type' | 'tool' | 'session' | 'agent' | 'source' | 'cwd' | 'seq' | 'is' | 'id' | 'text';
 
@@ -22,6 +27,11 @@ export interface Filter {
 	text: string[];
 	/** The query as given. */
 	source: string;
+	/**
+	 * `type:` values that are no known type name or label (nor a prefix): legal, since any type may
+	 * arrive, but likely a mistake unless the stream has them (typeWarning).
+	 */
+	unknownTypes: string[];
 }
 
 export const FILTER_KEYS: readonly FilterKey[] = ['type', 'tool', 'session', 'agent', 'source', 'cwd', 'seq', 'is', 'id'];
@@ -93,7 +103,7 @@ function tokenize(query: string): Token[] | string {
 export function parseFilter(query: string): Parsed {
 	const tokens = tokenize(query);
 	if (typeof tokens === 'string') return {ok: false, error: tokens};
-	const filter: Filter = {terms: [], text: [], source: query};
+	const filter: Filter = {terms: [], text: [], source: query, unknownTypes: []};
 	for (const token of tokens) {
 		if (token.key === undefined) {
 			if (token.text === '') continue;
@@ -103,13 +113,15 @@ export function parseFilter(query: string): Parsed {
 		}
 		const key = token.key as FilterKey;
 		if (!FILTER_KEYS.includes(key)) {
-			return {ok: false, error: `unknown filter key "${token.key}" (known: ${FILTER_KEYS.join(', ')}; quote text that contains a colon)`};
+			const guess = didYouMean(suggest(token.key, FILTER_KEYS).map(known => `${known}:`));
+			return {ok: false, error: `unknown filter key "${token.key}"${guess} (known: ${FILTER_KEYS.join(', ')}; quote text that contains a colon)`};
 		}
 		const values = token.quoted ? [token.text] : token.text.split(',').map(v => v.trim()).filter(v => v !== '');
 		if (values.length === 0 || values.every(v => v === '')) return {ok: false, error: `filter key "${key}" needs a value, e.g. ${EXAMPLES.get(key)}`};
 		for (const value of values) {
 			const problem = checkValue(key, value);
 			if (problem) return {ok: false, error: problem};
+			if (key === 'type' && !isPrefix(value) && typeForLabel(value) === null) filter.unknownTypes.push(value);
 		}
 		filter.terms.push({key, values, negate: token.negate});
 	}
@@ -120,20 +132,47 @@ const SEQ_VALUE = /^(>=|<=|>|<|=)?\s*(\d+)$/;
 
 function checkValue(key: FilterKey, value: string): string | null {
 	if (key === 'seq' && !SEQ_VALUE.test(value)) return `seq needs a number with an optional >, <, >= or <=, e.g. seq:>100, got "${value}"`;
-	if (key === 'is' && !(IS_VALUES as readonly string[]).includes(value.toLowerCase())) return `unknown is: value "${value}" (known: ${IS_VALUES.join(', ')})`;
+	if (key === 'is' && !(IS_VALUES as readonly string[]).includes(value.toLowerCase())) {
+		return `unknown is: value "${value}"${didYouMean(suggest(value, IS_VALUES), 'is:')} (known: ${IS_VALUES.join(', ')})`;
+	}
 	return null;
+}
+
+/** A value that matches names starting with it: it ends in `*`, or in `…` (a label cut to fit). */
+const isPrefix = (value: string) => value.endsWith('*') || value.endsWith('…');
+
+/**
+ * The warning for a filter whose `type:` names a type nobody knows: a value that is no known
+ * name or label and that `seen` (the types that arrived) does not have either, with the closest
+ * names. Null when there is none: a type not in the table that did arrive is simply matched.
+ */
+export function typeWarning(filter: Filter, seen: Iterable<string>): string | null {
+	const seenTypes = [...seen];
+	const arrived = new Set(seenTypes.map(type => type.toLowerCase()));
+	const missing = filter.unknownTypes.filter(value => !arrived.has(value.toLowerCase()));
+	if (missing.length === 0) return null;
+	const first = missing[0];
+	const guesses = suggest(first, [...allTypeLabels(), ...seenTypes]);
+	return `type:${first} is no hook name and none has arrived${didYouMean(guesses, 'type:')}`;
 }
 
 type Test = (r: EventRecord) => boolean;
 
-/** Exact case-insensitive match, or a prefix match for values ending in `*`. */
-function nameMatcher(values: string[], get: (r: EventRecord) => string | null): Test {
+/**
+ * Exact case-insensitive match, or a prefix match for values ending in `*` or `…`; `alias` gives
+ * the name a value also stands for (a type's short label).
+ */
+function nameMatcher(values: string[], get: (r: EventRecord) => string | null, alias?: (value: string) => string | null): Test {
 	const exact = new Set<string>();
 	const prefixes: string[] = [];
 	for (const v of values) {
 		const lower = v.toLowerCase();
-		if (lower.endsWith('*')) prefixes.push(lower.slice(0, -1));
-		else exact.add(lower);
+		if (isPrefix(lower)) prefixes.push(lower.slice(0, -1));
+		else {
+			exact.add(lower);
+			const name = alias?.(v);
+			if (name) exact.add(name.toLowerCase());
+		}
 	}
 	return r => {
 		const value = get(r);
@@ -166,7 +205,7 @@ function termTest(term: FilterTerm): Test {
 	const {values} = term;
 	switch (term.key) {
 		case 'type':
-			return nameMatcher(values, r => r.type);
+			return nameMatcher(values, r => r.type, typeForLabel);
 		case 'tool':
 			return nameMatcher(values, r => r.tool);
 		case 'source':

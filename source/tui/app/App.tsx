@@ -79,7 +79,7 @@ export function App(props: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header snap={state.latest} width={width} />
-			<TabBar tabs={tabs} active={state.tab} width={width} scope={state.scope} />
+			<TabBar tabs={tabs} active={state.tab} width={width} scope={state.scope} filter={state.filter.applied} />
 			<Box flexDirection="column" height={bodyHeight}>
 				{state.mode === 'help' ? <HelpOverlay width={width} height={bodyHeight} tab={state.tab} scroll={state.helpScroll} /> : <View state={state} width={width} height={bodyHeight} dispatch={dispatch} />}
 			</Box>

@@ -3,7 +3,7 @@
  * key table), with the current state, so fast typing never reads a stale view. What a move or
  * Enter means on a tab is the tab's own (its `nav`, tabs/<tab>/).
  */
-import {compileFilter} from '../../core/filter.js';
+import {compileFilter, typeWarning} from '../../core/filter.js';
 import {helpMaxScroll} from '../help/help-lines.js';
 import {keyIntents} from '../keys/key-table.js';
 import {applySnapshot, settle} from '../list/list-nav.js';
@@ -65,7 +65,10 @@ function submit(state: UiState): UiState {
 			if (text === '') return query({...state, mode: 'list', filter: {input: '', applied: '', test: null, error: null}, selection: selectionOf(null, state.scope)});
 			const compiled = compileFilter(text);
 			if (!compiled.ok) return {...state, filter: {...state.filter, error: compiled.error}};
-			return query({...state, mode: 'list', filter: {input: text, applied: text, test: compiled.test, error: null}, selection: selectionOf(compiled.test, state.scope)});
+			// A type nobody knows is still applied (any type may arrive), and said in the footer.
+			const warning = typeWarning(compiled.filter, state.latest.types) ?? undefined;
+			const applied = query({...state, mode: 'list', filter: {input: text, applied: text, test: compiled.test, error: null, warning}, selection: selectionOf(compiled.test, state.scope)});
+			return warning === undefined ? applied : {...applied, notice: `⚠ ${warning}`};
 		}
 		case 'export': {
 			const path = state.exportPath.trim();

@@ -45,7 +45,8 @@ export interface UiState {
 	search: {input: string; applied: string};
 	/** The applied search of each tab, kept while another tab is on screen. */
 	searches: Partial<Record<TabId, string>>;
-	filter: {input: string; applied: string; test: Predicate | null; error: string | null};
+	/** `warning`: the applied filter's `type:` names a type neither known nor arrived (core/filter typeWarning). */
+	filter: {input: string; applied: string; test: Predicate | null; error: string | null; warning?: string};
 	/** The session every tab is scoped to (`s` on a session), or null. */
 	scope: string | null;
 	/** The filter line and the scope as one predicate: it selects the listed events and what feeds the views. */
@@ -122,6 +123,7 @@ export const emptySnapshot: StoreSnapshot = {
 	searching: false,
 	notice: null,
 	views: emptyViews,
+	types: new Set(),
 };
 
 export function initialState(options: {rows?: number; width?: number; filter?: {text: string; test: Predicate | null}; demoAvailable?: boolean; exportPath?: string} = {}): UiState {

@@ -50,7 +50,7 @@ export function Footer({state, hints, width}: Props) {
 	}
 	if (state.notice) {
 		return (
-			<Text wrap="truncate-end" color={/failed|error|cannot/i.test(state.notice) ? 'red' : 'green'}>
+			<Text wrap="truncate-end" color={/failed|error|cannot/i.test(state.notice) ? 'red' : state.notice.startsWith('⚠') ? 'yellow' : 'green'}>
 				{fit(screenLine(state.notice), width)}
 			</Text>
 		);

@@ -55,7 +55,12 @@ export interface StoreSnapshot {
 	notice: string | null;
 	/** The derived views (tools, agents, files, sessions) over the filtered, scoped events. */
 	views: ViewsSnapshot;
+	/** The event types that arrived (the first SEEN_TYPES_MAX distinct ones): a filter's `type:` is checked against them. */
+	types: ReadonlySet<string>;
 }
+
+/** Distinct types remembered: types are input, a stream of made-up ones must not grow memory. */
+export const SEEN_TYPES_MAX = 1024;
 
 /** Where an event falls in a tool call's life: start, permission, end. */
 function callStage(type: string): number {
@@ -76,6 +81,8 @@ export class EventStore {
 	private received = 0;
 	private errors = 0;
 	private readonly sessions = new Set<string>();
+	/** Only grows (up to SEEN_TYPES_MAX), so snapshots share it. */
+	private readonly types = new Set<string>();
 	private readonly rate = new RateCounter(60);
 	private readonly index = new SearchIndex();
 	private list: EventRecord[] = [];
@@ -132,6 +139,7 @@ export class EventStore {
 			this.heldBytes += size;
 			this.received++;
 			if (record.session) this.sessions.add(record.session);
+			if (this.types.size < SEEN_TYPES_MAX) this.types.add(record.type);
 			if (isErrorEvent(record)) this.errors++;
 		}
 		if (arrived) this.rate.add(nowMs, fresh.length);
@@ -254,6 +262,7 @@ export class EventStore {
 			hits: this.hits,
 			searching: this.query !== '',
 			notice: this.notice,
+			types: this.types,
 			views: this.feed.snapshot(nowMs, call => this.recordsOf(call)),
 		};
 	}

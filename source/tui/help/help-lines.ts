@@ -41,6 +41,11 @@ export function helpLines(tab: TabId, width: number): readonly HelpLine[] {
 		for (const row of section.rows) addRow(row.keys.join('  '), row.when ? `${row.description} (${row.when})` : row.description);
 	}
 	for (const other of tabs) if (other !== own && other.legend) addLegend(other.title, other.legend);
+	for (const {title, labels} of tabs) {
+		if (!labels) continue;
+		lines.push({kind: 'heading', text: `${title}: ${labels.title}`});
+		for (const [shown, meaning] of labels.lines) addRow(shown, meaning);
+	}
 	cache.set(cacheKey, lines);
 	return lines;
 }

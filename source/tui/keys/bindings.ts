@@ -60,7 +60,7 @@ export function sharedBindings(titles: readonly string[]): Binding[] {
 		{command: 'list.open', keys: ['enter', 'l', 'right'], intent: {do: 'openDetail'}, description: 'open: the event, a call\'s records, an agent\'s calls', more: 'Files: the file\'s entry · Sessions: scope every tab to the session (like `s`)', where: 'list'},
 		{command: 'list.search', keys: ['/'], intent: {do: 'startInput', mode: 'search'}, description: 'fuzzy search on this tab; Enter keeps it', more: 'each tab keeps its own search (Events: summary, tool, type, session · Tools: tool, target, agent, status, session, error · Agents: type, task, status, last message · Files: path, last tool, agent · Sessions: id, state, cwd, prompt, what it waits for)', where: 'list'},
 		{command: 'list.match', keys: ['n'], intent: {do: 'nextMatch', delta: 1}, pair: {keys: ['N'], intent: {do: 'nextMatch', delta: -1}}, description: 'next / previous search match (wraps around)', where: 'list'},
-		{command: 'list.filter', keys: ['f'], intent: {do: 'startInput', mode: 'filter'}, description: 'filter line: type:PreToolUse tool:Bash -type:Stop', more: 'the filter selects the events that feed every tab', where: 'list'},
+		{command: 'list.filter', keys: ['f'], intent: {do: 'startInput', mode: 'filter'}, description: 'filter line: type:PreToolUse tool:Bash -type:Stop', more: 'the filter selects the events that feed every tab; the tab bar shows it (`filter: type:Stop`, cut to fit)', where: 'list'},
 		{command: 'list.escape', keys: ['escape'], intent: {do: 'escape'}, description: 'clear this tab\'s search; again: clear the filter', where: 'list'},
 		{command: 'list.export', keys: ['e'], intent: {do: 'startInput', mode: 'export'}, description: 'export listed events (.json: JSON array, else NDJSON)', more: 'exactly what the Events list holds, from any tab', where: 'list'},
 		{command: 'list.scope', keys: ['s'], intent: {do: 'scopeSelected'}, pair: {keys: ['S'], intent: {do: 'scope', session: null}}, description: 'scope every tab to the row\'s session / clear the scope', more: 'the tab bar shows `◆ session 5b1e0c9a`; `s` on the scoped session again clears it', where: 'list'},
@@ -80,7 +80,7 @@ export function sharedBindings(titles: readonly string[]): Binding[] {
 		{command: 'help.edge', keys: ['g', 'home'], intent: {do: 'helpScroll', delta: -Infinity}, pair: {keys: ['G', 'end'], intent: {do: 'helpScroll', delta: Infinity}}, description: 'top / end of the help', where: 'help'},
 		{command: 'help.close', keys: ['other'], intent: {do: 'help'}, description: 'close the help', where: 'help'},
 
-		{command: 'line.submit', keys: ['enter'], intent: {do: 'submit'}, description: 'search: keep it · filter: apply · export: write', more: 'a filter that does not parse stays on the line, its error in red', where: 'line'},
+		{command: 'line.submit', keys: ['enter'], intent: {do: 'submit'}, description: 'search: keep it · filter: apply · export: write', more: 'a filter that does not parse stays on the line, its error in red (with a `did you mean`); a `type:` no event has and no hook is named is applied, with a `⚠` in the footer', where: 'line'},
 		{command: 'line.cancel', keys: ['escape'], intent: {do: 'cancel'}, description: 'search: clear it · filter, export: cancel', more: 'the filter in force stays', where: 'line'},
 		{command: 'line.erase', keys: ['backspace'], intent: {do: 'erase'}, description: 'delete a character', where: 'line'},
 		{command: 'line.eraseWord', keys: ['ctrl+w'], intent: {do: 'eraseWord'}, description: 'delete a word', where: 'line'},

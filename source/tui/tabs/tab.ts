@@ -49,6 +49,8 @@ export interface TabDefinition<Id extends string = string> {
 	 * redrawn when one of them would read differently, and not otherwise.
 	 */
 	ages?: (state: UiState) => Iterable<number>;
+	/** Short forms its columns show for longer names (the help lists them after the keys). */
+	labels?: {title: string; lines: readonly LegendLine[]};
 	/** Its search is the event store's (the Events list), not a narrowing of rows the tab holds. */
 	searchesStore?: boolean;
 }

@@ -59,7 +59,10 @@ function rowsFor(state: UiState): Row[] {
 		return rows;
 	}
 	if (state.search.applied) return [{text: `No events match the search "${screenLine(state.search.applied)}".`}, {text: 'Esc clears the search.', dim: true}];
-	if (state.filter.applied) return [{text: `No events match the filter: ${screenLine(state.filter.applied)}`}, {text: 'f edits the filter; Esc clears it.', dim: true}];
+	if (state.filter.applied) {
+		const warning: Row[] = state.filter.warning ? [{text: `⚠ ${screenLine(state.filter.warning)}`, color: 'yellow'}] : [];
+		return [{text: `No events match the filter: ${screenLine(state.filter.applied)}`}, ...warning, {text: 'f edits the filter; Esc clears it.', dim: true}];
+	}
 	return [{text: 'View cleared. New events appear here as they arrive.'}, {text: 'The server keeps its history (mpm-tui tail --since 0).', dim: true}];
 }
 

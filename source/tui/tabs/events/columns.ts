@@ -2,8 +2,10 @@
  * Which columns the events list shows at a width (after a one-cell cursor gutter), how wide each is, and what each row says.
  * Columns drop as the pane narrows: usable at 60 columns, everything at 120+.
  */
+import {typeLabels} from '../../../core/event-types.js';
 import type {EventRecord} from '../../../core/record.js';
 import {shortSession} from '../../../core/search.js';
+import {cut, textWidth} from '../../text/cells.js';
 import {screenLine} from '../../text/screen-line.js';
 
 export type ColumnId = 'seq' | 'time' | 'session' | 'type' | 'tool' | 'agent' | 'summary';
@@ -38,23 +40,11 @@ export function clock(iso: string): string {
 	return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
 }
 
-/** Short forms of long hook names, so the type column stays narrow. A Map: a type is input and may be any string. */
-const shortTypes: ReadonlyMap<string, string> = new Map([
-	['PostToolUseFailure', 'PostToolFail'],
-	['UserPromptSubmit', 'Prompt'],
-	['PermissionRequest', 'Permission'],
-	['PermissionDenied', 'PermDenied'],
-	['SubagentStart', 'AgentStart'],
-	['SubagentStop', 'AgentStop'],
-	['SessionStart', 'SessionStrt'],
-]);
-
 /** What a record's text columns show, made safe for the screen (screenLine) once per record. */
 export interface RecordCells {
 	session: string;
-	type: string;
-	/** The type in a narrow column. */
-	shortType: string;
+	/** The type's labels, widest first: its name, then its short label if it has one (core/event-types). */
+	types: readonly string[];
 	tool: string;
 	agent: string;
 	summary: string;
@@ -65,12 +55,9 @@ const cellsOf = new WeakMap<EventRecord, RecordCells>();
 export function recordCells(record: EventRecord): RecordCells {
 	let cells = cellsOf.get(record);
 	if (cells === undefined) {
-		const type = screenLine(record.type);
-		const short = shortTypes.get(record.type);
 		cells = {
 			session: screenLine(shortSession(record.session)) || '-',
-			type,
-			shortType: short ?? type,
+			types: typeLabels(record.type).map(screenLine),
 			tool: screenLine(record.tool ?? ''),
 			agent: screenLine(record.agentType ?? (record.agentId ? record.agentId.slice(0, 10) : '')),
 			summary: screenLine(record.summary),
@@ -86,11 +73,19 @@ export function cellText(record: EventRecord, id: ColumnId, width: number): stri
 			return String(record.seq);
 		case 'time':
 			return clock(record.time);
-		case 'type': {
-			const cells = recordCells(record);
-			return width < 19 ? cells.shortType : cells.type;
-		}
+		case 'type':
+			return typeCell(recordCells(record).types, width);
 		default:
 			return recordCells(record)[id];
 	}
+}
+
+/**
+ * The type as `width` cells show it: the full name where it fits, else its short label, else the
+ * name cut with `…` (the filter reads a trailing `…` as "starts with"), so whatever the column
+ * shows can be typed back as `type:…`.
+ */
+export function typeCell(labels: readonly string[], width: number): string {
+	for (const label of labels) if (textWidth(label) <= width) return label;
+	return cut(labels[0], width);
 }

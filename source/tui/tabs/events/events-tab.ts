@@ -5,7 +5,7 @@ import type {UiState} from '../../app/ui-state.js';
 import {modeHints} from '../../chrome/mode-hints.js';
 import {jumpEnd, jumpTop, leaveFollow, moveBy, settle} from '../../list/list-nav.js';
 import type {TabDefinition} from '../tab.js';
-import {eventsLegend} from './events-legend.js';
+import {eventsLegend, eventTypeLabels} from './events-legend.js';
 import {EventsTab} from './EventsTab.js';
 
 function toggleFollow(state: UiState): UiState {
@@ -52,4 +52,5 @@ export const eventsTab: TabDefinition<'events'> = {
 	],
 	hints,
 	legend: eventsLegend,
+	labels: {title: 'type labels', lines: eventTypeLabels},
 };
