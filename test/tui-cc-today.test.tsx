@@ -152,8 +152,8 @@ describe('today\'s Claude Code on screen', () => {
 		await t.app.stdin.write('is:error');
 		await t.press(keys.enter);
 		frame = await t.until(f => f.includes(`filtered · ${mixedErrorCount.total}/${mixedErrorCount.total}`), 'is:error');
-		assert.deepEqual(body(frame).map(l => / (PermDenied|PostToolFail|StopFailure) .*(git push|npm test|rate_limit|npm run build)/.exec(l)?.slice(1)), [
-			['PermDenied', 'git push'], ['PostToolFail', 'npm test'], ['StopFailure', 'rate_limit'], ['PostToolFail', 'npm run build'],
+		assert.deepEqual(body(frame).map(l => / (PermissionDenied|PostToolUseFailure|StopFailure) .*(git push|npm test|rate_limit|npm run build)/.exec(l)?.slice(1)), [
+			['PermissionDenied', 'git push'], ['PostToolUseFailure', 'npm test'], ['StopFailure', 'rate_limit'], ['PostToolUseFailure', 'npm run build'],
 		]);
 		await t.press(keys.escape);
 		await t.until(f => !f.includes('filtered'));
@@ -187,7 +187,7 @@ describe('today\'s Claude Code on screen', () => {
 		const helpBody = (f: string) => f.split('\n').slice(3, -1);
 		const all: string[] = [];
 		let last = '';
-		for (let i = 0; i < 80 && frame !== last; i++) {
+		for (let i = 0; i < 400 && frame !== last; i++) {
 			last = frame;
 			all.push(helpBody(frame)[0]);
 			await t.press('j');
