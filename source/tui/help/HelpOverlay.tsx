@@ -3,7 +3,8 @@
  * body's space, scrolled with j/k (any other key closes it).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../text/Text.js';
 import type {TabId} from '../tabs/registry.js';
 import {fit} from '../text/cells.js';
 import {helpKeyWidth, helpLines} from './help-lines.js';

@@ -3,7 +3,8 @@
  * count; `AgentDetail` shows one agent's tool calls and last message (for Enter).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../text/Text.js';
 import type {AgentEntry, ToolCall} from '../../../core/views/index.js';
 import {formatDuration} from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
