@@ -25,11 +25,12 @@ export function HelpOverlay({width, height, tab, scroll}: Props) {
 	const top = Math.max(0, Math.min(scroll, lines.length - room));
 	const shown = lines.slice(top, top + room);
 	const below = lines.length - top - shown.length;
-	const where = top > 0 || below > 0 ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}, j/k scroll` : '';
+	// Where the help is comes first: a narrow pane cuts the end of the line.
+	const where = top > 0 || below > 0 ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate-end" bold>
-				{fit(`Help — any key closes it${where}`, width)}
+				{fit(`Help${where} — j/k scroll, any other key closes it`, width)}
 			</Text>
 			{shown.map((line, i) =>
 				line.kind === 'heading' ? (
