@@ -57,8 +57,8 @@ function captureStyled(pane: Pane): string {
 
 /** Each tab, known by its title line. */
 const tabTitles: ReadonlyArray<[key: string, name: string, title: RegExp]> = [
-	['2', 'Tools', /^ +(time +)?tool +target /],
-	['3', 'Agents', /^ +type +task /],
+	['2', 'Tools', /^ +(sess +)?(time +)?tool +target /],
+	['3', 'Agents', /^ +(sess +)?type +task /],
 	['4', 'Files', /^ +path /],
 	['5', 'Sessions', /^ +state +session /],
 	['1', 'Events', /^ +time +session +type /],
