@@ -115,7 +115,7 @@ describe('mpm-tui in a terminal', () => {
 		await pane.waitFor(s => headerCount(s) >= 12, 'the demo stream', 20_000);
 		assertClean(pane, 60, 15);
 		pane.keys('?');
-		await pane.waitFor(s => s.includes('any key closes'), 'the help');
+		await pane.waitFor(s => /^Help · lines 1–/m.test(s), 'the help');
 		for (const line of pane.lines()) assert.ok(stringWidth(line) <= 60, `a line wider than 60: ${JSON.stringify(line)}`);
 		pane.keys('Escape');
 		await pane.waitFor(s => !s.includes('any key closes'), 'the help to close');

@@ -170,7 +170,7 @@ describe('tui app', () => {
 	it('shows every key in the help overlay; any key closes it', async () => {
 		const t = mount({rows: 30});
 		await t.press('?');
-		const frame = await t.until(f => f.includes('any key closes'));
+		const frame = await t.until(f => f.includes('any other key closes it'));
 		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q', 'Ctrl-c', 'F']) assert.ok(frame.includes(key), `help lists ${key}`);
 		await t.press('x');
 		await t.until(f => f.includes('No events yet'));

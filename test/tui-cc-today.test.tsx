@@ -56,14 +56,14 @@ describe('today\'s Claude Code on screen', () => {
 		const t = mount(seq(...backgroundWork.slice(0, BG_STOP + 1)));
 		await t.press('5');
 		let frame = await t.until(f => f.includes('◇ background 3'), 'the background state');
-		assert.match(body(frame)[0], /◇ background 3 +5b1e0c9a +~\/app +runs: Explore: Audit the dependencies/);
+		assert.match(body(frame)[0], /◇ background 3 +5b1e0c9a +~\/app +runs: Explore: Audit the dependencie/);
 		const raw = (t.app.lastFrame() ?? '').split('\n').find(l => l.includes('◇ background'));
 		assert.ok(raw?.includes('\u001B[34m'), 'the state is blue');
 		assert.ok(!frame.split('\n')[0].includes('waiting'), 'background work is not waiting for you');
 		t.clock.now = T0 + 9100;
 		t.store.append(seq(...backgroundWork.slice(BG_STOP + 1, BG_EXPLORE_STOP + 1)), T0);
 		frame = await t.until(f => f.includes('◇ background 2'), 'one agent done');
-		assert.match(body(frame)[0], /runs: code-reviewer: Review the diff,/);
+		assert.match(body(frame)[0], /runs: code-reviewer: Review the diff/);
 		t.clock.now = T0 + 61_000;
 		t.store.append(seq(...backgroundWork.slice(BG_EXPLORE_STOP + 1)), T0);
 		frame = await t.until(f => f.includes('○ idle'), 'everything finished');

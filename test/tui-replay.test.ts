@@ -177,7 +177,7 @@ describe('raw hook payloads in the monitor', () => {
 		for (const time of times) assert.ok(seconds.has(time), `${time} is a time the replay ran at (${[...seconds].join(', ')})\n${screen}`);
 
 		pane.keys('5');
-		const sessions = await pane.waitFor(s => s.includes('5b1e0c9a') && /^state /m.test(s), 'the Sessions tab');
+		const sessions = await pane.waitFor(s => s.includes('5b1e0c9a') && /^ ?state /m.test(s), 'the Sessions tab');
 		const row = sessions.split('\n').find(line => line.includes('5b1e0c9a'))!;
 		assert.doesNotMatch(row, /stale|\d+d/, `the session is not days old: ${row}`);
 		assert.match(row, /just now|\b\d{1,2}s\b/, `its last event was moments ago: ${row}`);

@@ -109,9 +109,9 @@ test('Agents tab and the agent detail: type, task, status, duration, tool count,
 	const {lastFrame} = render(<AgentsTable rows={agents} cursor={0} width={100} height={5} />);
 	const raw = assertFits(lastFrame(), 100, 5);
 	const text = raw.map(strip);
-	assert.match(text[1], /⊘ general-purpose\s+Refactor the clock\s+interrupted\s+1\.0s\s+0/);
+	assert.match(text[1], /⊘ 5b1e general-purpose\s+Refactor the clock\s+interrupted\s+1\.0s\s+0/);
 	assert.ok(raw[1].includes(YELLOW) && !raw[1].includes(RED), 'an agent the user stopped is yellow, as an interrupted call: not an error');
-	assert.match(text[2], /✓ Explore\s+Find the flaky test\s+done\s+18\.4s\s+2/);
+	assert.match(text[2], /✓ 5b1e Explore\s+Find the flaky test\s+done\s+18\.4s\s+2/);
 	const explore = agents[1];
 	const calls = v.tools(T0 + 50_000).filter(c => explore.toolCallIds.includes(c.id));
 	const detail = render(<AgentDetail agent={explore} calls={calls} cursor={0} width={90} height={7} />);

@@ -148,7 +148,7 @@ describe('Files: two sessions, searched directories, a subagent', () => {
 		const frame = strip(await t.until(f => f.includes('lib/index.ts'), 'the Files tab'));
 		const lines = frame.split('\n');
 		assert.match(lines[2], /^\s*path\s+in ~\s+1\/5\s+R\s+W\s+E\s+S\s+last\s+touched\s+by\s+session/, 'the root and a session column');
-		const rows = lines.slice(3, 8).map(line => line.trim());
+		const rows = lines.slice(3, 8).map(line => line.replace(/^›/, '').trim());
 		// Most recently touched first; `.` of each session is its own directory, never `.` twice.
 		assert.match(rows[0], /^lib\/index\.ts\s+1\s+·\s+·\s+·\s+Read\s+just now\s+main\s+c0ffee00$/);
 		assert.match(rows[1], /^lib\/\s+·\s+·\s+·\s+1\s+Grep\s+just now\s+main\s+c0ffee00$/);
@@ -166,7 +166,7 @@ describe('Files: two sessions, searched directories, a subagent', () => {
 		const scoped = strip(await t.until(f => f.includes('in ~/app') && !f.includes('lib/'), 'the Files tab scoped to 5b1e0c9a'));
 		const scopedLines = scoped.split('\n');
 		assert.match(scopedLines[2], /^\s*path\s+in ~\/app.*1\/3\s+R\s+W\s+E\s+S\s+last\s+touched\s+by\s+sess$/);
-		const scopedRows = scopedLines.slice(3, 6).map(line => line.trim());
+		const scopedRows = scopedLines.slice(3, 6).map(line => line.replace(/^›/, '').trim());
 		assert.match(scopedRows[0], /^src\/clock\.ts\s+/);
 		assert.match(scopedRows[1], /^src\/\s+/);
 		assert.match(scopedRows[2], /^\.\/\s+/);

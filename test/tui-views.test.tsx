@@ -162,7 +162,7 @@ describe('tui view tabs', () => {
 		await t.press('5');
 		frame = await t.until(f => f.includes('WAITING'), 'the Sessions tab');
 		const rows = body(frame);
-		assert.match(rows[0], /▲ WAITING +c0ffee00 +~\/lib +permission .*Bash +npm version patch/);
+		assert.match(rows[0], /▲ WAITING +c0ffee00 +~\/lib +permission .*Bash +npm version pat/);
 		assert.match(rows[1], /· ended +5b1e0c9a/);
 
 		await t.press('s');

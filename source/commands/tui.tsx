@@ -5,6 +5,8 @@
  */
 import React from 'react';
 import {render} from 'ink';
+import chalk from 'chalk';
+import tty from 'node:tty';
 import {promises as fs} from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
@@ -19,6 +21,7 @@ import {startDemoFeed, type DemoFeed, type DemoSink} from '../tui/sources/demo-f
 import {loadReplay, playReplay, ReplayError, type ReplayPlayer} from '../tui/sources/replay.js';
 import {defaultExportName, exportEvents} from '../tui/tabs/events/export-events.js';
 import type {MpmServer} from '../server/server.js';
+import {colourMode} from './colour-mode.js';
 
 export interface TuiOptions {
 	demo: boolean;
@@ -142,12 +145,18 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	process.stdout.on('error', onHangup);
 	process.stdin.on('error', onHangup);
 
+	// Colours by the terminal, NO_COLOR and FORCE_COLOR, not by CI (colour-mode.ts). Ink draws
+	// through chalk's shared instance, whose level is read at each draw.
+	const colours = colourMode(process.env, env => tty.WriteStream.prototype.getColorDepth.call(process.stdout, env));
+	chalk.level = colours.level;
+
 	process.stdout.write(ALT_SCREEN_ON);
 	let failure: unknown = null;
 	try {
 		const instance = render(
 			<App
 				store={store}
+				paint={colours.paint}
 				filter={filterOption}
 				defaultExportPath={() => `./${defaultExportName(new Date())}`}
 				onQuit={() => quit()}

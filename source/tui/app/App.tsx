@@ -17,6 +17,7 @@ import {Header} from '../chrome/Header.js';
 import {TabBar} from '../chrome/TabBar.js';
 import {Footer} from '../chrome/Footer.js';
 import {HelpOverlay} from '../help/HelpOverlay.js';
+import {PaintContext, type Paint} from '../text/Text.js';
 
 export interface AppProps extends EffectHandlers {
 	store: EventStore;
@@ -31,6 +32,8 @@ export interface AppProps extends EffectHandlers {
 	tickMs?: number;
 	searchDebounceMs?: number;
 	now?: () => number;
+	/** What the terminal may be sent (default: colours and styles). */
+	paint?: Paint;
 }
 
 /** Lines above and below the tab body: header, tab bar, footer. */
@@ -77,13 +80,15 @@ export function App(props: AppProps) {
 	const tab = tabById(state.tab);
 	const View = tab.View;
 	return (
-		<Box flexDirection="column" width={width} height={height}>
-			<Header snap={state.latest} width={width} />
-			<TabBar tabs={tabs} active={state.tab} width={width} scope={state.scope} filter={state.filter.applied} />
-			<Box flexDirection="column" height={bodyHeight}>
-				{state.mode === 'help' ? <HelpOverlay width={width} height={bodyHeight} tab={state.tab} scroll={state.helpScroll} /> : <View state={state} width={width} height={bodyHeight} dispatch={dispatch} />}
+		<PaintContext.Provider value={props.paint ?? 'full'}>
+			<Box flexDirection="column" width={width} height={height}>
+				<Header snap={state.latest} width={width} />
+				<TabBar tabs={tabs} active={state.tab} width={width} scope={state.scope} filter={state.filter.applied} />
+				<Box flexDirection="column" height={bodyHeight}>
+					{state.mode === 'help' ? <HelpOverlay width={width} height={bodyHeight} tab={state.tab} scroll={state.helpScroll} /> : <View state={state} width={width} height={bodyHeight} dispatch={dispatch} />}
+				</Box>
+				<Footer state={state} hints={state.mode === 'help' ? 'j/k scroll · any other key closes the help · q quit' : tab.hints(state)} width={width} />
 			</Box>
-			<Footer state={state} hints={state.mode === 'help' ? 'j/k scroll · any other key closes the help · q quit' : tab.hints(state)} width={width} />
-		</Box>
+		</PaintContext.Provider>
 	);
 }

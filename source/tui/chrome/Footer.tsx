@@ -3,7 +3,7 @@
  * notice (export written, …), else the most useful keys for the current view.
  */
 import React from 'react';
-import {Text} from 'ink';
+import {Text, usePaint} from '../text/Text.js';
 import type {UiState} from '../app/ui-state.js';
 import {showControlsInLine} from '../../core/terminal-safe.js';
 import {cutStart, fit, textWidth} from '../text/cells.js';
@@ -30,6 +30,8 @@ function editLine(state: UiState): {label: string; text: string} | null {
 
 export function Footer({state, hints, width}: Props) {
 	const edit = editLine(state);
+	// The typing cursor: an inverse cell, `_` where the terminal gets no styles.
+	const plain = usePaint() === 'plain';
 	if (edit) {
 		const after = state.mode === 'filter' && state.filter.error ? `  ✖ ${screenLine(state.filter.error)}` : `  ${hints}`;
 		// The text being edited comes first; the hint gets what is left.
@@ -43,7 +45,7 @@ export function Footer({state, hints, width}: Props) {
 					{edit.label}
 				</Text>
 				<Text>{text}</Text>
-				<Text inverse> </Text>
+				{plain ? '_' : <Text inverse> </Text>}
 				<Text color={state.filter.error && state.mode === 'filter' ? 'red' : 'gray'}>{tail}</Text>
 			</Text>
 		);

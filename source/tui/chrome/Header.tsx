@@ -3,7 +3,7 @@
  * sessions, events, events/min, errors (red). Picks the longest form that fits the width.
  */
 import React from 'react';
-import {Text} from 'ink';
+import {Text} from '../text/Text.js';
 import type {LinkInfo, StoreSnapshot} from '../event-store/event-store.js';
 import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from '../text/cells.js';

@@ -1,10 +1,11 @@
 /**
- * The second line: the tabs with their number keys (the active one stands out), then the session
- * every tab is scoped to, when one is (`s` on a session; `S` clears it), then the filter in force
- * (`f`), its text cut to what is left of the line.
+ * The second line: the tabs with their number keys (the active one stands out: inverse, or in
+ * brackets where the terminal gets no styles), then the session every tab is scoped to, when one
+ * is (`s` on a session; `S` clears it), then the filter in force (`f`), its text cut to what is
+ * left of the line.
  */
 import React from 'react';
-import {Text} from 'ink';
+import {Text, usePaint} from '../text/Text.js';
 import {screenLine} from '../text/screen-line.js';
 import {shortSession} from '../../core/search.js';
 import type {TabDefinition} from '../tabs/tab.js';
@@ -23,6 +24,7 @@ interface Props {
 const FILTER_LABEL = 'filter: ';
 
 export function TabBar({tabs, active, width, scope, filter = ''}: Props) {
+	const plain = usePaint() === 'plain';
 	const gap = width >= 70 ? '  ' : ' ';
 	const scopeText = scope ? `${gap}◆ ${width >= 70 ? 'session ' : ''}${screenLine(shortSession(scope))}` : '';
 	const filterText = screenLine(filter);
@@ -39,7 +41,7 @@ export function TabBar({tabs, active, width, scope, filter = ''}: Props) {
 				<Text key={tab.id}>
 					{i > 0 ? gap : ''}
 					{tab.id === active ? (
-						<Text inverse bold>{title(tab, i, short)}</Text>
+						<Text inverse bold>{plain ? `[${i + 1} ${tab.title}]` : title(tab, i, short)}</Text>
 					) : (
 						<Text dimColor>{title(tab, i, short)}</Text>
 					)}

@@ -3,7 +3,8 @@
  * coloured JSON; scrollable; Esc goes back to the list.
  */
 import React, {useEffect, useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../text/Text.js';
 import type {Action, UiState} from '../app/ui-state.js';
 import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from '../text/cells.js';

@@ -3,7 +3,8 @@
  * body's space, scrolled with j/k (any other key closes it).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../text/Text.js';
 import type {TabId} from '../tabs/registry.js';
 import {fit} from '../text/cells.js';
 import {helpKeyWidth, helpLines} from './help-lines.js';
@@ -24,11 +25,12 @@ export function HelpOverlay({width, height, tab, scroll}: Props) {
 	const top = Math.max(0, Math.min(scroll, lines.length - room));
 	const shown = lines.slice(top, top + room);
 	const below = lines.length - top - shown.length;
-	const where = top > 0 || below > 0 ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}, j/k scroll` : '';
+	// Where the help is comes first: a narrow pane cuts the end of the line.
+	const where = top > 0 || below > 0 ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate-end" bold>
-				{fit(`Help — any key closes it${where}`, width)}
+				{fit(`Help${where} — j/k scroll, any other key closes it`, width)}
 			</Text>
 			{shown.map((line, i) =>
 				line.kind === 'heading' ? (

@@ -1,10 +1,13 @@
 /**
  * A windowed table for the derived-view tabs (Tools, Agents, Files, Sessions): a title line, then
- * only the rows that fit, each exactly `width` cells wide; the cursor row drawn inverse. Never
- * taller than `height`. Columns are chosen by the caller for the width (see each tab).
+ * only the rows that fit, each exactly `width` cells wide: a one-cell gutter that marks the cursor
+ * row with `›` (seen without colours or inverse: NO_COLOR, FORCE_COLOR=0, TERM=dumb), then the
+ * columns; the cursor row drawn inverse. Never taller than `height`. Columns are chosen by the
+ * caller for the width (see each tab).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../text/Text.js';
 import {screenLine} from '../text/screen-line.js';
 import {cut, fit, padStart, textWidth} from '../text/cells.js';
 
@@ -66,10 +69,12 @@ export function tableCell(raw: string, cells: number, last: boolean, align: 'lef
 
 export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: RowTableProps<R>) {
 	if (height <= 0 || width <= 0) return null;
-	const laid = layout(columns, width);
+	// One cell is the cursor gutter.
+	const inner = width - 1;
+	const laid = layout(columns, inner);
 	// Where the columns fit, the first one (status marks, outside ASCII) is a text node of its own:
 	// Ink measures each node's whole text, and plain ASCII text is measured on a fast path.
-	const split = laid.length > 1 && laid.reduce((sum, c) => sum + c.cells, 0) <= width;
+	const split = laid.length > 1 && laid.reduce((sum, c) => sum + c.cells, 0) <= inner;
 	const showTitle = height >= 2;
 	const visible = showTitle ? height - 1 : height;
 	const start = windowStart(rows.length, cursor, visible);
@@ -88,7 +93,7 @@ export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowCo
 		<Box flexDirection="column" width={width} height={Math.min(height, (showTitle ? 1 : 0) + Math.max(1, shown.length))}>
 			{showTitle && (
 				<Text wrap="truncate-end" bold dimColor>
-					{titleLine}
+					{` ${titleLine}`}
 				</Text>
 			)}
 			{rows.length === 0 ? (
@@ -112,8 +117,9 @@ export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowCo
 						if (last && last.color === color && last.dim === dim) last.text += text;
 						else pieces.push({text, color, dim});
 					});
-					const line = (pieces: Piece[], key?: string) => (
+					const line = (pieces: Piece[], key?: string, gutter?: string) => (
 						<Text key={key} wrap="truncate-end" inverse={selected} bold={bold} color={base}>
+							{gutter}
 							{pieces.map((piece, j) => (
 								<Text key={j} color={piece.color} dimColor={piece.dim}>
 									{piece.text}
@@ -121,10 +127,11 @@ export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowCo
 							))}
 						</Text>
 					);
-					if (head.length === 0) return line(rest, rowKey(row));
+					const gutter = selected ? '›' : ' ';
+					if (head.length === 0) return line(rest, rowKey(row), gutter);
 					return (
 						<Box key={rowKey(row)} width={width} height={1}>
-							{line(head)}
+							{line(head, undefined, gutter)}
 							{line(rest)}
 						</Box>
 					);

@@ -6,6 +6,16 @@
 import Fuse from 'fuse.js';
 import type {UiState} from '../app/ui-state.js';
 import type {TabId} from '../tabs/registry.js';
+import {clip} from '../text/cells.js';
+import {screenLine} from '../text/screen-line.js';
+
+/** Cells of the short session marker: rows of several sessions stay apart where the session column does not fit. */
+export const SESSION_MARK_CELLS = 4;
+
+/** The first characters of a session id (safe for the screen), as many as fit in `cells`. */
+export function sessionMark(session: string | null, cells = SESSION_MARK_CELLS): string {
+	return clip(screenLine(session ?? ''), cells);
+}
 
 /** The applied search of a tab (the tab on screen keeps it in `state.search`). */
 export function searchOf(state: UiState, tab: TabId): string {

@@ -82,6 +82,21 @@ export function cut(text: string, width: number): string {
 	return `${text.slice(0, end)}…`;
 }
 
+/** The first whole grapheme clusters of `text` that fit in `width` cells, without `…` (a short id). */
+export function clip(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (textWidth(text) <= width) return text;
+	let used = 0;
+	let end = 0;
+	for (const {segment} of graphemeSegmenter.segment(text)) {
+		const cells = textWidth(segment);
+		if (used + cells > width) break;
+		used += cells;
+		end += segment.length;
+	}
+	return text.slice(0, end);
+}
+
 /** `text` cut from the start to at most `width` cells (`…` first when cut): the end of a long input, where the typing happens. */
 export function cutStart(text: string, width: number): string {
 	if (width <= 0) return '';

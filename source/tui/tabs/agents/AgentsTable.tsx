@@ -3,12 +3,14 @@
  * count; `AgentDetail` shows one agent's tool calls and last message (for Enter).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../text/Text.js';
 import type {AgentEntry, ToolCall} from '../../../core/views/index.js';
 import {formatDuration} from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit} from '../../text/cells.js';
 import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {SESSION_MARK_CELLS, sessionMark} from '../../list/rows.js';
 import {ToolsTable} from '../tools/ToolsTable.js';
 import {agentStatusColor, agentStatusMark, agentStatusText} from './agent-status.js';
 
@@ -28,6 +30,8 @@ const statusText = agentStatusText;
 export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
 	const columns: Array<TableColumn<AgentEntry>> = [
 		{id: 'mark', title: '', width: 2, cell: r => statusMark[r.status], color: r => statusColor[r.status]},
+		// Narrower than the session column, the session's first characters: rows of two sessions stay apart.
+		...(width < 125 ? [{id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1, cell: (r: AgentEntry) => sessionMark(r.session), dim: true}] : []),
 		{id: 'type', title: 'type', width: width >= 90 ? 18 : 12, cell: r => r.type, color: () => 'magenta'},
 		{id: 'description', title: 'task', width: 0, cell: r => r.description || r.lastMessage || r.id || ''},
 	];

@@ -3,7 +3,8 @@
  * filter, search or `c` leave nothing to show.
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../text/Text.js';
 import type {UiState} from '../../app/ui-state.js';
 import {screenLine} from '../../text/screen-line.js';
 

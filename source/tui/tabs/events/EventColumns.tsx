@@ -5,7 +5,8 @@
  * a cell's padding is not written at all (Ink's cost grows with every character it draws).
  */
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../text/Text.js';
 import type {EventRecord} from '../../../core/record.js';
 import type {SearchHit} from '../../../core/search.js';
 import {fit} from '../../text/cells.js';

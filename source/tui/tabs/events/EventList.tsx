@@ -3,7 +3,8 @@
  * and search/filter state on the right) and only the rows that fit on screen.
  */
 import React, {useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../text/Text.js';
 import type {UiState} from '../../app/ui-state.js';
 import {newSinceLeft} from '../../list/list-nav.js';
 import {screenLine} from '../../text/screen-line.js';

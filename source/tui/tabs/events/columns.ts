@@ -7,6 +7,8 @@ import type {EventRecord} from '../../../core/record.js';
 import {shortSession} from '../../../core/search.js';
 import {cut, textWidth} from '../../text/cells.js';
 import {screenLine} from '../../text/screen-line.js';
+import {clip} from '../../text/cells.js';
+import {SESSION_MARK_CELLS} from '../../list/rows.js';
 
 export type ColumnId = 'seq' | 'time' | 'session' | 'type' | 'tool' | 'agent' | 'summary';
 
@@ -21,7 +23,8 @@ export function columnsFor(width: number): Column[] {
 	const columns: Column[] = [];
 	if (width >= 120) columns.push({id: 'seq', title: 'seq', width: 7});
 	columns.push({id: 'time', title: 'time', width: 9});
-	if (width >= 72) columns.push({id: 'session', title: 'session', width: 9});
+	// Narrower, the session's first characters: two sessions' events stay apart at any width.
+	columns.push(width >= 72 ? {id: 'session', title: 'session', width: 9} : {id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1});
 	columns.push({id: 'type', title: 'type', width: width >= 90 ? 19 : 13});
 	if (width >= 100) columns.push({id: 'tool', title: 'tool', width: 11});
 	if (width >= 120) columns.push({id: 'agent', title: 'agent', width: 16});
@@ -73,6 +76,8 @@ export function cellText(record: EventRecord, id: ColumnId, width: number): stri
 			return String(record.seq);
 		case 'time':
 			return clock(record.time);
+		case 'session':
+			return width < 8 ? clip(recordCells(record).session, width) : recordCells(record).session;
 		case 'type':
 			return typeCell(recordCells(record).types, width);
 		default:

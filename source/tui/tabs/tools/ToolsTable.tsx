@@ -8,7 +8,7 @@ import React from 'react';
 import type {ToolCall} from '../../../core/views/index.js';
 import {formatDuration, interruptText, toolStatusWord} from '../../../core/views/index.js';
 import {RowTable, type TableColumn} from '../../list/RowTable.js';
-import {agentLabel} from '../../list/rows.js';
+import {agentLabel, SESSION_MARK_CELLS, sessionMark} from '../../list/rows.js';
 import {toolStatusColor, toolStatusMark} from './tool-status.js';
 
 export interface ToolsTableProps {
@@ -44,6 +44,8 @@ export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
 	const columns: Array<TableColumn<ToolCall>> = [
 		{id: 'status', title: '', width: 3, cell: r => toolStatusMark[r.status] + (r.waitedForPermission ? '⚑' : ''), color: r => toolStatusColor[r.status]},
 	];
+	// Narrower than the session column, the session's first characters: rows of two sessions stay apart.
+	if (width < 120) columns.push({id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1, cell: r => sessionMark(r.session), dim: true});
 	if (width >= 72) columns.push({id: 'time', title: 'time', width: 9, cell: r => clockOf(r.start), dim: true});
 	columns.push({id: 'tool', title: 'tool', width: width >= 90 ? 14 : 10, cell: r => r.tool});
 	columns.push({id: 'target', title: 'target', width: 0, cell: r => targetText(r, width)});
