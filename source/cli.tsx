@@ -29,6 +29,7 @@ const cli = meow(
     --journal PATH      journal file (default under ~/.local/state/mpm-tui)
     --no-journal        keep history in memory only
     --filter QUERY      e.g. 'type:PreToolUse tool:Bash -type:Notification npm'
+    --otel-keep-identity  keep user.email and account ids in OTLP telemetry (dropped by default)
     --demo              stream realistic demo sessions through the real pipeline
     --replay FILE       open a recorded NDJSON stream (--speed N, default 1)
     --since SEQ         (tail) start after this seq; default: live only
@@ -61,6 +62,7 @@ const cli = meow(
 			scope: {type: 'string', default: 'user'},
 			forwarder: {type: 'string'},
 			dryRun: {type: 'boolean', default: false},
+			otelKeepIdentity: {type: 'boolean'},
 		},
 	},
 );
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
 				historyBytes: flags.historyBytes,
 				journal: noJournal ? false : flags.journal,
 				filter: flags.filter,
+				otelKeepIdentity: flags.otelKeepIdentity,
 			},
 			process.env,
 			os.homedir(),

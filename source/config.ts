@@ -15,6 +15,8 @@ export interface Flags {
 	historyBytes?: string | number;
 	journal?: string | boolean;
 	filter?: string;
+	/** `--otel-keep-identity`: keep telemetry's identity attributes (`user.email`, …). */
+	otelKeepIdentity?: boolean;
 }
 
 export interface Config {
@@ -37,6 +39,8 @@ export interface Config {
 	pingTimeout: number;
 	filter: string;
 	debug: boolean;
+	/** Keep `user.email`, `user.account_uuid`, `organization.id` and the like in OTLP telemetry (core/otel-identity.ts); dropped at ingest by default. */
+	otelKeepIdentity: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +113,7 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		pingTimeout: intFrom('CLAUDE_MPM_PING_TIMEOUT', firstDefined(env.MPM_TUI_PING_TIMEOUT, env.CLAUDE_MPM_PING_TIMEOUT), 20_000, 1000),
 		filter: flags.filter ?? '',
 		debug: /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? ''),
+		otelKeepIdentity: flags.otelKeepIdentity ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_OTEL_KEEP_IDENTITY) ?? ''),
 	};
 }
 

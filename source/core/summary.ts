@@ -3,6 +3,7 @@
  * `prompt  "fix the failing test"`. Always one line, no control characters, at most 200
  * characters. Pure.
  */
+import {otelSummary} from './otel-summary.js';
 import {SUMMARY_MAX, flatten, oneLine, quoted, relativePath, toolLabel} from './text.js';
 
 type Obj = Record<string, unknown>;
@@ -209,6 +210,9 @@ function describe(type: string, payload: Obj): string {
 		case 'CwdChanged':
 			return join('cwd', str(payload.new_cwd) ?? str(payload.cwd));
 		default: {
+			// Claude Code's telemetry (`claude_code.*`, `otel.metrics`): model, tokens, $, duration.
+			const otel = otelSummary(type, payload);
+			if (otel !== undefined) return otel;
 			const first = firstUsefulString(payload);
 			return join(type, first === undefined ? undefined : relativePath(first, str(payload.cwd)));
 		}

@@ -50,9 +50,23 @@ export interface ServerStats {
 	 * too many held already), `waiting` now, `longestMs`. Absent from servers older than this field.
 	 */
 	order?: {held: number; timedOut: number; overflow: number; waiting: number; longestMs: number};
+	/** The OTLP receiver (`/v1/logs`, `/v1/metrics`, `/v1/traces`). Absent from servers older than this field. */
+	otel?: OtelStats;
 	/** The same lines as /health's `problems` (empty when all is well). */
 	problems: string[];
 	uptime: number;
 	pid: number;
 	version: string;
+}
+
+/**
+ * The OTLP receiver's counters: log records taken, refused, dropped as duplicates, and identity
+ * attributes dropped; metric data points folded, ignored (gauges, histograms), taken as a
+ * cumulative baseline only, refused, `otel.metrics` records written, cumulative series
+ * remembered; trace spans accepted and ignored.
+ */
+export interface OtelStats {
+	logs: {requests: number; records: number; rejected: number; duplicates: number; identityDropped: number};
+	metrics: {requests: number; points: number; ignored: number; baseline: number; rejected: number; records: number; series: number};
+	traces: {requests: number; spansIgnored: number};
 }

@@ -1,6 +1,6 @@
 /**
  * The HTTP API (docs/protocol.md): POST /api/events, POST /emit, GET /health, GET /api/status,
- * GET /api/events. Every answer is JSON (or NDJSON when asked for history that way); every refusal
+ * GET /api/events, and the OTLP receiver's POST /v1/logs, /v1/metrics, /v1/traces (otlp-routes.ts). Every answer is JSON (or NDJSON when asked for history that way); every refusal
  * says why. Origin and token are checked before anything else is read. A route that fails
  * answers 500 with a generic message (the details go to the server's log): no request can take
  * the process down.
@@ -18,6 +18,7 @@ import type {Page} from './history.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 import {parseAfterHeader, type OrderGate} from './ordering.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
+import {OTLP_PATHS, type OtlpPath, type OtlpReceiver} from './otlp-routes.js';
 
 export const EVENTS_LIMIT_MAX = 10_000;
 
@@ -32,10 +33,12 @@ export interface RouteDeps {
 	/** A bounded page of history (see History.page). */
 	history(since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number};
 	log(line: string): void;
+	/** `POST /v1/logs`, `/v1/metrics`, `/v1/traces` (otlp-routes.ts). */
+	otlp?: OtlpReceiver;
 }
 
 const ACCEPTED_TYPES = 'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
-const ALLOWED_HEADERS = 'Content-Type, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received, X-Mpm-After';
+const ALLOWED_HEADERS = 'Content-Type, Content-Encoding, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received, X-Mpm-After';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	// Answers are read in terminals (curl): no raw control or bidi characters, as escapes instead.
@@ -226,9 +229,15 @@ function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerRespon
 				return send(res, 200, deps.stats());
 			case 'GET /api/events':
 				return getEvents(req, res, deps, query);
+			case 'POST /v1/logs':
+			case 'POST /v1/metrics':
+			case 'POST /v1/traces':
+				if (deps.otlp) return deps.otlp.handle(req, res, pathname as OtlpPath);
+				req.resume();
+				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			default: {
 				req.resume();
-				const known = ['/api/events', '/emit', '/health', '/api/status'].includes(pathname);
+				const known = ['/api/events', '/emit', '/health', '/api/status', ...OTLP_PATHS].includes(pathname);
 				if (known) return send(res, 405, {error: `${req.method} is not allowed on ${pathname}`});
 				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			}

@@ -13,7 +13,7 @@ import {randomBytes, randomInt} from 'node:crypto';
 import {isAscii, isUtf8} from 'node:buffer';
 import type {EventRecord, PendingRecord} from '../core/record.js';
 import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueExceedsDepth} from '../core/parse-body.js';
-import {normalize} from '../core/normalize.js';
+import {normalize, type NormalizeLimits, type NormalizeMeta, type NormalizeResult} from '../core/normalize.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
 import {DuplicateWindow, RecentIds} from '../core/dedupe.js';
 import {isEpochMs, MAX_EPOCH_MS} from '../core/limits.js';
@@ -45,6 +45,9 @@ export interface PipelineOptions {
 	/** Where failures of the pipeline itself (bugs, failing listeners) are reported in full. */
 	log?: (line: string) => void;
 }
+
+/** Turns one candidate into a record: `normalize`, or a source's own (the OTLP receiver's). */
+export type Convert = (value: unknown, meta: NormalizeMeta, limits: Partial<NormalizeLimits>) => NormalizeResult;
 
 /** Called once per accepted batch, in order; the batch's serialized forms are made once and shared. */
 export type Listener = (batch: AcceptedBatch) => void;
@@ -170,6 +173,16 @@ export class Pipeline {
 		return this.accept(candidates, rejected, meta, undefined);
 	}
 
+	/**
+	 * Candidates already read by a source of their own (OTLP log records, a metrics fold), made
+	 * into records by `convert` instead of `normalize`; `rejected`: the items that source refused,
+	 * counted with the rest. Taken whole or not at all, like a body. Never throws.
+	 */
+	ingestConverted(items: Array<{value: unknown; index: number}>, rejected: RejectedItem[], meta: IngestMeta, convert: Convert): IngestResult {
+		const candidates: Candidate[] = items.map(({value, index}) => ({value, raw: undefined, index, at: undefined}));
+		return this.accept(candidates, [...rejected], meta, undefined, convert);
+	}
+
 	private failure(error: string): IngestResult {
 		return {accepted: 0, duplicates: 0, lastSeq: this.seq, rejected: [], error, records: []};
 	}
@@ -186,7 +199,7 @@ export class Pipeline {
 	}
 
 	/** `asciiBytes`: the body's bytes when they are all ASCII and every raw text is a slice of the body (at `at`). */
-	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta, asciiBytes: Buffer | undefined): IngestResult {
+	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta, asciiBytes: Buffer | undefined, convert: Convert = normalize): IngestResult {
 		if (meta.receivedAt !== undefined && !isEpochMs(meta.receivedAt)) {
 			this.rejected += candidates.length + rejected.length;
 			return this.failure(`the receive time must be whole epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${String(meta.receivedAt).slice(0, 40)}`);
@@ -207,7 +220,7 @@ export class Pipeline {
 			try {
 				const generated = meta.id === undefined;
 				const id = generated ? this.nextId() : i === 0 ? meta.id! : `${meta.id}:${candidate.index}`;
-				const result = normalize(candidate.value, {id, receivedAt, received, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw});
+				const result = convert(candidate.value, {id, receivedAt, received, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw});
 				if (!result.ok) {
 					rejected.push({index: candidate.index, error: several ? `${label} ${candidate.index}: ${result.error}` : result.error});
 					continue;

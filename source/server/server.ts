@@ -15,6 +15,7 @@ import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
 import {OrderGate, type OrderGateOptions} from './ordering.js';
+import {OtlpReceiver} from './otlp-routes.js';
 import {Journal, replayJournal, type Replay} from './journal.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
@@ -140,6 +141,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const rate = new RateCounter();
 	const order = new OrderGate(options.order);
 	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
+	const otlp = new OtlpReceiver({guard, keepIdentity: config.otelKeepIdentity, ingestConverted: (items, rejected, meta, convert) => pipeline.ingestConverted(items, rejected, meta, convert)}, started);
 	let port = config.port;
 
 	const historyPage = (since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number} => ({
@@ -198,6 +200,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			},
 			stdout: {dropped: options.stdoutDropped?.() ?? 0},
 			order: order.stats(),
+			otel: otlp.snapshot(),
 			problems: problems(),
 			uptime: Math.round((now - started) / 1000),
 			pid: process.pid,
@@ -215,6 +218,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			guard,
 			ingestBytes: (bytes, contentType, meta) => pipeline.ingestBytes(bytes, contentType, meta),
 			order,
+			otlp,
 			log,
 		}),
 	);
