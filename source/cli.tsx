@@ -29,6 +29,8 @@ const cli = meow(
     --journal PATH      journal file (default under ~/.local/state/mpm-tui)
     --no-journal        keep history in memory only
     --filter QUERY      e.g. 'type:PreToolUse tool:Bash -type:Notification npm'
+    --no-transcripts    do not read the transcripts hook events name (usage and $)
+    --transcripts-from-start  read a transcript from its start, not from where it stands
     --demo              stream realistic demo sessions through the real pipeline
     --replay FILE       open a recorded NDJSON stream (--speed N, default 1)
     --since SEQ         (tail) start after this seq; default: live only
@@ -54,6 +56,8 @@ const cli = meow(
 			historyBytes: {type: 'string'},
 			journal: {type: 'string'},
 			filter: {type: 'string'},
+			transcripts: {type: 'boolean'},
+			transcriptsFromStart: {type: 'boolean'},
 			demo: {type: 'boolean', default: false},
 			replay: {type: 'string'},
 			speed: {type: 'number', default: 1},
@@ -85,6 +89,8 @@ async function main(): Promise<number> {
 				historyBytes: flags.historyBytes,
 				journal: noJournal ? false : flags.journal,
 				filter: flags.filter,
+				transcripts: flags.transcripts,
+				transcriptsFromStart: flags.transcriptsFromStart,
 			},
 			process.env,
 			os.homedir(),

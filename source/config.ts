@@ -15,6 +15,9 @@ export interface Flags {
 	historyBytes?: string | number;
 	journal?: string | boolean;
 	filter?: string;
+	/** `--no-transcripts`: false. */
+	transcripts?: boolean;
+	transcriptsFromStart?: boolean;
 }
 
 export interface Config {
@@ -37,6 +40,15 @@ export interface Config {
 	pingTimeout: number;
 	filter: string;
 	debug: boolean;
+	/**
+	 * Following the transcripts that local hook events name (docs/usage.md): on unless
+	 * `--no-transcripts` / `MPM_TUI_TRANSCRIPTS=0`; `fromStart`: read a file from its start rather
+	 * than from where it stands when first named; `roots`: the folders a transcript may be in (the
+	 * home and each `CLAUDE_CONFIG_DIR`, which may list several, comma-separated).
+	 */
+	transcripts: {follow: boolean; fromStart: boolean; roots: string[]};
+	/** A user's price file read over the built-in table (`MPM_TUI_PRICES`, else `${XDG_CONFIG_HOME:-~/.config}/mpm-tui/prices.json`). */
+	pricesFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +121,12 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		pingTimeout: intFrom('CLAUDE_MPM_PING_TIMEOUT', firstDefined(env.MPM_TUI_PING_TIMEOUT, env.CLAUDE_MPM_PING_TIMEOUT), 20_000, 1000),
 		filter: flags.filter ?? '',
 		debug: /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? ''),
+		transcripts: {
+			follow: flags.transcripts ?? !/^(0|false|no|off)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS) ?? ''),
+			fromStart: flags.transcriptsFromStart ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS_FROM_START) ?? ''),
+			roots: [home, ...(firstDefined(env.CLAUDE_CONFIG_DIR) ?? '').split(',').map(dir => dir.trim()).filter(dir => path.isAbsolute(dir))],
+		},
+		pricesFile: firstDefined(env.MPM_TUI_PRICES) ?? path.join(firstDefined(env.XDG_CONFIG_HOME) ?? path.join(home, '.config'), 'mpm-tui', 'prices.json'),
 	};
 }
 
