@@ -89,8 +89,9 @@ async function main(): Promise<number> {
 				historyBytes: flags.historyBytes,
 				journal: noJournal ? false : flags.journal,
 				filter: flags.filter,
-				transcripts: flags.transcripts,
-				transcriptsFromStart: flags.transcriptsFromStart,
+				// meow makes an absent boolean false: only what was given overrides the environment.
+				transcripts: process.argv.includes('--no-transcripts') ? false : undefined,
+				transcriptsFromStart: flags.transcriptsFromStart === true ? true : undefined,
 			},
 			process.env,
 			os.homedir(),

@@ -11,9 +11,9 @@
  *   `startup`/`clear`) or a new subagent's (SubagentStart), from its start. A file dropped while
  *   idle and named again resumes where it was left when it is the same file.
  * - How: a timer every `pollMs` while the session is active (a hook event within `idleMs`); each
- *   step opens the file, reads at most `chunkBytes` from where it was, and closes it; a backlog is
- *   read step after step, each in its own turn of the event loop, so requests are answered in
- *   between. A partial last line waits for its newline; a line over `maxLineBytes` is skipped
+ *   step opens the file, reads chunks of at most `chunkBytes` from where it was (each read async,
+ *   each chunk's lines handled at once) for at most 10 ms, and closes it; a backlog is read step
+ *   after step, each in its own pass, so requests are answered in between. A partial last line waits for its newline; a line over `maxLineBytes` is skipped
  *   (and counted) without being held. A file that shrank was truncated, one with another inode
  *   was replaced (rotated): either is read again from 0. A file that is gone is dropped.
  * - Memory: the read buffer, at most one partial line per file, the last `maxKeys` keys per
@@ -106,6 +106,8 @@ interface SessionState {
 const USAGE_MARK = Buffer.from('"usage"');
 const NEWLINE = 10;
 const MAX_OUTBOX = 10_000;
+/** How long one file's step goes on reading chunks before it lets the next turn come. */
+const STEP_MS = 10;
 const MAX_RESUME = 256;
 const MAX_REFUSED = 1024;
 /** A refused path is checked again after this long (it may have been fixed). */
@@ -364,14 +366,18 @@ export class TranscriptFollower {
 				this.resetLine(file);
 				file.offset = 0;
 			}
-			if (size === file.offset) return;
-			const want = Math.min(this.buffer.length, size - file.offset);
-			const {bytesRead} = await handle.read(this.buffer, 0, want, file.offset);
-			if (this.files.get(file.path) !== file || this.closed) return;
-			file.offset += bytesRead;
-			this.counts.bytes += bytesRead;
-			file.backlog = bytesRead > 0 && file.offset < size;
-			this.consume(file, this.buffer.subarray(0, bytesRead));
+			// Chunks are read one after another for at most STEP_MS of this turn; the rest waits for the next.
+			const began = performance.now();
+			while (size > file.offset) {
+				const want = Math.min(this.buffer.length, size - file.offset);
+				const {bytesRead} = await handle.read(this.buffer, 0, want, file.offset);
+				if (this.files.get(file.path) !== file || this.closed) return;
+				file.offset += bytesRead;
+				this.counts.bytes += bytesRead;
+				file.backlog = bytesRead > 0 && file.offset < size;
+				this.consume(file, this.buffer.subarray(0, bytesRead));
+				if (bytesRead === 0 || performance.now() - began > STEP_MS) break;
+			}
 		} finally {
 			await handle.close().catch(() => {});
 		}
