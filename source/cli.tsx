@@ -30,6 +30,8 @@ const cli = meow(
     --no-journal        keep history in memory only
     --filter QUERY      e.g. 'type:PreToolUse tool:Bash -type:Notification npm'
     --otel-keep-identity  keep user.email and account ids in OTLP telemetry (dropped by default)
+    --no-transcripts    do not read the transcripts hook events name (usage and $)
+    --transcripts-from-start  read a transcript from its start, not from where it stands
     --demo              stream realistic demo sessions through the real pipeline
     --replay FILE       open a recorded NDJSON stream (--speed N, default 1)
     --since SEQ         (tail) start after this seq; default: live only
@@ -55,6 +57,8 @@ const cli = meow(
 			historyBytes: {type: 'string'},
 			journal: {type: 'string'},
 			filter: {type: 'string'},
+			transcripts: {type: 'boolean'},
+			transcriptsFromStart: {type: 'boolean'},
 			demo: {type: 'boolean', default: false},
 			replay: {type: 'string'},
 			speed: {type: 'number', default: 1},
@@ -88,6 +92,9 @@ async function main(): Promise<number> {
 				journal: noJournal ? false : flags.journal,
 				filter: flags.filter,
 				otelKeepIdentity: flags.otelKeepIdentity,
+				// meow makes an absent boolean false: only what was given overrides the environment.
+				transcripts: process.argv.includes('--no-transcripts') ? false : undefined,
+				transcriptsFromStart: flags.transcriptsFromStart === true ? true : undefined,
 			},
 			process.env,
 			os.homedir(),

@@ -17,6 +17,9 @@ export interface Flags {
 	filter?: string;
 	/** `--otel-keep-identity`: keep telemetry's identity attributes (`user.email`, …). */
 	otelKeepIdentity?: boolean;
+	/** `--no-transcripts`: false. */
+	transcripts?: boolean;
+	transcriptsFromStart?: boolean;
 }
 
 export interface Config {
@@ -41,6 +44,15 @@ export interface Config {
 	debug: boolean;
 	/** Keep `user.email`, `user.account_uuid`, `organization.id` and the like in OTLP telemetry (core/otel-identity.ts); dropped at ingest by default. */
 	otelKeepIdentity: boolean;
+	/**
+	 * Following the transcripts that local hook events name (docs/usage.md): on unless
+	 * `--no-transcripts` / `MPM_TUI_TRANSCRIPTS=0`; `fromStart`: read a file from its start rather
+	 * than from where it stands when first named; `roots`: the folders a transcript may be in (the
+	 * home and each `CLAUDE_CONFIG_DIR`, which may list several, comma-separated).
+	 */
+	transcripts: {follow: boolean; fromStart: boolean; roots: string[]};
+	/** A user's price file read over the built-in table (`MPM_TUI_PRICES`, else `${XDG_CONFIG_HOME:-~/.config}/mpm-tui/prices.json`). */
+	pricesFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +126,12 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		filter: flags.filter ?? '',
 		debug: /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? ''),
 		otelKeepIdentity: flags.otelKeepIdentity ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_OTEL_KEEP_IDENTITY) ?? ''),
+		transcripts: {
+			follow: flags.transcripts ?? !/^(0|false|no|off)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS) ?? ''),
+			fromStart: flags.transcriptsFromStart ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS_FROM_START) ?? ''),
+			roots: [home, ...(firstDefined(env.CLAUDE_CONFIG_DIR) ?? '').split(',').map(dir => dir.trim()).filter(dir => path.isAbsolute(dir))],
+		},
+		pricesFile: firstDefined(env.MPM_TUI_PRICES) ?? path.join(firstDefined(env.XDG_CONFIG_HOME) ?? path.join(home, '.config'), 'mpm-tui', 'prices.json'),
 	};
 }
 

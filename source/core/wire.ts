@@ -52,6 +52,13 @@ export interface ServerStats {
 	order?: {held: number; timedOut: number; overflow: number; waiting: number; longestMs: number};
 	/** The OTLP receiver (`/v1/logs`, `/v1/metrics`, `/v1/traces`). Absent from servers older than this field. */
 	otel?: OtelStats;
+	/**
+	 * The transcript follower (docs/usage.md, "Transcripts"): files followed and waiting to appear,
+	 * records made, bytes and lines read, lines skipped (by reason; `overCap`: over the line size
+	 * cap), duplicates and sidechain replays dropped, truncations, rotations, vanished files,
+	 * refused paths, records dropped. Absent when transcripts are off, and from older servers.
+	 */
+	transcripts?: {files: number; waiting: number; records: number; revisions: number; bytes: number; lines: number; skipped: Record<string, number>; overCap: number; duplicates: number; sidechainReplays: number; truncated: number; rotated: number; vanished: number; refused: number; dropped: number};
 	/** The same lines as /health's `problems` (empty when all is well). */
 	problems: string[];
 	uptime: number;

@@ -71,8 +71,14 @@ function contentTypeError(type: string | undefined): string | null {
 	return `content type ${type} is not accepted; send ${ACCEPTED_TYPES}`;
 }
 
+/** True for a peer on this machine's loopback (IPv4, IPv6, or IPv4 mapped into IPv6). */
+function isLoopbackPeer(address: string | undefined): boolean {
+	if (address === undefined) return false;
+	return address === '::1' || /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
+}
+
 function metaFrom(req: IncomingMessage, source: string): IngestMeta | string {
-	const meta: IngestMeta = {source};
+	const meta: IngestMeta = {source, local: isLoopbackPeer(req.socket.remoteAddress)};
 	const id = req.headers['x-mpm-id'];
 	if (typeof id === 'string') {
 		if (!isValidId(id)) return `X-Mpm-Id must be ${ID_RULE}`;

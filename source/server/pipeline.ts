@@ -28,6 +28,8 @@ export interface IngestMeta {
 	id?: string;
 	/** Receive time stamped by the forwarder (epoch ms). */
 	receivedAt?: number;
+	/** The request came from this machine's loopback: its paths (a hook's `transcript_path`) are this machine's. */
+	local?: boolean;
 }
 
 export interface PipelineOptions {

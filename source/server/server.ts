@@ -24,6 +24,9 @@ import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
 import {checkSpoolDirectory, drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
 import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
+import {TranscriptFollower, type TranscriptFollowerOptions} from './transcript-follower.js';
+import {realRoots} from './transcript-paths.js';
+import {loadPriceIndex} from './transcript-prices.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
 import {VERSION} from './version.js';
 
@@ -49,6 +52,8 @@ export interface ServerOptions {
 	limits?: Partial<ServerLimits>;
 	/** How long and how much a forwarder's event is held for the events it names (ordering.ts has the defaults). */
 	order?: Partial<OrderGateOptions>;
+	/** Timings and bounds of the transcript follower (transcript-follower.ts has the defaults). */
+	transcripts?: Pick<TranscriptFollowerOptions, 'pollMs' | 'settleMs' | 'idleMs' | 'chunkBytes' | 'maxLineBytes' | 'maxFiles' | 'maxKeys'>;
 }
 
 /** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
@@ -142,6 +147,24 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const order = new OrderGate(options.order);
 	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
 	const otlp = new OtlpReceiver({guard, keepIdentity: config.otelKeepIdentity, ingestConverted: (items, rejected, meta, convert) => pipeline.ingestConverted(items, rejected, meta, convert)}, started);
+	// Transcripts are read only here, in the process that owns the port: a client (a TUI
+	// connected to a server elsewhere) never reads one.
+	const transcripts = config.transcripts.follow
+		? new TranscriptFollower({
+				...options.transcripts,
+				roots: realRoots(config.transcripts.roots),
+				fromStart: config.transcripts.fromStart,
+				prices: loadPriceIndex(config.pricesFile, log),
+				ingest: values => pipeline.ingestValues(values, {source: 'transcript'}),
+				log,
+			})
+		: null;
+	cleanup.add(() => transcripts?.close());
+	/** A hook event from a forwarder on this machine (loopback POST or the local spool) may name a transcript to follow. */
+	const noteLocal = (result: IngestResult): IngestResult => {
+		if (transcripts && result.records.length > 0) transcripts.noteHookRecords(result.records);
+		return result;
+	};
 	let port = config.port;
 
 	const historyPage = (since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number} => ({
@@ -201,6 +224,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			stdout: {dropped: options.stdoutDropped?.() ?? 0},
 			order: order.stats(),
 			otel: otlp.snapshot(),
+			...(transcripts ? {transcripts: transcripts.stats()} : {}),
 			problems: problems(),
 			uptime: Math.round((now - started) / 1000),
 			pid: process.pid,
@@ -216,7 +240,10 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			stats,
 			history: historyPage,
 			guard,
-			ingestBytes: (bytes, contentType, meta) => pipeline.ingestBytes(bytes, contentType, meta),
+			ingestBytes: (bytes, contentType, meta) => {
+				const result = pipeline.ingestBytes(bytes, contentType, meta);
+				return meta.source === 'hook' && meta.local === true ? noteLocal(result) : result;
+			},
 			order,
 			otlp,
 			log,
@@ -266,7 +293,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const url = `http://${urlHost}:${port}`;
 	lock.setUrl(url);
 
-	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => settledAfter(order, meta.id, pipeline.ingestText(text, 'application/json', meta)), report => {
+	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))), report => {
 		spoolState.drained += report.accepted;
 		spoolState.setAside += report.setAside;
 		if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
@@ -287,6 +314,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			stopDrain();
 			// Held events are ingested now, while the journal is still open.
 			order.close();
+			await transcripts?.close();
 			httpServer.closeIdleConnections();
 			broadcaster.close();
 			await new Promise<void>(resolve => {
