@@ -4,9 +4,11 @@
  *  1. the TUI's first frame (goal ≤ 3× the baseline): `mpm-tui --port <free>` in a tmux pane,
  *     80×24, a fresh state dir each time, hosting (the common case) and connecting to a running
  *     server. The pane waits in `read` for a key; the clock starts when the bench sends it and
- *     stops when the header (`● hosting …`, `◌ connecting …`) arrives in the pane's output, which
- *     `tmux pipe-pane` streams into a FIFO the bench reads (no polling of the screen). The
- *     baseline is `node -e` writing such a header line, started the same way;
+ *     stops when the header arrives in the pane's output, in any state (the first frame says
+ *     `◌ starting …`: it is drawn before the probe), which `tmux pipe-pane` streams into a FIFO
+ *     the bench reads (no polling of the screen). The baseline is `node -e` writing such a header
+ *     line, started the same way. Also reported, against the same baseline: the link shown
+ *     (`● hosting …` or `● connected …` in the stream);
  *  2. `mpm-tui hooks status` and `mpm-tui emit JSON` (to a running server): spawn to exit;
  *     `mpm-tui tail --since 0` (a running server holding one event): spawn to the first line on
  *     stdout. Baselines: `node -e 0` spawn to exit, and `node -e` writing a line, spawn to it.
@@ -31,7 +33,10 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
-const HEADER = /[●◌] (hosting|connected|connecting|reconnecting) /;
+/** The header in any state: the first frame. */
+const HEADER = /[●◌] (starting|hosting|connected|connecting|reconnecting) /;
+/** The header once the link is up. */
+const LINKED = /● (hosting|connected) /;
 
 if (!existsSync(cliPath)) {
 	console.error(`build first: npm run build (no ${cliPath})`);
@@ -46,9 +51,9 @@ let windows = 0;
 
 /**
  * Starts `command` in a new 80×24 tmux window once the bench presses Enter; ms from the key to
- * the header in the pane's output stream.
+ * the header in the pane's output stream (`frame`), and to the link shown (`linked`).
  */
-async function firstFrame(command: string[], env: Record<string, string>): Promise<number> {
+async function firstFrame(command: string[], env: Record<string, string>): Promise<{frame: number; linked: number}> {
 	const name = `w${++windows}`;
 	const fifo = path.join(work, `${name}.fifo`);
 	execFileSync('mkfifo', [fifo]);
@@ -56,14 +61,18 @@ async function firstFrame(command: string[], env: Record<string, string>): Promi
 	const stream = createReadStream(fifo);
 	let text = '';
 	let started = 0;
-	const shown = new Promise<number>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)), 20_000);
+	let frame = 0;
+	const shown = new Promise<{frame: number; linked: number}>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no linked header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)), 20_000);
 		stream.on('data', (chunk: Buffer | string) => {
 			const now = performance.now();
 			text += chunk.toString();
-			if (started > 0 && HEADER.test(text.replace(ANSI, ''))) {
+			if (started === 0) return;
+			const plain = text.replace(ANSI, '');
+			if (frame === 0 && HEADER.test(plain)) frame = now - started;
+			if (frame > 0 && LINKED.test(plain)) {
 				clearTimeout(timer);
-				resolve(now - started);
+				resolve({frame, linked: now - started});
 			}
 		});
 		stream.on('error', reject);
@@ -140,13 +149,19 @@ try {
 	if (parts.has('tui')) {
 		const tuiHost: Row = {what: 'TUI first frame, hosting', ms: [], base: []};
 		const tuiConnect: Row = {what: 'TUI first frame, connecting', ms: [], base: []};
+		const hostLinked: Row = {what: 'TUI link shown (● hosting)', ms: [], base: tuiHost.base};
+		const connectLinked: Row = {what: 'TUI link shown (● connected)', ms: [], base: tuiConnect.base};
 		for (let i = 0; i < RUNS; i++) {
-			tuiHost.base.push(await firstFrame([process.execPath, '-e', header('hosting')], stateEnv()));
-			tuiHost.ms.push(await firstFrame([process.execPath, cliPath, '--port', String(await freePort())], stateEnv()));
-			tuiConnect.base.push(await firstFrame([process.execPath, '-e', header('connecting')], stateEnv()));
-			tuiConnect.ms.push(await firstFrame([process.execPath, cliPath, '--port', base], stateEnv()));
+			tuiHost.base.push((await firstFrame([process.execPath, '-e', header('hosting')], stateEnv())).frame);
+			const host = await firstFrame([process.execPath, cliPath, '--port', String(await freePort())], stateEnv());
+			tuiHost.ms.push(host.frame);
+			hostLinked.ms.push(host.linked);
+			tuiConnect.base.push((await firstFrame([process.execPath, '-e', header('connected')], stateEnv())).frame);
+			const connect = await firstFrame([process.execPath, cliPath, '--port', base], stateEnv());
+			tuiConnect.ms.push(connect.frame);
+			connectLinked.ms.push(connect.linked);
 		}
-		report([tuiHost, tuiConnect]);
+		report([tuiHost, tuiConnect, hostLinked, connectLinked]);
 	}
 	if (parts.has('commands')) {
 		const hooks: Row = {what: 'hooks status (to exit)', ms: [], base: []};
