@@ -102,12 +102,10 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 
 	/** Probes, hosts or connects, and feeds the store; after the first frame. */
 	const setUpLink = async (): Promise<void> => {
-		const [{demoSinkFor, hostOrConnect}, {openConnection}, {openClaudeMpmConnection}, demoFeed] = await Promise.all([
-			import('./host-or-connect.js'),
-			import('../client/connection.js'),
-			import('../tui/sources/claude-mpm-link.js'),
-			import('../tui/sources/demo-feed.js'),
-		]);
+		// The Socket.IO client loads while the probe waits for its answer.
+		const clientModules = Promise.all([import('../client/connection.js'), import('../tui/sources/claude-mpm-link.js'), import('../tui/sources/demo-feed.js')]);
+		clientModules.catch(() => {}); // awaited below unless quitting came first
+		const {demoSinkFor, hostOrConnect} = await import('./host-or-connect.js');
 		if (stopping) return;
 		const link = await hostOrConnect(config, log);
 		if (link.kind === 'host') server = link.server;
@@ -117,6 +115,8 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			quit();
 			return;
 		}
+		const [{openConnection}, {openClaudeMpmConnection}, demoFeed] = await clientModules;
+		if (stopping) return;
 		const hosting = link.kind === 'host';
 		const flavor = link.kind === 'client' ? link.flavor : 'mpm-tui';
 		const note = flavor === 'claude-mpm' ? '(claude-mpm)' : undefined;
