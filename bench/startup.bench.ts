@@ -4,15 +4,19 @@
  *  1. the TUI's first frame (goal ≤ 3× the baseline): `mpm-tui --port <free>` in a tmux pane,
  *     80×24, a fresh state dir each time, hosting (the common case) and connecting to a running
  *     server. The pane waits in `read` for a key; the clock starts when the bench sends it and
- *     stops when the header (`● hosting …`, `◌ connecting …`) arrives in the pane's output, which
- *     `tmux pipe-pane` streams into a FIFO the bench reads (no polling of the screen). The
- *     baseline is `node -e` writing such a header line, started the same way;
+ *     stops when the header arrives in the pane's output, in any state (the first frame says
+ *     `◌ starting …`: it is drawn before the probe), which `tmux pipe-pane` streams into a FIFO
+ *     the bench reads (no polling of the screen). The baseline is `node -e` writing such a header
+ *     line, started the same way. Also reported, against the same baseline: the link shown
+ *     (`● hosting …` or `● connected …` in the stream);
  *  2. `mpm-tui hooks status` and `mpm-tui emit JSON` (to a running server): spawn to exit;
  *     `mpm-tui tail --since 0` (a running server holding one event): spawn to the first line on
  *     stdout. Baselines: `node -e 0` spawn to exit, and `node -e` writing a line, spawn to it.
  * Run: npm run bench startup (builds first), or node --import tsx bench/startup.bench.ts after a
  * build; an argument `tui` or `commands` runs only that part. MPM_TUI_STARTUP_CLI=<path> measures
- * another build of the CLI (e.g. an older one), MPM_TUI_STARTUP_RUNS=<n> another number of runs.
+ * another build of the CLI (e.g. an older one); several, comma-separated, are measured in the same
+ * run, their runs interleaved (before/after figures under the same load). MPM_TUI_STARTUP_RUNS=<n>
+ * another number of runs.
  */
 import {execFileSync, spawn} from 'node:child_process';
 import {createReadStream, existsSync, mkdtempSync, rmSync} from 'node:fs';
@@ -26,17 +30,24 @@ import {startMpmTui, type ServerProcess} from './lib/harness.js';
 const parts = new Set(process.argv.slice(2).filter(a => a === 'tui' || a === 'commands'));
 if (parts.size === 0) parts.add('tui').add('commands');
 const RUNS = Number(process.env.MPM_TUI_STARTUP_RUNS ?? 10);
-const cliPath = path.resolve(process.env.MPM_TUI_STARTUP_CLI ?? builtCli);
+const cliPaths = (process.env.MPM_TUI_STARTUP_CLI ?? builtCli).split(',').map(p => path.resolve(p));
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
-const HEADER = /[●◌] (hosting|connected|connecting|reconnecting) /;
+/** The header in any state: the first frame. */
+const HEADER = /[●◌] (starting|hosting|connected|connecting|reconnecting) /;
+/** The header once the link is up. */
+const LINKED = /● (hosting|connected) /;
 
-if (!existsSync(cliPath)) {
-	console.error(`build first: npm run build (no ${cliPath})`);
-	process.exit(1);
+for (const cliPath of cliPaths) {
+	if (!existsSync(cliPath)) {
+		console.error(`build first: npm run build (no ${cliPath})`);
+		process.exit(1);
+	}
 }
+/** A build's name in the report, when there are several: `before/dist/cli.js`. */
+const named = (cliPath: string, what: string) => (cliPaths.length > 1 ? `${path.relative(path.dirname(path.dirname(path.dirname(cliPath))), cliPath)}: ${what}` : what);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-startup-'));
 const tmux = new Tmux();
@@ -46,9 +57,9 @@ let windows = 0;
 
 /**
  * Starts `command` in a new 80×24 tmux window once the bench presses Enter; ms from the key to
- * the header in the pane's output stream.
+ * the header in the pane's output stream (`frame`), and to the link shown (`linked`).
  */
-async function firstFrame(command: string[], env: Record<string, string>): Promise<number> {
+async function firstFrame(command: string[], env: Record<string, string>): Promise<{frame: number; linked: number}> {
 	const name = `w${++windows}`;
 	const fifo = path.join(work, `${name}.fifo`);
 	execFileSync('mkfifo', [fifo]);
@@ -56,14 +67,18 @@ async function firstFrame(command: string[], env: Record<string, string>): Promi
 	const stream = createReadStream(fifo);
 	let text = '';
 	let started = 0;
-	const shown = new Promise<number>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)), 20_000);
+	let frame = 0;
+	const shown = new Promise<{frame: number; linked: number}>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no linked header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)), 20_000);
 		stream.on('data', (chunk: Buffer | string) => {
 			const now = performance.now();
 			text += chunk.toString();
-			if (started > 0 && HEADER.test(text.replace(ANSI, ''))) {
+			if (started === 0) return;
+			const plain = text.replace(ANSI, '');
+			if (frame === 0 && HEADER.test(plain)) frame = now - started;
+			if (frame > 0 && LINKED.test(plain)) {
 				clearTimeout(timer);
-				resolve(now - started);
+				resolve({frame, linked: now - started});
 			}
 		});
 		stream.on('error', reject);
@@ -129,7 +144,7 @@ function report(rows: Row[]): void {
 
 let server: ServerProcess | null = null;
 try {
-	console.log(`cli: ${path.relative(process.cwd(), cliPath) || cliPath}; median of ${RUNS}, ratio to the same run's baseline`);
+	console.log(`cli: ${cliPaths.map(cliPath => path.relative(process.cwd(), cliPath) || cliPath).join(', ')}; median of ${RUNS}, ratio to the same run's baseline`);
 	server = await startMpmTui(['--no-journal']);
 	const payload = JSON.stringify(hookPayload(1));
 	const accepted = await fetch(`http://127.0.0.1:${server.port}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: payload});
@@ -138,33 +153,53 @@ try {
 
 	const header = (state: string) => `process.stdout.write('\\u001b[?1049h\\u001b[32m● ${state} 127.0.0.1:8765\\u001b[39m\\n')`;
 	if (parts.has('tui')) {
-		const tuiHost: Row = {what: 'TUI first frame, hosting', ms: [], base: []};
-		const tuiConnect: Row = {what: 'TUI first frame, connecting', ms: [], base: []};
+		const hostBase: number[] = [];
+		const connectBase: number[] = [];
+		const rows = cliPaths.map(cliPath => ({
+			cliPath,
+			host: {what: named(cliPath, 'TUI first frame, hosting'), ms: [], base: hostBase} as Row,
+			connect: {what: named(cliPath, 'TUI first frame, connecting'), ms: [], base: connectBase} as Row,
+			hostLinked: {what: named(cliPath, 'TUI link shown (● hosting)'), ms: [], base: hostBase} as Row,
+			connectLinked: {what: named(cliPath, 'TUI link shown (● connected)'), ms: [], base: connectBase} as Row,
+		}));
 		for (let i = 0; i < RUNS; i++) {
-			tuiHost.base.push(await firstFrame([process.execPath, '-e', header('hosting')], stateEnv()));
-			tuiHost.ms.push(await firstFrame([process.execPath, cliPath, '--port', String(await freePort())], stateEnv()));
-			tuiConnect.base.push(await firstFrame([process.execPath, '-e', header('connecting')], stateEnv()));
-			tuiConnect.ms.push(await firstFrame([process.execPath, cliPath, '--port', base], stateEnv()));
+			hostBase.push((await firstFrame([process.execPath, '-e', header('hosting')], stateEnv())).frame);
+			for (const row of rows) {
+				const host = await firstFrame([process.execPath, row.cliPath, '--port', String(await freePort())], stateEnv());
+				row.host.ms.push(host.frame);
+				row.hostLinked.ms.push(host.linked);
+			}
+			connectBase.push((await firstFrame([process.execPath, '-e', header('connected')], stateEnv())).frame);
+			for (const row of rows) {
+				const connect = await firstFrame([process.execPath, row.cliPath, '--port', base], stateEnv());
+				row.connect.ms.push(connect.frame);
+				row.connectLinked.ms.push(connect.linked);
+			}
 		}
-		report([tuiHost, tuiConnect]);
+		report(rows.flatMap(row => [row.host, row.connect, row.hostLinked, row.connectLinked]));
 	}
 	if (parts.has('commands')) {
-		const hooks: Row = {what: 'hooks status (to exit)', ms: [], base: []};
-		const emit: Row = {what: 'emit JSON (to exit)', ms: [], base: []};
-		const tail: Row = {what: 'tail --since 0 (to first line)', ms: [], base: []};
-		const help: Row = {what: '--help (to exit)', ms: [], base: []};
+		const exitBase: number[] = [];
+		const lineBase: number[] = [];
+		const rows = cliPaths.map(cliPath => ({
+			cliPath,
+			hooks: {what: named(cliPath, 'hooks status (to exit)'), ms: [], base: exitBase} as Row,
+			emit: {what: named(cliPath, 'emit JSON (to exit)'), ms: [], base: exitBase} as Row,
+			tail: {what: named(cliPath, 'tail --since 0 (to first line)'), ms: [], base: lineBase} as Row,
+			help: {what: named(cliPath, '--help (to exit)'), ms: [], base: exitBase} as Row,
+		}));
 		for (let i = 0; i < RUNS; i++) {
 			const env = stateEnv();
-			hooks.base.push(await timed(['-e', '0'], 'exit'));
-			hooks.ms.push(await timed([cliPath, 'hooks', 'status'], 'exit', env));
-			emit.base.push(await timed(['-e', '0'], 'exit'));
-			emit.ms.push(await timed([cliPath, 'emit', '--port', base, payload], 'exit', env));
-			tail.base.push(await timed(['-e', "process.stdout.write('{}\\n')"], 'output'));
-			tail.ms.push(await timed([cliPath, 'tail', '--since', '0', '--port', base], 'output', env));
-			help.base.push(await timed(['-e', '0'], 'exit'));
-			help.ms.push(await timed([cliPath, '--help'], 'exit', env));
+			exitBase.push(await timed(['-e', '0'], 'exit'));
+			lineBase.push(await timed(['-e', "process.stdout.write('{}\\n')"], 'output'));
+			for (const row of rows) {
+				row.hooks.ms.push(await timed([row.cliPath, 'hooks', 'status'], 'exit', env));
+				row.emit.ms.push(await timed([row.cliPath, 'emit', '--port', base, payload], 'exit', env));
+				row.tail.ms.push(await timed([row.cliPath, 'tail', '--since', '0', '--port', base], 'output', env));
+				row.help.ms.push(await timed([row.cliPath, '--help'], 'exit', env));
+			}
 		}
-		report([hooks, emit, tail, help]);
+		report(rows.flatMap(row => [row.hooks, row.emit, row.tail, row.help]));
 	}
 } finally {
 	tmux.kill();

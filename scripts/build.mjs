@@ -8,29 +8,13 @@
 // Types are checked by `npm run typecheck` (and `npm test`), not here.
 import {execFileSync} from 'node:child_process';
 import {readFileSync, rmSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 import * as esbuild from 'esbuild';
+import {stringWidthEmojiPrefilter, yogaWithoutFetch} from './build-plugins.mjs';
 
 const require = createRequire(import.meta.url);
 
-/**
- * yoga-layout (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, where a global
- * `fetch` exists, as in Node 20, fetches that URL: it loads Node's whole fetch implementation
- * (undici) to decode a string at start-up. Shadowing `fetch` in that one module makes it decode the
- * base64 itself, as it does where there is no fetch.
- */
-let yogaLoaderSeen = false;
-const yogaWithoutFetch = {
-	name: 'yoga-without-fetch',
-	setup(build) {
-		build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
-			yogaLoaderSeen = true;
-			const text = await readFile(args.path, 'utf8');
-			return {contents: `const fetch = undefined;\n${text}`, loader: 'js'};
-		});
-	},
-};
+const found = {yoga: false, stringWidth: false};
 
 const outdir = 'dist';
 rmSync(outdir, {recursive: true, force: true});
@@ -58,11 +42,12 @@ const result = await esbuild.build({
 	banner: {js: "import {createRequire as __mpmTuiCreateRequire} from 'node:module';\nconst require = __mpmTuiCreateRequire(import.meta.url);"},
 	minify: true,
 	logLevel: 'warning',
-	plugins: [yogaWithoutFetch],
+	plugins: [yogaWithoutFetch(found), stringWidthEmojiPrefilter(found)],
 	metafile: true,
 });
 
-if (!yogaLoaderSeen) console.warn('build: yoga-layout\'s WebAssembly loader was not found under its known name; it will fetch its WebAssembly at start-up (slower)');
+if (!found.yoga) console.warn('build: yoga-layout\'s WebAssembly loader was not found under its known name; it will fetch its WebAssembly at start-up (slower)');
+if (!found.stringWidth) console.warn('build: string-width\'s emoji test was not found as scripts/build-plugins.mjs knows it; the first frame builds its emoji expression (slower)');
 
 // Modules that find the package root from their own file (source/server/version.ts,
 // source/hook/forwarder-command.ts: two levels below it) must land in dist/chunks/, which is two

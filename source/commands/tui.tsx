@@ -1,7 +1,9 @@
 /**
- * `mpm-tui`: the live monitor. Hosts the server or connects to one (host-or-connect), or plays a
- * recording (`--replay`); feeds the event store; renders the Ink app; on quit unmounts, restores
- * the terminal and shuts the hosted server down gracefully.
+ * `mpm-tui`: the live monitor. Draws its first frame at once (the header says `◌ starting` and the
+ * address), then hosts the server or connects to one (host-or-connect), or plays a recording
+ * (`--replay`); feeds the event store; on quit unmounts, restores the terminal and shuts the
+ * hosted server down gracefully. What the first frame does not draw (the link: probe, server,
+ * Socket.IO client; the demo; the export) is imported after it.
  */
 import React from 'react';
 import {render} from 'ink';
@@ -11,14 +13,12 @@ import {promises as fs} from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
-import {openConnection, type Connection, type ConnectionState} from '../client/connection.js';
+import type {Connection, ConnectionState} from '../client/connection.js';
 import {App} from '../tui/app/App.js';
 import {EventStore, type LinkInfo, type Predicate} from '../tui/event-store/event-store.js';
-import {demoSinkFor, hostOrConnect} from './host-or-connect.js';
-import {openClaudeMpmConnection} from '../tui/sources/claude-mpm-link.js';
 import type {EventRecord} from '../core/record.js';
-import {startDemoFeed, type DemoFeed, type DemoSink} from '../tui/sources/demo-feed.js';
-import {loadReplay, playReplay, ReplayError, type ReplayPlayer} from '../tui/sources/replay.js';
+import type {DemoFeed, DemoSink} from '../tui/sources/demo-feed.js';
+import type {ReplayPlayer} from '../tui/sources/replay.js';
 import {defaultExportName, exportEvents} from '../tui/tabs/events/export-events.js';
 import type {MpmServer} from '../server/server.js';
 import {colourMode} from './colour-mode.js';
@@ -62,9 +62,12 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	let player: ReplayPlayer | null = null;
 	let demo: DemoFeed | null = null;
 	let demoSink: DemoSink | null = null;
+	let startDemoFeed: typeof import('../tui/sources/demo-feed.js').startDemoFeed | null = null;
 	const log = (line: string) => store.setNotice(line);
 
 	if (options.replay) {
+		// A bad file is a one-line error before anything is drawn, as with the other flags.
+		const {loadReplay, playReplay, ReplayError} = await import('../tui/sources/replay.js');
 		let loaded;
 		try {
 			loaded = await loadReplay(options.replay);
@@ -82,13 +85,44 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			() => store.setNotice(`replay finished: ${total} event${total === 1 ? '' : 's'}${loaded.bad > 0 ? `, ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} skipped` : ''}`),
 		);
 	} else {
+		// Drawn in the first frame; the link says what it became once the probe has answered.
+		store.setLink({status: 'starting', address: config.url, attempt: 0});
+	}
+
+	// Set when quitting begins: a link still being set up then opens nothing more.
+	let stopping = false;
+	/** Why the monitor cannot run (a port held by another program, an unsafe bind, a failed start): printed after the terminal is restored. */
+	let linkFailure: {message: string; code: 1 | 2} | null = null;
+	// `d` (or --demo) before the link is up starts the demo once it is.
+	let demoWanted = options.demo;
+	const startDemo = options.replay
+		? undefined
+		: () => {
+				demoWanted = true;
+				if (demo || !demoSink || !startDemoFeed || stopping) return;
+				demo = startDemoFeed(demoSink, {seed: Date.now() % 2 ** 31, onError: log});
+			};
+
+	/** Probes, hosts or connects, and feeds the store; after the first frame. */
+	const setUpLink = async (): Promise<void> => {
+		// The Socket.IO client loads while the probe waits for its answer.
+		const clientModules = Promise.all([import('../client/connection.js'), import('../tui/sources/claude-mpm-link.js'), import('../tui/sources/demo-feed.js')]);
+		clientModules.catch(() => {}); // awaited below unless quitting came first
+		const {demoSinkFor, hostOrConnect} = await import('./host-or-connect.js');
+		if (stopping) return;
 		const link = await hostOrConnect(config, log);
-		if (link.kind === 'error') return fail(link.message, link.code);
+		if (link.kind === 'host') server = link.server;
+		if (stopping) return;
+		if (link.kind === 'error') {
+			linkFailure = {message: link.message, code: link.code};
+			quit();
+			return;
+		}
+		const [{openConnection}, {openClaudeMpmConnection}, demoFeed] = await clientModules;
+		if (stopping) return;
 		const hosting = link.kind === 'host';
 		const flavor = link.kind === 'client' ? link.flavor : 'mpm-tui';
 		const note = flavor === 'claude-mpm' ? '(claude-mpm)' : undefined;
-		if (link.kind === 'host') server = link.server;
-		demoSink = demoSinkFor(link, config.token);
 		store.setLink({status: hosting ? 'hosting' : 'connecting', address: link.url, attempt: 0, note, flavor});
 		const handlers = {
 			// History caught up with at start or on connect happened earlier: not counted in the rate.
@@ -101,15 +135,10 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			link.kind === 'client' && link.flavor === 'claude-mpm'
 				? openClaudeMpmConnection({url: link.url, token: config.token}, handlers)
 				: openConnection({url: link.url, token: config.token, historyLimit: config.history}, handlers);
-	}
-
-	const startDemo = demoSink
-		? () => {
-				if (demo || !demoSink) return;
-				demo = startDemoFeed(demoSink, {seed: Date.now() % 2 ** 31, onError: log});
-			}
-		: undefined;
-	if (options.demo) startDemo?.();
+		demoSink = demoSinkFor(link, config.token);
+		startDemoFeed = demoFeed.startDemoFeed;
+		if (demoWanted) startDemo?.();
+	};
 
 	let frames = 0;
 	let renderMs = 0;
@@ -152,6 +181,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 
 	process.stdout.write(ALT_SCREEN_ON);
 	let failure: unknown = null;
+	let linking: Promise<void> = Promise.resolve();
 	try {
 		const instance = render(
 			<App
@@ -175,6 +205,13 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 				},
 			},
 		);
+		// Ink has written the first frame (render draws synchronously); now the link.
+		if (!options.replay) {
+			linking = setUpLink().catch((error: unknown) => {
+				failure = error;
+				quit();
+			});
+		}
 		// Ink ends the app by itself only on an error in a component.
 		await Promise.race([quitting, instance.waitUntilExit()]).catch((error: unknown) => {
 			failure = error;
@@ -187,6 +224,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			if (!hungUp) throw error;
 		}
 	} finally {
+		stopping = true;
 		if (!hungUp) process.stdout.write(ALT_SCREEN_OFF);
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
@@ -194,8 +232,10 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		if (statsFile) process.off('SIGUSR1', onStatsSignal);
 		(demo as DemoFeed | null)?.stop();
 		player?.stop();
-		connection?.close();
-		if (server) await server.close();
+		// A link still being set up (a probe, a server starting) settles before it is closed.
+		await linking;
+		(connection as Connection | null)?.close();
+		if (server) await (server as MpmServer).close();
 	}
 	await writeStats();
 	if (hungUp) {
@@ -204,6 +244,10 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		// stay: Ink may still fail a write to it until then.
 		process.removeAllListeners('SIGHUP');
 		process.kill(process.pid, 'SIGHUP');
+	}
+	if (linkFailure) {
+		const {message, code} = linkFailure;
+		return fail(message, code);
 	}
 	if (failure) return fail(`the monitor stopped: ${failure instanceof Error ? failure.message : String(failure)}`, 1);
 	return 0;
