@@ -7,6 +7,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {keySections} from '../source/tui/keys/key-sections.js';
 import {tabs} from '../source/tui/tabs/registry.js';
+import {chromeLegend} from '../source/tui/chrome/chrome-legend.js';
 
 export const KEYS_START = '<!-- keys:start (written by npm run docs:keys from source/tui/keys/bindings.ts and each tab) -->';
 export const KEYS_END = '<!-- keys:end -->';
@@ -35,6 +36,9 @@ export function keysMarkdown(): string {
 		for (const [shown, meaning] of tab.legend) out.push(`| \`${cell(shown)}\` | ${cell(meaning)} |`);
 		out.push('');
 	}
+	out.push('### Header and tab bar', '', '| shown | means |', '|---|---|');
+	for (const [shown, meaning] of chromeLegend) out.push(`| \`${cell(shown)}\` | ${cell(meaning)} |`);
+	out.push('');
 	for (const tab of tabs) {
 		if (!tab.labels) continue;
 		out.push(`### ${tab.title}: ${tab.labels.title}`, '', '| shown | stands for |', '|---|---|');

@@ -72,7 +72,7 @@ describe('hostile events in a real terminal', () => {
 		const port = await freePort();
 		const firstBytes = path.join(dir, 'first.bytes');
 		const pane = start('hostile', port, dir, firstBytes, {columns: 80, rows: 24});
-		await pane.waitFor(s => s.includes('No events yet'), 'the empty state', 10_000);
+		await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting', 10_000);
 
 		let accepted = 0;
 		for (const payload of hostilePayloads()) {

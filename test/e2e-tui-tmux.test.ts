@@ -110,7 +110,7 @@ describe('mpm-tui in a terminal', () => {
 		const dir = stateDir();
 		const port = await freePort();
 		const pane = tmux.open('narrow', [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {columns: 60, rows: 15});
-		await pane.waitFor(s => s.includes('No events yet'), 'the empty state');
+		await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting');
 		pane.keys('d');
 		await pane.waitFor(s => headerCount(s) >= 12, 'the demo stream', 20_000);
 		assertClean(pane, 60, 15);
@@ -192,7 +192,7 @@ describe('mpm-tui in a terminal', () => {
 		const port = await freePort();
 		const env = {MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: dir};
 		const pane = tmux.open('resize', [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {columns: 60, rows: 15});
-		await pane.waitFor(s => s.includes('No events yet'), 'the empty state');
+		await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting');
 		for (let i = 1; i <= 20; i++) forward(hookPayload(i), env);
 		await pane.waitFor(s => headerCount(s) === 20, 'twenty events');
 		assert.ok(!pane.lines()[2].includes('session'));
@@ -236,7 +236,7 @@ describe('mpm-tui in a terminal', () => {
 		const port = await freePort();
 		const env = {MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: dir};
 		const pane = tmux.open('today', [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {columns: 120, rows: 30});
-		await pane.waitFor(s => s.includes('No events yet'), 'the empty state');
+		await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting');
 		// Two subagents and a dev server launched in the background; the turn's Stop lists all three.
 		for (const [, payload] of backgroundWork.slice(0, BG_STOP + 1)) forward(payload, env);
 		// In another session the user cancels `npm run watch` (no Post), types a new prompt, and a

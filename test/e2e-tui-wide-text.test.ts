@@ -47,7 +47,7 @@ it('at 100 columns, summaries full of emoji: one line per event, none wider than
 	const port = await freePort();
 	const env = {MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: dir};
 	const pane = tmux.open('wide', [process.execPath, cliPath, '--port', String(port)], {CI: 'false', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', LANG: 'C.UTF-8', PATH: process.env.PATH ?? ''}, {columns: COLUMNS, rows: ROWS});
-	await pane.waitFor(s => s.includes('No events yet'), 'the empty state');
+	await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting');
 	// Each command starts with its marker, so a row showing another event's summary is seen.
 	for (let i = 1; i <= CALLS; i++) {
 		const command = COMMANDS[(i - 1) % COMMANDS.length].replace(/^(\S+) /, `$1 s${i} `);

@@ -76,7 +76,7 @@ describe('narrow panes with two sessions', () => {
 				[['G'], 'G'],
 				[['g', keys.end], 'End'],
 				[['g', ...Array.from({length: 40}, () => keys.pageDown)], 'PgDn'],
-				[['g', ...Array.from({length: 200}, () => 'j')], 'j'],
+				[['g', ...Array.from({length: lines.length}, () => 'j')], 'j'],
 			] as const) {
 				await pressKeys(t.app, ...press);
 				frame = await t.until(f => f.includes(last.right), `${what} to scroll to the end of the help`);

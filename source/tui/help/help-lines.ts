@@ -7,6 +7,7 @@
 import {keySections} from '../keys/key-sections.js';
 import {tabs, type TabId} from '../tabs/registry.js';
 import type {LegendLine} from '../tabs/tab.js';
+import {chromeLegend} from '../chrome/chrome-legend.js';
 import {textWidth} from '../text/cells.js';
 
 /** A heading, a row of two columns (keys or mark, meaning), or a line across the width. */
@@ -41,6 +42,7 @@ export function helpLines(tab: TabId, width: number): readonly HelpLine[] {
 		for (const row of section.rows) addRow(row.keys.join('  '), row.when ? `${row.description} (${row.when})` : row.description);
 	}
 	for (const other of tabs) if (other !== own && other.legend) addLegend(other.title, other.legend);
+	addLegend('Header', chromeLegend);
 	for (const {title, labels} of tabs) {
 		if (!labels) continue;
 		lines.push({kind: 'heading', text: `${title}: ${labels.title}`});
