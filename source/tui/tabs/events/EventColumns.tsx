@@ -9,7 +9,7 @@ import {Box} from 'ink';
 import {Text} from '../../text/Text.js';
 import type {EventRecord} from '../../../core/record.js';
 import type {SearchHit} from '../../../core/search.js';
-import {fit} from '../../text/cells.js';
+import {fit, graphemes} from '../../text/cells.js';
 import {cellText, type Column} from './columns.js';
 import {kindColor, kindOf} from './kinds.js';
 
@@ -27,14 +27,28 @@ interface Segment {
 	mark: boolean;
 }
 
-/** Splits the (already fitted) summary into marked and unmarked parts. */
-function segments(text: string, original: string, hit: SearchHit | undefined): Segment[] {
-	if (!hit || hit.summaryRanges.length === 0 || !original.startsWith(text.replace(/[ …]+$/, ''))) return [{text, mark: false}];
+/**
+ * Splits the (already fitted) summary into marked and unmarked parts. fuse.js gives ranges in
+ * UTF-16 units of the original summary: each is widened to whole characters (never half a
+ * surrogate pair or an emoji sequence), and the `…` that ends a cut summary is never marked.
+ */
+export function segments(text: string, original: string, hit: SearchHit | undefined): Segment[] {
+	const kept = text.replace(/[ …]+$/, '');
+	if (!hit || hit.summaryRanges.length === 0 || !original.startsWith(kept)) return [{text, mark: false}];
+	const bounds = [0];
+	for (const cluster of graphemes(kept)) bounds.push(bounds.at(-1)! + cluster.text.length);
+	const down = (at: number) => {
+		let best = 0;
+		for (const b of bounds) if (b <= at) best = b;
+		return best;
+	};
+	const up = (at: number) => bounds.find(b => b >= at) ?? kept.length;
 	const out: Segment[] = [];
 	let at = 0;
-	for (const [start, end] of hit.summaryRanges) {
-		if (start >= text.length) break;
-		const stop = Math.min(end + 1, text.length);
+	for (const [first, last] of hit.summaryRanges) {
+		if (first >= kept.length) break;
+		const start = down(first);
+		const stop = up(Math.min(last + 1, kept.length));
 		if (start > at) out.push({text: text.slice(at, start), mark: false});
 		if (stop > Math.max(start, at)) out.push({text: text.slice(Math.max(start, at), stop), mark: true});
 		at = Math.max(at, stop);
