@@ -9,6 +9,7 @@ import {keyIntents} from '../keys/key-table.js';
 import {applySnapshot, settle} from '../list/list-nav.js';
 import {searchOf} from '../list/rows.js';
 import {tabById, tabIndex, tabs} from '../tabs/registry.js';
+import {graphemes} from '../text/cells.js';
 import type {Intent} from './intents.js';
 import {scopeTo, selectionOf} from './scope.js';
 import type {Action, Effect, KeyInfo, UiState} from './ui-state.js';
@@ -153,7 +154,8 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 		case 'type':
 			return editInput(state, text => text + intent.text);
 		case 'erase':
-			return editInput(state, text => Array.from(text).slice(0, -1).join(''));
+			// One character as the eye sees it: a whole emoji sequence or letter with its accents.
+			return editInput(state, text => graphemes(text).slice(0, -1).map(cluster => cluster.text).join(''));
 		case 'eraseWord':
 			return editInput(state, text => text.replace(/\S*\s*$/, ''));
 		case 'eraseLine':
