@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import type {SessionEntry} from '../../../core/views/index.js';
-import {formatAgo, formatDuration} from '../../../core/views/index.js';
+import {formatAgo, formatDuration, homeShort} from '../../../core/views/index.js';
 import {textWidth} from '../../text/cells.js';
 import {RowTable, type TableColumn} from '../../list/RowTable.js';
 import {sessionStateColor, sessionStateText, waitWords} from './session-state.js';
@@ -22,8 +22,7 @@ export interface SessionsTableProps {
 
 /** `~/…` for paths under a home directory, else the path. */
 function shortCwd(cwd: string | null): string {
-	if (cwd === null) return '';
-	return cwd.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)/, '~');
+	return cwd === null ? '' : homeShort(cwd);
 }
 
 function cronsText(row: SessionEntry): string {
