@@ -17,7 +17,7 @@ import {Header} from '../chrome/Header.js';
 import {TabBar} from '../chrome/TabBar.js';
 import {Footer} from '../chrome/Footer.js';
 import {HelpOverlay} from '../help/HelpOverlay.js';
-import {PaintContext, type Paint} from '../text/Text.js';
+import {PaintContext, setPaint, type Paint} from '../text/Text.js';
 
 export interface AppProps extends EffectHandlers {
 	store: EventStore;
@@ -79,6 +79,8 @@ export function App(props: AppProps) {
 
 	const tab = tabById(state.tab);
 	const View = tab.View;
+	// Before the children render: they draw with the Text this paint calls for.
+	setPaint(props.paint ?? 'full');
 	return (
 		<PaintContext.Provider value={props.paint ?? 'full'}>
 			<Box flexDirection="column" width={width} height={height}>
