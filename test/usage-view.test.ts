@@ -32,7 +32,7 @@ function transcript(tx: (typeof TX)[number], options: {revision?: number; id?: s
 	n++;
 	const revision = options.revision ?? 1;
 	return {
-		seq: n, id: options.id ?? `tx-${tx.requestId}-${revision}`, time: iso(tx.at), received: iso(tx.at), session: SESSION, type: 'transcript.usage', tool: null, toolUseId: null,
+		seq: n, id: options.id ?? `tx-${tx.requestId}-${revision}`, time: iso(T0 + tx.at), received: iso(T0 + tx.at), session: SESSION, type: 'transcript.usage', tool: null, toolUseId: null,
 		agentId: tx.agentId ?? null, agentType: tx.agentId ? 'Explore' : null, cwd: '/repo', summary: '', source: 'transcript',
 		payload: {
 			requestId: tx.requestId, messageId: tx.messageId, model: tx.model, inputTokens: tx.input, outputTokens: options.output ?? tx.output, cacheCreationTokens: tx.cacheWrite,
@@ -43,7 +43,7 @@ function transcript(tx: (typeof TX)[number], options: {revision?: number; id?: s
 }
 
 function telRequest(r: (typeof TEL)[number]): EventRecord {
-	return otel('claude_code.api_request', r.at, {
+	return otel('claude_code.api_request', T0 + r.at, {
 		'prompt.id': r.promptId, request_id: r.requestId, model: r.model, cost_usd: r.cost, duration_ms: r.durationMs,
 		// int64 attributes may come as strings: the join reads both.
 		input_tokens: String(r.input), output_tokens: r.output, cache_read_tokens: r.cacheRead, cache_creation_tokens: r.cacheWrite,
@@ -55,28 +55,28 @@ function metrics(m: (typeof METRICS)[number]): EventRecord {
 	n++;
 	const tokens = {input: m.input, output: m.output, cacheRead: m.cacheRead, cacheCreation: m.cacheWrite};
 	return {
-		seq: n, id: `metrics-${n}`, time: iso(m.at), received: iso(m.at), session: m.session, type: 'otel.metrics', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: '', source: 'otel',
-		payload: {total: {cost_usd: m.cost, ...tokens}, sessions: [{session: m.session, cost_usd: m.cost, tokens, models: [{model: m.model, cost_usd: m.cost, tokens}], counters: []}], points: 5, ignored: 0, baseline: 0, time: iso(m.at)},
+		seq: n, id: `metrics-${n}`, time: iso(T0 + m.at), received: iso(T0 + m.at), session: m.session, type: 'otel.metrics', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: '', source: 'otel',
+		payload: {total: {cost_usd: m.cost, ...tokens}, sessions: [{session: m.session, cost_usd: m.cost, tokens, models: [{model: m.model, cost_usd: m.cost, tokens}], counters: []}], points: 5, ignored: 0, baseline: 0, time: iso(T0 + m.at)},
 	};
 }
 
 /** Every record of the scenario, in the order they would come. */
 export function scenarioRecords(): EventRecord[] {
 	const out: EventRecord[] = [];
-	for (const p of PROMPTS) out.push(hook(p.at, {hook_event_name: 'UserPromptSubmit', prompt: p.text, prompt_id: p.promptId}), otel('claude_code.user_prompt', p.at, {'prompt.id': p.promptId, prompt_length: p.text.length}));
+	for (const p of PROMPTS) out.push(hook(T0 + p.at, {hook_event_name: 'UserPromptSubmit', prompt: p.text, prompt_id: p.promptId}), otel('claude_code.user_prompt', T0 + p.at, {'prompt.id': p.promptId, prompt_length: p.text.length}));
 	for (const t of TEL) out.push(telRequest(t));
 	for (const t of TX) out.push(transcript(t));
 	for (const t of Object.values(TOOLS)) {
 		const input = t.tool === 'Bash' ? {command: 'npm test'} : {description: 'explore', prompt: 'go', subagent_type: 'Explore'};
-		out.push(hook(t.pre, {hook_event_name: 'PreToolUse', tool_name: t.tool, tool_input: input, tool_use_id: t.id, prompt_id: t.promptId}));
+		out.push(hook(T0 + t.pre, {hook_event_name: 'PreToolUse', tool_name: t.tool, tool_input: input, tool_use_id: t.id, prompt_id: t.promptId}));
 		out.push(t.failed
-			? hook(t.post, {hook_event_name: 'PostToolUseFailure', tool_name: t.tool, tool_input: input, tool_use_id: t.id, error: 'interrupted', is_interrupt: true, prompt_id: t.promptId})
-			: hook(t.post, {hook_event_name: 'PostToolUse', tool_name: t.tool, tool_input: input, tool_response: {stdout: 'ok'}, tool_use_id: t.id, duration_ms: t.hookDurationMs, prompt_id: t.promptId}));
-		if (t.decision) out.push(otel('claude_code.tool_decision', t.pre, {tool_name: t.tool, tool_use_id: t.id, decision: t.decision, source: t.decisionSource, 'prompt.id': t.promptId}));
-		if (t.telDurationMs !== null) out.push(otel('claude_code.tool_result', t.post, {tool_name: t.tool, tool_use_id: t.id, success: String(t.success), duration_ms: t.telDurationMs, 'prompt.id': t.promptId}));
+			? hook(T0 + t.post, {hook_event_name: 'PostToolUseFailure', tool_name: t.tool, tool_input: input, tool_use_id: t.id, error: 'interrupted', is_interrupt: true, prompt_id: t.promptId})
+			: hook(T0 + t.post, {hook_event_name: 'PostToolUse', tool_name: t.tool, tool_input: input, tool_response: {stdout: 'ok'}, tool_use_id: t.id, duration_ms: t.hookDurationMs, prompt_id: t.promptId}));
+		if (t.decision) out.push(otel('claude_code.tool_decision', T0 + t.pre, {tool_name: t.tool, tool_use_id: t.id, decision: t.decision, source: t.decisionSource, 'prompt.id': t.promptId}));
+		if (t.telDurationMs !== null) out.push(otel('claude_code.tool_result', T0 + t.post, {tool_name: t.tool, tool_use_id: t.id, success: String(t.success), duration_ms: t.telDurationMs, 'prompt.id': t.promptId}));
 	}
-	out.push(otel('claude_code.api_error', API_ERROR.at, {'prompt.id': API_ERROR.promptId, model: API_ERROR.model, status_code: API_ERROR.statusCode, attempt: 1}));
-	for (const h of HOOK_RUNS) out.push(otel('claude_code.hook_execution_complete', h.at, {hook_event: h.event, num_success: h.success, num_non_blocking_error: h.nonBlocking, total_duration_ms: h.ms}));
+	out.push(otel('claude_code.api_error', T0 + API_ERROR.at, {'prompt.id': API_ERROR.promptId, model: API_ERROR.model, status_code: API_ERROR.statusCode, attempt: 1}));
+	for (const h of HOOK_RUNS) out.push(otel('claude_code.hook_execution_complete', T0 + h.at, {hook_event: h.event, num_success: h.success, num_non_blocking_error: h.nonBlocking, total_duration_ms: h.ms}));
 	for (const m of METRICS) out.push(metrics(m));
 	return out;
 }
@@ -191,7 +191,7 @@ function recordsOf(reqs: Req[]): EventRecord[] {
 		}
 		if (r.tx) {
 			for (let v = 1; v <= r.revisions; v++) {
-				const rec = transcript({requestId, messageId: `msg_${r.id}`, at: T0 + r.at, model: 'claude-opus-4-6', input: r.tokens, output: v * 5, cacheRead: 0, cacheWrite: 0, costUSD: r.cost * 2, agentId: r.id % 2 === 0 ? `ag${r.id % 3}` : undefined}, {revision: v, id: `tx-${r.id}-${v}`});
+				const rec = transcript({requestId, messageId: `msg_${r.id}`, at: r.at, model: 'claude-opus-4-6', input: r.tokens, output: v * 5, cacheRead: 0, cacheWrite: 0, costUSD: r.cost * 2, agentId: r.id % 2 === 0 ? `ag${r.id % 3}` : undefined}, {revision: v, id: `tx-${r.id}-${v}`});
 				rec.session = session;
 				out.push(rec);
 			}
@@ -206,6 +206,11 @@ function recordsOf(reqs: Req[]): EventRecord[] {
 			const rec = hook(p.at, {session_id: session, hook_event_name: 'UserPromptSubmit', prompt: 'go', prompt_id: p.id});
 			rec.id = `prompt-${p.id}`;
 			out.push(rec);
+		}
+		if (r.id % 3 === 0) {
+			const h = otel('claude_code.hook_execution_complete', T0 + r.at, {hook_event: 'PreToolUse', num_success: 1, num_non_blocking_error: r.id % 2, total_duration_ms: r.id}, session);
+			h.id = `hook-run-${r.id}`;
+			out.push(h);
 		}
 		const pre = hook(T0 + r.at, {session_id: session, hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: {file_path: '/a'}, tool_use_id: `toolu_${r.id}`});
 		pre.id = `pre-${r.id}`;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 
 export const SESSION = 'sess-usage-1';
 export const METRICS_ONLY = 'sess-metrics-only';
+/** Times below (`at`, `pre`, `post`) are ms after the session's start, which each test chooses. */
 export const T0 = Date.parse('2026-11-30T10:00:00.000Z');
 export const SONNET = 'claude-sonnet-4-5-20250929';
 export const HAIKU = 'claude-haiku-4-5-20251001';
@@ -44,40 +45,40 @@ export interface TxRequest {
 
 /** Telemetry's api_request events. r1 is also in the transcript; r2 is only in the transcript. */
 export const TEL: TelRequest[] = [
-	{requestId: 'req_r1', at: T0 + 1000, promptId: 'p1', model: SONNET, cost: 0.01, durationMs: 1500, input: 100, output: 50, cacheRead: 1000, cacheWrite: 200},
-	{requestId: 'req_r3', at: T0 + 11_000, promptId: 'p2', model: OPUS, cost: 0.03, durationMs: 2000, input: 300, output: 100, cacheRead: 2000, cacheWrite: 0},
-	{requestId: 'req_r4', at: T0 + 12_000, promptId: 'p2', model: HAIKU, cost: 0.0045, durationMs: 900, input: 40, output: 60, cacheRead: 0, cacheWrite: 0, agentName: 'Explore'},
+	{requestId: 'req_r1', at: 1000, promptId: 'p1', model: SONNET, cost: 0.01, durationMs: 1500, input: 100, output: 50, cacheRead: 1000, cacheWrite: 200},
+	{requestId: 'req_r3', at: 11_000, promptId: 'p2', model: OPUS, cost: 0.03, durationMs: 2000, input: 300, output: 100, cacheRead: 2000, cacheWrite: 0},
+	{requestId: 'req_r4', at: 12_000, promptId: 'p2', model: HAIKU, cost: 0.0045, durationMs: 900, input: 40, output: 60, cacheRead: 0, cacheWrite: 0, agentName: 'Explore'},
 ];
 
 /** Transcript requests: r1 (same as telemetry's, with another cost that must not count), r2 (only here), r4 (the subagent's file). */
 export const TX: TxRequest[] = [
-	{requestId: 'req_r1', messageId: 'msg_1', at: T0 + 1000, model: SONNET, input: 100, output: 50, cacheRead: 1000, cacheWrite: 200, costUSD: 0.02},
-	{requestId: 'req_r2', messageId: 'msg_2', at: T0 + 3000, model: SONNET, input: 10, output: 20, cacheRead: 500, cacheWrite: 0, costUSD: 0.005},
-	{requestId: 'req_r4', messageId: 'msg_4', at: T0 + 12_000, model: HAIKU, input: 40, output: 60, cacheRead: 0, cacheWrite: 0, costUSD: 0.004, agentId: 'ag1'},
+	{requestId: 'req_r1', messageId: 'msg_1', at: 1000, model: SONNET, input: 100, output: 50, cacheRead: 1000, cacheWrite: 200, costUSD: 0.02},
+	{requestId: 'req_r2', messageId: 'msg_2', at: 3000, model: SONNET, input: 10, output: 20, cacheRead: 500, cacheWrite: 0, costUSD: 0.005},
+	{requestId: 'req_r4', messageId: 'msg_4', at: 12_000, model: HAIKU, input: 40, output: 60, cacheRead: 0, cacheWrite: 0, costUSD: 0.004, agentId: 'ag1'},
 ];
 
 export const PROMPTS = [
-	{promptId: 'p1', at: T0, text: 'fix the failing test'},
-	{promptId: 'p2', at: T0 + 10_000, text: 'now explore the parser'},
+	{promptId: 'p1', at: 0, text: 'fix the failing test'},
+	{promptId: 'p2', at: 10_000, text: 'now explore the parser'},
 ];
 
 /** Hook tool calls and telemetry's word on them. */
 export const TOOLS = {
-	t1: {id: 'toolu_t1', tool: 'Bash', promptId: 'p1', pre: T0 + 2000, post: T0 + 2500, hookDurationMs: 400, failed: false, telDurationMs: 380, success: true, decision: 'accept', decisionSource: 'config'},
-	t2: {id: 'toolu_t2', tool: 'Agent', promptId: 'p2', pre: T0 + 11_500, post: T0 + 14_000, hookDurationMs: null, failed: true, telDurationMs: null, success: null, decision: null, decisionSource: null},
+	t1: {id: 'toolu_t1', tool: 'Bash', promptId: 'p1', pre: 2000, post: 2500, hookDurationMs: 400, failed: false, telDurationMs: 380, success: true, decision: 'accept', decisionSource: 'config'},
+	t2: {id: 'toolu_t2', tool: 'Agent', promptId: 'p2', pre: 11_500, post: 14_000, hookDurationMs: null, failed: true, telDurationMs: null, success: null, decision: null, decisionSource: null},
 };
 
-export const API_ERROR = {at: T0 + 13_000, promptId: 'p2', model: OPUS, statusCode: '529'};
+export const API_ERROR = {at: 13_000, promptId: 'p2', model: OPUS, statusCode: '529'};
 
 export const HOOK_RUNS = [
-	{event: 'PreToolUse', at: T0 + 1900, success: 2, nonBlocking: 1, ms: 45},
-	{event: 'PreToolUse', at: T0 + 11_400, success: 1, nonBlocking: 0, ms: 15},
+	{event: 'PreToolUse', at: 1900, success: 2, nonBlocking: 1, ms: 45},
+	{event: 'PreToolUse', at: 11_400, success: 1, nonBlocking: 0, ms: 15},
 ];
 
 /** Metrics for the joined session (must not add to its totals) and for a session known only by metrics. */
 export const METRICS = [
-	{session: SESSION, at: T0 + 60_000, cost: 0.05, input: 450, output: 230, cacheRead: 3500, cacheWrite: 200, model: SONNET},
-	{session: METRICS_ONLY, at: T0 + 5000, cost: 0.2, input: 1000, output: 10, cacheRead: 0, cacheWrite: 0, model: OPUS},
+	{session: SESSION, at: 20_000, cost: 0.05, input: 450, output: 230, cacheRead: 3500, cacheWrite: 200, model: SONNET},
+	{session: METRICS_ONLY, at: 5000, cost: 0.2, input: 1000, output: 10, cacheRead: 0, cacheWrite: 0, model: OPUS},
 ];
 
 /** By hand, from the tables above. */
@@ -105,7 +106,7 @@ export const EXPECTED = {
 	],
 	subagent: {agentId: 'ag1', requests: 1, costUSD: 0.0045, costSource: 'telemetry', tokens: {input: 40, output: 60, cacheWrite: 0, cacheRead: 0}},
 	metricsOnly: {costUSD: 0.2, basis: 'metrics', requests: 0, tokens: {input: 1000, output: 10, cacheWrite: 0, cacheRead: 0}},
-	/** At T0 + 14 s every cost above is within the last 10 minutes: $/h = 6 × the sum. */
+	/** At 14 s every cost above is within the last 10 minutes: $/h = 6 × the sum. */
 	burn: {session: 0.0495 * 6, metricsOnly: 0.2 * 6, total: (0.0495 + 0.2) * 6},
 	totalCostUSD: 0.0495 + 0.2,
 	hooks: {event: 'PreToolUse', runs: 2, succeeded: 3, nonBlockingErrors: 1, blocking: 0, totalMs: 60, maxMs: 45, meanMs: 30},
@@ -117,9 +118,9 @@ export function close(actual: number, expected: number, what: string): void {
 
 interface Totals {
 	requests: number;
-	tokens: Record<string, number>;
+	tokens: {input: number; output: number; cacheWrite: number; cacheRead: number};
 	costUSD: number;
-	cost: Record<string, number>;
+	cost: {telemetry: number; transcript: number; pricedHere: number; metrics: number};
 	costSource: string | null;
 	apiMs: number;
 	errors: number;
@@ -134,7 +135,7 @@ export function checkTotals(answer: {total: Totals & {burnUSDPerHour: number; se
 	assert.equal(s.basis, 'requests');
 	assert.equal(s.requests, e.requests, 'requests: r1 from both sources counted once');
 	assert.deepEqual(s.tokens, e.tokens);
-	for (const key of Object.keys(e.cost)) close(s.cost[key], e.cost[key as keyof typeof e.cost], `cost.${key}`);
+	for (const key of ['telemetry', 'transcript', 'pricedHere', 'metrics'] as const) close(s.cost[key], e.cost[key], `cost.${key}`);
 	close(s.costUSD, e.costUSD, 'session $');
 	assert.equal(s.costSource, e.costSource);
 	assert.equal(s.apiMs, e.apiMs);
