@@ -102,6 +102,12 @@ describe('usage join: one session from hooks, telemetry and a transcript', () =>
 		const snap = views.usage(NOW);
 		checkTotals(snap);
 		checkDetail(snap.sessions.find(s => s.session === SESSION)!);
+		// One session's breakdowns only: the same for it, none for the others.
+		const one = views.usage(NOW, SESSION);
+		checkTotals(one);
+		checkDetail(one.sessions.find(s => s.session === SESSION)!);
+		assert.ok(one.sessions.filter(s => s.session !== SESSION).every(s => s.prompts.length === 0 && s.subagents.length === 0));
+		assert.ok(views.usage(NOW, 'no-such-session').sessions.every(s => s.prompts.length === 0));
 		const version = views.version;
 		views.reset();
 		assert.ok(views.version > version);

@@ -54,6 +54,8 @@ export interface UsageViewOptions {
 	prices?: PriceIndex;
 	/** The burn rate's window. Default 10 minutes. */
 	burnWindowMs?: number;
+	/** False when the caller already drops records whose id was applied (the views bundle). Default true. */
+	seen?: boolean;
 }
 
 interface TelRequest {
@@ -180,7 +182,7 @@ export class UsageView {
 	private readonly tools = new Map<string, ToolState>();
 	/** Keys whose transcript record was replaced by a record under another key. */
 	private readonly replaced = new RecentSet(4096);
-	private readonly seen = new RecentSet(SEEN_IDS);
+	private readonly seen: RecentSet | null;
 	private readonly hooks = new HookHealthTable();
 	private readonly maxRequests: number;
 	private readonly maxSessions: number;
@@ -198,6 +200,7 @@ export class UsageView {
 		this.maxPrompts = options.maxPromptsPerSession ?? 1_000;
 		this.burnWindowMs = options.burnWindowMs ?? TEN_MINUTES;
 		this.prices = options.prices ?? new PriceIndex(BUILT_IN_PRICES);
+		this.seen = options.seen === false ? null : new RecentSet(SEEN_IDS);
 	}
 
 	/** Records taken (not ignored as already seen). */
@@ -212,13 +215,17 @@ export class UsageView {
 		return {requests: this.entries.size, sessions: this.sessions.size, toolCalls: this.tools.size, prompts};
 	}
 
-	apply(rec: EventRecord): void {
+	/**
+	 * One record. `time` is its time in ms when the caller has parsed it already (the views
+	 * bundle does, and it also drops records already applied: `seen: false` in the options).
+	 */
+	apply(rec: EventRecord, time?: number): void {
 		if (!USAGE_TYPES.has(rec.type)) return;
-		if (rec.id) {
+		if (this.seen !== null && rec.id) {
 			if (this.seen.has(rec.id)) return;
 			this.seen.add(rec.id);
 		}
-		const t = timeOf(rec, this.lastTime);
+		const t = time ?? timeOf(rec, this.lastTime);
 		if (t > this.lastTime) this.lastTime = t;
 		switch (rec.type) {
 			case 'claude_code.api_request':
@@ -260,20 +267,25 @@ export class UsageView {
 		this.sessions.clear();
 		this.tools.clear();
 		this.replaced.clear();
-		this.seen.clear();
+		this.seen?.clear();
 		this.hooks.clear();
 		this.lastTime = 0;
 		this.applied++;
 	}
 
-	/** Every session with its prompts (and their tool calls) and subagents. */
-	snapshot(now: number): UsageSnapshot {
-		return this.compute(now, true) as UsageSnapshot;
+	/**
+	 * Every session with its prompts (and their tool calls) and subagents; with `session`, only
+	 * that one's breakdowns are made (the others' `prompts` and `subagents` are empty), which costs
+	 * a fraction of the whole when many requests and tool calls are held.
+	 */
+	snapshot(now: number, session?: string | null): UsageSnapshot {
+		const only = session === undefined ? null : (session ?? '');
+		return this.compute(now, key => only === null || key === only) as UsageSnapshot;
 	}
 
 	/** Per-session totals only (what `GET /api/usage` sends): no prompts, subagents or tool calls. */
 	totals(now: number): UsageTotalsSnapshot {
-		return this.compute(now, false);
+		return this.compute(now, null);
 	}
 
 	// ----- apply -----
@@ -523,11 +535,13 @@ export class UsageView {
 		};
 	}
 
-	private compute(now: number, detail: boolean): UsageTotalsSnapshot | UsageSnapshot {
+	/** `detailOf`: which sessions get breakdowns (null: none, and the rows have no `prompts`/`subagents` fields). */
+	private compute(now: number, detailOf: ((sessionKey: string) => boolean) | null): UsageTotalsSnapshot | UsageSnapshot {
 		const from = now - this.burnWindowMs;
 		const perHour = HOUR / this.burnWindowMs;
 		interface Work {
 			acc: UsageAccum;
+			detail: boolean;
 			burnNano: number;
 			toolCalls: number;
 			prompts: Map<string, {acc: UsageAccum; tools: ToolUsage[]}>;
@@ -537,7 +551,7 @@ export class UsageView {
 		for (const [key, s] of this.sessions) {
 			const acc = new UsageAccum();
 			acc.add(s.retired);
-			work.set(key, {acc, burnNano: 0, toolCalls: 0, prompts: new Map(), agents: new Map()});
+			work.set(key, {acc, detail: detailOf !== null && detailOf(key), burnNano: 0, toolCalls: 0, prompts: new Map(), agents: new Map()});
 		}
 		const promptOf = (w: Work, s: SessionState, promptId: string | null, time: number) => {
 			const key = promptId ?? attribute(s.starts, time);
@@ -554,13 +568,13 @@ export class UsageView {
 			if (w === undefined || s === undefined) continue;
 			if (entry.kind === 'error') {
 				w.acc.errors++;
-				if (detail) promptOf(w, s, entry.promptId, entry.time).acc.errors++;
+				if (w.detail) promptOf(w, s, entry.promptId, entry.time).acc.errors++;
 				continue;
 			}
 			const f = this.figures(entry);
 			w.acc.addRequest(f);
 			if (f.usd !== null && f.time > from && f.time <= now) w.burnNano += toNano(f.usd);
-			if (!detail) continue;
+			if (!w.detail) continue;
 			promptOf(w, s, f.promptId, f.time).acc.addRequest(f);
 			if (f.agentId !== null) {
 				let a = w.agents.get(f.agentId);
@@ -576,7 +590,7 @@ export class UsageView {
 			const s = this.sessions.get(tool.session);
 			if (w === undefined || s === undefined) continue;
 			w.toolCalls++;
-			if (!detail) continue;
+			if (!w.detail) continue;
 			const p = promptOf(w, s, tool.promptId, tool.start ?? tool.first);
 			p.tools.push(toolRow(tool, tool.promptId ?? attribute(s.starts, tool.start ?? tool.first)));
 		}
@@ -611,8 +625,12 @@ export class UsageView {
 				metrics: s.metrics === null ? null : {costUSD: s.metrics.nano / 1e9, tokens: {...s.metrics.tokens}},
 				toolCalls: w.toolCalls,
 			};
-			if (!detail) {
+			if (detailOf === null) {
 				rows.push(row);
+				continue;
+			}
+			if (!w.detail) {
+				rows.push({...row, prompts: [], subagents: []});
 				continue;
 			}
 			const prompts: PromptUsage[] = [...w.prompts].map(([key, p]) => {

@@ -77,9 +77,10 @@ export interface Views {
 	todos(session?: string | null): TodoList[];
 	/**
 	 * Tokens, $, API time per session, prompt, subagent and tool call, burn rates ($/h over the
-	 * 10 minutes before `now`) and hook health: the usage join (core/usage/usage-view.ts).
+	 * 10 minutes before `now`) and hook health: the usage join (core/usage/usage-view.ts). With
+	 * `session` (null: records without one), only that session's prompts and subagents are made.
 	 */
-	usage(now: number): UsageSnapshot;
+	usage(now: number, session?: string | null): UsageSnapshot;
 	/** Grows with every applied record and on reset: compare to skip re-rendering. */
 	readonly version: number;
 	reset(): void;
@@ -94,7 +95,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 	const files = new FilesView({maxFiles: options.maxFiles, agentTypes});
 	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions, agentTimeoutMs: options.agentTimeoutMs});
 	const todos = new TodosView({maxLists: options.maxTodoLists});
-	const usage = new UsageView({maxRequests: options.maxUsageRequests, maxSessions: options.maxSessions, maxToolCalls: options.maxToolCalls});
+	const usage = new UsageView({maxRequests: options.maxUsageRequests, maxSessions: options.maxSessions, maxToolCalls: options.maxToolCalls, seen: false});
 	const seen = new RecentSet(SEEN_IDS);
 	let lastTime = 0;
 	let version = 0;
@@ -113,7 +114,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 		files.apply(rec, t);
 		sessions.apply(rec, t);
 		todos.apply(rec, t);
-		usage.apply(rec);
+		usage.apply(rec, t);
 		const agentId = agentIdOf(rec);
 		if (agentId !== null) {
 			// A subagent at work keeps its Agent call from timing out.
@@ -135,7 +136,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 		files: () => files.snapshot(),
 		sessions: (now, staleMs) => sessions.snapshot(now, staleMs),
 		todos: session => todos.snapshot(session),
-		usage: now => usage.snapshot(now),
+		usage: (now, session) => usage.snapshot(now, session),
 		get version() {
 			return version;
 		},
