@@ -295,3 +295,39 @@ describe('usage join: properties', () => {
 		assert.equal(many.totals(T0).sessions[0].session, 's499');
 	});
 });
+
+describe('usage join: hostile input', () => {
+	const TYPES = ['claude_code.api_request', 'claude_code.api_error', 'transcript.usage', 'otel.metrics', 'claude_code.user_prompt', 'UserPromptSubmit', 'claude_code.tool_result', 'claude_code.tool_decision', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'claude_code.hook_execution_complete'];
+	const KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'request_id', 'requestId', 'messageId', 'prompt.id', 'prompt_id', 'cost_usd', 'costUSD', 'costSource', 'duration_ms', 'input_tokens', 'inputTokens', 'model', 'sessions', 'session', 'tokens', 'models', 'revision', 'replaces', 'tool_use_id', 'success', 'decision', 'hook_event', 'num_success', 'total_duration_ms', 'prompt'];
+	const value = fc.oneof(fc.jsonValue({maxDepth: 3}), fc.constantFrom(-1, 1e300, Number.MAX_SAFE_INTEGER, '12', 'NaN', '__proto__', 'x'.repeat(300), '\u001b]0;pwned\u0007'));
+
+	test('records of every usage type with hostile fields never throw, never touch a prototype, and give finite numbers', () => {
+		fc.assert(
+			fc.property(fc.array(fc.record({type: fc.constantFrom(...TYPES), session: fc.oneof(fc.constant(null), fc.constantFrom('__proto__', 'constructor', 's1')), entries: fc.array(fc.tuple(fc.constantFrom(...KEYS), value), {maxLength: 12}), at: fc.integer({min: -1, max: 2_000_000})}), {maxLength: 40}), items => {
+				const view = new UsageView({maxRequests: 10, maxSessions: 3, maxToolCalls: 10});
+				items.forEach((item, i) => {
+					const payload: Record<string, unknown> = JSON.parse('{}');
+					for (const [k, v] of item.entries) Object.defineProperty(payload, k, {value: v, enumerable: true, configurable: true, writable: true});
+					const rec = otel(item.type, T0 + item.at, {}, item.session as string);
+					rec.payload = payload;
+					rec.session = item.session;
+					rec.id = `h${i}`;
+					if (item.at < 0) rec.time = 'not a time';
+					view.apply(rec);
+				});
+				const snap = view.snapshot(T0 + 1_000_000);
+				const text = JSON.stringify(snap);
+				const walk = (v: unknown): void => {
+					if (typeof v === 'number') assert.ok(Number.isFinite(v) && v >= 0, `a number: ${v}`);
+					else if (Array.isArray(v)) v.forEach(walk);
+					else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
+				};
+				walk(JSON.parse(text));
+				assert.ok(view.sizes.requests <= 10 && view.sizes.sessions <= 3 && view.sizes.toolCalls <= 10);
+				assert.equal(({} as Record<string, unknown>).polluted, undefined);
+				assert.equal(Object.getPrototypeOf({}), Object.prototype);
+			}),
+			{numRuns: 300},
+		);
+	});
+});
