@@ -1,8 +1,21 @@
 /**
  * Shapes that cross the wire between the server and its clients (types only): the `GET /health`
- * answer, the Socket.IO `hello` a client gets on connect, and the `status` / `GET /stats` figures.
- * They live in core so that both `source/server` and `source/client` can use them.
+ * answer, the Socket.IO `hello` a client gets on connect, the `status` / `GET /stats` figures and
+ * the `GET /api/usage` / Socket.IO `usage` answer. They live in core so that both `source/server`
+ * and `source/client` can use them.
  */
+import type {UsageTotalsSnapshot} from './usage/usage-types.js';
+
+export type {HookHealth, SessionUsageTotals, UsageTotals, UsageTotalsSnapshot} from './usage/usage-types.js';
+
+/**
+ * `GET /api/usage`, and the ack of the Socket.IO request `usage` (client → server, no arguments
+ * or `{}`): per-session totals at the time of the request (docs/protocol.md, "GET /api/usage").
+ */
+export type UsageAnswer = UsageTotalsSnapshot;
+
+/** The Socket.IO request with an ack that answers a UsageAnswer (or `{error}`). */
+export const USAGE_REQUEST = 'usage';
 
 /** `GET /health` of an mpm-tui server. */
 export interface HealthInfo {

@@ -1,6 +1,6 @@
 /**
  * The HTTP API (docs/protocol.md): POST /api/events, POST /emit, GET /health, GET /api/status,
- * GET /api/events, and the OTLP receiver's POST /v1/logs, /v1/metrics, /v1/traces (otlp-routes.ts). Every answer is JSON (or NDJSON when asked for history that way); every refusal
+ * GET /api/events, GET /api/usage, and the OTLP receiver's POST /v1/logs, /v1/metrics, /v1/traces (otlp-routes.ts). Every answer is JSON (or NDJSON when asked for history that way); every refusal
  * says why. Origin and token are checked before anything else is read. A route that fails
  * answers 500 with a generic message (the details go to the server's log): no request can take
  * the process down.
@@ -18,6 +18,7 @@ import type {Page} from './history.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 import {parseAfterHeader, type OrderGate} from './ordering.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
+import type {UsageAnswer} from '../core/wire.js';
 import {OTLP_PATHS, type OtlpPath, type OtlpReceiver} from './otlp-routes.js';
 
 export const EVENTS_LIMIT_MAX = 10_000;
@@ -35,6 +36,8 @@ export interface RouteDeps {
 	log(line: string): void;
 	/** `POST /v1/logs`, `/v1/metrics`, `/v1/traces` (otlp-routes.ts). */
 	otlp?: OtlpReceiver;
+	/** `GET /api/usage`: per-session usage totals (usage-state.ts). */
+	usage?: () => UsageAnswer;
 }
 
 const ACCEPTED_TYPES = 'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
@@ -235,6 +238,9 @@ function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerRespon
 				return send(res, 200, deps.stats());
 			case 'GET /api/events':
 				return getEvents(req, res, deps, query);
+			case 'GET /api/usage':
+				if (deps.usage) return send(res, 200, deps.usage());
+				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			case 'POST /v1/logs':
 			case 'POST /v1/metrics':
 			case 'POST /v1/traces':
@@ -243,7 +249,7 @@ function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerRespon
 				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			default: {
 				req.resume();
-				const known = ['/api/events', '/emit', '/health', '/api/status', ...OTLP_PATHS].includes(pathname);
+				const known = ['/api/events', '/emit', '/health', '/api/status', '/api/usage', ...OTLP_PATHS].includes(pathname);
 				if (known) return send(res, 405, {error: `${req.method} is not allowed on ${pathname}`});
 				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			}

@@ -17,6 +17,7 @@ import {createRequestHandler} from './http-routes.js';
 import {OrderGate, type OrderGateOptions} from './ordering.js';
 import {OtlpReceiver} from './otlp-routes.js';
 import {Journal, replayJournal, type Replay} from './journal.js';
+import {UsageState} from './usage-state.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from './rate.js';
 import {ServerGuard} from './server-guard.js';
@@ -144,6 +145,9 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	let journal: Journal | null = null;
 	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
 	const rate = new RateCounter();
+	// The usage join (GET /api/usage, Socket.IO `usage`), from the journal's records and every accepted batch.
+	const usage = new UsageState(log);
+	usage.add(replay.records);
 	const order = new OrderGate(options.order);
 	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
 	const otlp = new OtlpReceiver({guard, keepIdentity: config.otelKeepIdentity, ingestConverted: (items, rejected, meta, convert) => pipeline.ingestConverted(items, rejected, meta, convert)}, started);
@@ -246,6 +250,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			},
 			order,
 			otlp,
+			usage: () => usage.answer(),
 			log,
 		}),
 	);
@@ -254,6 +259,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		history: (since, limit) => historyPage(since, limit),
 		ingest: (value, source) => pipeline.ingestValues([value], {source}),
 		status: stats,
+		usage: () => usage.answer(),
 		log,
 	}, guard);
 	const sockets = io;
@@ -261,6 +267,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
 	pipeline.onAccepted(batch => {
 		rate.add(batch.records.length, Date.now());
+		usage.add(batch.records);
 		broadcaster.push(batch);
 		options.onAccepted?.(batch);
 	});

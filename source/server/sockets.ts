@@ -3,7 +3,7 @@
  * handshake, a place to wait for the namespace connect), admission at the namespace connect
  * (token, connection limit: socket-admission.ts), client identification (`auth.client ===
  * 'mpm-tui'` → `hello` + batched `events`; anything else → claude-mpm's event shape), `history`
- * with an ack, and ingest through the `claude_event` and `emit` events.
+ * and `usage` with an ack, and ingest through the `claude_event` and `emit` events.
  */
 import type {Server as HttpServer} from 'node:http';
 import {Server, type Namespace, type Socket} from 'socket.io';
@@ -16,6 +16,7 @@ import type {ServerGuard} from './server-guard.js';
 import type {EngineConnection} from './socket-admission.js';
 import type {Page} from './history.js';
 import type {HelloInfo, IngestResult} from './types.js';
+import {USAGE_REQUEST, type UsageAnswer} from '../core/wire.js';
 
 export const HISTORY_LIMIT_MAX = 5000;
 export const HISTORY_LIMIT_DEFAULT = 1000;
@@ -26,6 +27,8 @@ export interface SocketDeps {
 	history(since: number, limit: number): Page & {lastSeq: number};
 	ingest(value: unknown, source: string): IngestResult;
 	status(): unknown;
+	/** The `usage` request's answer: per-session usage totals (usage-state.ts). */
+	usage?(): UsageAnswer;
 	log(line: string): void;
 }
 
@@ -109,6 +112,14 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 				if (typeof ack !== 'function') return;
 				const parsed = parseHistoryArgs(args);
 				(ack as Ack)(parsed.ok ? historyAnswer(deps.history(parsed.since, parsed.limit)) : {error: parsed.error});
+			}),
+		);
+		socket.on(
+			USAGE_REQUEST,
+			guarded('usage', (...args: unknown[]) => {
+				const ack = args.at(-1);
+				if (typeof ack !== 'function') return;
+				(ack as Ack)(deps.usage ? deps.usage() : {error: 'this server keeps no usage'});
 			}),
 		);
 		socket.on('claude_event', ingestHandler('socket'));

@@ -1,5 +1,6 @@
 /**
- * Derived views over the event stream (design §3): tool calls, agents, files, sessions, todos.
+ * Derived views over the event stream (design §3): tool calls, agents, files, sessions, todos,
+ * usage (tokens, $ and API time: core/usage/usage-view.ts).
  * Incremental and pure: feed records with `apply`, read snapshots with the current time.
  *
  *   const views = createViews();
@@ -19,11 +20,14 @@ import {FilesView, type FileEntry} from './files.js';
 import {SessionsView, type SessionEntry} from './sessions.js';
 import {TodosView, type TodoList} from './todos.js';
 import {ToolsView, type ToolCall} from './tools.js';
+import {UsageView} from '../usage/usage-view.js';
+import type {UsageSnapshot} from '../usage/usage-types.js';
 
 export type {AgentEntry, AgentInterruptCause, AgentStatus} from './agents.js';
 export type {FileEntry, FileOp} from './files.js';
 export type {BackgroundTask, SessionCron, SessionEntry, SessionState, WaitReason} from './sessions.js';
 export type {TaskItem, TodoItem, TodoList} from './todos.js';
+export type {HookHealth, ModelTotals, PromptUsage, SessionUsage, SubagentUsage, TokenTotals, ToolUsage, UsageSnapshot, UsageTotals} from '../usage/usage-types.js';
 export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {isAgentTool} from './agents.js';
 export {fileOpOf} from './files.js';
@@ -50,6 +54,8 @@ export interface ViewsOptions {
 	maxSessions?: number;
 	/** Default 1,000 todo lists (one per session and agent). */
 	maxTodoLists?: number;
+	/** Default 20,000 API requests held for the usage join (usage-view.ts). */
+	maxUsageRequests?: number;
 }
 
 export interface Views {
@@ -69,6 +75,12 @@ export interface Views {
 	sessions(now: number, staleMs?: number): SessionEntry[];
 	/** Todo lists (per session and agent), most recently updated first; only `session`'s when given. */
 	todos(session?: string | null): TodoList[];
+	/**
+	 * Tokens, $, API time per session, prompt, subagent and tool call, burn rates ($/h over the
+	 * 10 minutes before `now`) and hook health: the usage join (core/usage/usage-view.ts). With
+	 * `session` (null: records without one), only that session's prompts and subagents are made.
+	 */
+	usage(now: number, session?: string | null): UsageSnapshot;
 	/** Grows with every applied record and on reset: compare to skip re-rendering. */
 	readonly version: number;
 	reset(): void;
@@ -83,6 +95,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 	const files = new FilesView({maxFiles: options.maxFiles, agentTypes});
 	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions, agentTimeoutMs: options.agentTimeoutMs});
 	const todos = new TodosView({maxLists: options.maxTodoLists});
+	const usage = new UsageView({maxRequests: options.maxUsageRequests, maxSessions: options.maxSessions, maxToolCalls: options.maxToolCalls, seen: false});
 	const seen = new RecentSet(SEEN_IDS);
 	let lastTime = 0;
 	let version = 0;
@@ -101,6 +114,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 		files.apply(rec, t);
 		sessions.apply(rec, t);
 		todos.apply(rec, t);
+		usage.apply(rec, t);
 		const agentId = agentIdOf(rec);
 		if (agentId !== null) {
 			// A subagent at work keeps its Agent call from timing out.
@@ -122,6 +136,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 		files: () => files.snapshot(),
 		sessions: (now, staleMs) => sessions.snapshot(now, staleMs),
 		todos: session => todos.snapshot(session),
+		usage: (now, session) => usage.snapshot(now, session),
 		get version() {
 			return version;
 		},
@@ -131,6 +146,7 @@ export function createViews(options: ViewsOptions = {}): Views {
 			files.reset();
 			sessions.reset();
 			todos.reset();
+			usage.reset();
 			agentTypes.clear();
 			seen.clear();
 			lastTime = 0;

@@ -7,7 +7,7 @@
  * tab on screen costs anything.
  */
 import type {EventRecord} from '../../core/record.js';
-import {createViews, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall, type Views} from '../../core/views/index.js';
+import {createViews, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall, type UsageSnapshot, type Views} from '../../core/views/index.js';
 import {SessionsView} from '../../core/views/sessions.js';
 
 export interface ViewsSnapshot {
@@ -19,6 +19,8 @@ export interface ViewsSnapshot {
 	agents(): readonly AgentEntry[];
 	files(): readonly FileEntry[];
 	sessions(): readonly SessionEntry[];
+	/** Tokens, $ and API time per session, prompt, subagent and tool call (the usage join), at `now`. */
+	usage(): UsageSnapshot;
 	/** Sessions waiting for you, over every event (not only the filtered or scoped ones). */
 	waiting: number;
 	/** Whether a tool call or an agent is running, or a session waits (the screen should tick). */
@@ -28,6 +30,12 @@ export interface ViewsSnapshot {
 }
 
 const none = () => [];
+const noUsage: UsageSnapshot = {
+	now: new Date(0).toISOString(),
+	total: {tokens: {input: 0, output: 0, cacheWrite: 0, cacheRead: 0}, costUSD: 0, cost: {telemetry: 0, transcript: 0, pricedHere: 0, metrics: 0}, costSource: null, unpriced: 0, apiMs: 0, requests: 0, errors: 0, models: [], burnUSDPerHour: 0, sessions: 0},
+	sessions: [],
+	hooks: [],
+};
 
 export const emptyViews: ViewsSnapshot = {
 	version: -1,
@@ -36,6 +44,7 @@ export const emptyViews: ViewsSnapshot = {
 	agents: none,
 	files: none,
 	sessions: none,
+	usage: () => noUsage,
 	waiting: 0,
 	live: () => false,
 	recordsOf: none,
@@ -99,6 +108,7 @@ export class ViewFeed {
 			agents,
 			files: lazy(() => views.files()),
 			sessions,
+			usage: lazy(() => views.usage(now)),
 			waiting,
 			live: lazy(() => waiting > 0 || views.toolsRunning(now) || agents().some(a => a.status === 'running')),
 			recordsOf: find,
