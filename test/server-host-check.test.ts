@@ -24,10 +24,15 @@ const secret = `secret-prompt-${Math.random().toString(36).slice(2)}`;
 const ROUTES: Array<{method: string; path: string; ok: number}> = [
 	{method: 'GET', path: '/health', ok: 200},
 	{method: 'GET', path: '/api/status', ok: 200},
+	{method: 'GET', path: '/api/usage', ok: 200},
 	{method: 'GET', path: '/api/events?since=0', ok: 200},
 	{method: 'GET', path: '/api/events?since=0&format=ndjson', ok: 200},
 	{method: 'POST', path: '/api/events', ok: 202},
 	{method: 'POST', path: '/emit', ok: 202},
+	// OTLP: past the Host check, a hook event is an export with only unknown fields, which OTLP/JSON
+	// receivers must ignore: an empty export, 200.
+	{method: 'POST', path: '/v1/logs', ok: 200},
+	{method: 'POST', path: '/v1/metrics', ok: 200},
 	{method: 'OPTIONS', path: '/api/events', ok: 204},
 	{method: 'GET', path: '/no/such/endpoint', ok: 404},
 	{method: 'GET', path: '/socket.io/?EIO=4&transport=polling', ok: 200},
