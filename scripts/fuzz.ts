@@ -1,9 +1,9 @@
 /**
  * The long fuzz run (`npm run fuzz`): the properties of test/fuzz-ingest.test.ts with many more
- * cases — by default 100,000 requests, socket messages, spool lines and replay lines in all —
+ * cases — by default 100,000 requests, socket messages, spool lines, replay lines and OTLP requests in all —
  * against the built server. Prints each path's seed, figures and verdict; exits 1 if any failed.
  *
- *   npm run fuzz -- [--cases N] [--seed=S] [--only http,socket,spool,replay] [--path P]
+ *   npm run fuzz -- [--cases N] [--seed=S] [--only http,socket,spool,replay,otlp] [--path P]
  *                   [--no-shrink] [--time-limit-s N (per path, default 1800)] [--skip raw-controls,server-error]
  *
  * `--seed=S` (with `--only` and `--path`) replays a reported failure. `--skip` is for triage only:
@@ -34,6 +34,7 @@ const PLAN: Record<PathName, {share: number; batch: number}> = {
 	// The drain runs every 2 s: bigger batches, fewer runs.
 	spool: {share: 0.05, batch: 4},
 	replay: {share: 0.2, batch: 3},
+	otlp: {share: 0.2, batch: 2},
 };
 
 const total = Number(values.cases);

@@ -37,6 +37,7 @@ const cli = meow(
     --since SEQ         (tail) start after this seq; default: live only
     --scope S           (hooks) user, project or local (default user)
     --forwarder F       (hooks install) node or sh (default: sh when sh and curl exist)
+    --telemetry         (hooks install) also send Claude Code's telemetry here (settings env)
     --dry-run           (hooks) print the change, write nothing
 
   Keys in the monitor: press ? for the full list.
@@ -66,6 +67,7 @@ const cli = meow(
 			scope: {type: 'string', default: 'user'},
 			forwarder: {type: 'string'},
 			dryRun: {type: 'boolean', default: false},
+			telemetry: {type: 'boolean', default: false},
 			otelKeepIdentity: {type: 'boolean'},
 		},
 	},
@@ -124,7 +126,7 @@ async function main(): Promise<number> {
 		}
 		case 'hooks': {
 			const {runHooks} = await import('./commands/hooks.js');
-			return runHooks(config, rest[0], {scope: flags.scope, forwarder: flags.forwarder, dryRun: flags.dryRun});
+			return runHooks(config, rest[0], {scope: flags.scope, forwarder: flags.forwarder, dryRun: flags.dryRun, telemetry: flags.telemetry});
 		}
 		default:
 			return fail(`unknown command "${command}". Run mpm-tui --help for the commands.`);

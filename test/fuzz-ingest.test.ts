@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {PATHS, runPath, type PathName} from './helpers/fuzz-paths.js';
 
-/** Runs per path: each run is a batch of cases (1–6 requests, 1–8 socket messages, 1–40 spool lines, 1–30 replay lines). */
-const RUNS: Record<PathName, number> = {http: 250, socket: 150, spool: 14, replay: 150};
+/** Runs per path: each run is a batch of cases (1–6 requests, 1–8 socket messages, 1–40 spool lines, 1–30 replay lines, 1–6 OTLP requests). */
+const RUNS: Record<PathName, number> = {http: 250, socket: 150, spool: 14, replay: 150, otlp: 120};
 
 const only = process.env.FUZZ_ONLY?.split(',').filter(Boolean);
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

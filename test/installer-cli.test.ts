@@ -170,3 +170,20 @@ describe('--scope project: a command for every machine that checks out the repos
 		assert.equal(r.stderr, 'writer exit 0\n', 'nothing on stderr, and the writer was not cut off');
 	});
 });
+
+test('hooks install --telemetry through the CLI: the flag reaches the installer, with the port and the token of the command line', async t => {
+	const temp = tempDir('cli-telemetry');
+	t.after(temp.cleanup);
+	const project = path.join(temp.dir, 'project');
+	mkdirSync(project);
+	const env = {PATH: process.env.PATH ?? '', HOME: path.join(temp.dir, 'home'), MPM_TUI_STATE_DIR: path.join(temp.dir, 'state')};
+	const dry = await runCommand(process.execPath, [cli, 'hooks', 'install', '--scope', 'local', '--telemetry', '--dry-run', '--port', '9911', '--token', 'cli-secret'], {cwd: project, env});
+	assert.equal(dry.code, 0, dry.stderr);
+	assert.match(dry.stdout, /^\+ {4}"OTEL_EXPORTER_OTLP_ENDPOINT": "http:\/\/127\.0\.0\.1:9911",$/m);
+	assert.match(dry.stdout, /^\+ {4}"OTEL_EXPORTER_OTLP_HEADERS": "Authorization=\*\*\*\*"$/m);
+	assert.equal(dry.stdout.includes('cli-secret'), false);
+	assert.equal(existsSync(path.join(project, '.claude', 'settings.local.json')), false, 'the dry run wrote nothing');
+	const shared = await runCommand(process.execPath, [cli, 'hooks', 'install', '--scope', 'project', '--telemetry'], {cwd: project, env});
+	assert.equal(shared.code, 2);
+	assert.match(shared.stderr, /--telemetry is not written to the project scope/);
+});

@@ -62,3 +62,60 @@ export function spoolStatus(spool: string): SpoolStatus {
 	}
 	return {path: spool, bytes, lines, dropped};
 }
+
+/** Telemetry records per session in the window, newest session first. */
+export interface TelemetrySeen {
+	/** `/api/status`'s otel counters since the server started. */
+	logRecords: number;
+	metricRecords: number;
+	/** Sessions that sent records in the window, with how many. */
+	sessions: Array<{session: string; records: number; last: string}>;
+}
+
+/** How many of the latest records `hooks status` reads to count the window's telemetry. */
+export const TELEMETRY_SCAN = 10_000;
+
+/**
+ * What the running server has received by OTLP: its `/api/status` counters, and from its history
+ * (`GET /api/events?filter=source:otel`) the records per session received in the last `windowMs`.
+ * Null when the server does not answer or has no OTLP receiver (an older version).
+ */
+export async function probeTelemetry(baseUrl: string, token: string | undefined, windowMs: number, now = Date.now(), timeoutMs = 1500): Promise<TelemetrySeen | null> {
+	const headers: Record<string, string> = token ? {authorization: `Bearer ${token}`} : {};
+	try {
+		const statusResponse = await fetch(`${baseUrl}/api/status`, {signal: AbortSignal.timeout(timeoutMs), headers});
+		if (!statusResponse.ok) return null;
+		const status = (await statusResponse.json()) as {otel?: {logs?: {records?: unknown}; metrics?: {records?: unknown}}; events?: {lastSeq?: unknown}};
+		if (typeof status.otel !== 'object' || status.otel === null) return null;
+		const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
+		const lastSeq = count(status.events?.lastSeq);
+		const query = new URLSearchParams({filter: 'source:otel', format: 'ndjson', limit: String(TELEMETRY_SCAN), since: String(Math.max(0, lastSeq - TELEMETRY_SCAN))});
+		const eventsResponse = await fetch(`${baseUrl}/api/events?${query}`, {signal: AbortSignal.timeout(timeoutMs), headers});
+		const sessions = new Map<string, {records: number; last: string}>();
+		if (eventsResponse.ok) {
+			for (const line of (await eventsResponse.text()).split('\n')) {
+				if (line === '') continue;
+				let record: {session?: unknown; received?: unknown};
+				try {
+					record = JSON.parse(line) as typeof record;
+				} catch {
+					continue;
+				}
+				const received = typeof record.received === 'string' ? Date.parse(record.received) : Number.NaN;
+				if (!(received >= now - windowMs)) continue;
+				const session = typeof record.session === 'string' ? record.session : '(no session id)';
+				const seen = sessions.get(session) ?? {records: 0, last: ''};
+				seen.records++;
+				if ((record.received as string) > seen.last) seen.last = record.received as string;
+				sessions.set(session, seen);
+			}
+		}
+		return {
+			logRecords: count(status.otel.logs?.records),
+			metricRecords: count(status.otel.metrics?.records),
+			sessions: [...sessions].map(([session, v]) => ({session, ...v})).sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : 0)),
+		};
+	} catch {
+		return null;
+	}
+}

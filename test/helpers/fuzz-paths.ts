@@ -6,7 +6,8 @@
  * - `socket`: `claude_event` and `emit` from a socket.io-client with acks (through its encoder, or
  *             as a raw socket.io packet when the value is too deep for the encoder or asked so);
  * - `spool`:  lines in the forwarder's spool format appended to the spool file, then the drain;
- * - `replay`: a file given to `loadReplay` (source/tui/sources/replay.ts).
+ * - `replay`: a file given to `loadReplay` (source/tui/sources/replay.ts);
+ * - `otlp`:   POST /v1/logs, /v1/metrics and /v1/traces with hostile OTLP JSON bodies (fuzz-otlp.ts).
  *
  * `runProperty` runs one of them with fc.check and turns a failure into an error that names the
  * path, the seed and the counterexample path needed to replay it.
@@ -19,13 +20,14 @@ import {io, type Socket} from 'socket.io-client';
 import {loadReplay, playReplay, ReplayError} from '../../source/tui/sources/replay.js';
 import {httpCase, replayLine, socketCase, spoolLine, type HttpCase, type Item, type SocketCase, type SpoolLine} from './fuzz-arbitraries.js';
 import {clip, FORBIDDEN_RAW, freshMarker, skippedChecks, goodEventText, parseJson, ServerPool, type FuzzServer, type Seen} from './fuzz-server.js';
+import {otlpCase, runOtlpCases} from './fuzz-otlp.js';
 import {rawRequest, type RawAnswer} from './raw-request.js';
 
-export const PATHS = ['http', 'socket', 'spool', 'replay'] as const;
+export const PATHS = ['http', 'socket', 'spool', 'replay', 'otlp'] as const;
 export type PathName = (typeof PATHS)[number];
 
 /** The most cases one run of a path sends (before RunOptions.batch): requests, messages, lines. */
-export const MAX_BATCH: Record<PathName, number> = {http: 6, socket: 8, spool: 40, replay: 30};
+export const MAX_BATCH: Record<PathName, number> = {http: 6, socket: 8, spool: 40, replay: 30, otlp: 6};
 
 /** The body size limit (docs/protocol.md): bodies above it are refused with 413. */
 const MAX_BODY = 1_048_576;
@@ -474,6 +476,9 @@ export function pathProperty(name: PathName, options: {restartEvery?: number; fr
 			break;
 		case 'spool':
 			property = fc.asyncProperty(fc.array(spoolLine, {minLength: 1, maxLength: batch(MAX_BATCH.spool)}), lines => guarded(server => runSpoolLines(server, lines, figures)));
+			break;
+		case 'otlp':
+			property = fc.asyncProperty(fc.array(otlpCase, {minLength: 1, maxLength: batch(MAX_BATCH.otlp)}), cases => guarded(server => runOtlpCases(server, cases, figures)));
 			break;
 		case 'replay':
 			property = fc.asyncProperty(fc.array(replayLine, {minLength: 1, maxLength: batch(MAX_BATCH.replay)}), fc.boolean(), async (lines, crlf) => {

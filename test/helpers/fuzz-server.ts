@@ -53,6 +53,7 @@ export interface Seen {
 	id: string;
 	toolUseId: string | null;
 	source: string;
+	type: string;
 }
 
 /** Shortens a text for a failure message. */
@@ -232,7 +233,7 @@ export class FuzzServer {
 		if (this.stdout.has(seq) || seq <= this.verifiedUpTo) this.stdoutDuplicates.push(seq);
 		if (seq <= this.lastStdoutSeq) this.violations.push(`${where}: seq ${seq} comes after seq ${this.lastStdoutSeq} (not increasing)`);
 		this.lastStdoutSeq = Math.max(this.lastStdoutSeq, seq);
-		this.stdout.set(seq, {id: String(record.id), toolUseId: typeof record.toolUseId === 'string' ? record.toolUseId : null, source: String(record.source)});
+		this.stdout.set(seq, {id: String(record.id), toolUseId: typeof record.toolUseId === 'string' ? record.toolUseId : null, source: String(record.source), type: String(record.type)});
 	}
 
 	alive(): boolean {
