@@ -107,6 +107,21 @@ describe('OTLP routes with recorded-shape bodies', () => {
 		assert.equal(kept[0].type, 'claude_code.tool_decision');
 	});
 
+	test('resource and scope attributes copied into every record are bounded like the body: 413, nothing stored', async () => {
+		// 183 KB of body: a 70 KB resource attribute over 1,200 small records would store ~84 MB.
+		const big = str('host.note', 'x'.repeat(70_000));
+		const records = Array.from({length: 1200}, (_, i) => ({attributes: [str('event.name', 'api_request'), str('session.id', 'sess-amplified'), {key: 'n', value: {intValue: String(i)}}]}));
+		const before = (await historyOf(server)).length;
+		const r = await post(`${server.url}/v1/logs`, logsBody(records, [str('service.name', 'claude-code'), big]));
+		assert.equal(r.status, 413);
+		assert.match(r.json.error, /resource and scope attributes copied into each log record come to more than 1048576 bytes .*70\d{3} bytes × 1200 records/);
+		assert.equal((await historyOf(server)).length, before, 'nothing stored');
+		// The same resource over a few records is within the bound and taken.
+		const few = await post(`${server.url}/v1/logs`, logsBody(records.slice(0, 3), [str('service.name', 'claude-code'), big]));
+		assert.equal(few.status, 200);
+		assert.equal((await historyOf(server)).filter(e => e.session === 'sess-amplified').length, 3);
+	});
+
 	test('hostile keys stay data: __proto__ and constructor attributes are own fields, nothing polluted', async () => {
 		const r = await post(`${server.url}/v1/logs`, logsBody([{attributes: [str('event.name', 'x.proto'), str('session.id', 'sess-h'), {key: '__proto__', value: {kvlistValue: {values: [str('polluted', 'yes')]}}}, str('constructor', 'c')]}]));
 		assert.equal(r.status, 200);

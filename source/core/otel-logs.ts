@@ -36,6 +36,12 @@ export interface OtelLogsSplit {
 }
 
 export interface OtelLogsOptions {
+	/**
+	 * At most this many bytes (as JSON) of resource and scope attributes copied into the records of
+	 * one request: each record carries its resource's and scope's attributes, so a small body with
+	 * large ones and many records would otherwise be stored many times over its own size.
+	 */
+	maxCopiedBytes?: number;
 	/** Keep `user.email` and the other identity attributes (off by default). */
 	keepIdentity?: boolean;
 }
@@ -48,13 +54,25 @@ const MAX_TYPE_LENGTH = 128;
 const PLAIN_NAME = /^[\x21-\x7e]{1,128}$/;
 
 /** The body of an OTLP/HTTP logs request, split into record candidates; an error when it is not one. */
-export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): Decoded<OtelLogsSplit> {
+/** A request refused whole; `tooLarge`: what it would store is over the size limit (413, not 400). */
+export type SplitLogsResult = {ok: true; value: OtelLogsSplit} | {ok: false; error: string; tooLarge?: true};
+
+/** The size of attributes as JSON text (what a record that carries them adds to the journal). */
+function attributesBytes(attributes: Map<string, unknown>): number {
+	let bytes = 0;
+	for (const [key, value] of attributes) bytes += key.length + (JSON.stringify(value) ?? '').length + 4;
+	return bytes;
+}
+
+export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): SplitLogsResult {
 	if (!isObj(body)) return {ok: false, error: `an OTLP logs request must be a JSON object with resourceLogs, got ${jsonTypeName(body)}`};
 	const resources = ownArray(body, 'resourceLogs', '');
 	if (!resources.ok) return resources;
 	const out: OtelLogsSplit = {items: [], problems: [], identityDropped: 0};
 	const keep = options.keepIdentity === true;
 	let index = 0;
+	let copied = 0;
+	const maxCopied = options.maxCopiedBytes ?? Number.POSITIVE_INFINITY;
 	const list = resources.value ?? [];
 	for (let r = 0; r < list.length; r++) {
 		const resourceLogs = list[r];
@@ -85,8 +103,17 @@ export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): 
 			const scope = own(scopeLogs, 'scope');
 			const scopeName = isObj(scope) && typeof own(scope, 'name') === 'string' ? (own(scope, 'name') as string) : null;
 			const scopeAttrs = decodeKeyValues(isObj(scope) ? own(scope, 'attributes') : undefined, `${at}.scope.attributes`);
+			const outerBytes = (resourceAttrs.ok ? attributesBytes(resourceAttrs.value) : 0) + (scopeAttrs.ok ? attributesBytes(scopeAttrs.value) : 0);
 			for (const record of records.value ?? []) {
 				const i = index++;
+				copied += outerBytes;
+				if (copied > maxCopied) {
+					return {
+						ok: false,
+						tooLarge: true,
+						error: `the resource and scope attributes copied into each log record come to more than ${maxCopied} bytes for this request (${outerBytes} bytes × ${records.value!.length} records under ${at}): send fewer records per request or smaller resource attributes`,
+					};
+				}
 				// A resource or scope whose attributes cannot be read refuses its records, each with the reason.
 				if (!resourceAttrs.ok) out.items.push({ok: false, error: resourceAttrs.error, index: i});
 				else if (!scopeAttrs.ok) out.items.push({ok: false, error: scopeAttrs.error, index: i});

@@ -18,7 +18,7 @@ import {isObj, own} from '../core/otel-values.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 import {OtelMetricsFolder} from '../core/usage/otel-metrics.js';
 import type {OtelStats} from '../core/wire.js';
-import {discardRest} from './body.js';
+import {discardRest, MAX_BODY_BYTES} from './body.js';
 import {otlpTypeError, readOtlpBody} from './otlp-body.js';
 import type {Convert, IngestMeta} from './pipeline.js';
 import type {ServerGuard} from './server-guard.js';
@@ -106,8 +106,9 @@ export class OtlpReceiver {
 
 	private logs(res: ServerResponse, body: unknown): void {
 		this.stats.logs.requests++;
-		const split = splitLogsRequest(body, {keepIdentity: this.deps.keepIdentity});
-		if (!split.ok) return sendError(res, 400, split.error);
+		// Records copy their resource's and scope's attributes: what one request stores is bounded like its body.
+		const split = splitLogsRequest(body, {keepIdentity: this.deps.keepIdentity, maxCopiedBytes: MAX_BODY_BYTES});
+		if (!split.ok) return sendError(res, split.tooLarge ? 413 : 400, split.error);
 		const {items, problems} = split.value;
 		if (items.length === 0 && problems.length > 0) return sendError(res, 400, errorMessage(0, 0, 'log records', [], problems));
 		const good: Array<{value: unknown; index: number}> = [];

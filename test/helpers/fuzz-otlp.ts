@@ -89,11 +89,9 @@ const keyValue = (big: boolean): fc.Arbitrary<Json> =>
 
 /**
  * An attribute list; sometimes not a list at all (the records under it are then refused). Huge
- * values and lists only where `big`: a record's own attributes. A resource's or scope's
- * attributes are copied into each of its records, so a large one under a thousand records makes
- * a body of a few hundred KB into records of a hundred MB and more, which floods stdout (the
- * server then writes a drop notice, and the stdout oracle cannot follow); docs/performance.md,
- * "Fuzz", has the figures.
+ * values and lists where `big`: a log record's own attributes and its resource's and scope's
+ * (copied into each of their records: the receiver refuses a request whose copies pass the size
+ * limit, 413). A metrics resource's stay small.
  */
 const attributesOf = (big: boolean): fc.Arbitrary<{list: Json[]; broken?: Json}> =>
 	fc.oneof(
@@ -169,13 +167,13 @@ const logsModel: fc.Arbitrary<LogsModel> = fc.record({
 	resources: fc.array(
 		fc.record({
 			notObject: fc.oneof({weight: 12, arbitrary: fc.constant(undefined)}, {weight: 1, arbitrary: fc.constantFrom<Json>(5, null, 'r')}),
-			resourceAttrs: outerAttributes,
+			resourceAttrs: attributes,
 			scopesBroken: container,
 			scopes: fc.array(
 				fc.record({
 					notObject: fc.oneof({weight: 12, arbitrary: fc.constant(undefined)}, {weight: 1, arbitrary: fc.constantFrom<Json>(5, null, [])}),
 					name: fc.oneof(fc.constant<Json>('com.anthropic.claude_code.events'), hostileString, fc.constant<Json>(7)),
-					scopeAttrs: outerAttributes,
+					scopeAttrs: attributes,
 					recordsBroken: container,
 					records: fc.oneof({weight: 8, arbitrary: fc.array(logRecord, {maxLength: 8})}, {weight: 1, arbitrary: manyRecords}),
 				}),
