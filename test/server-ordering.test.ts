@@ -39,6 +39,15 @@ function timed(promise: Promise<HttpAnswer>): {answer: Promise<HttpAnswer>; at: 
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** Until `count` requests are held at the server (a loaded machine may take a while to deliver one). */
+async function untilHeld(s: MpmServer, count: number): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while ((s.stats().order?.waiting ?? 0) < count) {
+		if (Date.now() > deadline) throw new Error(`${count} request(s) not held after 5 s: ${JSON.stringify(s.stats().order)}`);
+		await sleep(5);
+	}
+}
+
 async function server(t: {after(fn: () => unknown): void}, options: Parameters<typeof startServer>[1] = {}, config = testConfig({journal: false})): Promise<MpmServer> {
 	const started = await startServer(config, options);
 	t.after(() => started.close());
@@ -49,7 +58,8 @@ describe('X-Mpm-After: an event is given its seq after the events it names', () 
 	test('an event that names one not yet arrived is answered only once that one is in, and comes after it', async t => {
 		const s = await server(t);
 		const b = timed(post(s, 'ev-b', 'ev-a'));
-		await sleep(150);
+		await untilHeld(s, 1);
+		await sleep(100);
 		assert.equal(b.at(), undefined, 'held while ev-a is missing');
 		assert.equal(s.stats().order!.waiting, 1);
 		const a = await post(s, 'ev-a');
@@ -64,9 +74,9 @@ describe('X-Mpm-After: an event is given its seq after the events it names', () 
 	test('a chain that arrives backwards (C names B, B names A) comes out A, B, C', async t => {
 		const s = await server(t);
 		const c = post(s, 'ev-c', 'ev-b,ev-a');
-		await sleep(30);
+		await untilHeld(s, 1);
 		const b = post(s, 'ev-b', 'ev-a');
-		await sleep(30);
+		await untilHeld(s, 2);
 		await post(s, 'ev-a');
 		assert.deepEqual([(await b).status, (await c).status], [202, 202]);
 		assert.deepEqual(await idsInOrder(s), ['ev-a', 'ev-b', 'ev-c']);
@@ -141,7 +151,7 @@ describe('X-Mpm-After: an event is given its seq after the events it names', () 
 	test('over the bound on held events, an event is not held at all (order gives way before anything else)', async t => {
 		const s = await server(t, {order: {maxHeld: 1}});
 		const held = post(s, 'ev-1', 'ev-missing-1');
-		await sleep(50);
+		await untilHeld(s, 1);
 		const started = Date.now();
 		assert.equal((await post(s, 'ev-2', 'ev-missing-2')).status, 202);
 		assert.ok(Date.now() - started < 300, 'not held');
@@ -168,7 +178,7 @@ describe('X-Mpm-After: an event is given its seq after the events it names', () 
 		const config = testConfig({}, {}, stateDir);
 		const first = await startServer(config);
 		const held = post(first, 'ev-held', 'ev-never').catch(() => undefined);
-		await sleep(100);
+		await untilHeld(first, 1);
 		assert.equal(first.stats().order!.waiting, 1);
 		await first.close();
 		await held;
@@ -180,7 +190,7 @@ describe('X-Mpm-After: an event is given its seq after the events it names', () 
 		const config = testConfig({journal: false});
 		const s = await server(t, {spoolIntervalMs: 100, order: {holdMs: 5000, maxHoldMs: 6000}}, config);
 		const b = post(s, 'ev-b', 'ev-a');
-		await sleep(50);
+		await untilHeld(s, 1);
 		fs.writeFileSync(config.spool, JSON.stringify({mpm_spool: 1, id: 'ev-a', receivedAt: Date.now(), event: hookEvent()}) + '\n', {mode: 0o600});
 		assert.equal((await b).status, 202);
 		assert.deepEqual(await idsInOrder(s), ['ev-a', 'ev-b']);
