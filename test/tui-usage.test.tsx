@@ -88,6 +88,7 @@ function scenario(base: number): EventRecord[] {
 			? hook(base + t.post, {hook_event_name: 'PostToolUseFailure', tool_name: t.tool, tool_input: input, tool_use_id: t.id, error: 'interrupted', is_interrupt: true, prompt_id: t.promptId})
 			: hook(base + t.post, {hook_event_name: 'PostToolUse', tool_name: t.tool, tool_input: input, tool_response: {stdout: 'ok'}, tool_use_id: t.id, duration_ms: t.hookDurationMs, prompt_id: t.promptId}));
 	}
+	out.push(hook(base + TOOLS.t2.pre + 100, {hook_event_name: 'SubagentStart', agent_id: 'ag1', agent_type: 'Explore', prompt_id: TOOLS.t2.promptId}));
 	out.push(...otel(base), ...transcript(base), ...metrics(base));
 	return out.sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).map((r, i) => ({...r, seq: i + 1}));
 }
@@ -167,4 +168,42 @@ describe('Usage tab', () => {
 			fits(await t.until(f => f.includes('Bash'), 'the prompt'), columns, rows);
 		});
 	}
+
+	it('Sessions gains tokens and $ from 130 columns, Agents $ from 120; narrower layouts are unchanged', async () => {
+		for (const [columns, shown] of [[140, true], [129, false]] as const) {
+			const t = mount(columns, 20);
+			t.store.append(scenario(Date.now() - 14_000), Date.now());
+			await t.press('5');
+			const frame = await t.until(f => f.includes('sess-usa'), 'the Sessions tab');
+			const row = rowOf(frame, 'sess-usa');
+			// All four token counts summed (450 + 230 + 200 + 3,500), the joined $ with no estimate mark.
+			assert.equal(/ 4\.4k \$0\.0495$/.test(row), shown, `${columns} columns: ${row}`);
+			assert.equal(/tokens +\$/.test(frame), shown, `${columns} columns: the titles`);
+			t.app.unmount();
+		}
+		for (const [columns, shown] of [[120, true], [119, false]] as const) {
+			const t = mount(columns, 20);
+			t.store.append(scenario(Date.now() - 14_000), Date.now());
+			await t.press('3');
+			const frame = await t.until(f => f.includes('Explore'), 'the Agents tab');
+			// ag1's request r4: telemetry's $0.0045 (the transcript names the subagent).
+			assert.equal(/\$0\.0045/.test(rowOf(frame, 'Explore')), shown, `${columns} columns: ${frame}`);
+			t.app.unmount();
+		}
+	});
+
+	it('the header\'s $ today counts only requests since local midnight', async () => {
+		const t = mount(100, 12);
+		const midnight = new Date();
+		midnight.setHours(0, 0, 0, 0);
+		// The scenario a day earlier: its $0.2495 are yesterday's.
+		t.store.append(scenario(midnight.getTime() - 86_400_000 + 3_600_000), Date.now());
+		await t.until(f => f.includes('sessions'), 'the header');
+		assert.doesNotMatch(t.app.lastFrame() ?? '', /today/, 'nothing spent today: no $ in the header');
+		t.store.append([hook(Date.now() - 1000, {hook_event_name: 'SessionStart', source: 'startup'})].map(r => ({...r, seq: 1000})), Date.now());
+		const tel = otel(Date.now() - 14_000).filter(r => r.type === 'claude_code.api_request').map((r, i) => ({...r, id: `today-${i}`, seq: 2000 + i, payload: {...r.payload, request_id: `today-${i}`}}));
+		t.store.append(tel, Date.now());
+		// Telemetry's three requests today: 0.01 + 0.03 + 0.0045.
+		await t.until(f => f.includes('$0.04 today'), 'today\'s $');
+	});
 });
