@@ -44,7 +44,7 @@ describe('Usage tab in a terminal', () => {
 		const pane = tmux.open('usage', [process.execPath, cliPath, '--port', String(port)], {CI: 'false', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', PATH: process.env.PATH ?? ''}, {columns: 120, rows: 24});
 		await pane.waitFor(s => s.includes(`Listening on http://127.0.0.1:${port}`), 'the host');
 		pane.keys('6');
-		await pane.waitFor(s => s.includes('No usage yet') && s.includes('CLAUDE_CODE_ENABLE_TELEMETRY=1'), 'the empty Usage tab says what to set up');
+		await pane.waitFor(s => s.includes('No usage yet') && s.includes('mpm-tui hooks install --telemetry'), 'the empty Usage tab says what to set up');
 
 		forward(hookPayload(1, {hook_event_name: 'UserPromptSubmit', prompt: 'count the tokens', prompt_id: 'p-e2e', tool_name: undefined, tool_input: undefined, tool_use_id: undefined}), env);
 		const now = Date.now();

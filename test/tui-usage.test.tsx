@@ -117,7 +117,7 @@ describe('Usage tab', () => {
 	it('shows each session\'s tokens, $ with its source, burn rate, API time, requests, errors and top model; Enter opens prompts and subagents, then a prompt\'s tool calls; Esc goes back', async () => {
 		const t = mount(140, 30);
 		await t.press('6');
-		await t.until(f => f.includes('No usage yet') && f.includes('CLAUDE_CODE_ENABLE_TELEMETRY=1'), 'the empty state says what to set up');
+		await t.until(f => f.includes('No usage yet') && f.includes('mpm-tui hooks install --telemetry'), 'the empty state says what to set up');
 		t.store.append(scenario(Date.now() - 14_000), Date.now());
 		const list = await t.until(f => f.includes('sess-met'), 'the sessions with usage');
 		// By $: the metrics-only session ($0.20, estimated: ~) first, the joined one ($0.0495, as Claude Code gave it) next.
@@ -155,8 +155,10 @@ describe('Usage tab', () => {
 	for (const [columns, rows] of [[60, 15], [80, 24]] as const) {
 		it(`fits ${columns}×${rows}: every level, no line wider than the pane`, async () => {
 			const t = mount(columns, rows);
-			t.store.append(scenario(Date.now() - 14_000), Date.now());
 			await t.press('6');
+			// The set-up command whole, however narrow the pane.
+			fits(await t.until(f => f.includes('  mpm-tui hooks install --telemetry'), 'the empty state'), columns, rows);
+			t.store.append(scenario(Date.now() - 14_000), Date.now());
 			const list = await t.until(f => f.includes('~$0.2000'), 'the list');
 			fits(list, columns, rows);
 			assert.match(list, /\$0\.25/, 'the header keeps today\'s $ (compact)');

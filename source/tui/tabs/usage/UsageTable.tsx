@@ -14,8 +14,13 @@ import {sessionMark} from '../../list/rows.js';
 import type {UsageItem, UsageRow} from './usage-rows.js';
 import {allTokens, cacheTokens, compactCount, costCell, money} from './usage-format.js';
 
-/** What to set up when no usage is known yet. */
-export const USAGE_EMPTY = 'No usage yet. Turn on Claude Code telemetry (docs/usage.md, "Claude Code\'s telemetry": CLAUDE_CODE_ENABLE_TELEMETRY=1, OTEL_LOGS_EXPORTER=otlp, OTEL_EXPORTER_OTLP_PROTOCOL=http/json, OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:8765), or let hook events name transcripts on this machine.';
+/** What to set up when no usage is known yet: short lines, so that a narrow pane shows the command whole. */
+export const USAGE_EMPTY = [
+	'No usage yet. Turn on Claude Code\'s telemetry:',
+	'  mpm-tui hooks install --telemetry',
+	'(or the variables in docs/usage.md, "Claude Code\'s telemetry").',
+	'Transcripts count too, once a hook event names one.',
+];
 
 const apiText = (ms: number) => (ms > 0 ? formatDuration(ms) : '–');
 
@@ -56,10 +61,23 @@ export interface UsageTableProps {
 	width: number;
 	height: number;
 	note?: string;
+	/** With no rows, say what to set up (not when a search left no rows). */
+	setup?: boolean;
 }
 
-export function UsageTable({rows, cursor, width, height, note}: UsageTableProps) {
-	return <RowTable rows={rows} columns={usageColumns(width)} cursor={cursor} width={width} height={height} rowKey={r => r.key} empty={USAGE_EMPTY} note={note} />;
+export function UsageTable({rows, cursor, width, height, note, setup = true}: UsageTableProps) {
+	const table = <RowTable rows={rows} columns={usageColumns(width)} cursor={cursor} width={width} height={rows.length === 0 ? Math.min(height, 2) : height} rowKey={r => r.key} empty={USAGE_EMPTY[0]} note={note} />;
+	if (rows.length > 0 || !setup || height <= 2) return table;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{table}
+			{USAGE_EMPTY.slice(1, height - 1).map((line, i) => (
+				<Text key={i} wrap="truncate-end" dimColor>
+					{fit(line, width)}
+				</Text>
+			))}
+		</Box>
+	);
 }
 
 const itemTotals = (item: UsageItem): UsageTotals => (item.kind === 'prompt' ? item.prompt : item.agent);
