@@ -57,7 +57,7 @@ const modesOf: Record<Binding['where'], Mode[]> = {anywhere: ['list', 'detail', 
 /** States where `binding` is in force: its modes, on its tab (or every tab), with its condition met. */
 function statesFor(binding: Binding): UiState[] {
 	const base = initialState({rows: 10, width: 80});
-	const variants = [base, {...base, openAgent: {key: 'agent-1', cursor: 0}}];
+	const variants = [base, {...base, openAgent: {key: 'agent-1', cursor: 0}}, {...base, openUsage: {session: 'session-1', cursor: 0, prompt: null}}];
 	const out: UiState[] = [];
 	for (const tab of tabs) {
 		if (binding.tab !== undefined && binding.tab !== tab.id) continue;

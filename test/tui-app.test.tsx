@@ -186,7 +186,9 @@ describe('tui app', () => {
 		await t.press(keys.shiftTab, keys.shiftTab);
 		await t.until(f => f.includes('No events yet'), 'Shift-Tab goes back to Events');
 		await t.press(keys.shiftTab);
-		await t.until(f => f.includes('No sessions yet'), 'Shift-Tab wraps around');
+		await t.until(f => f.includes('No usage yet'), 'Shift-Tab wraps around to the last tab');
+		await t.press(keys.shiftTab);
+		await t.until(f => f.includes('No sessions yet'), 'Shift-Tab again: Sessions');
 		await t.press('4');
 		await t.until(f => f.includes('No files touched yet'));
 		await t.press('1');

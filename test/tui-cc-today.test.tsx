@@ -209,7 +209,7 @@ describe('today\'s Claude Code on screen', () => {
 			Keys: ['j / k', 'q', 'Ctrl-c', '?'],
 		};
 		for (const [section, words] of Object.entries(expected)) assert.deepEqual(words.filter(w => !has(section, w)), [], `${section}: every word under its heading`);
-		assert.deepEqual([...sections.keys()], ['Tools', 'Keys', 'Events', 'Agents', 'Files', 'Sessions', 'Header'], 'the tab on screen first, then the keys, then the others, then the header');
+		assert.deepEqual([...sections.keys()], ['Tools', 'Keys', 'Events', 'Agents', 'Files', 'Sessions', 'Usage', 'Header'], 'the tab on screen first, then the keys, then the others, then the header');
 		assert.match(frame, /lines \d+–\d+ of \d+/);
 		await t.press('g');
 		frame = await t.until(f => /lines 1–/.test(f), 'g: back to the top');

@@ -248,7 +248,7 @@ describe('tui view tabs', () => {
 		await t.until(f => f.includes('29/29'));
 		await t.press('s');
 		const scoped = await t.until(f => f.includes('◆ c0ffee00') && f.includes('3/3'), 'the newest event’s session');
-		assert.match(scoped.split('\n')[1], /^ 1 Events {3}2 {3}3 {3}4 {3}5 {2}◆ c0ffee00/, 'narrow: the other tabs by number, the scope readable');
+		assert.match(scoped.split('\n')[1], /^ 1 Events {3}2 {3}3 {3}4 {3}5 {3}6 {2}◆ c0ffee00/, 'narrow: the other tabs by number, the scope readable');
 		await t.press('S');
 		await t.until(f => f.includes('29/29') && !f.includes('◆'));
 	});

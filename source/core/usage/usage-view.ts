@@ -288,6 +288,27 @@ export class UsageView {
 		return this.compute(now, null);
 	}
 
+	/**
+	 * The $ of requests (and, for a session counted from metrics only, of metric deltas) at or after
+	 * `since`: what the header calls today's total. Requests folded out past the cap have no time
+	 * and are not counted. O(requests held), without the per-session work of `totals`.
+	 */
+	costSince(since: number): number {
+		let nano = 0;
+		const counted = new Set<string>();
+		for (const entry of this.entries.values()) {
+			if (entry.kind !== 'request') continue;
+			counted.add(entry.session);
+			const f = this.figures(entry);
+			if (f.usd !== null && f.time >= since) nano += toNano(f.usd);
+		}
+		for (const s of this.sessions.values()) {
+			if (s.metrics === null || counted.has(s.key) || s.retired.requests > 0) continue;
+			for (const d of s.metrics.deltas) if (d.time >= since) nano += d.nano;
+		}
+		return nano / 1e9;
+	}
+
 	// ----- apply -----
 
 	private session(key: string, t: number): SessionState {

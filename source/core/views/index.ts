@@ -21,13 +21,13 @@ import {SessionsView, type SessionEntry} from './sessions.js';
 import {TodosView, type TodoList} from './todos.js';
 import {ToolsView, type ToolCall} from './tools.js';
 import {UsageView} from '../usage/usage-view.js';
-import type {UsageSnapshot} from '../usage/usage-types.js';
+import type {UsageSnapshot, UsageTotalsSnapshot} from '../usage/usage-types.js';
 
 export type {AgentEntry, AgentInterruptCause, AgentStatus} from './agents.js';
 export type {FileEntry, FileOp} from './files.js';
 export type {BackgroundTask, SessionCron, SessionEntry, SessionState, WaitReason} from './sessions.js';
 export type {TaskItem, TodoItem, TodoList} from './todos.js';
-export type {HookHealth, ModelTotals, PromptUsage, SessionUsage, SubagentUsage, TokenTotals, ToolUsage, UsageSnapshot, UsageTotals} from '../usage/usage-types.js';
+export type {CostBySource, HookHealth, ModelTotals, PromptUsage, SessionUsage, SessionUsageTotals, SubagentUsage, TokenTotals, ToolUsage, UsageSnapshot, UsageTotals, UsageTotalsSnapshot} from '../usage/usage-types.js';
 export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {isAgentTool} from './agents.js';
 export {fileOpOf} from './files.js';
@@ -81,6 +81,10 @@ export interface Views {
 	 * `session` (null: records without one), only that session's prompts and subagents are made.
 	 */
 	usage(now: number, session?: string | null): UsageSnapshot;
+	/** Per-session totals only (no prompts, subagents or tool calls): cheaper than `usage`. */
+	usageTotals(now: number): UsageTotalsSnapshot;
+	/** The $ of requests at or after `since` (the header's "today"). */
+	usageCostSince(since: number): number;
 	/** Grows with every applied record and on reset: compare to skip re-rendering. */
 	readonly version: number;
 	reset(): void;
@@ -137,6 +141,8 @@ export function createViews(options: ViewsOptions = {}): Views {
 		sessions: (now, staleMs) => sessions.snapshot(now, staleMs),
 		todos: session => todos.snapshot(session),
 		usage: (now, session) => usage.snapshot(now, session),
+		usageTotals: now => usage.totals(now),
+		usageCostSince: since => usage.costSince(since),
 		get version() {
 			return version;
 		},

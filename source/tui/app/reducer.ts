@@ -174,7 +174,7 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 			return paused ? next : applySnapshot(next, state.latest);
 		}
 		case 'clear':
-			return withEffect({...state, follow: true, cursor: 0, top: 0, tabCursors: {}, openAgent: null}, {kind: 'clearView'});
+			return withEffect({...state, follow: true, cursor: 0, top: 0, tabCursors: {}, openAgent: null, openUsage: null}, {kind: 'clearView'});
 		case 'demo':
 			return withEffect({...state, demoAvailable: false}, {kind: 'demo'});
 		case 'update':

@@ -15,5 +15,5 @@ export function selectionOf(test: Predicate | null, scope: string | null): Predi
 export function scopeTo(state: UiState, session: string | null): UiState {
 	const scope = session === null || session === state.scope ? null : session;
 	if (scope === state.scope) return state;
-	return {...state, scope, selection: selectionOf(state.filter.test, scope), tabCursors: {}, openAgent: null, cursor: 0, top: 0};
+	return {...state, scope, selection: selectionOf(state.filter.test, scope), tabCursors: {}, openAgent: null, openUsage: null, cursor: 0, top: 0};
 }

@@ -22,6 +22,8 @@ export type Effect =
 
 export type ToolSort = 'time' | 'duration';
 
+export type UsageSort = 'cost' | 'recent';
+
 export interface UiState {
 	/** The tab on screen. */
 	tab: TabId;
@@ -56,6 +58,9 @@ export interface UiState {
 	toolSort: ToolSort;
 	/** The agent opened with Enter on the Agents tab, and the cursor in its tool calls. */
 	openAgent: {key: string; cursor: number} | null;
+	usageSort: UsageSort;
+	/** The session opened with Enter on the Usage tab (its prompts and subagents), and a prompt opened in it (its tool calls); each with its cursor. */
+	openUsage: {session: string | null; cursor: number; prompt: {key: string; cursor: number} | null} | null;
 	exportPath: string;
 	/** The detail view: an event (`record`), or any value (`value`, e.g. a tool call's records) with a `title`. */
 	detail: {
@@ -147,6 +152,8 @@ export function initialState(options: {rows?: number; width?: number; filter?: {
 		tabCursors: {},
 		toolSort: 'time',
 		openAgent: null,
+		usageSort: 'cost',
+		openUsage: null,
 		exportPath: options.exportPath ?? 'mpm-tui-export.ndjson',
 		detail: {record: null, scroll: 0, lines: 0},
 		notice: null,

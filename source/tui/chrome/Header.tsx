@@ -1,12 +1,13 @@
 /**
  * The first line: connection state and address, then how many sessions wait for you (yellow),
- * sessions, events, events/min, errors (red). Picks the longest form that fits the width.
+ * today's $ (green, when any is known), sessions, events, events/min, errors (red). Picks the longest form that fits the width.
  */
 import React from 'react';
 import {Text} from '../text/Text.js';
 import type {LinkInfo, StoreSnapshot} from '../event-store/event-store.js';
 import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from '../text/cells.js';
+import {moneyShort} from '../tabs/usage/usage-format.js';
 
 interface Props {
 	snap: StoreSnapshot;
@@ -59,6 +60,9 @@ function counts(snap: StoreSnapshot, compact: boolean): Part[] {
 	const parts: Part[] = [];
 	// The single most useful thing in the monitor: a session waiting for you.
 	if (waiting > 0) parts.push({text: compact ? `${number(waiting)} wait` : `${number(waiting)} waiting`, color: 'yellow', bold: true});
+	// Today's $ once any is known (the usage join: telemetry, transcripts): what the day cost so far.
+	const today = snap.views.todayUSD();
+	if (today > 0) parts.push({text: compact ? moneyShort(today) : `${moneyShort(today)} today`, color: 'green'});
 	if (compact) parts.push({text: `${number(snap.sessions)} ses`}, {text: `${number(snap.received)} ev`}, {text: `${number(snap.perMinute)}/m`});
 	else parts.push({text: plural(snap.sessions, 'session', 'sessions')}, {text: plural(snap.received, 'event', 'events')}, {text: `${number(snap.perMinute)}/min`});
 	const errors = compact ? `${number(snap.errors)} err` : plural(snap.errors, 'error', 'errors');

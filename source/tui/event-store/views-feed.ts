@@ -7,7 +7,7 @@
  * tab on screen costs anything.
  */
 import type {EventRecord} from '../../core/record.js';
-import {createViews, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall, type UsageSnapshot, type Views} from '../../core/views/index.js';
+import {createViews, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall, type UsageSnapshot, type UsageTotalsSnapshot, type Views} from '../../core/views/index.js';
 import {SessionsView} from '../../core/views/sessions.js';
 
 export interface ViewsSnapshot {
@@ -21,6 +21,15 @@ export interface ViewsSnapshot {
 	sessions(): readonly SessionEntry[];
 	/** Tokens, $ and API time per session, prompt, subagent and tool call (the usage join), at `now`. */
 	usage(): UsageSnapshot;
+	/**
+	 * The usage join with one session's breakdowns only (its prompts, tool calls and subagents; the
+	 * other sessions' totals): what an opened session on the Usage tab needs, a fraction of `usage()`.
+	 */
+	usageOf(session: string | null): UsageSnapshot;
+	/** Per-session totals only (the Usage tab's list, the $ columns of Sessions and Agents). */
+	usageTotals(): UsageTotalsSnapshot;
+	/** The $ of requests since local midnight of `now` (the header's `$… today`). */
+	todayUSD(): number;
 	/** Sessions waiting for you, over every event (not only the filtered or scoped ones). */
 	waiting: number;
 	/** Whether a tool call or an agent is running, or a session waits (the screen should tick). */
@@ -45,6 +54,9 @@ export const emptyViews: ViewsSnapshot = {
 	files: none,
 	sessions: none,
 	usage: () => noUsage,
+	usageOf: () => noUsage,
+	usageTotals: () => noUsage,
+	todayUSD: () => 0,
 	waiting: 0,
 	live: () => false,
 	recordsOf: none,
@@ -60,6 +72,28 @@ function lazy<T>(compute: () => T): () => T {
 		}
 		return value;
 	};
+}
+
+/** `compute` remembered for its last argument (the view asks the same session again each frame). */
+function lastOf<A, T>(compute: (arg: A) => T): (arg: A) => T {
+	let done = false;
+	let last: A;
+	let value: T;
+	return arg => {
+		if (!done || arg !== last) {
+			value = compute(arg);
+			last = arg;
+			done = true;
+		}
+		return value;
+	};
+}
+
+/** The start of the local day `now` falls in. */
+export function localMidnight(now: number): number {
+	const day = new Date(now);
+	day.setHours(0, 0, 0, 0);
+	return day.getTime();
 }
 
 export class ViewFeed {
@@ -109,6 +143,9 @@ export class ViewFeed {
 			files: lazy(() => views.files()),
 			sessions,
 			usage: lazy(() => views.usage(now)),
+			usageOf: lastOf((session: string | null) => views.usage(now, session)),
+			usageTotals: lazy(() => views.usageTotals(now)),
+			todayUSD: lazy(() => views.usageCostSince(localMidnight(now))),
 			waiting,
 			live: lazy(() => waiting > 0 || views.toolsRunning(now) || agents().some(a => a.status === 'running')),
 			recordsOf: find,

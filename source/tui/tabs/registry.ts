@@ -7,8 +7,9 @@ import {eventsTab} from './events/events-tab.js';
 import {filesTab} from './files/files-tab.js';
 import {sessionsTab} from './sessions/sessions-tab.js';
 import {toolsTab} from './tools/tools-tab.js';
+import {usageTab} from './usage/usage-tab.js';
 
-export const tabs = [eventsTab, toolsTab, agentsTab, filesTab, sessionsTab] as const;
+export const tabs = [eventsTab, toolsTab, agentsTab, filesTab, sessionsTab, usageTab] as const;
 
 export type TabId = (typeof tabs)[number]['id'];
 

@@ -5,7 +5,8 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../../text/Text.js';
-import type {AgentEntry, ToolCall} from '../../../core/views/index.js';
+import type {AgentEntry, SubagentUsage, ToolCall} from '../../../core/views/index.js';
+import {costCell} from '../usage/usage-format.js';
 import {formatDuration} from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit} from '../../text/cells.js';
@@ -20,14 +21,19 @@ export interface AgentsTableProps {
 	width: number;
 	height: number;
 	note?: string;
+	/** Each subagent's usage by agent id (from AGENT_USAGE_WIDTH columns). */
+	usage?: ReadonlyMap<string, SubagentUsage>;
 }
+
+/** From this width the $ column (the usage join's, from the subagent's transcript) is shown. */
+export const AGENT_USAGE_WIDTH = 120;
 
 const statusColor = agentStatusColor;
 const statusMark = agentStatusMark;
 
 const statusText = agentStatusText;
 
-export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
+export function agentColumns(width: number, usage?: ReadonlyMap<string, SubagentUsage>): Array<TableColumn<AgentEntry>> {
 	const columns: Array<TableColumn<AgentEntry>> = [
 		{id: 'mark', title: '', width: 2, cell: r => statusMark[r.status], color: r => statusColor[r.status]},
 		// Narrower than the session column, the session's first characters: rows of two sessions stay apart.
@@ -39,15 +45,19 @@ export function agentColumns(width: number): Array<TableColumn<AgentEntry>> {
 	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: r => (r.durationMs === null ? '–' : formatDuration(r.durationMs))});
 	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: r => String(r.toolCount)});
 	if (width >= 110) columns.push({id: 'tokens', title: 'tokens', width: 8, align: 'right', cell: r => (r.tokens === null ? '' : r.tokens >= 10_000 ? `${Math.round(r.tokens / 1000)}k` : String(r.tokens)), dim: true});
+	if (width >= AGENT_USAGE_WIDTH && usage !== undefined) columns.push({id: 'cost', title: '$', width: 10, align: 'right', cell: r => {
+		const u = r.id === null ? undefined : usage.get(r.id);
+		return u === undefined ? '' : costCell(u);
+	}, color: () => 'green'});
 	if (width >= 125) columns.push({id: 'session', title: 'session', width: 9, cell: r => (r.session ?? '').slice(0, 8), dim: true});
 	return columns;
 }
 
-export function AgentsTable({rows, cursor, width, height, note}: AgentsTableProps) {
+export function AgentsTable({rows, cursor, width, height, note, usage}: AgentsTableProps) {
 	return (
 		<RowTable
 			rows={rows}
-			columns={agentColumns(width)}
+			columns={agentColumns(width, usage)}
 			cursor={cursor}
 			width={width}
 			height={height}

@@ -6,9 +6,13 @@ import {tabCursor} from '../../list/row-nav.js';
 import {clampCursor, rowNote} from '../../list/row-view.js';
 import type {TabViewProps} from '../tab.js';
 import {sessionRows} from './session-rows.js';
-import {SessionsTable} from './SessionsTable.js';
+import {SESSION_USAGE_WIDTH, SessionsTable} from './SessionsTable.js';
+import {usageBySession} from '../usage/usage-lookup.js';
 
 export function SessionsTab({state, width, height}: TabViewProps) {
 	const rows = sessionRows(state);
-	return <SessionsTable rows={rows} cursor={clampCursor(tabCursor.get(state), rows.length)} width={width} height={height} now={state.shown.views.now} note={rowNote(state, rows.length)} />;
+	// The usage join's totals only where their columns are on screen, and only once a session has any.
+	const known = width >= SESSION_USAGE_WIDTH ? usageBySession(state) : undefined;
+	const usage = known !== undefined && rows.some(r => (known.get(r.id)?.basis ?? 'none') !== 'none') ? known : undefined;
+	return <SessionsTable usage={usage} rows={rows} cursor={clampCursor(tabCursor.get(state), rows.length)} width={width} height={height} now={state.shown.views.now} note={rowNote(state, rows.length)} />;
 }

@@ -4,11 +4,15 @@
  * what runs; an API error is said in words; ended ones are dimmed.
  */
 import React from 'react';
-import type {SessionEntry} from '../../../core/views/index.js';
+import type {SessionEntry, SessionUsageTotals} from '../../../core/views/index.js';
 import {formatAgo, formatDuration, homeShort} from '../../../core/views/index.js';
 import {textWidth} from '../../text/cells.js';
 import {RowTable, type TableColumn} from '../../list/RowTable.js';
 import {sessionStateColor, sessionStateText, waitWords} from './session-state.js';
+import {allTokens, compactCount, costCell} from '../usage/usage-format.js';
+
+/** From this width the tokens and $ columns (the Usage tab's totals) are shown. */
+export const SESSION_USAGE_WIDTH = 130;
 
 export interface SessionsTableProps {
 	rows: readonly SessionEntry[];
@@ -18,6 +22,8 @@ export interface SessionsTableProps {
 	/** The current time, for "last activity … ago" and how long it has been waiting. */
 	now: number;
 	note?: string;
+	/** Usage totals by session id (from SESSION_USAGE_WIDTH columns). */
+	usage?: ReadonlyMap<string, SessionUsageTotals>;
 }
 
 /** `~/…` for paths under a home directory, else the path. */
@@ -59,7 +65,7 @@ function stateText(row: SessionEntry, width: number): string {
 }
 
 /** The columns for `width`; the state column is as wide as the widest state among `rows` needs (`◇ background 2`, `✗ API error`). */
-export function sessionColumns(width: number, now: number, rows: readonly SessionEntry[] = []): Array<TableColumn<SessionEntry>> {
+export function sessionColumns(width: number, now: number, rows: readonly SessionEntry[] = [], usage?: ReadonlyMap<string, SessionUsageTotals>): Array<TableColumn<SessionEntry>> {
 	let stateCells = 11;
 	for (const row of rows) if (row.state === 'background' || row.state === 'failed') stateCells = Math.max(stateCells, textWidth(stateText(row, width)) + 1);
 	const columns: Array<TableColumn<SessionEntry>> = [
@@ -73,14 +79,26 @@ export function sessionColumns(width: number, now: number, rows: readonly Sessio
 	if (width >= 90) columns.push({id: 'errors', title: 'err', width: 4, align: 'right', cell: r => (r.errorCount === 0 ? '·' : String(r.errorCount)), color: r => (r.errorCount > 0 ? 'red' : undefined)});
 	if (width >= 64) columns.push({id: 'active', title: 'active', width: 11, align: 'right', cell: r => formatAgo(r.lastActivity, now), dim: true});
 	if (width >= 130) columns.push({id: 'model', title: 'model', width: 18, cell: r => r.model ?? '', dim: true});
+	if (width >= SESSION_USAGE_WIDTH && usage !== undefined) {
+		columns.push(
+			{id: 'tokens', title: 'tokens', width: 8, align: 'right', cell: r => {
+				const u = usage.get(r.id);
+				return u === undefined || u.basis === 'none' ? '' : compactCount(allTokens(u.tokens));
+			}, dim: true},
+			{id: 'cost', title: '$', width: 10, align: 'right', cell: r => {
+				const u = usage.get(r.id);
+				return u === undefined || u.basis === 'none' ? '' : costCell(u);
+			}, color: r => (usage.get(r.id)?.costSource ? 'green' : undefined)},
+		);
+	}
 	return columns;
 }
 
-export function SessionsTable({rows, cursor, width, height, now, note}: SessionsTableProps) {
+export function SessionsTable({rows, cursor, width, height, now, note, usage}: SessionsTableProps) {
 	return (
 		<RowTable
 			rows={rows}
-			columns={sessionColumns(width, now, rows)}
+			columns={sessionColumns(width, now, rows, usage)}
 			cursor={cursor}
 			width={width}
 			height={height}
