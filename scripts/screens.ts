@@ -2,7 +2,8 @@
  * Redraws the screen captures in docs/ (`npm run docs:screens`, after `npm run build`): the built
  * monitor hosts on a free port in tmux at 60×15, 80×24 and 120×40; two real-looking Claude Code
  * sessions (emoji in prompts and output, a subagent, a failure, a permission wait) are POSTed to
- * it as the forwarder would, each with its own time (X-Mpm-Received); then each tab is captured.
+ * it as the forwarder would, each with its own time (X-Mpm-Received), and their API requests as
+ * Claude Code's telemetry (OTLP JSON on /v1/logs); then each tab is captured.
  */
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
@@ -59,6 +60,37 @@ function script(): Array<[number, Payload]> {
 	return out;
 }
 
+/** Claude Code's api_request telemetry for the script's requests: [seconds, session, model, in, out, cache read, $, ms]. */
+const requests: Array<[number, {id: string}, string, number, number, number, number, number]> = [
+	[2.5, API, 'claude-sonnet-4-5', 1800, 420, 21_000, 0.0191, 3100],
+	[6, API, 'claude-sonnet-4-5', 2600, 610, 24_500, 0.0251, 4200],
+	[9, WEB, 'claude-sonnet-4-5', 1500, 380, 18_200, 0.0157, 2700],
+	[12, API, 'claude-haiku-4-5', 900, 260, 9_800, 0.0029, 1100],
+	[15, WEB, 'claude-sonnet-4-5', 2100, 720, 20_400, 0.0227, 3900],
+	[19, API, 'claude-sonnet-4-5', 3200, 950, 27_100, 0.0322, 5600],
+	[27, API, 'claude-sonnet-4-5', 2900, 480, 29_800, 0.0250, 3800],
+	[31, WEB, 'claude-sonnet-4-5', 1700, 300, 22_900, 0.0149, 2400],
+];
+
+/** One OTLP/HTTP JSON logs export, as Claude Code's exporter sends it. */
+function logsExport(start: number): unknown {
+	const str = (key: string, value: string) => ({key, value: {stringValue: value}});
+	const int = (key: string, value: number) => ({key, value: {intValue: String(value)}});
+	return {
+		resourceLogs: [{
+			resource: {attributes: [str('service.name', 'claude-code'), str('service.version', '2.1.70')]},
+			scopeLogs: [{
+				scope: {name: 'com.anthropic.claude_code.events', version: '2.1.70'},
+				logRecords: requests.map(([seconds, session, model, input, output, cacheRead, cost, ms], i) => ({
+					timeUnixNano: `${Math.round(start + seconds * 1000)}000000`,
+					body: {stringValue: 'claude_code.api_request'},
+					attributes: [str('event.name', 'api_request'), str('session.id', session.id), str('model', model), int('input_tokens', input), int('output_tokens', output), int('cache_read_tokens', cacheRead), int('cache_creation_tokens', 0), {key: 'cost_usd', value: {doubleValue: cost}}, int('duration_ms', ms), str('request_id', `req_screens_${i}`)],
+				})),
+			}],
+		}],
+	};
+}
+
 async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
@@ -75,7 +107,7 @@ const sizes = [
 	{columns: 80, rows: 24},
 	{columns: 120, rows: 40},
 ];
-const tabs = ['events', 'tools', 'agents', 'files', 'sessions'];
+const tabs = ['events', 'tools', 'agents', 'files', 'sessions', 'usage'];
 
 const state = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-screens-'));
 const tmux = new Tmux();
@@ -93,9 +125,11 @@ try {
 			const response = await fetch(`http://127.0.0.1:${port}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json', 'X-Mpm-Received': String(Math.round(start + seconds * 1000))}, body: JSON.stringify(payload)});
 			if (!response.ok) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
 		}
-		await pane.waitFor(s => new RegExp(`│ ${events.length} ev`).test(s), 'every event in the header', 15_000);
+		const telemetry = await fetch(`http://127.0.0.1:${port}/v1/logs`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(logsExport(start))});
+		if (telemetry.status !== 200) throw new Error(`POST /v1/logs answered ${telemetry.status}: ${await telemetry.text()}`);
+		await pane.waitFor(s => new RegExp(`\\b${events.length + requests.length} ev`).test(s.split("\n")[0]), "every event in the header", 15_000);
 		for (const [index, tab] of tabs.entries()) {
-			if (size.columns < 120 && tab !== 'events' && tab !== 'tools' && tab !== 'sessions') continue;
+			if (size.columns < 120 && tab !== 'events' && tab !== 'tools' && tab !== 'sessions' && tab !== 'usage') continue;
 			pane.keys(String(index + 1));
 			await new Promise(resolve => setTimeout(resolve, 600));
 			const screen = pane.capture().replace(/\n+$/, '\n');

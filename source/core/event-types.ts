@@ -1,6 +1,7 @@
 /**
  * Event type names and their labels: the hook events Claude Code sends (named as it sends them),
- * the names the claude-mpm mapping gives (claude-mpm.ts), and the short label of each name too
+ * the names the claude-mpm mapping gives (claude-mpm.ts), Claude Code's telemetry events and the
+ * usage records, and the short label of each name too
  * long for a narrow type column. One table for both ends: the Events type column shows these
  * labels, and the filter's `type:` reads every label back as the name it stands for. Maps, never
  * object lookups: a `type:` value is input (`constructor` must find nothing). Pure.
@@ -18,6 +19,11 @@ export const KNOWN_TYPES: readonly string[] = [
 	'InstructionsLoaded', 'MessageDisplay', 'TeammateIdle', 'ConfigChange', 'CwdChanged', 'DirectoryAdded',
 	'FileChanged', 'WorktreeCreate', 'WorktreeRemove', 'Elicitation', 'ElicitationResult',
 	'TodoUpdated', 'HookExecution', 'AssistantResponse',
+	// Claude Code's telemetry (OTLP log events, core/otel-logs.ts) and the usage records (docs/protocol.md).
+	'claude_code.user_prompt', 'claude_code.assistant_response', 'claude_code.tool_result', 'claude_code.api_request',
+	'claude_code.api_error', 'claude_code.tool_decision', 'claude_code.hook_execution_start',
+	'claude_code.hook_execution_complete', 'claude_code.compaction', 'claude_code.subagent_completed', 'otel.metrics',
+	'transcript.usage',
 ];
 
 /** The narrowest type column, in cells: every short label fits in it. */
@@ -41,6 +47,17 @@ export const SHORT_LABELS: ReadonlyMap<string, string> = new Map([
 	['ElicitationResult', 'ElicitResult'],
 	['HookExecution', 'HookExec'],
 	['AssistantResponse', 'AsstResponse'],
+	['claude_code.user_prompt', 'otel:prompt'],
+	['claude_code.assistant_response', 'otel:reply'],
+	['claude_code.tool_result', 'otel:tool'],
+	['claude_code.api_request', 'otel:api'],
+	['claude_code.api_error', 'otel:apierr'],
+	['claude_code.tool_decision', 'otel:decide'],
+	['claude_code.hook_execution_start', 'otel:hookrun'],
+	['claude_code.hook_execution_complete', 'otel:hookend'],
+	['claude_code.compaction', 'otel:compact'],
+	['claude_code.subagent_completed', 'otel:agent'],
+	['transcript.usage', 'tx:usage'],
 ]);
 
 /** Every known name and every short label, lower-cased, to the name it stands for. */

@@ -31,8 +31,8 @@ export function TabBar({tabs, active, width, scope, filter = ''}: Props) {
 	const title = (tab: TabDefinition, i: number, short: boolean) => (short && tab.id !== active ? ` ${i + 1} ` : ` ${i + 1} ${tab.title} `);
 	const tabsWidth = (short: boolean) => tabs.reduce((sum, tab, i) => sum + (i > 0 ? textWidth(gap) : 0) + textWidth(title(tab, i, short)), 0);
 	const filterWant = filterText === '' ? 0 : textWidth(gap + FILTER_LABEL + filterText);
-	// Too narrow for every title, the scope and the whole filter: the other tabs show only their numbers.
-	const short = (scopeText !== '' || filterText !== '') && tabsWidth(false) + textWidth(scopeText) + filterWant > width;
+	// Too narrow for every title (with the scope and the whole filter): the other tabs show only their numbers.
+	const short = tabsWidth(false) + textWidth(scopeText) + filterWant > width;
 	const room = width - tabsWidth(short) - textWidth(scopeText) - textWidth(gap + FILTER_LABEL);
 	const shownFilter = filterText === '' || room < 1 ? '' : cut(filterText, room);
 	return (

@@ -15,4 +15,4 @@ export const eventsLegend: readonly LegendLine[] = [
 ];
 
 /** The type column's short labels, each with the name it stands for (and `type:` takes). */
-export const eventTypeLabels: readonly LegendLine[] = [...SHORT_LABELS].map(([name, label]): LegendLine => [label, `${name} (narrow type column; type: takes it)`]);
+export const eventTypeLabels: readonly LegendLine[] = [...SHORT_LABELS].map(([name, label]): LegendLine => [label, name]);
