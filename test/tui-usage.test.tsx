@@ -19,6 +19,7 @@ import {API_ERROR, HOOK_RUNS, METRICS, METRICS_ONLY, OPUS, PROMPTS, SESSION, TEL
 process.env.FORCE_COLOR = '0';
 const {cleanup, render} = await import('ink-testing-library');
 const {App} = await import('../source/tui/app/App.js');
+const {hookHealthLine} = await import('../source/tui/tabs/usage/UsageTable.js');
 
 afterEach(() => cleanup());
 
@@ -170,6 +171,27 @@ describe('Usage tab', () => {
 			fits(await t.until(f => f.includes('Bash'), 'the prompt'), columns, rows);
 		});
 	}
+
+	it('hook health from telemetry under the sessions: runs, mean and max, errors red and slow hooks yellow; none when there is no room', async () => {
+		const t = mount(120, 30);
+		await t.press('6');
+		t.store.append(scenario(Date.now() - 14_000), Date.now());
+		const list = await t.until(f => f.includes('sess-usa') && f.includes('⚙'), 'the hook health lines');
+		// HOOK_RUNS: two hook_execution_complete for PreToolUse, 45 ms and 15 ms, one non-blocking error.
+		assert.match(list, /hooks, from Claude Code's telemetry \(1 event type\)/);
+		assert.equal(rowOf(list, '⚙'), '⚙ PreToolUse 2 runs · mean 30ms · max 45ms · 1 error');
+		assert.equal(hookHealthLine({event: 'PreToolUse', runs: 2, succeeded: 3, nonBlockingErrors: 1, blocking: 0, totalMs: 60, maxMs: 45, meanMs: 30}).color, 'red', 'an error is red');
+		assert.equal(hookHealthLine({event: 'Stop', runs: 1, succeeded: 1, nonBlockingErrors: 0, blocking: 0, totalMs: 1500, maxMs: 1500, meanMs: 1500}).color, 'yellow', 'a slow hook is yellow');
+		fits(strip(t.app.lastFrame() ?? ''), 120, 30);
+		cleanup();
+		// A pane too short for a third of it: the sessions keep the room.
+		const small = mount(80, 7);
+		await small.press('6');
+		small.store.append(scenario(Date.now() - 14_000), Date.now());
+		const frame = await small.until(f => f.includes('sess-'), 'the sessions');
+		assert.ok(!frame.includes('⚙'), frame);
+		fits(frame, 80, 7);
+	});
 
 	it('Sessions gains tokens and $ from 130 columns, Agents $ from 120; narrower layouts are unchanged', async () => {
 		for (const [columns, shown] of [[140, true], [129, false]] as const) {

@@ -19,5 +19,5 @@ export function UsageTab(props: TabViewProps) {
 	const opened = openedUsage(state);
 	if (opened) return <UsageSessionDetail session={opened.session} items={opened.items} cursor={clampCursor(cursor, opened.items.length)} width={width} height={height} />;
 	const rows = usageRows(state);
-	return <UsageTable setup={!state.search.applied} rows={rows} cursor={clampCursor(cursor, rows.length)} width={width} height={height} note={rowNote(state, rows.length, state.usageSort === 'cost' ? 'by $' : 'by recent')} />;
+	return <UsageTable setup={!state.search.applied} rows={rows} cursor={clampCursor(cursor, rows.length)} width={width} height={height} note={rowNote(state, rows.length, state.usageSort === 'cost' ? 'by $' : 'by recent')} hooks={state.shown.views.usageTotals().hooks} />;
 }

@@ -6,7 +6,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import {Text} from '../../text/Text.js';
-import {formatDuration, homeShort, type SessionUsage, type ToolUsage, type UsageTotals} from '../../../core/views/index.js';
+import {formatDuration, homeShort, type HookHealth, type SessionUsage, type ToolUsage, type UsageTotals} from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit} from '../../text/cells.js';
 import {RowTable, type TableColumn} from '../../list/RowTable.js';
@@ -63,10 +63,53 @@ export interface UsageTableProps {
 	note?: string;
 	/** With no rows, say what to set up (not when a search left no rows). */
 	setup?: boolean;
+	/** Hook health from telemetry, shown under the sessions. */
+	hooks?: readonly HookHealth[];
 }
 
-export function UsageTable({rows, cursor, width, height, note, setup = true}: UsageTableProps) {
-	const table = <RowTable rows={rows} columns={usageColumns(width)} cursor={cursor} width={width} height={rows.length === 0 ? Math.min(height, 2) : height} rowKey={r => r.key} empty={USAGE_EMPTY[0]} note={note} />;
+/** A hook event's runs as telemetry's hook_execution_complete tells them; `warn` when one failed or is slow. */
+export function hookHealthLine(h: HookHealth): {text: string; color?: string} {
+	const errors = h.nonBlockingErrors > 0 ? ` · ${h.nonBlockingErrors} error${h.nonBlockingErrors === 1 ? '' : 's'}` : '';
+	const blocked = h.blocking > 0 ? ` · ${h.blocking} blocked` : '';
+	const text = `⚙ ${h.event}  ${h.runs} run${h.runs === 1 ? '' : 's'} · mean ${formatDuration(h.meanMs)} · max ${formatDuration(h.maxMs)}${errors}${blocked}`;
+	return {text, color: h.nonBlockingErrors > 0 ? 'red' : h.meanMs >= SLOW_HOOK_MS ? 'yellow' : undefined};
+}
+
+/** A hook slower than this on average is marked: it adds its time to every event of its kind. */
+export const SLOW_HOOK_MS = 1000;
+
+/** Hook health under the sessions, on at most a third of the height (the most errors, then the slowest, first). */
+function HookHealthLines({hooks, width, lines}: {hooks: readonly HookHealth[]; width: number; lines: number}) {
+	if (lines <= 1) return null;
+	return (
+		<>
+			<Text wrap="truncate-end" dimColor>
+				{fit(`hooks, from Claude Code's telemetry (${hooks.length} event type${hooks.length === 1 ? '' : 's'})`, width)}
+			</Text>
+			{hooks.slice(0, lines - 1).map(h => {
+				const line = hookHealthLine(h);
+				return (
+					<Text key={h.event} wrap="truncate-end" color={line.color}>
+						{fit(screenLine(line.text), width)}
+					</Text>
+				);
+			})}
+		</>
+	);
+}
+
+export function UsageTable({rows, cursor, width, height, note, setup = true, hooks = []}: UsageTableProps) {
+	const hookLines = rows.length === 0 || hooks.length === 0 ? 0 : Math.min(hooks.length + 1, Math.floor(height / 3));
+	const tableHeight = rows.length === 0 ? Math.min(height, 2) : height - hookLines;
+	const table = <RowTable rows={rows} columns={usageColumns(width)} cursor={cursor} width={width} height={tableHeight} rowKey={r => r.key} empty={USAGE_EMPTY[0]} note={note} />;
+	if (hookLines > 1) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				{table}
+				<HookHealthLines hooks={hooks} width={width} lines={hookLines} />
+			</Box>
+		);
+	}
 	if (rows.length > 0 || !setup || height <= 2) return table;
 	return (
 		<Box flexDirection="column" width={width} height={height}>

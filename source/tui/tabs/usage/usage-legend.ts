@@ -14,4 +14,5 @@ export const usageLegend: readonly LegendLine[] = [
 	['req, err', 'API requests (each once), api_error events'],
 	['▸ prompt, ◆ agent', 'an opened session: its prompts, its subagents'],
 	['hook, otel', 'a tool call: hook timing, telemetry duration'],
+	['⚙ Event', 'hook runs: mean, max; red: errors, yellow: slow (1 s)'],
 ];
