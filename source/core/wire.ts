@@ -63,6 +63,8 @@ export interface ServerStats {
 	 * too many held already), `waiting` now, `longestMs`. Absent from servers older than this field.
 	 */
 	order?: {held: number; timedOut: number; overflow: number; waiting: number; longestMs: number};
+	/** `events` packets sent to mpm-tui clients so far. Absent from servers older than this field. */
+	broadcast?: {packets: number};
 	/** The OTLP receiver (`/v1/logs`, `/v1/metrics`, `/v1/traces`). Absent from servers older than this field. */
 	otel?: OtelStats;
 	/**

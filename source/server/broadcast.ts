@@ -1,7 +1,11 @@
 /**
  * Sends accepted records to Socket.IO clients in batches. mpm-tui clients (room `mpm-tui`) get
- * one `events` array per flush — at most one flush every `intervalMs`, or at once when `maxBatch`
- * records are queued — so a burst costs one encode and one frame per client, never one per event.
+ * one `events` array per flush. A batch accepted when no flush happened in the last `gapMs` is
+ * sent at once, in its own frame: at the rates Claude Code produces, each event reaches the
+ * clients as soon as it is accepted. Batches accepted within `gapMs` of the last flush wait for
+ * the end of that gap and go together, so under load there is at most one flush per `gapMs`
+ * (or one at once when `maxBatch` records are queued) and a burst costs one encode and one frame
+ * per client, never one per event.
  * claude-mpm clients (room `claude-mpm`, and the category namespaces) get claude-mpm's shape: one
  * emit per event, as its dashboard expects; that work is only done when such clients are there.
  *
@@ -25,25 +29,30 @@ export const CLAUDE_MPM_ROOM = 'claude-mpm';
 export const CATEGORY_NAMESPACES = ['/hook', '/session', '/agent', '/todo', '/system', '/log'] as const;
 
 export interface BroadcastOptions {
-	intervalMs?: number;
+	/** Least time between two flushes; a batch arriving later than that after the last flush goes at once. */
+	gapMs?: number;
 	maxBatch?: number;
 	now?: () => number;
 }
 
+/** The default `gapMs`: short enough that waiting for it is a small part of POST → client latency, long enough that a stream is sent in a few hundred frames a second at most. */
+export const BROADCAST_GAP_MS = 2;
+
 export class Broadcaster {
 	private readonly io: Server;
-	private readonly intervalMs: number;
+	private readonly gapMs: number;
 	private readonly maxBatch: number;
 	private readonly now: () => number;
 	private queue: AcceptedBatch[] = [];
 	private queued = 0;
 	private timer: NodeJS.Timeout | undefined;
-	private lastFlush = 0;
+	private lastFlush = Number.NEGATIVE_INFINITY;
+	/** Packets sent to mpm-tui clients (one per flush, or one per `maxBatch` records of a flush). */
 	emits = 0;
 
 	constructor(io: Server, options: BroadcastOptions = {}) {
 		this.io = io;
-		this.intervalMs = options.intervalMs ?? 20;
+		this.gapMs = options.gapMs ?? BROADCAST_GAP_MS;
 		this.maxBatch = options.maxBatch ?? 500;
 		this.now = options.now ?? Date.now;
 	}
@@ -57,8 +66,9 @@ export class Broadcaster {
 			return;
 		}
 		if (this.timer) return;
-		const wait = Math.max(0, this.lastFlush + this.intervalMs - this.now());
-		this.timer = setTimeout(() => this.flush(), wait);
+		const wait = this.lastFlush + this.gapMs - this.now();
+		if (wait <= 0) this.flush();
+		else this.timer = setTimeout(() => this.flush(), wait);
 	}
 
 	flush(): void {
