@@ -43,8 +43,8 @@ export interface ServerOptions {
 	journalMaxBytes?: number;
 	/** How often the spool is drained while running (default 2000 ms). */
 	spoolIntervalMs?: number;
-	/** The `events` broadcast's timing (broadcast.ts has the defaults); tests give it a clock. */
-	broadcast?: Pick<BroadcastOptions, 'gapMs' | 'now'>;
+	/** The `events` broadcast's timing and encoder (broadcast.ts has the defaults); tests give it a clock or force socket.io's encoder. */
+	broadcast?: Pick<BroadcastOptions, 'gapMs' | 'now' | 'preEncodedFrames'>;
 	/** claude-mpm's `heartbeat` period (default 30 s). */
 	heartbeatMs?: number;
 	/** Bound on one history answer's bytes (default HISTORY_PAGE_BYTES). */
@@ -227,7 +227,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 				...(spoolState.stopped ? {stopped: spoolState.stopped} : {}),
 			},
 			stdout: {dropped: options.stdoutDropped?.() ?? 0},
-			broadcast: {packets: broadcaster?.emits ?? 0},
+			broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false},
 			order: order.stats(),
 			otel: otlp.snapshot(),
 			...(transcripts ? {transcripts: transcripts.stats()} : {}),
@@ -268,6 +268,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	cleanup.add(() => new Promise<void>(resolve => sockets.close(() => resolve())));
 	const broadcast = new Broadcaster(io, options.broadcast);
 	broadcaster = broadcast;
+	if (!broadcast.preEncodedFrames && options.broadcast?.preEncodedFrames === undefined) log('socket.io: this engine.io does not send pre-encoded WebSocket frames as they are; events are encoded by socket.io instead (slower)');
 	pipeline.onAccepted(batch => {
 		rate.add(batch.records.length, Date.now());
 		usage.add(batch.records);
