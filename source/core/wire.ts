@@ -63,6 +63,12 @@ export interface ServerStats {
 	 * too many held already), `waiting` now, `longestMs`. Absent from servers older than this field.
 	 */
 	order?: {held: number; timedOut: number; overflow: number; waiting: number; longestMs: number};
+	/**
+	 * `events` packets sent to mpm-tui clients so far; `preEncodedFrames`: whether they are made
+	 * from the NDJSON bytes (false: engine.io failed the start-up check and socket.io encodes them).
+	 * Absent from servers older than this field.
+	 */
+	broadcast?: {packets: number; preEncodedFrames: boolean};
 	/** The OTLP receiver (`/v1/logs`, `/v1/metrics`, `/v1/traces`). Absent from servers older than this field. */
 	otel?: OtelStats;
 	/**

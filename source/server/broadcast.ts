@@ -1,7 +1,11 @@
 /**
  * Sends accepted records to Socket.IO clients in batches. mpm-tui clients (room `mpm-tui`) get
- * one `events` array per flush — at most one flush every `intervalMs`, or at once when `maxBatch`
- * records are queued — so a burst costs one encode and one frame per client, never one per event.
+ * one `events` array per flush. A batch accepted when no flush happened in the last `gapMs` is
+ * sent at once, in its own frame: at the rates Claude Code produces, each event reaches the
+ * clients as soon as it is accepted. Batches accepted within `gapMs` of the last flush wait for
+ * the end of that gap and go together, so under load there is at most one flush per `gapMs`
+ * (or one at once when `maxBatch` records are queued) and a burst costs one encode and one frame
+ * per client, never one per event.
  * claude-mpm clients (room `claude-mpm`, and the category namespaces) get claude-mpm's shape: one
  * emit per event, as its dashboard expects; that work is only done when such clients are there.
  *
@@ -10,12 +14,14 @@
  * would produce for `emit('events', records)` on the default namespace, without serializing the
  * records again, without its deep scan for binary attachments and, for WebSocket clients, without
  * encoding the text to UTF-8 again: they get one pre-built frame, as socket.io's own broadcasts do.
+ * That frame goes through an engine.io option it does not declare; when the start-up check finds
+ * it not honoured (`preEncodedFramesWork`), `events` are emitted through socket.io's own encoder.
  */
 import type {Namespace, Server, Socket} from 'socket.io';
 import {toMpmEmit} from '../core/claude-mpm.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
-import {eventsPacketText, eventsPayload, packetRanges, takesPreEncodedFrames, webSocketTextFrame} from './events-packet.js';
+import {eventsPacketText, eventsPayload, packetRanges, preEncodedFramesWork, takesPreEncodedFrames, webSocketTextFrame} from './events-packet.js';
 
 /** engine.io's write options; `wsPreEncodedFrame` is one it reads but does not declare. */
 type FrameOptions = Parameters<Socket['conn']['write']>[1];
@@ -25,27 +31,38 @@ export const CLAUDE_MPM_ROOM = 'claude-mpm';
 export const CATEGORY_NAMESPACES = ['/hook', '/session', '/agent', '/todo', '/system', '/log'] as const;
 
 export interface BroadcastOptions {
-	intervalMs?: number;
+	/** Least time between two flushes; a batch arriving later than that after the last flush goes at once. */
+	gapMs?: number;
 	maxBatch?: number;
 	now?: () => number;
+	/** Send `events` as packets made from the NDJSON bytes (default: when engine.io honours pre-encoded frames); false: socket.io's own encoder. */
+	preEncodedFrames?: boolean;
 }
+
+
+/** The default `gapMs`: short enough that waiting for it is a small part of POST → client latency, long enough that a stream is sent in a few hundred frames a second at most. */
+export const BROADCAST_GAP_MS = 2;
 
 export class Broadcaster {
 	private readonly io: Server;
-	private readonly intervalMs: number;
+	private readonly gapMs: number;
 	private readonly maxBatch: number;
 	private readonly now: () => number;
+	/** Whether `events` are made from the NDJSON bytes (else by socket.io's encoder). */
+	readonly preEncodedFrames: boolean;
 	private queue: AcceptedBatch[] = [];
 	private queued = 0;
 	private timer: NodeJS.Timeout | undefined;
-	private lastFlush = 0;
+	private lastFlush = Number.NEGATIVE_INFINITY;
+	/** Packets sent to mpm-tui clients (one per flush, or one per `maxBatch` records of a flush). */
 	emits = 0;
 
 	constructor(io: Server, options: BroadcastOptions = {}) {
 		this.io = io;
-		this.intervalMs = options.intervalMs ?? 20;
+		this.gapMs = options.gapMs ?? BROADCAST_GAP_MS;
 		this.maxBatch = options.maxBatch ?? 500;
 		this.now = options.now ?? Date.now;
+		this.preEncodedFrames = options.preEncodedFrames ?? preEncodedFramesWork();
 	}
 
 	/** Queues an accepted batch; its bytes are only made when mpm-tui clients are there. */
@@ -57,8 +74,9 @@ export class Broadcaster {
 			return;
 		}
 		if (this.timer) return;
-		const wait = Math.max(0, this.lastFlush + this.intervalMs - this.now());
-		this.timer = setTimeout(() => this.flush(), wait);
+		const wait = this.lastFlush + this.gapMs - this.now();
+		if (wait <= 0) this.flush();
+		else this.timer = setTimeout(() => this.flush(), wait);
 	}
 
 	flush(): void {
@@ -69,8 +87,12 @@ export class Broadcaster {
 		this.queue = [];
 		this.queued = 0;
 		this.lastFlush = this.now();
-		if (this.roomSize(MPM_TUI_ROOM) > 0) this.sendToMpmTui(batches);
-		this.sendToClaudeMpm(batches.length === 1 ? batches[0].records : batches.flatMap(b => b.records));
+		const records = batches.length === 1 ? batches[0].records : batches.flatMap(b => b.records);
+		if (this.roomSize(MPM_TUI_ROOM) > 0) {
+			if (this.preEncodedFrames) this.sendToMpmTui(batches);
+			else this.emitToMpmTui(records);
+		}
+		this.sendToClaudeMpm(records);
 	}
 
 	private roomSize(room: string): number {
@@ -97,6 +119,14 @@ export class Broadcaster {
 				if (takesPreEncodedFrames(socket.conn)) socket.conn.write('', {wsPreEncodedFrame: (frame ??= webSocketTextFrame(payload))} as FrameOptions);
 				else socket.conn.write((text ??= eventsPacketText(payload)));
 			}
+			this.emits++;
+		}
+	}
+
+	/** The same packets through socket.io's own encoder: one emit per `maxBatch` records. */
+	private emitToMpmTui(records: readonly EventRecord[]): void {
+		for (let start = 0; start < records.length; start += this.maxBatch) {
+			this.io.to(MPM_TUI_ROOM).emit('events', records.slice(start, start + this.maxBatch));
 			this.emits++;
 		}
 	}

@@ -5,6 +5,7 @@
  * suffix. For a WebSocket the payload is then wrapped in a frame header once and the same frame is
  * handed to every client (engine.io's `wsPreEncodedFrame`, which socket.io's own broadcasts use).
  */
+import {transports} from 'engine.io';
 
 const PREFIX = Buffer.from('42["events",[');
 const SUFFIX = Buffer.from(']]');
@@ -82,4 +83,36 @@ interface EngineConnection {
 export function takesPreEncodedFrames(conn: unknown): boolean {
 	const transport = (conn as EngineConnection).transport;
 	return transport?.name === 'websocket' && !transport.perMessageDeflate && typeof transport.socket?._sender?.sendFrame === 'function';
+}
+
+/**
+ * Whether this engine.io writes a `wsPreEncodedFrame` as is — an option it reads but does not
+ * declare, so a release could drop or change it, and then a packet written as `''` plus a frame
+ * would go out empty. Checked once at start-up on engine.io's own WebSocket transport code: its
+ * `send` is run on a probe whose WebSocket sender and packet encoder only record what they are
+ * given, with one packet carrying a frame; the frame must reach the sender as is and nothing be
+ * encoded. When it does not, the broadcast lets socket.io encode `events` itself.
+ */
+export function preEncodedFramesWork(): boolean {
+	try {
+		const frame = webSocketTextFrame(Buffer.from('42["events",[]]'));
+		const sent: unknown[] = [];
+		const encoded: unknown[] = [];
+		const noop = () => {};
+		const probe = Object.create(transports.websocket.prototype) as {send(packets: unknown[]): void};
+		Object.assign(probe, {
+			perMessageDeflate: false,
+			supportsBinary: true,
+			socket: {_sender: {sendFrame: (data: unknown) => sent.push(data)}},
+			parser: {encodePacket: (packet: unknown) => encoded.push(packet)},
+			_onSent: noop,
+			_onSentLast: noop,
+			_doSend: noop,
+			_doSendLast: noop,
+		});
+		probe.send([{type: 'message', data: '', options: {wsPreEncodedFrame: frame}}]);
+		return sent.length === 1 && sent[0] === frame && encoded.length === 0;
+	} catch {
+		return false;
+	}
 }

@@ -11,7 +11,7 @@ import type {AddressInfo} from 'node:net';
 import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
-import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
+import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM, type BroadcastOptions} from './broadcast.js';
 import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
 import {OrderGate, type OrderGateOptions} from './ordering.js';
@@ -43,8 +43,8 @@ export interface ServerOptions {
 	journalMaxBytes?: number;
 	/** How often the spool is drained while running (default 2000 ms). */
 	spoolIntervalMs?: number;
-	/** Batch window for `events` (default 20 ms). */
-	broadcastIntervalMs?: number;
+	/** The `events` broadcast's timing and encoder (broadcast.ts has the defaults); tests give it a clock or force socket.io's encoder. */
+	broadcast?: Pick<BroadcastOptions, 'gapMs' | 'now' | 'preEncodedFrames'>;
 	/** claude-mpm's `heartbeat` period (default 30 s). */
 	heartbeatMs?: number;
 	/** Bound on one history answer's bytes (default HISTORY_PAGE_BYTES). */
@@ -195,6 +195,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	guard.attach(httpServer);
 	httpServer.keepAliveTimeout = 30_000;
 	let io: ReturnType<typeof createSocketServer> | undefined;
+	let broadcaster: Broadcaster | undefined;
 	const stats = (): ServerStats => {
 		const now = Date.now();
 		const mpmTui = io?.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0;
@@ -226,6 +227,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 				...(spoolState.stopped ? {stopped: spoolState.stopped} : {}),
 			},
 			stdout: {dropped: options.stdoutDropped?.() ?? 0},
+			broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false},
 			order: order.stats(),
 			otel: otlp.snapshot(),
 			...(transcripts ? {transcripts: transcripts.stats()} : {}),
@@ -264,11 +266,13 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	}, guard);
 	const sockets = io;
 	cleanup.add(() => new Promise<void>(resolve => sockets.close(() => resolve())));
-	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
+	const broadcast = new Broadcaster(io, options.broadcast);
+	broadcaster = broadcast;
+	if (!broadcast.preEncodedFrames && options.broadcast?.preEncodedFrames === undefined) log('socket.io: this engine.io does not send pre-encoded WebSocket frames as they are; events are encoded by socket.io instead (slower)');
 	pipeline.onAccepted(batch => {
 		rate.add(batch.records.length, Date.now());
 		usage.add(batch.records);
-		broadcaster.push(batch);
+		broadcast.push(batch);
 		options.onAccepted?.(batch);
 	});
 
@@ -323,7 +327,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			order.close();
 			await transcripts?.close();
 			httpServer.closeIdleConnections();
-			broadcaster.close();
+			broadcast.close();
 			await new Promise<void>(resolve => {
 				io!.close(() => resolve());
 				httpServer.closeAllConnections();
