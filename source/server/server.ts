@@ -19,7 +19,7 @@ import {OtlpReceiver} from './otlp-routes.js';
 import {Journal, replayJournal, type Replay} from './journal.js';
 import {UsageState} from './usage-state.js';
 import {Pipeline} from './pipeline.js';
-import {RateCounter} from './rate.js';
+import {RateCounter} from '../core/rate-counter.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
@@ -144,7 +144,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	for (const warning of replay.warnings) log(warning);
 	let journal: Journal | null = null;
 	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
-	const rate = new RateCounter();
+	const rate = new RateCounter(60);
 	// The usage join (GET /api/usage, Socket.IO `usage`), from the journal's records and every accepted batch.
 	const usage = new UsageState(log);
 	usage.add(replay.records);
@@ -266,7 +266,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	cleanup.add(() => new Promise<void>(resolve => sockets.close(() => resolve())));
 	const broadcaster = new Broadcaster(io, {intervalMs: options.broadcastIntervalMs});
 	pipeline.onAccepted(batch => {
-		rate.add(batch.records.length, Date.now());
+		rate.add(Date.now(), batch.records.length);
 		usage.add(batch.records);
 		broadcaster.push(batch);
 		options.onAccepted?.(batch);
