@@ -23,7 +23,9 @@ import {RateCounter} from '../core/rate-counter.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
-import {checkSpoolDirectory, drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
+import {checkSpoolDirectory, spoolBacklog, spoolDropped} from './spool.js';
+import {settledAfter, startSpoolDrain} from './spool-drain.js';
+import {Cleanup} from './cleanup.js';
 import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
 import {TranscriptFollower, type TranscriptFollowerOptions} from './transcript-follower.js';
 import {realRoots} from './transcript-paths.js';
@@ -86,29 +88,6 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 		server.once('listening', onListening);
 		server.listen(port, host);
 	});
-}
-
-function describe(error: unknown): string {
-	return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-/** Things that go wrong while starting are collected here and undone in reverse order. */
-class Cleanup {
-	private readonly steps: Array<() => Promise<void> | void> = [];
-
-	add(step: () => Promise<void> | void): void {
-		this.steps.push(step);
-	}
-
-	async run(): Promise<void> {
-		for (const step of this.steps.splice(0).reverse()) {
-			try {
-				await step();
-			} catch {
-				// Undoing a failed start: the first error is the one worth reporting.
-			}
-		}
-	}
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
@@ -300,7 +279,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const url = `http://${urlHost}:${port}`;
 	lock.setUrl(url);
 
-	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))), report => {
+	const stopDrain = startSpoolDrain(config, options.spoolIntervalMs, log, (text, meta) => settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))), report => {
 		spoolState.drained += report.accepted;
 		spoolState.setAside += report.setAside;
 		if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
@@ -341,52 +320,5 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		stats,
 		guard: () => guard.stats(),
 		close,
-	};
-}
-
-type DrainReport = ReturnType<typeof drainSpool>;
-
-/** A spooled event taken (or refused) settles its id, like an answered POST: what named it may go. */
-function settledAfter(order: OrderGate, id: string | undefined, result: IngestResult): IngestResult {
-	if (id !== undefined) order.settled(id);
-	return result;
-}
-
-/**
- * Drains the spool now and every `spoolIntervalMs`; a taken file still being written is read once
- * it has settled (soon after, not at the next interval: the drain at start-up matters most). A
- * drain that fails is logged and tried again on the next tick; it never takes the server down.
- */
-function startSpoolDrain(config: Config, options: ServerOptions, log: (line: string) => void, ingest: Parameters<typeof drainSpool>[1], onReport: (report: DrainReport) => void): () => void {
-	let settleTimer: NodeJS.Timeout | undefined;
-	let stopped = false;
-	const drain = () => {
-		if (stopped) return;
-		let report: DrainReport;
-		try {
-			report = drainSpool(config.spool, ingest);
-		} catch (error) {
-			log(`spool: the drain failed and will be tried again: ${describe(error)}`);
-			return;
-		}
-		onReport(report);
-		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.adopted ? ` (${report.adopted} from stranded forwarder copies)` : ''}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable (set aside in ${config.spool}.rejected)` : ''}`);
-		// Few lines (a summary per file, a fault, a refusal); every reason is also in <spool>.rejected.
-		for (const error of report.errors) log(`spool: ${error}`);
-		if (report.waiting > 0 && !settleTimer) {
-			settleTimer = setTimeout(() => {
-				settleTimer = undefined;
-				drain();
-			}, SPOOL_SETTLE_MS + 20);
-			settleTimer.unref();
-		}
-	};
-	drain();
-	const timer = setInterval(drain, options.spoolIntervalMs ?? 2000);
-	timer.unref();
-	return () => {
-		stopped = true;
-		clearInterval(timer);
-		clearTimeout(settleTimer);
 	};
 }
