@@ -11,7 +11,7 @@ import type {AddressInfo} from 'node:net';
 import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
-import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
+import {Broadcaster, MPM_TUI_ROOM} from './broadcast.js';
 import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
 import {OrderGate, type OrderGateOptions} from './ordering.js';
@@ -23,9 +23,10 @@ import {RateCounter} from '../core/rate-counter.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
-import {checkSpoolDirectory, spoolBacklog, spoolDropped} from './spool.js';
+import {checkSpoolDirectory} from './spool.js';
 import {settledAfter, startSpoolDrain} from './spool-drain.js';
 import {Cleanup} from './cleanup.js';
+import {serverStats} from './server-stats.js';
 import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
 import {TranscriptFollower, type TranscriptFollowerOptions} from './transcript-follower.js';
 import {realRoots} from './transcript-paths.js';
@@ -174,46 +175,8 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	guard.attach(httpServer);
 	httpServer.keepAliveTimeout = 30_000;
 	let io: ReturnType<typeof createSocketServer> | undefined;
-	const stats = (): ServerStats => {
-		const now = Date.now();
-		const mpmTui = io?.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0;
-		const claudeMpm = io?.sockets.adapter.rooms.get(CLAUDE_MPM_ROOM)?.size ?? 0;
-		const fault = journal?.failure();
-		return {
-			events: {total: pipeline.total, ratePerMinute: rate.perMinute(now), lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq},
-			buffer: {used: pipeline.history.size, capacity: config.history, bytes: pipeline.history.bytes, maxBytes: config.historyBytes},
-			duplicates: pipeline.duplicates,
-			rejected: pipeline.rejected,
-			refused: pipeline.faults,
-			clients: {mpmTui, claudeMpm, total: guard.stats().sockets.admitted, waiting: guard.stats().sockets.waiting},
-			bodies: guard.stats().bodies,
-			journal: {
-				path: config.journal,
-				bytes: journal?.bytes() ?? 0,
-				replayed: replay.records.length,
-				skipped: replay.skipped,
-				...(fault ? {error: fault.message} : {}),
-				...(journal?.rotationFailure() ? {rotationError: journal.rotationFailure()!} : {}),
-			},
-			spool: {
-				path: config.spool,
-				backlogBytes: spoolBacklog(config.spool),
-				drained: spoolState.drained,
-				droppedByForwarder: spoolDropped(config.spool),
-				setAside: spoolState.setAside,
-				...(spoolState.setAside > 0 ? {setAsideFile: `${config.spool}.rejected`} : {}),
-				...(spoolState.stopped ? {stopped: spoolState.stopped} : {}),
-			},
-			stdout: {dropped: options.stdoutDropped?.() ?? 0},
-			order: order.stats(),
-			otel: otlp.snapshot(),
-			...(transcripts ? {transcripts: transcripts.stats()} : {}),
-			problems: problems(),
-			uptime: Math.round((now - started) / 1000),
-			pid: process.pid,
-			version: VERSION,
-		};
-	};
+	const stats = (): ServerStats =>
+		serverStats({config, started, pipeline, rate, guard, io, journal, replay, spoolState, order, otlp, transcripts, problems: problems(), stdoutDropped: options.stdoutDropped?.() ?? 0});
 
 	httpServer.on(
 		'request',
