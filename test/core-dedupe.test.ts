@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {ContentHasher, DuplicateWindow, RecentIds} from '../source/core/dedupe.js';
+import {ContentHasher, DuplicateWindow} from '../source/core/dedupe.js';
 import {sessionFlow} from './fixtures/hook-payloads.js';
 
 /** The 64-bit hash (seed 0) of a text or of its UTF-8 bytes, as 16 hex digits. */
@@ -145,37 +145,7 @@ test('DuplicateWindow.clear forgets everything', () => {
 	assert.equal(w.isDuplicate('a', 2), false);
 });
 
-test('DuplicateWindow and RecentIds refuse bad sizes', () => {
+test('DuplicateWindow refuses bad sizes', () => {
 	assert.throws(() => new DuplicateWindow(-1), /windowMs must be 0 or more/);
 	assert.throws(() => new DuplicateWindow(10, 0), /maxEntries must be a whole number/);
-	assert.throws(() => new RecentIds(0), /capacity must be a whole number/);
-	assert.throws(() => new RecentIds(1.5), /capacity must be a whole number/);
-});
-
-test('RecentIds: re-adding does not duplicate; bounded by capacity; the newest half always kept', () => {
-	const ids = new RecentIds(4);
-	ids.add('a');
-	ids.add('b');
-	ids.add('b');
-	assert.equal(ids.size, 2);
-	ids.add('c');
-	ids.add('d');
-	assert.equal(ids.size, 4);
-	assert.ok(['a', 'b', 'c', 'd'].every(id => ids.has(id)));
-	ids.add('e');
-	assert.equal(ids.has('a'), false, 'the older half went at once');
-	assert.equal(ids.has('b'), false);
-	assert.ok(ids.has('c') && ids.has('d') && ids.has('e'));
-	for (const capacity of [1, 2, 3, 10]) {
-		const r = new RecentIds(capacity);
-		for (let i = 0; i < 100; i++) {
-			r.add(`id${i}`);
-			assert.ok(r.size <= capacity, `capacity ${capacity}: size ${r.size}`);
-			for (let j = Math.max(0, i + 1 - Math.max(1, Math.floor(capacity / 2))); j <= i; j++) assert.ok(r.has(`id${j}`), `capacity ${capacity}: id${j} kept after id${i}`);
-		}
-		assert.equal(r.has('id0'), false);
-	}
-	ids.clear();
-	assert.equal(ids.size, 0);
-	assert.equal(ids.has('e'), false);
 });

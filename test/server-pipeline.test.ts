@@ -115,7 +115,7 @@ test('the NDJSON bytes are right for ASCII bodies (copied), other bodies (encode
 	}
 });
 
-describe('pipeline duplicate detection (core DuplicateWindow and RecentIds)', () => {
+describe('pipeline duplicate detection (core DuplicateWindow and RecentSet)', () => {
 	test('the same bytes from the same session are dropped within the window and accepted after it', () => {
 		let now = 10_000;
 		const pipeline = new Pipeline({capacity: 100, duplicateWindowMs: 2000, now: () => now});

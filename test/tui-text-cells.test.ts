@@ -1,6 +1,5 @@
 /**
- * Text in terminal cells (source/tui/text/cells.ts) and the one-line cut of the views
- * (core/views/fields.ts `oneLine`). The oracles are `string-width` itself (the measure Ink uses,
+ * Text in terminal cells (source/tui/text/cells.ts). The oracles are `string-width` itself (the measure Ink uses,
  * not the helper) and `Intl.Segmenter` for grapheme boundaries, over samples like Ink's own
  * test/text-width.tsx (emoji with and without VS16, ZWJ sequences, skin tones, flags, CJK,
  * Devanagari, Thai, combining marks) and over any strings (fast-check).
@@ -11,7 +10,6 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {cut, cutStart, fit, graphemes, padEnd, padStart, textWidth} from '../source/tui/text/cells.js';
 import {jsonLines} from '../source/tui/detail/json-lines.js';
-import {oneLine} from '../source/core/views/fields.js';
 import {WIDE_SAMPLES} from './fixtures/wide-text.js';
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
@@ -120,24 +118,4 @@ test('graphemes: the clusters with their cells; the detail view wraps on them', 
 		}),
 		{numRuns: 300},
 	);
-});
-
-test('oneLine (views): cut on grapheme clusters, never half an emoji', () => {
-	fc.assert(
-		fc.property(anyText.map(t => t.replace(/\s+/g, '_')), fc.integer({min: 1, max: 40}), (text, max) => {
-			const out = oneLine(text, max);
-			assert.ok(out.length <= max, `${out.length} > ${max}`);
-			assert.ok(!LONE_SURROGATE.test(out), `a lone surrogate in ${JSON.stringify(out)}`);
-			if (text.length <= max) return assert.equal(out, text);
-			assert.ok(out.endsWith('…'));
-			const kept = out.slice(0, -1);
-			assert.ok(text.startsWith(kept) && boundaries(text).has(kept.length), `${JSON.stringify(kept)} is not a grapheme prefix of ${JSON.stringify(text)}`);
-			const next = clusters(text.slice(kept.length))[0];
-			assert.ok(kept.length + next.length + 1 > max, `${JSON.stringify(next)} would still fit`);
-		}),
-		{numRuns: 1000},
-	);
-	assert.equal(oneLine('ok 😀😀', 5), 'ok …', 'half an emoji is not kept');
-	assert.equal(oneLine('ab👍🏽', 4), 'ab…', 'a skin-toned thumb is kept whole or not at all');
-	assert.equal(oneLine('first line\n  second ✅', 200), 'first line ⏎ second ✅');
 });

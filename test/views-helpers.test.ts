@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {agoChangesIn, createViews, formatAgo, formatDuration, relativeTo, toolTarget} from '../source/core/views/index.js';
+import {agoChangesIn, createViews, formatAgo, formatClock, formatDuration, relativeTo, toolTarget} from '../source/core/views/index.js';
 import {hookEvents, sessionFlow} from './fixtures/hook-payloads.js';
 import {hook, inputs, post, pre, rec, seq, T0} from './fixtures/view-sequences.js';
 
@@ -27,6 +27,14 @@ test('formatDuration', () => {
 	assert.equal(formatAgo(T0, T0 + 26 * 3_600_000 + 5 * 60_000), '1d02h ago');
 	assert.equal(formatAgo(T0, T0 - 5000), 'just now', 'a time ahead of this clock');
 	assert.equal(formatAgo(Number.NaN, T0), 'just now');
+});
+
+test('formatClock: the local HH:MM:SS of epoch ms or an ISO stamp (the one clock of the Events and Tools tabs)', () => {
+	assert.equal(formatClock(new Date(2024, 0, 2, 3, 4, 5, 999).getTime()), '03:04:05');
+	assert.equal(formatClock(new Date(2024, 11, 31, 23, 59, 59).toISOString()), '23:59:59');
+	assert.equal(formatClock(new Date(2024, 5, 6, 12, 0, 0).getTime()), '12:00:00');
+	assert.equal(formatClock('not a time'), '--:--:--');
+	assert.equal(formatClock(Number.NaN), '--:--:--');
 });
 
 test('agoChangesIn: exactly when formatAgo says something else', () => {

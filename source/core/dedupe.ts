@@ -1,12 +1,12 @@
 /**
- * Duplicate suppression: a 64-bit hash of an event's JSON text, a time window of recently seen
- * hashes (the same text, e.g. the forwarder installed at two scopes), and a bounded set of
- * recently accepted ids (a forwarder retry or a spooled copy of a delivered event). Pure: the
+ * Duplicate suppression: a 64-bit hash of an event's JSON text and a time window of recently seen
+ * hashes (the same text, e.g. the forwarder installed at two scopes). Recently accepted ids (a
+ * forwarder retry or a spooled copy of a delivered event) are in core/recent-set.ts. Pure: the
  * caller passes the time (and, if it wants one, the seed).
  *
- * Both containers keep two generations and drop the older one wholesale instead of deleting
- * entries one by one, so the per-event cost does not grow with the table; the price is that
- * forgetting is coarse (see each class).
+ * The window keeps two generations and drops the older one wholesale instead of deleting entries
+ * one by one, so the per-event cost does not grow with the table; the price is that forgetting is
+ * coarse (see the class).
  */
 
 /**
@@ -271,45 +271,5 @@ export class DuplicateWindow {
 		this.current = spare;
 		this.startedAt = nowMs;
 		this.overlap = 0;
-	}
-}
-
-/**
- * A bounded set of ids: never more than `capacity`, and always at least the newest
- * ⌊capacity/2⌋ (1 when capacity is 1). When full, the older half is forgotten at once.
- */
-export class RecentIds {
-	readonly capacity: number;
-	private readonly half: number;
-	private current = new Set<string>();
-	private previous = new Set<string>();
-
-	constructor(capacity: number) {
-		if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
-		this.capacity = capacity;
-		this.half = halfOf(capacity);
-	}
-
-	has(id: string): boolean {
-		return this.current.has(id) || this.previous.has(id);
-	}
-
-	/** Adds `id`; adding an id already held changes nothing (it is not made newer). */
-	add(id: string): void {
-		if (this.has(id)) return;
-		if (this.current.size >= this.half) {
-			this.previous = this.capacity >= 2 ? this.current : new Set();
-			this.current = new Set();
-		}
-		this.current.add(id);
-	}
-
-	get size(): number {
-		return this.current.size + this.previous.size;
-	}
-
-	clear(): void {
-		this.current = new Set();
-		this.previous = new Set();
 	}
 }

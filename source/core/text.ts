@@ -22,18 +22,32 @@ export function flatten(text: string): string {
 	return text.replace(/ *[\u0000-\u001f\u007f-\u009f\u2028\u2029][\s\u0000-\u001f\u007f-\u009f]*/g, ' ').replace(/ {3,}/g, '  ').trim();
 }
 
-/** Cuts `text` to at most `max` characters with a trailing `…`, never inside a surrogate pair. */
+const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/**
+ * Cuts `text` to at most `max` UTF-16 code units with a trailing `…`. The cut falls between
+ * grapheme clusters: never half an emoji (a lone surrogate) or a joined emoji torn apart.
+ */
 export function ellipsize(text: string, max: number): string {
 	if (text.length <= max) return text;
-	let keep = Math.max(0, max - 1);
-	const last = text.charCodeAt(keep - 1);
-	if (keep > 0 && last >= 0xd800 && last <= 0xdbff) keep--;
+	let keep = 0;
+	for (const {segment} of graphemeSegmenter.segment(text)) {
+		if (keep + segment.length > max - 1) break;
+		keep += segment.length;
+	}
 	return text.slice(0, keep).trimEnd() + '…';
 }
 
-/** One line, at most `max` characters. */
-export function oneLine(text: string, max = SUMMARY_MAX): string {
-	return ellipsize(flatten(text), max);
+/** The mark the views put where a line broke (`oneLine(text, max, LINE_BREAK_MARK)`). */
+export const LINE_BREAK_MARK = ' ⏎ ';
+
+/**
+ * One line, at most `max` UTF-16 code units, cut between grapheme clusters: control characters
+ * become spaces (flatten), and each line break (with the blanks around it) becomes `lineBreak`.
+ */
+export function oneLine(text: string, max = SUMMARY_MAX, lineBreak = ' '): string {
+	const marked = lineBreak === ' ' ? text : text.replace(/\s*[\r\n]+\s*/g, lineBreak);
+	return ellipsize(flatten(marked), max);
 }
 
 /** `"text"` on one line, cut to `max` characters inside the quotes. */

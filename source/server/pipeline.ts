@@ -15,7 +15,8 @@ import type {EventRecord, PendingRecord} from '../core/record.js';
 import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueExceedsDepth} from '../core/parse-body.js';
 import {normalize, type NormalizeLimits, type NormalizeMeta, type NormalizeResult} from '../core/normalize.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
-import {DuplicateWindow, RecentIds} from '../core/dedupe.js';
+import {DuplicateWindow} from '../core/dedupe.js';
+import {RecentSet} from '../core/recent-set.js';
 import {isEpochMs, MAX_EPOCH_MS} from '../core/limits.js';
 import type {Journal} from './journal.js';
 import {AcceptedBatch} from './accepted-batch.js';
@@ -83,7 +84,7 @@ export class Pipeline {
 	private readonly now: () => number;
 	private readonly log: (line: string) => void;
 	private readonly window: DuplicateWindow;
-	private readonly ids: RecentIds;
+	private readonly ids: RecentSet;
 	private readonly listeners: Listener[] = [];
 	private readonly idPrefix = randomBytes(6).toString('hex');
 	private idCounter = 0;
@@ -102,8 +103,8 @@ export class Pipeline {
 		this.log = options.log ?? (() => {});
 		// A per-process seed, so that texts cannot be made up in advance to hash alike.
 		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000, undefined, randomInt(2 ** 31));
-		// RecentIds always remembers at least the newest half of its capacity: here the ring's worth (10k at least).
-		this.ids = new RecentIds(2 * Math.max(options.capacity, 10_000));
+		// The newest ids accepted: twice the ring's worth (10k at least), so a retry of an event already out of the ring is still known.
+		this.ids = new RecentSet(2 * Math.max(options.capacity, 10_000));
 		this.seq = options.lastSeq ?? 0;
 		const replayed = options.replayed ?? [];
 		if (replayed.length > 0) this.history.push(new AcceptedBatch(replayed));

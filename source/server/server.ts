@@ -11,7 +11,7 @@ import type {AddressInfo} from 'node:net';
 import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
-import {Broadcaster, CLAUDE_MPM_ROOM, MPM_TUI_ROOM, type BroadcastOptions} from './broadcast.js';
+import {Broadcaster, MPM_TUI_ROOM, type BroadcastOptions} from './broadcast.js';
 import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
 import {OrderGate, type OrderGateOptions} from './ordering.js';
@@ -19,11 +19,14 @@ import {OtlpReceiver} from './otlp-routes.js';
 import {Journal, replayJournal, type Replay} from './journal.js';
 import {UsageState} from './usage-state.js';
 import {Pipeline} from './pipeline.js';
-import {RateCounter} from './rate.js';
+import {RateCounter} from '../core/rate-counter.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
 import {createSocketServer, sendHeartbeat} from './sockets.js';
-import {checkSpoolDirectory, drainSpool, SPOOL_SETTLE_MS, spoolBacklog, spoolDropped} from './spool.js';
+import {checkSpoolDirectory} from './spool.js';
+import {settledAfter, startSpoolDrain} from './spool-drain.js';
+import {Cleanup} from './cleanup.js';
+import {serverStats} from './server-stats.js';
 import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
 import {TranscriptFollower, type TranscriptFollowerOptions} from './transcript-follower.js';
 import {realRoots} from './transcript-paths.js';
@@ -88,29 +91,6 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 	});
 }
 
-function describe(error: unknown): string {
-	return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-/** Things that go wrong while starting are collected here and undone in reverse order. */
-class Cleanup {
-	private readonly steps: Array<() => Promise<void> | void> = [];
-
-	add(step: () => Promise<void> | void): void {
-		this.steps.push(step);
-	}
-
-	async run(): Promise<void> {
-		for (const step of this.steps.splice(0).reverse()) {
-			try {
-				await step();
-			} catch {
-				// Undoing a failed start: the first error is the one worth reporting.
-			}
-		}
-	}
-}
-
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
 	// The one bind rule, whoever starts the server (throws UnsafeBindError).
 	assertSafeBind(config);
@@ -144,7 +124,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	for (const warning of replay.warnings) log(warning);
 	let journal: Journal | null = null;
 	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
-	const rate = new RateCounter();
+	const rate = new RateCounter(60);
 	// The usage join (GET /api/usage, Socket.IO `usage`), from the journal's records and every accepted batch.
 	const usage = new UsageState(log);
 	usage.add(replay.records);
@@ -196,47 +176,8 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	httpServer.keepAliveTimeout = 30_000;
 	let io: ReturnType<typeof createSocketServer> | undefined;
 	let broadcaster: Broadcaster | undefined;
-	const stats = (): ServerStats => {
-		const now = Date.now();
-		const mpmTui = io?.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0;
-		const claudeMpm = io?.sockets.adapter.rooms.get(CLAUDE_MPM_ROOM)?.size ?? 0;
-		const fault = journal?.failure();
-		return {
-			events: {total: pipeline.total, ratePerMinute: rate.perMinute(now), lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq},
-			buffer: {used: pipeline.history.size, capacity: config.history, bytes: pipeline.history.bytes, maxBytes: config.historyBytes},
-			duplicates: pipeline.duplicates,
-			rejected: pipeline.rejected,
-			refused: pipeline.faults,
-			clients: {mpmTui, claudeMpm, total: guard.stats().sockets.admitted, waiting: guard.stats().sockets.waiting},
-			bodies: guard.stats().bodies,
-			journal: {
-				path: config.journal,
-				bytes: journal?.bytes() ?? 0,
-				replayed: replay.records.length,
-				skipped: replay.skipped,
-				...(fault ? {error: fault.message} : {}),
-				...(journal?.rotationFailure() ? {rotationError: journal.rotationFailure()!} : {}),
-			},
-			spool: {
-				path: config.spool,
-				backlogBytes: spoolBacklog(config.spool),
-				drained: spoolState.drained,
-				droppedByForwarder: spoolDropped(config.spool),
-				setAside: spoolState.setAside,
-				...(spoolState.setAside > 0 ? {setAsideFile: `${config.spool}.rejected`} : {}),
-				...(spoolState.stopped ? {stopped: spoolState.stopped} : {}),
-			},
-			stdout: {dropped: options.stdoutDropped?.() ?? 0},
-			broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false},
-			order: order.stats(),
-			otel: otlp.snapshot(),
-			...(transcripts ? {transcripts: transcripts.stats()} : {}),
-			problems: problems(),
-			uptime: Math.round((now - started) / 1000),
-			pid: process.pid,
-			version: VERSION,
-		};
-	};
+	const stats = (): ServerStats =>
+		serverStats({config, started, pipeline, rate, guard, io, journal, replay, spoolState, order, otlp, transcripts, problems: problems(), stdoutDropped: options.stdoutDropped?.() ?? 0, broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false}});
 
 	httpServer.on(
 		'request',
@@ -270,7 +211,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	broadcaster = broadcast;
 	if (!broadcast.preEncodedFrames && options.broadcast?.preEncodedFrames === undefined) log('socket.io: this engine.io does not send pre-encoded WebSocket frames as they are; events are encoded by socket.io instead (slower)');
 	pipeline.onAccepted(batch => {
-		rate.add(batch.records.length, Date.now());
+		rate.add(Date.now(), batch.records.length);
 		usage.add(batch.records);
 		broadcast.push(batch);
 		options.onAccepted?.(batch);
@@ -304,7 +245,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	const url = `http://${urlHost}:${port}`;
 	lock.setUrl(url);
 
-	const stopDrain = startSpoolDrain(config, options, log, (text, meta) => settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))), report => {
+	const stopDrain = startSpoolDrain(config, options.spoolIntervalMs, log, (text, meta) => settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))), report => {
 		spoolState.drained += report.accepted;
 		spoolState.setAside += report.setAside;
 		if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
@@ -345,52 +286,5 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		stats,
 		guard: () => guard.stats(),
 		close,
-	};
-}
-
-type DrainReport = ReturnType<typeof drainSpool>;
-
-/** A spooled event taken (or refused) settles its id, like an answered POST: what named it may go. */
-function settledAfter(order: OrderGate, id: string | undefined, result: IngestResult): IngestResult {
-	if (id !== undefined) order.settled(id);
-	return result;
-}
-
-/**
- * Drains the spool now and every `spoolIntervalMs`; a taken file still being written is read once
- * it has settled (soon after, not at the next interval: the drain at start-up matters most). A
- * drain that fails is logged and tried again on the next tick; it never takes the server down.
- */
-function startSpoolDrain(config: Config, options: ServerOptions, log: (line: string) => void, ingest: Parameters<typeof drainSpool>[1], onReport: (report: DrainReport) => void): () => void {
-	let settleTimer: NodeJS.Timeout | undefined;
-	let stopped = false;
-	const drain = () => {
-		if (stopped) return;
-		let report: DrainReport;
-		try {
-			report = drainSpool(config.spool, ingest);
-		} catch (error) {
-			log(`spool: the drain failed and will be tried again: ${describe(error)}`);
-			return;
-		}
-		onReport(report);
-		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.adopted ? ` (${report.adopted} from stranded forwarder copies)` : ''}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable (set aside in ${config.spool}.rejected)` : ''}`);
-		// Few lines (a summary per file, a fault, a refusal); every reason is also in <spool>.rejected.
-		for (const error of report.errors) log(`spool: ${error}`);
-		if (report.waiting > 0 && !settleTimer) {
-			settleTimer = setTimeout(() => {
-				settleTimer = undefined;
-				drain();
-			}, SPOOL_SETTLE_MS + 20);
-			settleTimer.unref();
-		}
-	};
-	drain();
-	const timer = setInterval(drain, options.spoolIntervalMs ?? 2000);
-	timer.unref();
-	return () => {
-		stopped = true;
-		clearInterval(timer);
-		clearTimeout(settleTimer);
 	};
 }

@@ -33,7 +33,8 @@
  * Records are ignored when their `id` was seen among the last 20,000.
  */
 import type {EventRecord} from '../record.js';
-import {RecentSet, trimMap} from '../views/bounded.js';
+import {RecentSet} from '../recent-set.js';
+import {trimMap} from '../views/bounded.js';
 import {BUILT_IN_PRICES} from './prices-data.js';
 import {PriceIndex, priceOf} from './prices.js';
 import {HookHealthTable} from './hook-health.js';

@@ -10,7 +10,7 @@
  * (older Claude Code, claude-mpm) the subagents started and not stopped are what runs (each for
  * as long as it shows activity within `agentTimeoutMs`).
  */
-import {RecentSet} from './bounded.js';
+import {RecentSet} from '../recent-set.js';
 import {num, obj, oneLine, str} from './fields.js';
 
 export interface BackgroundTask {

@@ -3,6 +3,7 @@
  * (claude-mpm envelopes and older Claude Code versions do not always fill every record field).
  */
 import type {EventRecord} from '../record.js';
+import {LINE_BREAK_MARK, oneLine as oneLineText} from '../text.js';
 
 export type Json = Record<string, unknown>;
 
@@ -82,19 +83,7 @@ export function jsonText(value: unknown): string {
 	}
 }
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
-
-/**
- * Cuts to one line of at most `max` UTF-16 code units (`…` last when cut). The cut falls between
- * grapheme clusters: never half an emoji (a lone surrogate) or a joined emoji torn apart.
- */
+/** One line for a view: line breaks shown as ` ⏎ `, at most `max` code units (core/text.ts). */
 export function oneLine(text: string, max = 200): string {
-	const flat = text.replace(/\s*[\r\n]+\s*/g, ' ⏎ ').trim();
-	if (flat.length <= max) return flat;
-	let keep = 0;
-	for (const {segment} of graphemeSegmenter.segment(flat)) {
-		if (keep + segment.length > max - 1) break;
-		keep += segment.length;
-	}
-	return `${flat.slice(0, keep)}…`;
+	return oneLineText(text, max, LINE_BREAK_MARK);
 }

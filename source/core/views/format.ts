@@ -17,6 +17,15 @@ export function formatDuration(ms: number): string {
 	return `${Math.floor(totalHours / 24)}d${String(totalHours % 24).padStart(2, '0')}h`;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Local wall-clock time, `HH:MM:SS`, of epoch milliseconds or an ISO stamp; `--:--:--` when it is no time. */
+export function formatClock(time: number | string): string {
+	const date = new Date(time);
+	if (Number.isNaN(date.getTime())) return '--:--:--';
+	return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+}
+
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;

@@ -14,7 +14,7 @@
 import type {EventRecord} from '../record.js';
 import {AgentsView, type AgentEntry} from './agents.js';
 import {AgentTypes} from './agent-types.js';
-import {RecentSet} from './bounded.js';
+import {RecentSet} from '../recent-set.js';
 import {agentIdOf} from './fields.js';
 import {FilesView, type FileEntry} from './files.js';
 import {SessionsView, type SessionEntry} from './sessions.js';
@@ -32,7 +32,7 @@ export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {isAgentTool} from './agents.js';
 export {fileOpOf} from './files.js';
 export {MAIN_AGENT} from './fields.js';
-export {agoChangesIn, formatAgo, formatDuration} from './format.js';
+export {agoChangesIn, formatAgo, formatClock, formatDuration} from './format.js';
 export {commonRoot, homeShort, relativeTo} from './paths.js';
 export {toolTarget} from './target.js';
 export {interruptText, sortToolCalls, toolStatusWord} from './tool-row.js';

@@ -31,7 +31,7 @@ import {apiErrorWords, isErrorEvent} from '../errors.js';
 import {agentIdOf, agentKeyOf, agentTypeOf, cwdOf, inputKey, jsonText, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
 import {toolTarget} from './target.js';
 import {BackgroundWork, type BackgroundTask, type SessionCron} from './background.js';
-import {RecentSet} from './bounded.js';
+import {RecentSet} from '../recent-set.js';
 
 export type {BackgroundTask, SessionCron} from './background.js';
 

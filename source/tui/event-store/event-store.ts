@@ -8,7 +8,8 @@ import {approxJsonBytes} from '../../core/json-size.js';
 import type {EventRecord} from '../../core/record.js';
 import {SearchIndex, searchAmong, type SearchHit, type SearchHits} from '../../core/search.js';
 import type {ToolCall} from '../../core/views/index.js';
-import {RateCounter} from './rate-counter.js';
+import {RateCounter} from '../../core/rate-counter.js';
+import {RecentSet} from '../../core/recent-set.js';
 import {ViewFeed, type ViewsSnapshot} from './views-feed.js';
 
 export type Predicate = (record: EventRecord) => boolean;
@@ -98,8 +99,7 @@ export class EventStore {
 	private link: LinkInfo = {status: 'starting', address: '', attempt: 0};
 	private notice: string | null = null;
 	private readonly listeners = new Set<(urgent: boolean) => void>();
-	private readonly seen = new Set<string>();
-	private readonly seenOrder: string[] = [];
+	private readonly seen: RecentSet;
 	private readonly feed = new ViewFeed();
 
 	/**
@@ -108,6 +108,8 @@ export class EventStore {
 	 */
 	constructor(capacity = 10_000, maxBytes = Number.POSITIVE_INFINITY) {
 		this.capacity = Math.max(1, capacity);
+		// Ids are remembered for twice the events kept, so a late repeat of a dropped event is still skipped.
+		this.seen = new RecentSet(2 * this.capacity);
 		this.maxBytes = maxBytes;
 	}
 
@@ -127,7 +129,7 @@ export class EventStore {
 		for (const record of batch) {
 			if (typeof record.id === 'string' && record.id !== '') {
 				if (this.seen.has(record.id)) continue;
-				this.remember(record.id);
+				this.seen.add(record.id);
 			}
 			fresh.push(record);
 		}
@@ -303,14 +305,6 @@ export class EventStore {
 		if (this.listHead > 4096 && this.listHead * 2 > this.list.length) {
 			this.list = this.list.slice(this.listHead);
 			this.listHead = 0;
-		}
-	}
-
-	private remember(id: string): void {
-		this.seen.add(id);
-		this.seenOrder.push(id);
-		if (this.seenOrder.length > this.capacity * 2) {
-			for (const old of this.seenOrder.splice(0, this.capacity)) this.seen.delete(old);
 		}
 	}
 

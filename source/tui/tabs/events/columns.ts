@@ -5,6 +5,7 @@
 import {typeLabels} from '../../../core/event-types.js';
 import type {EventRecord} from '../../../core/record.js';
 import {shortSession} from '../../../core/search.js';
+import {formatClock} from '../../../core/views/format.js';
 import {cut, textWidth} from '../../text/cells.js';
 import {screenLine} from '../../text/screen-line.js';
 import {clip} from '../../text/cells.js';
@@ -32,15 +33,6 @@ export function columnsFor(width: number): Column[] {
 	const fixed = columns.reduce((sum, c) => sum + c.width, 1);
 	columns.push({id: 'summary', title: 'summary', width: Math.max(1, width - fixed)});
 	return columns;
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** Local wall-clock time of an ISO stamp, `HH:MM:SS`. */
-export function clock(iso: string): string {
-	const date = new Date(iso);
-	if (Number.isNaN(date.getTime())) return '--:--:--';
-	return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
 }
 
 /** What a record's text columns show, made safe for the screen (screenLine) once per record. */
@@ -75,7 +67,7 @@ export function cellText(record: EventRecord, id: ColumnId, width: number): stri
 		case 'seq':
 			return String(record.seq);
 		case 'time':
-			return clock(record.time);
+			return formatClock(record.time);
 		case 'session':
 			return width < 8 ? clip(recordCells(record).session, width) : recordCells(record).session;
 		case 'type':

@@ -6,7 +6,7 @@
  */
 import React from 'react';
 import type {ToolCall} from '../../../core/views/index.js';
-import {formatDuration, interruptText, toolStatusWord} from '../../../core/views/index.js';
+import {formatClock, formatDuration, interruptText, toolStatusWord} from '../../../core/views/index.js';
 import {RowTable, type TableColumn} from '../../list/RowTable.js';
 import {agentLabel, SESSION_MARK_CELLS, sessionMark} from '../../list/rows.js';
 import {toolStatusColor, toolStatusMark} from './tool-status.js';
@@ -18,13 +18,6 @@ export interface ToolsTableProps {
 	height: number;
 	/** Shown on the title line, e.g. `by duration` or `session 5b1e0c9a`. */
 	note?: string;
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-export function clockOf(ms: number): string {
-	const d = new Date(ms);
-	return Number.isNaN(d.getTime()) ? '--:--:--' : `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
 function durationText(row: ToolCall): string {
@@ -46,7 +39,7 @@ export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
 	];
 	// Narrower than the session column, the session's first characters: rows of two sessions stay apart.
 	if (width < 120) columns.push({id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1, cell: r => sessionMark(r.session), dim: true});
-	if (width >= 72) columns.push({id: 'time', title: 'time', width: 9, cell: r => clockOf(r.start), dim: true});
+	if (width >= 72) columns.push({id: 'time', title: 'time', width: 9, cell: r => formatClock(r.start), dim: true});
 	columns.push({id: 'tool', title: 'tool', width: width >= 90 ? 14 : 10, cell: r => r.tool});
 	columns.push({id: 'target', title: 'target', width: 0, cell: r => targetText(r, width)});
 	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: durationText, color: r => (r.status === 'running' ? 'yellow' : undefined)});
