@@ -3,7 +3,8 @@
  * hook payload on stdin. Server up (a real HTTP server answering 202) and server down (nothing
  * listening: the event is spooled). Each forwarder is compared with its baseline measured in the
  * same run, interleaved run by run:
- *   node variant  vs  `node -e 0`                                   (goal ≤ 1.3×)
+ *   node variant  vs  `node -e 0`                                   (goal ≤ 1.3×; also with the
+ *                     opt-in raw TCP handle, MPM_TUI_HOOK_FAST=1)
  *   sh variant    vs  `sh -c 'cat >/dev/null; curl -s -m 0.3 --data-binary @- URL &'`  (goal ≤ 1.5×)
  * Also checks that no event was lost (every run is either at the server or in the spool).
  *
@@ -69,11 +70,14 @@ interface Case {
 	label: string;
 	command: string;
 	args: (url: string) => string[];
+	/** Variables added to the run's environment. */
+	env?: NodeJS.ProcessEnv;
 }
 
 const cases: Case[] = [
 	{label: 'node -e 0 (baseline)', command: process.execPath, args: () => ['-e', '0']},
 	{label: 'mpm-tui-hook (node)', command: process.execPath, args: () => [nodeForwarder]},
+	{label: 'mpm-tui-hook (node, MPM_TUI_HOOK_FAST=1)', command: process.execPath, args: () => [nodeForwarder], env: {MPM_TUI_HOOK_FAST: '1'}},
 	{label: "sh cat+curl & (baseline)", command: 'sh', args: url => ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- ${url} >/dev/null 2>&1 &`]},
 	{label: 'mpm-tui-hook.sh (sh)', command: 'sh', args: () => [shForwarder]},
 	...(SH_BEFORE ? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}] : []),
@@ -83,11 +87,11 @@ async function measure(port: number, stateDir: string): Promise<Map<string, numb
 	const url = `http://127.0.0.1:${port}/api/events`;
 	const env = {PATH: process.env.PATH, HOME: stateDir, MPM_TUI_STATE_DIR: stateDir, MPM_TUI_PORT: String(port)};
 	const times = new Map(cases.map(c => [c.label, [] as number[]]));
-	for (const c of cases) await timeOne(c.command, c.args(url), env); // warm the page cache
+	for (const c of cases) await timeOne(c.command, c.args(url), {...env, ...c.env}); // warm the page cache
 	await sleep(300);
 	for (let i = 0; i < RUNS; i++) {
 		for (const c of cases) {
-			times.get(c.label)!.push(await timeOne(c.command, c.args(url), env));
+			times.get(c.label)!.push(await timeOne(c.command, c.args(url), {...env, ...c.env}));
 			await sleep(GAP_MS);
 		}
 	}

@@ -313,10 +313,24 @@ for (const variant of variants) {
 			assert.equal(result.stdout, '');
 			assert.match(result.stderr, /sent/);
 			assert.match(readFileSync(log, 'utf8'), /sent/);
-			// The Node forwarder says which transport carried the event: its raw TCP handle, unless told to stay portable.
-			if (variant.name === 'node') assert.match(result.stderr, / via tcp_wrap: 202/);
-			if (variant.name === 'node-portable') assert.match(result.stderr, / via node:net: 202/);
+			// The Node forwarder says which transport carried the event: node:net, unless the raw TCP handle is opted in.
+			if (variant.name === 'node') assert.match(result.stderr, / via node:net: 202/);
+			if (variant.name === 'node-fast') assert.match(result.stderr, / via tcp_wrap: 202/);
 		});
+
+		if (variant.name === 'node-fast') {
+			test('opted in, but this Node reports deprecations: node:net carries the event, no warning, exit 0', async () => {
+				for (const flag of ['--pending-deprecation', '--throw-deprecation']) {
+					reset();
+					const result = await runForwarder(variant, {env: caseEnv({CLAUDE_MPM_HOOK_DEBUG: '1', NODE_OPTIONS: flag}).env, input: payload});
+					assert.equal(result.code, 0, flag);
+					assert.equal(result.stdout, '', flag);
+					assert.match(result.stderr, / via node:net: 202/, flag);
+					assert.doesNotMatch(result.stderr, /Deprecation|DEP0/, flag);
+					assert.equal((await server.waitFor(1)).length, 1, flag);
+				}
+			});
+		}
 
 		test('spool directory cannot be created: exit 0, silent', async () => {
 			const blocker = path.join(temp.dir, `not-a-dir-${variant.name}`);

@@ -122,7 +122,7 @@ describe('cause before effect: seqs follow the order the hooks ran', () => {
 		assert.deepEqual(order, sent);
 	});
 
-	for (const name of ['node', 'node-portable'] as const) {
+	for (const name of ['node', 'node-fast'] as const) {
 		test(`${name} forwarder (POSTs before it exits): 100 back-to-back Pre→Post pairs → in hook order`, async t => {
 			const {env, config} = await serverFor(name, t);
 			const server = await startServer(config);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {Pipeline} from '../source/server/pipeline.js';
-import {AcceptedBatch, Quoter, recordHead} from '../source/server/accepted-batch.js';
+import fc from 'fast-check';
+import {AcceptedBatch, recordHead} from '../source/server/accepted-batch.js';
 import type {EventRecord} from '../source/core/record.js';
 
 function linesFor(body: string, contentType = 'application/json'): {lines: string[]; records: unknown[]} {
@@ -43,22 +44,75 @@ describe('pipeline record lines', () => {
 		const base: EventRecord = {seq: 1, id: 'x', time: '2026-11-23T10:00:00.000Z', received: '2026-11-23T10:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
 		const awkward = ['', 'plain', 'quote " in', 'back\\slash', 'tab\tnew\nline\r', '\u0000\u001f\u007f', 'é ü 漢字', '😀 pair', 'lone \ud800 high', 'lone \udfff low', '\u2028\u2029', '</script>'];
 		const fields = ['id', 'time', 'received', 'session', 'type', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd', 'summary', 'source'] as const;
-		// One Quoter through all of them, as in a batch: a field's last value is remembered, so repeats and changes both must come out right.
-		const quoter = new Quoter();
 		for (const field of fields) {
-			for (const text of [...awkward, ...awkward.slice().reverse()]) {
+			for (const text of awkward) {
 				const record = {...base, [field]: text, seq: 123_456_789};
 				const whole = JSON.stringify(record);
 				const head = whole.slice(0, whole.length - '{"a":1}}'.length);
 				assert.equal(recordHead(record), head, `${field} = ${JSON.stringify(text)}`);
-				assert.equal(recordHead(record, quoter), head, `${field} = ${JSON.stringify(text)}, shared quoter`);
-				assert.equal(recordHead(record, quoter), head, `${field} = ${JSON.stringify(text)}, shared quoter, repeated`);
-				// eslint-disable-next-line no-control-regex
-				if (quoter.ascii) assert.match(head, /^[\x00-\x7f]*$/, 'a head called ASCII is ASCII');
-				else assert.ok(/[^\x20-\x7e]|\\/.test(head), 'only a head with something other than plain ASCII is not called ASCII');
 			}
 		}
 		assert.deepEqual(Object.keys(base), ['seq', ...fields, 'payload'], 'the head names every key of a record, in order');
+	});
+
+	test("property: a batch's bytes are the JSON.stringify lines of its records (terminal-safe), with or without raw payload text", () => {
+		// Awkward strings: ASCII with DEL and escapes, controls, C1, bidi controls, line separators, lone surrogates, astral characters.
+		const asciiText = fc.string({unit: fc.constantFrom('\x7f', '\x1b', '"', '\\', '\n', ' ', 'a', '~')});
+		const anyText = fc.oneof(
+			fc.string(),
+			fc.string({unit: 'grapheme'}),
+			fc.string({unit: fc.constantFrom('\x7f', '\u0085', '\u009b', '\u200e', '\u2028', '\u202e', '\u2066', '\ud800', '\udfff', '😀', '"', '\\', '\n', 'é', 'a')}),
+		);
+		// Records whose every field is ASCII too: their heads take the copied (latin1) path.
+		const recordOf = (text: fc.Arbitrary<string>): fc.Arbitrary<EventRecord> => {
+			const nullable = fc.option(text, {nil: null});
+			return fc.record({
+				seq: fc.nat(),
+				id: text,
+				time: text,
+				received: text,
+				session: nullable,
+				type: text,
+				tool: nullable,
+				toolUseId: nullable,
+				agentId: nullable,
+				agentType: nullable,
+				cwd: nullable,
+				summary: text,
+				source: text,
+				payload: fc.dictionary(fc.string(), fc.jsonValue(), {maxKeys: 4}),
+			});
+		};
+		const record = fc.oneof(recordOf(asciiText), recordOf(anyText));
+		// Raw payload text: the payload's JSON with spaces after separators, as a sender may write it (one line).
+		const spaced = (payload: unknown): string => JSON.stringify(payload, null, 1).replace(/\n */g, ' ');
+		// Characters a terminal acts on, as JSON escapes: the oracle's own list, not the module's.
+		const terminalSafe = (json: string): string => json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+		fc.assert(
+			fc.property(fc.array(fc.tuple(record, fc.boolean()), {maxLength: 8}), entries => {
+				const records = entries.map(([r]) => r);
+				const raws = entries.map(([r, raw]) => (raw ? spaced(r.payload) : undefined));
+				const expected = entries
+					.map(([r], i) => {
+						const whole = JSON.stringify(r);
+						const line = raws[i] === undefined ? whole : `${whole.slice(0, whole.length - JSON.stringify(r.payload).length - 1)}${raws[i]}}`;
+						return `${terminalSafe(line)}\n`;
+					})
+					.join('');
+				assert.deepEqual(new AcceptedBatch(records, raws).ndjson(), Buffer.from(expected, 'utf8'));
+				// An all-ASCII body's raw text is copied byte for byte.
+				const asciiRaws = raws.map(raw => (raw !== undefined && /^[\x20-\x7e]*$/.test(raw) ? raw : undefined));
+				const asciiExpected = entries
+					.map(([r], i) => {
+						const whole = JSON.stringify(r);
+						const line = asciiRaws[i] === undefined ? whole : `${whole.slice(0, whole.length - JSON.stringify(r.payload).length - 1)}${asciiRaws[i]}}`;
+						return `${terminalSafe(line)}\n`;
+					})
+					.join('');
+				assert.deepEqual(new AcceptedBatch(records, asciiRaws, true).ndjson(), Buffer.from(asciiExpected, 'utf8'));
+			}),
+			{numRuns: 300},
+		);
 	});
 
 	test('recordHead declines a record whose fields are not what EventRecord says; the line is then the whole record', () => {

@@ -4,8 +4,8 @@
  *
  * Reads the hook JSON from stdin (with a watchdog: stdin is sometimes left open), stamps it with
  * a unique id and the receive time, and POSTs the exact bytes to the mpm-tui server as a
- * hand-written HTTP/1.1 request on a raw TCP handle (see `sendRawTcp`; `node:net` is the
- * fallback). When the server is down, refuses, is slow or answers an error, the event is
+ * hand-written HTTP/1.1 request over `node:net` (or, opted in with `MPM_TUI_HOOK_FAST=1`, on a raw
+ * TCP handle: see `sendRawTcp`). When the server is down, refuses, is slow or answers an error, the event is
  * appended to the spool file, which the server drains when it runs. Contract: docs/ARCHITECTURE.md "Forwarder ↔ server contract".
  *
  * Rules: CommonJS, Node built-ins only, imports nothing of ours. Always exits 0, never writes to
@@ -224,16 +224,27 @@ const UV_EOF = -4095;
 let rawHandle: unknown;
 
 /**
- * The fast transport: a TCP handle from Node's own `tcp_wrap` binding, without `node:net`.
- * Loading `node:net` builds Node's whole stream stack, which costs about a quarter of a bare
- * `node` start on every hook (about 10 ms here); this costs about 1 ms. `process.binding` is
- * deprecated (DEP0111, documentation-only for these two modules) but has the same shape in every
- * Node this project supports; any surprise throws here and `post` falls back to `node:net`.
- * `MPM_TUI_HOOK_PORTABLE=1` always uses `node:net`. Only for an IPv4 address (the default
- * 127.0.0.1); host names and TLS go through `node:net` / `node:tls`.
+ * True when this Node reports or throws on deprecations (`--pending-deprecation`,
+ * `--throw-deprecation`, `--trace-deprecation`, also through NODE_OPTIONS): the opt-in fast
+ * transport then stays off rather than silence warnings for the whole process.
+ */
+function deprecationsWatched(): boolean {
+	const p = process as NodeJS.Process & {throwDeprecation?: boolean; traceDeprecation?: boolean};
+	if (p.throwDeprecation || p.traceDeprecation) return true;
+	const flags = `${process.execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`;
+	return flags.includes('-deprecation');
+}
+
+/**
+ * The opt-in fast transport (`MPM_TUI_HOOK_FAST=1`): a TCP handle from Node's own `tcp_wrap`
+ * binding, without `node:net`, whose loading builds Node's whole stream stack on every hook.
+ * `process.binding` is deprecated (DEP0111) and these bindings are Node internals: they may change
+ * in any release. Any difference of shape throws here and `post` falls back to `node:net`; a change
+ * of behaviour would make every hook wait out its timeout and spool, which is why this is off by
+ * default. Only for an IPv4 address (the default 127.0.0.1); host names and TLS go through
+ * `node:net` / `node:tls`.
  */
 function sendRawTcp(t: Target, request: Buffer, answer: Answer): void {
-	process.noDeprecation = true; // a deprecation warning on stderr would reach Claude Code's log
 	const binding = (process as unknown as {binding(name: string): any}).binding;
 	const tcp = binding('tcp_wrap');
 	const stream = binding('stream_wrap');
@@ -279,7 +290,7 @@ function sendRawTcp(t: Target, request: Buffer, answer: Answer): void {
 	if (connectError < 0) answer.fail(errorName(connectError));
 }
 
-/** The portable transport: `node:net` (or `node:tls` for an https URL). */
+/** The default transport: `node:net` (or `node:tls` for an https URL). */
 function sendNet(t: Target, request: Buffer, answer: Answer): void {
 	const socket: NetModule.Socket = t.tls
 		? (require('node:tls') as typeof import('node:tls')).connect({host: t.host, port: t.port, servername: t.host})
@@ -327,7 +338,7 @@ function post(body: Buffer, id: string, receivedAt: number): void {
 			(token ? `Authorization: Bearer ${token}\r\n` : '') +
 			'Connection: close\r\n\r\n';
 		const request = Buffer.concat([Buffer.from(head, 'latin1'), body]);
-		if (!t.tls && !isOn(env.MPM_TUI_HOOK_PORTABLE) && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(t.host)) {
+		if (isOn(env.MPM_TUI_HOOK_FAST) && !t.tls && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(t.host) && !deprecationsWatched()) {
 			try {
 				via = 'tcp_wrap';
 				sendRawTcp(t, request, answer);

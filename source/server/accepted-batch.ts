@@ -18,120 +18,36 @@ import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 const NEWLINE = 0x0a;
 const CLOSE_BRACE = 0x7d;
 
-/**
- * Buffer's own per-encoding writers: what `buf.write(text, at, encoding)` ends in, without its
- * argument juggling and encoding lookup on every call. On Buffer.prototype in every Node release
- * so far, though not in its typings; `buf.write` is the fallback should one ever go. Each returns
- * the bytes written.
- */
-interface EncodingWriters {
-	latin1Write(text: string, offset: number): number;
-	utf8Write(text: string, offset: number): number;
-}
-
-const prototypeWriters = Buffer.prototype as unknown as Partial<EncodingWriters>;
-const hasEncodingWriters = typeof prototypeWriters.latin1Write === 'function' && typeof prototypeWriters.utf8Write === 'function';
-
 function byteLength(text: string, ascii: boolean): number {
 	return ascii ? text.length : Buffer.byteLength(text);
 }
 
 /** Writes `text` at `at` as latin1 (known ASCII: a plain copy) or UTF-8; returns the bytes written. */
 function write(out: Buffer, text: string, at: number, ascii: boolean): number {
-	if (!hasEncodingWriters) return out.write(text, at, ascii ? 'latin1' : 'utf8');
-	const writers = out as unknown as EncodingWriters;
-	return ascii ? writers.latin1Write(text, at) : writers.utf8Write(text, at);
+	return out.write(text, at, ascii ? 'latin1' : 'utf8');
 }
 
-/** Printable ASCII other than `"` and `\`: what JSON.stringify writes as is, between quotes, and UTF-8 as one byte each. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Anything but printable ASCII: such a head is UTF-8 encoded and made terminal-safe (the rest is copied as latin1). */
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 
 const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
-
-/** A string field as JSON.stringify writes it; `plain` is PLAIN.test(value) (null is plain). */
-function quote(value: string | null, plain: boolean): string {
-	return value === null ? 'null' : plain ? `"${value}"` : JSON.stringify(value);
-}
-
-/**
- * A run of consecutive record keys whose values usually repeat within a batch, as head text:
- * `,"k1":v1,…,"kn":vn,"next":`. Remade only when a value differs from the previous call's.
- */
-class Segment {
-	text = '';
-	/** Every value was plain ASCII: the text is ASCII. */
-	plain = true;
-	private readonly keys: readonly string[];
-	private readonly next: string;
-	private readonly last: Array<string | null | undefined>;
-
-	constructor(keys: readonly string[], next: string) {
-		this.keys = keys;
-		this.next = next;
-		this.last = keys.map(() => undefined);
-	}
-
-	/** The text for these values (as many as keys; the rest are ignored). */
-	of(v0: string | null, v1: string | null = null, v2: string | null = null, v3: string | null = null, v4: string | null = null): string {
-		const last = this.last;
-		const n = this.keys.length;
-		if (v0 !== last[0] || (n > 1 && v1 !== last[1]) || (n > 2 && v2 !== last[2]) || (n > 3 && v3 !== last[3]) || (n > 4 && v4 !== last[4])) {
-			const values = [v0, v1, v2, v3, v4];
-			let text = '';
-			let plain = true;
-			for (let i = 0; i < n; i++) {
-				const value = values[i];
-				const p = value === null || PLAIN.test(value);
-				plain &&= p;
-				text += `,"${this.keys[i]}":${quote(value, p)}`;
-				last[i] = value;
-			}
-			this.text = `${text},"${this.next}":`;
-			this.plain = plain;
-		}
-		return this.text;
-	}
-}
-
-/**
- * Makes record heads for one batch. The head is cut into the fields that change with every
- * event (seq, id, toolUseId, summary) and three runs of fields that usually repeat within a batch
- * (time, received, session, type, tool; agentId, agentType, cwd; source), each run's text
- * remembered: a head is then a concatenation of 8 pieces instead of 27, which is what V8 flattens
- * when it is written.
- */
-export class Quoter {
-	/** True when the last head made was all ASCII. */
-	ascii = true;
-	private readonly first = new Segment(['time', 'received', 'session', 'type', 'tool'], 'toolUseId');
-	private readonly second = new Segment(['agentId', 'agentType', 'cwd'], 'summary');
-	private readonly third = new Segment(['source'], 'payload');
-
-	head(record: EventRecord): string {
-		const {seq, id, time, received, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
-		const first = this.first.of(time, received, session, type, tool);
-		const second = this.second.of(agentId, agentType, cwd);
-		const third = this.third.of(source);
-		const idPlain = PLAIN.test(id);
-		const toolUseIdPlain = toolUseId === null || PLAIN.test(toolUseId);
-		const summaryPlain = PLAIN.test(summary);
-		this.ascii = idPlain && toolUseIdPlain && summaryPlain && this.first.plain && this.second.plain && this.third.plain;
-		return `{"seq":${seq},"id":${quote(id, idPlain)}${first}${quote(toolUseId, toolUseIdPlain)}${second}${quote(summary, summaryPlain)}${third}`;
-	}
-}
 
 /**
  * The start of the record's JSON line, every key in order up to `"payload":` — the same text as
  * JSON.stringify(record) up to the payload's value. Undefined when a field is not what
  * EventRecord says (a seq that is not a whole number, a field that is neither string nor null),
- * so that the caller serializes the record whole instead. Afterwards `q.ascii` tells whether the
- * head is all ASCII.
+ * so that the caller serializes the record whole instead.
  */
-export function recordHead(record: EventRecord, q = new Quoter()): string | undefined {
+export function recordHead(record: EventRecord): string | undefined {
 	const {seq, id, time, received, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
 	if (!Number.isSafeInteger(seq) || typeof id !== 'string' || typeof time !== 'string' || typeof received !== 'string' || typeof type !== 'string' || typeof summary !== 'string' || typeof source !== 'string') return undefined;
 	if (!isStringOrNull(session) || !isStringOrNull(tool) || !isStringOrNull(toolUseId) || !isStringOrNull(agentId) || !isStringOrNull(agentType) || !isStringOrNull(cwd)) return undefined;
-	return q.head(record);
+	const q = JSON.stringify;
+	return (
+		`{"seq":${seq},"id":${q(id)},"time":${q(time)},"received":${q(received)},"session":${q(session)},"type":${q(type)},` +
+		`"tool":${q(tool)},"toolUseId":${q(toolUseId)},"agentId":${q(agentId)},"agentType":${q(agentType)},"cwd":${q(cwd)},` +
+		`"summary":${q(summary)},"source":${q(source)},"payload":`
+	);
 }
 
 /** Raw text can stand for the payload only on one line: JSON.stringify never leaves a raw line break, raw text may. */
@@ -186,22 +102,22 @@ export class AcceptedBatch {
 		const headIsAscii = new Array<boolean>(n);
 		const texts = new Array<string>(n);
 		const textIsAscii = new Array<boolean>(n);
-		const quoter = new Quoter();
 		// The exact size: ASCII text takes a byte per character; other text is measured. (The history
 		// keeps these bytes, so a generous bound would be memory held for as long.)
 		let size = 0;
 		for (let i = 0; i < n; i++) {
 			const record = this.records[i];
-			const head = recordHead(record, quoter);
+			const head = recordHead(record);
 			const raw = this.rawPayloads[i];
 			const useRaw = head !== undefined && raw !== undefined && fitsOnOneLine(raw);
 			const payload = head === undefined ? undefined : useRaw ? raw : (JSON.stringify(record.payload) as string | undefined);
 			if (head !== undefined && payload !== undefined) {
-				heads[i] = quoter.ascii ? head : escapeJsonForTerminal(head);
-				headIsAscii[i] = quoter.ascii;
+				const ascii = !NOT_PRINTABLE_ASCII.test(head);
+				heads[i] = ascii ? head : escapeJsonForTerminal(head);
+				headIsAscii[i] = ascii;
 				textIsAscii[i] = useRaw && this.rawIsAscii;
 				texts[i] = textIsAscii[i] ? payload : escapeJsonForTerminal(payload);
-				size += byteLength(heads[i]!, quoter.ascii) + byteLength(texts[i], textIsAscii[i]) + 2;
+				size += byteLength(heads[i]!, ascii) + byteLength(texts[i], textIsAscii[i]) + 2;
 			} else {
 				texts[i] = escapeJsonForTerminal(JSON.stringify(record));
 				textIsAscii[i] = false;

@@ -15,10 +15,10 @@ export const shForwarder = path.join(root, 'dist', 'hook', 'mpm-tui-hook.sh');
 
 export interface Variant {
 	/**
-	 * `bash` runs the sh forwarder under bash, to keep it portable beyond dash; `node-portable`
-	 * runs the Node forwarder on `node:net` instead of its raw TCP handle.
+	 * `bash` runs the sh forwarder under bash, to keep it portable beyond dash; `node-fast`
+	 * runs the Node forwarder on its opt-in raw TCP handle instead of `node:net`.
 	 */
-	name: 'node' | 'node-portable' | 'sh' | 'bash';
+	name: 'node' | 'node-fast' | 'sh' | 'bash';
 	command: string;
 	args: string[];
 	/** Added to the environment of every run. */
@@ -29,7 +29,7 @@ const hasBash = (process.env.PATH ?? '').split(':').some(dir => dir !== '' && ex
 
 export const variants: Variant[] = [
 	{name: 'node', command: process.execPath, args: [nodeForwarder]},
-	{name: 'node-portable', command: process.execPath, args: [nodeForwarder], env: {MPM_TUI_HOOK_PORTABLE: '1'}},
+	{name: 'node-fast', command: process.execPath, args: [nodeForwarder], env: {MPM_TUI_HOOK_FAST: '1'}},
 	{name: 'sh', command: 'sh', args: [shForwarder]},
 	...(hasBash ? [{name: 'bash' as const, command: 'bash', args: [shForwarder]}] : []),
 ];
