@@ -331,3 +331,29 @@ describe('usage join: hostile input', () => {
 		);
 	});
 });
+
+test('costSince (asked on every frame, kept between changes) equals a fresh view fed the same records, after every record, with trims', () => {
+	const records: EventRecord[] = [
+		...PROMPTS.map(p => hook(T0 + p.at, {hook_event_name: 'UserPromptSubmit', prompt: p.text, prompt_id: p.promptId})),
+		...TEL.map(telRequest),
+		...TX.map(tx => transcript(tx)),
+		...METRICS.map(metrics),
+		// A new session past maxSessions, and more requests past maxRequests: each trim moves the $.
+		otel('claude_code.api_request', T0 + 30_000, {request_id: 'req_other', model: 'claude-sonnet-4-5', cost_usd: 0.5, duration_ms: 10}, 'other-session'),
+		otel('claude_code.api_error', T0 + 30_500, {model: 'claude-sonnet-4-5', status_code: '529'}, 'other-session'),
+		hook(T0 + 31_000, {hook_event_name: 'UserPromptSubmit', session_id: 'third-session', prompt: 'and now?', prompt_id: 'p-third'}),
+		hook(T0 + 32_000, {hook_event_name: 'UserPromptSubmit', session_id: 'fourth-session', prompt: 'and here?', prompt_id: 'p-fourth'}),
+	];
+	const options = {maxRequests: 3, maxSessions: 2};
+	// One view per `since`, each asked after every record, as the header asks on every frame.
+	const sinces = [0, T0 + 5000, T0 + 20_000];
+	const views = sinces.map(() => new UsageView(options));
+	for (const [i, rec] of records.entries()) {
+		for (const [k, since] of sinces.entries()) {
+			views[k].apply(rec);
+			const fresh = new UsageView(options);
+			fresh.applyMany(records.slice(0, i + 1));
+			assert.equal(views[k].costSince(since), fresh.costSince(since), `after record ${i} (${rec.type}), since ${since}`);
+		}
+	}
+});

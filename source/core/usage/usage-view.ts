@@ -193,6 +193,9 @@ export class UsageView {
 	private readonly prices: PriceIndex;
 	private lastTime = 0;
 	private applied = 0;
+	/** Changes that can move a $ (requests, transcripts, metrics, a trim, a reset): `costSince` is kept until the next. */
+	private costChanges = 0;
+	private costMemo: {changes: number; since: number; usd: number} | null = null;
 
 	constructor(options: UsageViewOptions = {}) {
 		this.maxRequests = options.maxRequests ?? 20_000;
@@ -231,15 +234,18 @@ export class UsageView {
 		switch (rec.type) {
 			case 'claude_code.api_request':
 				this.applyTelemetryRequest(rec, t);
+				this.costChanges++;
 				break;
 			case 'claude_code.api_error':
 				this.applyError(rec, t);
 				break;
 			case 'transcript.usage':
 				this.applyTranscript(rec, t);
+				this.costChanges++;
 				break;
 			case 'otel.metrics':
 				this.applyMetrics(rec, t);
+				this.costChanges++;
 				break;
 			case 'claude_code.user_prompt':
 			case 'UserPromptSubmit':
@@ -272,6 +278,7 @@ export class UsageView {
 		this.hooks.clear();
 		this.lastTime = 0;
 		this.applied++;
+		this.costChanges++;
 	}
 
 	/**
@@ -295,6 +302,9 @@ export class UsageView {
 	 * and are not counted. O(requests held), without the per-session work of `totals`.
 	 */
 	costSince(since: number): number {
+		// The header asks on every frame; it is recomputed only after a record that can change a $.
+		const memo = this.costMemo;
+		if (memo !== null && memo.changes === this.costChanges && memo.since === since) return memo.usd;
 		let nano = 0;
 		const counted = new Set<string>();
 		for (const entry of this.entries.values()) {
@@ -307,6 +317,7 @@ export class UsageView {
 			if (s.metrics === null || counted.has(s.key) || s.retired.requests > 0) continue;
 			for (const d of s.metrics.deltas) if (d.time >= since) nano += d.nano;
 		}
+		this.costMemo = {changes: this.costChanges, since, usd: nano / 1e9};
 		return nano / 1e9;
 	}
 
@@ -334,6 +345,7 @@ export class UsageView {
 		if (this.sessions.size <= this.maxSessions) return;
 		const gone = new Set(trimMap(this.sessions, this.maxSessions, s => s.key !== keep).map(s => s.key));
 		if (gone.size === 0) return;
+		this.costChanges++;
 		for (const [key, entry] of this.entries) if (gone.has(entry.session)) this.entries.delete(key);
 		for (const [key, tool] of this.tools) if (gone.has(tool.session)) this.tools.delete(key);
 	}
@@ -351,6 +363,7 @@ export class UsageView {
 	/** Folds the oldest entries (never `keep`, the one just added) into their sessions' totals. */
 	private trimEntries(keep: Entry): void {
 		if (this.entries.size <= this.maxRequests) return;
+		this.costChanges++;
 		for (const entry of trimMap(this.entries, this.maxRequests, e => e !== keep)) {
 			const s = this.sessions.get(entry.session);
 			if (s === undefined) continue;
