@@ -33,7 +33,7 @@ const RUNS = Number(process.env.MPM_TUI_STARTUP_RUNS ?? 10);
 const cliPaths = (process.env.MPM_TUI_STARTUP_CLI ?? builtCli).split(',').map(p => path.resolve(p));
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
 /** The header in any state: the first frame. */
 const HEADER = /[●◌] (starting|hosting|connected|connecting|reconnecting) /;

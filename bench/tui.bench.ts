@@ -133,7 +133,9 @@ const readStats = async (pid: number) => {
 		if (existsSync(statsFile)) {
 			try {
 				return JSON.parse(readFileSync(statsFile, 'utf8')) as {frames: number; runMs: number; renderMs: number};
-			} catch {}
+			} catch {
+				// Half written: read it again.
+			}
 		}
 		await sleep(20);
 	}

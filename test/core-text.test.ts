@@ -20,7 +20,7 @@ const plainText = fc
 		fc.string({unit: 'grapheme', maxLength: 40}),
 		fc.string({unit: 'grapheme-composite', maxLength: 20}),
 	)
-	// eslint-disable-next-line no-control-regex
+	 
 	.map(t => t.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, '_'));
 
 test('oneLine: at most max code units, cut between grapheme clusters, as many whole clusters as fit; control characters and line breaks flattened', () => {

@@ -28,9 +28,9 @@ after(() => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
-// eslint-disable-next-line no-control-regex
+ 
 const sgrPattern = /\u001B\[([\d;]*)m/g;
-// eslint-disable-next-line no-control-regex
+ 
 const stripSgr = (text: string) => text.replace(/\u001B\[[\d;]*m/g, '');
 
 /** The SGR attributes a text sets, by kind: a colour (foreground or background, any palette) or a style (bold, dim, italic, underline, inverse). */

@@ -36,7 +36,7 @@ const headerCount = (screen: string): number => Number(/([\d,]+) ev(?:ents?)?\b/
  * screen). None of the hostile events' own sequences (clear screen, title, status query, DCS) is
  * among them.
  */
-// eslint-disable-next-line no-control-regex
+ 
 const OWN_SEQUENCES = /\u001b\[\??[0-9;]*[mKAGhl]/g;
 
 /** The first control in the recorded bytes that did not come from the program itself, or null. */

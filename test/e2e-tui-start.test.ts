@@ -20,7 +20,7 @@ const tmux = new Tmux();
 const dirs: string[] = [];
 let windows = 0;
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
 const ALT_SCREEN_OFF = '\u001B[?1049l';
 

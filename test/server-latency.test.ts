@@ -22,10 +22,9 @@ after(async () => {
 async function serverWithClock(gapMs?: number) {
 	const clock = {ms: 1_000_000};
 	const sentAtAccept: number[] = [];
-	let server: MpmServer | undefined;
-	server = await startServer(testConfig({journal: false}), {
+	const server: MpmServer = await startServer(testConfig({journal: false}), {
 		broadcast: {gapMs, now: () => clock.ms},
-		onAccepted: () => sentAtAccept.push(server!.stats().broadcast!.packets),
+		onAccepted: () => sentAtAccept.push(server.stats().broadcast!.packets),
 	});
 	servers.push(server);
 	const clients = [];

@@ -61,6 +61,7 @@ describe('parseTranscriptLine', () => {
 		assert.equal(skipped('[1,2]'), 'not an object');
 		assert.equal(skipped('"usage"'), 'not an object');
 		assert.equal(skipped(`{"message":{"usage":${'['.repeat(100_000)}`), 'too deep');
+		// eslint-disable-next-line no-loss-of-precision -- a number JSON cannot hold (it becomes Infinity)
 		assert.equal(skipped(line({}, {input_tokens: 1e400})), 'bad usage');
 		assert.equal(skipped(line({}, {output_tokens: -1})), 'bad usage');
 		assert.equal(skipped(line({}, {input_tokens: 2 ** 60})), 'bad usage');

@@ -151,7 +151,7 @@ test('Sessions tab: a session waiting for you comes first and stands out', () =>
 	const {lastFrame} = render(<SessionsTable rows={v.sessions(now)} cursor={1} width={110} height={6} now={now} />);
 	const raw = assertFits(lastFrame(), 110, 6);
 	const text = raw.map(strip);
-	assert.match(text[1], /▲ WAITING\s+5b1e0c9a\s+~\/app\s+permission \(1m30s\): Bash  rm -rf dist/);
+	assert.match(text[1], /▲ WAITING\s+5b1e0c9a\s+~\/app\s+permission \(1m30s\): Bash {2}rm -rf dist/);
 	assert.ok(raw[1].includes(YELLOW) && raw[1].includes(BOLD), 'waiting sessions are bold yellow');
 	assert.match(text[2], /● working\s+c0ffee00\s+~\/lib\s+bump the version\s+1\s+1\s+·\s+1m ago/);
 	assert.match(text[3], /· ended\s+ended-se/, 'ended sessions go last');

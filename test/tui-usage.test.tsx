@@ -14,7 +14,7 @@ import {otelLogRecord, splitLogsRequest} from '../source/core/otel-logs.js';
 import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {keys, pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
-import {API_ERROR, HOOK_RUNS, METRICS, METRICS_ONLY, OPUS, PROMPTS, SESSION, TEL, TOOLS, TX} from './helpers/usage-scenario.js';
+import {API_ERROR, HOOK_RUNS, METRICS, OPUS, PROMPTS, SESSION, TEL, TOOLS, TX} from './helpers/usage-scenario.js';
 
 process.env.FORCE_COLOR = '0';
 const {cleanup, render} = await import('ink-testing-library');

@@ -13,7 +13,7 @@ import type {AppProps} from '../source/tui/app/App.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {sessionFlow, SESSION_ID} from './fixtures/hook-payloads.js';
 import {hook, OTHER_CWD, OTHER_SESSION, pre, seq, T0} from './fixtures/view-sequences.js';
-import {keys, pressKeys, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
+import {keys, pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
 
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';

@@ -11,7 +11,7 @@ import stringWidth from 'string-width';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {post, pre, rec, T0} from './fixtures/view-sequences.js';
 import {WIDE_COMMANDS} from './fixtures/wide-text.js';
-import {pressKeys, strip, waitForFrame} from './helpers/tui-kit.js';
+import {pressKeys, waitForFrame} from './helpers/tui-kit.js';
 
 // Colours on, as in a terminal: chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';

@@ -66,9 +66,9 @@ export class ContentHasher {
 		if (i < end) {
 			let k = 0;
 			for (let shift = 0; i < end; i++, shift += 8) k |= bytes[i] << shift;
-			let ka = Math.imul(k, 0xcc9e2d51);
+			const ka = Math.imul(k, 0xcc9e2d51);
 			a ^= Math.imul((ka << 15) | (ka >>> 17), 0x1b873593);
-			let kb = Math.imul(k, 0x85ebca6b);
+			const kb = Math.imul(k, 0x85ebca6b);
 			b ^= Math.imul((kb << 17) | (kb >>> 15), 0xc2b2ae35);
 		}
 		a ^= n;

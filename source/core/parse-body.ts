@@ -121,7 +121,7 @@ export function utf8Offset(text: string, end: number): number {
 }
 
 function cleanMessage(message: string): string {
-	// eslint-disable-next-line no-control-regex
+	 
 	return message.replace(/ ?(?:in JSON )?at position \d+/, '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 

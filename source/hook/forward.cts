@@ -221,6 +221,7 @@ function errorName(code: number): string {
 /** libuv's end-of-stream code (`UV_EOF`), the same on every platform. */
 const UV_EOF = -4095;
 /** Keeps the raw handle reachable until the process exits. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- only held, never read
 let rawHandle: unknown;
 
 /**
@@ -245,6 +246,7 @@ function deprecationsWatched(): boolean {
  * `node:net` / `node:tls`.
  */
 function sendRawTcp(t: Target, request: Buffer, answer: Answer): void {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Node's internal bindings have no types
 	const binding = (process as unknown as {binding(name: string): any}).binding;
 	const tcp = binding('tcp_wrap');
 	const stream = binding('stream_wrap');

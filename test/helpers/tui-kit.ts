@@ -59,7 +59,7 @@ export function record(fields: Partial<EventRecord> & {summary: string}): EventR
 }
 
 export function strip(text: string | undefined): string {
-	// eslint-disable-next-line no-control-regex
+	 
 	return (text ?? '').replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 }
 
