@@ -19,7 +19,12 @@ export default tseslint.config(
 			// `_name` marks a value taken only to leave it out (rest siblings, tuple slots).
 			'@typescript-eslint/no-unused-vars': [
 				'error',
-				{argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true},
+				{
+					argsIgnorePattern: '^_',
+					varsIgnorePattern: '^_',
+					destructuredArrayIgnorePattern: '^_',
+					ignoreRestSiblings: true,
+				},
 			],
 			// A closure may read a value set after it was made (a server's io, set once it exists).
 			'prefer-const': ['error', {ignoreReadBeforeAssign: true}],

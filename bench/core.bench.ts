@@ -16,7 +16,12 @@ const N = 100_000;
 const ROUNDS = 7;
 
 // Realistic mix: mostly tool events of a session, some other hook events and claude-mpm envelopes.
-const templates = [...sessionFlow, ...sessionFlow, ...Object.values(hookEvents), ...Object.values(mpmEnvelopes)];
+const templates = [
+	...sessionFlow,
+	...sessionFlow,
+	...Object.values(hookEvents),
+	...Object.values(mpmEnvelopes),
+];
 const events: Record<string, unknown>[] = [];
 for (let i = 0; i < N; i++) {
 	const t = templates[i % templates.length];
@@ -27,14 +32,19 @@ for (let i = 0; i < N; i++) {
 	}
 	events.push(copy);
 }
-const raws = events.map(e => JSON.stringify(e));
+const raws = events.map((e) => JSON.stringify(e));
 const meta = {id: '', receivedAt: '2026-11-23T10:00:00.000Z', source: 'hook'};
 const records: EventRecord[] = events.map((e, i) => {
 	const r = normalize(e, {...meta, id: `id-${i}`});
 	if (!r.ok) throw new Error(r.error);
 	return {seq: i + 1, ...r.record};
 });
-const filters = ['type:PreToolUse tool:Bash,Read', 'npm test', 'is:error -agent:main', 'session:sess-3 type:Post* seq:>5000'];
+const filters = [
+	'type:PreToolUse tool:Bash,Read',
+	'npm test',
+	'is:error -agent:main',
+	'session:sess-3 type:Post* seq:>5000',
+];
 
 let sink = 0;
 const tasks: Record<string, () => void> = {
@@ -63,7 +73,7 @@ const tasks: Record<string, () => void> = {
 	},
 };
 
-const times: Record<string, number[]> = Object.fromEntries(Object.keys(tasks).map(k => [k, []]));
+const times: Record<string, number[]> = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
 for (let round = 0; round < ROUNDS; round++) {
 	for (const [name, run] of Object.entries(tasks)) {
 		const t0 = performance.now();
@@ -73,10 +83,14 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(times.baseline);
-console.log(`core: ${N} events, median of ${ROUNDS} rounds; baseline = JSON.parse(JSON.stringify(event)) deep copy`);
+console.log(
+	`core: ${N} events, median of ${ROUNDS} rounds; baseline = JSON.parse(JSON.stringify(event)) deep copy`,
+);
 for (const name of Object.keys(tasks)) {
 	const ms = median(times[name]);
 	const perEvent = name === 'matchFilter x4' ? N * filters.length : N;
-	console.log(`  ${name.padEnd(20)} ${(ms / base).toFixed(2)}× baseline   (${Math.round((perEvent / ms) * 1000).toLocaleString('en-US')} ops/s, ${ms.toFixed(0)} ms)`);
+	console.log(
+		`  ${name.padEnd(20)} ${(ms / base).toFixed(2)}× baseline   (${Math.round((perEvent / ms) * 1000).toLocaleString('en-US')} ops/s, ${ms.toFixed(0)} ms)`,
+	);
 }
 if (sink < 0) console.log(sink);

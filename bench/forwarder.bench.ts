@@ -51,7 +51,7 @@ function timeOne(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
 		const start = process.hrtime.bigint();
 		const child = spawn(command, args, {env, stdio: ['pipe', 'ignore', 'ignore']});
 		child.on('error', reject);
-		child.on('exit', code => {
+		child.on('exit', (code) => {
 			if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}`));
 			else resolve(Number(process.hrtime.bigint() - start) / 1e6);
 		});
@@ -64,7 +64,7 @@ const median = (xs: number[]): number => {
 	const s = [...xs].sort((a, b) => a - b);
 	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Case {
 	label: string;
@@ -77,16 +77,32 @@ interface Case {
 const cases: Case[] = [
 	{label: 'node -e 0 (baseline)', command: process.execPath, args: () => ['-e', '0']},
 	{label: 'mpm-tui-hook (node)', command: process.execPath, args: () => [nodeForwarder]},
-	{label: 'mpm-tui-hook (node, MPM_TUI_HOOK_FAST=1)', command: process.execPath, args: () => [nodeForwarder], env: {MPM_TUI_HOOK_FAST: '1'}},
-	{label: "sh cat+curl & (baseline)", command: 'sh', args: url => ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- ${url} >/dev/null 2>&1 &`]},
+	{
+		label: 'mpm-tui-hook (node, MPM_TUI_HOOK_FAST=1)',
+		command: process.execPath,
+		args: () => [nodeForwarder],
+		env: {MPM_TUI_HOOK_FAST: '1'},
+	},
+	{
+		label: 'sh cat+curl & (baseline)',
+		command: 'sh',
+		args: (url) => ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- ${url} >/dev/null 2>&1 &`],
+	},
 	{label: 'mpm-tui-hook.sh (sh)', command: 'sh', args: () => [shForwarder]},
-	...(SH_BEFORE ? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}] : []),
+	...(SH_BEFORE
+		? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}]
+		: []),
 ];
 
 async function measure(port: number, stateDir: string): Promise<Map<string, number[]>> {
 	const url = `http://127.0.0.1:${port}/api/events`;
-	const env = {PATH: process.env.PATH, HOME: stateDir, MPM_TUI_STATE_DIR: stateDir, MPM_TUI_PORT: String(port)};
-	const times = new Map(cases.map(c => [c.label, [] as number[]]));
+	const env = {
+		PATH: process.env.PATH,
+		HOME: stateDir,
+		MPM_TUI_STATE_DIR: stateDir,
+		MPM_TUI_PORT: String(port),
+	};
+	const times = new Map(cases.map((c) => [c.label, [] as number[]]));
 	for (const c of cases) await timeOne(c.command, c.args(url), {...env, ...c.env}); // warm the page cache
 	await sleep(300);
 	for (let i = 0; i < RUNS; i++) {
@@ -116,13 +132,21 @@ async function main(): Promise<void> {
 				const ref = c.command === 'sh' ? base.sh : base.node;
 				// Each round runs every case back to back, so a per-round ratio shares the machine's load of the moment.
 				const paired = median(t.map((x, i) => x / ref[i]));
-				rows.push([`server ${mode}`, c.label, median(t).toFixed(1), Math.min(...t).toFixed(1), Math.max(...t).toFixed(1), `${(median(t) / median(ref)).toFixed(2)}×`, `${paired.toFixed(2)}×`]);
+				rows.push([
+					`server ${mode}`,
+					c.label,
+					median(t).toFixed(1),
+					Math.min(...t).toFixed(1),
+					Math.max(...t).toFixed(1),
+					`${(median(t) / median(ref)).toFixed(2)}×`,
+					`${paired.toFixed(2)}×`,
+				]);
 			}
 			// Lost-event check: (runs + warm-up) per forwarder, at the server or in the spool.
-			const expected = cases.filter(c => !c.label.includes('(baseline)')).length * (RUNS + 1);
+			const expected = cases.filter((c) => !c.label.includes('(baseline)')).length * (RUNS + 1);
 			const spool = path.join(dir, 'spool.ndjson');
 			const spooled = existsSync(spool) ? readFileSync(spool, 'utf8').split('\n').filter(Boolean).length : 0;
-			const posted = server.requests.slice(before).filter(r => r.headers['x-mpm-id'] !== undefined).length;
+			const posted = server.requests.slice(before).filter((r) => r.headers['x-mpm-id'] !== undefined).length;
 			const got = mode === 'up' ? posted + spooled : spooled;
 			if (got !== expected) lost += expected - got;
 			rows.push([`server ${mode}`, `events delivered/spooled: ${got} of ${expected}`, '', '', '', '', '']);
@@ -132,16 +156,24 @@ async function main(): Promise<void> {
 		rmSync(stateDir, {recursive: true, force: true});
 	}
 	const header = ['mode', 'command', 'median ms', 'min', 'max', 'median/median', 'median of paired ratios'];
-	const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 	const fmt = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ');
-	console.log(`forwarder wall time per event (spawn → exit), ${RUNS} runs each, payload ${payload.length} bytes`);
+	console.log(
+		`forwarder wall time per event (spawn → exit), ${RUNS} runs each, payload ${payload.length} bytes`,
+	);
 	console.log(fmt(header));
 	for (const r of rows) console.log(fmt(r));
 	console.log('goals: node ≤ 1.3× node -e 0; sh ≤ 1.5× the fire-and-forget sh line');
 	const order = await backToBack();
-	console.log(`\nback to back: ${PAIRS} Pre→Post pairs through mpm-tui-hook.sh with no pause, against the mpm-tui server`);
-	console.log(`  per hook: forwarder median ${order.forwarder.toFixed(1)} ms, baseline line median ${order.baseline.toFixed(1)} ms: ${(order.forwarder / order.baseline).toFixed(2)}× (median of paired block ratios ${order.paired.toFixed(2)}×)`);
-	console.log(`  out of order: ${order.outOfOrder} of ${order.events}; events at the server ${order.received}; held ${order.held} (longest ${order.longestMs} ms), timed out ${order.timedOut}, overflow ${order.overflow}`);
+	console.log(
+		`\nback to back: ${PAIRS} Pre→Post pairs through mpm-tui-hook.sh with no pause, against the mpm-tui server`,
+	);
+	console.log(
+		`  per hook: forwarder median ${order.forwarder.toFixed(1)} ms, baseline line median ${order.baseline.toFixed(1)} ms: ${(order.forwarder / order.baseline).toFixed(2)}× (median of paired block ratios ${order.paired.toFixed(2)}×)`,
+	);
+	console.log(
+		`  out of order: ${order.outOfOrder} of ${order.events}; events at the server ${order.received}; held ${order.held} (longest ${order.longestMs} ms), timed out ${order.timedOut}, overflow ${order.overflow}`,
+	);
 	console.log('  goals: 0 out of order; ≤ 1.5× the fire-and-forget sh line');
 	lost += order.events - order.received;
 	if (order.outOfOrder > 0) process.exitCode = 1;
@@ -153,10 +185,22 @@ async function main(): Promise<void> {
 
 /** A Pre→Post pair of one Grep call, as Claude Code sends them. */
 function pair(i: number): string[] {
-	const common = {session_id: '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b', cwd: '/home/u/app', permission_mode: 'default', tool_name: 'Grep', tool_input: {pattern: `needle${i}`, path: '/home/u/app/source'}, tool_use_id: `toolu_bench_${i}`};
+	const common = {
+		session_id: '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b',
+		cwd: '/home/u/app',
+		permission_mode: 'default',
+		tool_name: 'Grep',
+		tool_input: {pattern: `needle${i}`, path: '/home/u/app/source'},
+		tool_use_id: `toolu_bench_${i}`,
+	};
 	return [
 		JSON.stringify({...common, hook_event_name: 'PreToolUse'}),
-		JSON.stringify({...common, hook_event_name: 'PostToolUse', tool_response: {mode: 'files_with_matches', filenames: [`/home/u/app/source/f${i}.ts`], numFiles: 1}, duration_ms: 12}),
+		JSON.stringify({
+			...common,
+			hook_event_name: 'PostToolUse',
+			tool_response: {mode: 'files_with_matches', filenames: [`/home/u/app/source/f${i}.ts`], numFiles: 1},
+			duration_ms: 12,
+		}),
 	];
 }
 
@@ -166,7 +210,11 @@ function timeInput(command: string, args: string[], env: NodeJS.ProcessEnv, inpu
 		const start = process.hrtime.bigint();
 		const child = spawn(command, args, {env, stdio: ['pipe', 'ignore', 'ignore']});
 		child.on('error', reject);
-		child.on('exit', code => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${command} exited ${code}`))));
+		child.on('exit', (code) =>
+			code === 0
+				? resolve(Number(process.hrtime.bigint() - start) / 1e6)
+				: reject(new Error(`${command} exited ${code}`)),
+		);
 		child.stdin.on('error', () => {});
 		child.stdin.end(input);
 	});
@@ -179,11 +227,23 @@ function timeInput(command: string, args: string[], env: NodeJS.ProcessEnv, inpu
 async function backToBack() {
 	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-order-'));
 	const capture = await startCaptureServer();
-	const config = resolveConfig({port: await freePort(), journal: false}, {MPM_TUI_STATE_DIR: stateDir}, stateDir);
+	const config = resolveConfig(
+		{port: await freePort(), journal: false},
+		{MPM_TUI_STATE_DIR: stateDir},
+		stateDir,
+	);
 	const server = await startServer(config);
 	try {
-		const env = {PATH: process.env.PATH, HOME: stateDir, MPM_TUI_STATE_DIR: stateDir, MPM_TUI_PORT: String(server.port)};
-		const baseline = ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- http://127.0.0.1:${capture.port}/api/events >/dev/null 2>&1 &`];
+		const env = {
+			PATH: process.env.PATH,
+			HOME: stateDir,
+			MPM_TUI_STATE_DIR: stateDir,
+			MPM_TUI_PORT: String(server.port),
+		};
+		const baseline = [
+			'-c',
+			`cat >/dev/null; curl -s -m 0.3 --data-binary @- http://127.0.0.1:${capture.port}/api/events >/dev/null 2>&1 &`,
+		];
 		const events = Array.from({length: PAIRS}, (_, i) => pair(i)).flat();
 		const forwarderTimes: number[] = [];
 		const baselineTimes: number[] = [];
@@ -202,14 +262,23 @@ async function backToBack() {
 		const deadline = Date.now() + 15_000;
 		while (server.stats().events.total < events.length && Date.now() < deadline) await sleep(50);
 		const seen: string[] = [];
-		for (let since = 0; ; ) {
-			const page = (await (await fetch(`${server.url}/api/events?since=${since}&limit=10000`)).json()) as {events: Array<{payload: {hook_event_name: string; tool_use_id: string}}>; next: number; more: boolean};
-			seen.push(...page.events.map(r => `${r.payload.hook_event_name}:${r.payload.tool_use_id}`));
+		for (let since = 0; ;) {
+			const page = (await (await fetch(`${server.url}/api/events?since=${since}&limit=10000`)).json()) as {
+				events: Array<{payload: {hook_event_name: string; tool_use_id: string}}>;
+				next: number;
+				more: boolean;
+			};
+			seen.push(...page.events.map((r) => `${r.payload.hook_event_name}:${r.payload.tool_use_id}`));
 			if (!page.more) break;
 			since = page.next;
 		}
 		// Out of order: an event given its seq after one whose hook ran later.
-		const position = new Map(events.map((event, i) => [`${(JSON.parse(event) as {hook_event_name: string}).hook_event_name}:toolu_bench_${Math.floor(i / 2)}`, i]));
+		const position = new Map(
+			events.map((event, i) => [
+				`${(JSON.parse(event) as {hook_event_name: string}).hook_event_name}:toolu_bench_${Math.floor(i / 2)}`,
+				i,
+			]),
+		);
 		let latest = -1;
 		let outOfOrder = 0;
 		for (const key of seen) {
@@ -218,7 +287,15 @@ async function backToBack() {
 			latest = Math.max(latest, at);
 		}
 		const stats = server.stats().order!;
-		return {events: events.length, received: new Set(seen).size, outOfOrder, forwarder: median(forwarderTimes), baseline: median(baselineTimes), paired: median(blockRatios), ...stats};
+		return {
+			events: events.length,
+			received: new Set(seen).size,
+			outOfOrder,
+			forwarder: median(forwarderTimes),
+			baseline: median(baselineTimes),
+			paired: median(blockRatios),
+			...stats,
+		};
 	} finally {
 		await server.close();
 		await capture.close();

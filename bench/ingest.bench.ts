@@ -6,7 +6,16 @@
  * (1,000 events per POST, median of 3 rounds after a warm-up of 20 POSTs) with one client attached. Goals: ≥ 70 % of
  * bare; NDJSON ≥ 50,000/s.
  */
-import {fmt, hookPayload, median, post, startBare, startMpmTui, startReceivers, type ServerProcess} from './lib/harness.js';
+import {
+	fmt,
+	hookPayload,
+	median,
+	post,
+	startBare,
+	startMpmTui,
+	startReceivers,
+	type ServerProcess,
+} from './lib/harness.js';
 
 const ROUNDS = 5;
 const SECONDS = 3;
@@ -49,7 +58,9 @@ const NDJSON_ROUNDS = 3;
 
 /** NDJSON bodies of PER_BODY fresh events each, encoded here, so the load generator does not spend the shared cores re-encoding 500 KB per POST. */
 function ndjsonBodies(count: number): Buffer[] {
-	return Array.from({length: count}, () => Buffer.from(Array.from({length: PER_BODY}, () => JSON.stringify(hookPayload())).join('\n') + '\n'));
+	return Array.from({length: count}, () =>
+		Buffer.from(Array.from({length: PER_BODY}, () => JSON.stringify(hookPayload())).join('\n') + '\n'),
+	);
 }
 
 async function ndjson(server: ServerProcess, identify: boolean, bodies: Buffer[]): Promise<Result> {
@@ -69,7 +80,10 @@ async function ndjson(server: ServerProcess, identify: boolean, bodies: Buffer[]
 	const elapsed = (performance.now() - start) / 1000;
 	await receivers.waitFor(sent, 30_000);
 	const cpuUs = ((server.cpuSeconds() - cpu0) * 1e6) / sent;
-	const lost = bodies.length * PER_BODY - sent + (await receivers.counts()).reduce((sum, c) => sum + Math.max(0, sent - c), 0);
+	const lost =
+		bodies.length * PER_BODY -
+		sent +
+		(await receivers.counts()).reduce((sum, c) => sum + Math.max(0, sent - c), 0);
 	await receivers.close();
 	return {rate: sent / elapsed, lost, cpuUs};
 }
@@ -79,8 +93,15 @@ async function main(): Promise<void> {
 	const mpm = await startMpmTui(process.env.MPM_BENCH_NO_JOURNAL ? ['--no-journal'] : []);
 	try {
 		// warm-up (JIT, sockets) for both
-		for (const s of [bare, mpm]) for (let i = 0; i < 300; i++) await post(s.port, JSON.stringify(hookPayload()));
-		const rates = {bare: [] as number[], mpm: [] as number[], ratio: [] as number[], bareCpu: [] as number[], mpmCpu: [] as number[]};
+		for (const s of [bare, mpm])
+			for (let i = 0; i < 300; i++) await post(s.port, JSON.stringify(hookPayload()));
+		const rates = {
+			bare: [] as number[],
+			mpm: [] as number[],
+			ratio: [] as number[],
+			bareCpu: [] as number[],
+			mpmCpu: [] as number[],
+		};
 		let lost = 0;
 		for (let round = 1; round <= ROUNDS; round++) {
 			const b = await singleEvents(bare, false);
@@ -91,34 +112,57 @@ async function main(): Promise<void> {
 			rates.bareCpu.push(b.cpuUs);
 			rates.mpmCpu.push(m.cpuUs);
 			lost += m.lost;
-			console.log(`  round ${round}: bare ${fmt(b.rate)} ev/s, mpm-tui ${fmt(m.rate)} ev/s (lost: ${m.lost}, bare lost: ${b.lost})`);
+			console.log(
+				`  round ${round}: bare ${fmt(b.rate)} ev/s, mpm-tui ${fmt(m.rate)} ev/s (lost: ${m.lost}, bare lost: ${b.lost})`,
+			);
 		}
 		const bareMedian = median(rates.bare);
 		const mpmMedian = median(rates.mpm);
-		console.log(`single events, ${SENDERS} keep-alive senders, ${CLIENTS} Socket.IO clients, median of ${ROUNDS} × ${SECONDS} s:`);
+		console.log(
+			`single events, ${SENDERS} keep-alive senders, ${CLIENTS} Socket.IO clients, median of ${ROUNDS} × ${SECONDS} s:`,
+		);
 		console.log(`  bare http + Socket.IO:   ${fmt(bareMedian)} events/s`);
 		console.log(`  mpm-tui --server-only:   ${fmt(mpmMedian)} events/s`);
 		console.log(`  ratio of the medians:    ${fmt((mpmMedian / bareMedian) * 100)} %   (goal ≥ 70 %)`);
 		console.log(`  median of paired ratios: ${fmt(median(rates.ratio) * 100)} %`);
 		console.log(`  events lost at clients:  ${lost}   (goal 0)`);
-		console.log(`  server CPU per event:    bare ${fmt(median(rates.bareCpu))} µs, mpm-tui ${fmt(median(rates.mpmCpu))} µs (${fmt(median(rates.mpmCpu) / median(rates.bareCpu), 2)}×; what the server alone would sustain on one free core: bare ${fmt(1e6 / median(rates.bareCpu))}/s, mpm-tui ${fmt(1e6 / median(rates.mpmCpu))}/s)`);
+		console.log(
+			`  server CPU per event:    bare ${fmt(median(rates.bareCpu))} µs, mpm-tui ${fmt(median(rates.mpmCpu))} µs (${fmt(median(rates.mpmCpu) / median(rates.bareCpu), 2)}×; what the server alone would sustain on one free core: bare ${fmt(1e6 / median(rates.bareCpu))}/s, mpm-tui ${fmt(1e6 / median(rates.mpmCpu))}/s)`,
+		);
 
 		// Batched: 20 bodies first, so that the per-batch code is optimized (it runs once per 1,000
 		// events, so V8 sees it called few times), then rounds that alternate between the servers.
 		// Every event is new (no duplicates).
-		for (const [s, identify] of [[bare, false], [mpm, true]] as const) await ndjson(s, identify, ndjsonBodies(20));
+		for (const [s, identify] of [
+			[bare, false],
+			[mpm, true],
+		] as const)
+			await ndjson(s, identify, ndjsonBodies(20));
 		const nd = {bare: [] as Result[], mpm: [] as Result[]};
 		for (let round = 1; round <= NDJSON_ROUNDS; round++) {
 			nd.bare.push(await ndjson(bare, false, ndjsonBodies(80)));
 			nd.mpm.push(await ndjson(mpm, true, ndjsonBodies(80)));
-			console.log(`  NDJSON round ${round}: bare ${fmt(nd.bare.at(-1)!.rate)} ev/s, mpm-tui ${fmt(nd.mpm.at(-1)!.rate)} ev/s (lost: ${nd.mpm.at(-1)!.lost})`);
+			console.log(
+				`  NDJSON round ${round}: bare ${fmt(nd.bare.at(-1)!.rate)} ev/s, mpm-tui ${fmt(nd.mpm.at(-1)!.rate)} ev/s (lost: ${nd.mpm.at(-1)!.lost})`,
+			);
 		}
-		const nb = {rate: median(nd.bare.map(r => r.rate)), cpuUs: median(nd.bare.map(r => r.cpuUs))};
-		const nm = {rate: median(nd.mpm.map(r => r.rate)), cpuUs: median(nd.mpm.map(r => r.cpuUs)), lost: nd.mpm.reduce((sum, r) => sum + r.lost, 0), min: Math.min(...nd.mpm.map(r => r.rate))};
-		console.log(`batched NDJSON, ${fmt(PER_BODY)} events per POST, 2 senders, 1 client, median of ${NDJSON_ROUNDS} rounds × 80 POSTs:`);
+		const nb = {rate: median(nd.bare.map((r) => r.rate)), cpuUs: median(nd.bare.map((r) => r.cpuUs))};
+		const nm = {
+			rate: median(nd.mpm.map((r) => r.rate)),
+			cpuUs: median(nd.mpm.map((r) => r.cpuUs)),
+			lost: nd.mpm.reduce((sum, r) => sum + r.lost, 0),
+			min: Math.min(...nd.mpm.map((r) => r.rate)),
+		};
+		console.log(
+			`batched NDJSON, ${fmt(PER_BODY)} events per POST, 2 senders, 1 client, median of ${NDJSON_ROUNDS} rounds × 80 POSTs:`,
+		);
 		console.log(`  bare:     ${fmt(nb.rate)} events/s`);
-		console.log(`  mpm-tui:  ${fmt(nm.rate)} events/s   (goal ≥ 50,000/s; slowest round ${fmt(nm.min)}; ${fmt((nm.rate / nb.rate) * 100)} % of bare; lost: ${nm.lost})`);
-		console.log(`  server CPU per event: bare ${fmt(nb.cpuUs, 1)} µs, mpm-tui ${fmt(nm.cpuUs, 1)} µs (one free core: bare ${fmt(1e6 / nb.cpuUs)}/s, mpm-tui ${fmt(1e6 / nm.cpuUs)}/s)`);
+		console.log(
+			`  mpm-tui:  ${fmt(nm.rate)} events/s   (goal ≥ 50,000/s; slowest round ${fmt(nm.min)}; ${fmt((nm.rate / nb.rate) * 100)} % of bare; lost: ${nm.lost})`,
+		);
+		console.log(
+			`  server CPU per event: bare ${fmt(nb.cpuUs, 1)} µs, mpm-tui ${fmt(nm.cpuUs, 1)} µs (one free core: bare ${fmt(1e6 / nb.cpuUs)}/s, mpm-tui ${fmt(1e6 / nm.cpuUs)}/s)`,
+		);
 		if (lost > 0 || nm.lost > 0) process.exitCode = 1;
 	} finally {
 		await Promise.all([bare.stop(), mpm.stop()]);

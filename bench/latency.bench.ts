@@ -5,7 +5,16 @@
  * p99 over every (event, client) pair after a 1 s warm-up. Goal at both rates: p50 ≤ 3 ms and
  * p99 ≤ 25 ms.
  */
-import {fmt, hookPayload, openReceivers, percentile, post, startBare, startMpmTui, type ServerProcess} from './lib/harness.js';
+import {
+	fmt,
+	hookPayload,
+	openReceivers,
+	percentile,
+	post,
+	startBare,
+	startMpmTui,
+	type ServerProcess,
+} from './lib/harness.js';
 
 const RATES = [100, 1000];
 const SECONDS = 6;
@@ -14,7 +23,11 @@ const ROUNDS = 2;
 const GOAL_P50_MS = 3;
 const GOAL_P99_MS = 25;
 
-async function measure(server: ServerProcess, identify: boolean, rate: number): Promise<{samples: number[]; lost: number; sent: number}> {
+async function measure(
+	server: ServerProcess,
+	identify: boolean,
+	rate: number,
+): Promise<{samples: number[]; lost: number; sent: number}> {
 	const receivers = await openReceivers(server.url, 4, identify);
 	const samples: number[] = [];
 	const start = performance.now();
@@ -26,7 +39,7 @@ async function measure(server: ServerProcess, identify: boolean, rate: number): 
 	}
 	let sent = 0;
 	const inflight: Promise<number>[] = [];
-	await new Promise<void>(resolve => {
+	await new Promise<void>((resolve) => {
 		const tick = () => {
 			const elapsed = performance.now() - start;
 			if (elapsed >= SECONDS * 1000) return resolve();
@@ -41,7 +54,8 @@ async function measure(server: ServerProcess, identify: boolean, rate: number): 
 	});
 	await Promise.all(inflight);
 	const deadline = Date.now() + 10_000;
-	while (Date.now() < deadline && !receivers.every(r => r.count >= sent)) await new Promise(r => setTimeout(r, 20));
+	while (Date.now() < deadline && !receivers.every((r) => r.count >= sent))
+		await new Promise((r) => setTimeout(r, 20));
 	const lost = receivers.reduce((sum, r) => sum + Math.max(0, sent - r.count), 0);
 	for (const r of receivers) r.socket.close();
 	return {samples, lost, sent};
@@ -53,7 +67,9 @@ async function main(): Promise<void> {
 	try {
 		let lost = 0;
 		let met = true;
-		console.log(`POST → Socket.IO client, 4 clients, ${ROUNDS} × ${SECONDS} s per rate and server (after ${WARMUP_MS} ms warm-up each):`);
+		console.log(
+			`POST → Socket.IO client, 4 clients, ${ROUNDS} × ${SECONDS} s per rate and server (after ${WARMUP_MS} ms warm-up each):`,
+		);
 		for (const rate of RATES) {
 			const all = {bare: [] as number[], mpm: [] as number[]};
 			for (let round = 0; round < ROUNDS; round++) {
@@ -67,10 +83,18 @@ async function main(): Promise<void> {
 			const ok = p(all.mpm, 50) <= GOAL_P50_MS && p(all.mpm, 99) <= GOAL_P99_MS;
 			met &&= ok;
 			console.log(`  ${fmt(rate)} events/s:`);
-			console.log(`    bare http + Socket.IO:  p50 ${fmt(p(all.bare, 50), 1)} ms   p99 ${fmt(p(all.bare, 99), 1)} ms   (${fmt(all.bare.length)} samples)`);
-			console.log(`    mpm-tui --server-only:  p50 ${fmt(p(all.mpm, 50), 1)} ms   p99 ${fmt(p(all.mpm, 99), 1)} ms   (${fmt(all.mpm.length)} samples; goal p50 ≤ ${GOAL_P50_MS} ms, p99 ≤ ${GOAL_P99_MS} ms: ${ok ? 'met' : 'NOT met'})`);
-			console.log(`    mpm-tui p90 ${fmt(p(all.mpm, 90), 1)} p95 ${fmt(p(all.mpm, 95), 1)} p99.9 ${fmt(p(all.mpm, 99.9), 1)} max ${fmt(Math.max(...all.mpm), 1)}`);
-			console.log(`    ratio mpm-tui / bare: p50 ${fmt(p(all.mpm, 50) / p(all.bare, 50), 2)}×   p99 ${fmt(p(all.mpm, 99) / p(all.bare, 99), 2)}×`);
+			console.log(
+				`    bare http + Socket.IO:  p50 ${fmt(p(all.bare, 50), 1)} ms   p99 ${fmt(p(all.bare, 99), 1)} ms   (${fmt(all.bare.length)} samples)`,
+			);
+			console.log(
+				`    mpm-tui --server-only:  p50 ${fmt(p(all.mpm, 50), 1)} ms   p99 ${fmt(p(all.mpm, 99), 1)} ms   (${fmt(all.mpm.length)} samples; goal p50 ≤ ${GOAL_P50_MS} ms, p99 ≤ ${GOAL_P99_MS} ms: ${ok ? 'met' : 'NOT met'})`,
+			);
+			console.log(
+				`    mpm-tui p90 ${fmt(p(all.mpm, 90), 1)} p95 ${fmt(p(all.mpm, 95), 1)} p99.9 ${fmt(p(all.mpm, 99.9), 1)} max ${fmt(Math.max(...all.mpm), 1)}`,
+			);
+			console.log(
+				`    ratio mpm-tui / bare: p50 ${fmt(p(all.mpm, 50) / p(all.bare, 50), 2)}×   p99 ${fmt(p(all.mpm, 99) / p(all.bare, 99), 2)}×`,
+			);
 		}
 		console.log(`  events lost: ${lost}   goals ${met ? 'met' : 'NOT met'}`);
 		if (lost > 0) process.exitCode = 1;

@@ -9,7 +9,7 @@ const EVENTS = 10_000;
 const PER_BODY = 500;
 
 async function load(server: ServerProcess): Promise<{idle: number; loaded: number; size: number}> {
-	await new Promise(r => setTimeout(r, 500));
+	await new Promise((r) => setTimeout(r, 500));
 	const idle = server.rssMb();
 	let size = 0;
 	for (let i = 0; i < EVENTS / PER_BODY; i++) {
@@ -18,7 +18,7 @@ async function load(server: ServerProcess): Promise<{idle: number; loaded: numbe
 		const status = await post(server.port, lines.join('\n') + '\n', 'application/x-ndjson');
 		if (status !== 202) throw new Error(`${server.name} answered ${status}`);
 	}
-	await new Promise(r => setTimeout(r, 2000));
+	await new Promise((r) => setTimeout(r, 2000));
 	return {idle, loaded: server.rssMb(), size: size / EVENTS};
 }
 
@@ -29,9 +29,13 @@ async function main(): Promise<void> {
 		const b = await load(bare);
 		const m = await load(mpm);
 		const status = (await (await fetch(`${mpm.url}/api/status`)).json()) as {buffer: {used: number}};
-		console.log(`RSS with ${fmt(EVENTS)} events of ~${fmt(m.size / 1024, 1)} KB in history (mpm-tui buffer holds ${fmt(status.buffer.used)}):`);
+		console.log(
+			`RSS with ${fmt(EVENTS)} events of ~${fmt(m.size / 1024, 1)} KB in history (mpm-tui buffer holds ${fmt(status.buffer.used)}):`,
+		);
 		console.log(`  bare http + Socket.IO:  idle ${fmt(b.idle, 1)} MB, loaded ${fmt(b.loaded, 1)} MB`);
-		console.log(`  mpm-tui --server-only:  idle ${fmt(m.idle, 1)} MB, loaded ${fmt(m.loaded, 1)} MB   (goal ≤ 150 MB)`);
+		console.log(
+			`  mpm-tui --server-only:  idle ${fmt(m.idle, 1)} MB, loaded ${fmt(m.loaded, 1)} MB   (goal ≤ 150 MB)`,
+		);
 		console.log(`  ratio loaded mpm-tui / bare: ${fmt(m.loaded / b.loaded, 2)}×`);
 		if (m.loaded > 150) process.exitCode = 1;
 	} finally {

@@ -31,9 +31,31 @@ function attributes(): Record<string, Value> {
 		'prompt.id': `p-${RUN}-${sequence >> 4}`,
 	};
 	if (sequence % 2 === 0) {
-		return {...base, 'event.name': 'api_request', model: 'claude-sonnet-4-5', cost_usd: 0.0123, duration_ms: 2345, input_tokens: 1200, output_tokens: 340, cache_read_tokens: 9000, cache_creation_tokens: 0, request_id: `req_${RUN}_${sequence}`, speed: 'normal'};
+		return {
+			...base,
+			'event.name': 'api_request',
+			model: 'claude-sonnet-4-5',
+			cost_usd: 0.0123,
+			duration_ms: 2345,
+			input_tokens: 1200,
+			output_tokens: 340,
+			cache_read_tokens: 9000,
+			cache_creation_tokens: 0,
+			request_id: `req_${RUN}_${sequence}`,
+			speed: 'normal',
+		};
 	}
-	return {...base, 'event.name': 'tool_result', tool_name: 'Bash', tool_use_id: `toolu_${RUN}_${sequence}`, success: 'true', duration_ms: 120, decision_type: 'accept', decision_source: 'config', tool_result_size_bytes: 2048};
+	return {
+		...base,
+		'event.name': 'tool_result',
+		tool_name: 'Bash',
+		tool_use_id: `toolu_${RUN}_${sequence}`,
+		success: 'true',
+		duration_ms: 120,
+		decision_type: 'accept',
+		decision_source: 'config',
+		tool_result_size_bytes: 2048,
+	};
 }
 
 /** OTLP's AnyValue: integers as int64 strings, as the JS SDK's JSON encoding sends them. */
@@ -55,7 +77,12 @@ function pair(): Pair {
 	const otlp = {
 		resourceLogs: [
 			{
-				resource: {attributes: [{key: 'service.name', value: {stringValue: 'claude-code'}}, {key: 'service.version', value: {stringValue: '2.1.70'}}]},
+				resource: {
+					attributes: [
+						{key: 'service.name', value: {stringValue: 'claude-code'}},
+						{key: 'service.version', value: {stringValue: '2.1.70'}},
+					],
+				},
 				scopeLogs: [
 					{
 						scope: {name: 'com.anthropic.claude_code.events', version: '2.1.70'},
@@ -70,16 +97,28 @@ function pair(): Pair {
 			},
 		],
 	};
-	const hookLike = records.map(attrs => JSON.stringify({session_id: attrs['session.id'], hook_event_name: attrs['event.name'], ...attrs}));
+	const hookLike = records.map((attrs) =>
+		JSON.stringify({session_id: attrs['session.id'], hook_event_name: attrs['event.name'], ...attrs}),
+	);
 	return {otlp: Buffer.from(JSON.stringify(otlp)), ndjson: Buffer.from(`${hookLike.join('\n')}\n`)};
 }
 
 function postTo(port: number, path: string, body: Buffer, contentType: string): Promise<number> {
 	return new Promise((resolve, reject) => {
-		const req = http.request({host: '127.0.0.1', port, path, method: 'POST', agent, headers: {'Content-Type': contentType, 'Content-Length': body.length}}, res => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
+		const req = http.request(
+			{
+				host: '127.0.0.1',
+				port,
+				path,
+				method: 'POST',
+				agent,
+				headers: {'Content-Type': contentType, 'Content-Length': body.length},
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
@@ -95,7 +134,8 @@ type Path = 'otlp' | 'ndjson';
 
 async function round(server: ServerProcess, kind: Path, bodies: Buffer[]): Promise<Result> {
 	const receivers = await startReceivers(server.url, 1, true);
-	const [path, type, ok] = kind === 'otlp' ? ['/v1/logs', 'application/json', 200] : ['/api/events', 'application/x-ndjson', 202];
+	const [path, type, ok] =
+		kind === 'otlp' ? ['/v1/logs', 'application/json', 200] : ['/api/events', 'application/x-ndjson', 202];
 	let sent = 0;
 	let next = 0;
 	const cpu0 = server.cpuSeconds();
@@ -121,27 +161,50 @@ async function main(): Promise<void> {
 	try {
 		// Warm-up: both paths' per-batch code optimized before anything is measured.
 		const warm = Array.from({length: 30}, pair);
-		await round(server, 'otlp', warm.map(p => p.otlp));
-		await round(server, 'ndjson', Array.from({length: 30}, pair).map(p => p.ndjson));
+		await round(
+			server,
+			'otlp',
+			warm.map((p) => p.otlp),
+		);
+		await round(
+			server,
+			'ndjson',
+			Array.from({length: 30}, pair).map((p) => p.ndjson),
+		);
 		const results = {otlp: [] as Result[], ndjson: [] as Result[]};
 		for (let r = 1; r <= ROUNDS; r++) {
 			// Fresh records each round (none is a duplicate); the order alternates so neither path always runs first.
 			const order: Path[] = r % 2 ? ['otlp', 'ndjson'] : ['ndjson', 'otlp'];
 			for (const kind of order) {
-				const bodies = Array.from({length: BATCHES}, pair).map(p => p[kind]);
+				const bodies = Array.from({length: BATCHES}, pair).map((p) => p[kind]);
 				results[kind].push(await round(server, kind, bodies));
 			}
-			console.log(`  round ${r}: /v1/logs ${fmt(results.otlp.at(-1)!.rate)} rec/s (${fmt(results.otlp.at(-1)!.cpuUs, 1)} µs CPU/rec), /api/events NDJSON ${fmt(results.ndjson.at(-1)!.rate)} rec/s (${fmt(results.ndjson.at(-1)!.cpuUs, 1)} µs CPU/rec)`);
+			console.log(
+				`  round ${r}: /v1/logs ${fmt(results.otlp.at(-1)!.rate)} rec/s (${fmt(results.otlp.at(-1)!.cpuUs, 1)} µs CPU/rec), /api/events NDJSON ${fmt(results.ndjson.at(-1)!.rate)} rec/s (${fmt(results.ndjson.at(-1)!.cpuUs, 1)} µs CPU/rec)`,
+			);
 		}
-		const o = {rate: median(results.otlp.map(x => x.rate)), cpu: median(results.otlp.map(x => x.cpuUs))};
-		const n = {rate: median(results.ndjson.map(x => x.rate)), cpu: median(results.ndjson.map(x => x.cpuUs))};
+		const o = {rate: median(results.otlp.map((x) => x.rate)), cpu: median(results.otlp.map((x) => x.cpuUs))};
+		const n = {
+			rate: median(results.ndjson.map((x) => x.rate)),
+			cpu: median(results.ndjson.map((x) => x.cpuUs)),
+		};
 		const lost = [...results.otlp, ...results.ndjson].reduce((sum, x) => sum + x.lost, 0);
 		const sample = pair();
-		console.log(`${PER_BATCH}-record batches (api_request + tool_result), ${SENDERS} senders, 1 client, median of ${ROUNDS} rounds × ${BATCHES} POSTs:`);
-		console.log(`  body size per batch:  OTLP JSON ${fmt(sample.otlp.length / 1024, 1)} KiB, NDJSON ${fmt(sample.ndjson.length / 1024, 1)} KiB`);
-		console.log(`  POST /v1/logs:        ${fmt(o.rate)} records/s, server CPU ${fmt(o.cpu, 1)} µs/record (one free core: ${fmt(1e6 / o.cpu)}/s)`);
-		console.log(`  POST /api/events:     ${fmt(n.rate)} records/s, server CPU ${fmt(n.cpu, 1)} µs/record (one free core: ${fmt(1e6 / n.cpu)}/s)`);
-		console.log(`  ratio OTLP / NDJSON:  throughput ${fmt(o.rate / n.rate, 2)}×, CPU per record ${fmt(o.cpu / n.cpu, 2)}×`);
+		console.log(
+			`${PER_BATCH}-record batches (api_request + tool_result), ${SENDERS} senders, 1 client, median of ${ROUNDS} rounds × ${BATCHES} POSTs:`,
+		);
+		console.log(
+			`  body size per batch:  OTLP JSON ${fmt(sample.otlp.length / 1024, 1)} KiB, NDJSON ${fmt(sample.ndjson.length / 1024, 1)} KiB`,
+		);
+		console.log(
+			`  POST /v1/logs:        ${fmt(o.rate)} records/s, server CPU ${fmt(o.cpu, 1)} µs/record (one free core: ${fmt(1e6 / o.cpu)}/s)`,
+		);
+		console.log(
+			`  POST /api/events:     ${fmt(n.rate)} records/s, server CPU ${fmt(n.cpu, 1)} µs/record (one free core: ${fmt(1e6 / n.cpu)}/s)`,
+		);
+		console.log(
+			`  ratio OTLP / NDJSON:  throughput ${fmt(o.rate / n.rate, 2)}×, CPU per record ${fmt(o.cpu / n.cpu, 2)}×`,
+		);
 		console.log(`  records lost:         ${lost}   (goal 0)`);
 		if (lost > 0) process.exitCode = 1;
 	} finally {

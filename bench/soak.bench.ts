@@ -83,7 +83,19 @@ interface Tally {
 	acceptedSeqs: Uint8Array<ArrayBuffer>;
 }
 
-const tally: Tally = {generated: 0, sent: 0, accepted: 0, duplicates: 0, failed: 0, firstFailure: '', requests: 0, singles: 0, batches: 0, lastSeq: 0, acceptedSeqs: new Uint8Array(1 << 22)};
+const tally: Tally = {
+	generated: 0,
+	sent: 0,
+	accepted: 0,
+	duplicates: 0,
+	failed: 0,
+	firstFailure: '',
+	requests: 0,
+	singles: 0,
+	batches: 0,
+	lastSeq: 0,
+	acceptedSeqs: new Uint8Array(1 << 22),
+};
 
 function grow(array: Uint8Array<ArrayBuffer>, index: number): Uint8Array<ArrayBuffer> {
 	if (index < array.length) return array;
@@ -100,26 +112,37 @@ function send(server: ServerProcess, body: string, headers: Record<string, strin
 	inFlight++;
 	tally.requests++;
 	tally.sent += count;
-	const req = http.request({host: '127.0.0.1', port: server.port, path: '/api/events', method: 'POST', agent, headers: {...headers, 'Content-Length': String(Buffer.byteLength(body))}}, res => {
-		const chunks: Buffer[] = [];
-		res.on('data', (chunk: Buffer) => chunks.push(chunk));
-		res.on('end', () => {
-			inFlight--;
-			const text = Buffer.concat(chunks).toString('utf8');
-			if (res.statusCode !== 202) {
-				tally.failed += count;
-				tally.firstFailure ||= `${res.statusCode} ${text.slice(0, 200)}`;
-				return;
-			}
-			const answer = JSON.parse(text) as {accepted: number; duplicates: number; lastSeq: number};
-			tally.accepted += answer.accepted;
-			tally.duplicates += answer.duplicates;
-			tally.lastSeq = Math.max(tally.lastSeq, answer.lastSeq);
-			tally.acceptedSeqs = grow(tally.acceptedSeqs, answer.lastSeq);
-			for (let seq = answer.lastSeq - answer.accepted + 1; seq <= answer.lastSeq; seq++) tally.acceptedSeqs[seq]++;
-		});
-	});
-	req.on('error', error => {
+	const req = http.request(
+		{
+			host: '127.0.0.1',
+			port: server.port,
+			path: '/api/events',
+			method: 'POST',
+			agent,
+			headers: {...headers, 'Content-Length': String(Buffer.byteLength(body))},
+		},
+		(res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => {
+				inFlight--;
+				const text = Buffer.concat(chunks).toString('utf8');
+				if (res.statusCode !== 202) {
+					tally.failed += count;
+					tally.firstFailure ||= `${res.statusCode} ${text.slice(0, 200)}`;
+					return;
+				}
+				const answer = JSON.parse(text) as {accepted: number; duplicates: number; lastSeq: number};
+				tally.accepted += answer.accepted;
+				tally.duplicates += answer.duplicates;
+				tally.lastSeq = Math.max(tally.lastSeq, answer.lastSeq);
+				tally.acceptedSeqs = grow(tally.acceptedSeqs, answer.lastSeq);
+				for (let seq = answer.lastSeq - answer.accepted + 1; seq <= answer.lastSeq; seq++)
+					tally.acceptedSeqs[seq]++;
+			});
+		},
+	);
+	req.on('error', (error) => {
 		inFlight--;
 		tally.failed += count;
 		tally.firstFailure ||= error.message;
@@ -138,7 +161,11 @@ async function load(server: ServerProcess, seconds: number): Promise<void> {
 	const flushBatch = () => {
 		if (batch.length === 0) return;
 		tally.batches++;
-		waiting.push({body: `${batch.join('\n')}\n`, headers: {'Content-Type': 'application/x-ndjson', 'X-Mpm-Id': `soak-b${++batches}`}, count: batch.length});
+		waiting.push({
+			body: `${batch.join('\n')}\n`,
+			headers: {'Content-Type': 'application/x-ndjson', 'X-Mpm-Id': `soak-b${++batches}`},
+			count: batch.length,
+		});
 		batch = [];
 		batchSize = 10 + Math.floor(rng() * 91);
 	};
@@ -152,7 +179,15 @@ async function load(server: ServerProcess, seconds: number): Promise<void> {
 			const text = JSON.stringify(payload);
 			if (rng() < SINGLE_SHARE) {
 				tally.singles++;
-				waiting.push({body: text, headers: {'Content-Type': 'application/json', 'X-Mpm-Id': `soak-${tally.generated}`, 'X-Mpm-Received': String(Date.now())}, count: 1});
+				waiting.push({
+					body: text,
+					headers: {
+						'Content-Type': 'application/json',
+						'X-Mpm-Id': `soak-${tally.generated}`,
+						'X-Mpm-Received': String(Date.now()),
+					},
+					count: 1,
+				});
 			} else {
 				batch.push(text);
 				if (batch.length >= batchSize) flushBatch();
@@ -163,14 +198,14 @@ async function load(server: ServerProcess, seconds: number): Promise<void> {
 			const next = waiting.shift()!;
 			send(server, next.body, next.headers, next.count);
 		}
-		await new Promise(resolve => setTimeout(resolve, 1000 / TICKS));
+		await new Promise((resolve) => setTimeout(resolve, 1000 / TICKS));
 	}
 	while (waiting.length > 0 || inFlight > 0) {
 		while (waiting.length > 0 && inFlight < MAX_IN_FLIGHT) {
 			const next = waiting.shift()!;
 			send(server, next.body, next.headers, next.count);
 		}
-		await new Promise(resolve => setTimeout(resolve, 5));
+		await new Promise((resolve) => setTimeout(resolve, 5));
 	}
 }
 
@@ -253,14 +288,17 @@ interface Receivers {
 }
 
 async function startSoakReceivers(url: string, n: number): Promise<Receivers> {
-	const child = fork(path.join(ROOT, 'bench', 'lib', 'soak-receivers.ts'), [url, String(n)], {execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	const child = fork(path.join(ROOT, 'bench', 'lib', 'soak-receivers.ts'), [url, String(n)], {
+		execArgv: ['--import', 'tsx'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	await new Promise<void>((resolve, reject) => {
 		child.once('message', () => resolve());
-		child.once('exit', code => reject(new Error(`the receivers exited with ${code}`)));
+		child.once('exit', (code) => reject(new Error(`the receivers exited with ${code}`)));
 	});
 	return {
 		summary: () =>
-			new Promise(resolve => {
+			new Promise((resolve) => {
 				const onMessage = (message: {type: string; clients: ClientSummary[]}) => {
 					if (message.type !== 'summary') return;
 					child.off('message', onMessage);
@@ -270,7 +308,7 @@ async function startSoakReceivers(url: string, n: number): Promise<Receivers> {
 				child.send({type: 'summary'});
 			}),
 		async close() {
-			const exited = new Promise(resolve => child.once('exit', resolve));
+			const exited = new Promise((resolve) => child.once('exit', resolve));
 			child.send({type: 'close'});
 			await exited;
 		},
@@ -306,18 +344,30 @@ interface Sample {
 
 function table(samples: Sample[]): string {
 	const head = ['t (s)', 'accepted', 'ev/s', 'RSS MB', 'CPU %', 'client lag', 'journal lag', 'in flight'];
-	const rows = samples.map(s => [String(Math.round(s.t)), fmt(s.accepted), fmt(s.rate), fmt(s.rssMb, 1), fmt(s.cpuPercent, 1), fmt(s.clientLag), fmt(s.journalLag), fmt(s.backlog)]);
-	const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-	return [head, ...rows].map(r => r.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
+	const rows = samples.map((s) => [
+		String(Math.round(s.t)),
+		fmt(s.accepted),
+		fmt(s.rate),
+		fmt(s.rssMb, 1),
+		fmt(s.cpuPercent, 1),
+		fmt(s.clientLag),
+		fmt(s.journalLag),
+		fmt(s.backlog),
+	]);
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	return [head, ...rows].map((r) => r.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
 }
 
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main(): Promise<number> {
-	console.log(`soak: ${DURATION_S} s at ${fmt(RATE)} events/s (${Math.round(SINGLE_SHARE * 100)} % single POSTs, the rest NDJSON batches of 10–100), ${CLIENTS} mpm-tui clients, samples every ${SAMPLE_S} s, warm-up ${WARMUP_S} s`);
+	console.log(
+		`soak: ${DURATION_S} s at ${fmt(RATE)} events/s (${Math.round(SINGLE_SHARE * 100)} % single POSTs, the rest NDJSON batches of 10–100), ${CLIENTS} mpm-tui clients, samples every ${SAMPLE_S} s, warm-up ${WARMUP_S} s`,
+	);
 	const server = await startMpmTui();
 	const pid = server.child.pid!;
-	const journalPath = ((await (await fetch(`${server.url}/api/status`)).json()) as {journal: {path: string}}).journal.path;
+	const journalPath = ((await (await fetch(`${server.url}/api/status`)).json()) as {journal: {path: string}})
+		.journal.path;
 	const receivers = await startSoakReceivers(server.url, CLIENTS);
 	const journal = new JournalFollower(journalPath);
 	const samples: Sample[] = [];
@@ -338,7 +388,7 @@ async function main(): Promise<number> {
 				cpuPercent: ((cpu - lastCpu) / (t - lastT)) * 100,
 				rate: (tally.accepted - lastAccepted) / (t - lastT),
 				accepted: tally.accepted,
-				clientLag: tally.lastSeq - Math.min(...clients.map(c => c.maxSeq)),
+				clientLag: tally.lastSeq - Math.min(...clients.map((c) => c.maxSeq)),
 				journalLag: tally.lastSeq - journal.maxSeq,
 				backlog: inFlight,
 			};
@@ -360,13 +410,15 @@ async function main(): Promise<number> {
 	// Everything accepted must reach every client and the journal.
 	const deadline = Date.now() + 60_000;
 	let clients = await receivers.summary();
-	while (Date.now() < deadline && clients.some(c => c.maxSeq < tally.lastSeq)) {
-		await new Promise(resolve => setTimeout(resolve, 100));
+	while (Date.now() < deadline && clients.some((c) => c.maxSeq < tally.lastSeq)) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
 		clients = await receivers.summary();
 	}
 	const receiverCpu = receivers.cpuSeconds() - receiverCpu0;
 	await receivers.close();
-	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => server.child.once('exit', (code, signal) => resolve({code, signal})));
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) =>
+		server.child.once('exit', (code, signal) => resolve({code, signal})),
+	);
 	server.child.kill('SIGTERM');
 	const exit = await exited;
 	clearInterval(follow);
@@ -383,13 +435,21 @@ async function main(): Promise<number> {
 		if (tally.acceptedSeqs[seq] === 0) gaps++;
 		else if (tally.acceptedSeqs[seq] > 1) repeats++;
 	}
-	if (gaps + repeats > 0) problems.push(`the answers do not account for seqs 1–${n} exactly once: ${gaps} never answered, ${repeats} answered twice`);
+	if (gaps + repeats > 0)
+		problems.push(
+			`the answers do not account for seqs 1–${n} exactly once: ${gaps} never answered, ${repeats} answered twice`,
+		);
 	if (tally.accepted !== n) problems.push(`answers counted ${tally.accepted} accepted, the last seq is ${n}`);
-	if (tally.failed > 0) problems.push(`${tally.failed} event(s) in failed requests (first: ${tally.firstFailure})`);
-	if (tally.duplicates > 0) problems.push(`${tally.duplicates} event(s) answered as duplicates (every payload was distinct)`);
+	if (tally.failed > 0)
+		problems.push(`${tally.failed} event(s) in failed requests (first: ${tally.firstFailure})`);
+	if (tally.duplicates > 0)
+		problems.push(`${tally.duplicates} event(s) answered as duplicates (every payload was distinct)`);
 	for (const [i, c] of clients.entries()) {
 		const lost = n - (c.received - c.repeated);
-		if (lost !== 0 || c.repeated > 0 || c.minSeq !== 1 || c.maxSeq !== n || c.outOfOrder > 0) problems.push(`client ${i + 1}: ${lost} lost, ${c.repeated} repeated, ${c.outOfOrder} out of order, seqs ${c.minSeq}–${c.maxSeq} of 1–${n}${c.lost ? `, disconnected (${c.lost})` : ''}`);
+		if (lost !== 0 || c.repeated > 0 || c.minSeq !== 1 || c.maxSeq !== n || c.outOfOrder > 0)
+			problems.push(
+				`client ${i + 1}: ${lost} lost, ${c.repeated} repeated, ${c.outOfOrder} out of order, seqs ${c.minSeq}–${c.maxSeq} of 1–${n}${c.lost ? `, disconnected (${c.lost})` : ''}`,
+			);
 	}
 	let missing = 0;
 	let twice = 0;
@@ -397,29 +457,55 @@ async function main(): Promise<number> {
 		if (journal.counts[seq] === 0) missing++;
 		else if (journal.counts[seq] > 1) twice++;
 	}
-	if (missing + twice + journal.bad > 0 || journal.lines !== n) problems.push(`journal: ${missing} of ${n} missing, ${twice} written twice, ${journal.bad} unreadable line(s), ${journal.lines} lines`);
-	if (exit.signal !== null || exit.code !== 0) problems.push(`SIGTERM: the server ended with ${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}, expected 0`);
+	if (missing + twice + journal.bad > 0 || journal.lines !== n)
+		problems.push(
+			`journal: ${missing} of ${n} missing, ${twice} written twice, ${journal.bad} unreadable line(s), ${journal.lines} lines`,
+		);
+	if (exit.signal !== null || exit.code !== 0)
+		problems.push(
+			`SIGTERM: the server ended with ${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}, expected 0`,
+		);
 
-	const after = samples.filter(s => s.t > WARMUP_S);
+	const after = samples.filter((s) => s.t > WARMUP_S);
 	let growth = NaN;
 	if (after.length >= 2) {
-		const first = medianOf(after.slice(0, 3).map(s => s.rssMb));
-		const last = medianOf(after.slice(-3).map(s => s.rssMb));
+		const first = medianOf(after.slice(0, 3).map((s) => s.rssMb));
+		const last = medianOf(after.slice(-3).map((s) => s.rssMb));
 		growth = (last - first) / first;
-		if (growth >= 0.1) problems.push(`RSS grew ${fmt(growth * 100, 1)} % after the warm-up (${fmt(first, 1)} → ${fmt(last, 1)} MB), limit 10 %`);
+		if (growth >= 0.1)
+			problems.push(
+				`RSS grew ${fmt(growth * 100, 1)} % after the warm-up (${fmt(first, 1)} → ${fmt(last, 1)} MB), limit 10 %`,
+			);
 	} else problems.push(`too few samples after the ${WARMUP_S} s warm-up to judge RSS growth (run longer)`);
 	const achieved = tally.accepted / sendSeconds;
-	if (achieved < RATE * 0.95) problems.push(`achieved ${fmt(achieved)} events/s of the ${fmt(RATE)} asked (this machine could not keep the rate)`);
+	if (achieved < RATE * 0.95)
+		problems.push(
+			`achieved ${fmt(achieved)} events/s of the ${fmt(RATE)} asked (this machine could not keep the rate)`,
+		);
 
 	console.log('');
-	console.log(`sent ${fmt(tally.sent)} events in ${fmt(tally.requests)} requests (${fmt(tally.singles)} single POSTs, ${fmt(tally.batches)} NDJSON batches) over ${fmt(sendSeconds, 1)} s: ${fmt(achieved)} events/s accepted`);
-	console.log(`accepted ${fmt(tally.accepted)}, last seq ${fmt(n)}, duplicates ${fmt(tally.duplicates)}, failed ${fmt(tally.failed)}`);
-	console.log(`clients: ${clients.map(c => `${fmt(c.received)} received`).join(', ')}; journal: ${fmt(journal.lines)} lines followed through rotations`);
-	const rss = samples.map(s => s.rssMb);
-	console.log(`server RSS: min ${fmt(Math.min(...rss), 1)} MB, max ${fmt(Math.max(...rss), 1)} MB; growth after the ${WARMUP_S} s warm-up (median of the first 3 samples after it → median of the last 3): ${fmt(growth * 100, 1)} %`);
-	console.log(`CPU: server ${fmt((serverCpu / sendSeconds) * 100, 1)} % (${fmt((serverCpu * 1e6) / Math.max(1, tally.accepted), 1)} µs per event), clients ${fmt((receiverCpu / sendSeconds) * 100, 1)} %, load generator ${fmt(((loadCpu.user + loadCpu.system) / 1e6 / sendSeconds) * 100, 1)} %`);
+	console.log(
+		`sent ${fmt(tally.sent)} events in ${fmt(tally.requests)} requests (${fmt(tally.singles)} single POSTs, ${fmt(tally.batches)} NDJSON batches) over ${fmt(sendSeconds, 1)} s: ${fmt(achieved)} events/s accepted`,
+	);
+	console.log(
+		`accepted ${fmt(tally.accepted)}, last seq ${fmt(n)}, duplicates ${fmt(tally.duplicates)}, failed ${fmt(tally.failed)}`,
+	);
+	console.log(
+		`clients: ${clients.map((c) => `${fmt(c.received)} received`).join(', ')}; journal: ${fmt(journal.lines)} lines followed through rotations`,
+	);
+	const rss = samples.map((s) => s.rssMb);
+	console.log(
+		`server RSS: min ${fmt(Math.min(...rss), 1)} MB, max ${fmt(Math.max(...rss), 1)} MB; growth after the ${WARMUP_S} s warm-up (median of the first 3 samples after it → median of the last 3): ${fmt(growth * 100, 1)} %`,
+	);
+	console.log(
+		`CPU: server ${fmt((serverCpu / sendSeconds) * 100, 1)} % (${fmt((serverCpu * 1e6) / Math.max(1, tally.accepted), 1)} µs per event), clients ${fmt((receiverCpu / sendSeconds) * 100, 1)} %, load generator ${fmt(((loadCpu.user + loadCpu.system) / 1e6 / sendSeconds) * 100, 1)} %`,
+	);
 	console.log(`server exit on SIGTERM: ${exit.signal ?? `code ${exit.code}`}`);
-	console.log(problems.length === 0 ? 'verdict: passed — 0 lost, RSS growth under 10 %' : `verdict: FAILED\n  ${problems.join('\n  ')}`);
+	console.log(
+		problems.length === 0
+			? 'verdict: passed — 0 lost, RSS growth under 10 %'
+			: `verdict: FAILED\n  ${problems.join('\n  ')}`,
+	);
 	return problems.length === 0 ? 0 : 1;
 }
 

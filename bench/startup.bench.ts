@@ -27,13 +27,13 @@ import {cliPath as builtCli, hookPayload, Tmux, type Pane} from '../test/helpers
 import {startMpmTui, type ServerProcess} from './lib/harness.js';
 
 /** `tui`, `commands` or both (the default): which part to run. */
-const parts = new Set(process.argv.slice(2).filter(a => a === 'tui' || a === 'commands'));
+const parts = new Set(process.argv.slice(2).filter((a) => a === 'tui' || a === 'commands'));
 if (parts.size === 0) parts.add('tui').add('commands');
 const RUNS = Number(process.env.MPM_TUI_STARTUP_RUNS ?? 10);
-const cliPaths = (process.env.MPM_TUI_STARTUP_CLI ?? builtCli).split(',').map(p => path.resolve(p));
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const cliPaths = (process.env.MPM_TUI_STARTUP_CLI ?? builtCli).split(',').map((p) => path.resolve(p));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
- 
+
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
 /** The header in any state: the first frame. */
 const HEADER = /[●◌] (starting|hosting|connected|connecting|reconnecting) /;
@@ -47,7 +47,10 @@ for (const cliPath of cliPaths) {
 	}
 }
 /** A build's name in the report, when there are several: `before/dist/cli.js`. */
-const named = (cliPath: string, what: string) => (cliPaths.length > 1 ? `${path.relative(path.dirname(path.dirname(path.dirname(cliPath))), cliPath)}: ${what}` : what);
+const named = (cliPath: string, what: string) =>
+	cliPaths.length > 1
+		? `${path.relative(path.dirname(path.dirname(path.dirname(cliPath))), cliPath)}: ${what}`
+		: what;
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-startup-'));
 const tmux = new Tmux();
@@ -59,7 +62,10 @@ let windows = 0;
  * Starts `command` in a new 80×24 tmux window once the bench presses Enter; ms from the key to
  * the header in the pane's output stream (`frame`), and to the link shown (`linked`).
  */
-async function firstFrame(command: string[], env: Record<string, string>): Promise<{frame: number; linked: number}> {
+async function firstFrame(
+	command: string[],
+	env: Record<string, string>,
+): Promise<{frame: number; linked: number}> {
 	const name = `w${++windows}`;
 	const fifo = path.join(work, `${name}.fifo`);
 	execFileSync('mkfifo', [fifo]);
@@ -69,7 +75,10 @@ async function firstFrame(command: string[], env: Record<string, string>): Promi
 	let started = 0;
 	let frame = 0;
 	const shown = new Promise<{frame: number; linked: number}>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no linked header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)), 20_000);
+		const timer = setTimeout(
+			() => reject(new Error(`no linked header within 20 s; output: ${JSON.stringify(text.slice(-500))}`)),
+			20_000,
+		);
 		stream.on('data', (chunk: Buffer | string) => {
 			const now = performance.now();
 			text += chunk.toString();
@@ -102,7 +111,10 @@ async function firstFrame(command: string[], env: Record<string, string>): Promi
 function timed(args: string[], until: 'exit' | 'output', env: Record<string, string> = {}): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
-		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: 'production', ...env}});
+		const child = spawn(process.execPath, args, {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: {...process.env, NODE_ENV: 'production', ...env},
+		});
 		let err = '';
 		child.stderr.on('data', (chunk: Buffer) => {
 			err += chunk.toString();
@@ -113,7 +125,7 @@ function timed(args: string[], until: 'exit' | 'output', env: Record<string, str
 				child.kill('SIGTERM');
 			});
 		} else child.stdout.resume();
-		child.on('exit', code => {
+		child.on('exit', (code) => {
 			if (until === 'exit') {
 				if (code === 0) resolve(performance.now() - started);
 				else reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
@@ -125,7 +137,16 @@ function timed(args: string[], until: 'exit' | 'output', env: Record<string, str
 
 function stateEnv(): Record<string, string> {
 	const dir = mkdtempSync(path.join(work, 'state-'));
-	return {CI: 'false', NODE_ENV: 'production', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', PATH: process.env.PATH ?? '', MPM_TUI_TOKEN: '', CLAUDE_MPM_SOCKETIO_TOKEN: ''};
+	return {
+		CI: 'false',
+		NODE_ENV: 'production',
+		MPM_TUI_STATE_DIR: dir,
+		HOME: dir,
+		TERM: 'xterm-256color',
+		PATH: process.env.PATH ?? '',
+		MPM_TUI_TOKEN: '',
+		CLAUDE_MPM_SOCKETIO_TOKEN: '',
+	};
 }
 
 interface Row {
@@ -138,24 +159,33 @@ function report(rows: Row[]): void {
 	for (const row of rows) {
 		const ms = median(row.ms);
 		const base = median(row.base);
-		console.log(`${row.what.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms   baseline ${base.toFixed(0).padStart(4)} ms   ${(ms / base).toFixed(2)}×`);
+		console.log(
+			`${row.what.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms   baseline ${base.toFixed(0).padStart(4)} ms   ${(ms / base).toFixed(2)}×`,
+		);
 	}
 }
 
 let server: ServerProcess | null = null;
 try {
-	console.log(`cli: ${cliPaths.map(cliPath => path.relative(process.cwd(), cliPath) || cliPath).join(', ')}; median of ${RUNS}, ratio to the same run's baseline`);
+	console.log(
+		`cli: ${cliPaths.map((cliPath) => path.relative(process.cwd(), cliPath) || cliPath).join(', ')}; median of ${RUNS}, ratio to the same run's baseline`,
+	);
 	server = await startMpmTui(['--no-journal']);
 	const payload = JSON.stringify(hookPayload(1));
-	const accepted = await fetch(`http://127.0.0.1:${server.port}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: payload});
+	const accepted = await fetch(`http://127.0.0.1:${server.port}/api/events`, {
+		method: 'POST',
+		headers: {'Content-Type': 'application/json'},
+		body: payload,
+	});
 	if (accepted.status !== 202) throw new Error(`the server answered ${accepted.status}`);
 	const base = String(server.port);
 
-	const header = (state: string) => `process.stdout.write('\\u001b[?1049h\\u001b[32m● ${state} 127.0.0.1:8765\\u001b[39m\\n')`;
+	const header = (state: string) =>
+		`process.stdout.write('\\u001b[?1049h\\u001b[32m● ${state} 127.0.0.1:8765\\u001b[39m\\n')`;
 	if (parts.has('tui')) {
 		const hostBase: number[] = [];
 		const connectBase: number[] = [];
-		const rows = cliPaths.map(cliPath => ({
+		const rows = cliPaths.map((cliPath) => ({
 			cliPath,
 			host: {what: named(cliPath, 'TUI first frame, hosting'), ms: [], base: hostBase} as Row,
 			connect: {what: named(cliPath, 'TUI first frame, connecting'), ms: [], base: connectBase} as Row,
@@ -165,7 +195,10 @@ try {
 		for (let i = 0; i < RUNS; i++) {
 			hostBase.push((await firstFrame([process.execPath, '-e', header('hosting')], stateEnv())).frame);
 			for (const row of rows) {
-				const host = await firstFrame([process.execPath, row.cliPath, '--port', String(await freePort())], stateEnv());
+				const host = await firstFrame(
+					[process.execPath, row.cliPath, '--port', String(await freePort())],
+					stateEnv(),
+				);
 				row.host.ms.push(host.frame);
 				row.hostLinked.ms.push(host.linked);
 			}
@@ -176,12 +209,12 @@ try {
 				row.connectLinked.ms.push(connect.linked);
 			}
 		}
-		report(rows.flatMap(row => [row.host, row.connect, row.hostLinked, row.connectLinked]));
+		report(rows.flatMap((row) => [row.host, row.connect, row.hostLinked, row.connectLinked]));
 	}
 	if (parts.has('commands')) {
 		const exitBase: number[] = [];
 		const lineBase: number[] = [];
-		const rows = cliPaths.map(cliPath => ({
+		const rows = cliPaths.map((cliPath) => ({
 			cliPath,
 			hooks: {what: named(cliPath, 'hooks status (to exit)'), ms: [], base: exitBase} as Row,
 			emit: {what: named(cliPath, 'emit JSON (to exit)'), ms: [], base: exitBase} as Row,
@@ -199,7 +232,7 @@ try {
 				row.help.ms.push(await timed([row.cliPath, '--help'], 'exit', env));
 			}
 		}
-		report(rows.flatMap(row => [row.hooks, row.emit, row.tail, row.help]));
+		report(rows.flatMap((row) => [row.hooks, row.emit, row.tail, row.help]));
 	}
 } finally {
 	tmux.kill();

@@ -29,7 +29,11 @@ function baseline(): number {
 
 async function postHook(port: number, body: unknown): Promise<number> {
 	const started = performance.now();
-	const response = await fetch(`http://127.0.0.1:${port}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+	const response = await fetch(`http://127.0.0.1:${port}/api/events`, {
+		method: 'POST',
+		headers: {'Content-Type': 'application/json'},
+		body: JSON.stringify(body),
+	});
 	await response.text();
 	if (response.status !== 202) throw new Error(`POST answered ${response.status}`);
 	return performance.now() - started;
@@ -44,29 +48,50 @@ process.env.CLAUDE_CONFIG_DIR = claudeDir;
 const server = await startMpmTui(['--transcripts-from-start']);
 try {
 	let n = 0;
-	const other = () => ({session_id: 'other', transcript_path: '/nowhere/x.jsonl', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {command: `echo ${n++}`}});
+	const other = () => ({
+		session_id: 'other',
+		transcript_path: '/nowhere/x.jsonl',
+		hook_event_name: 'PreToolUse',
+		tool_name: 'Bash',
+		tool_input: {command: `echo ${n++}`},
+	});
 	const before: number[] = [];
 	for (let i = 0; i < 50; i++) before.push(await postHook(server.port, other()));
 	const rssBefore = server.rssMb();
 	let rssPeak = rssBefore;
 	const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssMb())), 20);
 	const started = performance.now();
-	await postHook(server.port, {session_id: 'sess-big', transcript_path: transcript, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {command: 'go'}});
+	await postHook(server.port, {
+		session_id: 'sess-big',
+		transcript_path: transcript,
+		hook_event_name: 'PreToolUse',
+		tool_name: 'Bash',
+		tool_input: {command: 'go'},
+	});
 	const during: number[] = [];
 	for (;;) {
 		during.push(await postHook(server.port, other()));
 		const stats = await status(server.port);
 		if (stats.records >= requests) break;
-		if (performance.now() - started > 300_000) throw new Error(`not caught up after 300 s: ${JSON.stringify(stats)}`);
-		await new Promise(resolve => setTimeout(resolve, 10));
+		if (performance.now() - started > 300_000)
+			throw new Error(`not caught up after 300 s: ${JSON.stringify(stats)}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 	const seconds = (performance.now() - started) / 1000;
 	clearInterval(sampler);
 	const base = baseline();
-	console.log(`transcript: ${fmt(bytes / 1024 / 1024)} MB, ${fmt(requests)} requests (two split assistant lines and a tool-result line each)`);
-	console.log(`catch-up: ${fmt(seconds, 2)} s (${fmt(bytes / 1024 / 1024 / seconds)} MB/s); baseline (stream + JSON.parse of usage lines, no pipeline): ${fmt(base, 2)} s; ratio ${fmt(seconds / base, 2)}×`);
-	console.log(`server RSS: ${fmt(rssBefore)} MB before, ${fmt(rssPeak)} MB at peak (+${fmt(rssPeak - rssBefore)} MB)`);
-	console.log(`POST /api/events while catching up: median ${fmt(median(during), 1)} ms, p95 ${fmt(percentile(during, 95), 1)} ms, max ${fmt(Math.max(...during), 1)} ms over ${during.length} posts; before: median ${fmt(median(before), 1)} ms, p95 ${fmt(percentile(before, 95), 1)} ms`);
+	console.log(
+		`transcript: ${fmt(bytes / 1024 / 1024)} MB, ${fmt(requests)} requests (two split assistant lines and a tool-result line each)`,
+	);
+	console.log(
+		`catch-up: ${fmt(seconds, 2)} s (${fmt(bytes / 1024 / 1024 / seconds)} MB/s); baseline (stream + JSON.parse of usage lines, no pipeline): ${fmt(base, 2)} s; ratio ${fmt(seconds / base, 2)}×`,
+	);
+	console.log(
+		`server RSS: ${fmt(rssBefore)} MB before, ${fmt(rssPeak)} MB at peak (+${fmt(rssPeak - rssBefore)} MB)`,
+	);
+	console.log(
+		`POST /api/events while catching up: median ${fmt(median(during), 1)} ms, p95 ${fmt(percentile(during, 95), 1)} ms, max ${fmt(Math.max(...during), 1)} ms over ${during.length} posts; before: median ${fmt(median(before), 1)} ms, p95 ${fmt(percentile(before, 95), 1)} ms`,
+	);
 } finally {
 	await server.stop();
 	fs.rmSync(claudeDir, {recursive: true, force: true});

@@ -25,9 +25,10 @@ import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {ViewFeed} from '../source/tui/event-store/views-feed.js';
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const pct = (xs: number[], p: number) =>
+	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
 
 function cpuTicks(pid: number): number {
@@ -62,7 +63,14 @@ function batch(n: number): string {
 	for (let i = 0; i < n; i++) {
 		const k = ++counter;
 		const tool = tools[k % tools.length];
-		out.push(hookPayload(k, {tool_name: tool, tool_input: tool === 'Bash' ? {command: `echo step-${k}`} : {file_path: `/home/u/app/src/module-${k % 997}.ts`}, session_id: k % 2 ? 'aaaa1111-0000-4000-8000-000000000001' : 'bbbb2222-0000-4000-8000-000000000002'}));
+		out.push(
+			hookPayload(k, {
+				tool_name: tool,
+				tool_input:
+					tool === 'Bash' ? {command: `echo step-${k}`} : {file_path: `/home/u/app/src/module-${k % 997}.ts`},
+				session_id: k % 2 ? 'aaaa1111-0000-4000-8000-000000000001' : 'bbbb2222-0000-4000-8000-000000000002',
+			}),
+		);
 	}
 	return JSON.stringify(out);
 }
@@ -74,7 +82,11 @@ async function stream(rate: number, seconds: number, stop?: () => boolean): Prom
 	let sent = 0;
 	for (let tick = 0; tick < seconds * 20 && !stop?.(); tick++) {
 		const body = batch(perTick);
-		const response = await fetch(`${base}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body});
+		const response = await fetch(`${base}/api/events`, {
+			method: 'POST',
+			headers: {'Content-Type': 'application/json'},
+			body,
+		});
 		if (response.status >= 300) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
 		await response.arrayBuffer();
 		sent += perTick;
@@ -96,12 +108,48 @@ function otelBatch(n: number): string {
 		const k = ++counter;
 		const session = usageSessions[Math.floor(k / 2) % 2];
 		const time = `${BigInt(Date.now()) * 1_000_000n}`;
-		const common = [otelString('session.id', session), otelString('prompt.id', `prompt-${Math.floor(k / 200)}`)];
-		records.push(k % 2
-			? {timeUnixNano: time, attributes: [otelString('event.name', 'api_request'), ...common, otelString('request_id', `req_${k}`), otelString('model', k % 3 ? 'claude-sonnet-4-5-20250929' : 'claude-opus-4-6'), {key: 'cost_usd', value: {doubleValue: 0.0031}}, otelInt('duration_ms', 1200), otelInt('input_tokens', 40), otelInt('output_tokens', 300), otelInt('cache_read_tokens', 20_000), otelInt('cache_creation_tokens', 500)]}
-			: {timeUnixNano: time, attributes: [otelString('event.name', 'tool_result'), ...common, otelString('tool_name', 'Bash'), otelString('tool_use_id', `toolu_bench_${k - 1}`), otelString('success', 'true'), otelInt('duration_ms', 80)]});
+		const common = [
+			otelString('session.id', session),
+			otelString('prompt.id', `prompt-${Math.floor(k / 200)}`),
+		];
+		records.push(
+			k % 2
+				? {
+						timeUnixNano: time,
+						attributes: [
+							otelString('event.name', 'api_request'),
+							...common,
+							otelString('request_id', `req_${k}`),
+							otelString('model', k % 3 ? 'claude-sonnet-4-5-20250929' : 'claude-opus-4-6'),
+							{key: 'cost_usd', value: {doubleValue: 0.0031}},
+							otelInt('duration_ms', 1200),
+							otelInt('input_tokens', 40),
+							otelInt('output_tokens', 300),
+							otelInt('cache_read_tokens', 20_000),
+							otelInt('cache_creation_tokens', 500),
+						],
+					}
+				: {
+						timeUnixNano: time,
+						attributes: [
+							otelString('event.name', 'tool_result'),
+							...common,
+							otelString('tool_name', 'Bash'),
+							otelString('tool_use_id', `toolu_bench_${k - 1}`),
+							otelString('success', 'true'),
+							otelInt('duration_ms', 80),
+						],
+					},
+		);
 	}
-	return JSON.stringify({resourceLogs: [{resource: {attributes: [otelString('service.name', 'claude-code')]}, scopeLogs: [{scope: {name: 'com.anthropic.claude_code.events'}, logRecords: records}]}]});
+	return JSON.stringify({
+		resourceLogs: [
+			{
+				resource: {attributes: [otelString('service.name', 'claude-code')]},
+				scopeLogs: [{scope: {name: 'com.anthropic.claude_code.events'}, logRecords: records}],
+			},
+		],
+	});
 }
 
 /** Like `stream`, with one event in ten sent as telemetry to /v1/logs. */
@@ -111,9 +159,17 @@ async function usageStream(rate: number, seconds: number): Promise<number> {
 	const start = performance.now();
 	let sent = 0;
 	for (let tick = 0; tick < seconds * 20; tick++) {
-		for (const [route, body] of [['/api/events', batch(perTick - telemetry)], ['/v1/logs', otelBatch(telemetry)]] as const) {
-			const response = await fetch(`${base}${route}`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body});
-			if (response.status >= 300) throw new Error(`POST ${route} answered ${response.status}: ${await response.text()}`);
+		for (const [route, body] of [
+			['/api/events', batch(perTick - telemetry)],
+			['/v1/logs', otelBatch(telemetry)],
+		] as const) {
+			const response = await fetch(`${base}${route}`, {
+				method: 'POST',
+				headers: {'Content-Type': 'application/json'},
+				body,
+			});
+			if (response.status >= 300)
+				throw new Error(`POST ${route} answered ${response.status}: ${await response.text()}`);
 			await response.arrayBuffer();
 		}
 		sent += perTick;
@@ -123,8 +179,10 @@ async function usageStream(rate: number, seconds: number): Promise<number> {
 	return sent;
 }
 
-const serverTotal = async () => ((await (await fetch(`${base}/api/status`)).json()) as {events: {total: number}}).events.total;
-const shownTotal = (screen: string) => Number(/([\d,]+) events?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
+const serverTotal = async () =>
+	((await (await fetch(`${base}/api/status`)).json()) as {events: {total: number}}).events.total;
+const shownTotal = (screen: string) =>
+	Number(/([\d,]+) events?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
 const readStats = async (pid: number) => {
 	rmSync(statsFile, {force: true});
 	process.kill(pid, 'SIGUSR1');
@@ -132,7 +190,11 @@ const readStats = async (pid: number) => {
 	for (let i = 0; i < 250; i++) {
 		if (existsSync(statsFile)) {
 			try {
-				return JSON.parse(readFileSync(statsFile, 'utf8')) as {frames: number; runMs: number; renderMs: number};
+				return JSON.parse(readFileSync(statsFile, 'utf8')) as {
+					frames: number;
+					runMs: number;
+					renderMs: number;
+				};
 			} catch {
 				// Half written: read it again.
 			}
@@ -150,11 +212,17 @@ function feedCost(): {feedMs: number; appendMs: number} {
 	const records: EventRecord[][] = [];
 	for (let b = 0; b < 15; b++) {
 		const payloads = JSON.parse(batch(2000)) as Array<Record<string, unknown>>;
-		records.push(payloads.map((payload, i) => {
-			const r = normalize(payload, {id: `feed-${b}-${i}`, receivedAt: new Date(1_795_000_000_000 + b * 1000 + i).toISOString(), source: 'hook'});
-			if (!r.ok) throw new Error(r.error);
-			return {seq: b * 2000 + i + 1, ...r.record};
-		}));
+		records.push(
+			payloads.map((payload, i) => {
+				const r = normalize(payload, {
+					id: `feed-${b}-${i}`,
+					receivedAt: new Date(1_795_000_000_000 + b * 1000 + i).toISOString(),
+					source: 'hook',
+				});
+				if (!r.ok) throw new Error(r.error);
+				return {seq: b * 2000 + i + 1, ...r.record};
+			}),
+		);
 	}
 	const feed = new ViewFeed();
 	const store = new EventStore(10_000);
@@ -174,8 +242,21 @@ function feedCost(): {feedMs: number; appendMs: number} {
 try {
 	const cost = feedCost();
 	counter = 0;
-	const pane = tmux.open('bench', [process.execPath, cliPath, '--port', String(port)], {CI: 'false', NODE_ENV: 'production', MPM_TUI_STATE_DIR: dir, HOME: dir, MPM_TUI_STATS_FILE: statsFile, TERM: 'xterm-256color', PATH: process.env.PATH ?? ''}, {columns: 120, rows: 40});
-	await pane.waitFor(s => s.includes('● hosting'), 'the TUI to host', 15_000);
+	const pane = tmux.open(
+		'bench',
+		[process.execPath, cliPath, '--port', String(port)],
+		{
+			CI: 'false',
+			NODE_ENV: 'production',
+			MPM_TUI_STATE_DIR: dir,
+			HOME: dir,
+			MPM_TUI_STATS_FILE: statsFile,
+			TERM: 'xterm-256color',
+			PATH: process.env.PATH ?? '',
+		},
+		{columns: 120, rows: 40},
+	);
+	await pane.waitFor((s) => s.includes('● hosting'), 'the TUI to host', 15_000);
 	const pid = ((await (await fetch(`${base}/health`)).json()) as {pid: number}).pid;
 
 	// Baseline: how long one capture-pane takes on an idle pane.
@@ -204,7 +285,7 @@ try {
 	const total = await serverTotal();
 	let caughtUpMs = NaN;
 	try {
-		await pane.waitFor(s => shownTotal(s) === total, `the header to show ${total}`, 5000);
+		await pane.waitFor((s) => shownTotal(s) === total, `the header to show ${total}`, 5000);
 		caughtUpMs = performance.now() - stopped;
 	} catch (error) {
 		console.log(String(error).split('\n')[0]);
@@ -213,7 +294,7 @@ try {
 	// 2b. The same stream for 10 s with the Tools tab on screen (its rows computed every frame;
 	// every call stays running, the worst case for the tool-call rows).
 	pane.keys('2');
-	await pane.waitFor(s => s.includes('by time'), 'the Tools tab');
+	await pane.waitFor((s) => s.includes('by time'), 'the Tools tab');
 	const beforeTools = await readStats(pid);
 	let sentTools = 0;
 	const toolsCpu = await cpuOver(pid, 0, async () => {
@@ -221,12 +302,13 @@ try {
 	});
 	const afterTools = await readStats(pid);
 	const toolsFps = (afterTools.frames - beforeTools.frames) / ((afterTools.runMs - beforeTools.runMs) / 1000);
-	const toolsFrameMs = (afterTools.renderMs - beforeTools.renderMs) / Math.max(1, afterTools.frames - beforeTools.frames);
+	const toolsFrameMs =
+		(afterTools.renderMs - beforeTools.renderMs) / Math.max(1, afterTools.frames - beforeTools.frames);
 
 	// 2c. 10 s with the Usage tab on screen and telemetry in the stream (the usage join's
 	// per-session totals computed for every frame, the header's $ today).
 	pane.keys('6');
-	await pane.waitFor(s => s.includes('by $'), 'the Usage tab');
+	await pane.waitFor((s) => s.includes('by $'), 'the Usage tab');
 	const beforeUsage = await readStats(pid);
 	let sentUsage = 0;
 	const usageCpu = await cpuOver(pid, 0, async () => {
@@ -234,22 +316,29 @@ try {
 	});
 	const afterUsage = await readStats(pid);
 	const usageFps = (afterUsage.frames - beforeUsage.frames) / ((afterUsage.runMs - beforeUsage.runMs) / 1000);
-	const usageFrameMs = (afterUsage.renderMs - beforeUsage.renderMs) / Math.max(1, afterUsage.frames - beforeUsage.frames);
-	await pane.waitFor(s => s.includes('aaaa1111') && s.includes('bbbb2222'), 'both sessions\' usage on the Usage tab');
+	const usageFrameMs =
+		(afterUsage.renderMs - beforeUsage.renderMs) / Math.max(1, afterUsage.frames - beforeUsage.frames);
+	await pane.waitFor(
+		(s) => s.includes('aaaa1111') && s.includes('bbbb2222'),
+		"both sessions' usage on the Usage tab",
+	);
 	pane.keys('1');
-	await pane.waitFor(s => /^ *(seq +)?time +session/m.test(s), 'back to the Events tab');
+	await pane.waitFor((s) => /^ *(seq +)?time +session/m.test(s), 'back to the Events tab');
 
 	// 3. Key-to-screen latency while 1,000 events/s stream: the selected row (marked › in the
 	// gutter) shows its seq at 120 columns; it changes only when a key moves the cursor.
 	pane.keys('G');
 	await sleep(200);
 	pane.keys('k', 'k', 'k', 'k', 'k');
-	await pane.waitFor(s => s.includes('follow off') || s.includes(' new'), 'follow to be off');
+	await pane.waitFor((s) => s.includes('follow off') || s.includes(' new'), 'follow to be off');
 	let streaming = true;
 	const background = stream(1000, 30, () => !streaming);
 	const latencies: number[] = [];
 	const selectedSeq = () => {
-		const line = pane.lines().slice(3).find(l => l.startsWith('›'));
+		const line = pane
+			.lines()
+			.slice(3)
+			.find((l) => l.startsWith('›'));
 		return Number(line?.slice(1).trim().split(/\s+/)[0] ?? NaN);
 	};
 	await sleep(500);
@@ -270,19 +359,25 @@ try {
 	await background;
 
 	// 4. Search with 10,000 events held.
-	await pane.waitFor(s => shownTotal(s) === counter, 'the stream to settle', 10_000);
+	await pane.waitFor((s) => shownTotal(s) === counter, 'the stream to settle', 10_000);
 	const searchMs: number[] = [];
 	for (const query of ['step-4242', 'module-77', 'grep 9', 'module-5.ts', 'step-61']) {
 		pane.keys('/');
-		await pane.waitFor(s => s.split('\n').at(-2)?.startsWith('/') === true || s.includes('\n/'), 'the search line');
+		await pane.waitFor(
+			(s) => s.split('\n').at(-2)?.startsWith('/') === true || s.includes('\n/'),
+			'the search line',
+		);
 		pane.type(query.slice(0, -1));
 		await sleep(200);
 		const t = performance.now();
 		pane.type(query.slice(-1));
-		await pane.waitFor(s => s.includes(`/${query}: `), `results for ${query}`, 5000);
+		await pane.waitFor((s) => s.includes(`/${query}: `), `results for ${query}`, 5000);
 		searchMs.push(performance.now() - t);
 		pane.keys('Escape');
-		await pane.waitFor(s => !s.includes(`/${query}: `) && !s.split('\n').some(l => l.startsWith(`/${query}`)), 'the search to clear');
+		await pane.waitFor(
+			(s) => !s.includes(`/${query}: `) && !s.split('\n').some((l) => l.startsWith(`/${query}`)),
+			'the search to clear',
+		);
 		await sleep(150);
 	}
 
@@ -291,18 +386,42 @@ try {
 
 	const f = (n: number, d = 1) => n.toFixed(d);
 	console.log(`machine: ${os.cpus().length} cores, ${os.loadavg()[0].toFixed(2)} load (1 min)`);
-	console.log(`views feed per 2,000 events (in process): ${f(cost.feedMs)} ms = ${f(cost.feedMs / 10, 2)} % of one core at 2,000 ev/s; ${f(cost.feedMs / cost.appendMs, 2)}× of the store's whole append (${f(cost.appendMs)} ms, baseline)`);
+	console.log(
+		`views feed per 2,000 events (in process): ${f(cost.feedMs)} ms = ${f(cost.feedMs / 10, 2)} % of one core at 2,000 ev/s; ${f(cost.feedMs / cost.appendMs, 2)}× of the store's whole append (${f(cost.appendMs)} ms, baseline)`,
+	);
 	console.log(`baseline: idle pane capture-pane round trip  median ${f(captureMs)} ms`);
 	console.log(`idle CPU over 10 s:                          ${f(idleCpu, 2)} % of one core   (goal ≈ 0)`);
-	console.log(`stream 2,000 ev/s × 20 s (${sent} sent):     CPU ${f(streamCpu)} % of one core (goal ≤ 50 %; includes the hosted server)`);
-	console.log(`  frames per second while streaming:         ${f(fps)}   (snapshots at ≤ 10/s), ${f(frameMs)} ms of React + Ink work per frame`);
-	console.log(`  header count = server count (${total}):     ${Number.isNaN(caughtUpMs) ? 'NO' : `yes, ${f(caughtUpMs, 0)} ms after the stream stopped`} (must be ≤ 1000 ms)`);
-	console.log(`  the same with the Tools tab on screen (${sentTools} sent, 10 s): CPU ${f(toolsCpu)} % of one core = ${f(toolsCpu / streamCpu, 2)}× the Events tab; ${f(toolsFps)} fps, ${f(toolsFrameMs)} ms per frame (worst case: up to 20,000 calls all running, every row redrawn each frame; not part of the goals)`);
-	console.log(`  the same with the Usage tab on screen, 1 in 10 events telemetry (${sentUsage} sent, 10 s): CPU ${f(usageCpu)} % of one core = ${f(usageCpu / streamCpu, 2)}× the Events tab (goal ≤ 50 %); ${f(usageFps)} fps, ${f(usageFrameMs)} ms per frame`);
-	console.log(`key-to-screen while 1,000 ev/s stream:       p50 ${f(median(latencies))} ms, p95 ${f(pct(latencies, 95))} ms (goal p95 ≤ 100) = ${f(pct(latencies, 95) / captureMs)}× the capture baseline`);
-	console.log(`search, last key → results (10,000 held):    median ${f(median(searchMs))} ms, max ${f(Math.max(...searchMs))} ms incl. 80 ms debounce (goal ≤ 230 ms incl. debounce)`);
+	console.log(
+		`stream 2,000 ev/s × 20 s (${sent} sent):     CPU ${f(streamCpu)} % of one core (goal ≤ 50 %; includes the hosted server)`,
+	);
+	console.log(
+		`  frames per second while streaming:         ${f(fps)}   (snapshots at ≤ 10/s), ${f(frameMs)} ms of React + Ink work per frame`,
+	);
+	console.log(
+		`  header count = server count (${total}):     ${Number.isNaN(caughtUpMs) ? 'NO' : `yes, ${f(caughtUpMs, 0)} ms after the stream stopped`} (must be ≤ 1000 ms)`,
+	);
+	console.log(
+		`  the same with the Tools tab on screen (${sentTools} sent, 10 s): CPU ${f(toolsCpu)} % of one core = ${f(toolsCpu / streamCpu, 2)}× the Events tab; ${f(toolsFps)} fps, ${f(toolsFrameMs)} ms per frame (worst case: up to 20,000 calls all running, every row redrawn each frame; not part of the goals)`,
+	);
+	console.log(
+		`  the same with the Usage tab on screen, 1 in 10 events telemetry (${sentUsage} sent, 10 s): CPU ${f(usageCpu)} % of one core = ${f(usageCpu / streamCpu, 2)}× the Events tab (goal ≤ 50 %); ${f(usageFps)} fps, ${f(usageFrameMs)} ms per frame`,
+	);
+	console.log(
+		`key-to-screen while 1,000 ev/s stream:       p50 ${f(median(latencies))} ms, p95 ${f(pct(latencies, 95))} ms (goal p95 ≤ 100) = ${f(pct(latencies, 95) / captureMs)}× the capture baseline`,
+	);
+	console.log(
+		`search, last key → results (10,000 held):    median ${f(median(searchMs))} ms, max ${f(Math.max(...searchMs))} ms incl. 80 ms debounce (goal ≤ 230 ms incl. debounce)`,
+	);
 	console.log(`exit code after q: ${code}`);
-	const ok = idleCpu < 2 && streamCpu <= 50 && usageCpu <= 50 && !Number.isNaN(caughtUpMs) && caughtUpMs <= 1000 && pct(latencies, 95) <= 100 && Math.max(...searchMs) <= 230 && code === 0;
+	const ok =
+		idleCpu < 2 &&
+		streamCpu <= 50 &&
+		usageCpu <= 50 &&
+		!Number.isNaN(caughtUpMs) &&
+		caughtUpMs <= 1000 &&
+		pct(latencies, 95) <= 100 &&
+		Math.max(...searchMs) <= 230 &&
+		code === 0;
 	console.log(ok ? 'all goals met' : 'some goals missed (see above)');
 } finally {
 	tmux.kill();

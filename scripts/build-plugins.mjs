@@ -13,19 +13,24 @@ export function yogaWithoutFetch(found) {
 	return {
 		name: 'yoga-without-fetch',
 		setup(build) {
-			build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
-				found.yoga = true;
-				const text = await readFile(args.path, 'utf8');
-				return {contents: `const fetch = undefined;\n${text}`, loader: 'js'};
-			});
+			build.onLoad(
+				{filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/},
+				async (args) => {
+					found.yoga = true;
+					const text = await readFile(args.path, 'utf8');
+					return {contents: `const fetch = undefined;\n${text}`, loader: 'js'};
+				},
+			);
 		},
 	};
 }
 
 /** The line of string-width (8.x, the copy Ink measures with) that tests a grapheme cluster for an emoji. */
-export const STRING_WIDTH_EMOJI_TEST = 'if (rgiEmojiRegex.test(segment) || isDoubleWidthNonRgiEmojiSequence(segment)) {';
+export const STRING_WIDTH_EMOJI_TEST =
+	'if (rgiEmojiRegex.test(segment) || isDoubleWidthNonRgiEmojiSequence(segment)) {';
 /** The same test, asking the big expression only about a cluster that holds an emoji code point. */
-export const STRING_WIDTH_EMOJI_TEST_PREFILTERED = 'if ((emojiCodePointRegex.test(segment) && rgiEmojiRegex.test(segment)) || isDoubleWidthNonRgiEmojiSequence(segment)) {';
+export const STRING_WIDTH_EMOJI_TEST_PREFILTERED =
+	'if ((emojiCodePointRegex.test(segment) && rgiEmojiRegex.test(segment)) || isDoubleWidthNonRgiEmojiSequence(segment)) {';
 
 /**
  * string-width tests each non-ASCII grapheme cluster against `/^\p{RGI_Emoji}$/v`. V8 builds that
@@ -40,7 +45,7 @@ export function stringWidthEmojiPrefilter(found) {
 	return {
 		name: 'string-width-emoji-prefilter',
 		setup(build) {
-			build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, async args => {
+			build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, async (args) => {
 				const text = await readFile(args.path, 'utf8');
 				if (!text.includes(STRING_WIDTH_EMOJI_TEST)) return {contents: text, loader: 'js'};
 				found.stringWidth = true;

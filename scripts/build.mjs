@@ -39,15 +39,23 @@ const result = await esbuild.build({
 		'react-devtools-core',
 	],
 	// CommonJS dependencies in an ES module bundle call require() for Node's built-ins.
-	banner: {js: "import {createRequire as __mpmTuiCreateRequire} from 'node:module';\nconst require = __mpmTuiCreateRequire(import.meta.url);"},
+	banner: {
+		js: "import {createRequire as __mpmTuiCreateRequire} from 'node:module';\nconst require = __mpmTuiCreateRequire(import.meta.url);",
+	},
 	minify: true,
 	logLevel: 'warning',
 	plugins: [yogaWithoutFetch(found), stringWidthEmojiPrefilter(found)],
 	metafile: true,
 });
 
-if (!found.yoga) console.warn('build: yoga-layout\'s WebAssembly loader was not found under its known name; it will fetch its WebAssembly at start-up (slower)');
-if (!found.stringWidth) console.warn('build: string-width\'s emoji test was not found as scripts/build-plugins.mjs knows it; the first frame builds its emoji expression (slower)');
+if (!found.yoga)
+	console.warn(
+		"build: yoga-layout's WebAssembly loader was not found under its known name; it will fetch its WebAssembly at start-up (slower)",
+	);
+if (!found.stringWidth)
+	console.warn(
+		"build: string-width's emoji test was not found as scripts/build-plugins.mjs knows it; the first frame builds its emoji expression (slower)",
+	);
 
 // Modules that find the package root from their own file (source/server/version.ts,
 // source/hook/forwarder-command.ts: two levels below it) must land in dist/chunks/, which is two
@@ -57,10 +65,14 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
 	for (const input of Object.keys(output.inputs)) {
 		if (!input.startsWith('source/') || input === 'source/cli.tsx') continue;
 		if (readFileSync(input, 'utf8').includes('import.meta.url')) {
-			throw new Error(`build: ${input} reads paths relative to its own file and must not be in ${file}; import it lazily (await import) from source/cli.tsx`);
+			throw new Error(
+				`build: ${input} reads paths relative to its own file and must not be in ${file}; import it lazily (await import) from source/cli.tsx`,
+			);
 		}
 	}
 }
 
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.hook.json'], {stdio: 'inherit'});
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.hook.json'], {
+	stdio: 'inherit',
+});
 execFileSync(process.execPath, ['scripts/post-build.mjs'], {stdio: 'inherit'});

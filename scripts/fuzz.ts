@@ -38,17 +38,23 @@ const PLAN: Record<PathName, {share: number; batch: number}> = {
 };
 
 const total = Number(values.cases);
-if (!Number.isSafeInteger(total) || total < 1) throw new Error(`--cases must be a whole number ≥ 1, got ${values.cases}`);
+if (!Number.isSafeInteger(total) || total < 1)
+	throw new Error(`--cases must be a whole number ≥ 1, got ${values.cases}`);
 const only = values.only ? (values.only.split(',') as PathName[]) : [...PATHS];
-for (const name of only) if (!PATHS.includes(name)) throw new Error(`--only: no path "${name}" (paths: ${PATHS.join(', ')})`);
+for (const name of only)
+	if (!PATHS.includes(name)) throw new Error(`--only: no path "${name}" (paths: ${PATHS.join(', ')})`);
 for (const check of values.skip?.split(',').filter(Boolean) ?? []) {
-	if (check !== 'raw-controls' && check !== 'server-error') throw new Error(`--skip: no invariant "${check}" (raw-controls, server-error)`);
+	if (check !== 'raw-controls' && check !== 'server-error')
+		throw new Error(`--skip: no invariant "${check}" (raw-controls, server-error)`);
 	skippedChecks.add(check);
 }
-const masterSeed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : Number(values.seed);
+const masterSeed =
+	values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : Number(values.seed);
 const shareSum = only.reduce((sum, name) => sum + PLAN[name].share, 0);
 
-console.log(`fuzz: ${total} cases over ${only.join(', ')}; seed ${masterSeed}${skippedChecks.size > 0 ? `; TRIAGE, skipping: ${[...skippedChecks].join(', ')}` : ''}`);
+console.log(
+	`fuzz: ${total} cases over ${only.join(', ')}; seed ${masterSeed}${skippedChecks.size > 0 ? `; TRIAGE, skipping: ${[...skippedChecks].join(', ')}` : ''}`,
+);
 
 /** The cases this path is to send: its share of --cases. */
 function casesFor(name: PathName): number {
@@ -71,7 +77,9 @@ async function run(name: PathName): Promise<RunReport> {
 	let sum: RunReport | undefined;
 	for (let round = 0; ; round++) {
 		const sent = sum?.figures.cases ?? 0;
-		const perRun = sum ? sum.figures.cases / Math.max(1, sum.figures.runs) : MAX_BATCH[name] * PLAN[name].batch / 2;
+		const perRun = sum
+			? sum.figures.cases / Math.max(1, sum.figures.runs)
+			: (MAX_BATCH[name] * PLAN[name].batch) / 2;
 		const numRuns = Math.max(1, Math.ceil((target - sent) / Math.max(1, perRun)));
 		const seed = values.seed === undefined ? (masterSeed + round) | 0 : masterSeed;
 		const report = await runPath(name, {
@@ -82,13 +90,15 @@ async function run(name: PathName): Promise<RunReport> {
 			timeLimitMs: Math.max(1000, deadline - Date.now()),
 			batch: PLAN[name].batch,
 			// `--seed=…`: a seed may be negative, which would read as an option after a space.
-			reproduce: (failedSeed, path) => `npm run fuzz -- --only ${name} --cases ${target} --seed=${failedSeed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
+			reproduce: (failedSeed, path) =>
+				`npm run fuzz -- --only ${name} --cases ${target} --seed=${failedSeed} --path '${path}'${skippedChecks.size > 0 ? ` --skip ${[...skippedChecks].join(',')}` : ''}`,
 			restartEvery: name === 'replay' ? 0 : 100,
 			freshEvery: 400,
 		});
 		sum = sum === undefined ? report : merge(sum, report);
 		// A replayed seed is one round; a failure or the time limit ends the path.
-		if (values.seed !== undefined || report.failed || report.interrupted || sum.figures.cases >= target) break;
+		if (values.seed !== undefined || report.failed || report.interrupted || sum.figures.cases >= target)
+			break;
 	}
 	console.log(`  ${name}: ${verdictOf(sum)} (${sum.figures.cases} cases in ${(sum.ms / 1000).toFixed(1)} s)`);
 	if (sum.message) console.log(sum.message.replace(/^/gm, '    '));
@@ -104,7 +114,15 @@ function merge(a: RunReport, b: RunReport): RunReport {
 		numRuns: a.numRuns + b.numRuns,
 		numShrinks: a.numShrinks + b.numShrinks,
 		ms: a.ms + b.ms,
-		figures: {runs: f.runs + g.runs, cases: f.cases + g.cases, items: f.items + g.items, accepted: f.accepted + g.accepted, refused: f.refused + g.refused, servers: f.servers + g.servers, restarts: f.restarts + g.restarts},
+		figures: {
+			runs: f.runs + g.runs,
+			cases: f.cases + g.cases,
+			items: f.items + g.items,
+			accepted: f.accepted + g.accepted,
+			refused: f.refused + g.refused,
+			servers: f.servers + g.servers,
+			restarts: f.restarts + g.restarts,
+		},
 	};
 }
 
@@ -115,21 +133,57 @@ const reports: RunReport[] = [];
 for (const name of only) if (name !== 'spool') reports.push(await run(name));
 if (spool) reports.push(await spool);
 
-const rows = reports.map(r => {
+const rows = reports.map((r) => {
 	const f = r.figures;
-	return [r.name, String(r.seed), String(f.runs), String(f.cases), String(f.items), String(f.accepted), String(f.refused), String(f.servers), String(f.restarts), (r.ms / 1000).toFixed(1), (f.cases / (r.ms / 1000)).toFixed(0), verdictOf(r)];
+	return [
+		r.name,
+		String(r.seed),
+		String(f.runs),
+		String(f.cases),
+		String(f.items),
+		String(f.accepted),
+		String(f.refused),
+		String(f.servers),
+		String(f.restarts),
+		(r.ms / 1000).toFixed(1),
+		(f.cases / (r.ms / 1000)).toFixed(0),
+		verdictOf(r),
+	];
 });
-const head = ['path', 'last seed', 'runs', 'cases', 'events', 'accepted', 'refused', 'servers', 'restarts', 's', 'cases/s', 'result'];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)));
-const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const head = [
+	'path',
+	'last seed',
+	'runs',
+	'cases',
+	'events',
+	'accepted',
+	'refused',
+	'servers',
+	'restarts',
+	's',
+	'cases/s',
+	'result',
+];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+const line = (cells: string[]) =>
+	cells
+		.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+		.join('  ');
 console.log(`\n${line(head)}`);
 for (const row of rows) console.log(line(row));
 const cases = reports.reduce((sum, r) => sum + r.figures.cases, 0);
-const failed = reports.filter(r => r.failed).map(r => r.name);
-const cutShort = reports.filter(r => !r.failed && r.interrupted).map(r => r.name);
+const failed = reports.filter((r) => r.failed).map((r) => r.name);
+const cutShort = reports.filter((r) => !r.failed && r.interrupted).map((r) => r.name);
 console.log(`\n${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s (runs include shrinking).`);
-if (failed.length > 0) console.log(`verdict: FAILED (${failed.join(', ')}); reproduce with the seed and path printed above.`);
-else if (cutShort.length > 0) console.log(`verdict: no failure, but ${cutShort.join(', ')} hit the time limit before all runs (raise --time-limit-s): not a pass.`);
-else if (skippedChecks.size > 0) console.log(`verdict: no other failure found, but this was a triage run (skipped: ${[...skippedChecks].join(', ')}): not a pass.`);
+if (failed.length > 0)
+	console.log(`verdict: FAILED (${failed.join(', ')}); reproduce with the seed and path printed above.`);
+else if (cutShort.length > 0)
+	console.log(
+		`verdict: no failure, but ${cutShort.join(', ')} hit the time limit before all runs (raise --time-limit-s): not a pass.`,
+	);
+else if (skippedChecks.size > 0)
+	console.log(
+		`verdict: no other failure found, but this was a triage run (skipped: ${[...skippedChecks].join(', ')}): not a pass.`,
+	);
 else console.log('verdict: passed.');
 process.exit(failed.length > 0 || cutShort.length > 0 || skippedChecks.size > 0 ? 1 : 0);

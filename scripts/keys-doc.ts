@@ -9,14 +9,19 @@ import {keySections} from '../source/tui/keys/key-sections.js';
 import {tabs} from '../source/tui/tabs/registry.js';
 import {chromeLegend} from '../source/tui/chrome/chrome-legend.js';
 
-export const KEYS_START = '<!-- keys:start (written by npm run docs:keys from source/tui/keys/bindings.ts and each tab) -->';
+export const KEYS_START =
+	'<!-- keys:start (written by npm run docs:keys from source/tui/keys/bindings.ts and each tab) -->';
 export const KEYS_END = '<!-- keys:end -->';
 export const KEYS_DOC = fileURLToPath(new URL('../docs/keys.md', import.meta.url));
 
 /** A cell of a markdown table: pipes escaped. */
 const cell = (text: string) => text.replaceAll('|', '\\|');
 /** `j / k` → `` `j` / `k` `` (a key or a pair). */
-const code = (keys: string) => keys.split(' / ').map(key => `\`${cell(key)}\``).join(' / ');
+const code = (keys: string) =>
+	keys
+		.split(' / ')
+		.map((key) => `\`${cell(key)}\``)
+		.join(' / ');
 
 export function keysMarkdown(): string {
 	const out: string[] = [];
@@ -29,7 +34,12 @@ export function keysMarkdown(): string {
 		}
 		out.push('');
 	}
-	out.push('## Status words and marks', '', 'What the `?` help lists for each tab ([usage.md](usage.md#status-words) says more).', '');
+	out.push(
+		'## Status words and marks',
+		'',
+		'What the `?` help lists for each tab ([usage.md](usage.md#status-words) says more).',
+		'',
+	);
 	for (const tab of tabs) {
 		if (!tab.legend) continue;
 		out.push(`### ${tab.title}`, '', '| shown | means |', '|---|---|');

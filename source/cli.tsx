@@ -126,7 +126,12 @@ async function main(): Promise<number> {
 		}
 		case 'hooks': {
 			const {runHooks} = await import('./commands/hooks.js');
-			return runHooks(config, rest[0], {scope: flags.scope, forwarder: flags.forwarder, dryRun: flags.dryRun, telemetry: flags.telemetry});
+			return runHooks(config, rest[0], {
+				scope: flags.scope,
+				forwarder: flags.forwarder,
+				dryRun: flags.dryRun,
+				telemetry: flags.telemetry,
+			});
 		}
 		default:
 			return fail(`unknown command "${command}". Run mpm-tui --help for the commands.`);
@@ -134,7 +139,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
-	code => {
+	(code) => {
 		process.exitCode = code;
 	},
 	(error: unknown) => {

@@ -60,34 +60,65 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 function firstDefined(...values: Array<string | undefined>): string | undefined {
-	return values.find(v => v !== undefined && v !== '');
+	return values.find((v) => v !== undefined && v !== '');
 }
 
-function intFrom(name: string, raw: string | number | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+function intFrom(
+	name: string,
+	raw: string | number | undefined,
+	fallback: number,
+	min = 0,
+	max = Number.MAX_SAFE_INTEGER,
+): number {
 	if (raw === undefined || raw === '') return fallback;
 	const n = typeof raw === 'number' ? raw : Number(raw);
 	if (!Number.isInteger(n) || n < min || n > max) {
-		throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${typeof raw === "number" && Number.isNaN(raw) ? "a value that is not a number" : JSON.stringify(raw)}`);
+		throw new ConfigError(
+			`${name} must be a whole number from ${min} to ${max}, got ${typeof raw === 'number' && Number.isNaN(raw) ? 'a value that is not a number' : JSON.stringify(raw)}`,
+		);
 	}
 	return n;
 }
 
-const UNITS = new Map<string, number>([['', 1], ['B', 1], ['K', 1024], ['KB', 1024], ['KIB', 1024], ['M', 1024 ** 2], ['MB', 1024 ** 2], ['MIB', 1024 ** 2], ['G', 1024 ** 3], ['GB', 1024 ** 3], ['GIB', 1024 ** 3]]);
+const UNITS = new Map<string, number>([
+	['', 1],
+	['B', 1],
+	['K', 1024],
+	['KB', 1024],
+	['KIB', 1024],
+	['M', 1024 ** 2],
+	['MB', 1024 ** 2],
+	['MIB', 1024 ** 2],
+	['G', 1024 ** 3],
+	['GB', 1024 ** 3],
+	['GIB', 1024 ** 3],
+]);
 
 export const DEFAULT_HISTORY_BYTES = 256 * 1024 ** 2;
 
 /** A size such as `1048576`, `64M`, `1.5G` (K, M, G are powers of 1024). */
-export function sizeFrom(name: string, raw: string | number | undefined, fallback: number, min = 1024 * 1024): number {
+export function sizeFrom(
+	name: string,
+	raw: string | number | undefined,
+	fallback: number,
+	min = 1024 * 1024,
+): number {
 	if (raw === undefined || raw === '') return fallback;
 	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(raw));
 	const unit = match ? UNITS.get(match[2].toUpperCase()) : undefined;
 	const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
-	if (!Number.isSafeInteger(bytes) || bytes < min) throw new ConfigError(`${name} must be a size of at least ${min / 1024 / 1024} MB, such as 64M or 1G, got ${JSON.stringify(String(raw))}`);
+	if (!Number.isSafeInteger(bytes) || bytes < min)
+		throw new ConfigError(
+			`${name} must be a size of at least ${min / 1024 / 1024} MB, such as 64M or 1G, got ${JSON.stringify(String(raw))}`,
+		);
 	return bytes;
 }
 
 export function stateDirFrom(env: Env, home: string): string {
-	return firstDefined(env.MPM_TUI_STATE_DIR) ?? path.join(firstDefined(env.XDG_STATE_HOME) ?? path.join(home, '.local', 'state'), 'mpm-tui');
+	return (
+		firstDefined(env.MPM_TUI_STATE_DIR) ??
+		path.join(firstDefined(env.XDG_STATE_HOME) ?? path.join(home, '.local', 'state'), 'mpm-tui')
+	);
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -96,7 +127,13 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function resolveConfig(flags: Flags, env: Env, home: string): Config {
-	const port = intFrom('--port', flags.port ?? firstDefined(env.MPM_TUI_PORT, env.CLAUDE_MPM_SOCKETIO_PORT), 8765, 0, 65535);
+	const port = intFrom(
+		'--port',
+		flags.port ?? firstDefined(env.MPM_TUI_PORT, env.CLAUDE_MPM_SOCKETIO_PORT),
+		8765,
+		0,
+		65535,
+	);
 	const host = flags.host ?? firstDefined(env.MPM_TUI_HOST, env.CLAUDE_MPM_BIND_HOST) ?? '127.0.0.1';
 	const token = flags.token ?? firstDefined(env.MPM_TUI_TOKEN, env.CLAUDE_MPM_SOCKETIO_TOKEN);
 	const stateDir = stateDirFrom(env, home);
@@ -104,10 +141,17 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 	if (flags.journal === false || env.MPM_TUI_NO_JOURNAL === '1') journal = null;
 	else if (typeof flags.journal === 'string' && flags.journal !== '') journal = path.resolve(flags.journal);
 	else journal = firstDefined(env.MPM_TUI_JOURNAL) ?? path.join(stateDir, 'journal.ndjson');
-	const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+	const urlHost =
+		host === '0.0.0.0' || host === '::'
+			? '127.0.0.1'
+			: host.includes(':') && !host.startsWith('[')
+				? `[${host}]`
+				: host;
 	const connect = flags.connect ?? firstDefined(env.MPM_TUI_CONNECT);
 	if (connect !== undefined && !/^https?:\/\/[^/]+/.test(connect)) {
-		throw new ConfigError(`--connect takes a URL such as http://127.0.0.1:8765, got ${JSON.stringify(connect)}`);
+		throw new ConfigError(
+			`--connect takes a URL such as http://127.0.0.1:8765, got ${JSON.stringify(connect)}`,
+		);
 	}
 	return {
 		port,
@@ -116,22 +160,54 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		forcedConnect: connect !== undefined,
 		token,
 		history: intFrom('--history', flags.history ?? firstDefined(env.MPM_TUI_HISTORY), 10_000, 1, 10_000_000),
-		historyBytes: sizeFrom('--history-bytes', flags.historyBytes ?? firstDefined(env.MPM_TUI_HISTORY_BYTES), DEFAULT_HISTORY_BYTES),
+		historyBytes: sizeFrom(
+			'--history-bytes',
+			flags.historyBytes ?? firstDefined(env.MPM_TUI_HISTORY_BYTES),
+			DEFAULT_HISTORY_BYTES,
+		),
 		journal,
 		stateDir,
 		spool: firstDefined(env.MPM_TUI_SPOOL) ?? path.join(stateDir, 'spool.ndjson'),
-		maxConnections: intFrom('CLAUDE_MPM_MAX_CONNECTIONS', firstDefined(env.MPM_TUI_MAX_CONNECTIONS, env.CLAUDE_MPM_MAX_CONNECTIONS), 100, 1),
-		pingInterval: intFrom('CLAUDE_MPM_PING_INTERVAL', firstDefined(env.MPM_TUI_PING_INTERVAL, env.CLAUDE_MPM_PING_INTERVAL), 25_000, 1000),
-		pingTimeout: intFrom('CLAUDE_MPM_PING_TIMEOUT', firstDefined(env.MPM_TUI_PING_TIMEOUT, env.CLAUDE_MPM_PING_TIMEOUT), 20_000, 1000),
+		maxConnections: intFrom(
+			'CLAUDE_MPM_MAX_CONNECTIONS',
+			firstDefined(env.MPM_TUI_MAX_CONNECTIONS, env.CLAUDE_MPM_MAX_CONNECTIONS),
+			100,
+			1,
+		),
+		pingInterval: intFrom(
+			'CLAUDE_MPM_PING_INTERVAL',
+			firstDefined(env.MPM_TUI_PING_INTERVAL, env.CLAUDE_MPM_PING_INTERVAL),
+			25_000,
+			1000,
+		),
+		pingTimeout: intFrom(
+			'CLAUDE_MPM_PING_TIMEOUT',
+			firstDefined(env.MPM_TUI_PING_TIMEOUT, env.CLAUDE_MPM_PING_TIMEOUT),
+			20_000,
+			1000,
+		),
 		filter: flags.filter ?? '',
-		debug: /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? ''),
-		otelKeepIdentity: flags.otelKeepIdentity ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_OTEL_KEEP_IDENTITY) ?? ''),
+		debug: /^(1|true|yes)$/i.test(
+			firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? '',
+		),
+		otelKeepIdentity:
+			flags.otelKeepIdentity ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_OTEL_KEEP_IDENTITY) ?? ''),
 		transcripts: {
 			follow: flags.transcripts ?? !/^(0|false|no|off)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS) ?? ''),
-			fromStart: flags.transcriptsFromStart ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS_FROM_START) ?? ''),
-			roots: [home, ...(firstDefined(env.CLAUDE_CONFIG_DIR) ?? '').split(',').map(dir => dir.trim()).filter(dir => path.isAbsolute(dir))],
+			fromStart:
+				flags.transcriptsFromStart ??
+				/^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_TRANSCRIPTS_FROM_START) ?? ''),
+			roots: [
+				home,
+				...(firstDefined(env.CLAUDE_CONFIG_DIR) ?? '')
+					.split(',')
+					.map((dir) => dir.trim())
+					.filter((dir) => path.isAbsolute(dir)),
+			],
 		},
-		pricesFile: firstDefined(env.MPM_TUI_PRICES) ?? path.join(firstDefined(env.XDG_CONFIG_HOME) ?? path.join(home, '.config'), 'mpm-tui', 'prices.json'),
+		pricesFile:
+			firstDefined(env.MPM_TUI_PRICES) ??
+			path.join(firstDefined(env.XDG_CONFIG_HOME) ?? path.join(home, '.config'), 'mpm-tui', 'prices.json'),
 	};
 }
 

@@ -42,7 +42,7 @@ async function patchedStringWidth(): Promise<{text: string; width: (s: string) =
 		plugins: [plugins.stringWidthEmojiPrefilter(found)],
 		logLevel: 'error',
 	});
-	assert.equal(found.stringWidth, true, 'the plugin found string-width\'s emoji test');
+	assert.equal(found.stringWidth, true, "the plugin found string-width's emoji test");
 	const text = result.outputFiles[0].text;
 	const file = path.join(work, 'string-width-patched.mjs');
 	writeFileSync(file, text);
@@ -65,10 +65,11 @@ function emojiSequences(): string[] {
 	}
 	for (const c of emoji) all.push(c, `${c}\uFE0F`, `${c}\uFE0E`);
 	for (const b of bases) for (const m of modifiers) all.push(`${b}${m}`, `${b}${m}\u200D\u2640\uFE0F`);
-	for (let a = 0x1f1e6; a <= 0x1f1ff; a++) for (let b = 0x1f1e6; b <= 0x1f1ff; b++) all.push(String.fromCodePoint(a, b));
+	for (let a = 0x1f1e6; a <= 0x1f1ff; a++)
+		for (let b = 0x1f1e6; b <= 0x1f1ff; b++) all.push(String.fromCodePoint(a, b));
 	for (const k of '0123456789#*') all.push(`${k}\uFE0F\u20E3`, `${k}\u20E3`);
 	// Subdivision flags: a black flag, tag letters, a cancel tag (England, Scotland, Wales, and one that is not).
-	const tags = (s: string) => [...s].map(ch => String.fromCodePoint(0xe0000 + ch.codePointAt(0)!)).join('');
+	const tags = (s: string) => [...s].map((ch) => String.fromCodePoint(0xe0000 + ch.codePointAt(0)!)).join('');
 	for (const region of ['gbeng', 'gbsct', 'gbwls', 'zzzzz']) all.push(`\u{1F3F4}${tags(region)}\u{E007F}`);
 	for (const zwj of ['👨‍👩‍👧', '👩‍❤️‍👨', '🏳️‍🌈', '🧑🏽‍💻', '🐕‍🦺', '❤️‍🔥', '👁️‍🗨️']) all.push(zwj);
 	return all;
@@ -85,9 +86,12 @@ describe('string-width with the emoji prefilter (scripts/build-plugins.mjs)', ()
 		assert.deepEqual(misses, []);
 	});
 
-	test('measures as string-width does: emoji sequences of every kind, the TUI\'s glyphs, mixed text', async () => {
+	test("measures as string-width does: emoji sequences of every kind, the TUI's glyphs, mixed text", async () => {
 		const {text, width} = await patchedStringWidth();
-		assert.ok(text.includes('emojiCodePointRegex.test(segment) && rgiEmojiRegex.test(segment)'), 'the bundle has the prefilter');
+		assert.ok(
+			text.includes('emojiCodePointRegex.test(segment) && rgiEmojiRegex.test(segment)'),
+			'the bundle has the prefilter',
+		);
 		const samples = [
 			...emojiSequences(),
 			'◌ starting 127.0.0.1:8765',
@@ -96,15 +100,20 @@ describe('string-width with the emoji prefilter (scripts/build-plugins.mjs)', ()
 			'中文 日本語 한국어 ﾊﾟ e\u0301 \u200B',
 			'refactor 🙂 the 👍🏽 parser 🇫🇷 with 👨‍👩‍👧 and #️⃣',
 		];
-		const differ = samples.filter(s => width(s) !== stringWidth(s)).map(s => `${JSON.stringify(s)}: ${width(s)} ≠ ${stringWidth(s)}`);
+		const differ = samples
+			.filter((s) => width(s) !== stringWidth(s))
+			.map((s) => `${JSON.stringify(s)}: ${width(s)} ≠ ${stringWidth(s)}`);
 		assert.deepEqual(differ, []);
-		for (const s of samples) if (RGI.test(s)) assert.ok(EMOJI.test(s), `${JSON.stringify(s)} is RGI but holds no Emoji code point`);
+		for (const s of samples)
+			if (RGI.test(s)) assert.ok(EMOJI.test(s), `${JSON.stringify(s)} is RGI but holds no Emoji code point`);
 	});
 
 	test('the built CLI has the prefilter (npm run build)', () => {
 		const chunks = path.join(repoRoot, 'dist', 'chunks');
 		// No other code in the bundle asks for the bare Emoji property.
-		const withPrefilter = readdirSync(chunks).filter(name => /\\p\{Emoji\}/.test(readFileSync(path.join(chunks, name), 'utf8')));
+		const withPrefilter = readdirSync(chunks).filter((name) =>
+			/\\p\{Emoji\}/.test(readFileSync(path.join(chunks, name), 'utf8')),
+		);
 		assert.equal(withPrefilter.length, 1, withPrefilter.join(', '));
 		assert.match(withPrefilter[0], /^tui-/);
 	});

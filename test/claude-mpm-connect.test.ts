@@ -28,11 +28,15 @@ function recorder() {
 	const events: EventRecord[] = [];
 	const states: ConnectionState[] = [];
 	const problems: string[] = [];
-	const handlers: ConnectionHandlers = {onEvents: e => events.push(...e), onState: s => states.push(s), onProblem: p => problems.push(p)};
+	const handlers: ConnectionHandlers = {
+		onEvents: (e) => events.push(...e),
+		onState: (s) => states.push(s),
+		onProblem: (p) => problems.push(p),
+	};
 	const until = async (check: () => boolean, what: string) =>
 		withTimeout(
 			(async () => {
-				while (!check()) await new Promise(r => setTimeout(r, 10));
+				while (!check()) await new Promise((r) => setTimeout(r, 10));
 			})(),
 			5000,
 			what,
@@ -41,7 +45,9 @@ function recorder() {
 }
 
 /** Every hook event, posted to claude-mpm as its claude-hook-fast.sh does. */
-const fastHookEvents = Object.entries(hookEvents).filter(([, payload]) => fastHookBody(JSON.stringify(payload), new Date()) !== null);
+const fastHookEvents = Object.entries(hookEvents).filter(
+	([, payload]) => fastHookBody(JSON.stringify(payload), new Date()) !== null,
+);
 
 async function postAll(bodies: string[]): Promise<void> {
 	for (const body of bodies) {
@@ -53,12 +59,20 @@ async function postAll(bodies: string[]): Promise<void> {
 test('the monitor finds claude-mpm at the address and, with --connect, connects as its client', async () => {
 	const dir = tempDir();
 	const config = resolveConfig({port: mpm.port}, {MPM_TUI_STATE_DIR: dir}, dir);
-	assert.deepEqual(await hostOrConnect(config, () => {}), {kind: 'client', url: config.url, flavor: 'claude-mpm'});
-	assert.deepEqual(await hostOrConnect({...config, forcedConnect: true}, () => {}), {kind: 'client', url: config.url, flavor: 'claude-mpm'});
+	assert.deepEqual(await hostOrConnect(config, () => {}), {
+		kind: 'client',
+		url: config.url,
+		flavor: 'claude-mpm',
+	});
+	assert.deepEqual(await hostOrConnect({...config, forcedConnect: true}, () => {}), {
+		kind: 'client',
+		url: config.url,
+		flavor: 'claude-mpm',
+	});
 });
 
-describe('the TUI\'s claude-mpm link', () => {
-	test('every hook event claude-hook-fast.sh sends is the hook\'s own type, with its tool, tool use id, session, agent and time', async () => {
+describe("the TUI's claude-mpm link", () => {
+	test("every hook event claude-hook-fast.sh sends is the hook's own type, with its tool, tool use id, session, agent and time", async () => {
 		const r = recorder();
 		const link = openClaudeMpmConnection({url: mpm.url}, r.handlers);
 		try {
@@ -68,10 +82,20 @@ describe('the TUI\'s claude-mpm link', () => {
 			await r.until(() => r.events.length >= fastHookEvents.length, 'every event');
 			assert.deepEqual(r.problems, []);
 			assert.deepEqual(
-				r.events.map(e => [e.type, e.tool, e.toolUseId, e.session, e.agentId]),
-				fastHookEvents.map(([name, p]) => [name, p.tool_name ?? null, p.tool_use_id ?? null, p.session_id, p.agent_id ?? null]),
+				r.events.map((e) => [e.type, e.tool, e.toolUseId, e.session, e.agentId]),
+				fastHookEvents.map(([name, p]) => [
+					name,
+					p.tool_name ?? null,
+					p.tool_use_id ?? null,
+					p.session_id,
+					p.agent_id ?? null,
+				]),
 			);
-			assert.deepEqual(r.events.map(e => e.seq), fastHookEvents.map((_, i) => i + 1), 'numbered locally');
+			assert.deepEqual(
+				r.events.map((e) => e.seq),
+				fastHookEvents.map((_, i) => i + 1),
+				'numbered locally',
+			);
 			for (const e of r.events) {
 				assert.equal(e.time, '2026-03-04T05:06:07.000Z', `${e.type}: the source's time`);
 				assert.ok(Date.parse(e.received) > Date.parse(e.time), `${e.type}: received when it came`);
@@ -86,15 +110,29 @@ describe('the TUI\'s claude-mpm link', () => {
 		const link = openClaudeMpmConnection({url: mpm.url}, r.handlers);
 		try {
 			await r.until(() => r.states.at(-1)?.status === 'connected', 'connected');
-			const payloads: Payload[] = [hookEvents.SubagentStart, hookEvents.PostToolUseFailure, hookEvents.SessionEnd, hookEvents.PermissionRequest];
+			const payloads: Payload[] = [
+				hookEvents.SubagentStart,
+				hookEvents.PostToolUseFailure,
+				hookEvents.SessionEnd,
+				hookEvents.PermissionRequest,
+			];
 			// Another program's hook posting the payload in claude-mpm's {event, data} form, with no
 			// type or subtype: claude-mpm emits claude_event with subtype "claude_event".
-			const bodies = payloads.map(payload => JSON.stringify({event: 'claude_event', data: payload}));
+			const bodies = payloads.map((payload) => JSON.stringify({event: 'claude_event', data: payload}));
 			await postAll(bodies);
 			await r.until(() => r.events.length >= payloads.length, 'the events');
-			assert.deepEqual(mpm.posted.slice(-payloads.length).map(b => (b.data as Payload).hook_event_name), payloads.map(p => p.hook_event_name));
-			assert.deepEqual(r.events.map(e => e.type), ['SubagentStart', 'PostToolUseFailure', 'SessionEnd', 'PermissionRequest']);
-			assert.deepEqual(r.events.map(e => e.toolUseId), [null, hookEvents.PostToolUseFailure.tool_use_id, null, null]);
+			assert.deepEqual(
+				mpm.posted.slice(-payloads.length).map((b) => (b.data as Payload).hook_event_name),
+				payloads.map((p) => p.hook_event_name),
+			);
+			assert.deepEqual(
+				r.events.map((e) => e.type),
+				['SubagentStart', 'PostToolUseFailure', 'SessionEnd', 'PermissionRequest'],
+			);
+			assert.deepEqual(
+				r.events.map((e) => e.toolUseId),
+				[null, hookEvents.PostToolUseFailure.tool_use_id, null, null],
+			);
 		} finally {
 			link.close();
 		}
@@ -110,10 +148,10 @@ test('the general client, meeting claude-mpm where it expected mpm-tui (no hello
 		await postAll(fastHookEvents.map(([, payload]) => fastHookBody(JSON.stringify(payload), at)!));
 		await r.until(() => r.events.length >= fastHookEvents.length, 'every event');
 		assert.deepEqual(
-			r.events.map(e => [e.type, e.toolUseId]),
+			r.events.map((e) => [e.type, e.toolUseId]),
 			fastHookEvents.map(([name, p]) => [name, p.tool_use_id ?? null]),
 		);
-		assert.ok(r.events.every(e => e.time === '2026-03-04T05:06:08.000Z'));
+		assert.ok(r.events.every((e) => e.time === '2026-03-04T05:06:08.000Z'));
 	} finally {
 		connection.close();
 	}
@@ -121,17 +159,39 @@ test('the general client, meeting claude-mpm where it expected mpm-tui (no hello
 
 /** claude-mpm's own events of other categories (server.py _categorize_event), and one that names nothing. */
 const categoryBodies = [
-	JSON.stringify({namespace: '/', event: 'claude_event', data: {type: 'hook', subtype: 'token_usage_updated', data: {session_id: 'cat1', input_tokens: 10}}}),
-	JSON.stringify({namespace: '/', event: 'claude_event', data: {type: 'response', subtype: 'response_started', data: {session_id: 'cat1'}}}),
-	JSON.stringify({namespace: '/', event: 'claude_event', data: {type: 'agent', subtype: 'agent.delegated', data: {session_id: 'cat1', agent_type: 'engineer'}}}),
-	JSON.stringify({namespace: '/', event: 'claude_event', data: {type: 'system', subtype: 'system_ready', data: {}}}),
+	JSON.stringify({
+		namespace: '/',
+		event: 'claude_event',
+		data: {type: 'hook', subtype: 'token_usage_updated', data: {session_id: 'cat1', input_tokens: 10}},
+	}),
+	JSON.stringify({
+		namespace: '/',
+		event: 'claude_event',
+		data: {type: 'response', subtype: 'response_started', data: {session_id: 'cat1'}},
+	}),
+	JSON.stringify({
+		namespace: '/',
+		event: 'claude_event',
+		data: {type: 'agent', subtype: 'agent.delegated', data: {session_id: 'cat1', agent_type: 'engineer'}},
+	}),
+	JSON.stringify({
+		namespace: '/',
+		event: 'claude_event',
+		data: {type: 'system', subtype: 'system_ready', data: {}},
+	}),
 	// No type or subtype and no hook_event_name: claude-mpm emits claude_event with subtype "claude_event".
 	JSON.stringify({event: 'claude_event', data: {session_id: 'cat1', note: 'from some script'}}),
 ];
-const categoryTypes = ['TokenUsageUpdated', 'mpm:response_event.response_started', 'mpm:agent_event.agent.delegated', 'mpm:system_event.system_ready', 'mpm:claude_event'];
+const categoryTypes = [
+	'TokenUsageUpdated',
+	'mpm:response_event.response_started',
+	'mpm:agent_event.agent.delegated',
+	'mpm:system_event.system_ready',
+	'mpm:claude_event',
+];
 
 for (const [name, open] of [
-	['the TUI\'s claude-mpm link', openClaudeMpmConnection],
+	["the TUI's claude-mpm link", openClaudeMpmConnection],
 	['the general client', openConnection],
 ] as const) {
 	test(`${name}: every category claude-mpm emits is listened to, not only the four of hook events`, async () => {
@@ -142,8 +202,15 @@ for (const [name, open] of [
 			await r.until(() => r.states.at(-1)?.status === 'connected', 'connected');
 			await postAll(categoryBodies);
 			await r.until(() => r.events.length >= categoryBodies.length, 'an event of each category');
-			assert.deepEqual(mpm.emitted.slice(-categoryBodies.length), ['session_event', 'response_event', 'agent_event', 'system_event', 'claude_event'], 'claude-mpm\'s categories');
-			assert.deepEqual(r.events.map(e => e.type), categoryTypes);
+			assert.deepEqual(
+				mpm.emitted.slice(-categoryBodies.length),
+				['session_event', 'response_event', 'agent_event', 'system_event', 'claude_event'],
+				"claude-mpm's categories",
+			);
+			assert.deepEqual(
+				r.events.map((e) => e.type),
+				categoryTypes,
+			);
 			assert.deepEqual(r.problems, []);
 		} finally {
 			link.close();

@@ -16,7 +16,7 @@ describe('mpm-tui emit and tail (spawned)', () => {
 			viaStdin.child.stdin!.end(JSON.stringify(hookEvent({tool_input: {command: 'from-stdin'}})));
 			assert.equal((await withTimeout(viaStdin.exited, 8000, 'emit')).code, 0);
 			assert.equal(JSON.parse(viaStdin.stdout()).lastSeq, 2);
-			await server.waitFor(out => out.includes('from-stdin'), 'the event on the server');
+			await server.waitFor((out) => out.includes('from-stdin'), 'the event on the server');
 
 			const bad = spawnCli(['emit', '{"foo": 1}'], env);
 			assert.equal((await withTimeout(bad.exited, 8000, 'emit')).code, 1);
@@ -28,7 +28,10 @@ describe('mpm-tui emit and tail (spawned)', () => {
 	});
 
 	test('emit with no server says so and fails', async () => {
-		const proc = spawnCli(['emit', '{"hook_event_name":"Stop"}'], {MPM_TUI_STATE_DIR: tempDir(), MPM_TUI_PORT: String(await freePort())});
+		const proc = spawnCli(['emit', '{"hook_event_name":"Stop"}'], {
+			MPM_TUI_STATE_DIR: tempDir(),
+			MPM_TUI_PORT: String(await freePort()),
+		});
 		assert.equal((await withTimeout(proc.exited, 8000, 'emit')).code, 1);
 		assert.match(proc.stderr(), /no server answers at http:\/\/127\.0\.0\.1:\d+/);
 	});
@@ -41,23 +44,26 @@ describe('mpm-tui emit and tail (spawned)', () => {
 		const live = spawnCli(['tail'], env);
 		const filtered = spawnCli(['tail', '--since', '0', '--filter', 'tool:Grep'], env);
 		try {
-			await since.waitFor(out => out.trim().split('\n').length >= 2, 'the history');
+			await since.waitFor((out) => out.trim().split('\n').length >= 2, 'the history');
 			await live.waitFor((_, err) => /connected to/.test(err), 'tail to connect');
 			await filtered.waitFor((_, err) => /connected to/.test(err), 'tail to connect');
-			await postJson(server.url, '/api/events', [hookEvent({tool_name: 'Grep', tool_input: {pattern: 'a'}}), hookEvent()]);
-			await since.waitFor(out => out.trim().split('\n').length >= 4, 'the live events');
-			await live.waitFor(out => out.trim().split('\n').length >= 2, 'the live events');
-			await filtered.waitFor(out => out.includes('"Grep"'), 'the Grep event');
+			await postJson(server.url, '/api/events', [
+				hookEvent({tool_name: 'Grep', tool_input: {pattern: 'a'}}),
+				hookEvent(),
+			]);
+			await since.waitFor((out) => out.trim().split('\n').length >= 4, 'the live events');
+			await live.waitFor((out) => out.trim().split('\n').length >= 2, 'the live events');
+			await filtered.waitFor((out) => out.includes('"Grep"'), 'the Grep event');
 			assert.deepEqual(
-				since.lines().map(l => l.seq),
+				since.lines().map((l) => l.seq),
 				[2, 3, 4, 5],
 			);
 			assert.deepEqual(
-				live.lines().map(l => l.seq),
+				live.lines().map((l) => l.seq),
 				[4, 5],
 			);
 			assert.deepEqual(
-				filtered.lines().map(l => [l.seq, l.tool]),
+				filtered.lines().map((l) => [l.seq, l.tool]),
 				[[4, 'Grep']],
 			);
 		} finally {
@@ -70,19 +76,28 @@ describe('mpm-tui emit and tail (spawned)', () => {
 	test('tail with no server says so, exit 1', async () => {
 		const proc = spawnCli(['tail'], {MPM_TUI_STATE_DIR: tempDir(), MPM_TUI_PORT: String(await freePort())});
 		assert.equal((await withTimeout(proc.exited, 8000, 'tail')).code, 1);
-		assert.match(proc.stderr(), /no server answers at http:\/\/127\.0\.0\.1:\d+ \(start one with: mpm-tui --server-only\)/);
+		assert.match(
+			proc.stderr(),
+			/no server answers at http:\/\/127\.0\.0\.1:\d+ \(start one with: mpm-tui --server-only\)/,
+		);
 	});
 
 	test('tail --since 0 | head -n 2 exits cleanly (at its next write, like tail -f)', async () => {
 		const server = await spawnServer({MPM_TUI_STATE_DIR: tempDir()}, ['--no-journal']);
 		try {
 			await postJson(server.url, '/api/events', hookEvent());
-			const pipeline = spawnCli([], {MPM_TUI_STATE_DIR: tempDir()}, {shell: `{ node "${process.cwd()}/dist/cli.js" tail --since 0 --port ${server.port}; echo "tail-exit=$?" >&2; } | head -n 2`});
+			const pipeline = spawnCli(
+				[],
+				{MPM_TUI_STATE_DIR: tempDir()},
+				{
+					shell: `{ node "${process.cwd()}/dist/cli.js" tail --since 0 --port ${server.port}; echo "tail-exit=$?" >&2; } | head -n 2`,
+				},
+			);
 			let ended = false;
 			void pipeline.exited.then(() => (ended = true));
 			for (let i = 0; i < 100 && !ended; i++) {
 				await postJson(server.url, '/api/events', hookEvent());
-				await new Promise(r => setTimeout(r, 50));
+				await new Promise((r) => setTimeout(r, 50));
 			}
 			await withTimeout(pipeline.exited, 8000, 'the pipeline');
 			assert.equal(pipeline.stdout().trim().split('\n').length, 2);

@@ -13,7 +13,7 @@ import {hookEvent, postJson, tempDir, testConfig, withTimeout} from './helpers/s
 async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
 	await withTimeout(
 		(async () => {
-			while (!check()) await new Promise(r => setTimeout(r, 15));
+			while (!check()) await new Promise((r) => setTimeout(r, 15));
 		})(),
 		ms,
 		what,
@@ -26,8 +26,11 @@ function recorder() {
 	return {
 		events,
 		states,
-		handlers: {onEvents: (batch: EventRecord[]) => events.push(...batch), onState: (s: ConnectionState) => states.push(s)},
-		seqs: () => events.map(e => e.seq),
+		handlers: {
+			onEvents: (batch: EventRecord[]) => events.push(...batch),
+			onState: (s: ConnectionState) => states.push(s),
+		},
+		seqs: () => events.map((e) => e.seq),
 	};
 }
 
@@ -46,11 +49,13 @@ describe('probe', () => {
 
 			const serve = async (handler: http.RequestListener) => {
 				const s = http.createServer(handler);
-				await new Promise<void>(r => s.listen(0, '127.0.0.1', r));
+				await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
 				closers.push(() => s.close());
 				return `http://127.0.0.1:${(s.address() as net.AddressInfo).port}`;
 			};
-			const mpm = await serve((_, res) => res.end(JSON.stringify({status: 'healthy', server: 'claude-mpm-socketio'})));
+			const mpm = await serve((_, res) =>
+				res.end(JSON.stringify({status: 'healthy', server: 'claude-mpm-socketio'})),
+			);
 			assert.deepEqual(await probe(mpm), {kind: 'claude-mpm'});
 			const other = await serve((_, res) => {
 				res.statusCode = 404;
@@ -61,9 +66,13 @@ describe('probe', () => {
 			assert.match(o.kind === 'other' ? o.detail : '', /HTTP 404/);
 
 			const silent = net.createServer(() => {});
-			await new Promise<void>(r => silent.listen(0, '127.0.0.1', r));
+			await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
 			closers.push(() => silent.close());
-			const quiet = await probe(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, undefined, 300);
+			const quiet = await probe(
+				`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+				undefined,
+				300,
+			);
 			assert.equal(quiet.kind, 'other');
 			assert.match(quiet.kind === 'other' ? quiet.detail : '', /no answer to GET \/health within 300 ms/);
 		} finally {
@@ -82,7 +91,12 @@ describe('openConnection', () => {
 		const a = openConnection({url: server.url}, live.handlers);
 		const b = openConnection({url: server.url, since: 1}, fromTwo.handlers);
 		try {
-			await until(() => live.states.some(s => s.status === 'connected') && fromTwo.states.some(s => s.status === 'connected'), 'both connected');
+			await until(
+				() =>
+					live.states.some((s) => s.status === 'connected') &&
+					fromTwo.states.some((s) => s.status === 'connected'),
+				'both connected',
+			);
 			assert.equal(live.states[0].status, 'connecting');
 			assert.equal(live.states.at(-1)?.server?.service, 'mpm-tui');
 			server.ingest([hookEvent(), hookEvent()], 'demo');
@@ -100,7 +114,10 @@ describe('openConnection', () => {
 
 	test('historyLimit starts with the newest N events', async () => {
 		const server = await startServer(testConfig({journal: false}));
-		server.ingest(Array.from({length: 10}, () => hookEvent()), 'demo');
+		server.ingest(
+			Array.from({length: 10}, () => hookEvent()),
+			'demo',
+		);
 		const r = recorder();
 		const c = openConnection({url: server.url, historyLimit: 4}, r.handlers);
 		try {
@@ -114,14 +131,17 @@ describe('openConnection', () => {
 
 	test('catches up across several history pages while live events pour in: no gap, no duplicate', async () => {
 		const server = await startServer(testConfig({journal: false, history: 30_000}));
-		server.ingest(Array.from({length: 12_000}, () => hookEvent()), 'demo');
+		server.ingest(
+			Array.from({length: 12_000}, () => hookEvent()),
+			'demo',
+		);
 		const r = recorder();
 		const c = openConnection({url: server.url, since: 0}, r.handlers);
 		let stop = false;
 		const pump = (async () => {
 			while (!stop) {
 				server.ingest([hookEvent(), hookEvent()], 'demo');
-				await new Promise(res => setTimeout(res, 2));
+				await new Promise((res) => setTimeout(res, 2));
 			}
 		})();
 		try {
@@ -149,15 +169,21 @@ describe('openConnection', () => {
 			for (let i = 0; i < 5; i++) await postJson(server.url, '/api/events', hookEvent());
 			await until(() => r.events.length === 5, 'the first five');
 			await server.close();
-			await until(() => r.states.some(s => s.status === 'reconnecting'), 'reconnecting');
+			await until(() => r.states.some((s) => s.status === 'reconnecting'), 'reconnecting');
 			server = await startServer(config);
 			// events accepted while the client is still away, and some while it catches up
-			server.ingest(Array.from({length: 20}, () => hookEvent()), 'demo');
+			server.ingest(
+				Array.from({length: 20}, () => hookEvent()),
+				'demo',
+			);
 			await until(() => r.states.at(-1)?.status === 'connected', 'connected again', 10_000);
 			for (let i = 0; i < 5; i++) await postJson(server.url, '/api/events', hookEvent());
 			await until(() => r.events.length >= 30, 'all 30');
 			assert.deepEqual(r.seqs(), range(1, 30));
-			assert.ok(r.states.some(s => s.status === 'reconnecting' && s.attempt >= 1), 'attempts are counted');
+			assert.ok(
+				r.states.some((s) => s.status === 'reconnecting' && s.attempt >= 1),
+				'attempts are counted',
+			);
 		} finally {
 			c.close();
 			await server.close();
@@ -169,8 +195,8 @@ describe('openConnection', () => {
 		const r = recorder();
 		const c = openConnection({url: server.url, token: 'wrong'}, r.handlers);
 		try {
-			await until(() => r.states.some(s => s.status === 'unauthorized'), 'unauthorized');
-			assert.match(r.states.find(s => s.status === 'unauthorized')!.error ?? '', /missing or wrong token/);
+			await until(() => r.states.some((s) => s.status === 'unauthorized'), 'unauthorized');
+			assert.match(r.states.find((s) => s.status === 'unauthorized')!.error ?? '', /missing or wrong token/);
 		} finally {
 			c.close();
 			await server.close();
@@ -181,19 +207,36 @@ describe('openConnection', () => {
 		// A stand-in for claude-mpm's Socket.IO server: emits its category events on connect.
 		const http = (await import('node:http')).createServer();
 		const io = new Server(http);
-		io.on('connection', socket => {
-			socket.emit('tool_event', {type: 'hook', subtype: 'pre_tool', data: {tool_name: 'Read', tool_input: {file_path: '/r/a.ts'}, session_id: 'm1'}, timestamp: '2026-01-02T03:04:05.000Z', session_id: 'm1', source: 'claude_hook', cwd: '/r'});
-			socket.emit('session_event', {type: 'hook', subtype: 'session_start', data: {session_id: 'm1'}, timestamp: '2026-01-02T03:04:06.000Z', session_id: 'm1'});
+		io.on('connection', (socket) => {
+			socket.emit('tool_event', {
+				type: 'hook',
+				subtype: 'pre_tool',
+				data: {tool_name: 'Read', tool_input: {file_path: '/r/a.ts'}, session_id: 'm1'},
+				timestamp: '2026-01-02T03:04:05.000Z',
+				session_id: 'm1',
+				source: 'claude_hook',
+				cwd: '/r',
+			});
+			socket.emit('session_event', {
+				type: 'hook',
+				subtype: 'session_start',
+				data: {session_id: 'm1'},
+				timestamp: '2026-01-02T03:04:06.000Z',
+				session_id: 'm1',
+			});
 			socket.emit('claude_event', 'not an event');
 		});
-		await new Promise<void>(r => http.listen(0, '127.0.0.1', r));
+		await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
 		const url = `http://127.0.0.1:${(http.address() as net.AddressInfo).port}`;
 		const r = recorder();
 		const c = openConnection({url}, r.handlers);
 		try {
-			await until(() => r.events.length >= 2 && r.states.at(-1)?.status === 'connected', 'the claude-mpm events');
+			await until(
+				() => r.events.length >= 2 && r.states.at(-1)?.status === 'connected',
+				'the claude-mpm events',
+			);
 			assert.deepEqual(
-				r.events.map(e => [e.seq, e.type, e.tool, e.session, e.time]),
+				r.events.map((e) => [e.seq, e.type, e.tool, e.session, e.time]),
 				[
 					[1, 'PreToolUse', 'Read', 'm1', '2026-01-02T03:04:05.000Z'],
 					[2, 'SessionStart', null, 'm1', '2026-01-02T03:04:06.000Z'],
@@ -202,7 +245,7 @@ describe('openConnection', () => {
 			assert.equal(r.states.at(-1)?.server, undefined);
 		} finally {
 			c.close();
-			await new Promise<void>(res => io.close(() => res()));
+			await new Promise<void>((res) => io.close(() => res()));
 		}
 	});
 });

@@ -27,49 +27,84 @@ afterEach(async () => {
 async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
 	await withTimeout(
 		(async () => {
-			while (!check()) await new Promise(r => setTimeout(r, 10));
+			while (!check()) await new Promise((r) => setTimeout(r, 10));
 		})(),
 		ms,
 		what,
 	);
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function record(seq: number, fields: Partial<EventRecord> = {}): EventRecord {
-	return {seq, id: `ev-${seq}`, time: '2026-11-23T10:00:00.000Z', received: '2026-11-23T10:00:00.000Z', session: 's1', type: 'PreToolUse', tool: 'Bash', toolUseId: `t${seq}`, agentId: null, agentType: null, cwd: '/r', summary: `Bash  echo ${seq}`, source: 'hook', payload: {n: seq}, ...fields};
+	return {
+		seq,
+		id: `ev-${seq}`,
+		time: '2026-11-23T10:00:00.000Z',
+		received: '2026-11-23T10:00:00.000Z',
+		session: 's1',
+		type: 'PreToolUse',
+		tool: 'Bash',
+		toolUseId: `t${seq}`,
+		agentId: null,
+		agentType: null,
+		cwd: '/r',
+		summary: `Bash  echo ${seq}`,
+		source: 'hook',
+		payload: {n: seq},
+		...fields,
+	};
 }
 
 function client(url: string, options: {since?: number; historyLimit?: number} = {}) {
 	const events: EventRecord[] = [];
 	const states: ConnectionState[] = [];
 	const problems: string[] = [];
-	const connection = openConnection({url, ...options}, {onEvents: batch => events.push(...batch), onState: s => states.push(s), onProblem: p => problems.push(p)});
+	const connection = openConnection(
+		{url, ...options},
+		{
+			onEvents: (batch) => events.push(...batch),
+			onState: (s) => states.push(s),
+			onProblem: (p) => problems.push(p),
+		},
+	);
 	closers.push(() => connection.close());
-	return {events, states, problems, connection, seqs: () => events.map(e => e.seq)};
+	return {events, states, problems, connection, seqs: () => events.map((e) => e.seq)};
 }
 
 /** Every record handed on has the shape EventRecord promises. */
 function assertRecords(events: readonly EventRecord[]): void {
 	for (const e of events) {
 		assert.ok(Number.isSafeInteger(e.seq) && e.seq > 0, `seq ${e.seq}`);
-		for (const key of ['id', 'time', 'type', 'summary', 'source'] as const) assert.equal(typeof e[key], 'string', key);
-		for (const key of ['session', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd'] as const) assert.ok(e[key] === null || typeof e[key] === 'string', key);
+		for (const key of ['id', 'time', 'type', 'summary', 'source'] as const)
+			assert.equal(typeof e[key], 'string', key);
+		for (const key of ['session', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd'] as const)
+			assert.ok(e[key] === null || typeof e[key] === 'string', key);
 		assert.ok(typeof e.payload === 'object' && e.payload !== null && !Array.isArray(e.payload), 'payload');
 	}
 }
 
 /** A server that greets like mpm-tui and answers `history` from `history(since, limit)`. */
-async function mpmTuiServer(lastSeq: number, history: (since: number, limit: number, socket: Socket) => unknown, onConnect?: (socket: Socket) => void) {
+async function mpmTuiServer(
+	lastSeq: number,
+	history: (since: number, limit: number, socket: Socket) => unknown,
+	onConnect?: (socket: Socket) => void,
+) {
 	const server = await hostileServer();
 	servers.push(server);
 	const asked: number[] = [];
-	server.io.on('connection', socket => {
+	server.io.on('connection', (socket) => {
 		socket.on('history', (args: {since: number; limit: number}, ack: (answer: unknown) => void) => {
 			asked.push(args.since);
 			ack(history(args.since, args.limit, socket));
 		});
-		socket.emit('hello', {service: 'mpm-tui', version: '9', lastSeq, firstSeq: 1, serverTime: new Date().toISOString()});
+		socket.emit('hello', {
+			service: 'mpm-tui',
+			version: '9',
+			lastSeq,
+			firstSeq: 1,
+			serverTime: new Date().toISOString(),
+		});
 		onConnect?.(socket);
 	});
 	return {...server, asked};
@@ -77,29 +112,64 @@ async function mpmTuiServer(lastSeq: number, history: (since: number, limit: num
 
 describe('the client and a hostile mpm-tui server', () => {
 	test('malformed records, non-objects, a 5,000-deep payload and prototype keys: only the good records come through', async () => {
-		const good3 = record(3, {type: 'toString', tool: '__proto__', session: 'constructor', agentType: 'valueOf', cwd: 'hasOwnProperty', summary: '__defineGetter__'});
-		const server = await mpmTuiServer(3, since =>
+		const good3 = record(3, {
+			type: 'toString',
+			tool: '__proto__',
+			session: 'constructor',
+			agentType: 'valueOf',
+			cwd: 'hasOwnProperty',
+			summary: '__defineGetter__',
+		});
+		const server = await mpmTuiServer(3, (since) =>
 			since === 0
-				? {events: [record(1), 'a string', 42, null, [], {seq: '2'}, {...record(2), payload: null}, good3], lastSeq: 3, more: false}
+				? {
+						events: [record(1), 'a string', 42, null, [], {seq: '2'}, {...record(2), payload: null}, good3],
+						lastSeq: 3,
+						more: false,
+					}
 				: {events: [], lastSeq: 3},
 		);
 		const c = client(server.url, {since: 0});
 		await until(() => c.states.at(-1)?.status === 'connected' && c.events.length === 2, 'the history');
 		const [socket] = await server.io.fetchSockets();
-		socket.emit('events', raw(`[{"seq":4,"id":"deep","time":"t","session":null,"type":"Stop","tool":null,"toolUseId":null,"agentId":null,"agentType":null,"cwd":null,"summary":"","source":"hook","payload":${deepJson(5000)}},${JSON.stringify(record(5))}]`));
+		socket.emit(
+			'events',
+			raw(
+				`[{"seq":4,"id":"deep","time":"t","session":null,"type":"Stop","tool":null,"toolUseId":null,"agentId":null,"agentType":null,"cwd":null,"summary":"","source":"hook","payload":${deepJson(5000)}},${JSON.stringify(record(5))}]`,
+			),
+		);
 		socket.emit('events', 'not an array');
-		socket.emit('events', [{...record(6), seq: 1e300}, {...record(6), seq: 6.5}, {...record(6), seq: -6}, {...record(6), type: ''}, {...record(6), tool: 7}]);
-		socket.emit('events', [{...record(6), time: undefined}, {...record(7), session: undefined, tool: undefined}]);
+		socket.emit('events', [
+			{...record(6), seq: 1e300},
+			{...record(6), seq: 6.5},
+			{...record(6), seq: -6},
+			{...record(6), type: ''},
+			{...record(6), tool: 7},
+		]);
+		socket.emit('events', [
+			{...record(6), time: undefined},
+			{...record(7), session: undefined, tool: undefined},
+		]);
 		socket.emit('status', null);
 		socket.emit('events', [record(8, {summary: 'CANARY'})]);
-		await until(() => c.events.some(e => e.summary === 'CANARY'), 'the canary');
-		assert.deepEqual(c.seqs(), [1, 3, 5, 7, 8], 'each good record once, in order; the bad ones skipped (seq 6 had only bad ones)');
+		await until(() => c.events.some((e) => e.summary === 'CANARY'), 'the canary');
+		assert.deepEqual(
+			c.seqs(),
+			[1, 3, 5, 7, 8],
+			'each good record once, in order; the bad ones skipped (seq 6 had only bad ones)',
+		);
 		assert.equal(c.events[1].type, 'toString');
 		assert.equal(c.events[3].session, null, 'a missing optional field is null');
 		assertRecords(c.events);
 		const said = c.problems.join('\n');
-		assert.match(said, /skipped 6 malformed records from the server \(a record must be a JSON object, got string\)/);
-		assert.match(said, /skipped 1 malformed record from the server \(record payload is nested deeper than 64 levels\)/);
+		assert.match(
+			said,
+			/skipped 6 malformed records from the server \(a record must be a JSON object, got string\)/,
+		);
+		assert.match(
+			said,
+			/skipped 1 malformed record from the server \(record payload is nested deeper than 64 levels\)/,
+		);
 		assert.match(said, /record seq must be a whole number from 1 to 9007199254740991, got 1e\+300/);
 		assert.match(said, /record time must be a string, got undefined/);
 		assert.match(said, /the server sent events that are not a list; ignored/);
@@ -110,16 +180,23 @@ describe('the client and a hostile mpm-tui server', () => {
 		const server = await hostileServer();
 		servers.push(server);
 		let calls = 0;
-		server.io.on('connection', socket => {
+		server.io.on('connection', (socket) => {
 			socket.on('history', (_: unknown, ack: (answer: unknown) => void) => {
 				calls++;
-				ack([null, 'nonsense', {events: 'x'}, {error: 'no \u001b]0;PWNED\u0007 history \u009b6n'}][Math.min(calls - 1, 3)]);
+				ack(
+					[null, 'nonsense', {events: 'x'}, {error: 'no \u001b]0;PWNED\u0007 history \u009b6n'}][
+						Math.min(calls - 1, 3)
+					],
+				);
 			});
 			socket.emit('hello', {lastSeq: 'many'});
 		});
 		const c = client(server.url);
 		await until(() => c.states.at(-1)?.status === 'connected', 'connected');
-		assert.match(c.problems.join('\n'), /malformed hello \(lastSeq is not a whole number ≥ 0\); catching up after seq 0/);
+		assert.match(
+			c.problems.join('\n'),
+			/malformed hello \(lastSeq is not a whole number ≥ 0\); catching up after seq 0/,
+		);
 		assert.match(c.problems.join('\n'), /history: malformed answer/);
 		// Reconnecting asks again and meets the next odd answer each time.
 		for (let i = 0; i < 3; i++) {
@@ -136,28 +213,47 @@ describe('the client and a hostile mpm-tui server', () => {
 
 	test('an answer larger than asked for is cut and the rest asked for again: all of it, once, in order', async () => {
 		const total = 12_000;
-		const server = await mpmTuiServer(total, since => ({events: Array.from({length: total - since}, (_, i) => record(since + i + 1)), lastSeq: total}));
+		const server = await mpmTuiServer(total, (since) => ({
+			events: Array.from({length: total - since}, (_, i) => record(since + i + 1)),
+			lastSeq: total,
+		}));
 		const c = client(server.url, {since: 0});
-		await until(() => c.events.length >= total && c.states.at(-1)?.status === 'connected', 'every event', 15_000);
-		assert.deepEqual(c.seqs(), Array.from({length: total}, (_, i) => i + 1));
+		await until(
+			() => c.events.length >= total && c.states.at(-1)?.status === 'connected',
+			'every event',
+			15_000,
+		);
+		assert.deepEqual(
+			c.seqs(),
+			Array.from({length: total}, (_, i) => i + 1),
+		);
 		assert.deepEqual(server.asked, [0, 5000, 10_000], 'five thousand at a time');
 	});
 
 	test('pages cut short with `more: true` are followed to the end; a full page without `more` is too (older servers)', async () => {
 		const total = 3000;
-		const cutServer = await mpmTuiServer(total, since => {
+		const cutServer = await mpmTuiServer(total, (since) => {
 			const events = Array.from({length: Math.min(700, total - since)}, (_, i) => record(since + i + 1));
 			return {events, lastSeq: total, more: since + events.length < total};
 		});
 		const c = client(cutServer.url, {since: 0});
 		await until(() => c.states.at(-1)?.status === 'connected', 'connected');
 		await until(() => c.events.length >= total, `every event (have ${c.events.length})`);
-		assert.deepEqual(c.seqs(), Array.from({length: total}, (_, i) => i + 1));
+		assert.deepEqual(
+			c.seqs(),
+			Array.from({length: total}, (_, i) => i + 1),
+		);
 		assert.deepEqual(cutServer.asked, [0, 700, 1400, 2100, 2800]);
 
-		const oldServer = await mpmTuiServer(7000, (since, limit) => ({events: Array.from({length: Math.min(limit, 7000 - since)}, (_, i) => record(since + i + 1)), lastSeq: 7000}));
+		const oldServer = await mpmTuiServer(7000, (since, limit) => ({
+			events: Array.from({length: Math.min(limit, 7000 - since)}, (_, i) => record(since + i + 1)),
+			lastSeq: 7000,
+		}));
 		const o = client(oldServer.url, {since: 0});
-		await until(() => o.events.length >= 7000 && o.states.at(-1)?.status === 'connected', 'every event from the older server');
+		await until(
+			() => o.events.length >= 7000 && o.states.at(-1)?.status === 'connected',
+			'every event from the older server',
+		);
 		assert.deepEqual(oldServer.asked, [0, 5000]);
 		assert.equal(o.seqs().at(-1), 7000);
 	});
@@ -172,7 +268,7 @@ describe('the client and a hostile mpm-tui server', () => {
 	});
 
 	test('a live event after a gap the history cannot fill is taken as it is, without asking in a loop', async () => {
-		const server = await mpmTuiServer(1, since => ({events: since === 0 ? [record(1)] : [], lastSeq: 1}));
+		const server = await mpmTuiServer(1, (since) => ({events: since === 0 ? [record(1)] : [], lastSeq: 1}));
 		const c = client(server.url, {since: 0});
 		await until(() => c.states.at(-1)?.status === 'connected' && c.events.length === 1, 'the first event');
 		const [socket] = await server.io.fetchSockets();
@@ -190,8 +286,8 @@ describe('the client and a hostile mpm-tui server', () => {
 		servers.push(server);
 		server.io.use((_, next) => next(new Error('bad token \u001b]0;PWNED\u0007\u009b6n\u202eevil')));
 		const c = client(server.url);
-		await until(() => c.states.some(s => s.status === 'unauthorized'), 'unauthorized');
-		const error = c.states.find(s => s.status === 'unauthorized')?.error ?? '';
+		await until(() => c.states.some((s) => s.status === 'unauthorized'), 'unauthorized');
+		const error = c.states.find((s) => s.status === 'unauthorized')?.error ?? '';
 		assert.match(error, /^bad token ␛\]0;PWNED␇/);
 		assert.equal(forbiddenIn(error), null, JSON.stringify(error));
 	});
@@ -202,7 +298,7 @@ describe('the client and a hostile claude-mpm server', () => {
 	async function claudeMpmServer() {
 		const server = await hostileServer();
 		servers.push(server);
-		server.io.on('connection', socket => {
+		server.io.on('connection', (socket) => {
 			socket.emit('tool_event', raw(`{"type":"hook","subtype":"pre_tool","data":${deepJson(5000)}}`));
 			for (const key of PROTO_KEYS) {
 				socket.emit('hook_event', {type: 'hook', subtype: key, data: {}, timestamp: '1e300'});
@@ -211,8 +307,18 @@ describe('the client and a hostile claude-mpm server', () => {
 			}
 			socket.emit('claude_event', null);
 			socket.emit('claude_event', 'not an event');
-			socket.emit('tool_event', {type: 'hook', subtype: 'pre_tool', timestamp: 8.64e15 + 1, data: {tool_name: '\u001b[2J', session_id: 's'}});
-			socket.emit('hook_event', {type: 'hook', subtype: 'user_prompt', timestamp: '2026-01-02T03:04:05.000Z', data: {prompt: 'CANARY', session_id: 's'}});
+			socket.emit('tool_event', {
+				type: 'hook',
+				subtype: 'pre_tool',
+				timestamp: 8.64e15 + 1,
+				data: {tool_name: '\u001b[2J', session_id: 's'},
+			});
+			socket.emit('hook_event', {
+				type: 'hook',
+				subtype: 'user_prompt',
+				timestamp: '2026-01-02T03:04:05.000Z',
+				data: {prompt: 'CANARY', session_id: 's'},
+			});
 		});
 		return server;
 	}
@@ -220,10 +326,17 @@ describe('the client and a hostile claude-mpm server', () => {
 	test('openConnection: never throws, the canary arrives, what it skipped is said', async () => {
 		const server = await claudeMpmServer();
 		const c = client(server.url);
-		await until(() => c.events.some(e => e.summary.includes('CANARY')), 'the canary', 8000);
+		await until(() => c.events.some((e) => e.summary.includes('CANARY')), 'the canary', 8000);
 		assertRecords(c.events);
-		assert.deepEqual(c.seqs(), c.events.map((_, i) => i + 1), 'numbered one by one');
-		assert.match(c.problems.join('\n'), /skipped an event from the claude-mpm server \(event is nested deeper than 64 levels\)/);
+		assert.deepEqual(
+			c.seqs(),
+			c.events.map((_, i) => i + 1),
+			'numbered one by one',
+		);
+		assert.match(
+			c.problems.join('\n'),
+			/skipped an event from the claude-mpm server \(event is nested deeper than 64 levels\)/,
+		);
 		assert.equal(c.events.at(-1)?.time, '2026-01-02T03:04:05.000Z');
 	});
 
@@ -231,9 +344,12 @@ describe('the client and a hostile claude-mpm server', () => {
 		const server = await claudeMpmServer();
 		const events: EventRecord[] = [];
 		const problems: string[] = [];
-		const link = openClaudeMpmConnection({url: server.url}, {onEvents: batch => events.push(...batch), onState: () => {}, onProblem: p => problems.push(p)});
+		const link = openClaudeMpmConnection(
+			{url: server.url},
+			{onEvents: (batch) => events.push(...batch), onState: () => {}, onProblem: (p) => problems.push(p)},
+		);
 		closers.push(() => link.close());
-		await until(() => events.some(e => e.summary.includes('CANARY')), 'the canary', 8000);
+		await until(() => events.some((e) => e.summary.includes('CANARY')), 'the canary', 8000);
 		assertRecords(events);
 		assert.match(problems.join('\n'), /nested deeper than 64 levels/);
 	});

@@ -18,9 +18,10 @@ function sink(accept = true): {stream: Writable; text: () => string} {
 }
 
 /** What the pipeline hands the writer along with the lines: their NDJSON bytes. */
-const ndjsonBytes = (lines: string[]) => Buffer.from(lines.map(line => `${line}\n`).join(''));
+const ndjsonBytes = (lines: string[]) => Buffer.from(lines.map((line) => `${line}\n`).join(''));
 
-const batch = (from: number, n: number) => Array.from({length: n}, (_, i) => JSON.stringify({n: from + i, pad: 'x'.repeat(20)}));
+const batch = (from: number, n: number) =>
+	Array.from({length: n}, (_, i) => JSON.stringify({n: from + i, pad: 'x'.repeat(20)}));
 
 test('a batch written with its NDJSON bytes gives the same bytes as written line by line', async () => {
 	const a = sink();

@@ -29,7 +29,10 @@ test('--no-journal and --journal PATH', () => {
 });
 
 test('bad numbers and URLs get a specific error', () => {
-	assert.throws(() => resolveConfig({}, {MPM_TUI_PORT: 'abc'}, home), (e: unknown) => e instanceof ConfigError && /--port must be a whole number/.test(e.message));
+	assert.throws(
+		() => resolveConfig({}, {MPM_TUI_PORT: 'abc'}, home),
+		(e: unknown) => e instanceof ConfigError && /--port must be a whole number/.test(e.message),
+	);
 	assert.throws(() => resolveConfig({port: 70000}, {}, home), ConfigError);
 	assert.throws(() => resolveConfig({connect: 'localhost:8765'}, {}, home), /--connect takes a URL/);
 });
@@ -37,6 +40,9 @@ test('bad numbers and URLs get a specific error', () => {
 test('a non-loopback bind needs a token', () => {
 	assert.equal(checkBindSecurity({host: '127.0.0.1', token: undefined}), null);
 	assert.equal(checkBindSecurity({host: '::1', token: undefined}), null);
-	assert.match(checkBindSecurity({host: '0.0.0.0', token: undefined}) ?? '', /refusing to listen on 0\.0\.0\.0 without a token/);
+	assert.match(
+		checkBindSecurity({host: '0.0.0.0', token: undefined}) ?? '',
+		/refusing to listen on 0\.0\.0\.0 without a token/,
+	);
 	assert.equal(checkBindSecurity({host: '0.0.0.0', token: 'x'}), null);
 });

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import {hookTypeFromMpm, mpmCategory, mpmToolFailed, toMpmEmit} from '../source/core/claude-mpm.js';
 import {normalize} from '../source/core/normalize.js';
 import type {EventRecord} from '../source/core/record.js';
-import {common, emitForm, hookEvents, issueEnvelope, mpmEnvelopes, sessionFlow} from './fixtures/hook-payloads.js';
+import {
+	common,
+	emitForm,
+	hookEvents,
+	issueEnvelope,
+	mpmEnvelopes,
+	sessionFlow,
+} from './fixtures/hook-payloads.js';
 
 function record(value: unknown, seq = 1): EventRecord {
 	const r = normalize(value, {id: `id-${seq}`, receivedAt: '2026-11-23T10:00:00.000Z', source: 'hook'});
@@ -13,11 +20,19 @@ function record(value: unknown, seq = 1): EventRecord {
 
 test('hookTypeFromMpm: every listed subtype', () => {
 	const table: Array<[string, string]> = [
-		['pre_tool', 'PreToolUse'], ['post_tool', 'PostToolUse'], ['user_prompt', 'UserPromptSubmit'],
-		['subagent_start', 'SubagentStart'], ['subagent_stop', 'SubagentStop'], ['stop', 'Stop'],
-		['session_start', 'SessionStart'], ['session_end', 'SessionEnd'], ['notification', 'Notification'],
-		['permission_request', 'PermissionRequest'], ['todo_updated', 'TodoUpdated'],
-		['hook_execution', 'HookExecution'], ['assistant_response', 'AssistantResponse'],
+		['pre_tool', 'PreToolUse'],
+		['post_tool', 'PostToolUse'],
+		['user_prompt', 'UserPromptSubmit'],
+		['subagent_start', 'SubagentStart'],
+		['subagent_stop', 'SubagentStop'],
+		['stop', 'Stop'],
+		['session_start', 'SessionStart'],
+		['session_end', 'SessionEnd'],
+		['notification', 'Notification'],
+		['permission_request', 'PermissionRequest'],
+		['todo_updated', 'TodoUpdated'],
+		['hook_execution', 'HookExecution'],
+		['assistant_response', 'AssistantResponse'],
 	];
 	for (const [subtype, hook] of table) assert.equal(hookTypeFromMpm('hook', subtype), hook, subtype);
 	assert.equal(hookTypeFromMpm('hook', 'post_tool', {success: false}), 'PostToolUseFailure');
@@ -38,8 +53,17 @@ test('hookTypeFromMpm: other forms', () => {
 	assert.equal(hookTypeFromMpm('hook', 'Weird Thing!'), 'mpm:hook.Weird Thing!');
 });
 
-test('hookTypeFromMpm: a hook name as subtype (claude-hook-fast.sh\'s unmapped events) is kept as it is', () => {
-	for (const name of ['SubagentStart', 'PermissionRequest', 'PostToolUseFailure', 'SessionEnd', 'StopFailure', 'PermissionDenied', 'TaskCreated', 'CwdChanged']) {
+test("hookTypeFromMpm: a hook name as subtype (claude-hook-fast.sh's unmapped events) is kept as it is", () => {
+	for (const name of [
+		'SubagentStart',
+		'PermissionRequest',
+		'PostToolUseFailure',
+		'SessionEnd',
+		'StopFailure',
+		'PermissionDenied',
+		'TaskCreated',
+		'CwdChanged',
+	]) {
 		assert.equal(hookTypeFromMpm('hook', name), name, name);
 		// claude-mpm's server re-emits them under a category as `type` (claude_event for these).
 		assert.equal(hookTypeFromMpm('claude_event', name), name, `claude_event ${name}`);
@@ -57,16 +81,45 @@ test('hookTypeFromMpm: a hook name as subtype (claude-hook-fast.sh\'s unmapped e
 test('mpmCategory is server.py _categorize_event', () => {
 	// claude-mpm src/claude_mpm/services/monitor/server.py, _categorize_event (lines 400-476 at bb378b4).
 	const table: Array<[string, string]> = [
-		['subagent_start', 'hook_event'], ['subagent_stop', 'hook_event'], ['todo_updated', 'hook_event'],
-		['pre_tool', 'tool_event'], ['post_tool', 'tool_event'], ['tool.start', 'tool_event'], ['tool.end', 'tool_event'], ['tool_use', 'tool_event'], ['tool_result', 'tool_event'],
-		['session.started', 'session_event'], ['session.ended', 'session_event'], ['session_start', 'session_event'], ['session_end', 'session_event'], ['token_usage_updated', 'session_event'],
-		['response.start', 'response_event'], ['response.end', 'response_event'], ['response_started', 'response_event'], ['response_ended', 'response_event'],
-		['agent.delegated', 'agent_event'], ['agent.returned', 'agent_event'], ['agent_start', 'agent_event'], ['agent_end', 'agent_event'],
-		['file.read', 'file_event'], ['file.write', 'file_event'], ['file.edit', 'file_event'], ['file_read', 'file_event'], ['file_write', 'file_event'],
-		['user_prompt', 'claude_event'], ['assistant_message', 'claude_event'],
-		['system_ready', 'system_event'], ['system_shutdown', 'system_event'],
+		['subagent_start', 'hook_event'],
+		['subagent_stop', 'hook_event'],
+		['todo_updated', 'hook_event'],
+		['pre_tool', 'tool_event'],
+		['post_tool', 'tool_event'],
+		['tool.start', 'tool_event'],
+		['tool.end', 'tool_event'],
+		['tool_use', 'tool_event'],
+		['tool_result', 'tool_event'],
+		['session.started', 'session_event'],
+		['session.ended', 'session_event'],
+		['session_start', 'session_event'],
+		['session_end', 'session_event'],
+		['token_usage_updated', 'session_event'],
+		['response.start', 'response_event'],
+		['response.end', 'response_event'],
+		['response_started', 'response_event'],
+		['response_ended', 'response_event'],
+		['agent.delegated', 'agent_event'],
+		['agent.returned', 'agent_event'],
+		['agent_start', 'agent_event'],
+		['agent_end', 'agent_event'],
+		['file.read', 'file_event'],
+		['file.write', 'file_event'],
+		['file.edit', 'file_event'],
+		['file_read', 'file_event'],
+		['file_write', 'file_event'],
+		['user_prompt', 'claude_event'],
+		['assistant_message', 'claude_event'],
+		['system_ready', 'system_event'],
+		['system_shutdown', 'system_event'],
 		// Anything else, also claude-hook-fast.sh's CamelCase subtypes and other cases: claude_event.
-		['SubagentStart', 'claude_event'], ['PRE_TOOL', 'claude_event'], ['stop', 'claude_event'], ['permission_request', 'claude_event'], ['', 'claude_event'], ['__proto__', 'claude_event'], ['constructor', 'claude_event'],
+		['SubagentStart', 'claude_event'],
+		['PRE_TOOL', 'claude_event'],
+		['stop', 'claude_event'],
+		['permission_request', 'claude_event'],
+		['', 'claude_event'],
+		['__proto__', 'claude_event'],
+		['constructor', 'claude_event'],
 	];
 	for (const [subtype, category] of table) assert.equal(mpmCategory(subtype), category, subtype);
 });
@@ -84,16 +137,28 @@ test('mpmToolFailed', () => {
 
 test('round trip: normalize(envelope) then toMpmEmit gives back the same subtype, data and time, under its category', () => {
 	for (const [key, envelope] of Object.entries({...mpmEnvelopes, issueEnvelope})) {
-		const data = envelope.data as {type: string; subtype: string; data: Record<string, unknown>; timestamp?: string};
+		const data = envelope.data as {
+			type: string;
+			subtype: string;
+			data: Record<string, unknown>;
+			timestamp?: string;
+		};
 		const emit = toMpmEmit(record(envelope));
 		assert.equal(emit.body.type, mpmCategory(data.subtype), key);
 		assert.equal(emit.event, emit.body.type, key);
 		assert.equal(emit.body.subtype, data.subtype, key);
 		assert.deepEqual(emit.body.data, data.data, `${key}: _mpm removed, data as sent`);
-		assert.equal(emit.body.timestamp, data.timestamp ?? '2026-11-23T10:00:00.000Z', `${key}: the envelope's own time`);
+		assert.equal(
+			emit.body.timestamp,
+			data.timestamp ?? '2026-11-23T10:00:00.000Z',
+			`${key}: the envelope's own time`,
+		);
 	}
 	const emit = toMpmEmit(record(emitForm));
-	assert.deepEqual([emit.event, emit.namespace, emit.namespaceEvent, emit.body.type, emit.body.subtype], ['claude_event', '/hook', 'user_prompt', 'claude_event', 'user_prompt']);
+	assert.deepEqual(
+		[emit.event, emit.namespace, emit.namespaceEvent, emit.body.type, emit.body.subtype],
+		['claude_event', '/hook', 'user_prompt', 'claude_event', 'user_prompt'],
+	);
 });
 
 test('round trip the other way: toMpmEmit body, posted back, gives the same hook type', () => {
@@ -111,7 +176,7 @@ test('round trip the other way: toMpmEmit body, posted back, gives the same hook
 test('toMpmEmit categories and namespaces for raw hook records', () => {
 	const route = (payload: Record<string, unknown>) => {
 		const e = toMpmEmit(record(payload));
-		assert.equal(e.body.type, e.event, 'the body\'s type is the event name');
+		assert.equal(e.body.type, e.event, "the body's type is the event name");
 		return [e.event, e.namespace, e.namespaceEvent, e.body.subtype].join(' ');
 	};
 	assert.equal(route(hookEvents.PreToolUse), 'tool_event /hook pre_tool pre_tool');
@@ -124,13 +189,22 @@ test('toMpmEmit categories and namespaces for raw hook records', () => {
 	assert.equal(route(hookEvents.UserPromptSubmit), 'claude_event /hook user_prompt user_prompt');
 	assert.equal(route(hookEvents.Stop), 'claude_event /hook stop stop');
 	assert.equal(route(hookEvents.Notification), 'claude_event /hook notification notification');
-	assert.equal(route(hookEvents.PermissionRequest), 'claude_event /hook permission_request permission_request');
+	assert.equal(
+		route(hookEvents.PermissionRequest),
+		'claude_event /hook permission_request permission_request',
+	);
 	assert.equal(route(hookEvents.StopFailure), 'claude_event /hook stop_failure stop_failure');
 	assert.equal(route(hookEvents.PreCompact), 'claude_event /system pre_compact pre_compact');
 	assert.equal(route(hookEvents.ConfigChange), 'claude_event /system config_change config_change');
 	assert.equal(route(mpmEnvelopes.todo_updated), 'hook_event /todo updated todo_updated');
-	assert.equal(route({type: 'system', subtype: 'heartbeat', data: {clients: 2}}), 'claude_event /system heartbeat heartbeat');
-	assert.equal(route({namespace: '/log', event: 'message', data: {level: 'INFO', message: 'hi'}}), 'claude_event /log message message');
+	assert.equal(
+		route({type: 'system', subtype: 'heartbeat', data: {clients: 2}}),
+		'claude_event /system heartbeat heartbeat',
+	);
+	assert.equal(
+		route({namespace: '/log', event: 'message', data: {level: 'INFO', message: 'hi'}}),
+		'claude_event /log message message',
+	);
 });
 
 test('toMpmEmit body fields come from the record', () => {
@@ -138,13 +212,25 @@ test('toMpmEmit body fields come from the record', () => {
 	const e = toMpmEmit(r);
 	assert.equal(e.body.session_id, r.session);
 	assert.equal(e.body.cwd, r.cwd);
-	assert.equal(e.body.source, 'hook', 'the record\'s source (claude-mpm\'s default for hook events)');
+	assert.equal(e.body.source, 'hook', "the record's source (claude-mpm's default for hook events)");
 	assert.equal(e.body.correlation_id, 't', 'the tool use id');
-	assert.deepEqual(e.body.data, {...r.payload, correlation_id: 't'}, 'for pre_tool/post_tool the key in data too, where claude-mpm\'s dashboard looks it up');
-	assert.equal(r.payload.correlation_id, undefined, 'the record\'s payload is not changed');
+	assert.deepEqual(
+		e.body.data,
+		{...r.payload, correlation_id: 't'},
+		"for pre_tool/post_tool the key in data too, where claude-mpm's dashboard looks it up",
+	);
+	assert.equal(r.payload.correlation_id, undefined, "the record's payload is not changed");
 	const prompt = record(common('UserPromptSubmit', {prompt: 'hi'}));
 	assert.equal(toMpmEmit(prompt).body.data, prompt.payload, 'no copy for other events without _mpm');
-	assert.equal(toMpmEmit(record(mpmEnvelopes.pre_tool)).body.source, 'claude_hooks', 'the original source is kept');
+	assert.equal(
+		toMpmEmit(record(mpmEnvelopes.pre_tool)).body.source,
+		'claude_hooks',
+		'the original source is kept',
+	);
 	const stop = toMpmEmit(record(common('Stop', {cwd: undefined})));
-	assert.deepEqual(Object.keys(stop.body), ['type', 'subtype', 'data', 'timestamp', 'session_id', 'source'], 'no correlation_id without a tool use id, no cwd without one');
+	assert.deepEqual(
+		Object.keys(stop.body),
+		['type', 'subtype', 'data', 'timestamp', 'session_id', 'source'],
+		'no correlation_id without a tool use id, no cwd without one',
+	);
 });

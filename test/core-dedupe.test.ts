@@ -17,7 +17,11 @@ test('ContentHasher: stable, differs by content, even by one byte', () => {
 	assert.match(k, /^[0-9a-f]{16}$/);
 	assert.equal(contentKey(String(raw)), k);
 	assert.notEqual(contentKey(`${raw} `), k);
-	assert.notEqual(contentKey(raw.replace('"session_id":"', '"session_id":"x')), k, 'another session is other text');
+	assert.notEqual(
+		contentKey(raw.replace('"session_id":"', '"session_id":"x')),
+		k,
+		'another session is other text',
+	);
 	assert.notEqual(contentKey('é'), contentKey('e'));
 	assert.notEqual(contentKey(''), contentKey(' '));
 	assert.notEqual(contentKey('\0'), contentKey(''), 'a zero byte still counts (the length is hashed)');
@@ -25,11 +29,23 @@ test('ContentHasher: stable, differs by content, even by one byte', () => {
 });
 
 test('ContentHasher: the same key for the text and for its UTF-8 bytes, wherever they lie in memory', () => {
-	for (const text of ['{"a":1}', JSON.stringify(sessionFlow[2]), '{"note":"é 漢字 😀"}', '', 'abc', 'abcd', 'abcde']) {
+	for (const text of [
+		'{"a":1}',
+		JSON.stringify(sessionFlow[2]),
+		'{"note":"é 漢字 😀"}',
+		'',
+		'abc',
+		'abcd',
+		'abcde',
+	]) {
 		assert.equal(contentKey(Buffer.from(text)), contentKey(text), text);
 		// Every alignment of the start: the words are read relative to the text, not to memory.
 		for (let shift = 1; shift <= 7; shift++) {
-			assert.equal(contentKey(new Uint8Array(Buffer.from(`${'x'.repeat(shift)}${text}`)).subarray(shift)), contentKey(text), `${text} at offset ${shift}`);
+			assert.equal(
+				contentKey(new Uint8Array(Buffer.from(`${'x'.repeat(shift)}${text}`)).subarray(shift)),
+				contentKey(text),
+				`${text} at offset ${shift}`,
+			);
 		}
 	}
 });
@@ -41,7 +57,12 @@ test('ContentHasher: no collisions over the fixtures and 300k distinct inputs th
 	const many = new Set<string>();
 	// Counters, and texts that differ only in bytes 4 apart (the same place in different words).
 	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"n":${i}}`));
-	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"tool_use_id":"toolu_${String.fromCharCode(65 + (i % 26))}abc${String.fromCharCode(65 + ((i / 26) % 26))}abc${String.fromCharCode(65 + ((i / 676) % 26))}abc${Math.floor(i / 17_576)}"}`));
+	for (let i = 0; i < 100_000; i++)
+		many.add(
+			contentKey(
+				`{"tool_use_id":"toolu_${String.fromCharCode(65 + (i % 26))}abc${String.fromCharCode(65 + ((i / 26) % 26))}abc${String.fromCharCode(65 + ((i / 676) % 26))}abc${Math.floor(i / 17_576)}"}`,
+			),
+		);
 	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"pad":"${'x'.repeat(i % 97)}","i":${i}}`));
 	assert.equal(many.size, 300_000);
 });
@@ -67,7 +88,11 @@ test('DuplicateWindow: text and bytes are the same event; a seeded window still 
 		assert.equal(w.isDuplicateBytes(body, start, start + Buffer.byteLength(text), 10), false);
 		assert.equal(w.isDuplicate(text, 11), true, 'the text after its bytes');
 		assert.equal(w.isDuplicateBytes(body, 0, start - 1, 12), false, 'the other line is its own event');
-		assert.equal(w.isDuplicateBytes(Buffer.from(`${text}\n`), 0, Buffer.byteLength(text), 13), true, 'the same bytes in another buffer');
+		assert.equal(
+			w.isDuplicateBytes(Buffer.from(`${text}\n`), 0, Buffer.byteLength(text), 13),
+			true,
+			'the same bytes in another buffer',
+		);
 	}
 });
 
@@ -97,7 +122,7 @@ test('DuplicateWindow: repeats inside the window are duplicates, after it they a
 
 test('DuplicateWindow: same decisions as an exact first-sighting window on a random stream', () => {
 	let seed = 42;
-	const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+	const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 	const w = new DuplicateWindow(100);
 	const firstSeen = new Map<string, number>();
 	let now = 0;
@@ -132,7 +157,8 @@ test('DuplicateWindow: maxEntries bounds memory even inside the window; the newe
 			assert.equal(w.isDuplicate(k, 5), false);
 			assert.ok(w.size <= max, `max ${max}: size ${w.size}`);
 		}
-		for (const k of keys.slice(-Math.max(1, Math.floor(max / 2)))) assert.equal(w.isDuplicate(k, 6), true, `max ${max}: ${k} kept`);
+		for (const k of keys.slice(-Math.max(1, Math.floor(max / 2))))
+			assert.equal(w.isDuplicate(k, 6), true, `max ${max}: ${k} kept`);
 		assert.equal(w.isDuplicate('k0', 6), false, `max ${max}: oldest was evicted`);
 	}
 });

@@ -1,6 +1,12 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {exceedsDepth, findInvalidUtf8, isNdjsonContentType, parseBody, utf8Offset} from '../source/core/parse-body.js';
+import {
+	exceedsDepth,
+	findInvalidUtf8,
+	isNdjsonContentType,
+	parseBody,
+	utf8Offset,
+} from '../source/core/parse-body.js';
 import {jsonErrorOffset} from '../source/core/json-error.js';
 import {hookEvents, sessionFlow} from './fixtures/hook-payloads.js';
 
@@ -26,10 +32,16 @@ test('one JSON object is one item at index 0, raw = the trimmed body', () => {
 test('`at` is where raw starts in the text: NDJSON lines with CRLF, indented and spaced lines, arrays have none', () => {
 	const text = '{"a":1}\r\n  {"b":2}  \n\t{"c":3}\r\n\n{"d":4}';
 	const items = okItems(text, 'application/x-ndjson') as Array<{raw: string; at: number}>;
-	assert.deepEqual(items.map(i => i.raw), ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}']);
+	assert.deepEqual(
+		items.map((i) => i.raw),
+		['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}'],
+	);
 	for (const item of items) assert.equal(text.slice(item.at, item.at + item.raw.length), item.raw);
 	const array = okItems('[{"a":1},{"b":2}]') as Array<{at: number | undefined}>;
-	assert.deepEqual(array.map(i => i.at), [undefined, undefined]);
+	assert.deepEqual(
+		array.map((i) => i.at),
+		[undefined, undefined],
+	);
 });
 
 test('a UTF-8 byte order mark is ignored', () => {
@@ -51,7 +63,10 @@ test('a JSON array gives one item per element, raw = JSON.stringify(element)', (
 
 test('array elements that are not objects fail alone with their index', () => {
 	const items = okItems('[{"a":1}, 7, "x", null, [1], {"b":2}]');
-	assert.deepEqual(items.map(i => i.ok), [true, false, false, false, false, true]);
+	assert.deepEqual(
+		items.map((i) => i.ok),
+		[true, false, false, false, false, true],
+	);
 	assert.deepEqual(items[1], {ok: false, error: 'item 1: expected a JSON object, got a number', index: 1});
 	assert.equal((items[2] as {error: string}).error, 'item 2: expected a JSON object, got a string');
 	assert.equal((items[3] as {error: string}).error, 'item 3: expected a JSON object, got null');
@@ -63,17 +78,34 @@ test('an empty array is zero items', () => {
 });
 
 test('NDJSON by content type: one item per non-blank line, index = 1-based line number', () => {
-	const lines = [JSON.stringify(sessionFlow[0]), '', JSON.stringify(sessionFlow[1]), '   ', JSON.stringify(sessionFlow[2])];
+	const lines = [
+		JSON.stringify(sessionFlow[0]),
+		'',
+		JSON.stringify(sessionFlow[1]),
+		'   ',
+		JSON.stringify(sessionFlow[2]),
+	];
 	const items = okItems(lines.join('\r\n') + '\n', 'application/x-ndjson; charset=utf-8');
-	assert.deepEqual(items.map(i => i.index), [1, 3, 5]);
-	assert.ok(items.every(i => i.ok));
+	assert.deepEqual(
+		items.map((i) => i.index),
+		[1, 3, 5],
+	);
+	assert.ok(items.every((i) => i.ok));
 	assert.equal((items[1] as {raw: string}).raw, lines[2]);
 });
 
 test('NDJSON with one bad line: the others stay ok, the bad one says line and byte', () => {
-	const text = [JSON.stringify(sessionFlow[0]), JSON.stringify(sessionFlow[1]), '{"hook_event_name": "Stop", oops}', JSON.stringify(sessionFlow[2])].join('\n');
+	const text = [
+		JSON.stringify(sessionFlow[0]),
+		JSON.stringify(sessionFlow[1]),
+		'{"hook_event_name": "Stop", oops}',
+		JSON.stringify(sessionFlow[2]),
+	].join('\n');
 	const items = okItems(text, 'application/x-ndjson');
-	assert.deepEqual(items.map(i => i.ok), [true, true, false, true]);
+	assert.deepEqual(
+		items.map((i) => i.ok),
+		[true, true, false, true],
+	);
 	const bad = items[2] as {error: string; index: number};
 	assert.equal(bad.index, 3);
 	assert.match(bad.error, /^line 3: not JSON at byte 28 \(.+\)$/);
@@ -81,7 +113,10 @@ test('NDJSON with one bad line: the others stay ok, the bad one says line and by
 
 test('line numbers count leading blank lines', () => {
 	const items = okItems('\n\n{"a":1}\nnope', 'application/x-ndjson');
-	assert.deepEqual(items.map(i => i.index), [3, 4]);
+	assert.deepEqual(
+		items.map((i) => i.index),
+		[3, 4],
+	);
 	assert.match((items[1] as {error: string}).error, /^line 4: not JSON at byte 1 /);
 });
 
@@ -92,9 +127,15 @@ test('NDJSON lines that are not objects: line N: expected a JSON object', () => 
 });
 
 test('several lines without the NDJSON content type are read as NDJSON', () => {
-	const items = okItems(`${JSON.stringify(sessionFlow[0])}\n${JSON.stringify(sessionFlow[1])}\n`, 'application/json');
+	const items = okItems(
+		`${JSON.stringify(sessionFlow[0])}\n${JSON.stringify(sessionFlow[1])}\n`,
+		'application/json',
+	);
 	assert.equal(items.length, 2);
-	assert.deepEqual(items.map(i => i.index), [1, 2]);
+	assert.deepEqual(
+		items.map((i) => i.index),
+		[1, 2],
+	);
 });
 
 test('pretty-printed JSON is one value, not NDJSON', () => {
@@ -104,7 +145,10 @@ test('pretty-printed JSON is one value, not NDJSON', () => {
 });
 
 test('a broken pretty-printed body gets the whole-body reason, not one error per line', () => {
-	assert.match(bodyError('{\n  "hook_event_name": "Stop",\n  oops\n}'), /^body is not JSON at byte 33 \(Expected double-quoted property name\)$/);
+	assert.match(
+		bodyError('{\n  "hook_event_name": "Stop",\n  oops\n}'),
+		/^body is not JSON at byte 33 \(Expected double-quoted property name\)$/,
+	);
 });
 
 test('whole-body errors: empty, not JSON (with byte), wrong JSON type', () => {
@@ -113,12 +157,18 @@ test('whole-body errors: empty, not JSON (with byte), wrong JSON type', () => {
 	assert.equal(bodyError('\n\n', 'application/x-ndjson'), 'body is empty');
 	assert.match(bodyError('not json'), /^body is not JSON at byte 1 \(Unexpected token 'o'/);
 	assert.match(bodyError('{"session_id":"abc", "x": }'), /^body is not JSON at byte 26 \(/);
-	assert.match(bodyError('{"a":1} trailing'), /^body is not JSON at byte 8 \(Unexpected non-whitespace character after JSON\)$/);
+	assert.match(
+		bodyError('{"a":1} trailing'),
+		/^body is not JSON at byte 8 \(Unexpected non-whitespace character after JSON\)$/,
+	);
 	assert.match(bodyError('{"a":1'), /^body is not JSON at byte 6 \(/);
 	assert.equal(bodyError('42'), 'body is a JSON number, expected an object, an array of objects or NDJSON');
 	assert.equal(bodyError('"x"'), 'body is a JSON string, expected an object, an array of objects or NDJSON');
 	assert.equal(bodyError('null'), 'body is a JSON null, expected an object, an array of objects or NDJSON');
-	assert.equal(bodyError('true'), 'body is a JSON boolean, expected an object, an array of objects or NDJSON');
+	assert.equal(
+		bodyError('true'),
+		'body is a JSON boolean, expected an object, an array of objects or NDJSON',
+	);
 });
 
 test('the byte offset counts UTF-8 bytes, not UTF-16 units', () => {
@@ -128,7 +178,11 @@ test('the byte offset counts UTF-8 bytes, not UTF-16 units', () => {
 
 test('deep nesting is refused before parsing, without recursion', () => {
 	const items100k = okItems('['.repeat(100_000) + ']'.repeat(100_000));
-	assert.deepEqual(items100k, [{ok: false, error: 'item 0: JSON nested deeper than 64 levels', index: 0}], 'an array: its one element is refused, unparsed');
+	assert.deepEqual(
+		items100k,
+		[{ok: false, error: 'item 0: JSON nested deeper than 64 levels', index: 0}],
+		'an array: its one element is refused, unparsed',
+	);
 	assert.equal(bodyError('{"a":'.repeat(65) + '1' + '}'.repeat(65)), 'JSON nested deeper than 64 levels');
 	assert.equal(okItems('{"a":'.repeat(64) + '1' + '}'.repeat(64)).length, 1);
 	const items = okItems(`{"a":1}\n${'['.repeat(70)}${']'.repeat(70)}`, 'application/x-ndjson');
@@ -186,7 +240,11 @@ test('findInvalidUtf8 accepts valid text and finds the first bad sequence', () =
 		[[0xf0, 0x9f, 0x98], 0, 'truncated 4-byte at the end'],
 	];
 	for (const [bytes, at, what] of cases) assert.equal(findInvalidUtf8(new Uint8Array(bytes)), at, what);
-	assert.equal(findInvalidUtf8(new Uint8Array([0xef, 0xbf, 0xbf, 0xf4, 0x8f, 0xbf, 0xbf])), -1, 'U+FFFF and U+10FFFF are valid');
+	assert.equal(
+		findInvalidUtf8(new Uint8Array([0xef, 0xbf, 0xbf, 0xf4, 0x8f, 0xbf, 0xbf])),
+		-1,
+		'U+FFFF and U+10FFFF are valid',
+	);
 	const big = Buffer.concat([Buffer.from('x'.repeat(100_000)), Buffer.from([0xfe])]);
 	assert.equal(findInvalidUtf8(big), 100_000);
 });
@@ -196,7 +254,7 @@ test('NDJSON lines: whitespace around a line (ASCII or Unicode, CR LF) is trimme
 	const result = parseBody(text, 'application/x-ndjson');
 	assert.ok(result.ok);
 	assert.deepEqual(
-		result.items.map(item => (item.ok ? item.raw : item.error)),
+		result.items.map((item) => (item.ok ? item.raw : item.error)),
 		['{"a":1}', '{"b":2}', '{"c":3}', '{"d":"x "}', '{"e":5}'],
 	);
 });
@@ -204,18 +262,35 @@ test('NDJSON lines: whitespace around a line (ASCII or Unicode, CR LF) is trimme
 test('an event in a JSON array may nest as deep as a single event (the array is one level of its own)', () => {
 	const deep = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
 	assert.ok(parseBody(deep(64), 'application/json').ok);
-	const parsed = parseBody(`[{"hook_event_name":"Stop"},${deep(64)},{"hook_event_name":"Stop","n":2}]`, 'application/json');
+	const parsed = parseBody(
+		`[{"hook_event_name":"Stop"},${deep(64)},{"hook_event_name":"Stop","n":2}]`,
+		'application/json',
+	);
 	assert.ok(parsed.ok);
-	assert.deepEqual(parsed.items.map(item => item.ok), [true, true, true]);
+	assert.deepEqual(
+		parsed.items.map((item) => item.ok),
+		[true, true, true],
+	);
 	// An element past the limit is refused alone (found by a scan, never parsed); the others are kept.
 	for (const levels of [65, 5000]) {
-		const mixed = parseBody(`[{"hook_event_name":"Stop"}, ${deep(levels)} ,{"hook_event_name":"Stop","s":"],[{\\"x"}, [${'['.repeat(levels)}${']'.repeat(levels)}]]`, 'application/json');
+		const mixed = parseBody(
+			`[{"hook_event_name":"Stop"}, ${deep(levels)} ,{"hook_event_name":"Stop","s":"],[{\\"x"}, [${'['.repeat(levels)}${']'.repeat(levels)}]]`,
+			'application/json',
+		);
 		assert.ok(mixed.ok, `depth ${levels}`);
 		assert.deepEqual(
-			mixed.items.map(item => (item.ok ? JSON.stringify(item.value) : item.error)),
-			['{"hook_event_name":"Stop"}', 'item 1: JSON nested deeper than 64 levels', '{"hook_event_name":"Stop","s":"],[{\\"x"}', 'item 3: JSON nested deeper than 64 levels'],
+			mixed.items.map((item) => (item.ok ? JSON.stringify(item.value) : item.error)),
+			[
+				'{"hook_event_name":"Stop"}',
+				'item 1: JSON nested deeper than 64 levels',
+				'{"hook_event_name":"Stop","s":"],[{\\"x"}',
+				'item 3: JSON nested deeper than 64 levels',
+			],
 		);
 	}
 	const broken = parseBody(`[{"hook_event_name":"Stop"},${deep(100)}`, 'application/json');
-	assert.ok(!broken.ok && /nested deeper than 64/.test(broken.error), 'an unbalanced deep body is refused whole');
+	assert.ok(
+		!broken.ok && /nested deeper than 64/.test(broken.error),
+		'an unbalanced deep body is refused whole',
+	);
 });

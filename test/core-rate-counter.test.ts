@@ -22,11 +22,19 @@ test('RateCounter: per minute over the last window of whole seconds, scaled; cha
 				added.push({second: Math.floor(now / 1000), count});
 			}
 			const second = Math.floor(now / 1000);
-			const inWindow = added.filter(a => a.second > second - seconds);
+			const inWindow = added.filter((a) => a.second > second - seconds);
 			const sum = inWindow.reduce((total, a) => total + a.count, 0);
-			assert.equal(counter.perMinute(now), Math.round((sum * 60) / seconds), `window ${seconds}s, step ${step}`);
-			const oldest = inWindow.length === 0 ? null : Math.min(...inWindow.map(a => a.second));
-			assert.equal(counter.changesIn(now), oldest === null ? null : (oldest + seconds) * 1000 - now, `changesIn, window ${seconds}s, step ${step}`);
+			assert.equal(
+				counter.perMinute(now),
+				Math.round((sum * 60) / seconds),
+				`window ${seconds}s, step ${step}`,
+			);
+			const oldest = inWindow.length === 0 ? null : Math.min(...inWindow.map((a) => a.second));
+			assert.equal(
+				counter.changesIn(now),
+				oldest === null ? null : (oldest + seconds) * 1000 - now,
+				`changesIn, window ${seconds}s, step ${step}`,
+			);
 		}
 	}
 	const counter = new RateCounter(60);

@@ -19,7 +19,8 @@ test('RecentSet: holds exactly the newest `capacity` distinct ids; re-adding nei
 			if (!order.slice(-capacity).includes(id)) order.push(id);
 			const kept = new Set(order.slice(-capacity));
 			assert.equal(set.size, kept.size, `capacity ${capacity}, step ${i}`);
-			for (let n = 0; n < 25; n++) assert.equal(set.has(`id${n}`), kept.has(`id${n}`), `capacity ${capacity}, step ${i}: id${n}`);
+			for (let n = 0; n < 25; n++)
+				assert.equal(set.has(`id${n}`), kept.has(`id${n}`), `capacity ${capacity}, step ${i}: id${n}`);
 		}
 	}
 	const set = new RecentSet(2);

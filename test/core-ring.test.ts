@@ -24,7 +24,11 @@ test('empty ring', () => {
 
 test('each entry comes back with its reference, range and seq; order survives wrap-around', () => {
 	const ring = filled(3, 1, 5);
-	assert.deepEqual(ring.toArray(entry), [entry('r3', 30, 35, 3), entry('r4', 40, 45, 4), entry('r5', 50, 55, 5)]);
+	assert.deepEqual(ring.toArray(entry), [
+		entry('r3', 30, 35, 3),
+		entry('r4', 40, 45, 4),
+		entry('r5', 50, 55, 5),
+	]);
 	assert.equal(ring.firstSeq, 3);
 	assert.equal(ring.lastSeq, 5);
 	assert.equal(ring.size, 3);
@@ -61,7 +65,11 @@ test('since() binary search agrees with a linear scan for every seq and wrap pos
 		const ring = filled(7, 1, total);
 		const all = ring.toArray(seqOf);
 		for (let q = 0; q <= total + 1; q++) {
-			assert.deepEqual(ring.since(q, Infinity, seqOf), all.filter(seq => seq > q), `total ${total}, since ${q}`);
+			assert.deepEqual(
+				ring.since(q, Infinity, seqOf),
+				all.filter((seq) => seq > q),
+				`total ${total}, since ${q}`,
+			);
 		}
 	}
 });
@@ -72,15 +80,32 @@ test('a large capacity is allocated as entries arrive, and wraps like a small on
 	assert.equal(ring.firstSeq, 7346);
 	assert.equal(ring.lastSeq, 12_345);
 	const all = ring.toArray(entry);
-	assert.deepEqual(all.map(e => e.seq), Array.from({length: 5000}, (_, i) => 7346 + i));
-	assert.ok(all.every(e => e.ref === `r${e.seq}` && e.start === e.seq * 10 && e.end === e.seq * 10 + 5), 'every entry kept its own reference and range');
+	assert.deepEqual(
+		all.map((e) => e.seq),
+		Array.from({length: 5000}, (_, i) => 7346 + i),
+	);
+	assert.ok(
+		all.every((e) => e.ref === `r${e.seq}` && e.start === e.seq * 10 && e.end === e.seq * 10 + 5),
+		'every entry kept its own reference and range',
+	);
 	assert.deepEqual(ring.since(12_340, Infinity, seqOf), [12_341, 12_342, 12_343, 12_344, 12_345]);
 	assert.deepEqual(ring.since(0, 2, seqOf), [7346, 7347]);
 	const partial = filled(3000, 1, 1500); // grown once, not full
-	assert.deepEqual(partial.since(1497, Infinity, entry), [entry('r1498', 14_980, 14_985, 1498), entry('r1499', 14_990, 14_995, 1499), entry('r1500', 15_000, 15_005, 1500)]);
+	assert.deepEqual(partial.since(1497, Infinity, entry), [
+		entry('r1498', 14_980, 14_985, 1498),
+		entry('r1499', 14_990, 14_995, 1499),
+		entry('r1500', 15_000, 15_005, 1500),
+	]);
 	assert.equal(partial.firstSeq, 1);
-	assert.deepEqual(partial.since(0, 2, entry), [entry('r1', 10, 15, 1), entry('r2', 20, 25, 2)], 'entries from before the growth are kept whole');
-	assert.deepEqual(partial.toArray(seqOf), Array.from({length: 1500}, (_, i) => i + 1));
+	assert.deepEqual(
+		partial.since(0, 2, entry),
+		[entry('r1', 10, 15, 1), entry('r2', 20, 25, 2)],
+		'entries from before the growth are kept whole',
+	);
+	assert.deepEqual(
+		partial.toArray(seqOf),
+		Array.from({length: 1500}, (_, i) => i + 1),
+	);
 });
 
 test('latest(n): the newest n, oldest first', () => {
@@ -117,7 +142,13 @@ test('bounded by bytes as well as count: the same entries as a plain array model
 			fc.integer({min: 1, max: 5000}),
 			// Mostly tiny entries (so the ring fills its 1,024 first slots and grows after the byte
 			// bound has moved its head), now and then a big one that pushes many out.
-			fc.array(fc.oneof({weight: 30, arbitrary: fc.integer({min: 0, max: 1})}, {weight: 1, arbitrary: fc.integer({min: 0, max: 900})}), {minLength: 1, maxLength: 4000}),
+			fc.array(
+				fc.oneof(
+					{weight: 30, arbitrary: fc.integer({min: 0, max: 1})},
+					{weight: 1, arbitrary: fc.integer({min: 0, max: 900})},
+				),
+				{minLength: 1, maxLength: 4000},
+			),
 			(capacity, maxBytes, sizes) => {
 				const ring = new RangeRing<number>(capacity, maxBytes);
 				let model: Array<{seq: number; size: number}> = [];
@@ -133,10 +164,19 @@ test('bounded by bytes as well as count: the same entries as a plain array model
 						model = model.slice(1);
 					}
 				}
-				assert.deepEqual(ring.toArray((ref, start, end, s) => [s, ref, end - start]), model.map(e => [e.seq, e.seq * 7, e.size]));
-				assert.equal(ring.bytes, model.reduce((sum, e) => sum + e.size, 0));
+				assert.deepEqual(
+					ring.toArray((ref, start, end, s) => [s, ref, end - start]),
+					model.map((e) => [e.seq, e.seq * 7, e.size]),
+				);
+				assert.equal(
+					ring.bytes,
+					model.reduce((sum, e) => sum + e.size, 0),
+				);
 				const mid = model[Math.floor(model.length / 2)].seq;
-				assert.deepEqual(ring.since(mid, Infinity, (_r, _s, _e, s) => s), model.filter(e => e.seq > mid).map(e => e.seq));
+				assert.deepEqual(
+					ring.since(mid, Infinity, (_r, _s, _e, s) => s),
+					model.filter((e) => e.seq > mid).map((e) => e.seq),
+				);
 			},
 		),
 		{numRuns: 300},
@@ -152,6 +192,9 @@ test('growing after the byte bound moved the oldest entry keeps seq order', () =
 	const seqs = ring.toArray((_r, _s, _e, seq) => seq);
 	assert.equal(seqs.length, 1999);
 	assert.deepEqual(seqs.slice(0, 3), [2, 3, 4]);
-	assert.ok(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1), 'consecutive, in order');
+	assert.ok(
+		seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1),
+		'consecutive, in order',
+	);
 	assert.equal(ring.bytes, 150);
 });

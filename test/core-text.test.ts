@@ -10,18 +10,23 @@ import {LINE_BREAK_MARK, oneLine} from '../source/core/text.js';
 import {WIDE_SAMPLES} from './fixtures/wide-text.js';
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
-const clusters = (text: string) => Array.from(segmenter.segment(text), s => s.segment);
+const clusters = (text: string) => Array.from(segmenter.segment(text), (s) => s.segment);
 /** A lone surrogate (with the `u` flag a pair is one code point and does not match). */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /** Text with no blank or control character (those are flattened before the cut; tested apart). */
 const plainText = fc
 	.oneof(
-		fc.array(fc.oneof(fc.constantFrom(...WIDE_SAMPLES.map(([s]) => s)), fc.constantFrom('a', 'b', '-', '…')), {maxLength: 40}).map(parts => parts.join('')),
+		fc
+			.array(
+				fc.oneof(fc.constantFrom(...WIDE_SAMPLES.map(([s]) => s)), fc.constantFrom('a', 'b', '-', '…')),
+				{maxLength: 40},
+			)
+			.map((parts) => parts.join('')),
 		fc.string({unit: 'grapheme', maxLength: 40}),
 		fc.string({unit: 'grapheme-composite', maxLength: 20}),
 	)
-	 
-	.map(t => t.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, '_'));
+
+	.map((t) => t.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, '_'));
 
 test('oneLine: at most max code units, cut between grapheme clusters, as many whole clusters as fit; control characters and line breaks flattened', () => {
 	for (const lineBreak of [' ', LINE_BREAK_MARK]) {
@@ -39,7 +44,11 @@ test('oneLine: at most max code units, cut between grapheme clusters, as many wh
 					if (whole.length + part.length > max - 1) break;
 					whole += part;
 				}
-				assert.equal(kept, whole, `${JSON.stringify(kept)}: not the whole clusters of ${JSON.stringify(text)} that fit in ${max - 1}`);
+				assert.equal(
+					kept,
+					whole,
+					`${JSON.stringify(kept)}: not the whole clusters of ${JSON.stringify(text)} that fit in ${max - 1}`,
+				);
 			}),
 			{numRuns: 500},
 		);

@@ -1,6 +1,13 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {MAX_ARRAY_ITEMS, MAX_PAYLOAD_DEPTH, TOO_DEEP_MARKER, cutString, fitsUncut, truncatePayload} from '../source/core/truncate.js';
+import {
+	MAX_ARRAY_ITEMS,
+	MAX_PAYLOAD_DEPTH,
+	TOO_DEEP_MARKER,
+	cutString,
+	fitsUncut,
+	truncatePayload,
+} from '../source/core/truncate.js';
 import {sessionFlow} from './fixtures/hook-payloads.js';
 
 function deepFreeze<T>(value: T): T {
@@ -20,7 +27,11 @@ test('nothing to cut: the very same object comes back, truncated false', () => {
 });
 
 test('long strings are cut with a marker; the input is not mutated', () => {
-	const input = deepFreeze({a: 'short', nested: {out: 'z'.repeat(5000), keep: [1, 2]}, list: ['ok', 'q'.repeat(3000)]});
+	const input = deepFreeze({
+		a: 'short',
+		nested: {out: 'z'.repeat(5000), keep: [1, 2]},
+		list: ['ok', 'q'.repeat(3000)],
+	});
 	const snapshot = JSON.stringify(input);
 	const r = truncatePayload(input, 100);
 	assert.equal(r.truncated, true);
@@ -80,7 +91,10 @@ test('nesting deeper than 32 levels is replaced by a marker', () => {
 });
 
 test('a __proto__ key from JSON stays a plain own property when copying', () => {
-	const input = JSON.parse('{"__proto__": {"polluted": true}, "big": "' + 'x'.repeat(50) + '"}') as Record<string, unknown>;
+	const input = JSON.parse('{"__proto__": {"polluted": true}, "big": "' + 'x'.repeat(50) + '"}') as Record<
+		string,
+		unknown
+	>;
 	const r = truncatePayload(input, 10);
 	assert.equal(Object.getPrototypeOf(r.payload), Object.prototype);
 	assert.deepEqual(Object.keys(r.payload), ['__proto__', 'big']);
@@ -95,22 +109,41 @@ function nested(levels: number): string {
 test('fitsUncut: at each bound, true only where truncatePayload cuts nothing', () => {
 	const cases: Array<[string, number]> = [];
 	// Strings: a text no longer than the limit holds no string longer than it.
-	for (const n of [8, 9, 10, 11, 12]) cases.push([`{"s":"${'x'.repeat(n)}"}`, 10], [`{"s":"${'x'.repeat(n)}"}`, n + 8]);
+	for (const n of [8, 9, 10, 11, 12])
+		cases.push([`{"s":"${'x'.repeat(n)}"}`, 10], [`{"s":"${'x'.repeat(n)}"}`, n + 8]);
 	cases.push([`{"s":"${'\\u00e9'.repeat(4)}"}`, 12], ['{"s":"😀😀😀😀😀"}', 9], ['{"s":"😀😀😀😀😀"}', 16]);
 	// Arrays: around MAX_ARRAY_ITEMS items.
-	for (const n of [MAX_ARRAY_ITEMS - 1, MAX_ARRAY_ITEMS, MAX_ARRAY_ITEMS + 1]) cases.push([`{"a":[${Array(n).fill(0).join(',')}]}`, 16_384], [`[${Array(n).fill(0).join(',')}]`, 16_384]);
+	for (const n of [MAX_ARRAY_ITEMS - 1, MAX_ARRAY_ITEMS, MAX_ARRAY_ITEMS + 1])
+		cases.push(
+			[`{"a":[${Array(n).fill(0).join(',')}]}`, 16_384],
+			[`[${Array(n).fill(0).join(',')}]`, 16_384],
+		);
 	// Depth: around MAX_PAYLOAD_DEPTH levels.
-	for (const n of [MAX_PAYLOAD_DEPTH - 1, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_DEPTH + 1, MAX_PAYLOAD_DEPTH + 2]) cases.push([nested(n), 16_384]);
+	for (const n of [MAX_PAYLOAD_DEPTH - 1, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_DEPTH + 1, MAX_PAYLOAD_DEPTH + 2])
+		cases.push([nested(n), 16_384]);
 	for (const [json, max] of cases) {
-		if (fitsUncut(json, max)) assert.equal(truncatePayload(JSON.parse(json), max).truncated, false, `fitsUncut said nothing to cut in ${json.slice(0, 60)}… (max ${max})`);
+		if (fitsUncut(json, max))
+			assert.equal(
+				truncatePayload(JSON.parse(json), max).truncated,
+				false,
+				`fitsUncut said nothing to cut in ${json.slice(0, 60)}… (max ${max})`,
+			);
 	}
 	assert.equal(fitsUncut('{"s":"xxxxxxxxxx"}', 18), true, 'as long as the limit');
 	assert.equal(fitsUncut('{"s":"😀😀😀😀😀"}', 18), true);
 	assert.equal(fitsUncut(nested(MAX_PAYLOAD_DEPTH), 16_384), true);
 	assert.equal(fitsUncut(nested(MAX_PAYLOAD_DEPTH + 1), 16_384), false);
-	assert.equal(truncatePayload(JSON.parse(nested(MAX_PAYLOAD_DEPTH + 1)), 16_384).truncated, true, 'one level more is cut');
+	assert.equal(
+		truncatePayload(JSON.parse(nested(MAX_PAYLOAD_DEPTH + 1)), 16_384).truncated,
+		true,
+		'one level more is cut',
+	);
 	assert.equal(fitsUncut('{"s":"xxxxxxxxxx"}', 17), false, 'longer than the limit');
-	assert.equal(fitsUncut(`{"a":[${Array(MAX_ARRAY_ITEMS).fill(0).join(',')}]}`, 16_384), false, 'longer than 2·MAX_ARRAY_ITEMS');
+	assert.equal(
+		fitsUncut(`{"a":[${Array(MAX_ARRAY_ITEMS).fill(0).join(',')}]}`, 16_384),
+		false,
+		'longer than 2·MAX_ARRAY_ITEMS',
+	);
 });
 
 test('fitsUncut: true for the fixtures, and then truncatePayload agrees', () => {

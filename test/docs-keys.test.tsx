@@ -52,17 +52,30 @@ function press(spec: string): {input: string; key: KeyInfo} {
 	return {input: spec, key: spec !== spec.toLowerCase() ? {shift: true} : {}};
 }
 
-const modesOf: Record<Binding['where'], Mode[]> = {anywhere: ['list', 'detail', 'help', 'search', 'filter', 'export'], screen: ['list', 'detail'], list: ['list'], detail: ['detail'], help: ['help'], line: ['search', 'filter', 'export']};
+const modesOf: Record<Binding['where'], Mode[]> = {
+	anywhere: ['list', 'detail', 'help', 'search', 'filter', 'export'],
+	screen: ['list', 'detail'],
+	list: ['list'],
+	detail: ['detail'],
+	help: ['help'],
+	line: ['search', 'filter', 'export'],
+};
 
 /** States where `binding` is in force: its modes, on its tab (or every tab), with its condition met. */
 function statesFor(binding: Binding): UiState[] {
 	const base = initialState({rows: 10, width: 80});
-	const variants = [base, {...base, openAgent: {key: 'agent-1', cursor: 0}}, {...base, openUsage: {session: 'session-1', cursor: 0, prompt: null}}];
+	const variants = [
+		base,
+		{...base, openAgent: {key: 'agent-1', cursor: 0}},
+		{...base, openUsage: {session: 'session-1', cursor: 0, prompt: null}},
+	];
 	const out: UiState[] = [];
 	for (const tab of tabs) {
 		if (binding.tab !== undefined && binding.tab !== tab.id) continue;
 		for (const mode of modesOf[binding.where]) {
-			const state = variants.map(v => ({...v, tab: tab.id, mode})).find(s => binding.when === undefined || binding.when.test(s));
+			const state = variants
+				.map((v) => ({...v, tab: tab.id, mode}))
+				.find((s) => binding.when === undefined || binding.when.test(s));
 			if (state) out.push(state);
 		}
 	}
@@ -79,7 +92,11 @@ test('every key of the table does its command wherever it applies (no other bind
 			for (const state of states) {
 				const {input, key} = press(spec);
 				const found = bindingFor(state, input, key);
-				assert.equal(found?.binding, binding, `${spec} on ${state.tab} in ${state.mode}: ${binding.command}, not ${found?.binding.command}`);
+				assert.equal(
+					found?.binding,
+					binding,
+					`${spec} on ${state.tab} in ${state.mode}: ${binding.command}, not ${found?.binding.command}`,
+				);
 				checked++;
 			}
 		}
@@ -88,18 +105,37 @@ test('every key of the table does its command wherever it applies (no other bind
 });
 
 test('every meaning fits the help at 80 columns; the drifted keys are in the table', () => {
-	for (const binding of keyTable) assert.ok(binding.description.length <= 56, `${binding.command}: ${binding.description.length} characters`);
-	for (const tab of tabs) for (const [shown, meaning] of [...(tab.legend ?? []), ...(tab.labels?.lines ?? [])]) assert.ok(meaning.length <= 56, `${tab.title} ${shown}`);
-	const rows = keySections().flatMap(section => section.rows.map(row => row.keys.join(', ')));
-	for (const key of ['Ctrl-f / Ctrl-b', 'h', '←', 'Backspace']) assert.ok(rows.some(keys => keys.split(', ').includes(key)), key);
+	for (const binding of keyTable)
+		assert.ok(
+			binding.description.length <= 56,
+			`${binding.command}: ${binding.description.length} characters`,
+		);
+	for (const tab of tabs)
+		for (const [shown, meaning] of [...(tab.legend ?? []), ...(tab.labels?.lines ?? [])])
+			assert.ok(meaning.length <= 56, `${tab.title} ${shown}`);
+	const rows = keySections().flatMap((section) => section.rows.map((row) => row.keys.join(', ')));
+	for (const key of ['Ctrl-f / Ctrl-b', 'h', '←', 'Backspace'])
+		assert.ok(
+			rows.some((keys) => keys.split(', ').includes(key)),
+			key,
+		);
 });
 
 test('the ? help on a 60×15 pane shows every row of the key table and every status word, uncut, and scrolls to its end', async () => {
 	const store = new EventStore(100);
 	store.setLink({status: 'hosting', address: 'http://127.0.0.1:8765', attempt: 0});
-	const app = render(<App store={store} size={{columns: 60, rows: 15}} snapshotIntervalMs={0} defaultExportPath={() => './x.ndjson'} onQuit={() => {}} onExport={async file => file} />);
+	const app = render(
+		<App
+			store={store}
+			size={{columns: 60, rows: 15}}
+			snapshotIntervalMs={0}
+			defaultExportPath={() => './x.ndjson'}
+			onQuit={() => {}}
+			onExport={async (file) => file}
+		/>,
+	);
 	await pressKeys(app, '2', '?');
-	let frame = await waitForFrame(app.lastFrame, f => f.includes('Help'), 3000, 'the help');
+	let frame = await waitForFrame(app.lastFrame, (f) => f.includes('Help'), 3000, 'the help');
 	const body = (f: string) => f.split('\n').slice(3, -1);
 	// A line at a time: each frame's top line is the next help line; the last frame adds the rest.
 	const lines: string[] = [];
@@ -112,18 +148,31 @@ test('the ? help on a 60×15 pane shows every row of the key table and every sta
 	}
 	lines.push(...body(frame).slice(1));
 	for (const line of lines) assert.ok(!line.includes('…'), `cut: ${line}`);
-	const text = lines.map(line => line.replace(/\s+/g, ' ').trim());
+	const text = lines.map((line) => line.replace(/\s+/g, ' ').trim());
 	for (const section of keySections()) {
 		assert.ok(text.includes(`Keys: ${section.title}`), section.title);
 		for (const row of section.rows) {
 			const keys = row.keys.join(' ');
 			const meaning = row.when ? `${row.description} (${row.when})` : row.description;
-			assert.ok(text.includes(`${keys} ${meaning}`) || (text.includes(keys) && text.includes(meaning)), `${section.title}: ${keys} — ${meaning}`);
+			assert.ok(
+				text.includes(`${keys} ${meaning}`) || (text.includes(keys) && text.includes(meaning)),
+				`${section.title}: ${keys} — ${meaning}`,
+			);
 		}
 	}
-	for (const tab of tabs) for (const [shown, meaning] of tab.legend ?? []) assert.ok(text.includes(`${shown} ${meaning}`) || (text.includes(shown) && text.includes(meaning)), `${tab.title}: ${shown}`);
+	for (const tab of tabs)
+		for (const [shown, meaning] of tab.legend ?? [])
+			assert.ok(
+				text.includes(`${shown} ${meaning}`) || (text.includes(shown) && text.includes(meaning)),
+				`${tab.title}: ${shown}`,
+			);
 	await pressKeys(app, 'g');
-	await waitForFrame(app.lastFrame, f => /lines 1–/.test(f), 3000, 'g: back to the top');
+	await waitForFrame(app.lastFrame, (f) => /lines 1–/.test(f), 3000, 'g: back to the top');
 	await pressKeys(app, '\u0006');
-	await waitForFrame(app.lastFrame, f => /lines 11–/.test(f), 3000, 'Ctrl-f: a screen down (10 lines on this pane)');
+	await waitForFrame(
+		app.lastFrame,
+		(f) => /lines 11–/.test(f),
+		3000,
+		'Ctrl-f: a screen down (10 lines on this pane)',
+	);
 });

@@ -29,17 +29,31 @@ after(async () => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
-const headerCount = (screen: string): number => Number(/([\d,]+) ev(?:ents?)?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
+const headerCount = (screen: string): number =>
+	Number(/([\d,]+) ev(?:ents?)?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
 
 test('mpm-tui --connect to claude-mpm: says what feeds it, and d plays the demo through claude-mpm', async () => {
-	const env = {CI: 'false', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', PATH: process.env.PATH ?? ''};
-	const pane = tmux.open('mpm', [process.execPath, cliPath, '--connect', mpm.url], env, {columns: 100, rows: 24});
-	const empty = await pane.waitFor(s => s.includes('No events yet') && s.includes('connected'), 'the empty state, connected');
+	const env = {
+		CI: 'false',
+		MPM_TUI_STATE_DIR: dir,
+		HOME: dir,
+		TERM: 'xterm-256color',
+		NODE_ENV: 'production',
+		PATH: process.env.PATH ?? '',
+	};
+	const pane = tmux.open('mpm', [process.execPath, cliPath, '--connect', mpm.url], env, {
+		columns: 100,
+		rows: 24,
+	});
+	const empty = await pane.waitFor(
+		(s) => s.includes('No events yet') && s.includes('connected'),
+		'the empty state, connected',
+	);
 	assert.match(empty.split('\n')[0], /connected 127\.0\.0\.1:\d+ \(claude-mpm\)/);
 	assert.match(empty, /claude-mpm's own hooks feed it/);
 	assert.doesNotMatch(empty, /mpm-tui hooks install/);
 	pane.keys('d');
-	const shown = await pane.waitFor(s => headerCount(s) >= 15, 'the demo back from claude-mpm', 20_000);
+	const shown = await pane.waitFor((s) => headerCount(s) >= 15, 'the demo back from claude-mpm', 20_000);
 	assert.ok(mpm.posted.length >= 15, 'the demo went to claude-mpm');
 	for (const body of mpm.posted) {
 		assert.equal(body.event, 'claude_event');

@@ -19,8 +19,8 @@ const recording = path.join(dir, 'two-sessions.ndjson');
 before(() => {
 	if (!existsSync(cliPath)) throw new Error('build first: npm run build');
 	const records = demoRecords(80);
-	assert.equal(new Set(records.map(r => r.session)).size, 2, 'the recording has two sessions');
-	writeFileSync(recording, records.map(r => JSON.stringify(r)).join('\n') + '\n');
+	assert.equal(new Set(records.map((r) => r.session)).size, 2, 'the recording has two sessions');
+	writeFileSync(recording, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
 });
 
 after(() => {
@@ -28,9 +28,8 @@ after(() => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
- 
 const sgrPattern = /\u001B\[([\d;]*)m/g;
- 
+
 const stripSgr = (text: string) => text.replace(/\u001B\[[\d;]*m/g, '');
 
 /** The SGR attributes a text sets, by kind: a colour (foreground or background, any palette) or a style (bold, dim, italic, underline, inverse). */
@@ -44,7 +43,13 @@ function sgrKinds(text: string): {colours: number; styles: Set<number>} {
 			if (code === 38 || code === 48) {
 				colours++;
 				i += codes[i + 1] === 5 ? 2 : 4;
-			} else if ((code >= 30 && code <= 37) || (code >= 40 && code <= 47) || (code >= 90 && code <= 97) || (code >= 100 && code <= 107)) colours++;
+			} else if (
+				(code >= 30 && code <= 37) ||
+				(code >= 40 && code <= 47) ||
+				(code >= 90 && code <= 97) ||
+				(code >= 100 && code <= 107)
+			)
+				colours++;
 			else if ([1, 2, 3, 4, 7].includes(code)) styles.add(code);
 		}
 	}
@@ -77,12 +82,23 @@ const cases: ReadonlyArray<[name: string, env: Record<string, string>, expect: E
 describe('colour settings in a terminal', () => {
 	for (const [name, extra, expect] of cases) {
 		it(`${name}: ${expect === 'colour' ? 'colours and an inverse cursor' : expect === 'styles only' ? 'no colour, an inverse cursor' : 'no styling'}; the cursor row marked on every tab`, async () => {
-			const env = {MPM_TUI_STATE_DIR: dir, HOME: dir, NODE_ENV: 'production', PATH: process.env.PATH ?? '', ...extra};
-			const pane = tmux.open(name.replace(/\W/g, '-'), [process.execPath, cliPath, '--replay', recording, '--speed', '1000'], env, {columns: 80, rows: 24});
-			await pane.waitFor(s => s.includes('replay finished: 80 events'), 'the whole recording', 15_000);
+			const env = {
+				MPM_TUI_STATE_DIR: dir,
+				HOME: dir,
+				NODE_ENV: 'production',
+				PATH: process.env.PATH ?? '',
+				...extra,
+			};
+			const pane = tmux.open(
+				name.replace(/\W/g, '-'),
+				[process.execPath, cliPath, '--replay', recording, '--speed', '1000'],
+				env,
+				{columns: 80, rows: 24},
+			);
+			await pane.waitFor((s) => s.includes('replay finished: 80 events'), 'the whole recording', 15_000);
 			for (const [key, tabName, title] of tabTitles) {
 				pane.keys(key);
-				await pane.waitFor(s => title.test(s.split('\n')[2] ?? ''), `the ${tabName} tab`);
+				await pane.waitFor((s) => title.test(s.split('\n')[2] ?? ''), `the ${tabName} tab`);
 				const styled = captureStyled(pane).replace(/\n$/, '').split('\n');
 				const plain = styled.map(stripSgr);
 				const cursorRows = plain.slice(3, -1).flatMap((line, i) => (line.startsWith('›') ? [i + 3] : []));
@@ -93,12 +109,24 @@ describe('colour settings in a terminal', () => {
 				if (expect === 'nothing') {
 					assert.equal(all.colours, 0, `${tabName}: no colour`);
 					assert.deepEqual([...all.styles], [], `${tabName}: no style`);
-					assert.match(activeTab, new RegExp(`\\[${key} ${tabName}\\]`), `${tabName}: the tab on screen in brackets`);
+					assert.match(
+						activeTab,
+						new RegExp(`\\[${key} ${tabName}\\]`),
+						`${tabName}: the tab on screen in brackets`,
+					);
 				} else {
-					assert.ok(sgrKinds(cursorLine).styles.has(7), `${tabName}: the cursor row is inverse: ${JSON.stringify(cursorLine)}`);
+					assert.ok(
+						sgrKinds(cursorLine).styles.has(7),
+						`${tabName}: the cursor row is inverse: ${JSON.stringify(cursorLine)}`,
+					);
 					assert.ok(all.styles.has(1), `${tabName}: bold is drawn`);
 					if (expect === 'colour') assert.ok(all.colours > 0, `${tabName}: colours are drawn`);
-					else assert.equal(all.colours, 0, `${tabName}: no colour: ${JSON.stringify(styled.filter(l => sgrKinds(l).colours > 0))}`);
+					else
+						assert.equal(
+							all.colours,
+							0,
+							`${tabName}: no colour: ${JSON.stringify(styled.filter((l) => sgrKinds(l).colours > 0))}`,
+						);
 				}
 			}
 			pane.keys('q');

@@ -26,9 +26,10 @@ after(() => {
 	for (const dir of dirs) rmSync(dir, {recursive: true, force: true});
 });
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const headerCount = (screen: string): number => Number(/([\d,]+) ev(?:ents?)?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
+const headerCount = (screen: string): number =>
+	Number(/([\d,]+) ev(?:ents?)?\b/.exec(screen.split('\n')[0])?.[1].replaceAll(',', '') ?? NaN);
 
 /**
  * The sequences Ink and the program write themselves (recorded from a run with ordinary events):
@@ -36,7 +37,7 @@ const headerCount = (screen: string): number => Number(/([\d,]+) ev(?:ents?)?\b/
  * screen). None of the hostile events' own sequences (clear screen, title, status query, DCS) is
  * among them.
  */
- 
+
 const OWN_SEQUENCES = /\u001b\[\??[0-9;]*[mKAGhl]/g;
 
 /** The first control in the recorded bytes that did not come from the program itself, or null. */
@@ -46,9 +47,28 @@ function leakIn(file: string): string | null {
 }
 
 /** `mpm-tui` in a pane whose every output byte goes to `bytesFile` (it starts half a second late, so the pipe is in place first). */
-function start(name: string, port: number, dir: string, bytesFile: string, size: {columns: number; rows: number}): Pane {
-	const env = {CI: 'false', FORCE_COLOR: '1', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', PATH: process.env.PATH ?? ''};
-	const pane = tmux.open(name, ['sh', '-c', 'sleep 0.5; exec "$0" "$@"', process.execPath, cliPath, '--port', String(port)], env, size);
+function start(
+	name: string,
+	port: number,
+	dir: string,
+	bytesFile: string,
+	size: {columns: number; rows: number},
+): Pane {
+	const env = {
+		CI: 'false',
+		FORCE_COLOR: '1',
+		MPM_TUI_STATE_DIR: dir,
+		HOME: dir,
+		TERM: 'xterm-256color',
+		NODE_ENV: 'production',
+		PATH: process.env.PATH ?? '',
+	};
+	const pane = tmux.open(
+		name,
+		['sh', '-c', 'sleep 0.5; exec "$0" "$@"', process.execPath, cliPath, '--port', String(port)],
+		env,
+		size,
+	);
 	tmux.run('pipe-pane', '-t', pane.target, '-O', `cat >> '${bytesFile}'`);
 	return pane;
 }
@@ -57,7 +77,9 @@ function start(name: string, port: number, dir: string, bytesFile: string, size:
 async function press(pane: Pane, ...keys: string[]): Promise<string> {
 	const before = pane.capture();
 	pane.keys(...keys);
-	return pane.waitFor(s => s !== before, `the screen after ${keys.join(' ')}`, 1500).catch(() => pane.capture());
+	return pane
+		.waitFor((s) => s !== before, `the screen after ${keys.join(' ')}`, 1500)
+		.catch(() => pane.capture());
 }
 
 /** Asserts the monitor is still drawing (its header is on the first line). */
@@ -72,16 +94,32 @@ describe('hostile events in a real terminal', () => {
 		const port = await freePort();
 		const firstBytes = path.join(dir, 'first.bytes');
 		const pane = start('hostile', port, dir, firstBytes, {columns: 80, rows: 24});
-		await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting', 10_000);
+		await pane.waitFor(
+			(s) => s.includes('No events yet') && /^● hosting /.test(s),
+			'the empty state, hosting',
+			10_000,
+		);
 
 		let accepted = 0;
 		for (const payload of hostilePayloads()) {
-			const response = await fetch(`http://127.0.0.1:${port}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(payload)});
+			const response = await fetch(`http://127.0.0.1:${port}/api/events`, {
+				method: 'POST',
+				headers: {'Content-Type': 'application/json'},
+				body: JSON.stringify(payload),
+			});
 			const answer = (await response.json()) as {accepted?: number};
-			assert.equal(response.status, 202, `the server takes ${JSON.stringify(payload).slice(0, 120)}: ${JSON.stringify(answer)}`);
+			assert.equal(
+				response.status,
+				202,
+				`the server takes ${JSON.stringify(payload).slice(0, 120)}: ${JSON.stringify(answer)}`,
+			);
 			accepted += answer.accepted ?? 0;
 		}
-		let screen = await pane.waitFor(s => headerCount(s) === accepted && s.includes(CANARY), `all ${accepted} events and the canary`, 15_000);
+		let screen = await pane.waitFor(
+			(s) => headerCount(s) === accepted && s.includes(CANARY),
+			`all ${accepted} events and the canary`,
+			15_000,
+		);
 		alive(screen, 'the events');
 		let stand = screen;
 
@@ -119,7 +157,7 @@ describe('hostile events in a real terminal', () => {
 		await press(pane, '5', 'g', 's');
 		for (const tab of ['1', '2', '3', '4']) alive(await press(pane, tab), `tab ${tab} scoped`);
 		await press(pane, 'S', '1', 'G');
-		screen = await pane.waitFor(s => s.includes(CANARY), 'the canary after everything');
+		screen = await pane.waitFor((s) => s.includes(CANARY), 'the canary after everything');
 		alive(screen, 'the end');
 		pane.keys('q');
 		assert.equal(await pane.waitExit(), 0, 'q exits 0');
@@ -130,14 +168,18 @@ describe('hostile events in a real terminal', () => {
 		// Restart on the same state: the journal replays every hostile event into the history.
 		const secondBytes = path.join(dir, 'second.bytes');
 		const again = start('restart', port, dir, secondBytes, {columns: 130, rows: 35});
-		screen = await again.waitFor(s => headerCount(s) === accepted && s.includes(CANARY), 'the events again after a restart', 20_000);
+		screen = await again.waitFor(
+			(s) => headerCount(s) === accepted && s.includes(CANARY),
+			'the events again after a restart',
+			20_000,
+		);
 		alive(screen, 'after the restart');
 		for (const tab of ['2', '3', '4', '5', '1']) {
 			for (const key of [tab, 'Space', 'Space', 'Enter', 'G', 'Escape']) await press(again, key);
 			alive(again.capture(), `tab ${tab} after the restart`);
 		}
 		await press(again, 'S', '1', 'G');
-		await again.waitFor(s => s.includes(CANARY), 'the canary after the restart');
+		await again.waitFor((s) => s.includes(CANARY), 'the canary after the restart');
 		again.keys('q');
 		assert.equal(await again.waitExit(), 0);
 		await sleep(100);

@@ -46,16 +46,33 @@ const COMMANDS = [
 it('at 100 columns, summaries full of emoji: one line per event, none wider than the pane', async () => {
 	const port = await freePort();
 	const env = {MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: dir};
-	const pane = tmux.open('wide', [process.execPath, cliPath, '--port', String(port)], {CI: 'false', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', LANG: 'C.UTF-8', PATH: process.env.PATH ?? ''}, {columns: COLUMNS, rows: ROWS});
-	await pane.waitFor(s => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting');
+	const pane = tmux.open(
+		'wide',
+		[process.execPath, cliPath, '--port', String(port)],
+		{
+			CI: 'false',
+			MPM_TUI_STATE_DIR: dir,
+			HOME: dir,
+			TERM: 'xterm-256color',
+			NODE_ENV: 'production',
+			LANG: 'C.UTF-8',
+			PATH: process.env.PATH ?? '',
+		},
+		{columns: COLUMNS, rows: ROWS},
+	);
+	await pane.waitFor((s) => s.includes('No events yet') && /^● hosting /.test(s), 'the empty state, hosting');
 	// Each command starts with its marker, so a row showing another event's summary is seen.
 	for (let i = 1; i <= CALLS; i++) {
 		const command = COMMANDS[(i - 1) % COMMANDS.length].replace(/^(\S+) /, `$1 s${i} `);
 		forward(hookPayload(i, {tool_input: {command}}), env);
 	}
-	const screen = await pane.waitFor(s => s.includes(`${CALLS}/${CALLS} · follow`), `${CALLS} events`);
+	const screen = await pane.waitFor((s) => s.includes(`${CALLS}/${CALLS} · follow`), `${CALLS} events`);
 	const lines = screen.replace(/\n$/, '').split('\n');
-	for (const line of lines) assert.ok(stringWidth(line) <= COLUMNS, `a line of ${stringWidth(line)} cells: ${JSON.stringify(line)}\n${screen}`);
+	for (const line of lines)
+		assert.ok(
+			stringWidth(line) <= COLUMNS,
+			`a line of ${stringWidth(line)} cells: ${JSON.stringify(line)}\n${screen}`,
+		);
 	assert.match(lines[0], /^● hosting (127\.0\.0\.1)?:\d+ │/, `the header is on the first line:\n${screen}`);
 	assert.match(lines[1], /^ 1 Events /, 'the tab bar is on the second line');
 	assert.match(lines[2], /time +session +type +tool +summary/);
@@ -64,10 +81,21 @@ it('at 100 columns, summaries full of emoji: one line per event, none wider than
 	const rows = lines.slice(3, 3 + CALLS);
 	assert.equal(lines[3 + CALLS]?.trim() ?? '', '', `nothing after the ${CALLS} rows in the list:\n${screen}`);
 	rows.forEach((row, i) => {
-		assert.match(row, /^[ ›]\d\d:\d\d:\d\d 5b1e0c9a PreToolUse +Bash +Bash {2}(echo|cat) /, `row ${i + 1} is torn: ${JSON.stringify(row)}`);
-		assert.match(row, new RegExp(`Bash {2}(echo|cat) s${i + 1} `), `row ${i + 1} shows another event's summary:\n${screen}`);
+		assert.match(
+			row,
+			/^[ ›]\d\d:\d\d:\d\d 5b1e0c9a PreToolUse +Bash +Bash {2}(echo|cat) /,
+			`row ${i + 1} is torn: ${JSON.stringify(row)}`,
+		);
+		assert.match(
+			row,
+			new RegExp(`Bash {2}(echo|cat) s${i + 1} `),
+			`row ${i + 1} shows another event's summary:\n${screen}`,
+		);
 	});
-	assert.ok(rows.some(row => row.includes('✅✅✅ ok ❤️ done ✅')), `the ✅ summary is on screen:\n${screen}`);
+	assert.ok(
+		rows.some((row) => row.includes('✅✅✅ ok ❤️ done ✅')),
+		`the ✅ summary is on screen:\n${screen}`,
+	);
 	pane.keys('q');
 	assert.equal(await pane.waitExit(), 0);
 });

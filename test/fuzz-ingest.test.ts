@@ -22,19 +22,25 @@ const runs = process.env.FUZZ_RUNS === undefined ? undefined : Number(process.en
 
 describe('fuzz: every ingest path against the real server', {concurrency: true}, () => {
 	for (const name of PATHS) {
-		test(`${name}: the server stays up, every accepted event is stored once, stdout stays clean, a canary arrives`, {skip: only && !only.includes(name) ? 'not in FUZZ_ONLY' : false, timeout: 180_000}, async () => {
-			const report = await runPath(name, {
-				numRuns: runs ?? RUNS[name],
-				seed,
-				path: process.env.FUZZ_PATH,
-				// Bounds a failing run's shrinking on a busy machine; the failure is reported either way.
-				timeLimitMs: 50_000,
-				restartEvery: name === 'replay' ? 0 : 40,
-			});
-			const f = report.figures;
-			console.log(`fuzz ${name}: seed ${report.seed}, ${report.numRuns} runs${report.interrupted && !report.failed ? ' (cut short by the time limit)' : ''}, ${f.cases} cases, ${f.items} events, ${f.accepted} accepted, ${f.refused} refused, ${report.ms} ms`);
-			if (report.message) assert.fail(report.message);
-			assert.ok(report.numRuns > 0, `fuzz ${name} was cut short before it ran anything`);
-		});
+		test(
+			`${name}: the server stays up, every accepted event is stored once, stdout stays clean, a canary arrives`,
+			{skip: only && !only.includes(name) ? 'not in FUZZ_ONLY' : false, timeout: 180_000},
+			async () => {
+				const report = await runPath(name, {
+					numRuns: runs ?? RUNS[name],
+					seed,
+					path: process.env.FUZZ_PATH,
+					// Bounds a failing run's shrinking on a busy machine; the failure is reported either way.
+					timeLimitMs: 50_000,
+					restartEvery: name === 'replay' ? 0 : 40,
+				});
+				const f = report.figures;
+				console.log(
+					`fuzz ${name}: seed ${report.seed}, ${report.numRuns} runs${report.interrupted && !report.failed ? ' (cut short by the time limit)' : ''}, ${f.cases} cases, ${f.items} events, ${f.accepted} accepted, ${f.refused} refused, ${report.ms} ms`,
+				);
+				if (report.message) assert.fail(report.message);
+				assert.ok(report.numRuns > 0, `fuzz ${name} was cut short before it ran anything`);
+			},
+		);
 	}
 });

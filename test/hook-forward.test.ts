@@ -30,7 +30,7 @@ interface SpoolLine {
 }
 
 function spoolLines(file: string): SpoolLine[] {
-	return readLines(file).map(line => JSON.parse(line) as SpoolLine);
+	return readLines(file).map((line) => JSON.parse(line) as SpoolLine);
 }
 
 for (const variant of variants) {
@@ -41,7 +41,12 @@ for (const variant of variants) {
 		/** A fresh state dir per case, so spool files never mix. */
 		const caseEnv = (extra: Record<string, string> = {}) => {
 			const stateDir = path.join(temp.dir, `case-${++n}`);
-			const env = baseEnv({HOME: temp.dir, MPM_TUI_STATE_DIR: stateDir, MPM_TUI_PORT: String(server.port), ...extra});
+			const env = baseEnv({
+				HOME: temp.dir,
+				MPM_TUI_STATE_DIR: stateDir,
+				MPM_TUI_PORT: String(server.port),
+				...extra,
+			});
 			return {env, spool: path.join(stateDir, 'spool.ndjson')};
 		};
 
@@ -76,7 +81,10 @@ for (const variant of variants) {
 			assert.equal(request.headers['content-type'], 'application/json');
 			assert.match(String(request.headers['x-mpm-id']), /^[\w-]{6,}$/);
 			const received = Number(request.headers['x-mpm-received']);
-			assert.ok(Number.isInteger(received) && received >= before - 5 && received <= Date.now(), `X-Mpm-Received ${received}`);
+			assert.ok(
+				Number.isInteger(received) && received >= before - 5 && received <= Date.now(),
+				`X-Mpm-Received ${received}`,
+			);
 			assert.equal(request.headers.authorization, undefined);
 			assert.equal(existsSync(spool), false);
 		});
@@ -86,15 +94,21 @@ for (const variant of variants) {
 			const {env} = caseEnv();
 			await Promise.all([1, 2, 3].map(() => runForwarder(variant, {env, input: payload})));
 			const requests = await server.waitFor(3);
-			assert.equal(new Set(requests.map(r => r.headers['x-mpm-id'])).size, 3);
+			assert.equal(new Set(requests.map((r) => r.headers['x-mpm-id'])).size, 3);
 		});
 
 		test('token is sent as a Bearer header (MPM_TUI_TOKEN and the CLAUDE_MPM alias)', async () => {
 			reset();
 			await runForwarder(variant, {env: caseEnv({MPM_TUI_TOKEN: 's3cret-token'}).env, input: payload});
-			await runForwarder(variant, {env: caseEnv({CLAUDE_MPM_SOCKETIO_TOKEN: 'alias-token'}).env, input: payload});
+			await runForwarder(variant, {
+				env: caseEnv({CLAUDE_MPM_SOCKETIO_TOKEN: 'alias-token'}).env,
+				input: payload,
+			});
 			const requests = await server.waitFor(2);
-			assert.deepEqual(requests.map(r => r.headers.authorization).sort(), ['Bearer alias-token', 'Bearer s3cret-token']);
+			assert.deepEqual(requests.map((r) => r.headers.authorization).sort(), [
+				'Bearer alias-token',
+				'Bearer s3cret-token',
+			]);
 		});
 
 		test('MPM_TUI_URL and the CLAUDE_MPM_SOCKETIO_PORT alias choose the server', async () => {
@@ -106,7 +120,7 @@ for (const variant of variants) {
 			delete viaAlias.MPM_TUI_PORT;
 			await runForwarder(variant, {env: viaAlias, input: payload});
 			const requests = await server.waitFor(2);
-			assert.deepEqual(requests.map(r => r.url).sort(), ['/api/events', '/custom/events']);
+			assert.deepEqual(requests.map((r) => r.url).sort(), ['/api/events', '/custom/events']);
 		});
 
 		test('MPM_TUI_URL with a host name (resolved, not an address) reaches the server', async () => {
@@ -127,7 +141,11 @@ for (const variant of variants) {
 			assert.equal(result.code, 0);
 			assert.equal(result.stdout, '');
 			assert.equal(result.stderr, '');
-			const lines = await eventually(() => (readLines(spool).length > 0 ? spoolLines(spool) : undefined), 5000, 'the spool line');
+			const lines = await eventually(
+				() => (readLines(spool).length > 0 ? spoolLines(spool) : undefined),
+				5000,
+				'the spool line',
+			);
 			assert.equal(lines.length, 1);
 			const [line] = lines;
 			assert.deepEqual(Object.keys(line), ['mpm_spool', 'id', 'receivedAt', 'event']);
@@ -145,7 +163,11 @@ for (const variant of variants) {
 			const result = await runForwarder(variant, {env, input: payload});
 			assert.equal(result.code, 0);
 			const [request] = await server.waitFor(1);
-			const lines = await eventually(() => (readLines(spool).length > 0 ? spoolLines(spool) : undefined), 5000, 'the spool line');
+			const lines = await eventually(
+				() => (readLines(spool).length > 0 ? spoolLines(spool) : undefined),
+				5000,
+				'the spool line',
+			);
 			assert.equal(lines.length, 1);
 			assert.equal(lines[0].id, request.headers['x-mpm-id']);
 			assert.equal(lines[0].receivedAt, Number(request.headers['x-mpm-received']));
@@ -160,7 +182,11 @@ for (const variant of variants) {
 				assert.equal(result.code, 0);
 				assert.equal(result.stdout, '');
 				const [request] = await server.waitFor(1);
-				const lines = await eventually(() => (readLines(spool).length > 0 ? spoolLines(spool) : undefined), 5000, 'the spool line');
+				const lines = await eventually(
+					() => (readLines(spool).length > 0 ? spoolLines(spool) : undefined),
+					5000,
+					'the spool line',
+				);
 				assert.equal(lines.length, 1);
 				assert.equal(lines[0].id, request.headers['x-mpm-id']);
 			});
@@ -193,7 +219,12 @@ for (const variant of variants) {
 			reset();
 			const cut = payload.indexOf('"tool_name"');
 			for (const leaveOpen of [false, true]) {
-				const result = await runForwarder(variant, {env: caseEnv().env, input: payload.slice(0, cut), later: {afterMs: 150, input: payload.slice(cut)}, leaveOpen});
+				const result = await runForwarder(variant, {
+					env: caseEnv().env,
+					input: payload.slice(0, cut),
+					later: {afterMs: 150, input: payload.slice(cut)},
+					leaveOpen,
+				});
 				assert.equal(result.code, 0);
 				assert.equal(result.signal, null);
 				assert.equal(result.stderr, '');
@@ -227,7 +258,10 @@ for (const variant of variants) {
 		test('a payload larger than one read (3 MiB): the POST has the exact bytes', async () => {
 			reset();
 			const big = `${JSON.stringify({...preToolUse, tool_response: {stdout: 'x'.repeat(3 * 1024 * 1024)}})}\n`;
-			const result = await runForwarder(variant, {env: caseEnv({MPM_TUI_HOOK_TIMEOUT_MS: '3000'}).env, input: big});
+			const result = await runForwarder(variant, {
+				env: caseEnv({MPM_TUI_HOOK_TIMEOUT_MS: '3000'}).env,
+				input: big,
+			});
 			assert.equal(result.code, 0);
 			const [request] = await server.waitFor(1);
 			assert.equal(request.body.length, Buffer.byteLength(big));
@@ -248,7 +282,11 @@ for (const variant of variants) {
 		});
 
 		test('payload with newlines and unicode: the POST has the exact bytes, the spool line is one valid JSON line', async () => {
-			const event = {...preToolUse, hook_event_name: 'UserPromptSubmit', prompt: 'fix the “tests”\n— naïve 日本語 🚀\r\nline3'};
+			const event = {
+				...preToolUse,
+				hook_event_name: 'UserPromptSubmit',
+				prompt: 'fix the “tests”\n— naïve 日本語 🚀\r\nline3',
+			};
 			const pretty = `${JSON.stringify(event, null, 2).replace(/\n/g, '\r\n')}\n`;
 			reset();
 			await runForwarder(variant, {env: caseEnv().env, input: pretty});
@@ -265,15 +303,27 @@ for (const variant of variants) {
 		test('spool bound reached: the event is counted in <spool>.dropped and the spool is not grown', async () => {
 			const {env, spool} = caseEnv({MPM_TUI_PORT: String(await freePort()), MPM_TUI_SPOOL_MAX_BYTES: '600'});
 			await runForwarder(variant, {env, input: payload});
-			await eventually(() => (readLines(spool).length === 1 ? true : undefined), 5000, 'the first spool line');
+			await eventually(
+				() => (readLines(spool).length === 1 ? true : undefined),
+				5000,
+				'the first spool line',
+			);
 			const first = readFileSync(spool);
 			await runForwarder(variant, {env, input: payload});
 			// One byte per dropped event: the count is the counter file's size.
 			// The counter is opened (created) and then written: wait for its byte, not only the file.
-			await eventually(() => (existsSync(`${spool}.dropped`) && statSync(`${spool}.dropped`).size > 0 ? true : undefined), 5000, 'the dropped counter');
+			await eventually(
+				() => (existsSync(`${spool}.dropped`) && statSync(`${spool}.dropped`).size > 0 ? true : undefined),
+				5000,
+				'the dropped counter',
+			);
 			assert.equal(statSync(`${spool}.dropped`).size, 1);
 			await runForwarder(variant, {env, input: payload});
-			await eventually(() => (statSync(`${spool}.dropped`).size === 2 ? true : undefined), 5000, 'the counter at 2');
+			await eventually(
+				() => (statSync(`${spool}.dropped`).size === 2 ? true : undefined),
+				5000,
+				'the counter at 2',
+			);
 			assert.deepEqual(readFileSync(spool), first);
 		});
 
@@ -281,7 +331,11 @@ for (const variant of variants) {
 			const file = path.join(temp.dir, `custom-${variant.name}`, 'my.spool');
 			const {env} = caseEnv({MPM_TUI_PORT: String(await freePort()), MPM_TUI_SPOOL: file});
 			await runForwarder(variant, {env, input: payload});
-			const lines = await eventually(() => (readLines(file).length > 0 ? spoolLines(file) : undefined), 5000, 'the spool line');
+			const lines = await eventually(
+				() => (readLines(file).length > 0 ? spoolLines(file) : undefined),
+				5000,
+				'the spool line',
+			);
 			assert.deepEqual(lines[0].event, preToolUse);
 		});
 
@@ -290,25 +344,57 @@ for (const variant of variants) {
 			mkdirSync(cwd);
 			const {env} = caseEnv({MPM_TUI_PORT: String(await freePort()), MPM_TUI_SPOOL: 'here.ndjson'});
 			await runForwarder(variant, {env, input: payload, cwd});
-			const lines = await eventually(() => (readLines(path.join(cwd, 'here.ndjson')).length > 0 ? spoolLines(path.join(cwd, 'here.ndjson')) : undefined), 5000, 'the spool line');
+			const lines = await eventually(
+				() =>
+					readLines(path.join(cwd, 'here.ndjson')).length > 0
+						? spoolLines(path.join(cwd, 'here.ndjson'))
+						: undefined,
+				5000,
+				'the spool line',
+			);
 			assert.deepEqual(lines[0].event, preToolUse);
 			// Nothing else left behind once the forwarder is done (the sh one removes its temp files).
-			await eventually(() => (readdirSync(cwd).filter(name => name !== 'here.ndjson.lock').join() === 'here.ndjson' ? true : undefined), 5000, `only the spool in ${cwd}`);
+			await eventually(
+				() =>
+					readdirSync(cwd)
+						.filter((name) => name !== 'here.ndjson.lock')
+						.join() === 'here.ndjson'
+						? true
+						: undefined,
+				5000,
+				`only the spool in ${cwd}`,
+			);
 		});
 
 		test('parallel events while the server is down: every one spooled as its own whole line', async () => {
 			const {env, spool} = caseEnv({MPM_TUI_PORT: String(await freePort())});
-			const big = (i: number) => JSON.stringify({...preToolUse, hook_event_name: 'PostToolUse', tool_use_id: `toolu_${i}`, tool_response: {stdout: `${i}`.repeat(150_000)}});
+			const big = (i: number) =>
+				JSON.stringify({
+					...preToolUse,
+					hook_event_name: 'PostToolUse',
+					tool_use_id: `toolu_${i}`,
+					tool_response: {stdout: `${i}`.repeat(150_000)},
+				});
 			await Promise.all(Array.from({length: 6}, (_, i) => runForwarder(variant, {env, input: big(i)})));
-			const lines = await eventually(() => (readLines(spool).length >= 6 ? spoolLines(spool) : undefined), 8000, 'six spool lines');
-			assert.deepEqual(lines.map(l => (l.event as {tool_use_id: string}).tool_use_id).sort(), [0, 1, 2, 3, 4, 5].map(i => `toolu_${i}`));
-			assert.equal(new Set(lines.map(l => l.id)).size, 6);
+			const lines = await eventually(
+				() => (readLines(spool).length >= 6 ? spoolLines(spool) : undefined),
+				8000,
+				'six spool lines',
+			);
+			assert.deepEqual(
+				lines.map((l) => (l.event as {tool_use_id: string}).tool_use_id).sort(),
+				[0, 1, 2, 3, 4, 5].map((i) => `toolu_${i}`),
+			);
+			assert.equal(new Set(lines.map((l) => l.id)).size, 6);
 		});
 
 		test('debug on: diagnostics on stderr, stdout still empty; MPM_TUI_HOOK_LOG gets them too', async () => {
 			reset();
 			const log = path.join(temp.dir, `hook-${variant.name}.log`);
-			const result = await runForwarder(variant, {env: caseEnv({CLAUDE_MPM_HOOK_DEBUG: '1', MPM_TUI_HOOK_LOG: log}).env, input: payload});
+			const result = await runForwarder(variant, {
+				env: caseEnv({CLAUDE_MPM_HOOK_DEBUG: '1', MPM_TUI_HOOK_LOG: log}).env,
+				input: payload,
+			});
 			assert.equal(result.code, 0);
 			assert.equal(result.stdout, '');
 			assert.match(result.stderr, /sent/);
@@ -322,7 +408,10 @@ for (const variant of variants) {
 			test('opted in, but this Node reports deprecations: node:net carries the event, no warning, exit 0', async () => {
 				for (const flag of ['--pending-deprecation', '--throw-deprecation']) {
 					reset();
-					const result = await runForwarder(variant, {env: caseEnv({CLAUDE_MPM_HOOK_DEBUG: '1', NODE_OPTIONS: flag}).env, input: payload});
+					const result = await runForwarder(variant, {
+						env: caseEnv({CLAUDE_MPM_HOOK_DEBUG: '1', NODE_OPTIONS: flag}).env,
+						input: payload,
+					});
 					assert.equal(result.code, 0, flag);
 					assert.equal(result.stdout, '', flag);
 					assert.match(result.stderr, / via node:net: 202/, flag);
@@ -336,14 +425,23 @@ for (const variant of variants) {
 			const blocker = path.join(temp.dir, `not-a-dir-${variant.name}`);
 			writeFileSync(blocker, 'a file where the state dir should be');
 			const log = path.join(temp.dir, `blocked-${variant.name}.log`);
-			const env = {...caseEnv({MPM_TUI_PORT: String(await freePort()), MPM_TUI_HOOK_LOG: log}).env, MPM_TUI_STATE_DIR: path.join(blocker, 'state')};
+			const env = {
+				...caseEnv({MPM_TUI_PORT: String(await freePort()), MPM_TUI_HOOK_LOG: log}).env,
+				MPM_TUI_STATE_DIR: path.join(blocker, 'state'),
+			};
 			const result = await runForwarder(variant, {env, input: payload});
 			assert.equal(result.code, 0);
 			assert.equal(result.stdout, '');
 			assert.equal(result.stderr, '');
-			const said = await eventually(() => (existsSync(log) && /could not/.test(readFileSync(log, 'utf8')) ? readFileSync(log, 'utf8') : undefined), 5000, 'the log line');
+			const said = await eventually(
+				() =>
+					existsSync(log) && /could not/.test(readFileSync(log, 'utf8'))
+						? readFileSync(log, 'utf8')
+						: undefined,
+				5000,
+				'the log line',
+			);
 			assert.match(said, /could not (spool|create)/);
 		});
 	});
 }
-

@@ -27,7 +27,12 @@ const event = (name: string) => ({
 });
 
 /** The sh forwarder in a process group of its own, as Claude Code runs a hook; `kill()` kills the whole group. */
-function startForwarder(shell: string, env: Record<string, string>, input: string, leaveOpen = false): {child: ChildProcess; kill(): void} {
+function startForwarder(
+	shell: string,
+	env: Record<string, string>,
+	input: string,
+	leaveOpen = false,
+): {child: ChildProcess; kill(): void} {
 	const child = spawn(shell, [shForwarder], {env, detached: true, stdio: ['pipe', 'ignore', 'ignore']});
 	child.stdin!.on('error', () => {});
 	if (leaveOpen) child.stdin!.write(input);
@@ -44,7 +49,8 @@ function startForwarder(shell: string, env: Record<string, string>, input: strin
 	};
 }
 
-const copiesIn = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter(name => name.includes('.in-')) : []);
+const copiesIn = (dir: string) =>
+	fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.includes('.in-')) : [];
 
 /** Makes every stranded copy look long untouched, so the next drain may take it (instead of waiting the settle time). */
 function age(dir: string): void {
@@ -54,24 +60,29 @@ function age(dir: string): void {
 
 const hasFlock = spawnSync('sh', ['-c', 'command -v flock']).status === 0;
 
-for (const variant of variants.filter(v => v.name === 'sh' || v.name === 'bash')) {
+for (const variant of variants.filter((v) => v.name === 'sh' || v.name === 'bash')) {
 	describe(`stranded events (${variant.name} forwarder killed with its process group)`, () => {
-		test('killed before, after, or while spooling: every event is in the history exactly once, and no copy is left', async t => {
+		test('killed before, after, or while spooling: every event is in the history exactly once, and no copy is left', async (t) => {
 			const temp = tempDir(`stranded-${variant.name}`);
 			t.after(temp.cleanup);
 			const stateDir = path.join(temp.dir, 'state');
-			const config = resolveConfig({port: await freePort(), journal: false}, {MPM_TUI_STATE_DIR: stateDir}, temp.dir);
+			const config = resolveConfig(
+				{port: await freePort(), journal: false},
+				{MPM_TUI_STATE_DIR: stateDir},
+				temp.dir,
+			);
 			const server = await startServer(config, {spoolIntervalMs: 100});
 			t.after(() => server.close());
-			const history = async (): Promise<any[]> => (await (await fetch(`${server.url}/api/events?since=0`)).json()).events;
+			const history = async (): Promise<any[]> =>
+				(await (await fetch(`${server.url}/api/events?since=0`)).json()).events;
 
 			// A listener that takes a POST and never answers (the server never sees it), and a proxy that
 			// hands the POST to the server and then either holds the answer or answers 503 itself.
 			const silentPosts: net.Socket[] = [];
-			const silent = net.createServer(socket => {
+			const silent = net.createServer((socket) => {
 				socket.once('data', () => silentPosts.push(socket));
 			});
-			await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+			await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
 			t.after(() => {
 				for (const socket of silentPosts) socket.destroy();
 				silent.close();
@@ -89,23 +100,41 @@ for (const variant of variants.filter(v => v.name === 'sh' || v.name === 'bash')
 					held.push(res);
 				});
 			});
-			await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+			await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 			t.after(() => {
 				for (const res of held) res.destroy();
 				proxy.close();
 			});
-			const env = (url: string) => baseEnv({HOME: temp.dir, MPM_TUI_STATE_DIR: stateDir, MPM_TUI_URL: url, MPM_TUI_HOOK_TIMEOUT_MS: '10000'});
+			const env = (url: string) =>
+				baseEnv({
+					HOME: temp.dir,
+					MPM_TUI_STATE_DIR: stateDir,
+					MPM_TUI_URL: url,
+					MPM_TUI_HOOK_TIMEOUT_MS: '10000',
+				});
 
 			const started = Date.now();
 			// 1. Killed while its POST waits for an answer that never comes: only the copy holds the event.
-			const before = startForwarder(variant.command, env(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/api/events`), JSON.stringify(event('before')));
-			await eventually(() => (silentPosts.length === 1 ? true : undefined), 5000, 'the POST to the silent listener');
+			const before = startForwarder(
+				variant.command,
+				env(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/api/events`),
+				JSON.stringify(event('before')),
+			);
+			await eventually(
+				() => (silentPosts.length === 1 ? true : undefined),
+				5000,
+				'the POST to the silent listener',
+			);
 			before.kill();
 
 			// 2. Killed after the server accepted the POST, before the answer reached the forwarder.
-			const after = startForwarder(variant.command, env(`http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}/api/events`), JSON.stringify(event('after')));
+			const after = startForwarder(
+				variant.command,
+				env(`http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}/api/events`),
+				JSON.stringify(event('after')),
+			);
 			await eventually(() => (held.length === 1 ? true : undefined), 5000, 'the POST to reach the server');
-			assert.ok((await history()).some(e => e.toolUseId === 'toolu_stranded_after'));
+			assert.ok((await history()).some((e) => e.toolUseId === 'toolu_stranded_after'));
 			after.kill();
 
 			// 3. Killed while spooling (the server answered 503): held at the spool lock, its line prepared.
@@ -116,50 +145,93 @@ for (const variant of variants.filter(v => v.name === 'sh' || v.name === 'bash')
 				fs.writeFileSync(`${config.spool}.lock`, '');
 				lockHolder = spawn('flock', [`${config.spool}.lock`, 'sleep', '30'], {stdio: 'ignore'});
 				await sleep(100);
-				spooling = startForwarder(variant.command, env(`http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}/api/events`), JSON.stringify(event('spooling')));
-				await eventually(() => (fs.readdirSync(stateDir).some(name => name.endsWith('.line')) ? true : undefined), 5000, 'the forwarder to prepare its spool line');
+				spooling = startForwarder(
+					variant.command,
+					env(`http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}/api/events`),
+					JSON.stringify(event('spooling')),
+				);
+				await eventually(
+					() => (fs.readdirSync(stateDir).some((name) => name.endsWith('.line')) ? true : undefined),
+					5000,
+					'the forwarder to prepare its spool line',
+				);
 				spooling.kill();
 				lockHolder.kill();
 			} else {
-				t.diagnostic('flock is not installed: the "killed while spooling" case is skipped (it holds the forwarder at the spool lock)');
+				t.diagnostic(
+					'flock is not installed: the "killed while spooling" case is skipped (it holds the forwarder at the spool lock)',
+				);
 			}
 
 			// 4. Killed while reading stdin (left open, half an event in): the copy cannot be delivered; it is set aside, not lost.
 			const whole = JSON.stringify(event('reading'));
-			const reading = startForwarder(variant.command, env(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/api/events`), whole.slice(0, 60), true);
-			await eventually(() => (copiesIn(stateDir).some(name => fs.statSync(path.join(stateDir, name)).size === 60) ? true : undefined), 5000, 'half the event in the copy');
+			const reading = startForwarder(
+				variant.command,
+				env(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/api/events`),
+				whole.slice(0, 60),
+				true,
+			);
+			await eventually(
+				() =>
+					copiesIn(stateDir).some((name) => fs.statSync(path.join(stateDir, name)).size === 60)
+						? true
+						: undefined,
+				5000,
+				'half the event in the copy',
+			);
 			reading.kill();
 
 			// What the kills left: a copy per event (and the spooling one's prepared line); nothing else carries them.
 			// (Unless this machine was so slow that the server already took a copy in: it may, 5 s after.)
 			if (Date.now() - started < 4000) {
 				const left = copiesIn(stateDir);
-				assert.equal(left.filter(name => !name.endsWith('.line')).length, hasFlock ? 4 : 3, left.join(', '));
+				assert.equal(
+					left.filter((name) => !name.endsWith('.line')).length,
+					hasFlock ? 4 : 3,
+					left.join(', '),
+				);
 				assert.deepEqual(
-					(await history()).map(e => e.toolUseId),
+					(await history()).map((e) => e.toolUseId),
 					['toolu_stranded_after'],
 				);
 			} else {
-				t.diagnostic('slow run: the copies may have been taken in before the check that nothing else carries the events');
+				t.diagnostic(
+					'slow run: the copies may have been taken in before the check that nothing else carries the events',
+				);
 			}
-			assert.ok(!fs.existsSync(config.spool) || fs.readFileSync(config.spool, 'utf8') === '', 'nothing was spooled');
+			assert.ok(
+				!fs.existsSync(config.spool) || fs.readFileSync(config.spool, 'utf8') === '',
+				'nothing was spooled',
+			);
 
 			// Once the copies have been left alone long enough (their forwarders are gone), the server's drain takes them in.
 			age(stateDir);
-			await eventually(() => (copiesIn(stateDir).length === 0 ? true : undefined), 5000, 'the server to take the stranded copies');
+			await eventually(
+				() => (copiesIn(stateDir).length === 0 ? true : undefined),
+				5000,
+				'the server to take the stranded copies',
+			);
 			await sleep(300);
 			const events = await history();
-			const expected = ['toolu_stranded_after', 'toolu_stranded_before', ...(hasFlock ? ['toolu_stranded_spooling'] : [])];
-			assert.deepEqual(events.map(e => e.toolUseId).sort(), expected.sort());
-			for (const e of events) assert.match(e.id, /^s\d+-\d+-[0-9a-f]+$/, 'under the id the forwarder POSTs with');
-			assert.equal(events.find(e => e.toolUseId === 'toolu_stranded_before').payload.prompt, event('before').prompt);
+			const expected = [
+				'toolu_stranded_after',
+				'toolu_stranded_before',
+				...(hasFlock ? ['toolu_stranded_spooling'] : []),
+			];
+			assert.deepEqual(events.map((e) => e.toolUseId).sort(), expected.sort());
+			for (const e of events)
+				assert.match(e.id, /^s\d+-\d+-[0-9a-f]+$/, 'under the id the forwarder POSTs with');
+			assert.equal(
+				events.find((e) => e.toolUseId === 'toolu_stranded_before').payload.prompt,
+				event('before').prompt,
+			);
 			assert.equal(server.stats().duplicates, 1, 'the copy of the POSTed event was dropped as a duplicate');
 			// The half-read event is kept aside with its reason.
 			const setAside = fs
 				.readFileSync(`${config.spool}.rejected`, 'utf8')
 				.trim()
 				.split('\n')
-				.map(line => JSON.parse(line));
+				.map((line) => JSON.parse(line));
 			assert.equal(setAside.length, 1);
 			assert.equal(setAside[0].raw, whole.slice(0, 60));
 			assert.match(setAside[0].error, /JSON/);

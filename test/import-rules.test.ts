@@ -22,28 +22,35 @@ function rules(): Map<string, Set<string>> {
 	const table = doc.slice(start, doc.indexOf('\n## ', start + 1));
 	const out = new Map<string, Set<string>>();
 	for (const line of table.split('\n')) {
-		const cells = line.split(/(?<!\\)\|/).map(cell => cell.trim());
+		const cells = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
 		const name = /^`source\/([^`/]+)\/?`$/.exec(cells[1] ?? '')?.[1];
 		if (name === undefined) continue;
-		out.set(name, new Set([...(cells[3] ?? '').matchAll(/`([^`]+)`/g)].map(m => m[1])));
+		out.set(name, new Set([...(cells[3] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1])));
 	}
 	return out;
 }
 
 function walk(dir: string): string[] {
-	return readdirSync(dir, {withFileTypes: true}).flatMap(entry => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+	return readdirSync(dir, {withFileTypes: true}).flatMap((entry) =>
+		entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+	);
 }
 
 /** The folder (or top-level file) of source/ a path is in: `tui`, `core`, `config.ts`. */
 function unitOf(file: string): string {
-	return path.relative(source, file).split(path.sep)[0].replace(/\.js$/, '.ts').replace(/\.jsx$/, '.tsx');
+	return path
+		.relative(source, file)
+		.split(path.sep)[0]
+		.replace(/\.js$/, '.ts')
+		.replace(/\.jsx$/, '.tsx');
 }
 
-const files = walk(source).filter(file => /\.(ts|tsx|cts|mts)$/.test(file));
+const files = walk(source).filter((file) => /\.(ts|tsx|cts|mts)$/.test(file));
 
 test('the table has a rule for every folder and file of source/', () => {
 	const table = rules();
-	for (const unit of new Set(files.map(unitOf))) assert.ok(table.has(unit), `docs/ARCHITECTURE.md has a row for source/${unit}`);
+	for (const unit of new Set(files.map(unitOf)))
+		assert.ok(table.has(unit), `docs/ARCHITECTURE.md has a row for source/${unit}`);
 });
 
 test('every import of ours follows the rule of the importing folder', () => {
@@ -57,9 +64,12 @@ test('every import of ours follows the rule of the importing folder', () => {
 			checked++;
 			if (spec.startsWith('.')) {
 				const to = unitOf(path.resolve(path.dirname(file), spec));
-				if (to !== from && !allowed.has(to) && !allowed.has('*')) broken.push(`${path.relative(root, file)} imports ${spec} (source/${to})`);
+				if (to !== from && !allowed.has(to) && !allowed.has('*'))
+					broken.push(`${path.relative(root, file)} imports ${spec} (source/${to})`);
 			} else if (from === 'core' && !allowed.has(spec)) {
-				broken.push(`${path.relative(root, file)} imports ${spec}: core uses only the packages its row names`);
+				broken.push(
+					`${path.relative(root, file)} imports ${spec}: core uses only the packages its row names`,
+				);
 			}
 		}
 	}
@@ -68,6 +78,11 @@ test('every import of ours follows the rule of the importing folder', () => {
 });
 
 test('the forwarder imports nothing but Node built-ins', () => {
-	const specs = ts.preProcessFile(readFileSync(path.join(source, 'hook/forward.cts'), 'utf8'), true, true).importedFiles.map(i => i.fileName);
-	assert.deepEqual(specs.filter(spec => !spec.startsWith('node:')), []);
+	const specs = ts
+		.preProcessFile(readFileSync(path.join(source, 'hook/forward.cts'), 'utf8'), true, true)
+		.importedFiles.map((i) => i.fileName);
+	assert.deepEqual(
+		specs.filter((spec) => !spec.startsWith('node:')),
+		[],
+	);
 });

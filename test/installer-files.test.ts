@@ -5,7 +5,15 @@
 import {describe, test} from 'node:test';
 import {execFileSync} from 'node:child_process';
 import assert from 'node:assert/strict';
-import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'node:fs';
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readFileSync,
+	readlinkSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import {runHooks, type HooksContext} from '../source/commands/hooks.js';
 import {resolveConfig} from '../source/config.js';
@@ -24,7 +32,12 @@ interface Run {
 /** PATH without any directory that holds an mpm-tui forwarder (a developer may have one installed): this machine has none. */
 const pathWithoutMpmTui = (process.env.PATH ?? '')
 	.split(path.delimiter)
-	.filter(dir => dir !== '' && !existsSync(path.join(dir, 'mpm-tui-hook')) && !existsSync(path.join(dir, 'mpm-tui-hook-sh')))
+	.filter(
+		(dir) =>
+			dir !== '' &&
+			!existsSync(path.join(dir, 'mpm-tui-hook')) &&
+			!existsSync(path.join(dir, 'mpm-tui-hook-sh')),
+	)
 	.join(path.delimiter);
 
 function setup(t: {after(fn: () => void): void}) {
@@ -43,9 +56,14 @@ function setup(t: {after(fn: () => void): void}) {
 		};
 		let out = '';
 		let err = '';
-		const context: HooksContext = {home, cwd: project, env, out: s => (out += s), err: s => (err += s)};
+		const context: HooksContext = {home, cwd: project, env, out: (s) => (out += s), err: (s) => (err += s)};
 		const config = resolveConfig({port: extra.port ?? (await freePort())}, env, home);
-		const code = await runHooks(config, sub, {scope: opt('--scope'), forwarder: opt('--forwarder'), dryRun: flags.includes('--dry-run')}, context);
+		const code = await runHooks(
+			config,
+			sub,
+			{scope: opt('--scope'), forwarder: opt('--forwarder'), dryRun: flags.includes('--dry-run')},
+			context,
+		);
 		return {code, out, err};
 	};
 	return {
@@ -68,24 +86,30 @@ const foreignText = `{
 }
 `;
 
-function json(file: string): {hooks: Record<string, Array<{matcher?: string; hooks: Array<{command: string; timeout?: number}>}>>; [k: string]: unknown} {
+function json(file: string): {
+	hooks: Record<string, Array<{matcher?: string; hooks: Array<{command: string; timeout?: number}>}>>;
+	[k: string]: unknown;
+} {
 	return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
 }
 
 describe('hooks install / uninstall on files', () => {
-	test('fresh: creates ~/.claude/settings.json with every event, no backup', async t => {
+	test('fresh: creates ~/.claude/settings.json with every event, no backup', async (t) => {
 		const s = setup(t);
 		const r = await s.run(['install', '--forwarder', 'node']);
 		assert.equal(r.code, 0, r.err);
 		const settings = json(s.user);
-		assert.deepEqual(Object.keys(settings.hooks), HOOK_EVENTS.map(e => e.event));
+		assert.deepEqual(
+			Object.keys(settings.hooks),
+			HOOK_EVENTS.map((e) => e.event),
+		);
 		assert.match(settings.hooks.Stop[0].hooks[0].command, /^\S*node\S* \S+\/dist\/hook\/forward\.cjs$/);
 		assert.equal(settings.hooks.Stop[0].hooks[0].timeout, 5);
 		assert.equal(existsSync(`${s.user}.bak-mpm-tui`), false);
 		assert.match(r.out, /installed in .*settings\.json \(user scope\)/);
 	});
 
-	test('existing foreign hooks and settings kept, indentation kept, backup holds the old bytes', async t => {
+	test('existing foreign hooks and settings kept, indentation kept, backup holds the old bytes', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile));
 		writeFileSync(s.projectFile, foreignText);
@@ -94,7 +118,10 @@ describe('hooks install / uninstall on files', () => {
 		const settings = json(s.projectFile);
 		assert.equal(settings.model, 'opus');
 		assert.deepEqual(settings.env, {FOO: 'bar'});
-		assert.deepEqual(settings.hooks.PreToolUse[0], {matcher: 'Bash', hooks: [{type: 'command', command: '/home/u/bin/guard.sh'}]});
+		assert.deepEqual(settings.hooks.PreToolUse[0], {
+			matcher: 'Bash',
+			hooks: [{type: 'command', command: '/home/u/bin/guard.sh'}],
+		});
 		assert.equal(settings.hooks.PreToolUse[1].matcher, '*');
 		assert.match(readFileSync(s.projectFile, 'utf8'), /^\{\n\t"model"/);
 		assert.equal(readFileSync(`${s.projectFile}.bak-mpm-tui`, 'utf8'), foreignText);
@@ -104,7 +131,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.match(second.out, /note: also installed in .*project\/\.claude\/settings\.json \(project scope\)/);
 	});
 
-	test('re-install leaves the file byte-identical', async t => {
+	test('re-install leaves the file byte-identical', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.localFile), {recursive: true});
 		writeFileSync(s.localFile, foreignText);
@@ -116,11 +143,18 @@ describe('hooks install / uninstall on files', () => {
 		assert.deepEqual(readFileSync(s.localFile), first);
 	});
 
-	test('a stale mpm-tui path is repaired, with no duplicate entries', async t => {
+	test('a stale mpm-tui path is repaired, with no duplicate entries', async (t) => {
 		const s = setup(t);
 		const stale = '/usr/bin/node /gone/old-install/dist/hook/forward.cjs';
 		mkdirSync(path.dirname(s.user), {recursive: true});
-		writeFileSync(s.user, JSON.stringify({hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: stale, timeout: 5}]}]}}, null, 2));
+		writeFileSync(
+			s.user,
+			JSON.stringify(
+				{hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: stale, timeout: 5}]}]}},
+				null,
+				2,
+			),
+		);
 		const status = await s.run(['status']);
 		assert.match(status.out, /MISSING \/gone\/old-install\/dist\/hook\/forward\.cjs/);
 		const r = await s.run(['install', '--forwarder', 'sh']);
@@ -133,7 +167,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.ok(!readFileSync(s.user, 'utf8').includes('/gone/'));
 	});
 
-	test('a settings file that is not JSON is refused untouched, with its path, line and column', async t => {
+	test('a settings file that is not JSON is refused untouched, with its path, line and column', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.user), {recursive: true});
 		const broken = '{\n  "model": "opus",\n  "hooks": {,}\n}\n';
@@ -155,7 +189,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.equal(readFileSync(s.user, 'utf8'), shape);
 	});
 
-	test('uninstall removes only ours (and what that leaves empty); a second uninstall changes nothing', async t => {
+	test('uninstall removes only ours (and what that leaves empty); a second uninstall changes nothing', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile));
 		writeFileSync(s.projectFile, foreignText);
@@ -170,7 +204,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.equal(existsSync(s.localFile), false);
 	});
 
-	test('--dry-run prints the diff and writes nothing', async t => {
+	test('--dry-run prints the diff and writes nothing', async (t) => {
 		const s = setup(t);
 		const fresh = await s.run(['install', '--dry-run']);
 		assert.equal(fresh.code, 0);
@@ -188,7 +222,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.deepEqual(readFileSync(s.projectFile), installed);
 	});
 
-	test('a FIFO or directory where the settings file should be: one clear line, no waiting, nothing written', async t => {
+	test('a FIFO or directory where the settings file should be: one clear line, no waiting, nothing written', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile), {recursive: true});
 		execFileSync('mkfifo', [s.projectFile]);
@@ -196,8 +230,14 @@ describe('hooks install / uninstall on files', () => {
 		const started = Date.now();
 		const status = await s.run(['status']);
 		assert.equal(status.code, 0);
-		assert.match(status.out, /^project .*settings\.json: .*settings\.json is not a regular file; left untouched$/m);
-		assert.match(status.out, /^local .*settings\.local\.json: .*settings\.local\.json is not a regular file; left untouched$/m);
+		assert.match(
+			status.out,
+			/^project .*settings\.json: .*settings\.json is not a regular file; left untouched$/m,
+		);
+		assert.match(
+			status.out,
+			/^local .*settings\.local\.json: .*settings\.local\.json is not a regular file; left untouched$/m,
+		);
 		for (const scope of ['project', 'local']) {
 			const r = await s.run(['install', '--scope', scope]);
 			assert.equal(r.code, 1);
@@ -207,7 +247,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.ok(lstatSync(s.projectFile).isFIFO());
 	});
 
-	test('a symlinked settings file is written through the link', async t => {
+	test('a symlinked settings file is written through the link', async (t) => {
 		const s = setup(t);
 		const real = path.join(s.home, 'dotfiles', 'claude-settings.json');
 		mkdirSync(path.dirname(real), {recursive: true});
@@ -221,7 +261,7 @@ describe('hooks install / uninstall on files', () => {
 		assert.ok('Stop' in json(real).hooks);
 	});
 
-	test('bad scope, forwarder or subcommand: exit 2 with the reason', async t => {
+	test('bad scope, forwarder or subcommand: exit 2 with the reason', async (t) => {
 		const s = setup(t);
 		const scope = await s.run(['install', '--scope', 'global']);
 		assert.equal(scope.code, 2);
@@ -238,9 +278,10 @@ const oddText =
 
 describe('install then uninstall gives back the original', () => {
 	for (const scope of ['user', 'project', 'local'] as const) {
-		const fileOf = (s: ReturnType<typeof setup>) => (scope === 'user' ? s.user : scope === 'project' ? s.projectFile : s.localFile);
+		const fileOf = (s: ReturnType<typeof setup>) =>
+			scope === 'user' ? s.user : scope === 'project' ? s.projectFile : s.localFile;
 
-		test(`${scope} scope: byte for byte, twice, for a plain file and an oddly formatted one with other hooks`, async t => {
+		test(`${scope} scope: byte for byte, twice, for a plain file and an oddly formatted one with other hooks`, async (t) => {
 			for (const original of [foreignText, oddText]) {
 				const s = setup(t);
 				const file = fileOf(s);
@@ -250,7 +291,11 @@ describe('install then uninstall gives back the original', () => {
 					const install = await s.run(['install', '--scope', scope]);
 					assert.equal(install.code, 0, install.err);
 					assert.notDeepEqual(readFileSync(file), Buffer.from(original), 'installed');
-					assert.equal(readFileSync(`${file}.bak-mpm-tui`, 'utf8'), original, `cycle ${cycle}: the backup holds the original`);
+					assert.equal(
+						readFileSync(`${file}.bak-mpm-tui`, 'utf8'),
+						original,
+						`cycle ${cycle}: the backup holds the original`,
+					);
 					const un = await s.run(['uninstall', '--scope', scope]);
 					assert.equal(un.code, 0, un.err);
 					assert.deepEqual(readFileSync(file), Buffer.from(original), `cycle ${cycle}: the original bytes`);
@@ -261,7 +306,7 @@ describe('install then uninstall gives back the original', () => {
 		});
 	}
 
-	test('a re-install or a repair in between still gives back the original; the backup is never the installed file', async t => {
+	test('a re-install or a repair in between still gives back the original; the backup is never the installed file', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile), {recursive: true});
 		writeFileSync(s.projectFile, oddText);
@@ -274,7 +319,7 @@ describe('install then uninstall gives back the original', () => {
 		assert.equal(readFileSync(s.projectFile, 'utf8'), oddText);
 	});
 
-	test('an edit in between is kept: the file is rewritten without our hooks and the backup of the original stays', async t => {
+	test('an edit in between is kept: the file is rewritten without our hooks and the backup of the original stays', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.localFile), {recursive: true});
 		writeFileSync(s.localFile, oddText);
@@ -287,8 +332,16 @@ describe('install then uninstall gives back the original', () => {
 		assert.match(un.out, /had changed since the install: rewritten/);
 		const after = json(s.localFile);
 		assert.equal(after.theme, 'dark', 'the edit is kept');
-		assert.deepEqual(after.hooks.PreToolUse, [{matcher: 'Bash', hooks: [{type: 'command', command: '/home/u/bin/guard.sh', timeout: 10}]}], 'only ours removed');
-		assert.equal(readFileSync(`${s.localFile}.bak-mpm-tui`, 'utf8'), oddText, 'the backup still holds the original');
+		assert.deepEqual(
+			after.hooks.PreToolUse,
+			[{matcher: 'Bash', hooks: [{type: 'command', command: '/home/u/bin/guard.sh', timeout: 10}]}],
+			'only ours removed',
+		);
+		assert.equal(
+			readFileSync(`${s.localFile}.bak-mpm-tui`, 'utf8'),
+			oddText,
+			'the backup still holds the original',
+		);
 		// The next cycle starts from the file as it is now.
 		const now = readFileSync(s.localFile);
 		await s.run(['install', '--scope', 'local']);
@@ -297,7 +350,7 @@ describe('install then uninstall gives back the original', () => {
 		assert.deepEqual(readFileSync(s.localFile), now);
 	});
 
-	test('a file the install created is removed again; a symlinked one is restored through the link', async t => {
+	test('a file the install created is removed again; a symlinked one is restored through the link', async (t) => {
 		const s = setup(t);
 		await s.run(['install', '--scope', 'project']);
 		assert.ok(existsSync(s.projectFile));
@@ -316,7 +369,7 @@ describe('install then uninstall gives back the original', () => {
 		assert.equal(readFileSync(real, 'utf8'), oddText);
 	});
 
-	test('a link planted at the backup or temp file name (a cloned repo can hold one) is replaced, never written through', async t => {
+	test('a link planted at the backup or temp file name (a cloned repo can hold one) is replaced, never written through', async (t) => {
 		const s = setup(t);
 		const victim = path.join(s.home, 'victim.txt');
 		const other = path.join(s.home, 'other-victim.txt');
@@ -336,7 +389,7 @@ describe('install then uninstall gives back the original', () => {
 		assert.equal(readFileSync(s.projectFile, 'utf8'), foreignText);
 	});
 
-	test('uninstall --dry-run shows the way back and writes nothing', async t => {
+	test('uninstall --dry-run shows the way back and writes nothing', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.user), {recursive: true});
 		writeFileSync(s.user, foreignText);
@@ -351,14 +404,22 @@ describe('install then uninstall gives back the original', () => {
 });
 
 describe('text from a settings file reaches the terminal shown, never acted on', () => {
-	test('event names, commands, the diff and parse errors of a hostile project file', async t => {
+	test('event names, commands, the diff and parse errors of a hostile project file', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile), {recursive: true});
 		// A cloned repository's file: ESC (escaped in JSON), and raw C1 and bidi characters, which JSON allows in strings.
-		const evil = '{\n\t"hooks": {\n\t\t"Evil\\u001b]0;PWNED\\u0007\u202e\u009b2J": [{"hooks": [{"type": "command", "command": "/x/dist/hook/forward.cjs \\u001b[2J\u2066"}]}]\n\t}\n}\n';
+		const evil =
+			'{\n\t"hooks": {\n\t\t"Evil\\u001b]0;PWNED\\u0007\u202e\u009b2J": [{"hooks": [{"type": "command", "command": "/x/dist/hook/forward.cjs \\u001b[2J\u2066"}]}]\n\t}\n}\n';
 		writeFileSync(s.projectFile, evil);
 		const outputs: string[] = [];
-		for (const args of [['status'], ['install', '--scope', 'project', '--dry-run'], ['install', '--scope', 'project'], ['status'], ['uninstall', '--scope', 'project', '--dry-run'], ['uninstall', '--scope', 'project']]) {
+		for (const args of [
+			['status'],
+			['install', '--scope', 'project', '--dry-run'],
+			['install', '--scope', 'project'],
+			['status'],
+			['uninstall', '--scope', 'project', '--dry-run'],
+			['uninstall', '--scope', 'project'],
+		]) {
 			const r = await s.run(args);
 			assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
 			outputs.push(r.out, r.err);
@@ -377,66 +438,126 @@ describe('text from a settings file reaches the terminal shown, never acted on',
 });
 
 describe('hooks status', () => {
-	test('per scope: events hooked and paths; the server answering; the spool backlog and dropped count', async t => {
+	test('per scope: events hooked and paths; the server answering; the spool backlog and dropped count', async (t) => {
 		const s = setup(t);
 		await s.run(['install', '--scope', 'local']);
 		mkdirSync(path.dirname(s.spool), {recursive: true});
-		writeFileSync(s.spool, '{"mpm_spool":1,"id":"a","receivedAt":1,"event":{}}\n{"mpm_spool":1,"id":"b","receivedAt":2,"event":{}}\n');
+		writeFileSync(
+			s.spool,
+			'{"mpm_spool":1,"id":"a","receivedAt":1,"event":{}}\n{"mpm_spool":1,"id":"b","receivedAt":2,"event":{}}\n',
+		);
 		writeFileSync(`${s.spool}.dropped`, '\n\n\n'); // one byte per dropped event
 		const down = await s.run(['status']);
 		assert.equal(down.code, 0);
 		assert.match(down.out, /^user +\S+: not installed \(no settings file\)$/m);
-		assert.match(down.out, new RegExp(`^local +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'));
+		assert.match(
+			down.out,
+			new RegExp(`^local +\\S+: ${HOOK_EVENTS.length} of ${HOOK_EVENTS.length} events hooked$`, 'm'),
+		);
 		assert.match(down.out, /paths: +all exist/);
 		assert.match(down.out, /^server .*: not answering \(nothing is listening\)/m);
-		assert.match(down.out, /^spool .*: 2 event\(s\) waiting \(\d+ B\), 3 dropped because the spool was full$/m);
+		assert.match(
+			down.out,
+			/^spool .*: 2 event\(s\) waiting \(\d+ B\), 3 dropped because the spool was full$/m,
+		);
 
-		const config = resolveConfig({port: await freePort(), journal: false}, {MPM_TUI_STATE_DIR: path.join(s.home, 'other-state')}, s.home);
+		const config = resolveConfig(
+			{port: await freePort(), journal: false},
+			{MPM_TUI_STATE_DIR: path.join(s.home, 'other-state')},
+			s.home,
+		);
 		const server = await startServer(config);
 		t.after(() => server.close());
 		const up = await s.run(['status'], {port: server.port});
 		assert.match(up.out, /^server .*: answering \(mpm-tui /m);
 	});
 
-	test('an mpm-tui entry on MessageDisplay: status warns and says what to do; install removes it and says why', async t => {
+	test('an mpm-tui entry on MessageDisplay: status warns and says what to do; install removes it and says why', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.localFile), {recursive: true});
 		const mine = {type: 'command', command: '/usr/bin/sh /old/dist/hook/mpm-tui-hook.sh', timeout: 5};
-		writeFileSync(s.localFile, JSON.stringify({hooks: {Stop: [{hooks: [mine]}], MessageDisplay: [{hooks: [mine, {type: 'command', command: 'say-it'}]}]}}, null, 2));
+		writeFileSync(
+			s.localFile,
+			JSON.stringify(
+				{
+					hooks: {
+						Stop: [{hooks: [mine]}],
+						MessageDisplay: [{hooks: [mine, {type: 'command', command: 'say-it'}]}],
+					},
+				},
+				null,
+				2,
+			),
+		);
 		const before = await s.run(['status']);
-		assert.match(before.out, /^ +WARNING: on MessageDisplay: it holds Claude Code's rendering until the hook returns, so every message waits for the forwarder; mpm-tui hooks install --scope local removes it \(or uninstall --scope local\)$/m);
+		assert.match(
+			before.out,
+			/^ +WARNING: on MessageDisplay: it holds Claude Code's rendering until the hook returns, so every message waits for the forwarder; mpm-tui hooks install --scope local removes it \(or uninstall --scope local\)$/m,
+		);
 		assert.doesNotMatch(before.out, /also on: .*MessageDisplay/);
 		const install = await s.run(['install', '--scope', 'local']);
 		assert.equal(install.code, 0, install.err);
-		assert.match(install.out, /^removed: +MessageDisplay: it holds Claude Code's rendering until the hook returns, so mpm-tui must not be on it$/m);
-		assert.deepEqual(json(s.localFile).hooks.MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
+		assert.match(
+			install.out,
+			/^removed: +MessageDisplay: it holds Claude Code's rendering until the hook returns, so mpm-tui must not be on it$/m,
+		);
+		assert.deepEqual(json(s.localFile).hooks.MessageDisplay, [
+			{hooks: [{type: 'command', command: 'say-it'}]},
+		]);
 		assert.doesNotMatch((await s.run(['status'])).out, /WARNING|MessageDisplay/);
 	});
 
-	test('project scope: machine paths in the shared file are pointed out and replaced by the command for any machine', async t => {
+	test('project scope: machine paths in the shared file are pointed out and replaced by the command for any machine', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile), {recursive: true});
-		const old = {type: 'command', command: `/usr/bin/sh ${path.join(s.home, 'mpm-tui', 'dist', 'hook', 'mpm-tui-hook.sh')}`, timeout: 5};
-		writeFileSync(s.projectFile, JSON.stringify({hooks: Object.fromEntries(HOOK_EVENTS.map(e => [e.event, [{...(e.matcher ? {matcher: '*'} : {}), hooks: [old]}]]))}, null, 2));
+		const old = {
+			type: 'command',
+			command: `/usr/bin/sh ${path.join(s.home, 'mpm-tui', 'dist', 'hook', 'mpm-tui-hook.sh')}`,
+			timeout: 5,
+		};
+		writeFileSync(
+			s.projectFile,
+			JSON.stringify(
+				{
+					hooks: Object.fromEntries(
+						HOOK_EVENTS.map((e) => [e.event, [{...(e.matcher ? {matcher: '*'} : {}), hooks: [old]}]]),
+					),
+				},
+				null,
+				2,
+			),
+		);
 		const before = await s.run(['status']);
-		assert.match(before.out, /^ +note: +paths of this machine in a file shared with the repository point nowhere on a teammate's machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed \(or move to --scope local\)$/m);
+		assert.match(
+			before.out,
+			/^ +note: +paths of this machine in a file shared with the repository point nowhere on a teammate's machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed \(or move to --scope local\)$/m,
+		);
 		const r = await s.run(['install', '--scope', 'project']);
 		assert.equal(r.code, 0, r.err);
-		assert.match(r.out, new RegExp(`^updated: +${HOOK_EVENTS.map(e => e.event).join(', ')}$`, 'm'));
+		assert.match(r.out, new RegExp(`^updated: +${HOOK_EVENTS.map((e) => e.event).join(', ')}$`, 'm'));
 		assert.ok(!readFileSync(s.projectFile, 'utf8').includes(s.home), 'no path of this machine is left');
 		const after = await s.run(['status']);
 		assert.doesNotMatch(after.out, /note: +paths of this machine/);
 		assert.match(after.out, /^ +command: +command -v mpm-tui-hook-sh /m);
-		assert.match(after.out, /^ +runs: +nothing on this machine: neither mpm-tui-hook-sh nor mpm-tui-hook is on PATH \(npm i -g mpm-tui, or npm link in a checkout of mpm-tui\)$/m);
+		assert.match(
+			after.out,
+			/^ +runs: +nothing on this machine: neither mpm-tui-hook-sh nor mpm-tui-hook is on PATH \(npm i -g mpm-tui, or npm link in a checkout of mpm-tui\)$/m,
+		);
 		// The user and local scopes keep absolute paths: they stay on this machine.
 		await s.run(['install', '--scope', 'local']);
-		assert.match(json(s.localFile).hooks.Stop[0].hooks[0].command, /^\/\S+ \/\S+\/dist\/hook\/(mpm-tui-hook\.sh|forward\.cjs)$/);
+		assert.match(
+			json(s.localFile).hooks.Stop[0].hooks[0].command,
+			/^\/\S+ \/\S+\/dist\/hook\/(mpm-tui-hook\.sh|forward\.cjs)$/,
+		);
 	});
 
-	test('a partial install lists the missing events', async t => {
+	test('a partial install lists the missing events', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.user), {recursive: true});
-		writeFileSync(s.user, JSON.stringify({hooks: {Stop: [{hooks: [{type: 'command', command: 'mpm-tui-hook'}]}]}}));
+		writeFileSync(
+			s.user,
+			JSON.stringify({hooks: {Stop: [{hooks: [{type: 'command', command: 'mpm-tui-hook'}]}]}}),
+		);
 		const r = await s.run(['status']);
 		assert.match(r.out, new RegExp(`1 of ${HOOK_EVENTS.length} events hooked`));
 		assert.match(r.out, /missing: SessionStart, SessionEnd/);

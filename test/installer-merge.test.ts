@@ -7,11 +7,32 @@ import {spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {chooseForwarder, commandPaths, findOnPath, ForwarderError, forwarderFiles, shellQuote, shellWords} from '../source/hook/forwarder-command.js';
-import {isPortableCommand, parseForwarderOption, portableCommand, portableTarget} from '../source/hook/portable-command.js';
+import {
+	chooseForwarder,
+	commandPaths,
+	findOnPath,
+	ForwarderError,
+	forwarderFiles,
+	shellQuote,
+	shellWords,
+} from '../source/hook/forwarder-command.js';
+import {
+	isPortableCommand,
+	parseForwarderOption,
+	portableCommand,
+	portableTarget,
+} from '../source/hook/portable-command.js';
 import {parseScope, ScopeError, settingsPath} from '../source/hook/scopes.js';
 import {lineColumn} from '../source/hook/settings-file.js';
-import {findOurHooks, HOOK_EVENTS, installHooks, isMpmTuiCommand, NEVER_HOOKED, SettingsShapeError, uninstallHooks} from '../source/hook/settings-merge.js';
+import {
+	findOurHooks,
+	HOOK_EVENTS,
+	installHooks,
+	isMpmTuiCommand,
+	NEVER_HOOKED,
+	SettingsShapeError,
+	uninstallHooks,
+} from '../source/hook/settings-merge.js';
 import {diffLines} from '../source/hook/text-diff.js';
 
 const CMD = '/usr/bin/sh /opt/mpm-tui/dist/hook/mpm-tui-hook.sh';
@@ -32,13 +53,32 @@ describe('installHooks', () => {
 		const {settings, changes, changed} = installHooks({}, CMD);
 		assert.equal(changed, true);
 		const hooks = settings.hooks as Record<string, unknown>;
-		assert.deepEqual(Object.keys(hooks), HOOK_EVENTS.map(e => e.event));
+		assert.deepEqual(
+			Object.keys(hooks),
+			HOOK_EVENTS.map((e) => e.event),
+		);
 		for (const spec of HOOK_EVENTS) {
-			const expected = spec.matcher ? [{matcher: '*', hooks: [{type: 'command', command: CMD, timeout: 5}]}] : [{hooks: [{type: 'command', command: CMD, timeout: 5}]}];
+			const expected = spec.matcher
+				? [{matcher: '*', hooks: [{type: 'command', command: CMD, timeout: 5}]}]
+				: [{hooks: [{type: 'command', command: CMD, timeout: 5}]}];
 			assert.deepEqual(hooks[spec.event], expected, spec.event);
 		}
-		assert.ok(changes.every(c => c.change === 'added'));
-		for (const event of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'SubagentStart', 'SubagentStop', 'Stop', 'StopFailure', 'PreCompact', 'SessionEnd']) {
+		assert.ok(changes.every((c) => c.change === 'added'));
+		for (const event of [
+			'SessionStart',
+			'UserPromptSubmit',
+			'PreToolUse',
+			'PostToolUse',
+			'PostToolUseFailure',
+			'PermissionRequest',
+			'Notification',
+			'SubagentStart',
+			'SubagentStop',
+			'Stop',
+			'StopFailure',
+			'PreCompact',
+			'SessionEnd',
+		]) {
 			assert.ok(event in hooks, event);
 		}
 	});
@@ -49,7 +89,10 @@ describe('installHooks', () => {
 		assert.deepEqual(settings.permissions, foreign.permissions);
 		const hooks = settings.hooks as Record<string, Array<{matcher?: string; hooks: unknown[]}>>;
 		assert.deepEqual(hooks.PreToolUse[0], foreign.hooks.PreToolUse[0]);
-		assert.deepEqual(hooks.PreToolUse[1], {matcher: '*', hooks: [{type: 'command', command: CMD, timeout: 5}]});
+		assert.deepEqual(hooks.PreToolUse[1], {
+			matcher: '*',
+			hooks: [{type: 'command', command: CMD, timeout: 5}],
+		});
 		assert.deepEqual(hooks.Stop[0], foreign.hooks.Stop[0]);
 		assert.deepEqual(hooks.PostCompact, foreign.hooks.PostCompact);
 		assert.deepEqual(uninstallHooks(settings).settings, foreign);
@@ -61,7 +104,7 @@ describe('installHooks', () => {
 		const twice = installHooks(once, CMD);
 		assert.equal(twice.changed, false);
 		assert.deepEqual(twice.settings, once);
-		assert.ok(twice.changes.every(c => c.change === 'unchanged'));
+		assert.ok(twice.changes.every((c) => c.change === 'unchanged'));
 	});
 
 	test('a stale entry (moved install path) is repaired in place, not duplicated', () => {
@@ -79,15 +122,21 @@ describe('installHooks', () => {
 			{matcher: '*', hooks: [{type: 'command', command: CMD, timeout: 5}]},
 			{matcher: 'Bash', hooks: [{type: 'command', command: 'guard'}]},
 		]);
-		assert.equal(changes.find(c => c.event === 'PreToolUse')?.change, 'updated');
-		assert.equal(changes.find(c => c.event === 'Stop')?.change, 'added');
+		assert.equal(changes.find((c) => c.event === 'PreToolUse')?.change, 'updated');
+		assert.equal(changes.find((c) => c.event === 'Stop')?.change, 'added');
 	});
 
 	test('duplicates of ours collapse to one; ours under a narrower matcher moves to a * group, the foreign hook stays', () => {
 		const messy = {
 			hooks: {
 				PostToolUse: [
-					{matcher: 'Bash', hooks: [{type: 'command', command: 'lint'}, {type: 'command', command: OLD}]},
+					{
+						matcher: 'Bash',
+						hooks: [
+							{type: 'command', command: 'lint'},
+							{type: 'command', command: OLD},
+						],
+					},
 					{matcher: '*', hooks: [{type: 'command', command: CMD, timeout: 5}]},
 					{matcher: '*', hooks: [{type: 'command', command: OLD, timeout: 5}]},
 				],
@@ -103,35 +152,58 @@ describe('installHooks', () => {
 	test('our entry on an event outside the list (added by hand) is kept and pointed at the new path', () => {
 		const extra = {hooks: {PostCompact: [{hooks: [{type: 'command', command: OLD, timeout: 9}]}]}};
 		const {settings, changes} = installHooks(extra, CMD);
-		assert.deepEqual((settings.hooks as Record<string, unknown>).PostCompact, [{hooks: [{type: 'command', command: CMD, timeout: 9}]}]);
-		assert.deepEqual(changes.find(c => c.event === 'PostCompact'), {event: 'PostCompact', change: 'updated'});
+		assert.deepEqual((settings.hooks as Record<string, unknown>).PostCompact, [
+			{hooks: [{type: 'command', command: CMD, timeout: 9}]},
+		]);
+		assert.deepEqual(
+			changes.find((c) => c.event === 'PostCompact'),
+			{event: 'PostCompact', change: 'updated'},
+		);
 	});
 
 	test('never on MessageDisplay: not in the list, and a stale entry of ours there is removed (a foreign one stays)', () => {
-		assert.ok(!HOOK_EVENTS.some(e => e.event === 'MessageDisplay'));
+		assert.ok(!HOOK_EVENTS.some((e) => e.event === 'MessageDisplay'));
 		assert.ok(NEVER_HOOKED.has('MessageDisplay'));
 		assert.ok(!('MessageDisplay' in (installHooks({}, CMD).settings.hooks as Record<string, unknown>)));
 		const stale = {
 			hooks: {
 				MessageDisplay: [
 					{matcher: '*', hooks: [{type: 'command', command: OLD, timeout: 5}]},
-					{hooks: [{type: 'command', command: 'say-it'}, {type: 'command', command: CMD}]},
+					{
+						hooks: [
+							{type: 'command', command: 'say-it'},
+							{type: 'command', command: CMD},
+						],
+					},
 				],
 			},
 		};
 		const {settings, changes} = installHooks(stale, CMD);
-		assert.deepEqual((settings.hooks as Record<string, unknown>).MessageDisplay, [{hooks: [{type: 'command', command: 'say-it'}]}]);
-		assert.deepEqual(changes.find(c => c.event === 'MessageDisplay'), {event: 'MessageDisplay', change: 'removed'});
-		const only = installHooks({hooks: {MessageDisplay: [{hooks: [{type: 'command', command: CMD}]}]}}, CMD).settings.hooks as Record<string, unknown>;
+		assert.deepEqual((settings.hooks as Record<string, unknown>).MessageDisplay, [
+			{hooks: [{type: 'command', command: 'say-it'}]},
+		]);
+		assert.deepEqual(
+			changes.find((c) => c.event === 'MessageDisplay'),
+			{event: 'MessageDisplay', change: 'removed'},
+		);
+		const only = installHooks({hooks: {MessageDisplay: [{hooks: [{type: 'command', command: CMD}]}]}}, CMD)
+			.settings.hooks as Record<string, unknown>;
 		assert.ok(!Object.hasOwn(only, 'MessageDisplay'), 'an event array left empty goes');
 	});
 
 	test('shapes we cannot merge into are refused with where they are wrong', () => {
-		assert.throws(() => installHooks([], CMD), {name: 'Error', message: 'the settings are not a JSON object'});
+		assert.throws(() => installHooks([], CMD), {
+			name: 'Error',
+			message: 'the settings are not a JSON object',
+		});
 		assert.throws(() => installHooks({hooks: []}, CMD), SettingsShapeError);
 		assert.throws(() => installHooks({hooks: {Stop: {}}}, CMD), {message: '"hooks.Stop" is not an array'});
-		assert.throws(() => installHooks({hooks: {Stop: ['x']}}, CMD), {message: '"hooks.Stop[0]" is not an object'});
-		assert.throws(() => uninstallHooks({hooks: {Stop: [{hooks: 'x'}]}}), {message: '"hooks.Stop[0].hooks" is not an array'});
+		assert.throws(() => installHooks({hooks: {Stop: ['x']}}, CMD), {
+			message: '"hooks.Stop[0]" is not an object',
+		});
+		assert.throws(() => uninstallHooks({hooks: {Stop: [{hooks: 'x'}]}}), {
+			message: '"hooks.Stop[0].hooks" is not an array',
+		});
 	});
 });
 
@@ -155,17 +227,32 @@ describe('uninstallHooks', () => {
 });
 
 test('isMpmTuiCommand and findOurHooks recognise our entries wherever they are installed', () => {
-	for (const command of [CMD, OLD, 'mpm-tui-hook', "'/path with space/node' '/path with space/dist/hook/forward.cjs'"]) assert.ok(isMpmTuiCommand(command), command);
-	for (const command of ['echo hi', '/usr/bin/claude-hook-fast.sh', 'node forward.js', 42, undefined]) assert.ok(!isMpmTuiCommand(command), String(command));
+	for (const command of [
+		CMD,
+		OLD,
+		'mpm-tui-hook',
+		"'/path with space/node' '/path with space/dist/hook/forward.cjs'",
+	])
+		assert.ok(isMpmTuiCommand(command), command);
+	for (const command of ['echo hi', '/usr/bin/claude-hook-fast.sh', 'node forward.js', 42, undefined])
+		assert.ok(!isMpmTuiCommand(command), String(command));
 	const found = findOurHooks(installHooks(foreign, CMD).settings);
 	assert.equal(found.length, HOOK_EVENTS.length);
-	assert.deepEqual(found.find(h => h.event === 'PreToolUse'), {event: 'PreToolUse', matcher: '*', command: CMD, timeout: 5});
+	assert.deepEqual(
+		found.find((h) => h.event === 'PreToolUse'),
+		{event: 'PreToolUse', matcher: '*', command: CMD, timeout: 5},
+	);
 	assert.deepEqual(findOurHooks({hooks: 'odd'}), []);
 });
 
 test('diffLines: empty for equal texts, unified-style hunks otherwise', () => {
 	assert.equal(diffLines('a\nb\n', 'a\nb\n', {before: 'x', after: 'y'}), '');
-	const diff = diffLines('1\n2\n3\n4\n5\n6\n7\n8\n9\n', '1\n2\n3\n4\nfive\n6\n7\n8\n9\n', {before: 'old', after: 'new'}, 1);
+	const diff = diffLines(
+		'1\n2\n3\n4\n5\n6\n7\n8\n9\n',
+		'1\n2\n3\n4\nfive\n6\n7\n8\n9\n',
+		{before: 'old', after: 'new'},
+		1,
+	);
 	assert.equal(diff, '--- old\n+++ new\n@@ line 4 @@\n 4\n-5\n+five\n 6\n');
 	assert.equal(diffLines('', '{}\n', {before: 'a', after: 'b'}), '--- a\n+++ b\n@@ line 1 @@\n+{}\n');
 });
@@ -245,18 +332,37 @@ test('portableCommand: the forwarder on PATH as the shell finds it, which portab
 			assert.ok(!command.includes(dir) && !command.includes(process.execPath), 'no path of this machine');
 			for (const [machine, dirs] of Object.entries(machines)) {
 				const envPath = [...dirs, catDir].join(path.delimiter);
-				const ran = spawnSync('/bin/sh', ['-c', command], {env: {PATH: envPath}, input: '{}', encoding: 'utf8'});
+				const ran = spawnSync('/bin/sh', ['-c', command], {
+					env: {PATH: envPath},
+					input: '{}',
+					encoding: 'utf8',
+				});
 				assert.equal(ran.status, 0, `${kind} on ${machine}`);
 				assert.equal(ran.stderr, '', `${kind} on ${machine}`);
 				const target = portableTarget(command, envPath);
-				assert.equal(ran.stdout.trim() || 'nothing', target ? `ran-${target.kind}` : 'nothing', `${kind ?? 'default'} on ${machine}`);
-				if (target) assert.equal(target.path, path.join(target.kind === 'sh' ? shDir : nodeDir, target.kind === 'sh' ? 'mpm-tui-hook-sh' : 'mpm-tui-hook'));
+				assert.equal(
+					ran.stdout.trim() || 'nothing',
+					target ? `ran-${target.kind}` : 'nothing',
+					`${kind ?? 'default'} on ${machine}`,
+				);
+				if (target)
+					assert.equal(
+						target.path,
+						path.join(
+							target.kind === 'sh' ? shDir : nodeDir,
+							target.kind === 'sh' ? 'mpm-tui-hook-sh' : 'mpm-tui-hook',
+						),
+					);
 			}
 		}
 		// The default prefers sh + curl, then Node; --forwarder pins one.
 		assert.equal(portableTarget(portableCommand(), [shDir, nodeDir, curlDir].join(':'))?.kind, 'sh');
 		assert.equal(portableTarget(portableCommand(), [shDir, nodeDir].join(':'))?.kind, 'node');
-		assert.equal(portableTarget(portableCommand('sh'), shDir)?.kind, 'sh', 'sh pinned: runs without curl too (it spools)');
+		assert.equal(
+			portableTarget(portableCommand('sh'), shDir)?.kind,
+			'sh',
+			'sh pinned: runs without curl too (it spools)',
+		);
 		assert.equal(portableTarget(portableCommand('node'), shDir), null);
 		assert.equal(isPortableCommand(CMD), false);
 		assert.throws(() => parseForwarderOption('python'), ForwarderError);
@@ -270,7 +376,10 @@ test('scopes: file per scope, CLAUDE_PROJECT_DIR for project and local, bad scop
 	assert.equal(settingsPath('user', places), '/home/u/.claude/settings.json');
 	assert.equal(settingsPath('project', places), '/work/app/.claude/settings.json');
 	assert.equal(settingsPath('local', places), '/work/app/.claude/settings.local.json');
-	assert.equal(settingsPath('local', {...places, env: {CLAUDE_PROJECT_DIR: '/repo'}}), '/repo/.claude/settings.local.json');
+	assert.equal(
+		settingsPath('local', {...places, env: {CLAUDE_PROJECT_DIR: '/repo'}}),
+		'/repo/.claude/settings.local.json',
+	);
 	assert.equal(parseScope(undefined), 'user');
 	assert.throws(() => parseScope('global'), ScopeError);
 });

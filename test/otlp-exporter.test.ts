@@ -9,12 +9,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {OTLPLogExporter} from '@opentelemetry/exporter-logs-otlp-http';
-import {AggregationTemporalityPreference, OTLPMetricExporter} from '@opentelemetry/exporter-metrics-otlp-http';
+import {
+	AggregationTemporalityPreference,
+	OTLPMetricExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
 import {resourceFromAttributes} from '@opentelemetry/resources';
 import {LoggerProvider, SimpleLogRecordProcessor} from '@opentelemetry/sdk-logs';
 import {MeterProvider, PeriodicExportingMetricReader} from '@opentelemetry/sdk-metrics';
 import {OtelUsageTotals} from '../source/core/usage/otel-metrics.js';
-import {collectEvents, connect, connected, request, spawnServer, tempDir, withTimeout, type Spawned} from './helpers/server-kit.js';
+import {
+	collectEvents,
+	connect,
+	connected,
+	request,
+	spawnServer,
+	tempDir,
+	withTimeout,
+	type Spawned,
+} from './helpers/server-kit.js';
 
 const SESSION = 'b1e4c2d0-5a6f-4e8b-9c3d-1f2a3b4c5d6e';
 const EMAIL = 'someone@example.com';
@@ -22,8 +34,18 @@ const ACCOUNT = '0c9d8e7f-aaaa-bbbb-cccc-123456789abc';
 const ORG = 'org-7f6e5d4c';
 
 /** Claude Code's standard attributes on every event and data point. */
-function standard(extra: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
-	return {'session.id': SESSION, 'user.email': EMAIL, 'user.account_uuid': ACCOUNT, 'user.id': 'f00dfeed', 'organization.id': ORG, 'terminal.type': 'tmux', ...extra};
+function standard(
+	extra: Record<string, string | number | boolean> = {},
+): Record<string, string | number | boolean> {
+	return {
+		'session.id': SESSION,
+		'user.email': EMAIL,
+		'user.account_uuid': ACCOUNT,
+		'user.id': 'f00dfeed',
+		'organization.id': ORG,
+		'terminal.type': 'tmux',
+		...extra,
+	};
 }
 
 async function until<T>(read: () => T | undefined, what: string, ms = 8000): Promise<T> {
@@ -32,7 +54,7 @@ async function until<T>(read: () => T | undefined, what: string, ms = 8000): Pro
 		const value = read();
 		if (value !== undefined) return value;
 		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 25));
+		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
 }
 
@@ -52,8 +74,14 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		await connected(socket);
 		const seen = collectEvents(socket);
 		const provider = new LoggerProvider({
-			resource: resourceFromAttributes({'service.name': 'claude-code', 'service.version': '2.1.70', 'user.email': EMAIL}),
-			processors: [new SimpleLogRecordProcessor({exporter: new OTLPLogExporter({url: `${server.url}/v1/logs`})})],
+			resource: resourceFromAttributes({
+				'service.name': 'claude-code',
+				'service.version': '2.1.70',
+				'user.email': EMAIL,
+			}),
+			processors: [
+				new SimpleLogRecordProcessor({exporter: new OTLPLogExporter({url: `${server.url}/v1/logs`})}),
+			],
 		});
 		const logger = provider.getLogger('com.anthropic.claude_code.events', '2.1.70');
 		const t1 = Date.parse('2026-11-30T10:00:01.250Z');
@@ -61,18 +89,41 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		logger.emit({
 			body: 'claude_code.api_request',
 			timestamp: t1,
-			attributes: standard({'event.name': 'api_request', 'event.timestamp': '2026-11-30T10:00:01.250Z', 'event.sequence': 1, 'prompt.id': 'p-1', model: 'claude-sonnet-4-5', cost_usd: 0.0123, duration_ms: 2345, input_tokens: 1200, output_tokens: 340, cache_read_tokens: 9000, cache_creation_tokens: 0, request_id: 'req_01', speed: 'normal'}),
+			attributes: standard({
+				'event.name': 'api_request',
+				'event.timestamp': '2026-11-30T10:00:01.250Z',
+				'event.sequence': 1,
+				'prompt.id': 'p-1',
+				model: 'claude-sonnet-4-5',
+				cost_usd: 0.0123,
+				duration_ms: 2345,
+				input_tokens: 1200,
+				output_tokens: 340,
+				cache_read_tokens: 9000,
+				cache_creation_tokens: 0,
+				request_id: 'req_01',
+				speed: 'normal',
+			}),
 		});
 		logger.emit({
 			body: 'claude_code.tool_result',
 			timestamp: t2,
-			attributes: standard({'event.name': 'tool_result', 'event.sequence': 2, tool_name: 'Bash', tool_use_id: 'toolu_01ABC', success: 'true', duration_ms: 120, decision_type: 'accept', decision_source: 'config'}),
+			attributes: standard({
+				'event.name': 'tool_result',
+				'event.sequence': 2,
+				tool_name: 'Bash',
+				tool_use_id: 'toolu_01ABC',
+				success: 'true',
+				duration_ms: 120,
+				decision_type: 'accept',
+				decision_source: 'config',
+			}),
 		});
 		await provider.forceFlush();
 		await provider.shutdown();
 
 		const lines = await until(() => {
-			const found = server.lines().filter(l => l.source === 'otel');
+			const found = server.lines().filter((l) => l.source === 'otel');
 			return found.length >= 2 ? found : undefined;
 		}, 'two otel records on stdout');
 		const [api, tool] = lines;
@@ -97,7 +148,8 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		assert.ok(tool.seq === api.seq + 1 || tool.seq > api.seq);
 
 		for (const record of lines) {
-			for (const key of ['user.email', 'user.account_uuid', 'user.id', 'organization.id']) assert.equal(Object.hasOwn(record.payload, key), false, `${key} is dropped`);
+			for (const key of ['user.email', 'user.account_uuid', 'user.id', 'organization.id'])
+				assert.equal(Object.hasOwn(record.payload, key), false, `${key} is dropped`);
 		}
 		const journal = fs.readFileSync(path.join(stateDir, 'journal.ndjson'), 'utf8');
 		assert.match(journal, /claude_code\.tool_result/);
@@ -106,7 +158,10 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 			assert.equal(server.stdout().includes(secret), false, `stdout never holds ${secret}`);
 		}
 		const live = await seen.until(2);
-		assert.deepEqual(live.filter(r => r.source === 'otel').map(r => r.type), ['claude_code.api_request', 'claude_code.tool_result']);
+		assert.deepEqual(
+			live.filter((r) => r.source === 'otel').map((r) => r.type),
+			['claude_code.api_request', 'claude_code.tool_result'],
+		);
 		assert.equal(JSON.stringify(live).includes(EMAIL), false, 'a Socket.IO client never sees user.email');
 		socket.close();
 
@@ -118,10 +173,16 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 	test('metrics: each delta export folds into one otel.metrics record; totals are the hand sums; no flood', async () => {
 		const before = server.lines().length;
 		const reader = new PeriodicExportingMetricReader({
-			exporter: new OTLPMetricExporter({url: `${server.url}/v1/metrics`, temporalityPreference: AggregationTemporalityPreference.DELTA}),
+			exporter: new OTLPMetricExporter({
+				url: `${server.url}/v1/metrics`,
+				temporalityPreference: AggregationTemporalityPreference.DELTA,
+			}),
 			exportIntervalMillis: 600_000,
 		});
-		const provider = new MeterProvider({resource: resourceFromAttributes({'service.name': 'claude-code'}), readers: [reader]});
+		const provider = new MeterProvider({
+			resource: resourceFromAttributes({'service.name': 'claude-code'}),
+			readers: [reader],
+		});
 		const meter = provider.getMeter('com.anthropic.claude_code', '2.1.70');
 		const cost = meter.createCounter('claude_code.cost.usage', {unit: 'USD'});
 		const tokens = meter.createCounter('claude_code.token.usage', {unit: 'tokens'});
@@ -142,7 +203,10 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		await provider.shutdown();
 
 		const records = await until(() => {
-			const found = server.lines().slice(before).filter(l => l.type === 'otel.metrics');
+			const found = server
+				.lines()
+				.slice(before)
+				.filter((l) => l.type === 'otel.metrics');
 			return found.length >= 2 ? found : undefined;
 		}, 'two otel.metrics records');
 		assert.equal(server.lines().slice(before).length, 2, 'two exports, two records, nothing else');
@@ -164,7 +228,7 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		const s = totals.session(SESSION)!;
 		assert.ok(Math.abs(s.cost_usd - 0.75) < 1e-9);
 		assert.deepEqual(s.tokens, {input: 5000, output: 1007, cacheRead: 250, cacheCreation: 0});
-		const haiku = s.models.find(m => m.model === 'claude-haiku-4-5')!;
+		const haiku = s.models.find((m) => m.model === 'claude-haiku-4-5')!;
 		assert.ok(Math.abs(haiku.cost_usd - 0.25) < 1e-9);
 		assert.deepEqual(haiku.tokens, {input: 0, output: 7, cacheRead: 250, cacheCreation: 0});
 		assert.deepEqual(s.counters, [{metric: 'claude_code.lines_of_code.count', type: 'added', value: 12}]);
@@ -173,7 +237,10 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 	test('metrics: a cumulative exporter is not double-counted', async () => {
 		const before = server.lines().length;
 		const reader = new PeriodicExportingMetricReader({
-			exporter: new OTLPMetricExporter({url: `${server.url}/v1/metrics`, temporalityPreference: AggregationTemporalityPreference.CUMULATIVE}),
+			exporter: new OTLPMetricExporter({
+				url: `${server.url}/v1/metrics`,
+				temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+			}),
 			exportIntervalMillis: 600_000,
 		});
 		const provider = new MeterProvider({readers: [reader]});
@@ -189,19 +256,33 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		await reader.forceFlush();
 		await provider.shutdown();
 		const records = await until(() => {
-			const found = server.lines().slice(before).filter(l => l.type === 'otel.metrics');
+			const found = server
+				.lines()
+				.slice(before)
+				.filter((l) => l.type === 'otel.metrics');
 			return found.length >= 3 ? found : undefined;
 		}, 'three otel.metrics records');
-		await new Promise(resolve => setTimeout(resolve, 200));
+		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.equal(server.lines().slice(before).length, 3);
-		assert.deepEqual(records.map(r => r.payload.total.cost_usd), [1, 2, 0.5]);
+		assert.deepEqual(
+			records.map((r) => r.payload.total.cost_usd),
+			[1, 2, 0.5],
+		);
 		const totals = new OtelUsageTotals();
 		for (const r of records) totals.add(r);
 		assert.equal(totals.session('cumulative-session')!.cost_usd, 3.5);
 	});
 
 	test('a protobuf exporter is told to switch to http/json (415)', async () => {
-		const r = await withTimeout(request(`${server.url}/v1/logs`, {method: 'POST', headers: {'Content-Type': 'application/x-protobuf'}, body: new Uint8Array([0x0a, 0x00])}), 5000, 'answer');
+		const r = await withTimeout(
+			request(`${server.url}/v1/logs`, {
+				method: 'POST',
+				headers: {'Content-Type': 'application/x-protobuf'},
+				body: new Uint8Array([0x0a, 0x00]),
+			}),
+			5000,
+			'answer',
+		);
 		assert.equal(r.status, 415);
 		assert.match(r.json.error, /OTEL_EXPORTER_OTLP_PROTOCOL=http\/json/);
 		assert.equal(r.json.message, r.json.error);

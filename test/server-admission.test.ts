@@ -17,7 +17,12 @@ import {connected, testConfig, withTimeout} from './helpers/server-kit.js';
 async function bareHandshakes(port: number, count: number, parallel = 16): Promise<RawAnswer[]> {
 	const answers: RawAnswer[] = [];
 	for (let start = 0; start < count; start += parallel) {
-		const batch = Array.from({length: Math.min(parallel, count - start)}, () => rawRequest(port, requestText('GET', '/socket.io/?EIO=4&transport=polling', {Host: `127.0.0.1:${port}`})));
+		const batch = Array.from({length: Math.min(parallel, count - start)}, () =>
+			rawRequest(
+				port,
+				requestText('GET', '/socket.io/?EIO=4&transport=polling', {Host: `127.0.0.1:${port}`}),
+			),
+		);
 		answers.push(...(await Promise.all(batch)));
 	}
 	return answers;
@@ -26,7 +31,11 @@ async function bareHandshakes(port: number, count: number, parallel = 16): Promi
 const opened = (answer: RawAnswer) => answer.status === 200 && answer.body.startsWith('0{"sid":');
 
 /** The TUI's own client; resolves with the time it took to reach `connected`, rejects on `unauthorized` or after `ms`. */
-function tuiClient(url: string, token: string, ms: number): {connection: Connection; ready: Promise<number>; states: ConnectionState[]} {
+function tuiClient(
+	url: string,
+	token: string,
+	ms: number,
+): {connection: Connection; ready: Promise<number>; states: ConnectionState[]} {
 	const states: ConnectionState[] = [];
 	const started = performance.now();
 	let settle: {resolve(ms: number): void; reject(error: Error): void};
@@ -41,7 +50,7 @@ function tuiClient(url: string, token: string, ms: number): {connection: Connect
 		{url, token},
 		{
 			onEvents: () => {},
-			onState: state => {
+			onState: (state) => {
 				states.push(state);
 				if (state.status === 'connected') settle.resolve(performance.now() - started);
 				if (state.status === 'unauthorized') settle.reject(new Error(`unauthorized: ${state.error}`));
@@ -74,18 +83,28 @@ describe('with a token and the default limits, 101 bare handshakes do not keep a
 		assert.ok(took < 2000, `the TUI client took ${Math.round(took)} ms`);
 
 		// Any socket.io-client that puts the token on the handshake, over polling too.
-		const polling = io(server.url, {auth: {client: 'mpm-tui', token: 'tok'}, extraHeaders: {Authorization: 'Bearer tok'}, transports: ['polling'], reconnection: false, forceNew: true, timeout: 3000});
+		const polling = io(server.url, {
+			auth: {client: 'mpm-tui', token: 'tok'},
+			extraHeaders: {Authorization: 'Bearer tok'},
+			transports: ['polling'],
+			reconnection: false,
+			forceNew: true,
+			timeout: 3000,
+		});
 		sockets.push(polling);
 		await connected(polling);
 
 		const waiting = DEFAULT_SERVER_LIMITS.maxWaitingHandshakes;
 		assert.equal(answers.filter(opened).length, waiting);
-		const refused = answers.filter(a => !opened(a));
+		const refused = answers.filter((a) => !opened(a));
 		assert.equal(refused.length, 101 - waiting);
 		for (const answer of refused) {
 			assert.equal(answer.status, 503);
 			assert.equal(answer.headers['retry-after'], '1');
-			assert.match(answer.json.error, /^too many Socket\.IO connections are waiting to connect to a namespace \(64 at most\) \(send the token on the handshake/);
+			assert.match(
+				answer.json.error,
+				/^too many Socket\.IO connections are waiting to connect to a namespace \(64 at most\) \(send the token on the handshake/,
+			);
 		}
 		assert.deepEqual(server.guard().sockets, {admitted: 2, waiting});
 	});
@@ -95,7 +114,9 @@ describe('waiting connections are few and short-lived; the limit counts admitted
 	let server: MpmServer;
 	const sockets: Socket[] = [];
 	before(async () => {
-		server = await startServer(testConfig({journal: false, token: 'tok'}, {MPM_TUI_MAX_CONNECTIONS: '2'}), {limits: {connectTimeoutMs: 400, maxWaitingHandshakes: 4}});
+		server = await startServer(testConfig({journal: false, token: 'tok'}, {MPM_TUI_MAX_CONNECTIONS: '2'}), {
+			limits: {connectTimeoutMs: 400, maxWaitingHandshakes: 4},
+		});
 	});
 	after(async () => {
 		for (const s of sockets) s.close();
@@ -104,7 +125,13 @@ describe('waiting connections are few and short-lived; the limit counts admitted
 
 	const authOnly = (token: string) => {
 		// The token only in the namespace connect, as claude-mpm's clients send it.
-		const socket = io(server.url, {auth: {token}, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 3000});
+		const socket = io(server.url, {
+			auth: {token},
+			transports: ['websocket'],
+			reconnection: false,
+			forceNew: true,
+			timeout: 3000,
+		});
 		sockets.push(socket);
 		return socket;
 	};
@@ -112,7 +139,7 @@ describe('waiting connections are few and short-lived; the limit counts admitted
 	test('a full waiting room refuses bare handshakes until connectTimeout closes them; then a client with the token in auth only gets in', async () => {
 		const answers = await bareHandshakes(server.port, 5, 1);
 		assert.deepEqual(
-			answers.map(a => a.status),
+			answers.map((a) => a.status),
 			[200, 200, 200, 200, 503],
 		);
 		await assert.rejects(connected(authOnly('tok')), /websocket error/);
@@ -120,10 +147,15 @@ describe('waiting connections are few and short-lived; the limit counts admitted
 		const started = performance.now();
 		while (server.guard().sockets.waiting > 0) {
 			assert.ok(performance.now() - started < 3000, 'the waiting connections were not closed');
-			await new Promise(resolve => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 		const sid = JSON.parse(answers[0].body.slice(1)).sid as string;
-		const stale = await rawRequest(server.port, requestText('GET', `/socket.io/?EIO=4&transport=polling&sid=${sid}`, {Host: `127.0.0.1:${server.port}`}));
+		const stale = await rawRequest(
+			server.port,
+			requestText('GET', `/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+				Host: `127.0.0.1:${server.port}`,
+			}),
+		);
 		assert.equal(stale.status, 400, 'the session of a bare handshake is gone');
 		await connected(authOnly('tok'));
 	});
@@ -140,7 +172,7 @@ describe('waiting connections are few and short-lived; the limit counts admitted
 		const started = performance.now();
 		while (server.guard().sockets.admitted > 1) {
 			assert.ok(performance.now() - started < 3000, 'the closed connection still counts');
-			await new Promise(resolve => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 		await connected(authOnly('tok'));
 	});
@@ -149,13 +181,20 @@ describe('waiting connections are few and short-lived; the limit counts admitted
 		const started = performance.now();
 		while (server.guard().sockets.waiting > 0) {
 			assert.ok(performance.now() - started < 3000, 'connections still waiting');
-			await new Promise(resolve => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 	};
 
 	test('a wrong token is refused at the namespace with the reason, also when it comes on the handshake', async () => {
 		await noneWaiting();
-		const wrong = io(server.url, {auth: {token: 'nope'}, extraHeaders: {Authorization: 'Bearer nope'}, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 3000});
+		const wrong = io(server.url, {
+			auth: {token: 'nope'},
+			extraHeaders: {Authorization: 'Bearer nope'},
+			transports: ['websocket'],
+			reconnection: false,
+			forceNew: true,
+			timeout: 3000,
+		});
 		sockets.push(wrong);
 		await assert.rejects(connected(wrong), /missing or wrong token/);
 		wrong.close();

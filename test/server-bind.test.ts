@@ -16,7 +16,7 @@ import {cliPath, Tmux} from './helpers/tmux-kit.js';
 
 /** Resolves with the connect error's code, or 'connected'. */
 function tryConnect(port: number, host = '127.0.0.1'): Promise<string> {
-	return new Promise(resolve => {
+	return new Promise((resolve) => {
 		const socket = net.connect(port, host, () => {
 			socket.destroy();
 			resolve('connected');
@@ -32,7 +32,10 @@ describe('startServer refuses a non-loopback bind without a token', () => {
 			const config = testConfig({host, port});
 			await assert.rejects(startServer(config), (error: unknown) => {
 				assert.ok(error instanceof UnsafeBindError);
-				assert.equal(error.message, `refusing to listen on ${host} without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`);
+				assert.equal(
+					error.message,
+					`refusing to listen on ${host} without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`,
+				);
 				return true;
 			});
 			assert.equal(await tryConnect(port), 'ECONNREFUSED');
@@ -72,27 +75,50 @@ describe('every mode that hosts the server refuses the bind', () => {
 			const dir = tempDir();
 			dirs.push(dir);
 			const port = await freePort();
-			const env = {CI: 'false', MPM_TUI_STATE_DIR: dir, HOME: dir, TERM: 'xterm-256color', NODE_ENV: 'production', PATH: process.env.PATH ?? '', MPM_TUI_TOKEN: '', CLAUDE_MPM_SOCKETIO_TOKEN: '', ...form.env};
-			const pane = tmux.open(form.name, [process.execPath, cliPath, '--port', String(port), ...form.args], env, {columns: 200, rows: 20});
+			const env = {
+				CI: 'false',
+				MPM_TUI_STATE_DIR: dir,
+				HOME: dir,
+				TERM: 'xterm-256color',
+				NODE_ENV: 'production',
+				PATH: process.env.PATH ?? '',
+				MPM_TUI_TOKEN: '',
+				CLAUDE_MPM_SOCKETIO_TOKEN: '',
+				...form.env,
+			};
+			const pane = tmux.open(
+				form.name,
+				[process.execPath, cliPath, '--port', String(port), ...form.args],
+				env,
+				{columns: 200, rows: 20},
+			);
 			const code = await pane.waitExit(15_000);
 			const lines = pane
 				.captureJoined()
 				.split('\n')
-				.filter(line => line.trim() !== '');
+				.filter((line) => line.trim() !== '');
 			assert.equal(code, 2, lines.join('\n'));
 			assert.deepEqual(
-				lines.filter(line => line.startsWith('mpm-tui:')),
-				[`mpm-tui: refusing to listen on 0.0.0.0 without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`],
+				lines.filter((line) => line.startsWith('mpm-tui:')),
+				[
+					`mpm-tui: refusing to listen on 0.0.0.0 without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.`,
+				],
 			);
 			assert.equal(fs.existsSync(`${dir}/journal.ndjson`), false, 'no server started');
 		});
 	}
 
 	test('--server-only with MPM_TUI_HOST=0.0.0.0 exits 2 with the one-line reason', async () => {
-		const proc = spawnCli(['--server-only', '--no-journal', '--port', '0'], {MPM_TUI_STATE_DIR: tempDir(), MPM_TUI_HOST: '0.0.0.0'});
+		const proc = spawnCli(['--server-only', '--no-journal', '--port', '0'], {
+			MPM_TUI_STATE_DIR: tempDir(),
+			MPM_TUI_HOST: '0.0.0.0',
+		});
 		const {code} = await withTimeout(proc.exited, 8000, 'exit');
 		assert.equal(code, 2);
-		assert.equal(proc.stderr(), 'mpm-tui: refusing to listen on 0.0.0.0 without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.\n');
+		assert.equal(
+			proc.stderr(),
+			'mpm-tui: refusing to listen on 0.0.0.0 without a token: anyone on that network could read your prompts and files. Set --token or MPM_TUI_TOKEN, or bind to 127.0.0.1.\n',
+		);
 		assert.equal(proc.stdout(), '');
 	});
 });

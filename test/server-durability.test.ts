@@ -10,25 +10,38 @@ import {io} from 'socket.io-client';
 import {openConnection} from '../source/client/connection.js';
 import {startServer} from '../source/server/server.js';
 import {mountTmpfs} from './helpers/tmpfs.js';
-import {collectEvents, connect, connected, hookEvent, postJson, request, spawnCli, spawnServer, tempDir, testConfig} from './helpers/server-kit.js';
+import {
+	collectEvents,
+	connect,
+	connected,
+	hookEvent,
+	postJson,
+	request,
+	spawnCli,
+	spawnServer,
+	tempDir,
+	testConfig,
+} from './helpers/server-kit.js';
 
 function journalRecords(file: string): any[] {
 	const text = fs.readFileSync(file, 'utf8');
 	assert.ok(text === '' || text.endsWith('\n'), 'the journal ends with a whole line');
 	return text
 		.split('\n')
-		.filter(line => line !== '')
-		.map(line => JSON.parse(line));
+		.filter((line) => line !== '')
+		.map((line) => JSON.parse(line));
 }
 
 function assertConsecutive(seqs: number[], what: string): void {
-	for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `${what}: seq ${seqs[i]} after ${seqs[i - 1]}`);
+	for (let i = 1; i < seqs.length; i++)
+		assert.equal(seqs[i], seqs[i - 1] + 1, `${what}: seq ${seqs[i]} after ${seqs[i - 1]}`);
 }
 
-const padded = (i: number) => hookEvent({prompt: `event ${i} ${'p'.repeat(1500)}`, hook_event_name: 'UserPromptSubmit'});
+const padded = (i: number) =>
+	hookEvent({prompt: `event ${i} ${'p'.repeat(1500)}`, hook_event_name: 'UserPromptSubmit'});
 
 describe('a full disk', () => {
-	test('is answered 507 (never 202), the journal stays whole, nothing half-committed, seqs never reused across a restart', async t => {
+	test('is answered 507 (never 202), the journal stays whole, nothing half-committed, seqs never reused across a restart', async (t) => {
 		const fsys = mountTmpfs(2 * 1024 * 1024);
 		if ('skip' in fsys) return t.skip(fsys.skip);
 		const stateDir = path.join(fsys.dir, 'state');
@@ -49,23 +62,30 @@ describe('a full disk', () => {
 			}
 			const counts = new Map<number, number>();
 			for (const s of status.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
-			assert.deepEqual([...counts.keys()].sort(), [202, 507], `only 202 and 507: ${JSON.stringify([...counts])}`);
+			assert.deepEqual(
+				[...counts.keys()].sort(),
+				[202, 507],
+				`only 202 and 507: ${JSON.stringify([...counts])}`,
+			);
 			assert.match(fullAnswer.error, /ENOSPC|no space/i, 'the refusal says why');
 			assert.equal(fullAnswer.code, 'ENOSPC');
 
 			// A connected mpm-tui client (what the TUI's header shows) hears of it in `status`.
 			const problems = await new Promise<string[]>((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error('no status with problems within 4 s')), 4000);
-				const connection = openConnection({url: server.url}, {
-					onEvents: () => {},
-					onState: () => {},
-					onStatus: status => {
-						if (status.problems.length === 0) return;
-						clearTimeout(timer);
-						connection.close();
-						resolve(status.problems);
+				const connection = openConnection(
+					{url: server.url},
+					{
+						onEvents: () => {},
+						onState: () => {},
+						onStatus: (status) => {
+							if (status.problems.length === 0) return;
+							clearTimeout(timer);
+							connection.close();
+							resolve(status.problems);
+						},
 					},
-				});
+				);
 			});
 			assert.match(problems[0], /^journal cannot write \(ENOSPC\): /);
 			const health = await request(`${server.url}/health`);
@@ -78,10 +98,17 @@ describe('a full disk', () => {
 			// What was answered 202 is in the journal exactly once, whole, in consecutive seqs; nothing else is.
 			let records = journalRecords(journal);
 			const accepted = [...status].filter(([, s]) => s === 202).map(([id]) => id);
-			assert.deepEqual(records.map(r => r.id).sort(), accepted.sort());
-			assertConsecutive(records.map(r => r.seq), 'journal while full');
+			assert.deepEqual(records.map((r) => r.id).sort(), accepted.sort());
+			assertConsecutive(
+				records.map((r) => r.seq),
+				'journal while full',
+			);
 			const history = (await request(`${server.url}/api/events?since=0&limit=10000`)).json.events;
-			assert.deepEqual(history.map((r: any) => r.id), records.map(r => r.id), 'history holds exactly what was journaled');
+			assert.deepEqual(
+				history.map((r: any) => r.id),
+				records.map((r) => r.id),
+				'history holds exactly what was journaled',
+			);
 
 			// Space again: the refused events, sent again with their ids (as a forwarder's spool would), are taken — not duplicates.
 			fsys.resize(8 * 1024 * 1024);
@@ -94,8 +121,11 @@ describe('a full disk', () => {
 			assert.equal((await request(`${server.url}/health`)).json.status, 'ok');
 			records = journalRecords(journal);
 			assert.equal(records.length, 1200);
-			assert.equal(new Set(records.map(r => r.id)).size, 1200);
-			assertConsecutive(records.map(r => r.seq), 'journal after recovery');
+			assert.equal(new Set(records.map((r) => r.id)).size, 1200);
+			assertConsecutive(
+				records.map((r) => r.seq),
+				'journal after recovery',
+			);
 			const lastSeq = records.at(-1).seq;
 
 			// Restart on a disk that is full again: refused, and seqs go on from the last one given.
@@ -110,7 +140,7 @@ describe('a full disk', () => {
 			assert.equal(taken.status, 202);
 			assert.equal(taken.json.lastSeq, lastSeq + 1, 'numbering goes on after the last seq given');
 			records = journalRecords(journal);
-			assert.equal(new Set(records.map(r => r.seq)).size, records.length, 'no seq twice');
+			assert.equal(new Set(records.map((r) => r.seq)).size, records.length, 'no seq twice');
 		} finally {
 			await server.kill();
 			fsys.unmount();
@@ -128,28 +158,45 @@ describe('journal rotation that fails', () => {
 			fs.writeFileSync(path.join(old, 'keep'), '');
 		}
 		const logs: string[] = [];
-		const server = await startServer(config, {journalMaxBytes: 4096, log: line => logs.push(line)});
+		const server = await startServer(config, {journalMaxBytes: 4096, log: (line) => logs.push(line)});
 		const socket = connect(server.url);
 		const got = collectEvents(socket);
 		try {
 			await connected(socket);
-			for (let i = 0; i < 40; i++) assert.equal((await postJson(server.url, '/api/events', padded(i))).status, 202);
+			for (let i = 0; i < 40; i++)
+				assert.equal((await postJson(server.url, '/api/events', padded(i))).status, 202);
 			// New connections after the failed rotation reuse descriptor numbers: none may see journal text.
-			const late = io(server.url, {auth: {client: 'mpm-tui'}, transports: ['polling'], reconnection: false, forceNew: true});
+			const late = io(server.url, {
+				auth: {client: 'mpm-tui'},
+				transports: ['polling'],
+				reconnection: false,
+				forceNew: true,
+			});
 			const lateGot = collectEvents(late);
 			await connected(late);
-			for (let i = 40; i < 50; i++) assert.equal((await postJson(server.url, '/api/events', padded(i))).status, 202);
+			for (let i = 40; i < 50; i++)
+				assert.equal((await postJson(server.url, '/api/events', padded(i))).status, 202);
 			await got.until(50);
 			await lateGot.until(10);
-			assert.ok(got.records.every(r => typeof r.seq === 'number'));
-			assert.ok(lateGot.records.every(r => typeof r.seq === 'number'));
+			assert.ok(got.records.every((r) => typeof r.seq === 'number'));
+			assert.ok(lateGot.records.every((r) => typeof r.seq === 'number'));
 			late.close();
 			const stats = server.stats();
-			assert.match(stats.journal.rotationError ?? '', /could not rotate \(ENOTEMPTY.*\); still appending to the current file/);
-			assert.ok(stats.problems.some(p => /could not rotate/.test(p)));
-			assert.ok(logs.some(line => /could not rotate/.test(line)), 'told in the log');
+			assert.match(
+				stats.journal.rotationError ?? '',
+				/could not rotate \(ENOTEMPTY.*\); still appending to the current file/,
+			);
+			assert.ok(stats.problems.some((p) => /could not rotate/.test(p)));
+			assert.ok(
+				logs.some((line) => /could not rotate/.test(line)),
+				'told in the log',
+			);
 			const records = journalRecords(config.journal!);
-			assert.deepEqual(records.map(r => r.seq), Array.from({length: 50}, (_, i) => i + 1), 'every event in the current file, in order');
+			assert.deepEqual(
+				records.map((r) => r.seq),
+				Array.from({length: 50}, (_, i) => i + 1),
+				'every event in the current file, in order',
+			);
 		} finally {
 			socket.close();
 			await server.close();
@@ -158,36 +205,49 @@ describe('journal rotation that fails', () => {
 });
 
 describe('one server per state dir', () => {
-	test('a second server on the same state dir exits 1 naming the first one\'s pid and address', async () => {
+	test("a second server on the same state dir exits 1 naming the first one's pid and address", async () => {
 		const dir = tempDir();
 		const first = await spawnServer({MPM_TUI_STATE_DIR: dir});
 		try {
 			const second = spawnCli(['--server-only', '--port', '0'], {MPM_TUI_STATE_DIR: dir});
 			const {code} = await second.exited;
 			assert.equal(code, 1);
-			assert.match(second.stderr(), new RegExp(`another mpm-tui server \\(pid ${first.child.pid}, listening on ${first.url.replace(/\./g, '\\.')}\\) is using the state dir`));
-			assert.equal((await postJson(first.url, '/api/events', hookEvent())).status, 202, 'the first one is unharmed');
+			assert.match(
+				second.stderr(),
+				new RegExp(
+					`another mpm-tui server \\(pid ${first.child.pid}, listening on ${first.url.replace(/\./g, '\\.')}\\) is using the state dir`,
+				),
+			);
+			assert.equal(
+				(await postJson(first.url, '/api/events', hookEvent())).status,
+				202,
+				'the first one is unharmed',
+			);
 		} finally {
 			await first.kill();
 		}
 	});
 
-	test('servers started at the same moment on one state dir: exactly one runs; a killed one\'s lock is taken over', async () => {
+	test("servers started at the same moment on one state dir: exactly one runs; a killed one's lock is taken over", async () => {
 		const dir = tempDir();
 		const env = {MPM_TUI_STATE_DIR: dir};
 		const starts = Array.from({length: 4}, () => spawnCli(['--server-only', '--port', '0'], env));
-		await new Promise(resolve => setTimeout(resolve, 300));
+		await new Promise((resolve) => setTimeout(resolve, 300));
 		const outcomes = await Promise.all(
-			starts.map(async s => {
+			starts.map(async (s) => {
 				try {
-					await s.waitFor((_, err) => /^mpm-tui: listening on/m.test(err) || /another mpm-tui server/.test(err), 'a start or a refusal', 10_000);
+					await s.waitFor(
+						(_, err) => /^mpm-tui: listening on/m.test(err) || /another mpm-tui server/.test(err),
+						'a start or a refusal',
+						10_000,
+					);
 				} catch {
 					// Judged below from stderr.
 				}
 				return /^mpm-tui: listening on/m.test(s.stderr()) ? 'running' : 'refused';
 			}),
 		);
-		assert.equal(outcomes.filter(o => o === 'running').length, 1, `outcomes: ${outcomes.join(', ')}`);
+		assert.equal(outcomes.filter((o) => o === 'running').length, 1, `outcomes: ${outcomes.join(', ')}`);
 		const runner = starts[outcomes.indexOf('running')];
 		runner.child.kill('SIGKILL');
 		await runner.exited;
@@ -205,7 +265,10 @@ describe('one server per state dir', () => {
 		const server = spawnCli(['--server-only', '--port', '0'], {MPM_TUI_STATE_DIR: dir});
 		const {code} = await server.exited;
 		assert.equal(code, 1);
-		assert.match(server.stderr(), /the state dir .* is writable by everyone \(mode 0777\): others could plant files in it; chmod 700 it/);
+		assert.match(
+			server.stderr(),
+			/the state dir .* is writable by everyone \(mode 0777\): others could plant files in it; chmod 700 it/,
+		);
 		assert.equal(server.stderr().trim().split('\n').length, 1);
 	});
 });
@@ -217,14 +280,27 @@ describe('a slow reader of --server-only stdout', () => {
 		try {
 			// Stop reading stdout while 45 events of ~900 KB arrive (more than the 32 MB the writer keeps).
 			server.child.stdout!.pause();
-			const big = (i: number) => ({hook_event_name: 'PostToolUse', session_id: 's', tool_name: 'Read', tool_use_id: `big-${i}`, tool_response: Object.fromEntries(Array.from({length: 56}, (_, k) => [`part${k}`, `${i}-${k}-`.padEnd(16_000, 'x')]))});
-			for (let i = 0; i < 45; i++) assert.equal((await postJson(server.url, '/api/events', big(i))).status, 202);
+			const big = (i: number) => ({
+				hook_event_name: 'PostToolUse',
+				session_id: 's',
+				tool_name: 'Read',
+				tool_use_id: `big-${i}`,
+				tool_response: Object.fromEntries(
+					Array.from({length: 56}, (_, k) => [`part${k}`, `${i}-${k}-`.padEnd(16_000, 'x')]),
+				),
+			});
+			for (let i = 0; i < 45; i++)
+				assert.equal((await postJson(server.url, '/api/events', big(i))).status, 202);
 			const stats = (await request(`${server.url}/api/status`)).json;
 			server.child.stdout!.resume();
 			await server.kill();
-			const lines = server.stdout().split('\n').filter(line => line !== '').map(line => JSON.parse(line));
-			const markers = lines.filter(l => l.mpm_tui === 'dropped');
-			const events = lines.filter(l => l.mpm_tui === undefined);
+			const lines = server
+				.stdout()
+				.split('\n')
+				.filter((line) => line !== '')
+				.map((line) => JSON.parse(line));
+			const markers = lines.filter((l) => l.mpm_tui === 'dropped');
+			const events = lines.filter((l) => l.mpm_tui === undefined);
 			const missing = markers.reduce((n, m) => n + m.count, 0);
 			assert.ok(missing > 0, 'the reader was slow enough to lose some');
 			assert.equal(events.length + missing, 45, 'events written + marked missing = events accepted');
@@ -232,8 +308,12 @@ describe('a slow reader of --server-only stdout', () => {
 			// Each marker stands where its gap is: the seqs around it differ by count + 1.
 			for (let i = 0; i < lines.length; i++) {
 				if (lines[i].mpm_tui !== 'dropped') continue;
-				const before = lines.slice(0, i).reverse().find(l => l.seq !== undefined)?.seq ?? 0;
-				const after = lines.slice(i + 1).find(l => l.seq !== undefined)?.seq ?? 46;
+				const before =
+					lines
+						.slice(0, i)
+						.reverse()
+						.find((l) => l.seq !== undefined)?.seq ?? 0;
+				const after = lines.slice(i + 1).find((l) => l.seq !== undefined)?.seq ?? 46;
 				assert.equal(after - before - 1, lines[i].count, `marker ${i}`);
 			}
 		} finally {
@@ -256,7 +336,9 @@ describe('kill -9 under load', () => {
 					const id = `k${round}-${n++}`;
 					const batch = n % 3 === 0;
 					try {
-						const body = batch ? [hookEvent({prompt: id}), hookEvent({prompt: `${id}b`})] : hookEvent({prompt: id});
+						const body = batch
+							? [hookEvent({prompt: id}), hookEvent({prompt: `${id}b`})]
+							: hookEvent({prompt: id});
 						const r = await postJson(server.url, '/api/events', body, {'X-Mpm-Id': id});
 						if (r.status === 202) {
 							answered.add(id);
@@ -268,7 +350,7 @@ describe('kill -9 under load', () => {
 				}
 			};
 			const posters = Array.from({length: 8}, poster);
-			await new Promise(resolve => setTimeout(resolve, 400 + 300 * round));
+			await new Promise((resolve) => setTimeout(resolve, 400 + 300 * round));
 			server.child.kill('SIGKILL');
 			await server.exited;
 			stop = true;
@@ -278,7 +360,7 @@ describe('kill -9 under load', () => {
 		try {
 			const seen = new Map<string, number>();
 			const seqs: number[] = [];
-			for (let since = 0, more = true; more; ) {
+			for (let since = 0, more = true; more;) {
 				const page = (await request(`${server.url}/api/events?since=${since}&limit=10000`)).json;
 				for (const e of page.events) {
 					seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
@@ -287,11 +369,18 @@ describe('kill -9 under load', () => {
 				({more, next: since} = page);
 			}
 			assert.ok(answered.size > 100, `enough load (${answered.size} answered)`);
-			const lost = [...answered].filter(id => !seen.has(id));
+			const lost = [...answered].filter((id) => !seen.has(id));
 			assert.deepEqual(lost, [], 'no answered event lost');
-			assert.deepEqual([...seen].filter(([, count]) => count > 1), [], 'none twice');
+			assert.deepEqual(
+				[...seen].filter(([, count]) => count > 1),
+				[],
+				'none twice',
+			);
 			assert.equal(new Set(seqs).size, seqs.length, 'no seq twice');
-			assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]), 'seqs increase');
+			assert.ok(
+				seqs.every((s, i) => i === 0 || s > seqs[i - 1]),
+				'seqs increase',
+			);
 		} finally {
 			await server.kill();
 		}
@@ -307,7 +396,10 @@ describe('a start that fails', () => {
 		assert.equal(code, 1);
 		const lines = failed.stderr().trim().split('\n');
 		assert.equal(lines.length, 1, failed.stderr());
-		assert.match(lines[0], /^mpm-tui: could not open the journal .*journal\.ndjson: it is a directory \(choose another with --journal PATH, or run with --no-journal\)$/);
+		assert.match(
+			lines[0],
+			/^mpm-tui: could not open the journal .*journal\.ndjson: it is a directory \(choose another with --journal PATH, or run with --no-journal\)$/,
+		);
 		assert.ok(!fs.existsSync(path.join(dir, 'server.lock')), 'the lock was let go');
 		const next = await spawnServer({MPM_TUI_STATE_DIR: dir}, ['--no-journal']);
 		assert.equal((await postJson(next.url, '/api/events', hookEvent())).status, 202);

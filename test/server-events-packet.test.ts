@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {eventsPacketText, eventsPayload, packetRanges, takesPreEncodedFrames, webSocketTextFrame} from '../source/server/events-packet.js';
+import {
+	eventsPacketText,
+	eventsPayload,
+	packetRanges,
+	takesPreEncodedFrames,
+	webSocketTextFrame,
+} from '../source/server/events-packet.js';
 
-const ndjsonOf = (values: unknown[]) => Buffer.from(values.map(v => `${JSON.stringify(v)}\n`).join(''));
+const ndjsonOf = (values: unknown[]) => Buffer.from(values.map((v) => `${JSON.stringify(v)}\n`).join(''));
 
 test('packetRanges cuts whole lines, at most N per range, covering every byte', () => {
 	const values = Array.from({length: 7}, (_, i) => ({i, text: 'é'.repeat(i)}));
@@ -34,9 +40,12 @@ test('eventsPayload is engine.io message 4 + socket.io EVENT packet 2["events",[
 	assert.equal(eventsPacketText(payload), text.slice(1), 'the socket.io packet, without the engine.io type');
 	// A middle range: the lines of that range only.
 	const [, second] = packetRanges(ndjson, 2);
-	assert.deepEqual(JSON.parse(eventsPayload(ndjson, second[0], second[1]).toString('utf8', 2)), ['events', values.slice(2)]);
+	assert.deepEqual(JSON.parse(eventsPayload(ndjson, second[0], second[1]).toString('utf8', 2)), [
+		'events',
+		values.slice(2),
+	]);
 	// The NDJSON it came from is not changed.
-	assert.equal(ndjson.toString(), values.map(v => `${JSON.stringify(v)}\n`).join(''));
+	assert.equal(ndjson.toString(), values.map((v) => `${JSON.stringify(v)}\n`).join(''));
 });
 
 test('webSocketTextFrame: FIN + text opcode, unmasked, with the 7-, 16- and 64-bit length forms', () => {
@@ -63,8 +72,18 @@ test('webSocketTextFrame: FIN + text opcode, unmasked, with the 7-, 16- and 64-b
 
 test('takesPreEncodedFrames: only a WebSocket without compression whose sender can write frames', () => {
 	const sender = {sendFrame() {}};
-	assert.equal(takesPreEncodedFrames({transport: {name: 'websocket', perMessageDeflate: false, socket: {_sender: sender}}}), true);
-	assert.equal(takesPreEncodedFrames({transport: {name: 'websocket', perMessageDeflate: {threshold: 1024}, socket: {_sender: sender}}}), false);
+	assert.equal(
+		takesPreEncodedFrames({
+			transport: {name: 'websocket', perMessageDeflate: false, socket: {_sender: sender}},
+		}),
+		true,
+	);
+	assert.equal(
+		takesPreEncodedFrames({
+			transport: {name: 'websocket', perMessageDeflate: {threshold: 1024}, socket: {_sender: sender}},
+		}),
+		false,
+	);
 	assert.equal(takesPreEncodedFrames({transport: {name: 'polling'}}), false);
 	assert.equal(takesPreEncodedFrames({transport: {name: 'websocket', socket: {}}}), false);
 	assert.equal(takesPreEncodedFrames({}), false);

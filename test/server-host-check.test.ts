@@ -41,7 +41,12 @@ const ROUTES: Array<{method: string; path: string; ok: number}> = [
 function routeRequest(route: {method: string; path: string}, host: string | null, marker: string): string {
 	const headers: Record<string, string> = host === null ? {} : {Host: host};
 	if (route.method !== 'POST') return requestText(route.method, route.path, headers);
-	return requestText(route.method, route.path, {...headers, 'Content-Type': 'application/json'}, JSON.stringify(hookEvent({hook_event_name: 'Notification', message: marker})));
+	return requestText(
+		route.method,
+		route.path,
+		{...headers, 'Content-Type': 'application/json'},
+		JSON.stringify(hookEvent({hook_event_name: 'Notification', message: marker})),
+	);
 }
 
 async function history(server: MpmServer): Promise<any[]> {
@@ -54,20 +59,39 @@ describe('a loopback server without a token answers only to loopback names with 
 	before(async () => {
 		server = await startServer(testConfig({journal: false}));
 		port = server.port;
-		assert.equal((await postJson(server.url, '/api/events', hookEvent({hook_event_name: 'UserPromptSubmit', prompt: secret}))).status, 202);
+		assert.equal(
+			(
+				await postJson(
+					server.url,
+					'/api/events',
+					hookEvent({hook_event_name: 'UserPromptSubmit', prompt: secret}),
+				)
+			).status,
+			202,
+		);
 	});
 	after(() => server.close());
 
 	test('every HTTP route and the Engine.IO handshake refuse Host evil.example:PORT with 421 and the reason, and take nothing in', async () => {
 		for (const route of ROUTES) {
-			const answer = await rawRequest(port, routeRequest(route, `evil.example:${port}`, 'from-a-rebound-page'));
+			const answer = await rawRequest(
+				port,
+				routeRequest(route, `evil.example:${port}`, 'from-a-rebound-page'),
+			);
 			assert.equal(answer.status, 421, `${route.method} ${route.path}`);
 			assert.match(answer.headers['content-type'], /^application\/json/);
-			assert.match(answer.json.error, /^host "evil\.example:\d+" is not allowed: this server listens on loopback without a token .*DNS rebinding/, `${route.method} ${route.path}`);
+			assert.match(
+				answer.json.error,
+				/^host "evil\.example:\d+" is not allowed: this server listens on loopback without a token .*DNS rebinding/,
+				`${route.method} ${route.path}`,
+			);
 			assert.ok(!answer.body.includes(secret));
 		}
 		const events = await history(server);
-		assert.ok(!events.some(e => e.payload.message === 'from-a-rebound-page'), 'a refused POST took an event in');
+		assert.ok(
+			!events.some((e) => e.payload.message === 'from-a-rebound-page'),
+			'a refused POST took an event in',
+		);
 	});
 
 	test('the same requests with the loopback Host the clients send are answered as usual', async () => {
@@ -76,12 +100,22 @@ describe('a loopback server without a token answers only to loopback names with 
 			assert.equal(answer.status, route.ok, `${route.method} ${route.path}: ${answer.body}`);
 		}
 		const events = await history(server);
-		assert.equal(events.filter(e => e.payload.message === 'from-loopback').length, 2, 'POST /api/events and POST /emit');
-		assert.ok(events.some(e => e.payload.prompt === secret));
+		assert.equal(
+			events.filter((e) => e.payload.message === 'from-loopback').length,
+			2,
+			'POST /api/events and POST /emit',
+		);
+		assert.ok(events.some((e) => e.payload.prompt === secret));
 	});
 
 	test('loopback names are allowed with the server port only; look-alikes and other ports are not', async () => {
-		const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, `[::1]:${port}`, `127.8.9.10:${port}`];
+		const allowed = [
+			`127.0.0.1:${port}`,
+			`localhost:${port}`,
+			`LocalHost:${port}`,
+			`[::1]:${port}`,
+			`127.8.9.10:${port}`,
+		];
 		const refused = [
 			`127.0.0.1:${port + 1}`,
 			`localhost:${port === 8080 ? 8081 : 8080}`,
@@ -97,11 +131,15 @@ describe('a loopback server without a token answers only to loopback names with 
 			`localhost:${port}@evil.example`,
 			'',
 		];
-		for (const host of allowed) assert.equal((await rawRequest(port, requestText('GET', '/health', {Host: host}))).status, 200, host);
+		for (const host of allowed)
+			assert.equal((await rawRequest(port, requestText('GET', '/health', {Host: host}))).status, 200, host);
 		for (const host of refused) {
 			const answer = await rawRequest(port, requestText('GET', '/health', {Host: host}));
 			assert.equal(answer.status, 421, JSON.stringify(host));
-			assert.ok(answer.json.error.startsWith(`host ${JSON.stringify(host)} is not allowed`), answer.json.error);
+			assert.ok(
+				answer.json.error.startsWith(`host ${JSON.stringify(host)} is not allowed`),
+				answer.json.error,
+			);
 		}
 	});
 
@@ -116,7 +154,13 @@ describe('a loopback server without a token answers only to loopback names with 
 
 	test('a WebSocket upgrade naming another host is refused before the handshake; with the loopback Host it switches', async () => {
 		const upgrade = (host: string) =>
-			requestText('GET', '/socket.io/?EIO=4&transport=websocket', {Host: host, Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13'});
+			requestText('GET', '/socket.io/?EIO=4&transport=websocket', {
+				Host: host,
+				Upgrade: 'websocket',
+				Connection: 'Upgrade',
+				'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+				'Sec-WebSocket-Version': '13',
+			});
 		const evil = await RawConnection.open(port);
 		await evil.write(upgrade(`evil.example:${port}`));
 		const refused = await evil.response();
@@ -130,55 +174,103 @@ describe('a loopback server without a token answers only to loopback names with 
 	});
 
 	test('an Engine.IO session opened with the loopback Host cannot be used under another one', async () => {
-		const open = await rawRequest(port, requestText('GET', '/socket.io/?EIO=4&transport=polling', {Host: `localhost:${port}`}));
+		const open = await rawRequest(
+			port,
+			requestText('GET', '/socket.io/?EIO=4&transport=polling', {Host: `localhost:${port}`}),
+		);
 		assert.equal(open.status, 200);
 		const sid = JSON.parse(open.body.slice(1)).sid as string;
-		const poll = await rawRequest(port, requestText('GET', `/socket.io/?EIO=4&transport=polling&sid=${sid}`, {Host: `evil.example:${port}`}));
+		const poll = await rawRequest(
+			port,
+			requestText('GET', `/socket.io/?EIO=4&transport=polling&sid=${sid}`, {Host: `evil.example:${port}`}),
+		);
 		assert.equal(poll.status, 421);
 	});
 
-	test('the clients people use get in: curl, Node http, Python urllib, socket.io-client (polling, WebSocket, upgrade)', async t => {
+	test('the clients people use get in: curl, Node http, Python urllib, socket.io-client (polling, WebSocket, upgrade)', async (t) => {
 		// Asynchronously: the server runs in this process.
 		const run = promisify(execFile);
-		const curl = async (args: string[]) => (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], {encoding: 'utf8', timeout: 10_000})).stdout;
+		const curl = async (args: string[]) =>
+			(
+				await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], {
+					encoding: 'utf8',
+					timeout: 10_000,
+				})
+			).stdout;
 		assert.equal(await curl([`http://127.0.0.1:${port}/api/status`]), '200');
 		assert.equal(await curl([`http://localhost:${port}/health`]), '200');
 		// The issue's reproduction: the same request under a rebound name.
-		assert.equal(await curl([`http://127.0.0.1:${port}/api/events?since=0`, '-H', `Host: evil.example:${port}`]), '421');
+		assert.equal(
+			await curl([`http://127.0.0.1:${port}/api/events?since=0`, '-H', `Host: evil.example:${port}`]),
+			'421',
+		);
 
-		const viaNode = await new Promise<number>((resolve, reject) => http.get(`http://localhost:${port}/api/status`, res => resolve(res.resume().statusCode ?? 0)).on('error', reject));
+		const viaNode = await new Promise<number>((resolve, reject) =>
+			http
+				.get(`http://localhost:${port}/api/status`, (res) => resolve(res.resume().statusCode ?? 0))
+				.on('error', reject),
+		);
 		assert.equal(viaNode, 200);
 		assert.equal((await request(`${server.url}/api/status`)).status, 200);
 
-		const python = await run('python3', ['-c', 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).status)', `http://127.0.0.1:${port}/api/status`], {encoding: 'utf8', timeout: 10_000}).catch((error: Error & {code?: unknown}) => error);
-		if (python instanceof Error && python.code === 'ENOENT') t.diagnostic('python3 is not installed: the urllib client was not tried');
+		const python = await run(
+			'python3',
+			[
+				'-c',
+				'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).status)',
+				`http://127.0.0.1:${port}/api/status`,
+			],
+			{encoding: 'utf8', timeout: 10_000},
+		).catch((error: Error & {code?: unknown}) => error);
+		if (python instanceof Error && python.code === 'ENOENT')
+			t.diagnostic('python3 is not installed: the urllib client was not tried');
 		else if (python instanceof Error) throw python;
 		else assert.equal(python.stdout.trim(), '200', python.stderr);
 
 		for (const transports of [['polling'], ['websocket'], ['polling', 'websocket']] as const) {
-			const socket = io(server.url, {auth: {client: 'mpm-tui'}, transports: [...transports], reconnection: false, forceNew: true, timeout: 3000});
+			const socket = io(server.url, {
+				auth: {client: 'mpm-tui'},
+				transports: [...transports],
+				reconnection: false,
+				forceNew: true,
+				timeout: 3000,
+			});
 			await connected(socket);
 			if (transports.length === 2) {
-				await new Promise<void>(resolve => (socket.io.engine.transport.name === 'websocket' ? resolve() : socket.io.engine.once('upgrade', () => resolve())));
+				await new Promise<void>((resolve) =>
+					socket.io.engine.transport.name === 'websocket'
+						? resolve()
+						: socket.io.engine.once('upgrade', () => resolve()),
+				);
 			}
 			socket.close();
 		}
 	});
 
 	for (const variant of variants) {
-		test(`the ${variant.name} forwarder delivers (its Host is 127.0.0.1:PORT)`, async t => {
+		test(`the ${variant.name} forwarder delivers (its Host is 127.0.0.1:PORT)`, async (t) => {
 			const temp = forwarderTemp(`host-${variant.name}`);
 			t.after(temp.cleanup);
 			const marker = `forwarded-${variant.name}-${Math.random().toString(36).slice(2)}`;
-			const env = baseEnv({MPM_TUI_PORT: String(port), MPM_TUI_STATE_DIR: path.join(temp.dir, 'state'), HOME: temp.dir});
-			const result = await runForwarder(variant, {env, input: JSON.stringify(hookEvent({hook_event_name: 'Notification', message: marker}))});
+			const env = baseEnv({
+				MPM_TUI_PORT: String(port),
+				MPM_TUI_STATE_DIR: path.join(temp.dir, 'state'),
+				HOME: temp.dir,
+			});
+			const result = await runForwarder(variant, {
+				env,
+				input: JSON.stringify(hookEvent({hook_event_name: 'Notification', message: marker})),
+			});
 			assert.equal(result.code, 0);
 			// The sh forwarder posts from a background subshell, after it has exited.
 			const deadline = Date.now() + 5000;
 			let record: any;
-			while (!(record = (await history(server)).find(e => e.payload.message === marker))) {
-				assert.ok(Date.now() < deadline, `the event from the ${variant.name} forwarder did not reach the history (stderr: ${result.stderr})`);
-				await new Promise(resolve => setTimeout(resolve, 50));
+			while (!(record = (await history(server)).find((e) => e.payload.message === marker))) {
+				assert.ok(
+					Date.now() < deadline,
+					`the event from the ${variant.name} forwarder did not reach the history (stderr: ${result.stderr})`,
+				);
+				await new Promise((resolve) => setTimeout(resolve, 50));
 			}
 			assert.equal(record.source, 'hook', 'delivered by its POST, not spooled and drained');
 		});
@@ -194,9 +286,18 @@ describe('with a token, the token is the protection and Host is not checked', ()
 
 	test('a foreign Host with the token is answered; without the token it is 401, not 421', async () => {
 		const port = server.port;
-		const withToken = await rawRequest(port, requestText('GET', '/api/events?since=0', {Host: `monitor.example:${port}`, Authorization: 'Bearer tok'}));
+		const withToken = await rawRequest(
+			port,
+			requestText('GET', '/api/events?since=0', {
+				Host: `monitor.example:${port}`,
+				Authorization: 'Bearer tok',
+			}),
+		);
 		assert.equal(withToken.status, 200);
-		const without = await rawRequest(port, requestText('GET', '/api/events?since=0', {Host: `evil.example:${port}`}));
+		const without = await rawRequest(
+			port,
+			requestText('GET', '/api/events?since=0', {Host: `evil.example:${port}`}),
+		);
 		assert.equal(without.status, 401);
 		assert.equal(without.json.error, 'missing or wrong token');
 	});

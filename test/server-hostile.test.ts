@@ -11,9 +11,29 @@ import type {Socket} from 'socket.io-client';
 import {createRequestHandler} from '../source/server/http-routes.js';
 import {startServer, type MpmServer} from '../source/server/server.js';
 import {ServerGuard} from '../source/server/server-guard.js';
-import {collectEvents, connect, connected, hookEvent, postJson, request, spawnServer, tempDir, testConfig, withTimeout} from './helpers/server-kit.js';
+import {
+	collectEvents,
+	connect,
+	connected,
+	hookEvent,
+	postJson,
+	request,
+	spawnServer,
+	tempDir,
+	testConfig,
+	withTimeout,
+} from './helpers/server-kit.js';
 
-const PROTO_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf', 'propertyIsEnumerable'];
+const PROTO_KEYS = [
+	'constructor',
+	'__proto__',
+	'toString',
+	'hasOwnProperty',
+	'valueOf',
+	'__defineGetter__',
+	'isPrototypeOf',
+	'propertyIsEnumerable',
+];
 
 /** Every shape a prototype key can come in. */
 function hostileEvents(key: string): unknown[] {
@@ -24,9 +44,31 @@ function hostileEvents(key: string): unknown[] {
 		{namespace: `/${key}`, event: key, data: {tool_name: key}},
 		{namespace: '/', event: key, data: {}},
 		{type: `${key}.${key}`, data: {}},
-		{hook_event_name: key, session_id: key, tool_name: key, agent_type: key, cwd: key, tool_use_id: key, notification_type: key},
-		{hook_event_name: 'PreToolUse', tool_name: key, tool_input: {[key]: key, file_path: key}, session_id: 's'},
-		{type: key, summary: key, payload: {[key]: 1}, id: `rec-${key}`, time: new Date().toISOString(), session: key, tool: key, source: key},
+		{
+			hook_event_name: key,
+			session_id: key,
+			tool_name: key,
+			agent_type: key,
+			cwd: key,
+			tool_use_id: key,
+			notification_type: key,
+		},
+		{
+			hook_event_name: 'PreToolUse',
+			tool_name: key,
+			tool_input: {[key]: key, file_path: key},
+			session_id: 's',
+		},
+		{
+			type: key,
+			summary: key,
+			payload: {[key]: 1},
+			id: `rec-${key}`,
+			time: new Date().toISOString(),
+			session: key,
+			tool: key,
+			source: key,
+		},
 		JSON.parse(`{"hook_event_name":"Stop","__proto__":{"hook_event_name":"${key}"},"session_id":"p"}`),
 	];
 }
@@ -34,11 +76,16 @@ function hostileEvents(key: string): unknown[] {
 async function canary(server: {url: string}, socket: Socket): Promise<void> {
 	const got = collectEvents(socket);
 	const marker = `canary-${Math.random().toString(36).slice(2)}`;
-	const r = await postJson(server.url, '/api/events', {hook_event_name: 'Notification', message: marker, session_id: 'canary'});
+	const r = await postJson(server.url, '/api/events', {
+		hook_event_name: 'Notification',
+		message: marker,
+		session_id: 'canary',
+	});
 	assert.equal(r.status, 202, 'the canary is accepted');
 	await withTimeout(
-		new Promise<void>(resolve => {
-			const check = () => (got.records.some(e => e.payload?.message === marker) ? resolve() : setTimeout(check, 10));
+		new Promise<void>((resolve) => {
+			const check = () =>
+				got.records.some((e) => e.payload?.message === marker) ? resolve() : setTimeout(check, 10);
 			check();
 		}),
 		4000,
@@ -60,14 +107,20 @@ describe('prototype keys', () => {
 		for (const key of PROTO_KEYS) {
 			for (const event of hostileEvents(key)) {
 				const r = await postJson(server.url, '/api/events', event);
-				assert.ok(r.status === 202 || r.status === 400, `HTTP ${r.status} for ${JSON.stringify(event)}: ${r.text}`);
+				assert.ok(
+					r.status === 202 || r.status === 400,
+					`HTTP ${r.status} for ${JSON.stringify(event)}: ${r.text}`,
+				);
 				if (r.status === 400) assert.equal(typeof r.json.error, 'string');
 				const ack: any = await withTimeout(plain.emitWithAck('claude_event', event), 3000, 'an ack');
-				assert.ok(ack.accepted === 1 || ack.duplicates === 1 || typeof ack.error === 'string', `ack ${JSON.stringify(ack)} for ${JSON.stringify(event)}`);
+				assert.ok(
+					ack.accepted === 1 || ack.duplicates === 1 || typeof ack.error === 'string',
+					`ack ${JSON.stringify(ack)} for ${JSON.stringify(event)}`,
+				);
 				seen.push(r.status === 202 ? 'ok' : 'refused');
 			}
 		}
-		assert.ok(seen.filter(s => s === 'ok').length >= PROTO_KEYS.length * 8, 'most are ordinary events');
+		assert.ok(seen.filter((s) => s === 'ok').length >= PROTO_KEYS.length * 8, 'most are ordinary events');
 		// Their types are what was sent (under claude-mpm's prefix when no hook name), never an inherited function.
 		const page = await request(`${server.url}/api/events?since=0&limit=10000`);
 		assert.equal(page.status, 200);
@@ -88,7 +141,8 @@ describe('prototype keys', () => {
 		const dir = tempDir();
 		const config = testConfig({}, {}, dir);
 		const first = await startServer(config);
-		for (const key of PROTO_KEYS) for (const event of hostileEvents(key)) await postJson(first.url, '/api/events', event);
+		for (const key of PROTO_KEYS)
+			for (const event of hostileEvents(key)) await postJson(first.url, '/api/events', event);
 		const before = first.stats().events.lastSeq;
 		await first.close();
 		const second = await startServer(config);
@@ -128,14 +182,15 @@ describe('depth and size on every path', () => {
 			const rejectedBefore = server.stats().rejected;
 			for (const packet of packets) (socket.io.engine as any).write(packet);
 			await withTimeout(
-				new Promise<void>(resolve => {
+				new Promise<void>((resolve) => {
 					const check = () => (acks.size === packets.length ? resolve() : setTimeout(check, 10));
 					check();
 				}),
 				5000,
 				'the acks',
 			);
-			for (const [id, ack] of acks) assert.match(ack.error ?? '', /nested deeper than 64 levels/, `ack ${id}: ${JSON.stringify(ack)}`);
+			for (const [id, ack] of acks)
+				assert.match(ack.error ?? '', /nested deeper than 64 levels/, `ack ${id}: ${JSON.stringify(ack)}`);
 			assert.equal(server.stats().rejected - rejectedBefore, packets.length);
 			await canary(server, socket);
 		} finally {
@@ -144,15 +199,27 @@ describe('depth and size on every path', () => {
 		}
 	});
 
-	test('X-Mpm-Received takes decimal epoch milliseconds in Date\'s range only', async () => {
+	test("X-Mpm-Received takes decimal epoch milliseconds in Date's range only", async () => {
 		const server = await startServer(testConfig());
 		try {
-			for (const bad of ['8640000000000001', '0x10', '1e3', '+5', '-1', '1.5', 'soon', '99999999999999999999', '0']) {
+			for (const bad of [
+				'8640000000000001',
+				'0x10',
+				'1e3',
+				'+5',
+				'-1',
+				'1.5',
+				'soon',
+				'99999999999999999999',
+				'0',
+			]) {
 				const r = await postJson(server.url, '/api/events', hookEvent(), {'X-Mpm-Received': bad});
 				assert.equal(r.status, 400, `X-Mpm-Received: ${bad}`);
 				assert.match(r.json.error, /^X-Mpm-Received must be a time in epoch milliseconds/);
 			}
-			const good = await postJson(server.url, '/api/events', hookEvent(), {'X-Mpm-Received': '8640000000000000'});
+			const good = await postJson(server.url, '/api/events', hookEvent(), {
+				'X-Mpm-Received': '8640000000000000',
+			});
 			assert.equal(good.status, 202);
 			const page = await request(`${server.url}/api/events?since=${good.json.lastSeq - 1}`);
 			assert.equal(page.json.events[0].time, new Date(8_640_000_000_000_000).toISOString());
@@ -170,11 +237,18 @@ describe('history answers are bounded by bytes', () => {
 		await connected(socket);
 		try {
 			for (let i = 0; i < 60; i++) {
-				assert.equal((await postJson(server.url, '/api/events', hookEvent({prompt: `${i} ${'z'.repeat(10_000)}`}))).status, 202);
+				assert.equal(
+					(await postJson(server.url, '/api/events', hookEvent({prompt: `${i} ${'z'.repeat(10_000)}`})))
+						.status,
+					202,
+				);
 			}
 			const stats = server.stats();
 			assert.ok(stats.buffer.bytes <= 400 * 1024, `history held ${stats.buffer.bytes} bytes`);
-			assert.ok(stats.buffer.used < 60 && stats.events.firstSeq > 1, 'the oldest went to keep within the byte bound');
+			assert.ok(
+				stats.buffer.used < 60 && stats.events.firstSeq > 1,
+				'the oldest went to keep within the byte bound',
+			);
 			const first = stats.events.firstSeq;
 			const expected = Array.from({length: 60 - first + 1}, (_, i) => first + i);
 
@@ -192,16 +266,21 @@ describe('history answers are bounded by bytes', () => {
 			assert.ok(pages > 3, `several pages (${pages})`);
 
 			const viaNdjson: number[] = [];
-			for (let since = 0, more = true; more; ) {
+			for (let since = 0, more = true; more;) {
 				const r = await request(`${server.url}/api/events?since=${since}&format=ndjson`);
-				viaNdjson.push(...r.text.split('\n').filter(Boolean).map(line => JSON.parse(line).seq));
+				viaNdjson.push(
+					...r.text
+						.split('\n')
+						.filter(Boolean)
+						.map((line) => JSON.parse(line).seq),
+				);
 				more = r.headers.get('x-mpm-more') === '1';
 				since = Number(r.headers.get('x-mpm-next'));
 			}
 			assert.deepEqual(viaNdjson, expected);
 
 			const viaSocket: number[] = [];
-			for (let since = 0, more = true; more; ) {
+			for (let since = 0, more = true; more;) {
 				const answer: any = await socket.emitWithAck('history', {since, limit: 5000});
 				viaSocket.push(...answer.events.map((e: any) => e.seq));
 				({more, next: since} = answer);
@@ -210,12 +289,17 @@ describe('history answers are bounded by bytes', () => {
 
 			// A filter reads at most a bounded amount too, and pages the same way.
 			const filtered: number[] = [];
-			for (let since = 0, more = true; more; ) {
-				const r = await request(`${server.url}/api/events?since=${since}&filter=${encodeURIComponent('"1 zzz"')}`);
+			for (let since = 0, more = true; more;) {
+				const r = await request(
+					`${server.url}/api/events?since=${since}&filter=${encodeURIComponent('"1 zzz"')}`,
+				);
 				filtered.push(...r.json.events.map((e: any) => e.seq));
 				({more, next: since} = r.json);
 			}
-			assert.deepEqual(filtered, expected.filter(seq => seq === 2 || (seq >= 11 && seq <= 20)));
+			assert.deepEqual(
+				filtered,
+				expected.filter((seq) => seq === 2 || (seq >= 11 && seq <= 20)),
+			);
 		} finally {
 			socket.close();
 			await server.close();
@@ -241,22 +325,32 @@ describe('no request can take the process down', () => {
 			history: () => {
 				throw new RangeError('Invalid string length');
 			},
-			log: line => logs.push(line),
+			log: (line) => logs.push(line),
 		});
 		const server = http.createServer(handler);
 		guard.attach(server);
-		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const url = `http://127.0.0.1:${(server.address() as {port: number}).port}`;
 		try {
-			for (const [path, init] of [['/api/status', {}], ['/api/events?since=0', {}], ['/api/events', {method: 'POST', body: '{"hook_event_name":"Stop"}'}]] as const) {
+			for (const [path, init] of [
+				['/api/status', {}],
+				['/api/events?since=0', {}],
+				['/api/events', {method: 'POST', body: '{"hook_event_name":"Stop"}'}],
+			] as const) {
 				const r = await request(url + path, init);
 				assert.equal(r.status, 500, path);
 				assert.deepEqual(r.json, {error: 'internal server error (details are in the server log)'});
-				assert.ok(!r.text.includes('exploded') && !r.text.includes('Invalid string'), 'no internals in the answer');
+				assert.ok(
+					!r.text.includes('exploded') && !r.text.includes('Invalid string'),
+					'no internals in the answer',
+				);
 			}
 			assert.equal((await request(`${url}/health`)).status, 200, 'still serving');
-			assert.ok(logs.some(line => /stats exploded at line 42/.test(line) && /at /.test(line)), 'the log has the stack');
-			assert.ok(logs.some(line => /Invalid string length/.test(line)));
+			assert.ok(
+				logs.some((line) => /stats exploded at line 42/.test(line) && /at /.test(line)),
+				'the log has the stack',
+			);
+			assert.ok(logs.some((line) => /Invalid string length/.test(line)));
 		} finally {
 			server.close();
 		}
@@ -271,13 +365,31 @@ describe('characters a terminal acts on', () => {
 		const server = await spawnServer({MPM_TUI_STATE_DIR: dir});
 		try {
 			const nasty = 'a\u009b31mred\u001b[0m \u202eevil\u202c \u2066iso\u2069 \u0085nel \u2028ls end';
-			const body = Buffer.from(JSON.stringify({hook_event_name: 'UserPromptSubmit', prompt: nasty, session_id: `s\u009bx`, cwd: '/r\u202e'}).replace(/\\u00([0-9a-f]{2})/g, (m, h) => (Number.parseInt(h, 16) >= 0x80 ? String.fromCharCode(Number.parseInt(h, 16)) : m)), 'utf8');
+			const body = Buffer.from(
+				JSON.stringify({
+					hook_event_name: 'UserPromptSubmit',
+					prompt: nasty,
+					session_id: `s\u009bx`,
+					cwd: '/r\u202e',
+				}).replace(/\\u00([0-9a-f]{2})/g, (m, h) =>
+					Number.parseInt(h, 16) >= 0x80 ? String.fromCharCode(Number.parseInt(h, 16)) : m,
+				),
+				'utf8',
+			);
 			assert.ok(RAW.test(body.toString('utf8')), 'the body itself holds them raw');
-			const r = await request(`${server.url}/api/events`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body});
+			const r = await request(`${server.url}/api/events`, {
+				method: 'POST',
+				headers: {'Content-Type': 'application/json'},
+				body,
+			});
 			assert.equal(r.status, 202);
-			await server.waitFor(out => out.includes('UserPromptSubmit'), 'the stdout line');
-			const raw = await fetch(`${server.url}/api/events?since=0`).then(res => res.text());
-			for (const [what, text] of [['stdout', server.stdout()], ['journal', fs.readFileSync(`${dir}/journal.ndjson`, 'utf8')], ['GET /api/events', raw]]) {
+			await server.waitFor((out) => out.includes('UserPromptSubmit'), 'the stdout line');
+			const raw = await fetch(`${server.url}/api/events?since=0`).then((res) => res.text());
+			for (const [what, text] of [
+				['stdout', server.stdout()],
+				['journal', fs.readFileSync(`${dir}/journal.ndjson`, 'utf8')],
+				['GET /api/events', raw],
+			]) {
 				assert.ok(!RAW.test(text), `${what} holds no raw C1/bidi/separator characters`);
 				assert.ok(text.includes('\\u009b') && text.includes('\\u202e'), `${what} has them as escapes`);
 			}

@@ -11,8 +11,8 @@ function readLines(file: string): any[] {
 	return fs
 		.readFileSync(file, 'utf8')
 		.split('\n')
-		.filter(l => l !== '')
-		.map(l => JSON.parse(l));
+		.filter((l) => l !== '')
+		.map((l) => JSON.parse(l));
 }
 
 describe('journal', () => {
@@ -20,7 +20,8 @@ describe('journal', () => {
 		const dir = tempDir();
 		const config = testConfig({}, {}, dir);
 		const first = await startServer(config);
-		for (let i = 0; i < 5; i++) assert.equal((await postJson(first.url, '/api/events', hookEvent())).status, 202);
+		for (let i = 0; i < 5; i++)
+			assert.equal((await postJson(first.url, '/api/events', hookEvent())).status, 202);
 		await first.close();
 		assert.equal(readLines(config.journal!).length, 5, 'close flushed the journal');
 
@@ -36,10 +37,10 @@ describe('journal', () => {
 		await second.close();
 		const lines = readLines(config.journal!);
 		assert.deepEqual(
-			lines.map(l => l.seq),
+			lines.map((l) => l.seq),
 			[1, 2, 3, 4, 5, 6],
 		);
-		assert.equal(new Set(lines.map(l => l.id)).size, 6);
+		assert.equal(new Set(lines.map((l) => l.id)).size, 6);
 	});
 
 	test('an accepted event is on disk before the answer: a killed server loses nothing and never reuses a seq', async () => {
@@ -55,7 +56,7 @@ describe('journal', () => {
 		await first.exited;
 		const journal = path.join(dir, 'journal.ndjson');
 		assert.deepEqual(
-			readLines(journal).map(l => l.seq),
+			readLines(journal).map((l) => l.seq),
 			[1, 2, 3],
 			'every answered event was in the journal when the process died',
 		);
@@ -83,9 +84,15 @@ describe('journal', () => {
 
 	test('Journal.appendBytes writes before it returns, and ends a line cut off by a crash', () => {
 		const file = path.join(tempDir(), 'journal.ndjson');
-		fs.writeFileSync(file, '{"seq":1,"id":"a","type":"Stop","time":"2026-11-23T10:00:00Z"}\n{"seq":2,"id":"b","ty');
+		fs.writeFileSync(
+			file,
+			'{"seq":1,"id":"a","type":"Stop","time":"2026-11-23T10:00:00Z"}\n{"seq":2,"id":"b","ty',
+		);
 		const journal = new Journal({path: file});
-		assert.equal(journal.appendBytes(Buffer.from('{"seq":3,"id":"c","type":"Stop","time":"2026-11-23T10:00:01Z"}\n'), 3), null);
+		assert.equal(
+			journal.appendBytes(Buffer.from('{"seq":3,"id":"c","type":"Stop","time":"2026-11-23T10:00:01Z"}\n'), 3),
+			null,
+		);
 		const lines = fs.readFileSync(file, 'utf8').split('\n');
 		assert.equal(lines[1], '{"seq":2,"id":"b","ty', 'the cut-off line stays a line of its own');
 		assert.equal(JSON.parse(lines[2]).seq, 3);
@@ -96,7 +103,22 @@ describe('journal', () => {
 	test('a corrupt or cut-off line is skipped and counted, never fatal', async () => {
 		const dir = tempDir();
 		const config = testConfig({}, {}, dir);
-		const good = (seq: number) => JSON.stringify({seq, id: `id${seq}`, time: new Date().toISOString(), session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 'stop', source: 'hook', payload: {}});
+		const good = (seq: number) =>
+			JSON.stringify({
+				seq,
+				id: `id${seq}`,
+				time: new Date().toISOString(),
+				session: null,
+				type: 'Stop',
+				tool: null,
+				toolUseId: null,
+				agentId: null,
+				agentType: null,
+				cwd: null,
+				summary: 'stop',
+				source: 'hook',
+				payload: {},
+			});
 		fs.writeFileSync(config.journal!, `${good(1)}\nnot json at all\n${good(2)}\n{"seq":3,"id":"id3","ti`);
 		const server = await startServer(config);
 		try {
@@ -104,7 +126,7 @@ describe('journal', () => {
 			assert.equal(stats.journal.replayed, 2);
 			assert.equal(stats.journal.skipped, 2);
 			const r = await postJson(server.url, '/api/events', hookEvent());
-			assert.equal(r.json.lastSeq, 4, 'the cut-off line\'s seq 3 was given once: never again');
+			assert.equal(r.json.lastSeq, 4, "the cut-off line's seq 3 was given once: never again");
 		} finally {
 			await server.close();
 		}
@@ -116,20 +138,41 @@ describe('journal', () => {
 		const dir = tempDir();
 		const file = path.join(dir, 'j.ndjson');
 		const journal = new Journal({path: file, maxBytes: 2000, keep: 2});
-		const line = (seq: number) => JSON.stringify({seq, id: `r${seq}`, time: '2026-01-01T00:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 'stop', source: 'hook', payload: {pad: 'x'.repeat(400)}});
-		for (let seq = 1; seq <= 40; seq++) assert.equal(journal.appendBytes(Buffer.from(`${line(seq)}\n`), seq), null);
+		const line = (seq: number) =>
+			JSON.stringify({
+				seq,
+				id: `r${seq}`,
+				time: '2026-01-01T00:00:00.000Z',
+				session: null,
+				type: 'Stop',
+				tool: null,
+				toolUseId: null,
+				agentId: null,
+				agentType: null,
+				cwd: null,
+				summary: 'stop',
+				source: 'hook',
+				payload: {pad: 'x'.repeat(400)},
+			});
+		for (let seq = 1; seq <= 40; seq++)
+			assert.equal(journal.appendBytes(Buffer.from(`${line(seq)}\n`), seq), null);
 		await journal.close();
 		assert.ok(fs.existsSync(`${file}.1`));
 		assert.ok(fs.existsSync(`${file}.2`));
 		assert.ok(!fs.existsSync(`${file}.3`));
-		for (const f of [file, `${file}.1`, `${file}.2`]) assert.ok(fs.statSync(f).size < 2000 + 4 * 500, `${f} stays bounded`);
+		for (const f of [file, `${file}.1`, `${file}.2`])
+			assert.ok(fs.statSync(f).size < 2000 + 4 * 500, `${f} stays bounded`);
 		const replay = replayJournal(file, 10_000, 2);
-		const seqs = replay.records.map(r => r.seq);
+		const seqs = replay.records.map((r) => r.seq);
 		assert.equal(replay.lastSeq, 40);
-		assert.deepEqual(seqs, Array.from({length: seqs.length}, (_, i) => 40 - seqs.length + 1 + i), 'contiguous, oldest first');
+		assert.deepEqual(
+			seqs,
+			Array.from({length: seqs.length}, (_, i) => 40 - seqs.length + 1 + i),
+			'contiguous, oldest first',
+		);
 		const small = replayJournal(file, 3, 2);
 		assert.deepEqual(
-			small.records.map(r => r.seq),
+			small.records.map((r) => r.seq),
 			[38, 39, 40],
 		);
 	});
@@ -137,8 +180,15 @@ describe('journal', () => {
 	test('a journal that cannot be opened stops the start with a clear message and frees the port', async () => {
 		const dir = tempDir();
 		fs.writeFileSync(path.join(dir, 'a-file'), '');
-		const config = testConfig({port: await freePort(), journal: path.join(dir, 'a-file', 'journal.ndjson')}, {}, dir);
-		await assert.rejects(startServer(config), /could not open the journal .*a-file\/journal\.ndjson: .*--no-journal/);
+		const config = testConfig(
+			{port: await freePort(), journal: path.join(dir, 'a-file', 'journal.ndjson')},
+			{},
+			dir,
+		);
+		await assert.rejects(
+			startServer(config),
+			/could not open the journal .*a-file\/journal\.ndjson: .*--no-journal/,
+		);
 		const again = await startServer({...config, journal: null});
 		assert.equal(again.port, config.port);
 		await again.close();
@@ -156,15 +206,19 @@ describe('journal', () => {
 test('a journal line nested 5,000 deep (an older server could write one) is skipped and counted; the start goes on', async () => {
 	const dir = tempDir();
 	const config = testConfig({}, {}, dir);
-	const record = (seq: number, payload: string) => `{"seq":${seq},"id":"d${seq}","time":"2026-11-23T10:00:00.000Z","session":null,"type":"Stop","tool":null,"toolUseId":null,"agentId":null,"agentType":null,"cwd":null,"summary":"stop","source":"hook","payload":${payload}}`;
-	fs.writeFileSync(config.journal!, `${record(1, '{}')}\n${record(2, `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`)}\n${record(3, '{}')}\n`);
+	const record = (seq: number, payload: string) =>
+		`{"seq":${seq},"id":"d${seq}","time":"2026-11-23T10:00:00.000Z","session":null,"type":"Stop","tool":null,"toolUseId":null,"agentId":null,"agentType":null,"cwd":null,"summary":"stop","source":"hook","payload":${payload}}`;
+	fs.writeFileSync(
+		config.journal!,
+		`${record(1, '{}')}\n${record(2, `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`)}\n${record(3, '{}')}\n`,
+	);
 	const server = await startServer(config);
 	try {
 		const stats = server.stats();
 		assert.equal(stats.journal.replayed, 2);
 		assert.equal(stats.journal.skipped, 1);
 		const r = await postJson(server.url, '/api/events', hookEvent());
-		assert.equal(r.json.lastSeq, 4, 'the deep line\'s seq is not given again');
+		assert.equal(r.json.lastSeq, 4, "the deep line's seq is not given again");
 	} finally {
 		await server.close();
 	}

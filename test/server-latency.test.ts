@@ -9,13 +9,21 @@ import {after, test} from 'node:test';
 import type {Socket} from 'socket.io-client';
 import {BROADCAST_GAP_MS} from '../source/server/broadcast.js';
 import {startServer, type MpmServer} from '../source/server/server.js';
-import {collectEvents, connect, connected, hookEvent, postJson, testConfig, withTimeout} from './helpers/server-kit.js';
+import {
+	collectEvents,
+	connect,
+	connected,
+	hookEvent,
+	postJson,
+	testConfig,
+	withTimeout,
+} from './helpers/server-kit.js';
 
 const sockets: Socket[] = [];
 const servers: MpmServer[] = [];
 after(async () => {
 	for (const socket of sockets) socket.close();
-	await Promise.all(servers.map(s => s.close()));
+	await Promise.all(servers.map((s) => s.close()));
 });
 
 /** A server on the test's clock; `sentAtAccept` holds, per accepted batch, how many packets had been sent when its listeners ran. */
@@ -35,11 +43,12 @@ async function serverWithClock(gapMs?: number) {
 		await connected(socket);
 		clients.push(events);
 	}
-	const post = async (event: Record<string, unknown>) => assert.equal((await postJson(server!.url, '/api/events', event)).status, 202);
+	const post = async (event: Record<string, unknown>) =>
+		assert.equal((await postJson(server!.url, '/api/events', event)).status, 202);
 	return {server, clock, sentAtAccept, clients, post};
 }
 
-const marks = (records: any[]) => records.map(r => r.payload.mark);
+const marks = (records: any[]) => records.map((r) => r.payload.mark);
 
 test('a batch accepted after a quiet gap is sent at once, in its own packet; batches within the gap go together at its end', async () => {
 	const {clock, sentAtAccept, clients, post} = await serverWithClock(300);
@@ -65,8 +74,12 @@ test('a batch accepted after a quiet gap is sent at once, in its own packet; bat
 	for (const c of clients) {
 		await c.until(5);
 		assert.equal(c.batches, 3);
-		const seqs = c.records.map(r => r.seq);
-		assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i), 'seq continues without a gap or a repeat');
+		const seqs = c.records.map((r) => r.seq);
+		assert.deepEqual(
+			seqs,
+			seqs.map((_, i) => seqs[0] + i),
+			'seq continues without a gap or a repeat',
+		);
 		assert.deepEqual(marks(c.records), ['a', 'b', 'c', 'd', 'e']);
 	}
 });
@@ -90,14 +103,22 @@ test('with the default gap, an event a gap after the last packet goes at once, a
 test('a burst of concurrent POSTs within the gap is coalesced into few packets, every event once and in seq order', async () => {
 	const {server, clients, post} = await serverWithClock(2000);
 	const n = 200;
-	await withTimeout(Promise.all(Array.from({length: n}, (_, i) => post(hookEvent({mark: i})))), 10_000, 'the POSTs');
+	await withTimeout(
+		Promise.all(Array.from({length: n}, (_, i) => post(hookEvent({mark: i})))),
+		10_000,
+		'the POSTs',
+	);
 	for (const c of clients) {
 		await c.until(n, 8000);
 		// One packet at once, then one per 2 s of the test's run (the clock stands still, so each timer runs its full gap).
 		assert.ok(c.batches <= 4, `${c.batches} packets for ${n} events`);
 		assert.equal(c.records.length, n, 'every event once');
-		const seqs = c.records.map(r => r.seq);
-		assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i), 'in seq order, none missing');
+		const seqs = c.records.map((r) => r.seq);
+		assert.deepEqual(
+			seqs,
+			seqs.map((_, i) => seqs[0] + i),
+			'in seq order, none missing',
+		);
 		assert.equal(new Set(marks(c.records)).size, n);
 	}
 	assert.equal(server.stats().broadcast!.packets, clients[0].batches);

@@ -8,7 +8,7 @@ import type {EventRecord} from '../source/core/record.js';
 function linesFor(body: string, contentType = 'application/json'): {lines: string[]; records: unknown[]} {
 	const pipeline = new Pipeline({capacity: 100, maxFieldBytes: 64});
 	let lines: string[] = [];
-	pipeline.onAccepted(batch => {
+	pipeline.onAccepted((batch) => {
 		lines = batch.lines();
 	});
 	pipeline.ingestText(body, contentType, {source: 'hook'});
@@ -41,9 +41,50 @@ describe('pipeline record lines', () => {
 	});
 
 	test('recordHead is JSON.stringify of the record up to the payload, for any string in any field', () => {
-		const base: EventRecord = {seq: 1, id: 'x', time: '2026-11-23T10:00:00.000Z', received: '2026-11-23T10:00:00.000Z', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
-		const awkward = ['', 'plain', 'quote " in', 'back\\slash', 'tab\tnew\nline\r', '\u0000\u001f\u007f', 'é ü 漢字', '😀 pair', 'lone \ud800 high', 'lone \udfff low', '\u2028\u2029', '</script>'];
-		const fields = ['id', 'time', 'received', 'session', 'type', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd', 'summary', 'source'] as const;
+		const base: EventRecord = {
+			seq: 1,
+			id: 'x',
+			time: '2026-11-23T10:00:00.000Z',
+			received: '2026-11-23T10:00:00.000Z',
+			session: null,
+			type: 'Stop',
+			tool: null,
+			toolUseId: null,
+			agentId: null,
+			agentType: null,
+			cwd: null,
+			summary: 's',
+			source: 'hook',
+			payload: {a: 1},
+		};
+		const awkward = [
+			'',
+			'plain',
+			'quote " in',
+			'back\\slash',
+			'tab\tnew\nline\r',
+			'\u0000\u001f\u007f',
+			'é ü 漢字',
+			'😀 pair',
+			'lone \ud800 high',
+			'lone \udfff low',
+			'\u2028\u2029',
+			'</script>',
+		];
+		const fields = [
+			'id',
+			'time',
+			'received',
+			'session',
+			'type',
+			'tool',
+			'toolUseId',
+			'agentId',
+			'agentType',
+			'cwd',
+			'summary',
+			'source',
+		] as const;
 		for (const field of fields) {
 			for (const text of awkward) {
 				const record = {...base, [field]: text, seq: 123_456_789};
@@ -52,7 +93,11 @@ describe('pipeline record lines', () => {
 				assert.equal(recordHead(record), head, `${field} = ${JSON.stringify(text)}`);
 			}
 		}
-		assert.deepEqual(Object.keys(base), ['seq', ...fields, 'payload'], 'the head names every key of a record, in order');
+		assert.deepEqual(
+			Object.keys(base),
+			['seq', ...fields, 'payload'],
+			'the head names every key of a record, in order',
+		);
 	});
 
 	test("property: a batch's bytes are the JSON.stringify lines of its records (terminal-safe), with or without raw payload text", () => {
@@ -61,7 +106,25 @@ describe('pipeline record lines', () => {
 		const anyText = fc.oneof(
 			fc.string(),
 			fc.string({unit: 'grapheme'}),
-			fc.string({unit: fc.constantFrom('\x7f', '\u0085', '\u009b', '\u200e', '\u2028', '\u202e', '\u2066', '\ud800', '\udfff', '😀', '"', '\\', '\n', 'é', 'a')}),
+			fc.string({
+				unit: fc.constantFrom(
+					'\x7f',
+					'\u0085',
+					'\u009b',
+					'\u200e',
+					'\u2028',
+					'\u202e',
+					'\u2066',
+					'\ud800',
+					'\udfff',
+					'😀',
+					'"',
+					'\\',
+					'\n',
+					'é',
+					'a',
+				),
+			}),
 		);
 		// Records whose every field is ASCII too: their heads take the copied (latin1) path.
 		const recordOf = (text: fc.Arbitrary<string>): fc.Arbitrary<EventRecord> => {
@@ -87,37 +150,72 @@ describe('pipeline record lines', () => {
 		// Raw payload text: the payload's JSON with spaces after separators, as a sender may write it (one line).
 		const spaced = (payload: unknown): string => JSON.stringify(payload, null, 1).replace(/\n */g, ' ');
 		// Characters a terminal acts on, as JSON escapes: the oracle's own list, not the module's.
-		const terminalSafe = (json: string): string => json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+		const terminalSafe = (json: string): string =>
+			json.replace(
+				/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+				(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+			);
 		fc.assert(
-			fc.property(fc.array(fc.tuple(record, fc.boolean()), {maxLength: 8}), entries => {
+			fc.property(fc.array(fc.tuple(record, fc.boolean()), {maxLength: 8}), (entries) => {
 				const records = entries.map(([r]) => r);
 				const raws = entries.map(([r, raw]) => (raw ? spaced(r.payload) : undefined));
 				const expected = entries
 					.map(([r], i) => {
 						const whole = JSON.stringify(r);
-						const line = raws[i] === undefined ? whole : `${whole.slice(0, whole.length - JSON.stringify(r.payload).length - 1)}${raws[i]}}`;
+						const line =
+							raws[i] === undefined
+								? whole
+								: `${whole.slice(0, whole.length - JSON.stringify(r.payload).length - 1)}${raws[i]}}`;
 						return `${terminalSafe(line)}\n`;
 					})
 					.join('');
 				assert.deepEqual(new AcceptedBatch(records, raws).ndjson(), Buffer.from(expected, 'utf8'));
 				// An all-ASCII body's raw text is copied byte for byte.
-				const asciiRaws = raws.map(raw => (raw !== undefined && /^[\x20-\x7e]*$/.test(raw) ? raw : undefined));
+				const asciiRaws = raws.map((raw) =>
+					raw !== undefined && /^[\x20-\x7e]*$/.test(raw) ? raw : undefined,
+				);
 				const asciiExpected = entries
 					.map(([r], i) => {
 						const whole = JSON.stringify(r);
-						const line = asciiRaws[i] === undefined ? whole : `${whole.slice(0, whole.length - JSON.stringify(r.payload).length - 1)}${asciiRaws[i]}}`;
+						const line =
+							asciiRaws[i] === undefined
+								? whole
+								: `${whole.slice(0, whole.length - JSON.stringify(r.payload).length - 1)}${asciiRaws[i]}}`;
 						return `${terminalSafe(line)}\n`;
 					})
 					.join('');
-				assert.deepEqual(new AcceptedBatch(records, asciiRaws, true).ndjson(), Buffer.from(asciiExpected, 'utf8'));
+				assert.deepEqual(
+					new AcceptedBatch(records, asciiRaws, true).ndjson(),
+					Buffer.from(asciiExpected, 'utf8'),
+				);
 			}),
 			{numRuns: 300},
 		);
 	});
 
 	test('recordHead declines a record whose fields are not what EventRecord says; the line is then the whole record', () => {
-		const base = {seq: 1, id: 'x', time: 't', session: null, type: 'Stop', tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null, summary: 's', source: 'hook', payload: {a: 1}};
-		const odd = [{...base, seq: 1.5}, {...base, tool: undefined}, {...base, cwd: 7}, {...base, summary: null}, {...base, received: 5}];
+		const base = {
+			seq: 1,
+			id: 'x',
+			time: 't',
+			session: null,
+			type: 'Stop',
+			tool: null,
+			toolUseId: null,
+			agentId: null,
+			agentType: null,
+			cwd: null,
+			summary: 's',
+			source: 'hook',
+			payload: {a: 1},
+		};
+		const odd = [
+			{...base, seq: 1.5},
+			{...base, tool: undefined},
+			{...base, cwd: 7},
+			{...base, summary: null},
+			{...base, received: 5},
+		];
 		for (const record of odd) {
 			assert.equal(recordHead(record as unknown as EventRecord), undefined, JSON.stringify(record));
 			const batch = new AcceptedBatch([record as unknown as EventRecord]);
@@ -129,9 +227,15 @@ describe('pipeline record lines', () => {
 test("a batch's NDJSON is one line per record, each followed by a newline, as UTF-8; made once", () => {
 	const pipeline = new Pipeline({capacity: 100});
 	const batches: AcceptedBatch[] = [];
-	pipeline.onAccepted(batch => batches.push(batch));
-	pipeline.ingestText('{"hook_event_name":"Stop","session_id":"a","note":"é \u2028 😀"}\n{"hook_event_name":"Stop","session_id":"b", "spaced": true}\n', 'application/x-ndjson', {source: 'hook'});
-	pipeline.ingestValues([{hook_event_name: 'Stop', session_id: 'c', note: 'lone \ud800 é'}], {source: 'socket'});
+	pipeline.onAccepted((batch) => batches.push(batch));
+	pipeline.ingestText(
+		'{"hook_event_name":"Stop","session_id":"a","note":"é \u2028 😀"}\n{"hook_event_name":"Stop","session_id":"b", "spaced": true}\n',
+		'application/x-ndjson',
+		{source: 'hook'},
+	);
+	pipeline.ingestValues([{hook_event_name: 'Stop', session_id: 'c', note: 'lone \ud800 é'}], {
+		source: 'socket',
+	});
 	assert.equal(batches.length, 2);
 	for (const batch of batches) {
 		const bytes = batch.ndjson();
@@ -139,25 +243,42 @@ test("a batch's NDJSON is one line per record, each followed by a newline, as UT
 		const lines = batch.lines();
 		assert.equal(lines.length, batch.records.length);
 		assert.equal(batch.lines(), lines, 'the same array');
-		assert.equal(bytes.toString('utf8'), lines.map(line => `${line}\n`).join(''));
+		assert.equal(bytes.toString('utf8'), lines.map((line) => `${line}\n`).join(''));
 		lines.forEach((line, i) => assert.deepEqual(JSON.parse(line), batch.records[i]));
 	}
-	assert.match(batches[0].lines()[1], /"payload":\{"hook_event_name":"Stop","session_id":"b", "spaced": true\}\}$/, 'the raw text is spliced in');
-	assert.deepEqual(batches[1].ndjson(), Buffer.from(`${JSON.stringify(batches[1].records[0])}\n`), 'without raw text, the bytes of JSON.stringify');
+	assert.match(
+		batches[0].lines()[1],
+		/"payload":\{"hook_event_name":"Stop","session_id":"b", "spaced": true\}\}$/,
+		'the raw text is spliced in',
+	);
+	assert.deepEqual(
+		batches[1].ndjson(),
+		Buffer.from(`${JSON.stringify(batches[1].records[0])}\n`),
+		'without raw text, the bytes of JSON.stringify',
+	);
 	assert.equal(new AcceptedBatch([]).ndjson().length, 0, 'no records, no bytes');
 });
 
 test('the NDJSON bytes are right for ASCII bodies (copied), other bodies (encoded) and arrays (re-serialized)', () => {
 	const bodies: Array<[string, string]> = [
-		['{"hook_event_name":"Stop","session_id":"a","note":"escaped \\u00e9 \\ud83d\\ude00 \\"q\\""}\n{"hook_event_name":"Stop","session_id":"a", "n": 2}\n', 'application/x-ndjson'],
-		['{"hook_event_name":"Stop","session_id":"é","note":"raw é 😀 \u2028"}\n{"hook_event_name":"Stop","session_id":"é","n":2}\n', 'application/x-ndjson'],
-		['[{"hook_event_name":"Stop","session_id":"a","note":"escaped \\u00e9"},{"hook_event_name":"Stop","session_id":"a","n":2}]', 'application/json'],
+		[
+			'{"hook_event_name":"Stop","session_id":"a","note":"escaped \\u00e9 \\ud83d\\ude00 \\"q\\""}\n{"hook_event_name":"Stop","session_id":"a", "n": 2}\n',
+			'application/x-ndjson',
+		],
+		[
+			'{"hook_event_name":"Stop","session_id":"é","note":"raw é 😀 \u2028"}\n{"hook_event_name":"Stop","session_id":"é","n":2}\n',
+			'application/x-ndjson',
+		],
+		[
+			'[{"hook_event_name":"Stop","session_id":"a","note":"escaped \\u00e9"},{"hook_event_name":"Stop","session_id":"a","n":2}]',
+			'application/json',
+		],
 		['{"hook_event_name":"Stop","session_id":"a","note":"one object \\u00e9"}', 'application/json'],
 	];
 	for (const [body, contentType] of bodies) {
 		const pipeline = new Pipeline({capacity: 100});
 		const batches: AcceptedBatch[] = [];
-		pipeline.onAccepted(batch => batches.push(batch));
+		pipeline.onAccepted((batch) => batches.push(batch));
 		const result = pipeline.ingestBytes(Buffer.from(body), contentType, {source: 'hook'});
 		assert.equal(batches.length, 1, body);
 		const text = batches[0].ndjson().toString('utf8');
@@ -178,7 +299,11 @@ describe('pipeline duplicate detection (core DuplicateWindow and RecentSet)', ()
 		assert.deepEqual([ingest().accepted, ingest().duplicates], [1, 1]);
 		now = 11_999;
 		assert.equal(ingest().duplicates, 1);
-		assert.equal(pipeline.ingestText(body.replace('s1', 's2'), 'application/json', {source: 'hook'}).accepted, 1, 'another session');
+		assert.equal(
+			pipeline.ingestText(body.replace('s1', 's2'), 'application/json', {source: 'hook'}).accepted,
+			1,
+			'another session',
+		);
 		now = 12_000;
 		assert.equal(ingest().accepted, 1, 'window is measured from the first sighting');
 		assert.deepEqual([pipeline.total, pipeline.duplicates], [3, 2]);
@@ -188,24 +313,49 @@ describe('pipeline duplicate detection (core DuplicateWindow and RecentSet)', ()
 		const pipeline = new Pipeline({capacity: 100});
 		const event = '{"hook_event_name":"Stop","session_id":"s1","n":1}';
 		const other = '{"hook_event_name":"Stop","session_id":"s1","note":"é"}';
-		assert.equal(pipeline.ingestBytes(Buffer.from(`  ${event}\r\n`), 'application/x-ndjson', {source: 'hook'}).accepted, 1, 'ASCII body');
-		const mixed = pipeline.ingestBytes(Buffer.from(`${other}\n${event}\n`), 'application/x-ndjson', {source: 'hook'});
+		assert.equal(
+			pipeline.ingestBytes(Buffer.from(`  ${event}\r\n`), 'application/x-ndjson', {source: 'hook'}).accepted,
+			1,
+			'ASCII body',
+		);
+		const mixed = pipeline.ingestBytes(Buffer.from(`${other}\n${event}\n`), 'application/x-ndjson', {
+			source: 'hook',
+		});
 		assert.deepEqual([mixed.accepted, mixed.duplicates], [1, 1], 'a body with non-ASCII text');
 		assert.equal(pipeline.ingestText(event, 'application/json', {source: 'hook'}).duplicates, 1, 'text');
-		assert.equal(pipeline.ingestValues([JSON.parse(event)], {source: 'socket'}).duplicates, 1, 'a value (serialized again, the same text)');
-		const ascii = pipeline.ingestBytes(Buffer.from(`${event}\n${other}\n`), 'application/x-ndjson', {source: 'hook'});
+		assert.equal(
+			pipeline.ingestValues([JSON.parse(event)], {source: 'socket'}).duplicates,
+			1,
+			'a value (serialized again, the same text)',
+		);
+		const ascii = pipeline.ingestBytes(Buffer.from(`${event}\n${other}\n`), 'application/x-ndjson', {
+			source: 'hook',
+		});
 		assert.deepEqual([ascii.accepted, ascii.duplicates], [0, 2]);
 	});
 
 	test('an id already accepted (forwarder retry or a replayed record) is a duplicate even after the window', () => {
 		let now = 0;
 		const first = new Pipeline({capacity: 100, now: () => now});
-		first.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {source: 'hook', id: 'fwd-1'});
+		first.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {
+			source: 'hook',
+			id: 'fwd-1',
+		});
 		now = 60_000;
-		const retry = first.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {source: 'hook', id: 'fwd-1'});
+		const retry = first.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {
+			source: 'hook',
+			id: 'fwd-1',
+		});
 		assert.deepEqual([retry.accepted, retry.duplicates], [0, 1]);
-		const restarted = new Pipeline({capacity: 100, replayed: first.history.toArray(), lastSeq: first.lastSeq});
-		const again = restarted.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {source: 'hook', id: 'fwd-1'});
+		const restarted = new Pipeline({
+			capacity: 100,
+			replayed: first.history.toArray(),
+			lastSeq: first.lastSeq,
+		});
+		const again = restarted.ingestText('{"hook_event_name":"Stop","session_id":"a"}', 'application/json', {
+			source: 'hook',
+			id: 'fwd-1',
+		});
 		assert.deepEqual([again.accepted, again.duplicates], [0, 1]);
 	});
 });

@@ -31,7 +31,7 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 	const deadline = performance.now() + ms;
 	while (!check()) {
 		if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 10));
+		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
 
@@ -42,7 +42,7 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 	});
 	after(() => server.close());
 
-	test('24 connections stalling after 512 KiB of a 1 MB body: at most 4 MiB held, the stalest refused with 503, a normal POST gets 202, the rest closed at the request timeout', async t => {
+	test('24 connections stalling after 512 KiB of a 1 MB body: at most 4 MiB held, the stalest refused with 503, a normal POST gets 202, the rest closed at the request timeout', async (t) => {
 		const port = server.port;
 		const part = Buffer.alloc(512 * KiB, 0x20);
 		const head = `POST /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${MiB}\r\n\r\n`;
@@ -60,14 +60,26 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 				await connection.write(part);
 			}
 			// Until everything sent has been read: 16 given up, the 8 newest held (8 × 512 KiB is the budget).
-			await until(() => server.guard().bodies.evicted === 16 && server.guard().bodies.bytesInFlight === 8 * 512 * KiB, 1500, 'the server to read every stalled body').catch(() => {});
+			await until(
+				() => server.guard().bodies.evicted === 16 && server.guard().bodies.bytesInFlight === 8 * 512 * KiB,
+				1500,
+				'the server to read every stalled body',
+			).catch(() => {});
 		} finally {
 			clearInterval(sampler);
 		}
 		const held = bufferBytes() - base;
-		t.diagnostic(`Buffer memory while stalled: +${(held / MiB).toFixed(2)} MiB; most counted in flight: ${(maxHeld / MiB).toFixed(2)} MiB`);
-		assert.ok(held < LIMITS.maxInflightBodyBytes + MiB, `the process holds ${(held / MiB).toFixed(1)} MiB more in Buffers than before (12 MiB were sent)`);
-		assert.ok(maxHeld <= LIMITS.maxInflightBodyBytes, `the server counted ${maxHeld} bytes in flight at one point`);
+		t.diagnostic(
+			`Buffer memory while stalled: +${(held / MiB).toFixed(2)} MiB; most counted in flight: ${(maxHeld / MiB).toFixed(2)} MiB`,
+		);
+		assert.ok(
+			held < LIMITS.maxInflightBodyBytes + MiB,
+			`the process holds ${(held / MiB).toFixed(1)} MiB more in Buffers than before (12 MiB were sent)`,
+		);
+		assert.ok(
+			maxHeld <= LIMITS.maxInflightBodyBytes,
+			`the server counted ${maxHeld} bytes in flight at one point`,
+		);
 		assert.equal(server.guard().bodies.evicted, 16);
 		assert.equal(server.guard().bodies.bytesInFlight, 8 * 512 * KiB);
 
@@ -77,15 +89,25 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 			assert.equal(answer.status, 503);
 			assert.equal(answer.headers['retry-after'], '1');
 			assert.equal(answer.headers.connection, 'close');
-			assert.match(answer.json.error, /^the server holds too many unfinished request bodies \(4194304 bytes at most across all connections\); this one waited longest for its next bytes\. Send again in 1 s$/);
+			assert.match(
+				answer.json.error,
+				/^the server holds too many unfinished request bodies \(4194304 bytes at most across all connections\); this one waited longest for its next bytes\. Send again in 1 s$/,
+			);
 		}
-		await Promise.all(refused.map(c => c.closed));
+		await Promise.all(refused.map((c) => c.closed));
 		const stalled = connections.slice(16);
-		assert.ok(stalled.every(c => !c.answered), 'the 8 newest are still being received');
+		assert.ok(
+			stalled.every((c) => !c.answered),
+			'the 8 newest are still being received',
+		);
 
 		// A normal POST arrives whole: it gets through, and the stalest of the stalled makes room.
 		const marker = `normal-${Math.random().toString(36).slice(2)}`;
-		const normal = await postJson(server.url, '/api/events', hookEvent({hook_event_name: 'Notification', message: marker}));
+		const normal = await postJson(
+			server.url,
+			'/api/events',
+			hookEvent({hook_event_name: 'Notification', message: marker}),
+		);
 		assert.equal(normal.status, 202);
 		assert.equal(server.guard().bodies.evicted, 17);
 		assert.equal((await stalled[0].response(2000)).status, 503);
@@ -96,12 +118,23 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 			const answer = await connection.response(LIMITS.requestTimeoutMs + 3000);
 			const after = performance.now() - startedAt[17 + i];
 			assert.equal(answer.status, 408);
-			assert.match(answer.json.error, /^the request did not arrive in time: headers must arrive within 1000 ms and the whole request within 3000 ms; the connection is closed$/);
-			assert.ok(after >= LIMITS.requestTimeoutMs - 50 && after < LIMITS.requestTimeoutMs + 2000, `cut off after ${Math.round(after)} ms`);
+			assert.match(
+				answer.json.error,
+				/^the request did not arrive in time: headers must arrive within 1000 ms and the whole request within 3000 ms; the connection is closed$/,
+			);
+			assert.ok(
+				after >= LIMITS.requestTimeoutMs - 50 && after < LIMITS.requestTimeoutMs + 2000,
+				`cut off after ${Math.round(after)} ms`,
+			);
 			await connection.closed;
 		}
 		await until(() => server.guard().bodies.inFlight === 0, 2000, 'the budget to be free');
-		assert.deepEqual(server.guard().bodies, {bytesInFlight: 0, inFlight: 0, limitBytes: LIMITS.maxInflightBodyBytes, evicted: 17});
+		assert.deepEqual(server.guard().bodies, {
+			bytesInFlight: 0,
+			inFlight: 0,
+			limitBytes: LIMITS.maxInflightBodyBytes,
+			evicted: 17,
+		});
 	});
 
 	test('headers that never end, and a connection that sends nothing, are answered 408 in JSON and closed at the headers timeout', async () => {
@@ -114,7 +147,10 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 			const after = performance.now() - started;
 			assert.equal(answer.status, 408);
 			assert.match(answer.json.error, /^the request did not arrive in time/);
-			assert.ok(after >= LIMITS.headersTimeoutMs - 50 && after < LIMITS.headersTimeoutMs + 2000, `cut off after ${Math.round(after)} ms`);
+			assert.ok(
+				after >= LIMITS.headersTimeoutMs - 50 && after < LIMITS.headersTimeoutMs + 2000,
+				`cut off after ${Math.round(after)} ms`,
+			);
 			await connection.closed;
 		}
 	});
@@ -123,7 +159,10 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 		const garbage = await rawRequest(server.port, 'HELLO THERE\r\n\r\n');
 		assert.equal(garbage.status, 400);
 		assert.match(garbage.json.error, /^malformed HTTP request \(HPE_/);
-		const huge = await rawRequest(server.port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Filler: ${'a'.repeat(20 * KiB)}\r\n\r\n`);
+		const huge = await rawRequest(
+			server.port,
+			`GET /health HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Filler: ${'a'.repeat(20 * KiB)}\r\n\r\n`,
+		);
 		assert.equal(huge.status, 431);
 		assert.match(huge.json.error, /^the request headers are larger than \d+ bytes$/);
 	});

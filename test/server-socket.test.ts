@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import type {Socket} from 'socket.io-client';
 import {startServer, type MpmServer} from '../source/server/server.js';
-import {collectEvents, connect, connected, hookEvent, nextEvent, postJson, request, testConfig, withTimeout} from './helpers/server-kit.js';
+import {
+	collectEvents,
+	connect,
+	connected,
+	hookEvent,
+	nextEvent,
+	postJson,
+	request,
+	testConfig,
+	withTimeout,
+} from './helpers/server-kit.js';
 
 describe('Socket.IO for mpm-tui clients', () => {
 	let server: MpmServer;
@@ -29,13 +39,18 @@ describe('Socket.IO for mpm-tui clients', () => {
 		assert.equal(hello.firstSeq, 1);
 		assert.ok(!Number.isNaN(Date.parse(hello.serverTime)));
 		const got = collectEvents(socket);
-		const events = Array.from({length: 50}, (_, i) => hookEvent({tool_name: 'Read', tool_input: {file_path: `/repo/f${i}.ts`}}));
-		await Promise.all(events.map(e => postJson(server.url, '/api/events', e)));
+		const events = Array.from({length: 50}, (_, i) =>
+			hookEvent({tool_name: 'Read', tool_input: {file_path: `/repo/f${i}.ts`}}),
+		);
+		await Promise.all(events.map((e) => postJson(server.url, '/api/events', e)));
 		const records = await got.until(50);
 		assert.equal(records.length, 50);
 		assert.ok(got.batches < 50, `50 events came in ${got.batches} emits, so they were batched`);
-		const seqs = records.map(r => r.seq);
-		assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+		const seqs = records.map((r) => r.seq);
+		assert.deepEqual(
+			seqs,
+			[...seqs].sort((a, b) => a - b),
+		);
 		assert.equal(new Set(seqs).size, 50);
 		assert.equal(records[0].type, 'PreToolUse');
 		assert.equal(records[0].tool, 'Read');
@@ -50,8 +65,17 @@ describe('Socket.IO for mpm-tui clients', () => {
 		const byWs = collectEvents(ws);
 		const byPolling = collectEvents(polling);
 		// One NDJSON body of 1,200 events: one accepted batch, more than two packets' worth.
-		const notes = ['plain', 'é ü ß', '漢字', '😀 emoji', 'line\nbreak "quoted" \\ back', '\u2028 separators \u2029'];
-		const body = Array.from({length: 1200}, (_, i) => JSON.stringify(hookEvent({tool_input: {command: `echo ${i}`, note: notes[i % notes.length]}}))).join('\n');
+		const notes = [
+			'plain',
+			'é ü ß',
+			'漢字',
+			'😀 emoji',
+			'line\nbreak "quoted" \\ back',
+			'\u2028 separators \u2029',
+		];
+		const body = Array.from({length: 1200}, (_, i) =>
+			JSON.stringify(hookEvent({tool_input: {command: `echo ${i}`, note: notes[i % notes.length]}})),
+		).join('\n');
 		const answer = await postJson(server.url, '/api/events', body, {'Content-Type': 'application/x-ndjson'});
 		assert.equal(answer.status, 202);
 		assert.equal(answer.json.accepted, 1200);
@@ -61,13 +85,16 @@ describe('Socket.IO for mpm-tui clients', () => {
 		const page = await request(`${server.url}/api/events?since=${viaWs[0].seq - 1}&limit=1200`);
 		assert.deepEqual(viaWs, page.json.events, 'what the clients got is what the server holds');
 		assert.deepEqual(
-			viaWs.map(r => r.payload.tool_input.note),
+			viaWs.map((r) => r.payload.tool_input.note),
 			Array.from({length: 1200}, (_, i) => notes[i % notes.length]),
 		);
 	});
 
 	test('history with an ack returns the events after since, capped at 5000', async () => {
-		server.ingest(Array.from({length: 20}, () => hookEvent()), 'demo');
+		server.ingest(
+			Array.from({length: 20}, () => hookEvent()),
+			'demo',
+		);
 		const socket = open(server.url);
 		await connected(socket);
 		const last = server.stats().events.lastSeq;
@@ -89,16 +116,24 @@ describe('Socket.IO for mpm-tui clients', () => {
 		const got = collectEvents(listener);
 		const sender = open(server.url, {client: 'mpm-tui'});
 		await connected(sender);
-		const a = await sender.timeout(3000).emitWithAck('claude_event', {type: 'hook', subtype: 'stop', data: {session_id: 's9'}});
+		const a = await sender
+			.timeout(3000)
+			.emitWithAck('claude_event', {type: 'hook', subtype: 'stop', data: {session_id: 's9'}});
 		assert.equal(a.accepted, 1);
-		const b = await sender.timeout(3000).emitWithAck('emit', {namespace: 'hook', event: 'claude_event', data: {type: 'hook', subtype: 'session_start', data: {session_id: 's9', cwd: '/x'}}});
+		const b = await sender
+			.timeout(3000)
+			.emitWithAck('emit', {
+				namespace: 'hook',
+				event: 'claude_event',
+				data: {type: 'hook', subtype: 'session_start', data: {session_id: 's9', cwd: '/x'}},
+			});
 		assert.equal(b.accepted, 1);
 		const bad = await sender.timeout(3000).emitWithAck('emit', 'not an event');
 		assert.equal(bad.accepted, 0);
 		assert.match(bad.error, /must be a JSON object/);
 		const records = await got.until(2);
 		assert.deepEqual(
-			records.map(r => [r.type, r.session, r.source]),
+			records.map((r) => [r.type, r.session, r.source]),
 			[
 				['Stop', 's9', 'socket'],
 				['SessionStart', 's9', 'socket'],
@@ -171,7 +206,7 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 		await server.close();
 	});
 
-	test('a dashboard-style client gets tool_event with claude-mpm\'s fields, one emit per event', async () => {
+	test("a dashboard-style client gets tool_event with claude-mpm's fields, one emit per event", async () => {
 		// the way claude-mpm's dashboard listens: plain io(url), named events, no auth.client
 		const dashboard = connect(server.url, {});
 		sockets.push(dashboard);
@@ -185,19 +220,33 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 			gotBatch = true;
 		});
 		await postJson(server.url, '/api/events', [
-			hookEvent({hook_event_name: 'SessionStart', session_id: 'cm1', source: 'startup', tool_name: undefined, tool_input: undefined, tool_use_id: undefined}),
+			hookEvent({
+				hook_event_name: 'SessionStart',
+				session_id: 'cm1',
+				source: 'startup',
+				tool_name: undefined,
+				tool_input: undefined,
+				tool_use_id: undefined,
+			}),
 			hookEvent({session_id: 'cm1', tool_name: 'Bash', tool_input: {command: 'ls'}, tool_use_id: 'toolu_cm'}),
-			hookEvent({session_id: 'cm1', hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: {command: 'ls'}, tool_use_id: 'toolu_cm', tool_response: {stdout: 'a'}}),
+			hookEvent({
+				session_id: 'cm1',
+				hook_event_name: 'PostToolUse',
+				tool_name: 'Bash',
+				tool_input: {command: 'ls'},
+				tool_use_id: 'toolu_cm',
+				tool_response: {stdout: 'a'},
+			}),
 		]);
 		await withTimeout(
 			(async () => {
-				while (toolEvents.length < 2 || sessionEvents.length < 1) await new Promise(r => setTimeout(r, 10));
+				while (toolEvents.length < 2 || sessionEvents.length < 1) await new Promise((r) => setTimeout(r, 10));
 			})(),
 			4000,
 			'tool_event and session_event',
 		);
 		const [pre, post] = toolEvents;
-		assert.equal(pre.type, 'tool_event', 'type is the category, as claude-mpm\'s server sets it');
+		assert.equal(pre.type, 'tool_event', "type is the category, as claude-mpm's server sets it");
 		assert.equal(pre.subtype, 'pre_tool');
 		assert.equal(pre.correlation_id, 'toolu_cm', 'the tool use id pairs pre and post');
 		assert.equal(post.correlation_id, 'toolu_cm');
@@ -212,7 +261,7 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 		assert.equal(gotBatch, false, 'claude-mpm clients do not get mpm-tui batches');
 	});
 
-	test('claude-mpm envelopes of every subtype go in over HTTP and come back out under claude-mpm\'s event names', async () => {
+	test("claude-mpm envelopes of every subtype go in over HTTP and come back out under claude-mpm's event names", async () => {
 		const expected: Record<string, string> = {
 			pre_tool: 'tool_event',
 			post_tool: 'tool_event',
@@ -235,20 +284,29 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 			if (name !== 'system.heartbeat') received.push([name, body]);
 		});
 		const subtypes = Object.keys(expected);
-		const envelopes = subtypes.map((subtype, i) => ({namespace: 'hook', event: 'claude_event', data: {type: 'hook', subtype, session_id: 'env1', data: {session_id: 'env1', tool_name: subtype.endsWith('_tool') ? 'Edit' : undefined, n: i}}}));
+		const envelopes = subtypes.map((subtype, i) => ({
+			namespace: 'hook',
+			event: 'claude_event',
+			data: {
+				type: 'hook',
+				subtype,
+				session_id: 'env1',
+				data: {session_id: 'env1', tool_name: subtype.endsWith('_tool') ? 'Edit' : undefined, n: i},
+			},
+		}));
 		const r = await postJson(server.url, '/api/events', envelopes);
 		assert.equal(r.status, 202, JSON.stringify(r.json));
 		assert.equal(r.json.accepted, subtypes.length, JSON.stringify(r.json));
 		await withTimeout(
 			(async () => {
-				while (received.length < subtypes.length) await new Promise(res => setTimeout(res, 10));
+				while (received.length < subtypes.length) await new Promise((res) => setTimeout(res, 10));
 			})(),
 			4000,
 			'every envelope back',
 		);
 		assert.deepEqual(
 			received.map(([name, body]) => [body.subtype, name]),
-			subtypes.map(subtype => [subtype, expected[subtype]]),
+			subtypes.map((subtype) => [subtype, expected[subtype]]),
 		);
 		for (const [name, body] of received) {
 			assert.equal(body.type, name, 'type is the category');
@@ -263,7 +321,13 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 		await Promise.all([connected(hookNs), connected(sessionNs)]);
 		const preTool = nextEvent(hookNs, 'pre_tool');
 		const start = nextEvent(sessionNs, 'start');
-		server.ingest([hookEvent({session_id: 'ns1', tool_name: 'Grep', tool_input: {pattern: 'x'}}), hookEvent({hook_event_name: 'SessionStart', session_id: 'ns1'})], 'demo');
+		server.ingest(
+			[
+				hookEvent({session_id: 'ns1', tool_name: 'Grep', tool_input: {pattern: 'x'}}),
+				hookEvent({hook_event_name: 'SessionStart', session_id: 'ns1'}),
+			],
+			'demo',
+		);
 		const [p, s] = await Promise.all([preTool, start]);
 		assert.equal(p.data.tool_name, 'Grep');
 		assert.equal(p.session_id, 'ns1');
@@ -275,7 +339,10 @@ describe('Socket.IO for claude-mpm clients (no mpm-tui identification)', () => {
 		const dashboard = connect(server.url, {});
 		sockets.push(system, dashboard);
 		await Promise.all([connected(system), connected(dashboard)]);
-		const [a, b] = await Promise.all([nextEvent(system, 'heartbeat'), nextEvent(dashboard, 'system.heartbeat')]);
+		const [a, b] = await Promise.all([
+			nextEvent(system, 'heartbeat'),
+			nextEvent(dashboard, 'system.heartbeat'),
+		]);
 		assert.equal(a.type, 'system.heartbeat');
 		assert.ok(a.data.clients >= 2);
 		assert.equal(b.type, 'system.heartbeat');

@@ -12,7 +12,8 @@ import {parseCopyName, parseTakenName, takenName} from '../source/server/spool-n
 import {readLines} from '../source/server/spool-reader.js';
 import {hookEvent, tempDir} from './helpers/server-kit.js';
 
-const spoolLine = (id: string) => `${JSON.stringify({mpm_spool: 1, id, receivedAt: 1_700_000_000_000, event: hookEvent()})}\n`;
+const spoolLine = (id: string) =>
+	`${JSON.stringify({mpm_spool: 1, id, receivedAt: 1_700_000_000_000, event: hookEvent()})}\n`;
 const isRoot = process.getuid?.() === 0;
 
 describe('spool directory check', () => {
@@ -28,22 +29,35 @@ describe('spool directory check', () => {
 	test('group- or world-writable, or not a directory: refused with one line that says why and what to do', () => {
 		const dir = tempDir();
 		fs.chmodSync(dir, 0o777);
-		assert.equal(checkSpoolDirectory(dir), `the spool directory ${dir} is writable by everyone (mode 0777): others could plant files in it; chmod 700 it or use a private state directory`);
+		assert.equal(
+			checkSpoolDirectory(dir),
+			`the spool directory ${dir} is writable by everyone (mode 0777): others could plant files in it; chmod 700 it or use a private state directory`,
+		);
 		fs.chmodSync(dir, 0o1777);
-		assert.match(checkSpoolDirectory(dir) ?? '', /writable by everyone \(mode 1777\)/, 'sticky like /tmp is still shared');
+		assert.match(
+			checkSpoolDirectory(dir) ?? '',
+			/writable by everyone \(mode 1777\)/,
+			'sticky like /tmp is still shared',
+		);
 		fs.chmodSync(dir, 0o770);
 		assert.match(checkSpoolDirectory(dir) ?? '', /writable by its group \(mode 0770\)/);
 		fs.chmodSync(dir, 0o700);
 		fs.writeFileSync(path.join(dir, 'file'), '');
-		assert.equal(checkSpoolDirectory(path.join(dir, 'file')), `the spool directory ${path.join(dir, 'file')} is not a directory`);
+		assert.equal(
+			checkSpoolDirectory(path.join(dir, 'file')),
+			`the spool directory ${path.join(dir, 'file')} is not a directory`,
+		);
 	});
 
-	test('a directory of another user is refused', t => {
+	test('a directory of another user is refused', (t) => {
 		if (!isRoot) return t.skip('needs root to give a directory to another user');
 		const dir = tempDir();
 		fs.chmodSync(dir, 0o700);
 		fs.chownSync(dir, 65534, 65534);
-		assert.match(checkSpoolDirectory(dir) ?? '', /belongs to uid 65534, not to this user \(uid 0\): others could plant files in it; use a private state directory/);
+		assert.match(
+			checkSpoolDirectory(dir) ?? '',
+			/belongs to uid 65534, not to this user \(uid 0\): others could plant files in it; use a private state directory/,
+		);
 	});
 
 	test('the drain leaves a refused directory alone, and says so once (again only if the reason changes)', () => {
@@ -52,7 +66,8 @@ describe('spool directory check', () => {
 		fs.writeFileSync(spool, spoolLine('r1'));
 		fs.chmodSync(dir, 0o777);
 		const pipeline = new Pipeline({capacity: 100});
-		const ingest = (text: string, meta: {source: string}) => pipeline.ingestText(text, 'application/json', meta);
+		const ingest = (text: string, meta: {source: string}) =>
+			pipeline.ingestText(text, 'application/json', meta);
 		const first = drainSpool(spool, ingest, Date.now() + 60_000);
 		assert.match(first.refused ?? '', /writable by everyone/);
 		assert.deepEqual(first.errors, [`not drained: ${first.refused}`]);
@@ -77,7 +92,8 @@ describe('spool file reader', () => {
 		try {
 			// Each line's bytes are valid until the next one is read: taken as they come.
 			const seen = [];
-			for (const line of readLines(fd, 0, 100)) seen.push({text: line.bytes?.toString(), length: line.length, start: line.start, next: line.next});
+			for (const line of readLines(fd, 0, 100))
+				seen.push({text: line.bytes?.toString(), length: line.length, start: line.start, next: line.next});
 			assert.deepEqual(seen, [
 				{text: 'one', length: 3, start: 0, next: 4},
 				{text: '', length: 0, start: 4, next: 5},
@@ -120,23 +136,44 @@ describe('names next to the spool', () => {
 		assert.equal(mine.pid, process.pid);
 		assert.match(mine.token ?? '', /^[0-9a-f]{16}$/);
 		assert.equal(takenName('spool.ndjson', 7) === takenName('spool.ndjson', 8), false);
-		assert.deepEqual(parseTakenName('spool.ndjson', 'spool.ndjson.draining-42-0123456789abcdef-3.at-1000-12'), {
-			pid: 42,
-			token: '0123456789abcdef',
-			stem: 'spool.ndjson.draining-42-0123456789abcdef-3',
-			offset: 1000,
-			lines: 12,
+		assert.deepEqual(
+			parseTakenName('spool.ndjson', 'spool.ndjson.draining-42-0123456789abcdef-3.at-1000-12'),
+			{
+				pid: 42,
+				token: '0123456789abcdef',
+				stem: 'spool.ndjson.draining-42-0123456789abcdef-3',
+				offset: 1000,
+				lines: 12,
+			},
+		);
+		assert.deepEqual(parseTakenName('spool.ndjson', 'spool.ndjson.draining-999999.4'), {
+			pid: 999999,
+			token: undefined,
+			stem: 'spool.ndjson.draining-999999.4',
+			offset: 0,
+			lines: 0,
 		});
-		assert.deepEqual(parseTakenName('spool.ndjson', 'spool.ndjson.draining-999999.4'), {pid: 999999, token: undefined, stem: 'spool.ndjson.draining-999999.4', offset: 0, lines: 0});
 		assert.equal(parseTakenName('spool.ndjson', 'spool.ndjson.draining-x')?.pid, undefined);
 		assert.equal(parseTakenName('spool.ndjson', 'spool.ndjson.rejected'), undefined);
 	});
 
 	test('stranded copies: pid and id from the name; anything else is not one', () => {
-		assert.deepEqual(parseCopyName('spool.ndjson', 'spool.ndjson.in-4242-s4242-98765432-5047feea'), {pid: 4242, id: 's4242-98765432-5047feea', line: false});
-		assert.deepEqual(parseCopyName('spool.ndjson', 'spool.ndjson.in-4242-s1700000000000-4242-123456.line'), {pid: 4242, id: 's1700000000000-4242-123456', line: true});
+		assert.deepEqual(parseCopyName('spool.ndjson', 'spool.ndjson.in-4242-s4242-98765432-5047feea'), {
+			pid: 4242,
+			id: 's4242-98765432-5047feea',
+			line: false,
+		});
+		assert.deepEqual(parseCopyName('spool.ndjson', 'spool.ndjson.in-4242-s1700000000000-4242-123456.line'), {
+			pid: 4242,
+			id: 's1700000000000-4242-123456',
+			line: true,
+		});
 		assert.equal(parseCopyName('spool.ndjson', 'spool.ndjson.in-4242'), undefined);
 		assert.equal(parseCopyName('spool.ndjson', 'spool.ndjson.in-4242-s1.x'), undefined);
-		assert.equal(parseCopyName('spool.ndjson', '.in-4242-0'), undefined, 'an older forwarder’s copy carries no id');
+		assert.equal(
+			parseCopyName('spool.ndjson', '.in-4242-0'),
+			undefined,
+			'an older forwarder’s copy carries no id',
+		);
 	});
 });

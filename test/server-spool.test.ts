@@ -7,9 +7,18 @@ import {Pipeline} from '../source/server/pipeline.js';
 import {startServer} from '../source/server/server.js';
 import {drainSpool, spoolBacklog, spoolDropped, type IngestOne} from '../source/server/spool.js';
 import {freePort} from './helpers/free-port.js';
-import {hookEvent, postJson, request, spawnCli, tempDir, testConfig, withTimeout} from './helpers/server-kit.js';
+import {
+	hookEvent,
+	postJson,
+	request,
+	spawnCli,
+	tempDir,
+	testConfig,
+	withTimeout,
+} from './helpers/server-kit.js';
 
-const spoolLine = (id: string, event: unknown, receivedAt = 1_700_000_000_000) => JSON.stringify({mpm_spool: 1, id, receivedAt, event}) + '\n';
+const spoolLine = (id: string, event: unknown, receivedAt = 1_700_000_000_000) =>
+	JSON.stringify({mpm_spool: 1, id, receivedAt, event}) + '\n';
 
 /** Waits until the server holds `n` events (a spool written a moment ago is read once it has settled, ~0.3 s). */
 async function eventsOnceDrained(url: string, n: number): Promise<any> {
@@ -18,7 +27,7 @@ async function eventsOnceDrained(url: string, n: number): Promise<any> {
 			for (;;) {
 				const page = await request(`${url}/api/events?since=0`);
 				if (page.json.events.length >= n) return page;
-				await new Promise(r => setTimeout(r, 20));
+				await new Promise((r) => setTimeout(r, 20));
 			}
 		})(),
 		4000,
@@ -29,7 +38,11 @@ async function eventsOnceDrained(url: string, n: number): Promise<any> {
 /** A real pipeline (no journal) and the ids it accepted, in order. */
 function realPipeline(): {pipeline: Pipeline; ingest: IngestOne; ids: () => string[]} {
 	const pipeline = new Pipeline({capacity: 10_000});
-	return {pipeline, ingest: (text, meta) => pipeline.ingestText(text, 'application/json', meta), ids: () => pipeline.history.toArray().map(r => r.id)};
+	return {
+		pipeline,
+		ingest: (text, meta) => pipeline.ingestText(text, 'application/json', meta),
+		ids: () => pipeline.history.toArray().map((r) => r.id),
+	};
 }
 
 /** How long a stranded copy must have been left alone (server/spool.ts COPY_SETTLE_MS). */
@@ -37,7 +50,7 @@ const COPY_SETTLE = 5000;
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
-	const pid = Number(execFileSync('sh', ['-c', 'sh -c \'echo $$\'']).toString().trim());
+	const pid = Number(execFileSync('sh', ['-c', "sh -c 'echo $$'"]).toString().trim());
 	assert.ok(Number.isInteger(pid) && pid > 0);
 	return pid;
 }
@@ -51,7 +64,7 @@ const setAsideIn = (spool: string): any[] =>
 				.readFileSync(`${spool}.rejected`, 'utf8')
 				.split('\n')
 				.filter(Boolean)
-				.map(line => JSON.parse(line))
+				.map((line) => JSON.parse(line))
 		: [];
 
 describe('spool drain', () => {
@@ -60,14 +73,16 @@ describe('spool drain', () => {
 		const config = testConfig({journal: false});
 		// An earlier server with this very pid took these and died; it named them <spool>.draining-<pid>.<n>.
 		const leftovers = Array.from({length: 30}, (_, i) => `left-${i + 1}`);
-		leftovers.forEach((id, i) => fs.writeFileSync(`${config.spool}.draining-${process.pid}.${i + 1}`, spoolLine(id, hookEvent())));
+		leftovers.forEach((id, i) =>
+			fs.writeFileSync(`${config.spool}.draining-${process.pid}.${i + 1}`, spoolLine(id, hookEvent())),
+		);
 		fs.writeFileSync(config.spool, spoolLine('fresh-1', hookEvent()));
 		const server = await startServer(config, {spoolIntervalMs: 50});
 		try {
 			const page = await eventsOnceDrained(server.url, leftovers.length + 1);
 			assert.deepEqual(page.json.events.map((e: any) => e.id).sort(), [...leftovers, 'fresh-1'].sort());
 			assert.deepEqual(
-				fs.readdirSync(path.dirname(config.spool)).filter(name => name.includes('draining')),
+				fs.readdirSync(path.dirname(config.spool)).filter((name) => name.includes('draining')),
 				[],
 			);
 		} finally {
@@ -85,7 +100,12 @@ describe('spool drain', () => {
 		await first.close();
 		// ...and was spooled as well, with three more while the server was down.
 		const others = [hookEvent(), hookEvent(), hookEvent()];
-		fs.writeFileSync(config.spool, spoolLine('spool-a', delivered) + others.map((e, i) => spoolLine(`spool-${i}`, e, 1_700_000_000_000 + i)).join('') + 'garbage line\n');
+		fs.writeFileSync(
+			config.spool,
+			spoolLine('spool-a', delivered) +
+				others.map((e, i) => spoolLine(`spool-${i}`, e, 1_700_000_000_000 + i)).join('') +
+				'garbage line\n',
+		);
 		const second = await startServer(config);
 		try {
 			const page = await eventsOnceDrained(second.url, 4);
@@ -97,10 +117,14 @@ describe('spool drain', () => {
 			assert.ok(!fs.existsSync(config.spool), 'the spool is deleted once drained');
 			// The garbage line is set aside with its reason, not lost; nothing else is left.
 			assert.deepEqual(
-				fs.readdirSync(dir).filter(f => f.includes('spool')),
+				fs.readdirSync(dir).filter((f) => f.includes('spool')),
 				['spool.ndjson.rejected'],
 			);
-			const [setAside] = fs.readFileSync(`${config.spool}.rejected`, 'utf8').trim().split('\n').map(l => JSON.parse(l));
+			const [setAside] = fs
+				.readFileSync(`${config.spool}.rejected`, 'utf8')
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l));
 			assert.equal(setAside.raw, 'garbage line');
 			assert.equal(setAside.line, 5);
 			assert.match(setAside.error, /^not JSON at byte 0/);
@@ -119,7 +143,7 @@ describe('spool drain', () => {
 			fs.writeFileSync(config.spool, spoolLine('live-1', hookEvent()) + spoolLine('live-2', hookEvent()));
 			await withTimeout(
 				(async () => {
-					while (server.stats().events.total < 2) await new Promise(r => setTimeout(r, 20));
+					while (server.stats().events.total < 2) await new Promise((r) => setTimeout(r, 20));
 				})(),
 				4000,
 				'the spool to be drained',
@@ -128,7 +152,7 @@ describe('spool drain', () => {
 			fs.writeFileSync(config.spool, spoolLine('live-1', hookEvent()));
 			await withTimeout(
 				(async () => {
-					while (server.stats().duplicates < 1) await new Promise(r => setTimeout(r, 20));
+					while (server.stats().duplicates < 1) await new Promise((r) => setTimeout(r, 20));
 				})(),
 				4000,
 				'the second drain',
@@ -149,7 +173,7 @@ describe('spool drain', () => {
 			const line = spoolLine('late-1', hookEvent({tool_input: {command: 'x'.repeat(50_000)}}));
 			const fd = fs.openSync(config.spool, 'a');
 			fs.writeSync(fd, line.slice(0, 20_000));
-			await new Promise(r => setTimeout(r, 100));
+			await new Promise((r) => setTimeout(r, 100));
 			assert.ok(!fs.existsSync(config.spool), 'the server took the spool');
 			// ...and finishes it through its open descriptor, into the file the server renamed.
 			fs.writeSync(fd, line.slice(20_000));
@@ -183,15 +207,42 @@ describe('spool drain', () => {
 	test('bad lines are set aside with their reasons, and every good line after them is delivered; the server stays up', async () => {
 		const config = testConfig({journal: false});
 		const event = () => JSON.stringify(hookEvent());
-		const beforeBadByte = '{"mpm_spool":1,"id":"utf-1","receivedAt":1700000000000,"event":{"hook_event_name":"Stop","prompt":"';
-		const invalidUtf8 = Buffer.concat([Buffer.from(beforeBadByte), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+		const beforeBadByte =
+			'{"mpm_spool":1,"id":"utf-1","receivedAt":1700000000000,"event":{"hook_event_name":"Stop","prompt":"';
+		const invalidUtf8 = Buffer.concat([
+			Buffer.from(beforeBadByte),
+			Buffer.from([0xc3, 0x28]),
+			Buffer.from('"}}'),
+		]);
 		const bad: Array<[Buffer, RegExp]> = [
-			[Buffer.from(`{"mpm_spool":1,"id":"deep-1","receivedAt":1700000000000,"event":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`), /nested deeper than 64 levels/],
-			[Buffer.from(`{"mpm_spool":1,"id":"time-1","receivedAt":1e300,"event":${event()}}`), /receivedAt must be/],
-			[Buffer.from(`{"mpm_spool":1,"id":"time-2","receivedAt":8640000000000001,"event":${event()}}`), /receivedAt must be/],
-			[Buffer.from(`{"mpm_spool":1,"id":"time-3","receivedAt":"1700000000000","event":${event()}}`), /receivedAt must be/],
-			[Buffer.from(`{"mpm_spool":1,"id":"bad id","receivedAt":1700000000000,"event":${event()}}`), /id must be 1 to 128/],
-			[Buffer.from(`{"mpm_spool":1,"id":"${'x'.repeat(129)}","receivedAt":1700000000000,"event":${event()}}`), /id must be 1 to 128/],
+			[
+				Buffer.from(
+					`{"mpm_spool":1,"id":"deep-1","receivedAt":1700000000000,"event":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+				),
+				/nested deeper than 64 levels/,
+			],
+			[
+				Buffer.from(`{"mpm_spool":1,"id":"time-1","receivedAt":1e300,"event":${event()}}`),
+				/receivedAt must be/,
+			],
+			[
+				Buffer.from(`{"mpm_spool":1,"id":"time-2","receivedAt":8640000000000001,"event":${event()}}`),
+				/receivedAt must be/,
+			],
+			[
+				Buffer.from(`{"mpm_spool":1,"id":"time-3","receivedAt":"1700000000000","event":${event()}}`),
+				/receivedAt must be/,
+			],
+			[
+				Buffer.from(`{"mpm_spool":1,"id":"bad id","receivedAt":1700000000000,"event":${event()}}`),
+				/id must be 1 to 128/,
+			],
+			[
+				Buffer.from(
+					`{"mpm_spool":1,"id":"${'x'.repeat(129)}","receivedAt":1700000000000,"event":${event()}}`,
+				),
+				/id must be 1 to 128/,
+			],
 			[invalidUtf8, new RegExp(`not valid UTF-8 at byte ${beforeBadByte.length}$`)],
 			[Buffer.from('not json at all'), /^not JSON at byte 1$/], // 'n' could start null; 'o' cannot
 			[Buffer.from(`{"mpm_spool":2,"id":"v2","event":${event()}}`), /not a \{"mpm_spool":1,…\} record/],
@@ -200,10 +251,16 @@ describe('spool drain', () => {
 		];
 		// good-0, bad, good-1, bad, … good-11 (the last one without its newline).
 		const parts: Buffer[] = [Buffer.from(spoolLine('good-0', hookEvent()))];
-		bad.forEach(([line], i) => parts.push(line, Buffer.from('\n'), Buffer.from(spoolLine(`good-${i + 1}`, hookEvent()).slice(0, i === bad.length - 1 ? -1 : undefined))));
+		bad.forEach(([line], i) =>
+			parts.push(
+				line,
+				Buffer.from('\n'),
+				Buffer.from(spoolLine(`good-${i + 1}`, hookEvent()).slice(0, i === bad.length - 1 ? -1 : undefined)),
+			),
+		);
 		fs.writeFileSync(config.spool, Buffer.concat(parts));
 		const logged: string[] = [];
-		const server = await startServer(config, {log: line => logged.push(line)});
+		const server = await startServer(config, {log: (line) => logged.push(line)});
 		try {
 			const good = Array.from({length: bad.length + 1}, (_, i) => `good-${i}`);
 			const page = await eventsOnceDrained(server.url, good.length);
@@ -217,17 +274,25 @@ describe('spool drain', () => {
 			bad.forEach(([line, reason], i) => {
 				assert.equal(kept[i].line, 2 * i + 2);
 				assert.match(kept[i].error, reason, `line ${2 * i + 2}`);
-				const raw = kept[i].raw === undefined ? Buffer.from(kept[i].rawBase64, 'base64') : Buffer.from(kept[i].raw, 'utf8');
+				const raw =
+					kept[i].raw === undefined
+						? Buffer.from(kept[i].rawBase64, 'base64')
+						: Buffer.from(kept[i].raw, 'utf8');
 				assert.deepEqual(raw, line);
 			});
 			assert.equal(kept[6].raw, undefined, 'bytes that are not UTF-8 are kept in base64');
 			// One log line sums the file up.
 			assert.ok(
-				logged.some(line => line.includes(`${bad.length} not delivered, set aside in spool.ndjson.rejected with the reasons`)),
+				logged.some((line) =>
+					line.includes(`${bad.length} not delivered, set aside in spool.ndjson.rejected with the reasons`),
+				),
 				logged.join('\n'),
 			);
 			// The server is still up and takes events.
-			assert.equal((await postJson(server.url, '/api/events', hookEvent(), {'X-Mpm-Id': 'canary'})).status, 202);
+			assert.equal(
+				(await postJson(server.url, '/api/events', hookEvent(), {'X-Mpm-Id': 'canary'})).status,
+				202,
+			);
 			assert.equal((await request(`${server.url}/api/events?since=0`)).json.events.at(-1).id, 'canary');
 		} finally {
 			await server.close();
@@ -237,7 +302,8 @@ describe('spool drain', () => {
 	test('a line cut short (a write that stopped on a full disk) does not swallow the whole line appended after it', () => {
 		const dir = tempDir();
 		const spool = path.join(dir, 'spool.ndjson');
-		const cut = '{"mpm_spool":1,"id":"cut-1","receivedAt":1700000000000,"event":{"hook_event_name":"Stop","session_id":"s","x":"abc';
+		const cut =
+			'{"mpm_spool":1,"id":"cut-1","receivedAt":1700000000000,"event":{"hook_event_name":"Stop","session_id":"s","x":"abc';
 		fs.writeFileSync(spool, cut + spoolLine('after-cut', hookEvent()) + spoolLine('after-2', hookEvent()));
 		const {ingest, ids} = realPipeline();
 		const report = drainSpool(spool, ingest, later());
@@ -251,7 +317,10 @@ describe('spool drain', () => {
 	test('a line the pipeline throws on is set aside, and the lines after it are delivered', () => {
 		const dir = tempDir();
 		const spool = path.join(dir, 'spool.ndjson');
-		fs.writeFileSync(spool, spoolLine('a', hookEvent()) + spoolLine('boom', hookEvent()) + spoolLine('b', hookEvent()));
+		fs.writeFileSync(
+			spool,
+			spoolLine('a', hookEvent()) + spoolLine('boom', hookEvent()) + spoolLine('b', hookEvent()),
+		);
 		const real = realPipeline();
 		const ingest: IngestOne = (text, meta) => {
 			if (meta.id === 'boom') throw new RangeError('Invalid time value');
@@ -270,25 +339,36 @@ describe('spool drain', () => {
 		const dir = tempDir();
 		const spool = path.join(dir, 'spool.ndjson');
 		const ids = Array.from({length: 10}, (_, i) => `f${i}`);
-		fs.writeFileSync(spool, ids.map(id => spoolLine(id, hookEvent())).join(''));
+		fs.writeFileSync(spool, ids.map((id) => spoolLine(id, hookEvent())).join(''));
 		const real = realPipeline();
 		const calls = new Map<string, number>();
 		let faulty = false;
 		// The real pipeline, until its journal "fills up" after four events: then it accepts nothing and says why.
 		const ingest: IngestOne = (text, meta) => {
 			calls.set(meta.id!, (calls.get(meta.id!) ?? 0) + 1);
-			if (faulty) return {accepted: 0, duplicates: 0, lastSeq: real.pipeline.lastSeq, rejected: [], records: [], fault: {code: 'ENOSPC', message: 'no space left on device'}};
+			if (faulty)
+				return {
+					accepted: 0,
+					duplicates: 0,
+					lastSeq: real.pipeline.lastSeq,
+					rejected: [],
+					records: [],
+					fault: {code: 'ENOSPC', message: 'no space left on device'},
+				};
 			const result = real.ingest(text, meta);
 			if (real.pipeline.total === 4) faulty = true;
 			return result;
 		};
 		const first = drainSpool(spool, ingest, later());
 		assert.equal(first.accepted, 4);
-		assert.match(first.stopped ?? '', /storage fault \(ENOSPC: no space left on device\): spool drain stopped at line 5 of /);
+		assert.match(
+			first.stopped ?? '',
+			/storage fault \(ENOSPC: no space left on device\): spool drain stopped at line 5 of /,
+		);
 		assert.deepEqual(first.errors, [first.stopped]);
 		assert.equal(first.rejected, 0, 'a fault is not a bad line');
 		assert.ok(!fs.existsSync(`${spool}.rejected`));
-		const kept = fs.readdirSync(dir).filter(name => name.includes('draining'));
+		const kept = fs.readdirSync(dir).filter((name) => name.includes('draining'));
 		assert.equal(kept.length, 1);
 		assert.match(kept[0], /\.at-\d+-4$/, 'the kept file says where to resume');
 		// Still faulty: nothing is accepted, nothing is lost, and the fault is not said again.
@@ -303,10 +383,11 @@ describe('spool drain', () => {
 		assert.deepEqual(third.errors, ['the pipeline stores events again: the spool drain resumed']);
 		assert.deepEqual(real.ids(), ids);
 		// Lines accepted before the fault were never handed to the pipeline again.
-		for (const id of ['f0', 'f1', 'f2', 'f3', 'f5', 'f6', 'f7', 'f8', 'f9']) assert.equal(calls.get(id), 1, id);
+		for (const id of ['f0', 'f1', 'f2', 'f3', 'f5', 'f6', 'f7', 'f8', 'f9'])
+			assert.equal(calls.get(id), 1, id);
 		assert.equal(calls.get('f4'), 3);
 		assert.deepEqual(
-			fs.readdirSync(dir).filter(name => name.includes('draining')),
+			fs.readdirSync(dir).filter((name) => name.includes('draining')),
 			[],
 		);
 	});
@@ -315,9 +396,22 @@ describe('spool drain', () => {
 		const dir = tempDir();
 		const spool = path.join(dir, 'spool.ndjson');
 		const ids = Array.from({length: 10}, (_, i) => `p${i}`);
-		fs.writeFileSync(spool, ids.map(id => spoolLine(id, hookEvent())).join(''));
+		fs.writeFileSync(spool, ids.map((id) => spoolLine(id, hookEvent())).join(''));
 		// A process of its own drains with a pipeline whose storage fails after 3 events, then exits.
-		const child = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', path.join('test', 'fixtures', 'drain-with-fault.ts'), spool, '3', String(later())], {encoding: 'utf8'}));
+		const child = JSON.parse(
+			execFileSync(
+				process.execPath,
+				[
+					'--import',
+					'tsx',
+					path.join('test', 'fixtures', 'drain-with-fault.ts'),
+					spool,
+					'3',
+					String(later()),
+				],
+				{encoding: 'utf8'},
+			),
+		);
 		assert.deepEqual(child.ids, ['p0', 'p1', 'p2']);
 		assert.ok(child.report.stopped);
 		const {ingest, ids: accepted} = realPipeline();
@@ -333,15 +427,28 @@ describe('spool drain', () => {
 		execFileSync('mkfifo', [spool]);
 		execFileSync('mkfifo', [`${spool}.draining-999999`]);
 		const port = await freePort();
-		const proc = spawnCli(['--server-only', '--no-journal', '--port', String(port)], {MPM_TUI_STATE_DIR: stateDir});
+		const proc = spawnCli(['--server-only', '--no-journal', '--port', String(port)], {
+			MPM_TUI_STATE_DIR: stateDir,
+		});
 		try {
 			await proc.waitFor((_, err) => err.includes('listening on'), 'the server to listen', 5000);
 			assert.equal((await request(`http://127.0.0.1:${port}/health`)).status, 200);
-			await proc.waitFor((_, err) => /draining-999999 is a FIFO/.test(err), 'the leftover FIFO to be reported', 3000);
+			await proc.waitFor(
+				(_, err) => /draining-999999 is a FIFO/.test(err),
+				'the leftover FIFO to be reported',
+				3000,
+			);
 			assert.match(proc.stderr(), /the spool \S+spool\.ndjson is a FIFO, not a regular file: not drained/);
 			// Said once, not at every drain.
-			await new Promise(r => setTimeout(r, 2500));
-			assert.equal(proc.stderr().split('\n').filter(line => line.includes('is a FIFO')).length, 2, proc.stderr());
+			await new Promise((r) => setTimeout(r, 2500));
+			assert.equal(
+				proc
+					.stderr()
+					.split('\n')
+					.filter((line) => line.includes('is a FIFO')).length,
+				2,
+				proc.stderr(),
+			);
 			// Still answering after drains that found them (a read would have blocked its event loop for good).
 			assert.equal((await request(`http://127.0.0.1:${port}/health`)).status, 200);
 		} finally {
@@ -358,18 +465,22 @@ describe('spool drain', () => {
 		fs.mkdirSync(path.dirname(config.spool), {recursive: true});
 		fs.symlinkSync(victims[0], config.spool);
 		fs.symlinkSync(victims[1], `${config.spool}.draining-999999`);
-		const before = victims.map(v => fs.readFileSync(v));
+		const before = victims.map((v) => fs.readFileSync(v));
 		const logged: string[] = [];
-		const server = await startServer(config, {log: line => logged.push(line), spoolIntervalMs: 50});
+		const server = await startServer(config, {log: (line) => logged.push(line), spoolIntervalMs: 50});
 		try {
-			await new Promise(r => setTimeout(r, 300));
+			await new Promise((r) => setTimeout(r, 300));
 			assert.equal(server.stats().events.total, 0);
 			assert.deepEqual(
-				victims.map(v => fs.readFileSync(v)),
+				victims.map((v) => fs.readFileSync(v)),
 				before,
 			);
 			assert.ok(fs.lstatSync(config.spool).isSymbolicLink(), 'the link is left for the user to see');
-			assert.equal(logged.filter(line => line.includes('is a symbolic link, not a regular file')).length, 2, logged.join('\n'));
+			assert.equal(
+				logged.filter((line) => line.includes('is a symbolic link, not a regular file')).length,
+				2,
+				logged.join('\n'),
+			);
 		} finally {
 			await server.close();
 		}
@@ -408,7 +519,7 @@ describe('spool drain', () => {
 			// Settled: the copies whose writer is gone are taken in; the one whose writer still runs waits.
 			report = drainSpool(spool, ingest, now + COPY_SETTLE + 1000);
 			assert.deepEqual(ids().sort(), [`s${dead}-4711-5047feea`, `s${process.pid}-4712-5047feea`].sort());
-			const record = pipeline.history.toArray().find(r => r.id === `s${dead}-4711-5047feea`)!;
+			const record = pipeline.history.toArray().find((r) => r.id === `s${dead}-4711-5047feea`)!;
 			// Received when stdin was read: when the copy was last written.
 			assert.equal(record.time, writtenAt.toISOString());
 			assert.equal(record.source, 'spool');
@@ -418,7 +529,8 @@ describe('spool drain', () => {
 			const [kept] = setAsideIn(spool);
 			assert.equal(kept.from, path.basename(broken));
 			assert.equal(kept.raw, '{"hook_event_name":"Stop","session_id":"cut');
-			for (const file of [delivered, ours, empty, broken, line]) assert.ok(!fs.existsSync(file), `${path.basename(file)} removed`);
+			for (const file of [delivered, ours, empty, broken, line])
+				assert.ok(!fs.existsSync(file), `${path.basename(file)} removed`);
 			assert.ok(fs.existsSync(waiting));
 			// Unchanged for very long, it is taken in whatever its pid says (that pid may be another process's by now).
 			drainSpool(spool, ingest, now + 11 * 60_000);
@@ -436,7 +548,14 @@ describe('spool drain', () => {
 		const {pipeline, ingest, ids} = realPipeline();
 		const posted = hookEvent();
 		const postedId = `s${dead}-4801-5047feea`;
-		assert.equal(pipeline.ingestText(JSON.stringify(posted), 'application/json', {source: 'hook', id: postedId, receivedAt: 1_700_000_000_000}).accepted, 1);
+		assert.equal(
+			pipeline.ingestText(JSON.stringify(posted), 'application/json', {
+				source: 'hook',
+				id: postedId,
+				receivedAt: 1_700_000_000_000,
+			}).accepted,
+			1,
+		);
 		fs.writeFileSync(path.join(dir, `spool.ndjson.in-${dead}-${postedId}`), JSON.stringify(posted));
 		const spooled = hookEvent();
 		const spooledId = `s${dead}-4802-5047feea`;

@@ -14,7 +14,7 @@ import {writeBigTranscript} from './helpers/big-transcript.js';
 
 const SIZE = 100 * 1024 * 1024;
 
-test('100 MB transcript: caught up over many steps with ingest answered meanwhile, memory bounded', async t => {
+test('100 MB transcript: caught up over many steps with ingest answered meanwhile, memory bounded', async (t) => {
 	const claudeDir = tempDir('mpm-tui-claude-');
 	const transcript = path.join(claudeDir, 'projects', '-repo', 'sess-big.jsonl');
 	fs.mkdirSync(path.dirname(transcript), {recursive: true});
@@ -41,7 +41,11 @@ test('100 MB transcript: caught up over many steps with ingest answered meanwhil
 	const loop = monitorEventLoopDelay({resolution: 10});
 	loop.enable();
 	const started = performance.now();
-	const answer = await postJson(server.url, '/api/events', hookEvent({session_id: 'sess-big', transcript_path: transcript}));
+	const answer = await postJson(
+		server.url,
+		'/api/events',
+		hookEvent({session_id: 'sess-big', transcript_path: transcript}),
+	);
 	assert.equal(answer.status, 202);
 	const during: number[] = [];
 	let stats: any;
@@ -49,8 +53,11 @@ test('100 MB transcript: caught up over many steps with ingest answered meanwhil
 		during.push(await post());
 		stats = (await request(`${server.url}/api/status`)).json.transcripts;
 		if (stats.records >= requests) break;
-		assert.ok(performance.now() - started < 120_000, `caught up within 120 s (${stats.records} of ${requests} records, ${stats.bytes} bytes)`);
-		await new Promise(resolve => setTimeout(resolve, 10));
+		assert.ok(
+			performance.now() - started < 120_000,
+			`caught up within 120 s (${stats.records} of ${requests} records, ${stats.bytes} bytes)`,
+		);
+		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 	const seconds = (performance.now() - started) / 1000;
 	clearInterval(sampler);
@@ -60,15 +67,21 @@ test('100 MB transcript: caught up over many steps with ingest answered meanwhil
 	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 	const p95 = sorted[Math.floor(sorted.length * 0.95)];
 	const growth = (rssPeak - rssBefore) / 1024 / 1024;
-	t.diagnostic(`${requests} requests, ${(SIZE / 1024 / 1024).toFixed(0)} MB caught up in ${seconds.toFixed(1)} s; ingest latency while catching up: median ${median(during).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms (${during.length} posts; before: median ${median(baseline).toFixed(1)} ms); RSS growth at peak ${growth.toFixed(0)} MB; longest event-loop stall ${stall.toFixed(0)} ms`);
+	t.diagnostic(
+		`${requests} requests, ${(SIZE / 1024 / 1024).toFixed(0)} MB caught up in ${seconds.toFixed(1)} s; ingest latency while catching up: median ${median(during).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms (${during.length} posts; before: median ${median(baseline).toFixed(1)} ms); RSS growth at peak ${growth.toFixed(0)} MB; longest event-loop stall ${stall.toFixed(0)} ms`,
+	);
 	assert.equal(stats.records, requests, 'one record per request');
 	assert.equal(stats.bytes, fs.statSync(transcript).size);
 	// In the journal: one record per request, each with the fuller of its two split copies.
 	await server.close();
-	const usage = fs.readFileSync(config.journal!, 'utf8').split('\n').filter(l => l.includes('"transcript.usage"')).map(l => JSON.parse(l));
+	const usage = fs
+		.readFileSync(config.journal!, 'utf8')
+		.split('\n')
+		.filter((l) => l.includes('"transcript.usage"'))
+		.map((l) => JSON.parse(l));
 	assert.equal(usage.length, requests);
-	assert.equal(new Set(usage.map(r => r.payload.requestId)).size, requests);
-	assert.ok(usage.every(r => r.payload.outputTokens === 321));
+	assert.equal(new Set(usage.map((r) => r.payload.requestId)).size, requests);
+	assert.ok(usage.every((r) => r.payload.outputTokens === 321));
 	assert.ok(during.length >= 10, `ingest was answered many times while catching up (${during.length})`);
 	assert.ok(stall < 500, `the event loop stalled ${stall.toFixed(0)} ms at most while catching up`);
 	assert.ok(p95 < 250, `p95 ingest latency while catching up ${p95.toFixed(1)} ms`);

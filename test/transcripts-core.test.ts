@@ -5,18 +5,38 @@
  */
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {parseTranscriptLine, TranscriptUsageDeduper, type TranscriptUsage} from '../source/core/usage/transcript-usage.js';
+import {
+	parseTranscriptLine,
+	TranscriptUsageDeduper,
+	type TranscriptUsage,
+} from '../source/core/usage/transcript-usage.js';
 import {parsePriceFile, PriceIndex, priceOf, type UsageTokens} from '../source/core/usage/prices.js';
 import {BUILT_IN_PRICES} from '../source/core/usage/prices-data.js';
 
-function line(overrides: Record<string, unknown> = {}, usage: Record<string, unknown> = {}, message: Record<string, unknown> = {}): string {
+function line(
+	overrides: Record<string, unknown> = {},
+	usage: Record<string, unknown> = {},
+	message: Record<string, unknown> = {},
+): string {
 	return JSON.stringify({
 		type: 'assistant',
 		sessionId: 's1',
 		timestamp: '2026-06-01T10:00:00.000Z',
 		requestId: 'req_1',
 		version: '2.1.200',
-		message: {id: 'msg_1', model: 'claude-sonnet-4-5-20250929', role: 'assistant', usage: {input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...usage}, ...message},
+		message: {
+			id: 'msg_1',
+			model: 'claude-sonnet-4-5-20250929',
+			role: 'assistant',
+			usage: {
+				input_tokens: 10,
+				output_tokens: 5,
+				cache_creation_input_tokens: 0,
+				cache_read_input_tokens: 0,
+				...usage,
+			},
+			...message,
+		},
 		...overrides,
 	});
 }
@@ -29,7 +49,17 @@ function usageOf(text: string): TranscriptUsage {
 
 describe('parseTranscriptLine', () => {
 	test('an assistant line gives its usage, ids, model, time and the 5 m / 1 h cache split', () => {
-		const u = usageOf(line({costUSD: 0.5, isSidechain: true}, {cache_creation_input_tokens: 30, cache_creation: {ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 20}, cache_read_input_tokens: 7, speed: 'fast'}));
+		const u = usageOf(
+			line(
+				{costUSD: 0.5, isSidechain: true},
+				{
+					cache_creation_input_tokens: 30,
+					cache_creation: {ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 20},
+					cache_read_input_tokens: 7,
+					speed: 'fast',
+				},
+			),
+		);
 		assert.deepEqual(u, {
 			messageId: 'msg_1',
 			requestId: 'req_1',
@@ -50,7 +80,10 @@ describe('parseTranscriptLine', () => {
 	});
 
 	test('lines without usage are "other"; unreadable or hostile ones are skipped with a reason, never thrown', () => {
-		assert.deepEqual(parseTranscriptLine(JSON.stringify({type: 'user', message: {role: 'user', content: 'hi'}})), {kind: 'other'});
+		assert.deepEqual(
+			parseTranscriptLine(JSON.stringify({type: 'user', message: {role: 'user', content: 'hi'}})),
+			{kind: 'other'},
+		);
 		assert.deepEqual(parseTranscriptLine(JSON.stringify({type: 'summary', summary: 'x'})), {kind: 'other'});
 		const skipped = (text: string) => {
 			const r = parseTranscriptLine(text);
@@ -67,7 +100,10 @@ describe('parseTranscriptLine', () => {
 		assert.equal(skipped(line({}, {input_tokens: 2 ** 60})), 'bad usage');
 		assert.equal(skipped(line({}, {input_tokens: '5'})), 'bad usage');
 		assert.equal(skipped(line({}, {cache_creation: [1]})), 'bad usage');
-		assert.equal(skipped(JSON.stringify({timestamp: '2026-06-01T10:00:00Z', message: {id: 'm', usage: 5}})), 'bad usage');
+		assert.equal(
+			skipped(JSON.stringify({timestamp: '2026-06-01T10:00:00Z', message: {id: 'm', usage: 5}})),
+			'bad usage',
+		);
 		assert.equal(skipped(line({timestamp: 'yesterday'})), 'no timestamp');
 		assert.equal(skipped(line({timestamp: undefined})), 'no timestamp');
 		assert.equal(skipped(line({}, {}, {id: undefined})), 'no message id');
@@ -78,11 +114,14 @@ describe('parseTranscriptLine', () => {
 	});
 
 	test('prototype keys are data: a usage or message reached only through __proto__ is not read', () => {
-		const text = '{"timestamp":"2026-06-01T10:00:00Z","__proto__":{"message":{"id":"m","usage":{"input_tokens":1,"output_tokens":1}}}}';
+		const text =
+			'{"timestamp":"2026-06-01T10:00:00Z","__proto__":{"message":{"id":"m","usage":{"input_tokens":1,"output_tokens":1}}}}';
 		assert.deepEqual(parseTranscriptLine(text), {kind: 'other'});
-		const inner = '{"timestamp":"2026-06-01T10:00:00Z","message":{"id":"m","__proto__":{"usage":{"input_tokens":1,"output_tokens":1}}}}';
+		const inner =
+			'{"timestamp":"2026-06-01T10:00:00Z","message":{"id":"m","__proto__":{"usage":{"input_tokens":1,"output_tokens":1}}}}';
 		assert.deepEqual(parseTranscriptLine(inner), {kind: 'other'});
-		const tokens = '{"timestamp":"2026-06-01T10:00:00Z","message":{"id":"m","usage":{"__proto__":{"input_tokens":1},"output_tokens":1}}}';
+		const tokens =
+			'{"timestamp":"2026-06-01T10:00:00Z","message":{"id":"m","usage":{"__proto__":{"input_tokens":1},"output_tokens":1}}}';
 		assert.deepEqual(parseTranscriptLine(tokens), {kind: 'skipped', reason: 'bad usage'});
 	});
 
@@ -95,7 +134,12 @@ describe('parseTranscriptLine', () => {
 });
 
 describe('TranscriptUsageDeduper (ccusage rules while lines stream in)', () => {
-	const u = (messageId: string, requestId: string | null, output: number, extra: Partial<TranscriptUsage> = {}): TranscriptUsage => ({
+	const u = (
+		messageId: string,
+		requestId: string | null,
+		output: number,
+		extra: Partial<TranscriptUsage> = {},
+	): TranscriptUsage => ({
 		...usageOf(line({requestId: requestId ?? undefined}, {output_tokens: output}, {id: messageId})),
 		...extra,
 	});
@@ -183,23 +227,56 @@ describe('TranscriptUsageDeduper (ccusage rules while lines stream in)', () => {
 
 describe('prices', () => {
 	const index = new PriceIndex(BUILT_IN_PRICES);
-	const tokens = (model: string | null, t: Partial<UsageTokens> = {}): UsageTokens => ({model, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheCreation5mTokens: null, cacheCreation1hTokens: null, cacheReadTokens: 0, costUSD: null, speed: null, ...t});
-	const close = (actual: number | null, expected: number) => assert.ok(actual !== null && Math.abs(actual - expected) < 1e-12, `${actual} ≠ ${expected}`);
+	const tokens = (model: string | null, t: Partial<UsageTokens> = {}): UsageTokens => ({
+		model,
+		inputTokens: 0,
+		outputTokens: 0,
+		cacheCreationTokens: 0,
+		cacheCreation5mTokens: null,
+		cacheCreation1hTokens: null,
+		cacheReadTokens: 0,
+		costUSD: null,
+		speed: null,
+		...t,
+	});
+	const close = (actual: number | null, expected: number) =>
+		assert.ok(actual !== null && Math.abs(actual - expected) < 1e-12, `${actual} ≠ ${expected}`);
 
 	test('the table says its date and source, and lists the models Claude Code uses with all five prices', () => {
 		assert.match(BUILT_IN_PRICES.date, /^\d{4}-\d{2}-\d{2}$/);
 		assert.match(BUILT_IN_PRICES.source, /ccusage@18\.0\.11/);
-		for (const id of ['claude-3-5-haiku-20241022', 'claude-3-5-sonnet-20241022', 'claude-3-7-sonnet-20250219', 'claude-opus-4-20250514', 'claude-opus-4-1-20250805', 'claude-opus-4-5-20251101', 'claude-sonnet-4-20250514', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001']) {
+		for (const id of [
+			'claude-3-5-haiku-20241022',
+			'claude-3-5-sonnet-20241022',
+			'claude-3-7-sonnet-20250219',
+			'claude-opus-4-20250514',
+			'claude-opus-4-1-20250805',
+			'claude-opus-4-5-20251101',
+			'claude-sonnet-4-20250514',
+			'claude-sonnet-4-5-20250929',
+			'claude-haiku-4-5-20251001',
+		]) {
 			const entry = index.find(id);
 			assert.equal(entry?.id, id);
-			for (const key of ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const) assert.ok(entry[key] > 0, `${id} ${key}`);
+			for (const key of ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const)
+				assert.ok(entry[key] > 0, `${id} ${key}`);
 			assert.equal(entry.cacheWrite1h, entry.input * 2);
 		}
 	});
 
 	test('sonnet 4.5: input 3, output 15, cache write 5 m 3.75, 1 h 6, read 0.3 $/MTok', () => {
 		// 1000×3 + 500×15 + 2000×3.75 + 1000×6 + 10000×0.3 = 27,000 $/MTok-units → $0.027
-		const p = priceOf(tokens('claude-sonnet-4-5-20250929', {inputTokens: 1000, outputTokens: 500, cacheCreationTokens: 3000, cacheCreation5mTokens: 2000, cacheCreation1hTokens: 1000, cacheReadTokens: 10000}), index);
+		const p = priceOf(
+			tokens('claude-sonnet-4-5-20250929', {
+				inputTokens: 1000,
+				outputTokens: 500,
+				cacheCreationTokens: 3000,
+				cacheCreation5mTokens: 2000,
+				cacheCreation1hTokens: 1000,
+				cacheReadTokens: 10000,
+			}),
+			index,
+		);
 		assert.equal(p.source, 'priced here');
 		close(p.usd, 0.027);
 		assert.equal(p.source === 'priced here' && p.tier, 'base');
@@ -207,28 +284,49 @@ describe('prices', () => {
 
 	test('unsplit cache writes are 5 m writes (opus 4.1: 15 / 75 / 18.75)', () => {
 		// 10×15 + 20×75 + 4000×18.75 = 76,650 → $0.07665
-		close(priceOf(tokens('claude-opus-4-1-20250805', {inputTokens: 10, outputTokens: 20, cacheCreationTokens: 4000}), index).usd, 0.07665);
+		close(
+			priceOf(
+				tokens('claude-opus-4-1-20250805', {inputTokens: 10, outputTokens: 20, cacheCreationTokens: 4000}),
+				index,
+			).usd,
+			0.07665,
+		);
 	});
 
 	test('over 200k input tokens, all of the request is priced at the long-context rates; 200k exactly is not', () => {
 		// 150,000 + 60,000 read = 210,000 > 200k: 150000×6 + 1000×22.5 + 60000×0.6 = 958,500 → $0.9585
-		const long = priceOf(tokens('claude-sonnet-4-5', {inputTokens: 150_000, outputTokens: 1000, cacheReadTokens: 60_000}), index);
+		const long = priceOf(
+			tokens('claude-sonnet-4-5', {inputTokens: 150_000, outputTokens: 1000, cacheReadTokens: 60_000}),
+			index,
+		);
 		close(long.usd, 0.9585);
 		assert.equal(long.source === 'priced here' && long.tier, 'above 200k');
 		// 140,000 + 60,000 = 200,000: 140000×3 + 1000×15 + 60000×0.3 = 453,000 → $0.453
-		close(priceOf(tokens('claude-sonnet-4-5', {inputTokens: 140_000, outputTokens: 1000, cacheReadTokens: 60_000}), index).usd, 0.453);
+		close(
+			priceOf(
+				tokens('claude-sonnet-4-5', {inputTokens: 140_000, outputTokens: 1000, cacheReadTokens: 60_000}),
+				index,
+			).usd,
+			0.453,
+		);
 		// A model without long-context prices keeps its base prices: opus 4.5, 250,000 × 5 = $1.25
 		close(priceOf(tokens('claude-opus-4-5', {inputTokens: 250_000}), index).usd, 1.25);
 	});
 
-	test('fast mode multiplies by the model\'s multiplier (opus 4.6: ×6)', () => {
+	test("fast mode multiplies by the model's multiplier (opus 4.6: ×6)", () => {
 		// (100×5 + 100×25) × 6 = 18,000 → $0.018
-		close(priceOf(tokens('claude-opus-4-6', {inputTokens: 100, outputTokens: 100, speed: 'fast'}), index).usd, 0.018);
+		close(
+			priceOf(tokens('claude-opus-4-6', {inputTokens: 100, outputTokens: 100, speed: 'fast'}), index).usd,
+			0.018,
+		);
 		close(priceOf(tokens('claude-opus-4-6', {inputTokens: 100, outputTokens: 100}), index).usd, 0.003);
 	});
 
-	test('a line\'s own costUSD wins and says so', () => {
-		assert.deepEqual(priceOf(tokens('claude-sonnet-4-5', {inputTokens: 1000, costUSD: 0.5}), index), {usd: 0.5, source: 'transcript costUSD'});
+	test("a line's own costUSD wins and says so", () => {
+		assert.deepEqual(priceOf(tokens('claude-sonnet-4-5', {inputTokens: 1000, costUSD: 0.5}), index), {
+			usd: 0.5,
+			source: 'transcript costUSD',
+		});
 	});
 
 	test('model ids: dated, undated, provider prefixes, Bedrock and Vertex forms, [1m]; unknown → no $, said so', () => {
@@ -242,33 +340,101 @@ describe('prices', () => {
 		assert.equal(id('claude-opus-4-7[1m]'), 'claude-opus-4-7-20260416');
 		assert.equal(id('sonnet-4-5'), 'claude-sonnet-4-5-20250929');
 		assert.equal(id('claude-3-5-sonnet'), 'claude-3-5-sonnet-20241022', 'the newest dated entry');
-		assert.equal(id('claude-sonnet-4-5-20990101'), 'claude-sonnet-4-5-20250929', 'a later snapshot of a known model');
+		assert.equal(
+			id('claude-sonnet-4-5-20990101'),
+			'claude-sonnet-4-5-20250929',
+			'a later snapshot of a known model',
+		);
 		assert.equal(id('claude-4-opus-20250514'), 'claude-opus-4-20250514');
 		assert.equal(id('claude-sonnet-9'), undefined);
 		assert.equal(id('gpt-4o'), undefined);
 		assert.equal(id('claude'), undefined);
-		assert.deepEqual(priceOf(tokens('claude-sonnet-9', {inputTokens: 1}), index), {usd: null, source: null, reason: 'no price for model claude-sonnet-9'});
-		assert.deepEqual(priceOf(tokens(null, {inputTokens: 1}), index), {usd: null, source: null, reason: 'no model named'});
+		assert.deepEqual(priceOf(tokens('claude-sonnet-9', {inputTokens: 1}), index), {
+			usd: null,
+			source: null,
+			reason: 'no price for model claude-sonnet-9',
+		});
+		assert.deepEqual(priceOf(tokens(null, {inputTokens: 1}), index), {
+			usd: null,
+			source: null,
+			reason: 'no model named',
+		});
 	});
 
 	test('a user file overrides some prices, adds models, and is taken whole or not at all', () => {
-		const parsed = parsePriceFile({models: {'claude-sonnet-4-5': {input: 4}, 'claude-new-1': {input: 1, output: 2, cacheWrite5m: 1.5, cacheRead: 0.1}, __proto__x: undefined}}, BUILT_IN_PRICES, '2026-07-01');
+		const parsed = parsePriceFile(
+			{
+				models: {
+					'claude-sonnet-4-5': {input: 4},
+					'claude-new-1': {input: 1, output: 2, cacheWrite5m: 1.5, cacheRead: 0.1},
+					__proto__x: undefined,
+				},
+			},
+			BUILT_IN_PRICES,
+			'2026-07-01',
+		);
 		assert.equal(parsed.ok, false, 'an entry that is not an object refuses the file');
-		const ok = parsePriceFile({models: {'claude-sonnet-4-5': {input: 4}, 'claude-new-1': {input: 1, output: 2, cacheWrite5m: 1.5, cacheRead: 0.1}}}, BUILT_IN_PRICES, '2026-07-01');
+		const ok = parsePriceFile(
+			{
+				models: {
+					'claude-sonnet-4-5': {input: 4},
+					'claude-new-1': {input: 1, output: 2, cacheWrite5m: 1.5, cacheRead: 0.1},
+				},
+			},
+			BUILT_IN_PRICES,
+			'2026-07-01',
+		);
 		assert.ok(ok.ok);
 		const user = new PriceIndex(ok.table);
 		assert.equal(ok.table.date, '2026-07-01');
 		// sonnet 4.5 with input 4 (1 h write 8 now), the rest kept: 1000×4 + 1000×15 + 1000×8 = 27,000 → $0.027
-		close(priceOf(tokens('claude-sonnet-4-5-20250929', {inputTokens: 1000, outputTokens: 1000, cacheCreationTokens: 1000, cacheCreation5mTokens: 0, cacheCreation1hTokens: 1000}), user).usd, 0.027);
+		close(
+			priceOf(
+				tokens('claude-sonnet-4-5-20250929', {
+					inputTokens: 1000,
+					outputTokens: 1000,
+					cacheCreationTokens: 1000,
+					cacheCreation5mTokens: 0,
+					cacheCreation1hTokens: 1000,
+				}),
+				user,
+			).usd,
+			0.027,
+		);
 		assert.equal(user.find('claude-sonnet-4-5')?.above200k?.input, 6, 'long-context prices kept');
 		// a new model: 1000×1 + 1000×2 + 1000×2 (1 h = 2 × input) = 5,000 → $0.005
-		close(priceOf(tokens('claude-new-1', {inputTokens: 1000, outputTokens: 1000, cacheCreationTokens: 1000, cacheCreation5mTokens: 0, cacheCreation1hTokens: 1000}), user).usd, 0.005);
-		for (const bad of [null, [], {models: []}, {models: {'claude-x': {input: 1}}}, {models: {'claude-x': {input: -1, output: 1, cacheWrite5m: 1, cacheRead: 1}}}, {models: {'bad id!': {input: 1}}}, {models: {'claude-opus-4-6': {fastMultiplier: 0}}}, JSON.parse('{"models":{"__proto__":{"input":"x"}}}')]) {
+		close(
+			priceOf(
+				tokens('claude-new-1', {
+					inputTokens: 1000,
+					outputTokens: 1000,
+					cacheCreationTokens: 1000,
+					cacheCreation5mTokens: 0,
+					cacheCreation1hTokens: 1000,
+				}),
+				user,
+			).usd,
+			0.005,
+		);
+		for (const bad of [
+			null,
+			[],
+			{models: []},
+			{models: {'claude-x': {input: 1}}},
+			{models: {'claude-x': {input: -1, output: 1, cacheWrite5m: 1, cacheRead: 1}}},
+			{models: {'bad id!': {input: 1}}},
+			{models: {'claude-opus-4-6': {fastMultiplier: 0}}},
+			JSON.parse('{"models":{"__proto__":{"input":"x"}}}'),
+		]) {
 			const result = parsePriceFile(bad, BUILT_IN_PRICES, '2026-07-01');
 			assert.equal(result.ok, false, JSON.stringify(bad));
 		}
 		// __proto__ as a model id is an id like any other, in a Map: it changes no prototype.
-		const proto = parsePriceFile(JSON.parse('{"models":{"__proto__":{"input":1,"output":1,"cacheWrite5m":1,"cacheRead":1}}}'), BUILT_IN_PRICES, '2026-07-01');
+		const proto = parsePriceFile(
+			JSON.parse('{"models":{"__proto__":{"input":1,"output":1,"cacheWrite5m":1,"cacheRead":1}}}'),
+			BUILT_IN_PRICES,
+			'2026-07-01',
+		);
 		assert.ok(proto.ok);
 		assert.equal(({} as Record<string, unknown>).input, undefined);
 	});

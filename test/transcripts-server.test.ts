@@ -12,7 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {startServer, type MpmServer} from '../source/server/server.js';
-import {connect, collectEvents, connected, postJson, request, tempDir, testConfig} from './helpers/server-kit.js';
+import {
+	connect,
+	collectEvents,
+	connected,
+	postJson,
+	request,
+	tempDir,
+	testConfig,
+} from './helpers/server-kit.js';
 import {baseEnv, eventually, runForwarder, variants} from './helpers/forwarder.js';
 import {assistantLine, userLine} from './helpers/transcript-kit.js';
 
@@ -30,14 +38,24 @@ interface Setup {
 	stats(): Promise<any>;
 }
 
-async function setup(t: {after(fn: () => unknown): void}, options: {transcripts?: Record<string, number>; env?: Record<string, string>; flags?: Record<string, unknown>} = {}): Promise<Setup> {
+async function setup(
+	t: {after(fn: () => unknown): void},
+	options: {
+		transcripts?: Record<string, number>;
+		env?: Record<string, string>;
+		flags?: Record<string, unknown>;
+	} = {},
+): Promise<Setup> {
 	const claudeDir = tempDir('mpm-tui-claude-');
 	const projects = path.join(claudeDir, 'projects', '-repo');
 	fs.mkdirSync(projects, {recursive: true});
 	const transcript = path.join(projects, `${SESSION}.jsonl`);
 	const config = testConfig(options.flags ?? {}, {CLAUDE_CONFIG_DIR: claudeDir, ...options.env});
 	const logs: string[] = [];
-	const server = await startServer(config, {transcripts: {...FAST, ...options.transcripts}, log: line => logs.push(line)});
+	const server = await startServer(config, {
+		transcripts: {...FAST, ...options.transcripts},
+		log: (line) => logs.push(line),
+	});
 	t.after(() => server.close());
 	const token = config.token;
 	const auth: Record<string, string> = token === undefined ? {} : {Authorization: `Bearer ${token}`};
@@ -51,31 +69,73 @@ async function setup(t: {after(fn: () => unknown): void}, options: {transcripts?
 		transcript,
 		journal: config.journal!,
 		logs,
-		records: () => events.records.filter(r => r.type === 'transcript.usage'),
+		records: () => events.records.filter((r) => r.type === 'transcript.usage'),
 		async hook(event) {
-			const answer = await postJson(server.url, '/api/events', {session_id: SESSION, transcript_path: transcript, cwd: '/repo', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {command: `echo ${Math.random()}`}, ...event}, auth);
+			const answer = await postJson(
+				server.url,
+				'/api/events',
+				{
+					session_id: SESSION,
+					transcript_path: transcript,
+					cwd: '/repo',
+					hook_event_name: 'PreToolUse',
+					tool_name: 'Bash',
+					tool_input: {command: `echo ${Math.random()}`},
+					...event,
+				},
+				auth,
+			);
 			assert.equal(answer.status, 202, answer.text);
 		},
 		stats: async () => (await request(`${server.url}/api/status`, {headers: auth})).json.transcripts,
 	};
 }
 
-const append = (file: string, ...lines: string[]) => fs.appendFileSync(file, lines.map(l => `${l}\n`).join(''));
+const append = (file: string, ...lines: string[]) =>
+	fs.appendFileSync(file, lines.map((l) => `${l}\n`).join(''));
 
 async function waitRecords(s: Setup, n: number, what: string, ms = 5000): Promise<any[]> {
-	return eventually(() => (s.records().length >= n ? s.records() : undefined), ms, `${what} (have ${s.records().length})`);
+	return eventually(
+		() => (s.records().length >= n ? s.records() : undefined),
+		ms,
+		`${what} (have ${s.records().length})`,
+	);
 }
 
 /** Gives the follower time for several polls and settles, so that a record that should not come would have. */
-const quiet = (ms = 600) => new Promise(resolve => setTimeout(resolve, ms));
+const quiet = (ms = 600) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('transcripts followed by the server', () => {
-	test('through the real forwarder: split copies → one record with the fullest usage; a subagent file; the records in the journal', async t => {
+	test('through the real forwarder: split copies → one record with the fullest usage; a subagent file; the records in the journal', async (t) => {
 		const s = await setup(t);
 		// A new session: its transcript is read from the start, even once it exists.
-		append(s.transcript, userLine(), assistantLine({messageId: 'm1', requestId: 'r1', output: 1}), assistantLine({messageId: 'm1', requestId: 'r1', output: 40, split: {m5: 100, h1: 200}, cacheWrite: 300, cacheRead: 5000}), assistantLine({messageId: 'm1', requestId: 'r1', output: 12}), 'not json at all', JSON.stringify({type: 'progress', data: {weird: true}}));
-		const node = variants.find(v => v.name === 'node')!;
-		const run = await runForwarder(node, {env: baseEnv({MPM_TUI_PORT: String(s.server.port), MPM_TUI_STATE_DIR: tempDir()}), input: JSON.stringify({session_id: SESSION, transcript_path: s.transcript, cwd: '/repo', hook_event_name: 'SessionStart', source: 'startup'})});
+		append(
+			s.transcript,
+			userLine(),
+			assistantLine({messageId: 'm1', requestId: 'r1', output: 1}),
+			assistantLine({
+				messageId: 'm1',
+				requestId: 'r1',
+				output: 40,
+				split: {m5: 100, h1: 200},
+				cacheWrite: 300,
+				cacheRead: 5000,
+			}),
+			assistantLine({messageId: 'm1', requestId: 'r1', output: 12}),
+			'not json at all',
+			JSON.stringify({type: 'progress', data: {weird: true}}),
+		);
+		const node = variants.find((v) => v.name === 'node')!;
+		const run = await runForwarder(node, {
+			env: baseEnv({MPM_TUI_PORT: String(s.server.port), MPM_TUI_STATE_DIR: tempDir()}),
+			input: JSON.stringify({
+				session_id: SESSION,
+				transcript_path: s.transcript,
+				cwd: '/repo',
+				hook_event_name: 'SessionStart',
+				source: 'startup',
+			}),
+		});
 		assert.equal(run.code, 0, run.stderr);
 		const [first] = await waitRecords(s, 1, 'the first usage record');
 		assert.equal(first.source, 'transcript');
@@ -83,25 +143,57 @@ describe('transcripts followed by the server', () => {
 		assert.equal(first.time, '2026-06-01T10:00:00.000Z');
 		assert.equal(first.agentId, null);
 		assert.deepEqual(
-			{requestId: first.payload.requestId, messageId: first.payload.messageId, model: first.payload.model, out: first.payload.outputTokens, in: first.payload.inputTokens, w: first.payload.cacheCreationTokens, w5: first.payload.cacheCreation5mTokens, w1: first.payload.cacheCreation1hTokens, r: first.payload.cacheReadTokens, revision: first.payload.revision},
-			{requestId: 'r1', messageId: 'm1', model: 'claude-sonnet-4-5-20250929', out: 40, in: 10, w: 300, w5: 100, w1: 200, r: 5000, revision: 1},
+			{
+				requestId: first.payload.requestId,
+				messageId: first.payload.messageId,
+				model: first.payload.model,
+				out: first.payload.outputTokens,
+				in: first.payload.inputTokens,
+				w: first.payload.cacheCreationTokens,
+				w5: first.payload.cacheCreation5mTokens,
+				w1: first.payload.cacheCreation1hTokens,
+				r: first.payload.cacheReadTokens,
+				revision: first.payload.revision,
+			},
+			{
+				requestId: 'r1',
+				messageId: 'm1',
+				model: 'claude-sonnet-4-5-20250929',
+				out: 40,
+				in: 10,
+				w: 300,
+				w5: 100,
+				w1: 200,
+				r: 5000,
+				revision: 1,
+			},
 		);
 		// sonnet 4.5: 10×3 + 40×15 + 100×3.75 + 200×6 + 5000×0.3 = 3,705 → $0.003705
 		assert.ok(Math.abs(first.payload.costUSD - 0.003705) < 1e-12, String(first.payload.costUSD));
 		assert.equal(first.payload.costSource, 'priced here');
-		assert.match(first.summary, /claude-sonnet-4-5-20250929 {2}10 in · 40 out · 5,000 cache read · 300 cache write · \$0\.0037/);
+		assert.match(
+			first.summary,
+			/claude-sonnet-4-5-20250929 {2}10 in · 40 out · 5,000 cache read · 300 cache write · \$0\.0037/,
+		);
 
 		// A subagent starts: its file appears next to the session's and is read from its start.
 		await s.hook({hook_event_name: 'SubagentStart', agent_id: 'a1', agent_type: 'Explore'});
 		const sub = path.join(s.transcript.slice(0, -'.jsonl'.length), 'subagents', 'agent-a1.jsonl');
 		fs.mkdirSync(path.dirname(sub), {recursive: true});
-		append(sub, assistantLine({messageId: 'm-sub', requestId: 'r-sub', output: 7, costUSD: 0.25, sidechain: true}));
+		append(
+			sub,
+			assistantLine({messageId: 'm-sub', requestId: 'r-sub', output: 7, costUSD: 0.25, sidechain: true}),
+		);
 		// And the main file goes on: a sidechain replay of m1 (a /btw log) is not a new request.
-		append(s.transcript, assistantLine({messageId: 'm2', requestId: 'r2', output: 3}), assistantLine({messageId: 'm1', requestId: 'r-replay', output: 40, sidechain: true}));
+		append(
+			s.transcript,
+			assistantLine({messageId: 'm2', requestId: 'r2', output: 3}),
+			assistantLine({messageId: 'm1', requestId: 'r-replay', output: 40, sidechain: true}),
+		);
 		const records = await waitRecords(s, 3, 'the subagent and m2 records');
 		await quiet();
-		assert.equal(s.records().length, 3, JSON.stringify(s.records().map(r => r.payload.messageId)));
-		const subRecord = records.find(r => r.payload.messageId === 'm-sub');
+		assert.equal(s.records().length, 3, JSON.stringify(s.records().map((r) => r.payload.messageId)));
+		const subRecord = records.find((r) => r.payload.messageId === 'm-sub');
 		assert.equal(subRecord.agentId, 'a1');
 		assert.equal(subRecord.agentType, 'Explore');
 		assert.equal(subRecord.payload.costUSD, 0.25);
@@ -112,11 +204,19 @@ describe('transcripts followed by the server', () => {
 		assert.ok(stats.duplicates >= 1);
 
 		// The same records, in the same bytes' meaning, are in the journal.
-		const journal = fs.readFileSync(s.journal, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l)).filter(r => r.type === 'transcript.usage');
-		assert.deepEqual(journal.map(r => [r.seq, r.id, r.payload.messageId]), s.records().map(r => [r.seq, r.id, r.payload.messageId]));
+		const journal = fs
+			.readFileSync(s.journal, 'utf8')
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => JSON.parse(l))
+			.filter((r) => r.type === 'transcript.usage');
+		assert.deepEqual(
+			journal.map((r) => [r.seq, r.id, r.payload.messageId]),
+			s.records().map((r) => [r.seq, r.id, r.payload.messageId]),
+		);
 	});
 
-	test('a file that exists when first named is read from where it stands; unknown and hostile usage lines are skipped and counted', async t => {
+	test('a file that exists when first named is read from where it stands; unknown and hostile usage lines are skipped and counted', async (t) => {
 		const s = await setup(t);
 		append(s.transcript, assistantLine({messageId: 'old', requestId: 'r-old'}));
 		await s.hook({});
@@ -140,15 +240,28 @@ describe('transcripts followed by the server', () => {
 		assert.equal((await request(`${s.server.url}/health`)).status, 200);
 	});
 
-	test('--transcripts-from-start reads what was there; a price file that cannot be parsed is said once and the built-in table kept', async t => {
+	test('--transcripts-from-start reads what was there; a price file that cannot be parsed is said once and the built-in table kept', async (t) => {
 		const pricesDir = tempDir();
 		const prices = path.join(pricesDir, 'prices.json');
 		fs.writeFileSync(prices, '{"models": {');
 		const s = await setup(t, {flags: {transcriptsFromStart: true}, env: {MPM_TUI_PRICES: prices}});
-		const said = s.logs.filter(l => l.startsWith('prices:'));
+		const said = s.logs.filter((l) => l.startsWith('prices:'));
 		assert.equal(said.length, 1, said.join('\n'));
-		assert.ok(said[0].startsWith(`prices: ${prices} is not valid JSON (`) && said[0].endsWith('); using the built-in price table of 2026-05-17'), said[0]);
-		append(s.transcript, assistantLine({messageId: 'old', requestId: 'r-old', model: 'claude-opus-4-1', input: 100, output: 100}));
+		assert.ok(
+			said[0].startsWith(`prices: ${prices} is not valid JSON (`) &&
+				said[0].endsWith('); using the built-in price table of 2026-05-17'),
+			said[0],
+		);
+		append(
+			s.transcript,
+			assistantLine({
+				messageId: 'old',
+				requestId: 'r-old',
+				model: 'claude-opus-4-1',
+				input: 100,
+				output: 100,
+			}),
+		);
 		await s.hook({});
 		const [record] = await waitRecords(s, 1, 'the record of the line already there');
 		// opus 4.1 built-in: 100×15 + 100×75 = 9,000 → $0.009
@@ -156,27 +269,46 @@ describe('transcripts followed by the server', () => {
 		assert.equal(record.payload.pricesDate, '2026-05-17');
 	});
 
-	test('a user price file is used over the built-in table', async t => {
+	test('a user price file is used over the built-in table', async (t) => {
 		const pricesDir = tempDir();
 		const prices = path.join(pricesDir, 'prices.json');
 		fs.writeFileSync(prices, JSON.stringify({models: {'claude-opus-4-1': {input: 1, output: 2}}}));
 		const s = await setup(t, {flags: {transcriptsFromStart: true}, env: {MPM_TUI_PRICES: prices}});
-		assert.deepEqual(s.logs.filter(l => l.startsWith('prices:')), []);
-		append(s.transcript, assistantLine({messageId: 'old', requestId: 'r-old', model: 'claude-opus-4-1-20250805', input: 100, output: 100}));
+		assert.deepEqual(
+			s.logs.filter((l) => l.startsWith('prices:')),
+			[],
+		);
+		append(
+			s.transcript,
+			assistantLine({
+				messageId: 'old',
+				requestId: 'r-old',
+				model: 'claude-opus-4-1-20250805',
+				input: 100,
+				output: 100,
+			}),
+		);
 		await s.hook({});
 		const [record] = await waitRecords(s, 1, 'the record');
 		// 100×1 + 100×2 = 300 → $0.0003
 		assert.ok(Math.abs(record.payload.costUSD - 0.0003) < 1e-15, String(record.payload.costUSD));
 	});
 
-	test('truncated → read again from 0; rotated (another inode) → the new file from 0; a line over the cap is skipped; a file that is gone is dropped', async t => {
+	test('truncated → read again from 0; rotated (another inode) → the new file from 0; a line over the cap is skipped; a file that is gone is dropped', async (t) => {
 		const s = await setup(t, {transcripts: {maxLineBytes: 64 * 1024, chunkBytes: 16 * 1024}});
 		fs.writeFileSync(s.transcript, '');
 		await s.hook({});
 		await quiet(200);
-		append(s.transcript, assistantLine({messageId: 'a', requestId: 'ra', text: 'x'.repeat(100 * 1024)}), assistantLine({messageId: 'b', requestId: 'rb'}));
+		append(
+			s.transcript,
+			assistantLine({messageId: 'a', requestId: 'ra', text: 'x'.repeat(100 * 1024)}),
+			assistantLine({messageId: 'b', requestId: 'rb'}),
+		);
 		await waitRecords(s, 1, 'b after the long line');
-		assert.deepEqual(s.records().map(r => r.payload.messageId), ['b']);
+		assert.deepEqual(
+			s.records().map((r) => r.payload.messageId),
+			['b'],
+		);
 		assert.equal((await s.stats()).overCap, 1);
 
 		// Truncated and written again (shorter than before): read from 0; b again is the same record id, so not a second record.
@@ -186,10 +318,18 @@ describe('transcripts followed by the server', () => {
 
 		// Rotated: the old file moved away, a new one in its place.
 		fs.renameSync(s.transcript, `${s.transcript}.old`);
-		append(s.transcript, assistantLine({messageId: 'd', requestId: 'rd'}), assistantLine({messageId: 'c', requestId: 'rc'}));
+		append(
+			s.transcript,
+			assistantLine({messageId: 'd', requestId: 'rd'}),
+			assistantLine({messageId: 'c', requestId: 'rc'}),
+		);
 		await waitRecords(s, 3, 'd in the new file');
 		await quiet();
-		assert.deepEqual(s.records().map(r => r.payload.messageId), ['b', 'c', 'd'], 'c read again from the new file is deduplicated');
+		assert.deepEqual(
+			s.records().map((r) => r.payload.messageId),
+			['b', 'c', 'd'],
+			'c read again from the new file is deduplicated',
+		);
 		assert.equal((await s.stats()).rotated, 1);
 
 		fs.rmSync(s.transcript);
@@ -199,7 +339,7 @@ describe('transcripts followed by the server', () => {
 		assert.equal(stats.files, 0);
 	});
 
-	test('a partial last line waits for its newline', async t => {
+	test('a partial last line waits for its newline', async (t) => {
 		const s = await setup(t);
 		fs.writeFileSync(s.transcript, '');
 		await s.hook({});
@@ -212,7 +352,7 @@ describe('transcripts followed by the server', () => {
 		assert.equal((await s.stats()).skipped['not JSON'], undefined);
 	});
 
-	test('paths that must not be read: a link, a file outside the home and CLAUDE_CONFIG_DIR, not .jsonl, a Socket.IO client\'s event, a non-loopback forwarder\'s', async t => {
+	test("paths that must not be read: a link, a file outside the home and CLAUDE_CONFIG_DIR, not .jsonl, a Socket.IO client's event, a non-loopback forwarder's", async (t) => {
 		const s = await setup(t, {flags: {transcriptsFromStart: true}});
 		append(s.transcript, assistantLine({messageId: 'secret', requestId: 'r-secret'}));
 		const link = path.join(path.dirname(s.transcript), 'link.jsonl');
@@ -221,36 +361,67 @@ describe('transcripts followed by the server', () => {
 		fs.copyFileSync(s.transcript, outside);
 		const notJsonl = path.join(path.dirname(s.transcript), 'x.json');
 		fs.copyFileSync(s.transcript, notJsonl);
-		for (const transcript_path of [link, outside, notJsonl, `${path.dirname(s.transcript)}/../-repo/${SESSION}.jsonl`, 'relative/x.jsonl']) await s.hook({transcript_path, session_id: `s-${Math.random()}`});
+		for (const transcript_path of [
+			link,
+			outside,
+			notJsonl,
+			`${path.dirname(s.transcript)}/../-repo/${SESSION}.jsonl`,
+			'relative/x.jsonl',
+		])
+			await s.hook({transcript_path, session_id: `s-${Math.random()}`});
 		// A Socket.IO client's hook event naming the real file.
 		const client = connect(s.server.url, {client: 'claude-mpm'});
 		t.after(() => client.close());
 		await connected(client);
-		const ack = await client.timeout(3000).emitWithAck('claude_event', {session_id: SESSION, transcript_path: s.transcript, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {command: 'x'}});
+		const ack = await client
+			.timeout(3000)
+			.emitWithAck('claude_event', {
+				session_id: SESSION,
+				transcript_path: s.transcript,
+				hook_event_name: 'PreToolUse',
+				tool_name: 'Bash',
+				tool_input: {command: 'x'},
+			});
 		assert.equal(ack.accepted, 1, JSON.stringify(ack));
 		await quiet(800);
 		assert.equal(s.records().length, 0, JSON.stringify(s.records()));
 		const stats = await s.stats();
-		assert.equal(stats.refused, 5, 'the link, the file outside, the one not .jsonl, the one through .., the relative one');
+		assert.equal(
+			stats.refused,
+			5,
+			'the link, the file outside, the one not .jsonl, the one through .., the relative one',
+		);
 		assert.equal(stats.files + stats.waiting, 0);
 	});
 
-	test('a forwarder that is not on this machine\'s loopback: its transcript_path is never read', async t => {
-		const address = Object.values(os.networkInterfaces()).flat().find(i => i && i.family === 'IPv4' && !i.internal)?.address;
+	test("a forwarder that is not on this machine's loopback: its transcript_path is never read", async (t) => {
+		const address = Object.values(os.networkInterfaces())
+			.flat()
+			.find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 		if (address === undefined) return t.skip('no non-loopback IPv4 address on this machine');
 		const s = await setup(t, {flags: {transcriptsFromStart: true, host: '0.0.0.0', token: 'tok'}});
 		append(s.transcript, assistantLine({messageId: 'secret', requestId: 'r-secret'}));
-		const remote = await postJson(`http://${address}:${s.server.port}`, '/api/events', {session_id: SESSION, transcript_path: s.transcript, hook_event_name: 'PreToolUse'}, {Authorization: 'Bearer tok'});
+		const remote = await postJson(
+			`http://${address}:${s.server.port}`,
+			'/api/events',
+			{session_id: SESSION, transcript_path: s.transcript, hook_event_name: 'PreToolUse'},
+			{Authorization: 'Bearer tok'},
+		);
 		assert.equal(remote.status, 202, remote.text);
 		await quiet(800);
 		assert.equal(s.records().length, 0);
 		// The same event from loopback is followed (the test would pass for a server that follows nothing otherwise).
-		const local = await postJson(s.server.url, '/api/events', {session_id: SESSION, transcript_path: s.transcript, hook_event_name: 'PreToolUse', tool_input: {n: 2}}, {Authorization: 'Bearer tok'});
+		const local = await postJson(
+			s.server.url,
+			'/api/events',
+			{session_id: SESSION, transcript_path: s.transcript, hook_event_name: 'PreToolUse', tool_input: {n: 2}},
+			{Authorization: 'Bearer tok'},
+		);
 		assert.equal(local.status, 202, local.text);
 		await waitRecords(s, 1, 'the record once a local forwarder names the file');
 	});
 
-	test('--no-transcripts: nothing is read', async t => {
+	test('--no-transcripts: nothing is read', async (t) => {
 		const s = await setup(t, {flags: {transcripts: false, transcriptsFromStart: true}});
 		append(s.transcript, assistantLine({messageId: 'm', requestId: 'r'}));
 		await s.hook({});

@@ -26,7 +26,9 @@ interface Mounted {
 	until: (check: (frame: string) => boolean, what?: string) => Promise<string>;
 }
 
-function mount(options: {columns?: number; rows?: number; props?: Partial<AppProps>; capacity?: number} = {}): Mounted {
+function mount(
+	options: {columns?: number; rows?: number; props?: Partial<AppProps>; capacity?: number} = {},
+): Mounted {
 	const store = new EventStore(options.capacity ?? 1000);
 	store.setLink({status: 'hosting', address: 'http://127.0.0.1:8765', attempt: 0});
 	const calls = {quit: 0, demo: 0, pause: [] as boolean[]};
@@ -38,9 +40,9 @@ function mount(options: {columns?: number; rows?: number; props?: Partial<AppPro
 			searchDebounceMs={10}
 			defaultExportPath={() => './export.ndjson'}
 			onQuit={() => calls.quit++}
-			onExport={async file => file}
+			onExport={async (file) => file}
 			onDemo={() => calls.demo++}
-			onPause={paused => calls.pause.push(paused)}
+			onPause={(paused) => calls.pause.push(paused)}
 			{...options.props}
 		/>,
 	);
@@ -57,7 +59,9 @@ function mount(options: {columns?: number; rows?: number; props?: Partial<AppPro
 
 /** The row drawn inverse (the cursor), read from the coloured frame. */
 function selectedRow(app: ReturnType<typeof render>): string {
-	const line = (app.lastFrame() ?? '').split('\n').find(l => l.includes('\u001B[7m') && !/ 1 Events /.test(strip(l)));
+	const line = (app.lastFrame() ?? '')
+		.split('\n')
+		.find((l) => l.includes('\u001B[7m') && !/ 1 Events /.test(strip(l)));
 	return strip(line);
 }
 
@@ -68,7 +72,7 @@ function bodyRows(frame: string): string[] {
 describe('tui app', () => {
 	it('teaches in the empty state and starts the demo with d', async () => {
 		const t = mount();
-		const frame = await t.until(f => f.includes('Listening on'));
+		const frame = await t.until((f) => f.includes('Listening on'));
 		assert.match(frame, /No events yet/);
 		assert.match(frame, /Listening on http:\/\/127\.0\.0\.1:8765/);
 		assert.match(frame, /mpm-tui hooks install/);
@@ -85,7 +89,7 @@ describe('tui app', () => {
 		const t = mount();
 		const records = demoRecords(60);
 		t.store.append(records, Date.now());
-		const frame = await t.until(f => f.includes('60 events'));
+		const frame = await t.until((f) => f.includes('60 events'));
 		assert.match(frame.split('\n')[0], /hosting 127\.0\.0\.1:8765 │ 2 sessions │ 60 events/);
 		assert.match(frame, /60\/60 · follow/);
 		assert.ok(selectedRow(t.app).includes(records[59].summary.slice(0, 20)), 'cursor on the newest event');
@@ -94,11 +98,17 @@ describe('tui app', () => {
 	it('says in the header what the server reports as a problem (a journal that cannot write), and drops it once it is over', async () => {
 		const t = mount({columns: 120});
 		t.store.append(demoRecords(5), Date.now());
-		t.store.setServerProblems(['journal cannot write (ENOSPC): events are refused until it can; forwarders spool them meanwhile', 'journal cannot rotate: …']);
-		let frame = await t.until(f => f.includes('⚠'), 'the problem in the header');
-		assert.match(frame.split('\n')[0], /hosting 127\.0\.0\.1:8765 │ ⚠ journal cannot write \(ENOSPC\) \+1 │ /);
+		t.store.setServerProblems([
+			'journal cannot write (ENOSPC): events are refused until it can; forwarders spool them meanwhile',
+			'journal cannot rotate: …',
+		]);
+		let frame = await t.until((f) => f.includes('⚠'), 'the problem in the header');
+		assert.match(
+			frame.split('\n')[0],
+			/hosting 127\.0\.0\.1:8765 │ ⚠ journal cannot write \(ENOSPC\) \+1 │ /,
+		);
 		t.store.setServerProblems([]);
-		frame = await t.until(f => !f.includes('⚠'), 'the problem gone');
+		frame = await t.until((f) => !f.includes('⚠'), 'the problem gone');
 		assert.match(frame.split('\n')[0], /hosting 127\.0\.0\.1:8765 │ \d+ sessions? │ 5 events/);
 	});
 
@@ -106,124 +116,139 @@ describe('tui app', () => {
 		const t = mount();
 		const records = demoRecords(100);
 		t.store.append(records, Date.now());
-		await t.until(f => f.includes('100/100'));
+		await t.until((f) => f.includes('100/100'));
 		await t.press('k', 'k', keys.up);
-		await t.until(f => f.includes('97/100 · follow off'), 'k moves up and leaves follow');
+		await t.until((f) => f.includes('97/100 · follow off'), 'k moves up and leaves follow');
 		await t.press('j');
-		await t.until(f => f.includes('98/100'));
+		await t.until((f) => f.includes('98/100'));
 		await t.press('g');
-		await t.until(f => f.includes(' 1/100'));
+		await t.until((f) => f.includes(' 1/100'));
 		assert.ok(selectedRow(t.app).includes(records[0].summary.slice(0, 20)));
 		const rows = 20 - 1 - 3 - 1;
 		await t.press(keys.pageDown);
-		await t.until(f => f.includes(` ${1 + rows}/100`), 'PgDn moves a screen');
+		await t.until((f) => f.includes(` ${1 + rows}/100`), 'PgDn moves a screen');
 		await t.press(' ');
-		await t.until(f => f.includes(` ${1 + 2 * rows}/100`), 'Space moves a screen');
+		await t.until((f) => f.includes(` ${1 + 2 * rows}/100`), 'Space moves a screen');
 		await t.press('b');
-		await t.until(f => f.includes(` ${1 + rows}/100`), 'b moves a screen up');
+		await t.until((f) => f.includes(` ${1 + rows}/100`), 'b moves a screen up');
 		await t.press(keys.ctrlD);
-		await t.until(f => f.includes(` ${1 + rows + Math.trunc(rows / 2)}/100`), 'Ctrl-d moves half a screen');
+		await t.until((f) => f.includes(` ${1 + rows + Math.trunc(rows / 2)}/100`), 'Ctrl-d moves half a screen');
 		await t.press(keys.ctrlU);
-		await t.until(f => f.includes(` ${1 + rows}/100`), 'Ctrl-u moves half a screen up');
+		await t.until((f) => f.includes(` ${1 + rows}/100`), 'Ctrl-u moves half a screen up');
 		await t.press(keys.end);
-		await t.until(f => f.includes('100/100 · follow'), 'End returns to follow');
+		await t.until((f) => f.includes('100/100 · follow'), 'End returns to follow');
 		await t.press(keys.home);
-		await t.until(f => f.includes(' 1/100'));
+		await t.until((f) => f.includes(' 1/100'));
 		await t.press('G');
-		await t.until(f => f.includes('100/100 · follow'), 'G returns to follow');
+		await t.until((f) => f.includes('100/100 · follow'), 'G returns to follow');
 	});
 
 	it('counts new events in a badge when not following, and F returns', async () => {
 		const t = mount();
 		t.store.append(demoRecords(30), Date.now());
-		await t.until(f => f.includes('30/30'));
+		await t.until((f) => f.includes('30/30'));
 		await t.press('k');
-		await t.until(f => f.includes('29/30 · follow off'));
+		await t.until((f) => f.includes('29/30 · follow off'));
 		const selected = selectedRow(t.app);
 		t.store.append(demoRecords(5, 11), Date.now());
-		await t.until(f => f.includes('29/35 · ▼ 5 new'), 'the badge counts new events');
+		await t.until((f) => f.includes('29/35 · ▼ 5 new'), 'the badge counts new events');
 		assert.equal(selectedRow(t.app), selected, 'the cursor stays on its event');
 		await t.press('F');
-		await t.until(f => f.includes('35/35 · follow'));
+		await t.until((f) => f.includes('35/35 · follow'));
 		await t.press('F');
-		await t.until(f => f.includes('35/35 · follow off'), 'F toggles follow off');
+		await t.until((f) => f.includes('35/35 · follow off'), 'F toggles follow off');
 	});
 
 	it('opens the whole record as JSON with Enter, scrolls, and goes back with Esc', async () => {
 		const t = mount({rows: 12});
-		const big = record({summary: 'Bash  npm test', type: 'PostToolUse', tool: 'Bash', payload: {tool_response: {stdout: Array.from({length: 30}, (_, i) => `line ${i}`).join('\n')}, lines: Array.from({length: 30}, (_, i) => `entry-${i}`)}});
+		const big = record({
+			summary: 'Bash  npm test',
+			type: 'PostToolUse',
+			tool: 'Bash',
+			payload: {
+				tool_response: {stdout: Array.from({length: 30}, (_, i) => `line ${i}`).join('\n')},
+				lines: Array.from({length: 30}, (_, i) => `entry-${i}`),
+			},
+		});
 		t.store.append([big], Date.now());
-		await t.until(f => f.includes('npm test'));
+		await t.until((f) => f.includes('npm test'));
 		await t.press(keys.enter);
-		let frame = await t.until(f => f.includes(`#${big.seq} PostToolUse Bash`), 'the detail view');
+		let frame = await t.until((f) => f.includes(`#${big.seq} PostToolUse Bash`), 'the detail view');
 		assert.match(frame, new RegExp(`"seq": ${big.seq},`));
 		assert.match(frame, /lines 1–7 of \d+/);
 		await t.press('j', 'j');
-		frame = await t.until(f => /lines 3–9 of/.test(f) && f.includes(`"id": "r${big.seq}"`) && !f.includes('"seq"'), 'j scrolls');
+		frame = await t.until(
+			(f) => /lines 3–9 of/.test(f) && f.includes(`"id": "r${big.seq}"`) && !f.includes('"seq"'),
+			'j scrolls',
+		);
 		await t.press('G');
-		frame = await t.until(f => f.includes('entry-29'), 'G goes to the end');
+		frame = await t.until((f) => f.includes('entry-29'), 'G goes to the end');
 		assert.match(frame, /"summary": "Bash {2}npm test"|"entry-\d+"/);
 		await t.press(keys.escape);
-		await t.until(f => f.includes('1/1 ·') && !f.includes('Esc back'), 'Esc returns to the list');
+		await t.until((f) => f.includes('1/1 ·') && !f.includes('Esc back'), 'Esc returns to the list');
 	});
 
 	it('shows every key in the help overlay; any key closes it', async () => {
 		const t = mount({rows: 30});
 		await t.press('?');
-		const frame = await t.until(f => f.includes('any other key closes it'));
-		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q', 'Ctrl-c', 'F']) assert.ok(frame.includes(key), `help lists ${key}`);
+		const frame = await t.until((f) => f.includes('any other key closes it'));
+		for (const key of ['j / k', 'Ctrl-d', 'Enter', '/', 'n / N', 'f', 'e', 'c', 'p', 'q', 'Ctrl-c', 'F'])
+			assert.ok(frame.includes(key), `help lists ${key}`);
 		await t.press('x');
-		await t.until(f => f.includes('No events yet'));
+		await t.until((f) => f.includes('No events yet'));
 		assert.equal(t.calls.quit, 0);
 	});
 
 	it('switches tabs with numbers and Tab/Shift-Tab; empty tabs say what will appear', async () => {
 		const t = mount();
 		await t.press('2');
-		await t.until(f => f.includes('No tool calls yet'));
+		await t.until((f) => f.includes('No tool calls yet'));
 		await t.press(keys.tab);
-		await t.until(f => f.includes('No subagents yet'));
+		await t.until((f) => f.includes('No subagents yet'));
 		await t.press(keys.shiftTab, keys.shiftTab);
-		await t.until(f => f.includes('No events yet'), 'Shift-Tab goes back to Events');
+		await t.until((f) => f.includes('No events yet'), 'Shift-Tab goes back to Events');
 		await t.press(keys.shiftTab);
-		await t.until(f => f.includes('No usage yet'), 'Shift-Tab wraps around to the last tab');
+		await t.until((f) => f.includes('No usage yet'), 'Shift-Tab wraps around to the last tab');
 		await t.press(keys.shiftTab);
-		await t.until(f => f.includes('No sessions yet'), 'Shift-Tab again: Sessions');
+		await t.until((f) => f.includes('No sessions yet'), 'Shift-Tab again: Sessions');
 		await t.press('4');
-		await t.until(f => f.includes('No files touched yet'));
+		await t.until((f) => f.includes('No files touched yet'));
 		await t.press('1');
-		await t.until(f => f.includes('No events yet'));
+		await t.until((f) => f.includes('No events yet'));
 	});
 
 	it('pauses the view while events keep arriving, with a pending badge', async () => {
 		const t = mount();
 		t.store.append(demoRecords(10), Date.now());
-		await t.until(f => f.includes('10/10'));
+		await t.until((f) => f.includes('10/10'));
 		await t.press('p');
-		await t.until(f => f.includes('paused · 0 pending'));
+		await t.until((f) => f.includes('paused · 0 pending'));
 		t.store.append(demoRecords(7, 3), Date.now());
-		const frame = await t.until(f => f.includes('paused · 7 pending'));
+		const frame = await t.until((f) => f.includes('paused · 7 pending'));
 		assert.match(frame, /10\/10/, 'the list stays frozen');
 		assert.match(frame.split('\n')[0], /17 events/, 'the header stays live');
 		await t.press('p');
-		await t.until(f => f.includes('17/17 · follow'));
+		await t.until((f) => f.includes('17/17 · follow'));
 		assert.deepEqual(t.calls.pause, [true, false]);
 		await t.press('p');
 		t.store.append([record({summary: 'Bash  while paused', tool: 'Bash'})], Date.now());
-		await t.until(f => f.includes('paused · 1 pending'));
+		await t.until((f) => f.includes('paused · 1 pending'));
 		await t.press('f', ...'tool:Bash', keys.enter);
-		const refiltered = await t.until(f => f.includes('filtered') && f.includes('paused · 0 pending'), 'a new filter applies while paused');
+		const refiltered = await t.until(
+			(f) => f.includes('filtered') && f.includes('paused · 0 pending'),
+			'a new filter applies while paused',
+		);
 		assert.match(refiltered, /while paused/);
 	});
 
 	it('clears the view with c; new events still arrive', async () => {
 		const t = mount();
 		t.store.append(demoRecords(10), Date.now());
-		await t.until(f => f.includes('10/10'));
+		await t.until((f) => f.includes('10/10'));
 		await t.press('c');
-		await t.until(f => f.includes('View cleared'));
+		await t.until((f) => f.includes('View cleared'));
 		t.store.append([record({summary: 'after the clear'})], Date.now());
-		const frame = await t.until(f => f.includes('after the clear'));
+		const frame = await t.until((f) => f.includes('after the clear'));
 		assert.match(frame, /1\/1/);
 		assert.match(frame.split('\n')[0], /11 events/);
 	});
@@ -231,19 +256,22 @@ describe('tui app', () => {
 	it('shows notices from the store (replay, server log) until the next key', async () => {
 		const t = mount();
 		t.store.append(demoRecords(3), Date.now());
-		await t.until(f => f.includes('3/3'));
+		await t.until((f) => f.includes('3/3'));
 		t.store.setNotice('spool: 2 event(s) taken from /tmp/spool.ndjson');
-		await t.until(f => f.split('\n').at(-1)?.startsWith('spool: 2 event(s) taken') === true, 'the notice in the footer');
+		await t.until(
+			(f) => f.split('\n').at(-1)?.startsWith('spool: 2 event(s) taken') === true,
+			'the notice in the footer',
+		);
 		await t.press('k');
-		await t.until(f => f.split('\n').at(-1)?.startsWith('j/k move') === true, 'a key clears it');
+		await t.until((f) => f.split('\n').at(-1)?.startsWith('j/k move') === true, 'a key clears it');
 	});
 
 	it('shows reconnecting with the attempt count, and unauthorized', async () => {
 		const t = mount();
 		t.store.setLink({status: 'reconnecting', attempt: 3});
-		await t.until(f => f.split('\n')[0].startsWith('◌ reconnecting (attempt 3) 127.0.0.1:8765'));
+		await t.until((f) => f.split('\n')[0].startsWith('◌ reconnecting (attempt 3) 127.0.0.1:8765'));
 		t.store.setLink({status: 'unauthorized', attempt: 0});
-		await t.until(f => f.split('\n')[0].includes('✖ unauthorized 127.0.0.1:8765: check --token'));
+		await t.until((f) => f.split('\n')[0].includes('✖ unauthorized 127.0.0.1:8765: check --token'));
 	});
 
 	it('quits with q and with Ctrl-c', async () => {
@@ -262,7 +290,7 @@ describe('tui app', () => {
 		it(`fits ${columns}×${rows}: no line wider, never taller than the terminal`, async () => {
 			const t = mount({columns, rows});
 			t.store.append(demoRecords(200), Date.now());
-			const frame = await t.until(f => f.includes('200/200'));
+			const frame = await t.until((f) => f.includes('200/200'));
 			const lines = frame.split('\n');
 			assert.ok(lines.length <= rows - 1, `${lines.length} lines`);
 			for (const line of lines) assert.ok(stringWidth(line) <= columns, `too wide: ${line}`);

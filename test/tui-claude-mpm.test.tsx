@@ -35,18 +35,24 @@ test('connected to claude-mpm: the empty screen says what feeds it, and d plays 
 	const mpm = await startClaudeMpmServer();
 	closers.push(() => mpm.close());
 	const store = new EventStore(1000);
-	store.setLink({status: 'connecting', address: mpm.url, attempt: 0, note: '(claude-mpm)', flavor: 'claude-mpm'});
+	store.setLink({
+		status: 'connecting',
+		address: mpm.url,
+		attempt: 0,
+		note: '(claude-mpm)',
+		flavor: 'claude-mpm',
+	});
 	const got: EventRecord[] = [];
 	const problems: string[] = [];
 	const connection = openClaudeMpmConnection(
 		{url: mpm.url},
 		{
-			onEvents: events => {
+			onEvents: (events) => {
 				got.push(...events);
 				store.append(events, Date.now());
 			},
-			onState: state => store.setLink({status: state.status, attempt: state.attempt}),
-			onProblem: problem => problems.push(problem),
+			onState: (state) => store.setLink({status: state.status, attempt: state.attempt}),
+			onProblem: (problem) => problems.push(problem),
 		},
 	);
 	closers.push(() => connection.close());
@@ -59,35 +65,49 @@ test('connected to claude-mpm: the empty screen says what feeds it, and d plays 
 			snapshotIntervalMs={0}
 			defaultExportPath={() => './export.ndjson'}
 			onQuit={() => {}}
-			onExport={async file => file}
+			onExport={async (file) => file}
 			onDemo={() => {
-				feed = startDemoFeed(demoSinkFor({kind: 'client', url: mpm.url, flavor: 'claude-mpm'}, undefined), {seed: SEED, pace: 0.01});
+				feed = startDemoFeed(demoSinkFor({kind: 'client', url: mpm.url, flavor: 'claude-mpm'}, undefined), {
+					seed: SEED,
+					pace: 0.01,
+				});
 			}}
 		/>,
 	);
 
-	const empty = await waitForFrame(app.lastFrame, f => f.includes('Connected to'), 5000, 'the empty screen, connected');
+	const empty = await waitForFrame(
+		app.lastFrame,
+		(f) => f.includes('Connected to'),
+		5000,
+		'the empty screen, connected',
+	);
 	assert.match(empty, /\(claude-mpm\)/);
 	assert.match(empty, /This is a claude-mpm monitor: claude-mpm's own hooks feed it\./);
-	assert.doesNotMatch(empty, /mpm-tui hooks install/, 'mpm-tui\'s hooks do not feed claude-mpm');
+	assert.doesNotMatch(empty, /mpm-tui hooks install/, "mpm-tui's hooks do not feed claude-mpm");
 	assert.match(empty, /press d to start the demo stream/);
 
 	await pressKeys(app, 'd');
 	await withTimeout(
 		(async () => {
-			while (got.length < COUNT) await new Promise(r => setTimeout(r, 10));
+			while (got.length < COUNT) await new Promise((r) => setTimeout(r, 10));
 		})(),
 		10_000,
 		`${COUNT} demo events back from claude-mpm`,
 	);
 	feed?.stop();
 	// As JSON carries them (the generator leaves some fields undefined).
-	const played = takeDemo(SEED, COUNT).map(step => JSON.parse(JSON.stringify(step.payload)) as Payload);
+	const played = takeDemo(SEED, COUNT).map((step) => JSON.parse(JSON.stringify(step.payload)) as Payload);
 
 	// What came back through claude-mpm's emits: the hooks the demo played, in order.
 	assert.deepEqual(
-		got.slice(0, COUNT).map(r => [r.type, r.tool, r.toolUseId, r.session, r.agentId]),
-		played.map(p => [p.hook_event_name, p.tool_name ?? null, p.tool_use_id ?? null, p.session_id, p.agent_id ?? null]),
+		got.slice(0, COUNT).map((r) => [r.type, r.tool, r.toolUseId, r.session, r.agentId]),
+		played.map((p) => [
+			p.hook_event_name,
+			p.tool_name ?? null,
+			p.tool_use_id ?? null,
+			p.session_id,
+			p.agent_id ?? null,
+		]),
 	);
 	// What claude-mpm received: its hook's envelope around each payload.
 	for (const [i, body] of mpm.posted.slice(0, COUNT).entries()) {
@@ -112,6 +132,11 @@ test('connected to claude-mpm: the empty screen says what feeds it, and d plays 
 		assert.deepEqual(body.data, played[i]);
 	}
 
-	const shown = await waitForFrame(app.lastFrame, f => /\d+ events/.test(f.split('\n')[0] ?? '') && f.includes('PreToolUse') && f.includes('PostToolUse'), 5000, 'the demo on screen');
+	const shown = await waitForFrame(
+		app.lastFrame,
+		(f) => /\d+ events/.test(f.split('\n')[0] ?? '') && f.includes('PreToolUse') && f.includes('PostToolUse'),
+		5000,
+		'the demo on screen',
+	);
 	assert.doesNotMatch(shown, /mpm:claude_event|Subagentstart|Posttoolusefailure/);
 });

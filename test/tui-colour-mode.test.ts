@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import tty from 'node:tty';
 import {colourMode} from '../source/commands/colour-mode.js';
 
-const depth = (env: Record<string, string | undefined>) => tty.WriteStream.prototype.getColorDepth.call(process.stdout, env);
+const depth = (env: Record<string, string | undefined>) =>
+	tty.WriteStream.prototype.getColorDepth.call(process.stdout, env);
 
 test('colour follows the terminal, NO_COLOR and FORCE_COLOR, not CI', () => {
 	const cases: Array<[Record<string, string>, string]> = [

@@ -34,7 +34,7 @@ async function until<T>(get: () => T | undefined, what: string, timeoutMs = 5000
 		const value = get();
 		if (value !== undefined) return value;
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(r => setTimeout(r, 20));
+		await new Promise((r) => setTimeout(r, 20));
 	}
 }
 
@@ -57,7 +57,12 @@ describe('host or connect', () => {
 		try {
 			const link = await hostOrConnect(c, () => {});
 			assert.equal(link.kind, 'error');
-			assert.match(link.kind === 'error' ? link.message : '', new RegExp(`127\\.0\\.0\\.1:${c.port} is in use by another program \\(GET /health answered HTTP 200 with something that is not JSON\\)`));
+			assert.match(
+				link.kind === 'error' ? link.message : '',
+				new RegExp(
+					`127\\.0\\.0\\.1:${c.port} is in use by another program \\(GET /health answered HTTP 200 with something that is not JSON\\)`,
+				),
+			);
 		} finally {
 			other.close();
 		}
@@ -77,17 +82,26 @@ describe('claude-mpm adapter', () => {
 		const server = await startServer(c);
 		const got: EventRecord[] = [];
 		const states: string[] = [];
-		const connection = openClaudeMpmConnection({url: server.url}, {onEvents: e => got.push(...e), onState: s => states.push(s.status)});
+		const connection = openClaudeMpmConnection(
+			{url: server.url},
+			{onEvents: (e) => got.push(...e), onState: (s) => states.push(s.status)},
+		);
 		try {
 			await until(() => (states.includes('connected') ? true : undefined), 'the adapter to connect');
-			server.ingest([hookPayload(1), hookPayload(2, {hook_event_name: 'UserPromptSubmit', prompt: 'hello there'})], 'hook');
+			server.ingest(
+				[hookPayload(1), hookPayload(2, {hook_event_name: 'UserPromptSubmit', prompt: 'hello there'})],
+				'hook',
+			);
 			await until(() => (got.length >= 2 ? true : undefined), 'two records');
 			assert.equal(got[0].type, 'PreToolUse');
 			assert.equal(got[0].tool, 'Bash');
 			assert.equal(got[0].session, '5b1e0c9a-2f7d-4c1e-9a0b-3d2f1e4c5a6b');
 			assert.match(got[0].summary, /echo step-1/);
 			assert.equal(got[1].type, 'UserPromptSubmit');
-			assert.deepEqual(got.map(r => r.seq), [1, 2]);
+			assert.deepEqual(
+				got.map((r) => r.seq),
+				[1, 2],
+			);
 		} finally {
 			connection.close();
 			await server.close();
@@ -98,14 +112,14 @@ describe('claude-mpm adapter', () => {
 describe('demo feed', () => {
 	it('plays the generator into a sink at its pace', async () => {
 		const payloads: Record<string, unknown>[] = [];
-		const feed = startDemoFeed(p => void payloads.push(p), {seed: 9, pace: 0.01});
+		const feed = startDemoFeed((p) => void payloads.push(p), {seed: 9, pace: 0.01});
 		try {
 			await until(() => (payloads.length >= 20 ? true : undefined), '20 demo events');
 		} finally {
 			feed.stop();
 		}
 		const count = payloads.length;
-		await new Promise(r => setTimeout(r, 100));
+		await new Promise((r) => setTimeout(r, 100));
 		assert.ok(payloads.length <= count + 1, 'stop stops it');
 		assert.equal(payloads[0].hook_event_name, 'SessionStart');
 	});
@@ -114,7 +128,11 @@ describe('demo feed', () => {
 		const c = await config();
 		const server = await startServer(c);
 		const errors: string[] = [];
-		const feed = startDemoFeed(postSink(server.url, undefined), {seed: 4, pace: 0.01, onError: e => errors.push(e)});
+		const feed = startDemoFeed(postSink(server.url, undefined), {
+			seed: 4,
+			pace: 0.01,
+			onError: (e) => errors.push(e),
+		});
 		try {
 			await until(() => (server.stats().events.total >= 10 ? true : undefined), '10 events at the server');
 			assert.deepEqual(errors, []);

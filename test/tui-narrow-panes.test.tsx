@@ -20,8 +20,23 @@ afterEach(() => cleanup());
 function mount(columns: number, rows: number) {
 	const store = new EventStore(1000);
 	store.setLink({status: 'hosting', address: 'http://127.0.0.1:8765', attempt: 0});
-	const app = render(<App store={store} size={{columns, rows}} snapshotIntervalMs={0} searchDebounceMs={10} defaultExportPath={() => './x.ndjson'} onQuit={() => {}} onExport={async file => file} />);
-	return {store, app, until: (check: (frame: string) => boolean, what: string) => waitForFrame(app.lastFrame, check, 3000, what)};
+	const app = render(
+		<App
+			store={store}
+			size={{columns, rows}}
+			snapshotIntervalMs={0}
+			searchDebounceMs={10}
+			defaultExportPath={() => './x.ndjson'}
+			onQuit={() => {}}
+			onExport={async (file) => file}
+		/>,
+	);
+	return {
+		store,
+		app,
+		until: (check: (frame: string) => boolean, what: string) =>
+			waitForFrame(app.lastFrame, check, 3000, what),
+	};
 }
 
 const sizes = [
@@ -34,9 +49,9 @@ describe('narrow panes with two sessions', () => {
 	for (const [columns, rows] of sizes) {
 		it(`${columns}×${rows}: each Events, Tools and Agents row names its session`, async () => {
 			const records = demoRecords(80);
-			const sessions = [...new Set(records.map(r => r.session))];
+			const sessions = [...new Set(records.map((r) => r.session))];
 			assert.equal(sessions.length, 2);
-			const marks = sessions.map(s => (s ?? '').slice(0, 4));
+			const marks = sessions.map((s) => (s ?? '').slice(0, 4));
 			assert.notEqual(marks[0], marks[1], 'the two ids differ in their first characters');
 			const t = mount(columns, rows);
 			t.store.append(records, Date.now());
@@ -46,31 +61,35 @@ describe('narrow panes with two sessions', () => {
 				['3', 'Agents', /^ +sess +type /],
 			] as const) {
 				await pressKeys(t.app, key);
-				const frame = await t.until(f => title.test(f.split('\n')[2] ?? ''), `the ${name} tab`);
+				const frame = await t.until((f) => title.test(f.split('\n')[2] ?? ''), `the ${name} tab`);
 				const lines = frame.split('\n');
-				for (const line of lines) assert.ok(stringWidth(line) <= columns, `${name}: a line wider than ${columns}: ${line}`);
-				const body = lines.slice(3, -1).filter(l => l.trim() !== '');
+				for (const line of lines)
+					assert.ok(stringWidth(line) <= columns, `${name}: a line wider than ${columns}: ${line}`);
+				const body = lines.slice(3, -1).filter((l) => l.trim() !== '');
 				assert.ok(body.length > 0, `${name}: rows shown`);
 				const seen = new Set<string>();
 				for (const row of body) {
-					const mark = marks.find(m => new RegExp(` ${m}`).test(row));
+					const mark = marks.find((m) => new RegExp(` ${m}`).test(row));
 					assert.ok(mark, `${name}: a row without its session at ${columns} columns: ${JSON.stringify(row)}`);
 					seen.add(mark);
 				}
-				if (name !== 'Agents') assert.equal(seen.size, 2, `${name}: both sessions' rows are told apart:\n${frame}`);
+				if (name !== 'Agents')
+					assert.equal(seen.size, 2, `${name}: both sessions' rows are told apart:\n${frame}`);
 			}
 		});
 
 		it(`${columns}×${rows}: the help scrolls with the list keys; keys never run into their meaning`, async () => {
 			const t = mount(columns, rows);
 			await pressKeys(t.app, '?');
-			let frame = await t.until(f => f.includes('Help'), 'the help');
+			let frame = await t.until((f) => f.includes('Help'), 'the help');
 			const lines = helpLines('events', columns);
 			const lastLine = lines.at(-1);
 			assert.ok(lastLine && lastLine.kind !== 'heading');
 			// The help's last line: a key or label row, or the meaning put on a line of its own.
 			// Its start: at 40 columns a meaning longer than the pane is cut with `…`.
-			const last = {right: (lastLine.kind === 'row' ? lastLine.right : lastLine.text).trim().slice(0, columns - 12)};
+			const last = {
+				right: (lastLine.kind === 'row' ? lastLine.right : lastLine.text).trim().slice(0, columns - 12),
+			};
 			assert.ok(!frame.includes(last.right), 'the end of the help is below the pane');
 			for (const [press, what] of [
 				[['G'], 'G'],
@@ -79,14 +98,15 @@ describe('narrow panes with two sessions', () => {
 				[['g', ...Array.from({length: lines.length}, () => 'j')], 'j'],
 			] as const) {
 				await pressKeys(t.app, ...press);
-				frame = await t.until(f => f.includes(last.right), `${what} to scroll to the end of the help`);
+				frame = await t.until((f) => f.includes(last.right), `${what} to scroll to the end of the help`);
 				assert.match(frame, /Help/, `${what} keeps the help open`);
 			}
 			await pressKeys(t.app, 'g');
-			frame = await t.until(f => f.includes('lines 1–'), 'g back to the top');
+			frame = await t.until((f) => f.includes('lines 1–'), 'g back to the top');
 			// Every line fits, and a key column is followed by at least one blank before its meaning.
-			for (let top = 0; ; ) {
-				for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= columns, `help line wider than ${columns}: ${line}`);
+			for (let top = 0; ;) {
+				for (const line of frame.split('\n'))
+					assert.ok(stringWidth(line) <= columns, `help line wider than ${columns}: ${line}`);
 				const match = /lines (\d+)–(\d+) of (\d+)/.exec(frame);
 				assert.ok(match, frame);
 				if (Number(match[2]) >= Number(match[3]) || top > 60) break;

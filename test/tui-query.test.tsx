@@ -22,7 +22,8 @@ after(() => rmSync(dir, {recursive: true, force: true}));
 afterEach(() => cleanup());
 
 function sample(): EventRecord[] {
-	const bash = (command: string, type = 'PreToolUse') => record({type, tool: 'Bash', summary: `Bash  ${command}`});
+	const bash = (command: string, type = 'PreToolUse') =>
+		record({type, tool: 'Bash', summary: `Bash  ${command}`});
 	const read = (file: string) => record({type: 'PreToolUse', tool: 'Read', summary: `Read  ${file}`});
 	return [
 		record({type: 'UserPromptSubmit', summary: 'prompt  "fix the failing test"'}),
@@ -57,7 +58,8 @@ function mount() {
 		store,
 		app,
 		records,
-		until: (check: (frame: string) => boolean, what?: string) => waitForFrame(app.lastFrame, check, 3000, what),
+		until: (check: (frame: string) => boolean, what?: string) =>
+			waitForFrame(app.lastFrame, check, 3000, what),
 		async press(...inputs: string[]) {
 			for (const input of inputs) {
 				app.stdin.write(input);
@@ -68,101 +70,135 @@ function mount() {
 	};
 }
 
-const listRows = (frame: string) => frame.split('\n').slice(3, -1).filter(line => line.trim() !== '');
+const listRows = (frame: string) =>
+	frame
+		.split('\n')
+		.slice(3, -1)
+		.filter((line) => line.trim() !== '');
 
 describe('tui search, filter, export', () => {
 	it('/ narrows the list to fuzzy matches, highlights them, n/N move, Esc clears', async () => {
 		const t = mount();
-		await t.until(f => f.includes('9/9'));
+		await t.until((f) => f.includes('9/9'));
 		await t.press('/', 'r', 'e', 'a', 'd', ' ', 's', 'o', 'u', 'r', 'c', 'e');
-		let frame = await t.until(f => f.includes('/read source: 2 matches'), 'the search to apply while typing');
+		let frame = await t.until(
+			(f) => f.includes('/read source: 2 matches'),
+			'the search to apply while typing',
+		);
 		const rows = listRows(frame);
 		assert.equal(rows.length, 2);
-		assert.ok(rows.every(r => r.includes('Read  source/')), rows.join('\n'));
+		assert.ok(
+			rows.every((r) => r.includes('Read  source/')),
+			rows.join('\n'),
+		);
 		assert.match(t.app.lastFrame() ?? '', /\u001B\[43m/, 'matches are highlighted (yellow background)');
 		await t.press(keys.enter);
-		frame = await t.until(f => f.includes('n/N next/prev match'), 'Enter keeps the search');
+		frame = await t.until((f) => f.includes('n/N next/prev match'), 'Enter keeps the search');
 		assert.match(frame, /2\/2/);
 		await t.press('n');
-		await t.until(f => f.includes(' 1/2'), 'n wraps to the first match');
+		await t.until((f) => f.includes(' 1/2'), 'n wraps to the first match');
 		await t.press('N');
-		await t.until(f => f.includes(' 2/2'), 'N goes back');
+		await t.until((f) => f.includes(' 2/2'), 'N goes back');
 		await t.press(keys.escape);
-		frame = await t.until(f => f.includes('9/9') && !f.includes('match'), 'Esc clears the search');
+		frame = await t.until((f) => f.includes('9/9') && !f.includes('match'), 'Esc clears the search');
 	});
 
 	it('search keeps up with new events while active', async () => {
 		const t = mount();
 		await t.press('/', 'g', 'i', 't', ' ', 's', 't', 'a', 't', 'u', 's', keys.enter);
-		await t.until(f => f.includes('1 match'));
-		t.store.append([record({type: 'PreToolUse', tool: 'Bash', summary: 'Bash  git status'}), record({summary: 'Read  unrelated.ts'})], Date.now());
-		const frame = await t.until(f => f.includes('2 matches'), 'a new matching event joins the list');
+		await t.until((f) => f.includes('1 match'));
+		t.store.append(
+			[
+				record({type: 'PreToolUse', tool: 'Bash', summary: 'Bash  git status'}),
+				record({summary: 'Read  unrelated.ts'}),
+			],
+			Date.now(),
+		);
+		const frame = await t.until((f) => f.includes('2 matches'), 'a new matching event joins the list');
 		assert.ok(!frame.includes('unrelated'));
 	});
 
 	it('f applies the structured filter; errors show inline; empty clears', async () => {
 		const t = mount();
-		await t.until(f => f.includes('9/9'));
+		await t.until((f) => f.includes('9/9'));
 		await t.press('f', ...'tool:Bash -type:PostToolUseFailure', keys.enter);
-		let frame = await t.until(f => f.includes('filtered · 2/2'), 'the filter to apply');
+		let frame = await t.until((f) => f.includes('filtered · 2/2'), 'the filter to apply');
 		for (const row of listRows(frame)) assert.match(row, /Bash/);
 		assert.ok(!frame.includes('PostToolFail'));
 		await t.press('f');
-		await t.until(f => f.includes('filter: tool:Bash -type:PostToolUseFailure'), 'f shows the current filter');
+		await t.until(
+			(f) => f.includes('filter: tool:Bash -type:PostToolUseFailure'),
+			'f shows the current filter',
+		);
 		await t.press(keys.ctrlU, ...'bogus:x', keys.enter);
-		frame = await t.until(f => f.includes('unknown filter key "bogus"'), 'the parse error inline');
+		frame = await t.until((f) => f.includes('unknown filter key "bogus"'), 'the parse error inline');
 		assert.match(frame, /filter: bogus:x/, 'the line stays open to fix');
 		await t.press(keys.escape);
-		frame = await t.until(f => f.includes('filtered · 2/2') && !f.includes('bogus'), 'Esc cancels the edit and keeps the old filter');
+		frame = await t.until(
+			(f) => f.includes('filtered · 2/2') && !f.includes('bogus'),
+			'Esc cancels the edit and keeps the old filter',
+		);
 		await t.press('f', keys.ctrlU, keys.enter);
-		await t.until(f => f.includes('9/9') && !f.includes('filtered'), 'an empty filter clears it');
+		await t.until((f) => f.includes('9/9') && !f.includes('filtered'), 'an empty filter clears it');
 		await t.press('f', ...'session:9af9', keys.enter);
-		frame = await t.until(f => f.includes('filtered · 1/1'));
+		frame = await t.until((f) => f.includes('filtered · 1/1'));
 		assert.match(frame, /stop {2}"Done"/);
 		await t.press(keys.escape);
-		await t.until(f => f.includes('9/9') && !f.includes('filtered'), 'Esc in the list clears the filter');
+		await t.until((f) => f.includes('9/9') && !f.includes('filtered'), 'Esc in the list clears the filter');
 	});
 
 	it('filter and search combine: filter first, then fuzzy search', async () => {
 		const t = mount();
 		await t.press('f', ...'tool:Read', keys.enter);
-		await t.until(f => f.includes('filtered · 3/3'));
+		await t.until((f) => f.includes('filtered · 3/3'));
 		await t.press('/', ...'session', keys.enter);
-		const frame = await t.until(f => f.includes('1 match'));
+		const frame = await t.until((f) => f.includes('1 match'));
 		assert.match(frame, /source\/store\/session\.ts/);
 	});
 
 	it('e exports the listed events as NDJSON to the default path, then as JSON', async () => {
 		const t = mount();
 		await t.press('f', ...'tool:Bash', keys.enter);
-		await t.until(f => f.includes('filtered · 3/3'));
+		await t.until((f) => f.includes('filtered · 3/3'));
 		await t.press('e');
-		await t.until(f => f.includes(`export to: ${path.join(dir, 'default-export.ndjson')}`), 'the default path in the footer');
+		await t.until(
+			(f) => f.includes(`export to: ${path.join(dir, 'default-export.ndjson')}`),
+			'the default path in the footer',
+		);
 		await t.press(keys.enter);
 		const target = path.join(dir, 'default-export.ndjson');
-		await t.until(f => f.includes(`exported 3 events to ${target}`), 'the written path in the footer');
-		const lines = readFileSync(target, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as EventRecord);
-		assert.deepEqual(lines, t.records.filter(r => r.tool === 'Bash'));
+		await t.until((f) => f.includes(`exported 3 events to ${target}`), 'the written path in the footer');
+		const lines = readFileSync(target, 'utf8')
+			.trimEnd()
+			.split('\n')
+			.map((line) => JSON.parse(line) as EventRecord);
+		assert.deepEqual(
+			lines,
+			t.records.filter((r) => r.tool === 'Bash'),
+		);
 
 		await t.press('e', keys.ctrlU, ...'picked.json', keys.enter);
-		await t.until(f => f.includes(`exported 3 events to ${path.join(dir, 'picked.json')}`));
-		assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'picked.json'), 'utf8')), t.records.filter(r => r.tool === 'Bash'));
+		await t.until((f) => f.includes(`exported 3 events to ${path.join(dir, 'picked.json')}`));
+		assert.deepEqual(
+			JSON.parse(readFileSync(path.join(dir, 'picked.json'), 'utf8')),
+			t.records.filter((r) => r.tool === 'Bash'),
+		);
 	});
 
 	it('export refuses to overwrite and says why', async () => {
 		const t = mount();
 		writeFileSync(path.join(dir, 'taken.ndjson'), 'keep me\n');
 		await t.press('e', keys.ctrlU, ...'taken.ndjson', keys.enter);
-		await t.until(f => f.includes('export failed:') && f.includes('already exists'));
+		await t.until((f) => f.includes('export failed:') && f.includes('already exists'));
 		assert.equal(readFileSync(path.join(dir, 'taken.ndjson'), 'utf8'), 'keep me\n');
 		await t.press('e', keys.ctrlU, ...'no/such/dir/x.ndjson', keys.enter);
-		await t.until(f => f.includes('no such directory'));
+		await t.until((f) => f.includes('no such directory'));
 	});
 
 	it('Esc on the export line cancels without writing', async () => {
 		const t = mount();
 		await t.press('e', keys.ctrlU, ...'never.ndjson', keys.escape);
-		await t.until(f => !f.includes('export to'));
+		await t.until((f) => !f.includes('export to'));
 		await sleep(50);
 		assert.throws(() => readFileSync(path.join(dir, 'never.ndjson')), /ENOENT/);
 		assert.ok(!strip(t.app.lastFrame()).includes('exported'));

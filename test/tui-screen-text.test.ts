@@ -16,11 +16,12 @@ import {hostileJson, hostileRecord, hostileString} from './fixtures/hostile-arbi
 import {CONTROLS, forbiddenIn, nested} from './fixtures/hostile-events.js';
 
 /** Forbidden, with the line feed too (one-line text has none). */
-const unsafeOnOneLine = (text: string) => forbiddenIn(text) ?? (text.includes('\n') ? `a line feed in ${JSON.stringify(text)}` : null);
+const unsafeOnOneLine = (text: string) =>
+	forbiddenIn(text) ?? (text.includes('\n') ? `a line feed in ${JSON.stringify(text)}` : null);
 
 test('showControls: each unsafe UTF-16 unit becomes one visible stand-in, everything else stays (property)', () => {
 	fc.assert(
-		fc.property(hostileString, text => {
+		fc.property(hostileString, (text) => {
 			const shown = showControls(text);
 			assert.equal(unsafeOnOneLine(shown), null);
 			assert.equal(shown.length, text.length);
@@ -40,7 +41,7 @@ test('showControls: each unsafe UTF-16 unit becomes one visible stand-in, everyt
 
 test('showControlsInLine: line breaks and tabs become spaces, other controls stand-ins (property)', () => {
 	fc.assert(
-		fc.property(hostileString, text => {
+		fc.property(hostileString, (text) => {
 			const shown = showControlsInLine(text);
 			assert.equal(unsafeOnOneLine(shown), null);
 			assert.equal(shown.length, text.length);
@@ -53,7 +54,7 @@ test('showControlsInLine: line breaks and tabs become spaces, other controls sta
 
 test('screenLine: one safe line, bounded, stable when applied again (property)', () => {
 	fc.assert(
-		fc.property(hostileString, text => {
+		fc.property(hostileString, (text) => {
 			const line = screenLine(text);
 			assert.equal(unsafeOnOneLine(line), null);
 			assert.ok(line.length <= SCREEN_LINE_MAX, `${line.length} characters`);
@@ -67,7 +68,7 @@ test('screenLine: one safe line, bounded, stable when applied again (property)',
 
 test('screenLine: a lone surrogate is drawn as U+FFFD, one cell by string-width as on the terminal (property)', () => {
 	fc.assert(
-		fc.property(fc.string({unit: 'binary', maxLength: 30}), text => {
+		fc.property(fc.string({unit: 'binary', maxLength: 30}), (text) => {
 			const line = screenLine(text);
 			assert.ok(!/\p{Surrogate}/u.test(line), `a lone surrogate left in ${JSON.stringify(line)}`);
 		}),
@@ -75,13 +76,17 @@ test('screenLine: a lone surrogate is drawn as U+FFFD, one cell by string-width 
 	);
 	const line = screenLine('\ud800 lone \udfff surrogates \udbff');
 	assert.equal(line, '\ufffd lone \ufffd surrogates \ufffd');
-	assert.equal(stringWidth(line), 21, 'each stand-in is one cell (a lone surrogate is none to string-width, one on the terminal)');
+	assert.equal(
+		stringWidth(line),
+		21,
+		'each stand-in is one cell (a lone surrogate is none to string-width, one on the terminal)',
+	);
 	assert.equal(screenLine('ok 👍🏽 \u{1F600}'), 'ok 👍🏽 😀', 'surrogate pairs stay');
 });
 
 test('escapeJsonForTerminal keeps the JSON value and leaves nothing raw (property)', () => {
 	fc.assert(
-		fc.property(hostileJson, value => {
+		fc.property(hostileJson, (value) => {
 			const text = escapeJsonForTerminal(JSON.stringify(value) ?? 'null');
 			assert.equal(forbiddenIn(text), null);
 			assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(value) ?? 'null'));
@@ -94,40 +99,73 @@ test('the events list cells of any record are one safe line (property)', () => {
 	const ids: ColumnId[] = ['seq', 'time', 'session', 'type', 'tool', 'agent', 'summary'];
 	fc.assert(
 		fc.property(hostileRecord, fc.integer({min: 20, max: 300}), (record, width) => {
-			for (const column of columnsFor(width)) assert.equal(unsafeOnOneLine(cellText(record, column.id, column.width - 1)), null);
-			for (const id of ids) for (const w of [12, 18, 19]) assert.equal(unsafeOnOneLine(cellText(record, id, w)), null, `${id} at ${w}`);
+			for (const column of columnsFor(width))
+				assert.equal(unsafeOnOneLine(cellText(record, column.id, column.width - 1)), null);
+			for (const id of ids)
+				for (const w of [12, 18, 19])
+					assert.equal(unsafeOnOneLine(cellText(record, id, w)), null, `${id} at ${w}`);
 		}),
 		{numRuns: 1000},
 	);
-	const proto = {seq: 1, id: 'x', time: 'bad', received: 'bad', session: 'constructor', type: 'toString', tool: '__proto__', toolUseId: null, agentId: null, agentType: 'valueOf', cwd: null, summary: 'hasOwnProperty', source: 'hook', payload: {}};
+	const proto = {
+		seq: 1,
+		id: 'x',
+		time: 'bad',
+		received: 'bad',
+		session: 'constructor',
+		type: 'toString',
+		tool: '__proto__',
+		toolUseId: null,
+		agentId: null,
+		agentType: 'valueOf',
+		cwd: null,
+		summary: 'hasOwnProperty',
+		source: 'hook',
+		payload: {},
+	};
 	assert.deepEqual(
-		['session', 'type', 'tool', 'agent', 'summary', 'time'].map(id => cellText(proto, id as ColumnId, 12)),
+		['session', 'type', 'tool', 'agent', 'summary', 'time'].map((id) => cellText(proto, id as ColumnId, 12)),
 		['construc', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', '--:--:--'],
 		'prototype keys are shown as they are, in the narrow type column too',
 	);
-	assert.equal(cellText({...proto, type: 'UserPromptSubmit'}, 'type', 12), 'PromptSubmit', 'known long names still have their short form');
+	assert.equal(
+		cellText({...proto, type: 'UserPromptSubmit'}, 'type', 12),
+		'PromptSubmit',
+		'known long names still have their short form',
+	);
 });
 
 test('the detail view of any value: safe lines no wider than the screen, the same JSON value (property)', () => {
 	fc.assert(
 		fc.property(fc.oneof(hostileRecord, hostileJson), fc.integer({min: 8, max: 200}), (value, width) => {
 			for (const line of jsonLines(value, width)) {
-				const text = line.map(piece => piece.text).join('');
+				const text = line.map((piece) => piece.text).join('');
 				assert.equal(unsafeOnOneLine(text), null);
 				assert.ok(stringWidth(text) <= width, `a line wider than ${width} cells: ${JSON.stringify(text)}`);
 			}
-			const whole = jsonLines(value, Number.MAX_SAFE_INTEGER).map(line => line.map(piece => piece.text).join('')).join('\n');
-			assert.deepEqual(JSON.parse(whole), JSON.parse(JSON.stringify(value)), 'unwrapped, the lines are the JSON of the value');
+			const whole = jsonLines(value, Number.MAX_SAFE_INTEGER)
+				.map((line) => line.map((piece) => piece.text).join(''))
+				.join('\n');
+			assert.deepEqual(
+				JSON.parse(whole),
+				JSON.parse(JSON.stringify(value)),
+				'unwrapped, the lines are the JSON of the value',
+			);
 		}),
 		{numRuns: 500},
 	);
 });
 
 test('the detail view escapes C1 and bidi controls as JSON escapes, and says so when a value is too deep to write', () => {
-	const text = jsonLines({prompt: `a\u009b6n${CONTROLS.bidi}`}, 500).map(line => line.map(piece => piece.text).join('')).join('\n');
+	const text = jsonLines({prompt: `a\u009b6n${CONTROLS.bidi}`}, 500)
+		.map((line) => line.map((piece) => piece.text).join(''))
+		.join('\n');
 	assert.match(text, /"prompt": "a\\u009b6nt\\u202eu\\u202av/);
 	assert.equal(forbiddenIn(text), null);
 	const deep = jsonLines(nested(200_000), 80);
 	assert.equal(deep.length, 1);
-	assert.match(deep[0].map(piece => piece.text).join(''), /^\(this value cannot be shown as JSON: Maximum call stack size exceeded\)$/);
+	assert.match(
+		deep[0].map((piece) => piece.text).join(''),
+		/^\(this value cannot be shown as JSON: Maximum call stack size exceeded\)$/,
+	);
 });

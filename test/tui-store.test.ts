@@ -22,30 +22,60 @@ const now = Date.parse('2026-11-23T10:00:00Z');
 describe('event store', () => {
 	it('keeps within a byte bound as well as a count: the oldest large events go first, the newest always stays', () => {
 		const store = new EventStore(1000, 2_000_000);
-		const big = (seq: number) => record({seq, summary: `big ${seq}`, payload: {tool_response: {stdout: 'x'.repeat(300_000)}}});
+		const big = (seq: number) =>
+			record({seq, summary: `big ${seq}`, payload: {tool_response: {stdout: 'x'.repeat(300_000)}}});
 		for (let seq = 1; seq <= 20; seq++) store.append([big(seq)], now);
-		const kept = store.snapshot(now).items.map(r => r.seq);
+		const kept = store.snapshot(now).items.map((r) => r.seq);
 		// Each is about 300 KB as JSON (its length is the oracle here, not the store's estimate): 6 fit in 2 MB.
 		const size = JSON.stringify(big(1)).length;
 		assert.equal(kept.length, Math.floor(2_000_000 / size));
-		assert.deepEqual(kept, Array.from({length: kept.length}, (_, i) => 20 - kept.length + 1 + i), 'the newest, in order');
+		assert.deepEqual(
+			kept,
+			Array.from({length: kept.length}, (_, i) => 20 - kept.length + 1 + i),
+			'the newest, in order',
+		);
 		assert.equal(store.snapshot(now).received, 20);
 		const huge = new EventStore(1000, 1000);
 		huge.append([big(1), big(2)], now);
-		assert.deepEqual(huge.snapshot(now).items.map(r => r.seq), [2], 'one event larger than the bound is still shown');
+		assert.deepEqual(
+			huge.snapshot(now).items.map((r) => r.seq),
+			[2],
+			'one event larger than the bound is still shown',
+		);
 	});
 
 	it("lists a tool call's records start first, even when the end arrived first", () => {
 		const store = new EventStore(50);
-		const post = record({seq: 1, type: 'PostToolUse', tool: 'Bash', toolUseId: 'toolu_x', summary: 'Bash  npm test'});
-		const pre = record({seq: 2, type: 'PreToolUse', tool: 'Bash', toolUseId: 'toolu_x', summary: 'Bash  npm test'});
-		const other = record({seq: 3, type: 'PreToolUse', tool: 'Read', toolUseId: 'toolu_y', summary: 'Read  a.ts'});
+		const post = record({
+			seq: 1,
+			type: 'PostToolUse',
+			tool: 'Bash',
+			toolUseId: 'toolu_x',
+			summary: 'Bash  npm test',
+		});
+		const pre = record({
+			seq: 2,
+			type: 'PreToolUse',
+			tool: 'Bash',
+			toolUseId: 'toolu_x',
+			summary: 'Bash  npm test',
+		});
+		const other = record({
+			seq: 3,
+			type: 'PreToolUse',
+			tool: 'Read',
+			toolUseId: 'toolu_y',
+			summary: 'Read  a.ts',
+		});
 		store.append([post, pre, other], now);
-		const call = store.snapshot(now).views.tools().find(c => c.toolUseId === 'toolu_x');
+		const call = store
+			.snapshot(now)
+			.views.tools()
+			.find((c) => c.toolUseId === 'toolu_x');
 		assert.ok(call, 'the call is in the Tools view');
 		assert.equal(call.status, 'ok');
 		assert.deepEqual(
-			store.recordsOf(call).map(r => r.type),
+			store.recordsOf(call).map((r) => r.type),
 			['PreToolUse', 'PostToolUse'],
 		);
 	});
@@ -58,10 +88,13 @@ describe('event store', () => {
 		const snap = store.snapshot(now);
 		assert.equal(snap.received, 120);
 		assert.equal(snap.items.length, 50);
-		assert.deepEqual(snap.items.map(r => r.seq), records.slice(70).map(r => r.seq));
+		assert.deepEqual(
+			snap.items.map((r) => r.seq),
+			records.slice(70).map((r) => r.seq),
+		);
 		assert.equal(snap.listDropped, 70);
 		assert.equal(snap.sessions, 2);
-		assert.equal(snap.errors, records.filter(r => /Failure|Denied/.test(r.type)).length);
+		assert.equal(snap.errors, records.filter((r) => /Failure|Denied/.test(r.type)).length);
 		assert.equal(snap.perMinute, 120);
 		assert.equal(store.snapshot(now + 61_000).perMinute, 0, 'the rate window slides');
 	});
@@ -77,13 +110,19 @@ describe('event store', () => {
 		const more = demoRecords(100, 99);
 		store.append(more, now);
 		const all = store.snapshot(now).items;
-		assert.equal(all.length, before + more.filter(r => r.tool === 'Bash').length);
-		assert.ok(all.every(r => r.tool === 'Bash'));
+		assert.equal(all.length, before + more.filter((r) => r.tool === 'Bash').length);
+		assert.ok(all.every((r) => r.tool === 'Bash'));
 		store.setQuery(filter.test, 'npm test');
 		const searched = store.snapshot(now);
 		assert.ok(searched.items.length > 0 && searched.items.length < all.length);
-		assert.ok(searched.items.every(r => r.tool === 'Bash' && searched.hits.has(r)));
-		store.append([record({tool: 'Bash', type: 'PreToolUse', summary: 'Bash  npm test -- --watch'}), record({tool: 'Read', summary: 'Read  npm test'})], now);
+		assert.ok(searched.items.every((r) => r.tool === 'Bash' && searched.hits.has(r)));
+		store.append(
+			[
+				record({tool: 'Bash', type: 'PreToolUse', summary: 'Bash  npm test -- --watch'}),
+				record({tool: 'Read', summary: 'Read  npm test'}),
+			],
+			now,
+		);
 		const after = store.snapshot(now);
 		assert.equal(after.items.length, searched.items.length + 1);
 		assert.equal(after.items.at(-1)?.summary, 'Bash  npm test -- --watch');
@@ -96,7 +135,10 @@ describe('event store', () => {
 		assert.equal(store.snapshot(now).items.length, 0);
 		store.append([record({summary: 'new'})], now);
 		const snap = store.snapshot(now);
-		assert.deepEqual(snap.items.map(r => r.summary), ['new']);
+		assert.deepEqual(
+			snap.items.map((r) => r.summary),
+			['new'],
+		);
 		assert.equal(snap.received, 31);
 		store.setQuery(null, '');
 		assert.equal(store.snapshot(now).items.length, 1, 'a new query does not bring cleared events back');
@@ -143,7 +185,10 @@ describe('search index', () => {
 		for (const r of hits.keys()) assert.ok(records.indexOf(r) >= 2500);
 		const few = searchAmong(records.slice(0, 3), 'file-2');
 		assert.ok(few.has(records[2]));
-		assert.ok([...few.values()].every(h => h.score >= few.get(records[2])!.score), 'the exact match scores best');
+		assert.ok(
+			[...few.values()].every((h) => h.score >= few.get(records[2])!.score),
+			'the exact match scores best',
+		);
 	});
 });
 
@@ -162,7 +207,10 @@ describe('demo generator', () => {
 		for (const step of steps) {
 			const p = step.payload as Record<string, string>;
 			assert.ok(step.delayMs >= 0);
-			assert.ok(normalize(p, {id: 'x', receivedAt: new Date(now).toISOString(), source: 'demo'}).ok, JSON.stringify(p));
+			assert.ok(
+				normalize(p, {id: 'x', receivedAt: new Date(now).toISOString(), source: 'demo'}).ok,
+				JSON.stringify(p),
+			);
 			types.add(p.hook_event_name);
 			sessions.add(p.session_id);
 			if (p.hook_event_name === 'PreToolUse') open.set(p.tool_use_id, p.tool_name);
@@ -171,14 +219,33 @@ describe('demo generator', () => {
 				open.delete(p.tool_use_id);
 			}
 			if (p.hook_event_name === 'SubagentStart') agents.set(p.agent_id, 'running');
-			if (p.agent_id && p.hook_event_name !== 'SubagentStart') assert.equal(agents.get(p.agent_id), 'running', 'subagent events come between start and stop');
+			if (p.agent_id && p.hook_event_name !== 'SubagentStart')
+				assert.equal(agents.get(p.agent_id), 'running', 'subagent events come between start and stop');
 			if (p.hook_event_name === 'SubagentStop') agents.set(p.agent_id, 'stopped');
 		}
 		assert.equal(sessions.size, 2);
-		for (const t of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'SubagentStart', 'SubagentStop', 'Stop']) {
+		for (const t of [
+			'SessionStart',
+			'UserPromptSubmit',
+			'PreToolUse',
+			'PostToolUse',
+			'PostToolUseFailure',
+			'PermissionRequest',
+			'Notification',
+			'SubagentStart',
+			'SubagentStop',
+			'Stop',
+		]) {
 			assert.ok(types.has(t), `has ${t}`);
 		}
-		assert.ok(steps.some(s => (s.payload as {agent_id?: string; hook_event_name: string}).agent_id && s.payload.hook_event_name === 'PreToolUse'), 'subagent tools carry agent_id');
+		assert.ok(
+			steps.some(
+				(s) =>
+					(s.payload as {agent_id?: string; hook_event_name: string}).agent_id &&
+					s.payload.hook_event_name === 'PreToolUse',
+			),
+			'subagent tools carry agent_id',
+		);
 		const perSecond = steps.length / (steps.reduce((sum, s) => sum + s.delayMs, 0) / 1000);
 		assert.ok(perSecond > 0.5 && perSecond < 20, `a human pace: ${perSecond.toFixed(1)}/s`);
 	});
@@ -194,36 +261,62 @@ describe('replay', () => {
 		const file = path.join(dir, 'rec.ndjson');
 		const records = demoRecords(5);
 		const raw = takeDemo(3, 1)[0].payload;
-		writeFileSync(file, [...records.map(r => JSON.stringify(r)), 'not json', '{"foo":1}', '', JSON.stringify(raw), '[1,2]'].join('\n'));
+		writeFileSync(
+			file,
+			[
+				...records.map((r) => JSON.stringify(r)),
+				'not json',
+				'{"foo":1}',
+				'',
+				JSON.stringify(raw),
+				'[1,2]',
+			].join('\n'),
+		);
 		const loaded = await loadReplay(file);
 		assert.equal(loaded.records.length, 6);
-		assert.deepEqual(loaded.records.slice(0, 5).map(r => r.seq), records.map(r => r.seq));
+		assert.deepEqual(
+			loaded.records.slice(0, 5).map((r) => r.seq),
+			records.map((r) => r.seq),
+		);
 		assert.equal(loaded.bad, 3);
 		assert.match(loaded.firstErrors[0], /line 6: not JSON/);
 		assert.match(loaded.firstErrors[1], /line 7: /);
 	});
 
 	it('says clearly when the file is missing, a directory, or holds no events', async () => {
-		await assert.rejects(loadReplay(path.join(dir, 'missing.ndjson')), (e: Error) => e instanceof ReplayError && /no such file: .*missing\.ndjson/.test(e.message));
+		await assert.rejects(
+			loadReplay(path.join(dir, 'missing.ndjson')),
+			(e: Error) => e instanceof ReplayError && /no such file: .*missing\.ndjson/.test(e.message),
+		);
 		await assert.rejects(loadReplay(dir), /is a directory/);
 		const empty = path.join(dir, 'junk.ndjson');
 		writeFileSync(empty, 'junk\n');
-		await assert.rejects(loadReplay(empty), /holds no events \(1 bad line; line 1: not JSON \(Unexpected token .*\)\)$/);
+		await assert.rejects(
+			loadReplay(empty),
+			/holds no events \(1 bad line; line 1: not JSON \(Unexpected token .*\)\)$/,
+		);
 	});
 
 	it('plays at the recorded pace times the speed, and pauses', async () => {
 		const base = Date.now();
-		const records = [0, 200, 400].map((ms, i) => record({summary: `e${i}`, time: new Date(base + ms).toISOString()}));
+		const records = [0, 200, 400].map((ms, i) =>
+			record({summary: `e${i}`, time: new Date(base + ms).toISOString()}),
+		);
 		const got: string[] = [];
 		let done = false;
-		const player = playReplay(records, 4, batch => got.push(...batch.map(r => r.summary)), () => (done = true));
+		const player = playReplay(
+			records,
+			4,
+			(batch) => got.push(...batch.map((r) => r.summary)),
+			() => (done = true),
+		);
 		player.setPaused(true);
-		await new Promise(r => setTimeout(r, 150));
+		await new Promise((r) => setTimeout(r, 150));
 		const whilePaused = got.length;
 		assert.ok(whilePaused <= 1, 'paused: nothing more arrives');
 		player.setPaused(false);
 		const deadline = Date.now() + 3000;
-		while (!done && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+		while (!done && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 		assert.ok(done);
 		assert.deepEqual(got, ['e0', 'e1', 'e2']);
 		player.stop();
@@ -231,14 +324,20 @@ describe('replay', () => {
 
 	it('raw payloads (no time of their own) are paced evenly and stamped with the clock as played; records and spool lines keep their times', async () => {
 		const file = path.join(dir, 'raw.ndjson');
-		const raw = (n: number) => JSON.stringify({session_id: 'raw-session', hook_event_name: 'UserPromptSubmit', prompt: `raw ${n}`});
+		const raw = (n: number) =>
+			JSON.stringify({session_id: 'raw-session', hook_event_name: 'UserPromptSubmit', prompt: `raw ${n}`});
 		const recordTime = '2026-11-23T10:00:00.000Z';
 		const spoolTime = Date.parse('2026-11-23T10:00:07.000Z');
 		const lines = [
 			raw(1),
 			raw(2),
 			raw(3),
-			JSON.stringify({mpm_spool: 1, id: 'sp-1', receivedAt: spoolTime, event: {session_id: 'raw-session', hook_event_name: 'Stop'}}),
+			JSON.stringify({
+				mpm_spool: 1,
+				id: 'sp-1',
+				receivedAt: spoolTime,
+				event: {session_id: 'raw-session', hook_event_name: 'Stop'},
+			}),
 			JSON.stringify({...record({seq: 50, id: 'rec-50', summary: 'recorded'}), time: recordTime}),
 			raw(4),
 		];
@@ -250,27 +349,46 @@ describe('replay', () => {
 		const arrivals: Array<{summary: string; time: string; at: number}> = [];
 		const started = Date.now();
 		let done = false;
-		const player = playReplay(loaded.records, speed, batch => arrivals.push(...batch.map(r => ({summary: r.summary, time: r.time, at: Date.now()}))), () => (done = true));
+		const player = playReplay(
+			loaded.records,
+			speed,
+			(batch) => arrivals.push(...batch.map((r) => ({summary: r.summary, time: r.time, at: Date.now()}))),
+			() => (done = true),
+		);
 		const deadline = Date.now() + 10_000;
-		while (!done && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+		while (!done && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 		player.stop();
 		const finished = Date.now();
 		assert.ok(done, 'the replay ends');
 		assert.equal(arrivals.length, 6);
 
-		const byText = (text: string) => arrivals.find(a => a.summary.includes(text))!;
-		assert.deepEqual(arrivals.map(a => a.summary.replace(/^prompt +/, '')), ['"raw 1"', '"raw 2"', '"raw 3"', arrivals[3].summary, 'recorded', '"raw 4"'], 'in file order');
+		const byText = (text: string) => arrivals.find((a) => a.summary.includes(text))!;
+		assert.deepEqual(
+			arrivals.map((a) => a.summary.replace(/^prompt +/, '')),
+			['"raw 1"', '"raw 2"', '"raw 3"', arrivals[3].summary, 'recorded', '"raw 4"'],
+			'in file order',
+		);
 		assert.equal(arrivals[3].time, new Date(spoolTime).toISOString(), 'a spool line keeps its receivedAt');
 		assert.equal(arrivals[4].time, recordTime, 'a record keeps its time');
 		for (const n of [1, 2, 3, 4]) {
 			const a = byText(`raw ${n}`);
 			const stamped = Date.parse(a.time);
-			assert.ok(stamped >= started && stamped <= finished, `raw ${n} stamped ${a.time}, played between ${new Date(started).toISOString()} and ${new Date(finished).toISOString()}`);
-			assert.ok(Math.abs(stamped - a.at) <= 50, `raw ${n} stamped with the time it was played (${a.time} vs ${new Date(a.at).toISOString()})`);
+			assert.ok(
+				stamped >= started && stamped <= finished,
+				`raw ${n} stamped ${a.time}, played between ${new Date(started).toISOString()} and ${new Date(finished).toISOString()}`,
+			);
+			assert.ok(
+				Math.abs(stamped - a.at) <= 50,
+				`raw ${n} stamped with the time it was played (${a.time} vs ${new Date(a.at).toISOString()})`,
+			);
 		}
 		// Even pacing: every step involving an event without a time is EVEN_GAP_MS / speed (timers never fire early).
 		const step = EVEN_GAP_MS / speed;
-		for (const i of [1, 2, 3, 5]) assert.ok(arrivals[i].at - arrivals[i - 1].at >= step - 2, `step ${i}: ${arrivals[i].at - arrivals[i - 1].at} ms, at least ${step}`);
+		for (const i of [1, 2, 3, 5])
+			assert.ok(
+				arrivals[i].at - arrivals[i - 1].at >= step - 2,
+				`step ${i}: ${arrivals[i].at - arrivals[i - 1].at} ms, at least ${step}`,
+			);
 		// Between two timed events the recorded gap still rules: the record (10:00:00) follows the spool line (10:00:07) at once.
 		assert.ok(arrivals[4].at - arrivals[3].at < step, 'two timed events keep their own pace');
 	});
@@ -280,7 +398,11 @@ describe('detail view scrolling', () => {
 	it('G pressed before the view has measured its lines still lands at the end once it has', async () => {
 		const {initialState} = await import('../source/tui/app/ui-state.js');
 		const {reducer} = await import('../source/tui/app/reducer.js');
-		const opened = {...initialState({rows: 10, width: 80}), mode: 'detail' as const, detail: {record: record({summary: 'Bash  npm test'}), scroll: 0, lines: 0}};
+		const opened = {
+			...initialState({rows: 10, width: 80}),
+			mode: 'detail' as const,
+			detail: {record: record({summary: 'Bash  npm test'}), scroll: 0, lines: 0},
+		};
 		const afterG = reducer(opened, {type: 'key', input: 'G', key: {}});
 		assert.equal(afterG.detail.scroll, 0, 'nothing to scroll yet');
 		const measured = reducer(afterG, {type: 'detailLines', lines: 63});

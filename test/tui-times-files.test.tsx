@@ -41,9 +41,23 @@ function twoSessions(): EventRecord[] {
 	return seq(
 		[0, hook('UserPromptSubmit', {prompt: 'fix the clock'})],
 		[100, pre('Grep', 'toolu_g1', grepHere)],
-		[200, post('Grep', 'toolu_g1', grepHere, {mode: 'files_with_matches', filenames: ['src/clock.ts'], numFiles: 1})],
+		[
+			200,
+			post('Grep', 'toolu_g1', grepHere, {
+				mode: 'files_with_matches',
+				filenames: ['src/clock.ts'],
+				numFiles: 1,
+			}),
+		],
 		[300, pre('Grep', 'toolu_g2', grepSrc)],
-		[400, post('Grep', 'toolu_g2', grepSrc, {mode: 'files_with_matches', filenames: ['src/clock.ts'], numFiles: 1})],
+		[
+			400,
+			post('Grep', 'toolu_g2', grepSrc, {
+				mode: 'files_with_matches',
+				filenames: ['src/clock.ts'],
+				numFiles: 1,
+			}),
+		],
 		[500, pre('Agent', 'toolu_spawn', spawn)],
 		[600, hook('SubagentStart', {agent_id: AGENT, agent_type: 'code-reviewer'})],
 		[700, pre('Edit', 'toolu_e1', edit, {agent_id: AGENT})],
@@ -53,7 +67,16 @@ function twoSessions(): EventRecord[] {
 		[1100, hook('Stop', {stop_hook_active: false})],
 		[2000, hook('UserPromptSubmit', {...other, prompt: 'list the exports'})],
 		[2100, pre('Grep', 'toolu_l1', grepLib, other)],
-		[2200, post('Grep', 'toolu_l1', grepLib, {mode: 'files_with_matches', filenames: ['index.ts'], numFiles: 1}, other)],
+		[
+			2200,
+			post(
+				'Grep',
+				'toolu_l1',
+				grepLib,
+				{mode: 'files_with_matches', filenames: ['index.ts'], numFiles: 1},
+				other,
+			),
+		],
 		[2300, pre('Read', 'toolu_l2', readLib, other)],
 		[2400, post('Read', 'toolu_l2', readLib, {type: 'text', file: {filePath: readLib.file_path}}, other)],
 		[2500, hook('Stop', {...other, stop_hook_active: false})],
@@ -74,18 +97,22 @@ function mount(records: EventRecord[], clock: {now: number}, arrived: boolean, t
 			now={() => clock.now}
 			defaultExportPath={() => './export.ndjson'}
 			onQuit={() => {}}
-			onExport={async file => file}
+			onExport={async (file) => file}
 		/>,
 	);
 	return {
 		store,
 		app,
-		until: (check: (frame: string) => boolean, what?: string) => waitForFrame(app.lastFrame, check, 3000, what),
+		until: (check: (frame: string) => boolean, what?: string) =>
+			waitForFrame(app.lastFrame, check, 3000, what),
 		press: (...inputs: string[]) => pressKeys(app, ...inputs),
 	};
 }
 
-const rowOf = (frame: string, text: string) => strip(frame).split('\n').find(line => line.includes(text)) ?? '';
+const rowOf = (frame: string, text: string) =>
+	strip(frame)
+		.split('\n')
+		.find((line) => line.includes(text)) ?? '';
 
 describe('times on screen move on with no new event', () => {
 	it('Sessions "active" and Files "touched" tick while they are on screen, and stop once nothing changes within the minute', async () => {
@@ -93,12 +120,15 @@ describe('times on screen move on with no new event', () => {
 		const clock = {now: T0 + 60_600};
 		const t = mount(twoSessions(), clock, false);
 		await t.press('5');
-		let frame = await t.until(f => rowOf(f, 'c0ffee00').includes('58s ago'), 'the Sessions tab at 58 s');
+		let frame = await t.until((f) => rowOf(f, 'c0ffee00').includes('58s ago'), 'the Sessions tab at 58 s');
 		clock.now += 1000;
-		frame = await t.until(f => rowOf(f, 'c0ffee00').includes('59s ago'), 'active moves on a second later with no event');
+		frame = await t.until(
+			(f) => rowOf(f, 'c0ffee00').includes('59s ago'),
+			'active moves on a second later with no event',
+		);
 		assert.match(rowOf(frame, '5b1e0c9a'), /\b1m ago/, 'the other session went past a minute');
 		clock.now += 1000;
-		frame = await t.until(f => rowOf(f, 'c0ffee00').includes('1m ago'), 'active moves on to a minute');
+		frame = await t.until((f) => rowOf(f, 'c0ffee00').includes('1m ago'), 'active moves on to a minute');
 
 		// Nothing on screen changes before the next whole minute: no tick, so no new frame.
 		const frames = t.app.frames.length;
@@ -111,11 +141,14 @@ describe('times on screen move on with no new event', () => {
 		const clock = {now: T0 + 3000};
 		const t = mount(twoSessions(), clock, false);
 		await t.press('4');
-		await t.until(f => rowOf(f, 'lib/index.ts').includes('just now'), 'the Files tab');
+		await t.until((f) => rowOf(f, 'lib/index.ts').includes('just now'), 'the Files tab');
 		clock.now += 1000;
-		await t.until(f => /\b1s ago/.test(rowOf(f, 'lib/index.ts')), 'touched moves on a second later with no event');
+		await t.until(
+			(f) => /\b1s ago/.test(rowOf(f, 'lib/index.ts')),
+			'touched moves on a second later with no event',
+		);
 		clock.now += 1000;
-		await t.until(f => /\b2s ago/.test(rowOf(f, 'lib/index.ts')), 'and again');
+		await t.until((f) => /\b2s ago/.test(rowOf(f, 'lib/index.ts')), 'and again');
 	});
 });
 
@@ -123,20 +156,23 @@ describe('the header rate counts arrivals of the last minute', () => {
 	it('history taken at start is not an arrival: 0/min', async () => {
 		const clock = {now: T0 + 3000};
 		const t = mount(twoSessions(), clock, false);
-		const frame = await t.until(f => /18 events/.test(f), 'the header');
+		const frame = await t.until((f) => /18 events/.test(f), 'the header');
 		assert.match(strip(frame).split('\n')[0], /│ 0\/min │/);
 	});
 
 	it('events that arrived 59.5 s ago count, and leave the rate a second later with no new event', async () => {
 		const clock = {now: T0 + 3000};
 		const t = mount(twoSessions(), clock, true);
-		await t.until(f => /│ 18\/min │/.test(strip(f).split('\n')[0]), 'the rate of the arrivals');
+		await t.until((f) => /│ 18\/min │/.test(strip(f).split('\n')[0]), 'the rate of the arrivals');
 		clock.now += 59_500;
 		// Another tab: a fresh snapshot at this time (the test's clock jumped; timers wait real time).
 		await t.press('2');
-		await t.until(f => /│ 18\/min │/.test(strip(f).split('\n')[0]) && f.includes('Edit'), 'still within the minute');
+		await t.until(
+			(f) => /│ 18\/min │/.test(strip(f).split('\n')[0]) && f.includes('Edit'),
+			'still within the minute',
+		);
 		clock.now += 1000;
-		await t.until(f => /│ 0\/min │/.test(strip(f).split('\n')[0]), 'the rate falls to 0 with no new event');
+		await t.until((f) => /│ 0\/min │/.test(strip(f).split('\n')[0]), 'the rate falls to 0 with no new event');
 	});
 });
 
@@ -145,10 +181,14 @@ describe('Files: two sessions, searched directories, a subagent', () => {
 		const clock = {now: T0 + 3000};
 		const t = mount(twoSessions(), clock, false);
 		await t.press('4');
-		const frame = strip(await t.until(f => f.includes('lib/index.ts'), 'the Files tab'));
+		const frame = strip(await t.until((f) => f.includes('lib/index.ts'), 'the Files tab'));
 		const lines = frame.split('\n');
-		assert.match(lines[2], /^\s*path\s+in ~\s+1\/5\s+R\s+W\s+E\s+S\s+last\s+touched\s+by\s+session/, 'the root and a session column');
-		const rows = lines.slice(3, 8).map(line => line.replace(/^›/, '').trim());
+		assert.match(
+			lines[2],
+			/^\s*path\s+in ~\s+1\/5\s+R\s+W\s+E\s+S\s+last\s+touched\s+by\s+session/,
+			'the root and a session column',
+		);
+		const rows = lines.slice(3, 8).map((line) => line.replace(/^›/, '').trim());
 		// Most recently touched first; `.` of each session is its own directory, never `.` twice.
 		assert.match(rows[0], /^lib\/index\.ts\s+1\s+·\s+·\s+·\s+Read\s+just now\s+main\s+c0ffee00$/);
 		assert.match(rows[1], /^lib\/\s+·\s+·\s+·\s+1\s+Grep\s+just now\s+main\s+c0ffee00$/);
@@ -158,20 +198,27 @@ describe('Files: two sessions, searched directories, a subagent', () => {
 
 		// Tools names the subagent the same way.
 		await t.press('2');
-		const tools = strip(await t.until(f => f.includes('src/clock.ts') && f.includes('Edit'), 'the Tools tab'));
+		const tools = strip(
+			await t.until((f) => f.includes('src/clock.ts') && f.includes('Edit'), 'the Tools tab'),
+		);
 		assert.match(rowOf(tools, 'Edit'), /code-reviewer/);
 
 		// Scoped to the ~/app session: its cwd is the root, no session column.
 		await t.press('4', 'j', 'j', 's');
-		const scoped = strip(await t.until(f => f.includes('in ~/app') && !f.includes('lib/'), 'the Files tab scoped to 5b1e0c9a'));
+		const scoped = strip(
+			await t.until((f) => f.includes('in ~/app') && !f.includes('lib/'), 'the Files tab scoped to 5b1e0c9a'),
+		);
 		const scopedLines = scoped.split('\n');
 		assert.match(scopedLines[2], /^\s*path\s+in ~\/app.*1\/3\s+R\s+W\s+E\s+S\s+last\s+touched\s+by\s+sess$/);
-		const scopedRows = scopedLines.slice(3, 6).map(line => line.replace(/^›/, '').trim());
+		const scopedRows = scopedLines.slice(3, 6).map((line) => line.replace(/^›/, '').trim());
 		assert.match(scopedRows[0], /^src\/clock\.ts\s+/);
 		assert.match(scopedRows[1], /^src\/\s+/);
 		assert.match(scopedRows[2], /^\.\/\s+/);
 		await t.press('G', keys.enter);
-		await t.until(f => f.includes('"directory": true') && f.includes(`"path": "${CWD}"`), 'the entry says it is a directory');
+		await t.until(
+			(f) => f.includes('"directory": true') && f.includes(`"path": "${CWD}"`),
+			'the entry says it is a directory',
+		);
 		assert.ok(SESSION_ID.startsWith('5b1e0c9a'));
 	});
 });

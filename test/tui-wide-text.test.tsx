@@ -48,14 +48,18 @@ function mount(columns: number, rows: number) {
 			now={() => NOW}
 			defaultExportPath={() => './export.ndjson'}
 			onQuit={() => {}}
-			onExport={async file => file}
+			onExport={async (file) => file}
 		/>,
 	);
 	return app;
 }
 
 function assertNoLineWider(lines: string[], columns: number): void {
-	for (const line of lines) assert.ok(stringWidth(line) <= columns, `a line of ${stringWidth(line)} cells in ${columns}: ${JSON.stringify(line)}`);
+	for (const line of lines)
+		assert.ok(
+			stringWidth(line) <= columns,
+			`a line of ${stringWidth(line)} cells in ${columns}: ${JSON.stringify(line)}`,
+		);
 }
 
 describe('wide text at fixed widths', () => {
@@ -66,32 +70,59 @@ describe('wide text at fixed widths', () => {
 	] as const) {
 		it(`${columns}×${rows}: the Events list and the Tools tab, one line per row, none wider than the pane`, async () => {
 			const app = mount(columns, rows);
-			const events = await waitForFrame(app.lastFrame, f => f.includes(`${EVENTS}/${EVENTS}`), 3000, 'the events list');
+			const events = await waitForFrame(
+				app.lastFrame,
+				(f) => f.includes(`${EVENTS}/${EVENTS}`),
+				3000,
+				'the events list',
+			);
 			let lines = events.split('\n');
 			assert.ok(lines.length <= rows - 1, `${lines.length} lines in ${rows - 1}`);
 			assertNoLineWider(lines, columns);
 			// Header, tab bar, column titles, the rows, the footer.
 			const body = lines.slice(3, -1);
 			assert.equal(body.length, rows - 5, `every list line is used:\n${events}`);
-			for (const line of body) assert.match(line, /^[ ›](\d+ +)?\d\d:\d\d:\d\d /, `a row that does not start with its time (wrapped?): ${JSON.stringify(line)}\n${events}`);
+			for (const line of body)
+				assert.match(
+					line,
+					/^[ ›](\d+ +)?\d\d:\d\d:\d\d /,
+					`a row that does not start with its time (wrapped?): ${JSON.stringify(line)}\n${events}`,
+				);
 			// The rows are the last events, one each, in order, each cell on its event's line: a
 			// summary wider than its column would wrap inside it and shift the summaries below.
 			body.forEach((line, i) => {
 				const k = EVENTS - body.length + i;
 				const time = new Date(T0 + Math.floor(k / 2) * 1000 + (k % 2) * 500).toTimeString().slice(0, 8);
-				assert.ok(line.includes(` ${time} `) || line.startsWith(`›${time} `), `row ${i} is not at ${time}: ${JSON.stringify(line)}`);
-				assert.match(line, new RegExp(`Bash  (echo|cat) r${Math.floor(k / 2)} `), `row ${i} does not show call r${Math.floor(k / 2)}:\n${events}`);
+				assert.ok(
+					line.includes(` ${time} `) || line.startsWith(`›${time} `),
+					`row ${i} is not at ${time}: ${JSON.stringify(line)}`,
+				);
+				assert.match(
+					line,
+					new RegExp(`Bash  (echo|cat) r${Math.floor(k / 2)} `),
+					`row ${i} does not show call r${Math.floor(k / 2)}:\n${events}`,
+				);
 			});
 
 			await pressKeys(app, '2');
-			const tools = await waitForFrame(app.lastFrame, f => /\d+\/15/.test(f) && f.split('\n')[1]?.includes('2 Tools') === true, 3000, 'the Tools tab');
+			const tools = await waitForFrame(
+				app.lastFrame,
+				(f) => /\d+\/15/.test(f) && f.split('\n')[1]?.includes('2 Tools') === true,
+				3000,
+				'the Tools tab',
+			);
 			lines = tools.split('\n');
 			assert.ok(lines.length <= rows - 1, `${lines.length} lines in ${rows - 1}`);
 			assertNoLineWider(lines, columns);
-			const calls = lines.slice(3, -1).filter(line => /Bash/.test(line));
+			const calls = lines.slice(3, -1).filter((line) => /Bash/.test(line));
 			assert.equal(calls.length, Math.min(15, rows - 5), `one line per call:\n${tools}`);
 			// Every row is whole: its last columns (took, and status and agent from 90 columns) are on it.
-			for (const line of calls) assert.match(line, columns >= 90 ? /\b500ms ok +main\b/ : /\b500ms *$/, `a row cut short: ${JSON.stringify(line)}\n${tools}`);
+			for (const line of calls)
+				assert.match(
+					line,
+					columns >= 90 ? /\b500ms ok +main\b/ : /\b500ms *$/,
+					`a row cut short: ${JSON.stringify(line)}\n${tools}`,
+				);
 		});
 	}
 });

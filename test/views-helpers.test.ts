@@ -1,6 +1,14 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {agoChangesIn, createViews, formatAgo, formatClock, formatDuration, relativeTo, toolTarget} from '../source/core/views/index.js';
+import {
+	agoChangesIn,
+	createViews,
+	formatAgo,
+	formatClock,
+	formatDuration,
+	relativeTo,
+	toolTarget,
+} from '../source/core/views/index.js';
 import {hookEvents, sessionFlow} from './fixtures/hook-payloads.js';
 import {hook, inputs, post, pre, rec, seq, T0} from './fixtures/view-sequences.js';
 
@@ -21,7 +29,11 @@ test('formatDuration', () => {
 	assert.equal(formatAgo(T0, T0 + 999), 'just now');
 	assert.equal(formatAgo(T0, T0 + 1000), '1s ago');
 	assert.equal(formatAgo(T0, T0 + 47_900), '47s ago', 'whole seconds: the text changes once a second');
-	assert.equal(formatAgo(T0, T0 + 65_000), '1m ago', 'whole minutes after a minute: it changes once a minute');
+	assert.equal(
+		formatAgo(T0, T0 + 65_000),
+		'1m ago',
+		'whole minutes after a minute: it changes once a minute',
+	);
 	assert.equal(formatAgo(T0, T0 + 3_599_999), '59m ago');
 	assert.equal(formatAgo(T0, T0 + 3_720_000), '1h02m ago');
 	assert.equal(formatAgo(T0, T0 + 26 * 3_600_000 + 5 * 60_000), '1d02h ago');
@@ -42,14 +54,26 @@ test('agoChangesIn: exactly when formatAgo says something else', () => {
 	assert.equal(agoChangesIn(T0, T0 + 47_900), 100);
 	assert.equal(agoChangesIn(T0, T0 + 65_000), 55_000, 'minutes: at the next whole minute');
 	assert.equal(agoChangesIn(T0, T0 + 3_720_000), 60_000);
-	assert.equal(agoChangesIn(T0, T0 + 26 * 3_600_000 + 5 * 60_000), 55 * 60_000, 'after a day: at the next whole hour');
+	assert.equal(
+		agoChangesIn(T0, T0 + 26 * 3_600_000 + 5 * 60_000),
+		55 * 60_000,
+		'after a day: at the next whole hour',
+	);
 	assert.equal(agoChangesIn(T0, T0 - 5000), 6000, 'ahead of this clock: a second after it');
 	assert.equal(agoChangesIn(Number.NaN, T0), null);
 	// Against formatAgo itself at every step of a day and a half: the text is the same just before, different at the time given.
-	for (let age = -3000; age < 36 * 3_600_000; age += age < 120_000 ? 137 : age < 90_000_000 ? 59_713 : 3_599_917) {
+	for (
+		let age = -3000;
+		age < 36 * 3_600_000;
+		age += age < 120_000 ? 137 : age < 90_000_000 ? 59_713 : 3_599_917
+	) {
 		const wait = agoChangesIn(T0, T0 + age)!;
 		assert.ok(wait > 0, `${age}: ${wait}`);
-		assert.equal(formatAgo(T0, T0 + age + wait - 1), formatAgo(T0, T0 + age), `unchanged until then (${age})`);
+		assert.equal(
+			formatAgo(T0, T0 + age + wait - 1),
+			formatAgo(T0, T0 + age),
+			`unchanged until then (${age})`,
+		);
 		assert.notEqual(formatAgo(T0, T0 + age + wait), formatAgo(T0, T0 + age), `changed then (${age})`);
 	}
 });
@@ -57,7 +81,11 @@ test('agoChangesIn: exactly when formatAgo says something else', () => {
 test('relativeTo and toolTarget', () => {
 	assert.equal(relativeTo('/home/u/app/src/a.ts', '/home/u/app'), 'src/a.ts');
 	assert.equal(relativeTo('/home/u/app/src/a.ts', '/home/u/app/'), 'src/a.ts');
-	assert.equal(relativeTo('/home/u/application/a.ts', '/home/u/app'), '/home/u/application/a.ts', 'a sibling with the same prefix is not under it');
+	assert.equal(
+		relativeTo('/home/u/application/a.ts', '/home/u/app'),
+		'/home/u/application/a.ts',
+		'a sibling with the same prefix is not under it',
+	);
 	assert.equal(relativeTo('/home/u/app', '/home/u/app'), '.');
 	assert.equal(relativeTo('/home/u/app/x/../y.ts', '/home/u/app'), 'y.ts');
 	assert.equal(relativeTo('C:\\Users\\u\\app\\src\\a.ts', 'C:\\Users\\u\\app'), 'src\\a.ts');
@@ -87,18 +115,23 @@ test('reset empties every view and bumps the version', () => {
 	const before = v.version;
 	v.reset();
 	assert.ok(v.version > before);
-	assert.deepEqual([v.tools(T0).length, v.agents(T0).length, v.files().length, v.sessions(T0).length, v.todos().length], [0, 0, 0, 0, 0]);
+	assert.deepEqual(
+		[v.tools(T0).length, v.agents(T0).length, v.files().length, v.sessions(T0).length, v.todos().length],
+		[0, 0, 0, 0, 0],
+	);
 	v.applyMany(seq([0, hookEvents.SessionStart]));
 	assert.equal(v.sessions(T0).length, 1);
 });
 
 test('unknown events are counted for their session and change nothing else; a bad time takes the latest seen', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, hook('UserPromptSubmit', {prompt: 'go'})],
-		[10, hook('SomeFutureEvent', {whatever: {nested: true}})],
-		[20, hookEvents.WorktreeCreate],
-	));
+	v.applyMany(
+		seq(
+			[0, hook('UserPromptSubmit', {prompt: 'go'})],
+			[10, hook('SomeFutureEvent', {whatever: {nested: true}})],
+			[20, hookEvents.WorktreeCreate],
+		),
+	);
 	const bad = {...rec(pre('Bash', 'b1', inputs.bashTest), 30), time: 'not a time'};
 	v.apply(bad);
 	const [s] = v.sessions(T0 + 40);

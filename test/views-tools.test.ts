@@ -2,29 +2,46 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {createViews, sortToolCalls, type ToolCall} from '../source/core/views/index.js';
 import {envelope, hookEvents, interruptedBash, mpmEnvelopes, SESSION_ID} from './fixtures/hook-payloads.js';
-import {failure, hook, inAgent, inputs, OTHER_CWD, OTHER_SESSION, post, pre, seq, T0} from './fixtures/view-sequences.js';
+import {
+	failure,
+	hook,
+	inAgent,
+	inputs,
+	OTHER_CWD,
+	OTHER_SESSION,
+	post,
+	pre,
+	seq,
+	T0,
+} from './fixtures/view-sequences.js';
 
 const MIN = 60_000;
 
 function byId(rows: ToolCall[], id: string): ToolCall {
-	const row = rows.find(r => r.id === id);
+	const row = rows.find((r) => r.id === id);
 	assert.ok(row, `no tool call ${id}`);
 	return row;
 }
 
 test('parallel calls: two Reads and a Grep interleaved pair by tool_use_id, not by order', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Read', 'toolu_A', inputs.readApp)],
-		[5, pre('Read', 'toolu_B', inputs.readCli)],
-		[8, pre('Grep', 'toolu_C', inputs.grepTodo)],
-		[40, post('Read', 'toolu_B', inputs.readCli, {type: 'text'}, {duration_ms: 33})],
-		[55, post('Grep', 'toolu_C', inputs.grepTodo, {numFiles: 3})],
-		[70, failure('Read', 'toolu_A', inputs.readApp, 'File does not exist.', false, {duration_ms: 69})],
-	));
+	v.applyMany(
+		seq(
+			[0, pre('Read', 'toolu_A', inputs.readApp)],
+			[5, pre('Read', 'toolu_B', inputs.readCli)],
+			[8, pre('Grep', 'toolu_C', inputs.grepTodo)],
+			[40, post('Read', 'toolu_B', inputs.readCli, {type: 'text'}, {duration_ms: 33})],
+			[55, post('Grep', 'toolu_C', inputs.grepTodo, {numFiles: 3})],
+			[70, failure('Read', 'toolu_A', inputs.readApp, 'File does not exist.', false, {duration_ms: 69})],
+		),
+	);
 	const rows = v.tools(T0 + 100);
 	assert.equal(rows.length, 3);
-	assert.deepEqual(rows.map(r => r.id), ['toolu_C', 'toolu_B', 'toolu_A'], 'newest first');
+	assert.deepEqual(
+		rows.map((r) => r.id),
+		['toolu_C', 'toolu_B', 'toolu_A'],
+		'newest first',
+	);
 	const a = byId(rows, 'toolu_A');
 	assert.equal(a.status, 'failed');
 	assert.equal(a.error, 'File does not exist.');
@@ -42,27 +59,37 @@ test('parallel calls: two Reads and a Grep interleaved pair by tool_use_id, not 
 
 test('a running call reports elapsed time against now; sort by duration', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Bash', 'toolu_long', inputs.bashTest)],
-		[1000, pre('Read', 'toolu_short', inputs.readApp)],
-		[1010, post('Read', 'toolu_short', inputs.readApp, {}, {duration_ms: 10})],
-	));
+	v.applyMany(
+		seq(
+			[0, pre('Bash', 'toolu_long', inputs.bashTest)],
+			[1000, pre('Read', 'toolu_short', inputs.readApp)],
+			[1010, post('Read', 'toolu_short', inputs.readApp, {}, {duration_ms: 10})],
+		),
+	);
 	const rows = v.tools(T0 + 4000);
 	const bash = byId(rows, 'toolu_long');
 	assert.equal(bash.status, 'running');
 	assert.equal(bash.durationMs, 4000);
 	assert.equal(bash.end, null);
-	assert.equal(v.tools(T0 + 9000).find(r => r.id === 'toolu_long')!.durationMs, 9000, 'ticks with now');
-	assert.deepEqual(sortToolCalls(rows, 'duration').map(r => r.id), ['toolu_long', 'toolu_short']);
-	assert.deepEqual(sortToolCalls(rows, 'time').map(r => r.id), ['toolu_short', 'toolu_long']);
+	assert.equal(v.tools(T0 + 9000).find((r) => r.id === 'toolu_long')!.durationMs, 9000, 'ticks with now');
+	assert.deepEqual(
+		sortToolCalls(rows, 'duration').map((r) => r.id),
+		['toolu_long', 'toolu_short'],
+	);
+	assert.deepEqual(
+		sortToolCalls(rows, 'time').map((r) => r.id),
+		['toolu_short', 'toolu_long'],
+	);
 });
 
 test('out of order: PostToolUse before its PreToolUse pairs into one ok call', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[500, post('Bash', 'toolu_X', inputs.bashTest, {stdout: 'ok'}, {duration_ms: 480})],
-		[20, pre('Bash', 'toolu_X', inputs.bashTest)],
-	));
+	v.applyMany(
+		seq(
+			[500, post('Bash', 'toolu_X', inputs.bashTest, {stdout: 'ok'}, {duration_ms: 480})],
+			[20, pre('Bash', 'toolu_X', inputs.bashTest)],
+		),
+	);
 	const rows = v.tools(T0 + 600);
 	assert.equal(rows.length, 1);
 	assert.equal(rows[0].status, 'ok');
@@ -82,10 +109,9 @@ test('a Post alone (Pre lost) still makes a call, started duration_ms before it'
 
 test('interrupted tool: PostToolUseFailure with is_interrupt', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Bash', 'toolu_01InterruptedWatch', {command: 'npm run watch'})],
-		[5400, interruptedBash],
-	));
+	v.applyMany(
+		seq([0, pre('Bash', 'toolu_01InterruptedWatch', {command: 'npm run watch'})], [5400, interruptedBash]),
+	);
 	const [row] = v.tools(T0 + 6000);
 	assert.equal(row.status, 'interrupted');
 	assert.equal(row.durationMs, 5400);
@@ -110,14 +136,23 @@ test('a call with no end is lost after the timeout (configurable), and a late en
 	assert.equal(ended.durationMs, 6 * MIN);
 });
 
-test('a call with no end is interrupted: by session end, all of them; by Stop, only the main agent\'s', () => {
+test("a call with no end is interrupted: by session end, all of them; by Stop, only the main agent's", () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Bash', 'toolu_main', inputs.bashWatch)],
-		[10, inAgent('agent_bg', 'general-purpose', 'PreToolUse', {tool_name: 'Read', tool_input: inputs.readApp, tool_use_id: 'toolu_sub'})],
-		[20, pre('Bash', 'toolu_other', inputs.bashWatch, {session_id: OTHER_SESSION, cwd: OTHER_CWD})],
-		[100, hook('Stop', {stop_hook_active: false, last_assistant_message: 'done'})],
-	));
+	v.applyMany(
+		seq(
+			[0, pre('Bash', 'toolu_main', inputs.bashWatch)],
+			[
+				10,
+				inAgent('agent_bg', 'general-purpose', 'PreToolUse', {
+					tool_name: 'Read',
+					tool_input: inputs.readApp,
+					tool_use_id: 'toolu_sub',
+				}),
+			],
+			[20, pre('Bash', 'toolu_other', inputs.bashWatch, {session_id: OTHER_SESSION, cwd: OTHER_CWD})],
+			[100, hook('Stop', {stop_hook_active: false, last_assistant_message: 'done'})],
+		),
+	);
 	let rows = v.tools(T0 + 200);
 	assert.equal(byId(rows, 'toolu_main').status, 'interrupted');
 	assert.equal(byId(rows, 'toolu_main').interruptedBy, 'stop');
@@ -132,10 +167,27 @@ test('a call with no end is interrupted: by session end, all of them; by Stop, o
 
 test('tools run by a subagent carry its agent id and type', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, inAgent('agent_1', 'Explore', 'PreToolUse', {tool_name: 'Glob', tool_input: {pattern: '**/*.ts'}, tool_use_id: 'toolu_glob'})],
-		[9, inAgent('agent_1', 'Explore', 'PostToolUse', {tool_name: 'Glob', tool_input: {pattern: '**/*.ts'}, tool_response: {numFiles: 9}, tool_use_id: 'toolu_glob'})],
-	));
+	v.applyMany(
+		seq(
+			[
+				0,
+				inAgent('agent_1', 'Explore', 'PreToolUse', {
+					tool_name: 'Glob',
+					tool_input: {pattern: '**/*.ts'},
+					tool_use_id: 'toolu_glob',
+				}),
+			],
+			[
+				9,
+				inAgent('agent_1', 'Explore', 'PostToolUse', {
+					tool_name: 'Glob',
+					tool_input: {pattern: '**/*.ts'},
+					tool_response: {numFiles: 9},
+					tool_use_id: 'toolu_glob',
+				}),
+			],
+		),
+	);
 	const [row] = v.tools(T0 + 10);
 	assert.equal(row.agent, 'agent_1');
 	assert.equal(row.agentType, 'Explore');
@@ -146,26 +198,44 @@ test('tools run by a subagent carry its agent id and type', () => {
 test('PermissionRequest (no tool_use_id) marks the matching running call, whichever comes first', () => {
 	const rm = {command: 'rm -rf dist', description: 'Remove the build'};
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Bash', 'toolu_ls', {command: 'ls'})],
-		[1, pre('Bash', 'toolu_rm', rm)],
-		[2, hook('PermissionRequest', {tool_name: 'Bash', tool_input: {description: 'Remove the build', command: 'rm -rf dist'}})],
-		[10, hookEvents.PermissionRequest],
-		[11, pre('Bash', 'toolu_rm2', {command: 'rm -rf dist', description: 'Remove the old build output'})],
-		[12, hook('PermissionRequest', {tool_name: 'Bash', tool_input: {command: 'nothing like it'}})],
-	));
+	v.applyMany(
+		seq(
+			[0, pre('Bash', 'toolu_ls', {command: 'ls'})],
+			[1, pre('Bash', 'toolu_rm', rm)],
+			[
+				2,
+				hook('PermissionRequest', {
+					tool_name: 'Bash',
+					tool_input: {description: 'Remove the build', command: 'rm -rf dist'},
+				}),
+			],
+			[10, hookEvents.PermissionRequest],
+			[11, pre('Bash', 'toolu_rm2', {command: 'rm -rf dist', description: 'Remove the old build output'})],
+			[12, hook('PermissionRequest', {tool_name: 'Bash', tool_input: {command: 'nothing like it'}})],
+		),
+	);
 	const rows = v.tools(T0 + 20);
-	assert.equal(byId(rows, 'toolu_rm').waitedForPermission, true, 'matched by tool and input (key order does not matter)');
+	assert.equal(
+		byId(rows, 'toolu_rm').waitedForPermission,
+		true,
+		'matched by tool and input (key order does not matter)',
+	);
 	assert.equal(byId(rows, 'toolu_ls').waitedForPermission, false);
-	assert.equal(byId(rows, 'toolu_rm2').waitedForPermission, true, 'a request before its Pre is matched when the Pre comes');
+	assert.equal(
+		byId(rows, 'toolu_rm2').waitedForPermission,
+		true,
+		'a request before its Pre is matched when the Pre comes',
+	);
 });
 
 test('PermissionDenied with a tool_use_id ends the call it denied: denied, with the reason', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Bash', 'toolu_01DeniedPushForce', {command: 'git push --force'})],
-		[3, hookEvents.PermissionDenied],
-	));
+	v.applyMany(
+		seq(
+			[0, pre('Bash', 'toolu_01DeniedPushForce', {command: 'git push --force'})],
+			[3, hookEvents.PermissionDenied],
+		),
+	);
 	const [row] = v.tools(T0 + 5);
 	assert.equal(row.status, 'denied');
 	assert.equal(row.durationMs, 3);
@@ -174,13 +244,24 @@ test('PermissionDenied with a tool_use_id ends the call it denied: denied, with 
 
 test('PostToolBatch fills in the ends that never came, and adds calls it alone reports', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, hookEvents.SessionStart],
-		[10, pre('Read', 'toolu_01Read4mPq8sV2xYz7KcR5mZp', {file_path: '/home/u/app/test/flaky.test.ts'})],
-		[12, pre('Grep', 'toolu_01Grep9aTnE2bLw7KcR5mZq', {pattern: 'setTimeout'})],
-		[30, post('Grep', 'toolu_01Grep9aTnE2bLw7KcR5mZq', {pattern: 'setTimeout'}, {numFiles: 2}, {duration_ms: 15})],
-		[50, hookEvents.PostToolBatch],
-	));
+	v.applyMany(
+		seq(
+			[0, hookEvents.SessionStart],
+			[10, pre('Read', 'toolu_01Read4mPq8sV2xYz7KcR5mZp', {file_path: '/home/u/app/test/flaky.test.ts'})],
+			[12, pre('Grep', 'toolu_01Grep9aTnE2bLw7KcR5mZq', {pattern: 'setTimeout'})],
+			[
+				30,
+				post(
+					'Grep',
+					'toolu_01Grep9aTnE2bLw7KcR5mZq',
+					{pattern: 'setTimeout'},
+					{numFiles: 2},
+					{duration_ms: 15},
+				),
+			],
+			[50, hookEvents.PostToolBatch],
+		),
+	);
 	const rows = v.tools(T0 + 60);
 	assert.equal(rows.length, 3);
 	const read = byId(rows, 'toolu_01Read4mPq8sV2xYz7KcR5mZp');
@@ -194,14 +275,23 @@ test('PostToolBatch fills in the ends that never came, and adds calls it alone r
 
 test('targets: Bash command, paths relative to cwd (absolute outside it), URL, MCP args, Agent description', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, pre('Read', 't1', inputs.outside)],
-		[1, pre('WebFetch', 't2', {url: 'https://example.com/docs', prompt: 'summarize'})],
-		[2, pre('mcp__github__get_issue', 't3', {owner: 'u', repo: 'app', issue_number: 4})],
-		[3, pre('Task', 't4', {description: 'Review the diff', prompt: 'Review it', subagent_type: 'code-reviewer'})],
-		[4, pre('Bash', 't5', {command: 'git log\n--oneline'})],
-		[5, pre('NotebookEdit', 't6', {notebook_path: '/home/u/app/nb/a.ipynb', new_source: 'x'})],
-	));
+	v.applyMany(
+		seq(
+			[0, pre('Read', 't1', inputs.outside)],
+			[1, pre('WebFetch', 't2', {url: 'https://example.com/docs', prompt: 'summarize'})],
+			[2, pre('mcp__github__get_issue', 't3', {owner: 'u', repo: 'app', issue_number: 4})],
+			[
+				3,
+				pre('Task', 't4', {
+					description: 'Review the diff',
+					prompt: 'Review it',
+					subagent_type: 'code-reviewer',
+				}),
+			],
+			[4, pre('Bash', 't5', {command: 'git log\n--oneline'})],
+			[5, pre('NotebookEdit', 't6', {notebook_path: '/home/u/app/nb/a.ipynb', new_source: 'x'})],
+		),
+	);
 	const rows = v.tools(T0 + 10);
 	assert.equal(byId(rows, 't1').target, '/etc/hosts');
 	assert.equal(byId(rows, 't2').target, 'https://example.com/docs');
@@ -213,12 +303,23 @@ test('targets: Bash command, paths relative to cwd (absolute outside it), URL, M
 
 test('claude-mpm pre_tool / post_tool without tool_use_id pair by session, tool and input, else in order', () => {
 	const v = createViews();
-	v.applyMany(seq(
-		[0, envelope('pre_tool', {tool_name: 'Bash', tool_parameters: {command: 'npm test'}})],
-		[10, envelope('pre_tool', {tool_name: 'Bash', tool_parameters: {command: 'npm run lint'}})],
-		[1500, envelope('post_tool', {tool_name: 'Bash', tool_parameters: {command: 'npm run lint'}, exit_code: 1, success: false, error: 'Command failed with exit code 1'})],
-		[2000, mpmEnvelopes.post_tool],
-	));
+	v.applyMany(
+		seq(
+			[0, envelope('pre_tool', {tool_name: 'Bash', tool_parameters: {command: 'npm test'}})],
+			[10, envelope('pre_tool', {tool_name: 'Bash', tool_parameters: {command: 'npm run lint'}})],
+			[
+				1500,
+				envelope('post_tool', {
+					tool_name: 'Bash',
+					tool_parameters: {command: 'npm run lint'},
+					exit_code: 1,
+					success: false,
+					error: 'Command failed with exit code 1',
+				}),
+			],
+			[2000, mpmEnvelopes.post_tool],
+		),
+	);
 	const rows = v.tools(T0 + 3000);
 	assert.equal(rows.length, 2);
 	const [lint, test] = rows;
@@ -231,17 +332,28 @@ test('claude-mpm pre_tool / post_tool without tool_use_id pair by session, tool 
 	assert.equal(lint.error, 'Command failed with exit code 1');
 	assert.match(lint.id, /^rec:/);
 	const w = createViews();
-	w.applyMany(seq(
-		[0, envelope('pre_tool', {tool_name: 'Read', tool_parameters: {file_path: '/a'}})],
-		[5, envelope('pre_tool', {tool_name: 'Read', tool_parameters: {file_path: '/b'}})],
-		[9, envelope('post_tool', {tool_name: 'Read', success: true})],
-	));
-	assert.deepEqual(w.tools(T0 + 10).map(r => [r.target, r.status]), [['/b', 'running'], ['/a', 'ok']], 'no input: the oldest open call');
+	w.applyMany(
+		seq(
+			[0, envelope('pre_tool', {tool_name: 'Read', tool_parameters: {file_path: '/a'}})],
+			[5, envelope('pre_tool', {tool_name: 'Read', tool_parameters: {file_path: '/b'}})],
+			[9, envelope('post_tool', {tool_name: 'Read', success: true})],
+		),
+	);
+	assert.deepEqual(
+		w.tools(T0 + 10).map((r) => [r.target, r.status]),
+		[
+			['/b', 'running'],
+			['/a', 'ok'],
+		],
+		'no input: the oldest open call',
+	);
 });
 
 test('memory is bounded: the oldest finished calls go first, running ones stay', () => {
 	const v = createViews({maxToolCalls: 50});
-	const entries: Array<[number, Record<string, unknown>]> = [[0, pre('Bash', 'toolu_keep', inputs.bashWatch)]];
+	const entries: Array<[number, Record<string, unknown>]> = [
+		[0, pre('Bash', 'toolu_keep', inputs.bashWatch)],
+	];
 	for (let i = 0; i < 200; i++) {
 		entries.push([i * 10 + 1, pre('Read', `toolu_${i}`, inputs.readApp)]);
 		entries.push([i * 10 + 2, post('Read', `toolu_${i}`, inputs.readApp, {})]);
@@ -249,28 +361,47 @@ test('memory is bounded: the oldest finished calls go first, running ones stay',
 	v.applyMany(seq(...entries));
 	const rows = v.tools(T0 + 3000);
 	assert.ok(rows.length <= 50 && rows.length >= 45, `kept ${rows.length}`);
-	assert.ok(rows.some(r => r.id === 'toolu_keep' && r.status === 'running'), 'the running call is not evicted');
-	assert.ok(rows.some(r => r.id === 'toolu_199'));
-	assert.ok(!rows.some(r => r.id === 'toolu_0'));
+	assert.ok(
+		rows.some((r) => r.id === 'toolu_keep' && r.status === 'running'),
+		'the running call is not evicted',
+	);
+	assert.ok(rows.some((r) => r.id === 'toolu_199'));
+	assert.ok(!rows.some((r) => r.id === 'toolu_0'));
 	assert.equal(v.toolCall('toolu_199', T0 + 3000)?.status, 'ok');
 	assert.equal(v.toolCall('toolu_0', T0 + 3000), null);
 });
 
 test('toolsRunning(now) says what tools(now) shows: a running call, until it ends, is orphaned or times out', () => {
-	const running = (v: ReturnType<typeof createViews>, now: number) => v.tools(now).some(r => r.status === 'running');
+	const running = (v: ReturnType<typeof createViews>, now: number) =>
+		v.tools(now).some((r) => r.status === 'running');
 	const v = createViews({toolTimeoutMs: 5 * MIN});
 	assert.equal(v.toolsRunning(T0), false, 'no calls');
-	v.applyMany(seq([0, pre('Bash', 'toolu_a', inputs.bashWatch)], [10, pre('Read', 'toolu_b', inputs.readApp)]));
-	for (const now of [T0 + 20, T0 + 5 * MIN + 10, T0 + 5 * MIN + 11]) assert.equal(v.toolsRunning(now), running(v, now), `at +${now - T0} ms`);
+	v.applyMany(
+		seq([0, pre('Bash', 'toolu_a', inputs.bashWatch)], [10, pre('Read', 'toolu_b', inputs.readApp)]),
+	);
+	for (const now of [T0 + 20, T0 + 5 * MIN + 10, T0 + 5 * MIN + 11])
+		assert.equal(v.toolsRunning(now), running(v, now), `at +${now - T0} ms`);
 	assert.equal(v.toolsRunning(T0 + 5 * MIN + 10), true);
 	assert.equal(v.toolsRunning(T0 + 5 * MIN + 11), false, 'both timed out');
 	v.apply(seq([20, post('Read', 'toolu_b', inputs.readApp, {type: 'text'})])[0]);
 	assert.equal(v.toolsRunning(T0 + 30), true, 'toolu_a still runs');
 	v.apply(seq([40, hook('Stop', {stop_hook_active: false, last_assistant_message: 'done'})])[0]);
-	assert.equal(v.toolsRunning(T0 + 50), false, 'Stop orphaned the main agent\'s call');
+	assert.equal(v.toolsRunning(T0 + 50), false, "Stop orphaned the main agent's call");
 	assert.equal(running(v, T0 + 50), false);
-	v.applyMany(seq([60, inAgent('agent_bg', 'general-purpose', 'PreToolUse', {tool_name: 'Read', tool_input: inputs.readApp, tool_use_id: 'toolu_sub'})], [70, post('Bash', 'toolu_a', inputs.bashWatch, {stdout: ''})]));
-	assert.equal(v.toolsRunning(T0 + 80), true, 'a subagent\'s call runs');
+	v.applyMany(
+		seq(
+			[
+				60,
+				inAgent('agent_bg', 'general-purpose', 'PreToolUse', {
+					tool_name: 'Read',
+					tool_input: inputs.readApp,
+					tool_use_id: 'toolu_sub',
+				}),
+			],
+			[70, post('Bash', 'toolu_a', inputs.bashWatch, {stdout: ''})],
+		),
+	);
+	assert.equal(v.toolsRunning(T0 + 80), true, "a subagent's call runs");
 	assert.equal(running(v, T0 + 80), true);
 	v.apply(seq([90, hook('SessionEnd', {reason: 'prompt_input_exit'})])[0]);
 	assert.equal(v.toolsRunning(T0 + 100), false);

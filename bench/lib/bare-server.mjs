@@ -34,7 +34,7 @@ const server = http.createServer({keepAlive: true}, (req, res) => {
 		return;
 	}
 	const chunks = [];
-	req.on('data', c => chunks.push(c));
+	req.on('data', (c) => chunks.push(c));
 	req.on('end', () => {
 		const text = Buffer.concat(chunks).toString('utf8');
 		let values;
@@ -42,8 +42,8 @@ const server = http.createServer({keepAlive: true}, (req, res) => {
 			values = (req.headers['content-type'] ?? '').includes('ndjson')
 				? text
 						.split('\n')
-						.filter(l => l.trim() !== '')
-						.map(l => JSON.parse(l))
+						.filter((l) => l.trim() !== '')
+						.map((l) => JSON.parse(l))
 				: [JSON.parse(text)];
 		} catch {
 			res.writeHead(400, {'Content-Type': 'application/json'});

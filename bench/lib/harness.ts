@@ -23,7 +23,10 @@ export interface ServerProcess {
 function waitForLine(stream: NodeJS.ReadableStream, pattern: RegExp, ms: number): Promise<RegExpExecArray> {
 	return new Promise((resolve, reject) => {
 		let text = '';
-		const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${ms} ms: ${text}`)), ms);
+		const timer = setTimeout(
+			() => reject(new Error(`no line matching ${pattern} within ${ms} ms: ${text}`)),
+			ms,
+		);
 		const onData = (chunk: Buffer) => {
 			text += chunk.toString();
 			const match = pattern.exec(text);
@@ -57,7 +60,7 @@ function wrap(name: string, child: ChildProcess, port: number, state?: string): 
 		async stop() {
 			if (state) fs.rmSync(state, {recursive: true, force: true});
 			if (child.exitCode !== null) return;
-			const exited = new Promise(r => child.once('exit', r));
+			const exited = new Promise((r) => child.once('exit', r));
 			child.kill('SIGTERM');
 			const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
 			await exited;
@@ -72,10 +75,21 @@ function wrap(name: string, child: ChildProcess, port: number, state?: string): 
  */
 export async function startMpmTui(extraArgs: string[] = []): Promise<ServerProcess> {
 	const state = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-'));
-	const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), '--server-only', '--port', '0', ...extraArgs], {
-		env: {...process.env, NODE_ENV: 'production', MPM_TUI_STATE_DIR: state, MPM_TUI_TOKEN: '', CLAUDE_MPM_SOCKETIO_TOKEN: '', MPM_TUI_SPOOL: path.join(state, 'spool.ndjson')},
-		stdio: ['ignore', 'ignore', 'pipe'],
-	});
+	const child = spawn(
+		process.execPath,
+		[path.join(ROOT, 'dist', 'cli.js'), '--server-only', '--port', '0', ...extraArgs],
+		{
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				MPM_TUI_STATE_DIR: state,
+				MPM_TUI_TOKEN: '',
+				CLAUDE_MPM_SOCKETIO_TOKEN: '',
+				MPM_TUI_SPOOL: path.join(state, 'spool.ndjson'),
+			},
+			stdio: ['ignore', 'ignore', 'pipe'],
+		},
+	);
 	const match = await waitForLine(child.stderr!, /listening on http:\/\/127\.0\.0\.1:(\d+)/, 15_000);
 	child.stderr!.resume();
 	return wrap('mpm-tui', child, Number(match[1]), state);
@@ -102,7 +116,12 @@ export interface Receiver {
 export async function openReceivers(url: string, n: number, identify: boolean): Promise<Receiver[]> {
 	const receivers: Receiver[] = [];
 	for (let i = 0; i < n; i++) {
-		const socket = io(url, {transports: ['websocket'], forceNew: true, reconnection: false, auth: identify ? {client: 'mpm-tui'} : {}});
+		const socket = io(url, {
+			transports: ['websocket'],
+			forceNew: true,
+			reconnection: false,
+			auth: identify ? {client: 'mpm-tui'} : {},
+		});
 		const receiver: Receiver = {socket, count: 0};
 		socket.on('events', (batch: any[]) => {
 			receiver.count += batch.length;
@@ -123,10 +142,10 @@ export async function openReceivers(url: string, n: number, identify: boolean): 
 export async function waitForCounts(receivers: Receiver[], expected: number, ms = 20_000): Promise<boolean> {
 	const deadline = Date.now() + ms;
 	while (Date.now() < deadline) {
-		if (receivers.every(r => r.count >= expected)) return true;
-		await new Promise(r => setTimeout(r, 20));
+		if (receivers.every((r) => r.count >= expected)) return true;
+		await new Promise((r) => setTimeout(r, 20));
 	}
-	return receivers.every(r => r.count >= expected);
+	return receivers.every((r) => r.count >= expected);
 }
 
 export const agent = new http.Agent({keepAlive: true, maxSockets: 64});
@@ -134,8 +153,15 @@ export const agent = new http.Agent({keepAlive: true, maxSockets: 64});
 export function post(port: number, body: string | Buffer, contentType = 'application/json'): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(
-			{host: '127.0.0.1', port, path: '/api/events', method: 'POST', agent, headers: {'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body)}},
-			res => {
+			{
+				host: '127.0.0.1',
+				port,
+				path: '/api/events',
+				method: 'POST',
+				agent,
+				headers: {'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body)},
+			},
+			(res) => {
 				res.resume();
 				res.on('end', () => resolve(res.statusCode ?? 0));
 			},
@@ -157,7 +183,11 @@ export function hookPayload(extra: Record<string, unknown> = {}, pad = 0): Recor
 		permission_mode: 'default',
 		hook_event_name: 'PreToolUse',
 		tool_name: 'Bash',
-		tool_input: {command: `npm test -- --grep case-${RUN}-${n}`, description: 'Run the test suite', ...(pad > 0 ? {content: 'x'.repeat(pad)} : {})},
+		tool_input: {
+			command: `npm test -- --grep case-${RUN}-${n}`,
+			description: 'Run the test suite',
+			...(pad > 0 ? {content: 'x'.repeat(pad)} : {}),
+		},
 		tool_use_id: `toolu_${RUN}_${n}`,
 		...extra,
 	};
@@ -174,7 +204,8 @@ export function percentile(values: number[], p: number): number {
 	return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
-export const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', {maximumFractionDigits: digits, minimumFractionDigits: digits});
+export const fmt = (x: number, digits = 0) =>
+	x.toLocaleString('en-US', {maximumFractionDigits: digits, minimumFractionDigits: digits});
 
 /** `n` Socket.IO receivers in a child process (bench/lib/receivers.ts). */
 export interface ReceiverProcess {
@@ -186,9 +217,13 @@ export interface ReceiverProcess {
 }
 
 export async function startReceivers(url: string, n: number, identify: boolean): Promise<ReceiverProcess> {
-	const child = fork(path.join(ROOT, 'bench', 'lib', 'receivers.ts'), [url, String(n), identify ? '1' : '0'], {execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	const child = fork(
+		path.join(ROOT, 'bench', 'lib', 'receivers.ts'),
+		[url, String(n), identify ? '1' : '0'],
+		{execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc']},
+	);
 	const ask = <T>(type: string): Promise<T> =>
-		new Promise(resolve => {
+		new Promise((resolve) => {
 			const onMessage = (message: any) => {
 				if (message.type === type) {
 					child.off('message', onMessage);
@@ -200,7 +235,7 @@ export async function startReceivers(url: string, n: number, identify: boolean):
 		});
 	await new Promise<void>((resolve, reject) => {
 		child.once('message', () => resolve());
-		child.once('exit', code => reject(new Error(`receivers exited with ${code}`)));
+		child.once('exit', (code) => reject(new Error(`receivers exited with ${code}`)));
 	});
 	return {
 		counts: () => ask<number[]>('count'),
@@ -209,13 +244,13 @@ export async function startReceivers(url: string, n: number, identify: boolean):
 			const deadline = Date.now() + ms;
 			for (;;) {
 				const counts = await ask<number[]>('count');
-				if (counts.every(c => c >= expected)) return true;
+				if (counts.every((c) => c >= expected)) return true;
 				if (Date.now() > deadline) return false;
-				await new Promise(r => setTimeout(r, 50));
+				await new Promise((r) => setTimeout(r, 50));
 			}
 		},
 		async close() {
-			const exited = new Promise(r => child.once('exit', r));
+			const exited = new Promise((r) => child.once('exit', r));
 			child.send({type: 'close'});
 			await exited;
 		},

@@ -19,7 +19,12 @@ function sentAt(event: any): number | undefined {
 
 await Promise.all(
 	Array.from({length: n}, (_, i) => {
-		const socket = io(url, {transports: ['websocket'], forceNew: true, reconnection: false, auth: identify === '1' ? {client: 'mpm-tui'} : {}});
+		const socket = io(url, {
+			transports: ['websocket'],
+			forceNew: true,
+			reconnection: false,
+			auth: identify === '1' ? {client: 'mpm-tui'} : {},
+		});
 		sockets.push(socket);
 		socket.on('events', (batch: any[]) => {
 			counts[i] += batch.length;

@@ -24,7 +24,14 @@ export interface ClientSummary {
 
 class SeqCounter {
 	private seen = new Uint8Array(1 << 20);
-	readonly summary: ClientSummary = {received: 0, repeated: 0, minSeq: 0, maxSeq: 0, outOfOrder: 0, connected: false};
+	readonly summary: ClientSummary = {
+		received: 0,
+		repeated: 0,
+		minSeq: 0,
+		maxSeq: 0,
+		outOfOrder: 0,
+		connected: false,
+	};
 
 	add(seq: number): void {
 		const s = this.summary;
@@ -48,13 +55,18 @@ const counters = Array.from({length: n}, () => new SeqCounter());
 const sockets: Socket[] = [];
 
 await Promise.all(
-	counters.map(counter => {
-		const socket = io(url, {transports: ['websocket'], forceNew: true, reconnection: false, auth: {client: 'mpm-tui'}});
+	counters.map((counter) => {
+		const socket = io(url, {
+			transports: ['websocket'],
+			forceNew: true,
+			reconnection: false,
+			auth: {client: 'mpm-tui'},
+		});
 		sockets.push(socket);
 		socket.on('events', (batch: Array<{seq: number}>) => {
 			for (const record of batch) counter.add(record.seq);
 		});
-		socket.on('disconnect', reason => {
+		socket.on('disconnect', (reason) => {
 			counter.summary.connected = false;
 			counter.summary.lost = reason;
 		});
@@ -69,7 +81,7 @@ await Promise.all(
 );
 process.send!({type: 'ready'});
 process.on('message', (message: {type: string}) => {
-	if (message.type === 'summary') process.send!({type: 'summary', clients: counters.map(c => c.summary)});
+	if (message.type === 'summary') process.send!({type: 'summary', clients: counters.map((c) => c.summary)});
 	if (message.type === 'close') {
 		for (const socket of sockets) socket.close();
 		process.exit(0);

@@ -12,7 +12,8 @@ import type {EventRecord} from '../core/record.js';
 export type BodyRecord = {ok: true; record: EventRecord} | {ok: false; error: string};
 
 export function recordFromClaudeMpm(body: unknown, id: string, seq: number, now = new Date()): BodyRecord {
-	if (nestedDeeperThan(body, MAX_JSON_DEPTH)) return {ok: false, error: `event is nested deeper than ${MAX_JSON_DEPTH} levels`};
+	if (nestedDeeperThan(body, MAX_JSON_DEPTH))
+		return {ok: false, error: `event is nested deeper than ${MAX_JSON_DEPTH} levels`};
 	try {
 		// The body's own `timestamp` is the record's time when it is a valid one (core/source-time).
 		const arrived = now.toISOString();
@@ -20,6 +21,9 @@ export function recordFromClaudeMpm(body: unknown, id: string, seq: number, now 
 		if (!result.ok) return {ok: false, error: result.error};
 		return {ok: true, record: {seq, ...result.record}};
 	} catch (error) {
-		return {ok: false, error: `event could not be read: ${error instanceof Error ? error.message : String(error)}`};
+		return {
+			ok: false,
+			error: `event could not be read: ${error instanceof Error ? error.message : String(error)}`,
+		};
 	}
 }

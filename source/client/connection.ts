@@ -78,7 +78,8 @@ export function serverText(text: unknown): string {
 function helloFrom(raw: unknown): HelloInfo | null {
 	if (typeof raw !== 'object' || raw === null) return null;
 	const hello = raw as Record<string, unknown>;
-	const whole = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+	const whole = (value: unknown): value is number =>
+		typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 	if (!whole(hello.lastSeq)) return null;
 	return {
 		service: 'mpm-tui',
@@ -120,7 +121,9 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		auth: options.token === undefined ? {client: 'mpm-tui'} : {client: 'mpm-tui', token: options.token},
 		// The token on the handshake too (when it can be a header value): the server then lets this
 		// client in however many bare handshakes are waiting.
-		...(options.token !== undefined && /^[\x21-\x7e]+$/.test(options.token) ? {extraHeaders: {Authorization: `Bearer ${options.token}`}} : {}),
+		...(options.token !== undefined && /^[\x21-\x7e]+$/.test(options.token)
+			? {extraHeaders: {Authorization: `Bearer ${options.token}`}}
+			: {}),
 		transports: ['websocket'],
 		reconnection: true,
 		reconnectionAttempts: Infinity,
@@ -157,7 +160,8 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 			if (checked.ok) fresh.push(checked.record);
 			last = seq;
 		}
-		if (bad > 0) problem(`skipped ${plural(bad, 'malformed record')} from the server (${serverText(firstError)})`);
+		if (bad > 0)
+			problem(`skipped ${plural(bad, 'malformed record')} from the server (${serverText(firstError)})`);
 		if (fresh.length > 0) handlers.onEvents(fresh, history);
 		return !gap;
 	};
@@ -183,7 +187,9 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		while (!closed && gen === generation) {
 			let answer: HistoryAnswer;
 			try {
-				answer = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('history', {since: last ?? 0, limit: PAGE})) as HistoryAnswer;
+				answer = (await socket
+					.timeout(ACK_TIMEOUT_MS)
+					.emitWithAck('history', {since: last ?? 0, limit: PAGE})) as HistoryAnswer;
 			} catch {
 				if (gen !== generation || closed) return;
 				state('reconnecting', 'the server did not answer a history request');
@@ -191,8 +197,16 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 				return;
 			}
 			if (gen !== generation || closed) return;
-			if (typeof answer !== 'object' || answer === null || answer.error !== undefined || !Array.isArray(answer.events)) {
-				const why = typeof answer === 'object' && answer !== null && answer.error !== undefined ? serverText(answer.error) : 'malformed answer';
+			if (
+				typeof answer !== 'object' ||
+				answer === null ||
+				answer.error !== undefined ||
+				!Array.isArray(answer.events)
+			) {
+				const why =
+					typeof answer === 'object' && answer !== null && answer.error !== undefined
+						? serverText(answer.error)
+						: 'malformed answer';
 				problem(`history: ${why}`);
 				state('connected', `history: ${why}`);
 				break;
@@ -217,7 +231,9 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		if (helloTimer) clearTimeout(helloTimer);
 		let hello = helloFrom(raw);
 		if (hello === null) {
-			problem(`the server sent a malformed hello (lastSeq is not a whole number ≥ 0); catching up after seq ${last ?? 0}`);
+			problem(
+				`the server sent a malformed hello (lastSeq is not a whole number ≥ 0); catching up after seq ${last ?? 0}`,
+			);
 			hello = {service: 'mpm-tui', version: '?', lastSeq: last ?? 0, firstSeq: 0, serverTime: ''};
 		}
 		server = hello;
@@ -249,7 +265,8 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 	});
 
 	socket.on('status', (status: unknown) => {
-		if (typeof status === 'object' && status !== null && !Array.isArray(status)) handlers.onStatus?.(status as ServerStats);
+		if (typeof status === 'object' && status !== null && !Array.isArray(status))
+			handlers.onStatus?.(status as ServerStats);
 	});
 
 	socket.on('connect', () => {
@@ -266,7 +283,11 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 
 	const fromClaudeMpm = (body: unknown) => {
 		if (server || closed) return; // an mpm-tui server never sends these to a client that said it is mpm-tui
-		const result = recordFromClaudeMpm(body, `mpm-${Date.now().toString(36)}-${(++mpmCounter).toString(36)}`, (last ?? 0) + 1);
+		const result = recordFromClaudeMpm(
+			body,
+			`mpm-${Date.now().toString(36)}-${(++mpmCounter).toString(36)}`,
+			(last ?? 0) + 1,
+		);
 		if (!result.ok) {
 			problem(`skipped an event from the claude-mpm server (${serverText(result.error)})`);
 			return;
@@ -276,7 +297,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 	};
 	for (const name of MPM_CATEGORIES) socket.on(name, fromClaudeMpm);
 
-	socket.on('disconnect', reason => {
+	socket.on('disconnect', (reason) => {
 		if (closed) return;
 		catchingUp = true;
 		generation++;
@@ -285,7 +306,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), 500).unref?.();
 	});
 
-	socket.on('connect_error', error => {
+	socket.on('connect_error', (error) => {
 		if (closed) return;
 		// The server's words (its middleware's refusal): shown to the user, so made safe first.
 		const message = serverText(error?.message);
@@ -303,7 +324,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		state(attempt === 0 && !server ? 'connecting' : 'reconnecting', message);
 	});
 
-	socket.io.on('reconnect_attempt', n => {
+	socket.io.on('reconnect_attempt', (n) => {
 		attempt = n;
 		state('reconnecting');
 	});

@@ -48,7 +48,7 @@ export class NdjsonWriter {
 	/** Records as JSON lines (characters a terminal would act on written as escapes). */
 	write(records: readonly unknown[]): void {
 		if (this.closed || records.length === 0) return;
-		this.writeLines(records.map(record => escapeJsonForTerminal(JSON.stringify(record))));
+		this.writeLines(records.map((record) => escapeJsonForTerminal(JSON.stringify(record))));
 	}
 
 	/** Lines already serialized (without their newline). */
@@ -92,7 +92,7 @@ export class NdjsonWriter {
 		const lastLineStart = ndjson.length < 2 ? 0 : ndjson.lastIndexOf(NEWLINE, ndjson.length - 2) + 1;
 		if (this.pendingBytes + lastLineStart <= this.maxBuffered) this.keep(ndjson, ndjson.length, false);
 		else {
-			for (let start = 0; start < ndjson.length; ) {
+			for (let start = 0; start < ndjson.length;) {
 				const end = ndjson.indexOf(NEWLINE, start) + 1 || ndjson.length;
 				if (this.pendingBytes > this.maxBuffered) this.drop();
 				else this.keep(ndjson.subarray(start, end), end - start, false);
@@ -139,7 +139,7 @@ export class NdjsonWriter {
 		this.waitingForDrain = false;
 		this.flush();
 		if (this.closed) return;
-		await new Promise<void>(resolve => {
+		await new Promise<void>((resolve) => {
 			if (this.stream.writableNeedDrain) this.stream.once('drain', () => resolve());
 			else resolve();
 		});
@@ -155,6 +155,6 @@ export class NdjsonWriter {
 
 /** One chunk for one write: the strings joined, or everything as bytes when any piece is bytes. */
 function joinPieces(pieces: ReadonlyArray<string | Buffer>): string | Buffer {
-	if (pieces.every(piece => typeof piece === 'string')) return pieces.join('');
-	return Buffer.concat(pieces.map(piece => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
+	if (pieces.every((piece) => typeof piece === 'string')) return pieces.join('');
+	return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
 }

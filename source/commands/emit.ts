@@ -17,13 +17,18 @@ function readStdin(): Promise<Buffer> {
 
 function post(url: URL, body: Buffer, token: string | undefined): Promise<{status: number; text: string}> {
 	const send = url.protocol === 'https:' ? https.request : http.request;
-	const headers: Record<string, string | number> = {'Content-Type': 'application/json', 'Content-Length': body.length};
+	const headers: Record<string, string | number> = {
+		'Content-Type': 'application/json',
+		'Content-Length': body.length,
+	};
 	if (token) headers.Authorization = `Bearer ${token}`;
 	return new Promise((resolve, reject) => {
-		const request = send(url, {method: 'POST', headers, timeout: 10_000}, response => {
+		const request = send(url, {method: 'POST', headers, timeout: 10_000}, (response) => {
 			const chunks: Buffer[] = [];
 			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}));
+			response.on('end', () =>
+				resolve({status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}),
+			);
 			response.on('error', reject);
 		});
 		request.on('timeout', () => request.destroy(new Error('the server did not answer within 10 s')));
@@ -36,7 +41,9 @@ export async function runEmit(config: Config, text = ''): Promise<number> {
 	let body: Buffer;
 	if (text.trim() !== '') body = Buffer.from(text, 'utf8');
 	else if (process.stdin.isTTY) {
-		process.stderr.write('mpm-tui: emit needs one event as JSON, as an argument or on stdin, e.g. mpm-tui emit \'{"hook_event_name":"Notification","message":"hi"}\'\n');
+		process.stderr.write(
+			'mpm-tui: emit needs one event as JSON, as an argument or on stdin, e.g. mpm-tui emit \'{"hook_event_name":"Notification","message":"hi"}\'\n',
+		);
 		return 2;
 	} else body = await readStdin();
 	if (body.toString('utf8').trim() === '') {
@@ -49,7 +56,11 @@ export async function runEmit(config: Config, text = ''): Promise<number> {
 		answer = await post(url, body, config.token);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		process.stderr.write(code === 'ECONNREFUSED' ? `mpm-tui: no server answers at ${config.url} (start one with: mpm-tui --server-only)\n` : `mpm-tui: could not send to ${url.href}: ${(error as Error).message}\n`);
+		process.stderr.write(
+			code === 'ECONNREFUSED'
+				? `mpm-tui: no server answers at ${config.url} (start one with: mpm-tui --server-only)\n`
+				: `mpm-tui: could not send to ${url.href}: ${(error as Error).message}\n`,
+		);
 		return 1;
 	}
 	process.stdout.write(answer.text.endsWith('\n') ? answer.text : `${answer.text}\n`);

@@ -11,12 +11,50 @@ import os from 'node:os';
 import type {Config} from '../config.js';
 import {showControls} from '../core/terminal-safe.js';
 import {chooseForwarder, commandPaths, ForwarderError, forwarderFiles} from '../hook/forwarder-command.js';
-import {isPortableCommand, parseForwarderOption, PATH_BINS, portableCommand, portableTarget} from '../hook/portable-command.js';
+import {
+	isPortableCommand,
+	parseForwarderOption,
+	PATH_BINS,
+	portableCommand,
+	portableTarget,
+} from '../hook/portable-command.js';
 import {parseScope, ScopeError, SCOPES, settingsPath, type Places, type Scope} from '../hook/scopes.js';
-import {formatSettings, isLink, readBackup, readSettings, removeBackup, removeSettings, SettingsFileError, writeSettingsAtomic, type Backup, type BackupPolicy, type SettingsText} from '../hook/settings-file.js';
-import {findOurHooks, HOOK_EVENTS, installHooks, NEVER_HOOKED, SettingsShapeError, uninstallHooks, type EventChange, type MergeResult} from '../hook/settings-merge.js';
+import {
+	formatSettings,
+	isLink,
+	readBackup,
+	readSettings,
+	removeBackup,
+	removeSettings,
+	SettingsFileError,
+	writeSettingsAtomic,
+	type Backup,
+	type BackupPolicy,
+	type SettingsText,
+} from '../hook/settings-file.js';
+import {
+	findOurHooks,
+	HOOK_EVENTS,
+	installHooks,
+	NEVER_HOOKED,
+	SettingsShapeError,
+	uninstallHooks,
+	type EventChange,
+	type MergeResult,
+} from '../hook/settings-merge.js';
 import {probeHealth, probeTelemetry, spoolStatus, type TelemetrySeen} from '../hook/status.js';
-import {envBlock, foreignTelemetry, installTelemetry, isTelemetryKey, maskSettingsText, ourTelemetry, shownValue, telemetryEnv, uninstallTelemetry, type Found} from '../hook/telemetry-env.js';
+import {
+	envBlock,
+	foreignTelemetry,
+	installTelemetry,
+	isTelemetryKey,
+	maskSettingsText,
+	ourTelemetry,
+	shownValue,
+	telemetryEnv,
+	uninstallTelemetry,
+	type Found,
+} from '../hook/telemetry-env.js';
 import {diffLines} from '../hook/text-diff.js';
 
 export interface HooksOptions {
@@ -38,12 +76,13 @@ function defaultContext(): HooksContext {
 		home: os.homedir(),
 		cwd: process.cwd(),
 		env: process.env,
-		out: text => process.stdout.write(text),
-		err: text => process.stderr.write(text),
+		out: (text) => process.stdout.write(text),
+		err: (text) => process.stderr.write(text),
 	};
 }
 
-const USAGE = 'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--telemetry] [--dry-run]';
+const USAGE =
+	'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--telemetry] [--dry-run]';
 
 /**
  * What the command prints carries text from settings files (commands, event names, the diff, parse
@@ -53,12 +92,21 @@ const USAGE = 'usage: mpm-tui hooks install|uninstall|status [--scope user|proje
 function terminalSafe(text: string): string {
 	return text
 		.split('\n')
-		.map(line => line.split('\t').map(showControls).join('\t'))
+		.map((line) => line.split('\t').map(showControls).join('\t'))
 		.join('\n');
 }
 
-export async function runHooks(config: Config, sub: string | undefined, options: HooksOptions = {}, unsafe: HooksContext = defaultContext()): Promise<number> {
-	const context: HooksContext = {...unsafe, out: text => unsafe.out(terminalSafe(text)), err: text => unsafe.err(terminalSafe(text))};
+export async function runHooks(
+	config: Config,
+	sub: string | undefined,
+	options: HooksOptions = {},
+	unsafe: HooksContext = defaultContext(),
+): Promise<number> {
+	const context: HooksContext = {
+		...unsafe,
+		out: (text) => unsafe.out(terminalSafe(text)),
+		err: (text) => unsafe.err(terminalSafe(text)),
+	};
 	const fail = (message: string, code: number): number => {
 		context.err(`mpm-tui hooks: ${message}\n`);
 		return code;
@@ -90,19 +138,35 @@ function merge<T = MergeResult>(file: SettingsText, apply: (value: unknown) => T
 	try {
 		return apply(file.value);
 	} catch (error) {
-		if (error instanceof SettingsShapeError) throw new SettingsFileError(`${file.path}: ${error.message}; left untouched`);
+		if (error instanceof SettingsShapeError)
+			throw new SettingsFileError(`${file.path}: ${error.message}; left untouched`);
 		throw error;
 	}
 }
 
 function names(changes: EventChange[], kind: EventChange['change']): string[] {
-	return changes.filter(c => c.change === kind).map(c => c.event);
+	return changes.filter((c) => c.change === kind).map((c) => c.event);
 }
 
 /** Shows the diff (dry run; headers variables and the token masked) or writes the file; returns the lines to print. */
-function commit(file: SettingsText, after: string, backup: BackupPolicy, dryRun: boolean, context: HooksContext, token: string | undefined): string[] {
+function commit(
+	file: SettingsText,
+	after: string,
+	backup: BackupPolicy,
+	dryRun: boolean,
+	context: HooksContext,
+	token: string | undefined,
+): string[] {
 	if (dryRun) {
-		context.out(maskSettingsText(diffLines(file.text, after, {before: file.exists ? file.path : `${file.path} (new file)`, after: `${file.path} (after)`}), token));
+		context.out(
+			maskSettingsText(
+				diffLines(file.text, after, {
+					before: file.exists ? file.path : `${file.path} (new file)`,
+					after: `${file.path} (after)`,
+				}),
+				token,
+			),
+		);
 		return ['dry run: nothing written'];
 	}
 	const written = writeSettingsAtomic(file.path, after, backup);
@@ -116,14 +180,24 @@ function commit(file: SettingsText, after: string, backup: BackupPolicy, dryRun:
 }
 
 /** The forwarder for a scope: absolute paths of this machine, or for the project scope (a file shared with the repository) the forwarder on PATH. */
-function forwarderFor(scope: Scope, requested: string | undefined, envPath: string): {label: string; command: string; reason: string} {
+function forwarderFor(
+	scope: Scope,
+	requested: string | undefined,
+	envPath: string,
+): {label: string; command: string; reason: string} {
 	if (scope !== 'project') {
 		const choice = chooseForwarder(requested, envPath);
 		return {label: choice.kind, command: choice.command, reason: choice.reason};
 	}
 	const kind = parseForwarderOption(requested);
-	const which = kind ? `${PATH_BINS[kind]} from PATH` : `${PATH_BINS.sh} (sh + curl) from PATH, else ${PATH_BINS.node} (Node)`;
-	return {label: 'from PATH', command: portableCommand(kind), reason: `${which}: .claude/settings.json is shared with the repository, so the command names no path of this machine`};
+	const which = kind
+		? `${PATH_BINS[kind]} from PATH`
+		: `${PATH_BINS.sh} (sh + curl) from PATH, else ${PATH_BINS.node} (Node)`;
+	return {
+		label: 'from PATH',
+		command: portableCommand(kind),
+		reason: `${which}: .claude/settings.json is shared with the repository, so the command names no path of this machine`,
+	};
 }
 
 /** What a shared (project) install means for teammates and for this machine. */
@@ -140,7 +214,7 @@ function sharedNotes(command: string, envPath: string): string[] {
 
 /** Why `--telemetry` is refused for the project scope. */
 const PROJECT_TELEMETRY =
-	'--telemetry is not written to the project scope: .claude/settings.json is shared with the repository, and its env block would send every teammate\'s Claude Code telemetry to this machine\'s address (and carry the token, if one is set). Use --scope local (.claude/settings.local.json, this machine only) or --scope user.';
+	"--telemetry is not written to the project scope: .claude/settings.json is shared with the repository, and its env block would send every teammate's Claude Code telemetry to this machine's address (and carry the token, if one is set). Use --scope local (.claude/settings.local.json, this machine only) or --scope user.";
 
 /** The server telemetry goes to: the URL mpm-tui's clients use (http://host:port, or --connect). */
 function telemetryFor(config: Config): Map<string, string> {
@@ -148,7 +222,7 @@ function telemetryFor(config: Config): Map<string, string> {
 }
 
 function listFound(found: Found[]): string {
-	return found.map(f => `${f.key}=${shownValue(f.key, f.value)}`).join(', ');
+	return found.map((f) => `${f.key}=${shownValue(f.key, f.value)}`).join(', ');
 }
 
 /**
@@ -157,7 +231,12 @@ function listFound(found: Found[]): string {
  * in one overriding another) and the environment this command runs in (a shell export reaches
  * Claude Code too, and the settings' env block would override it).
  */
-function otherTelemetry(scope: Scope, file: SettingsText, wanted: ReadonlyMap<string, string>, context: HooksContext): Array<{where: string; found: Found[]}> {
+function otherTelemetry(
+	scope: Scope,
+	file: SettingsText,
+	wanted: ReadonlyMap<string, string>,
+	context: HooksContext,
+): Array<{where: string; found: Found[]}> {
 	const out: Array<{where: string; found: Found[]}> = [];
 	const add = (where: string, found: Found[]) => {
 		if (found.length > 0) out.push({where, found});
@@ -183,7 +262,7 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext, con
 	const envPath = context.env.PATH ?? '';
 	const choice = forwarderFor(scope, options.forwarder, envPath);
 	const file = readSettings(settingsPath(scope, context));
-	const hooked = merge(file, value => installHooks(value, choice.command));
+	const hooked = merge(file, (value) => installHooks(value, choice.command));
 	const lines = [`forwarder: ${choice.label}: ${choice.reason}`, `command:   ${choice.command}`];
 	const wanted = telemetryFor(config);
 	let result = hooked;
@@ -193,7 +272,7 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext, con
 		if (others.length > 0) {
 			telemetryLines = [
 				'telemetry: NOT added: a telemetry configuration is already there, and mpm-tui never overrides one:',
-				...others.map(o => `           ${o.where}: ${listFound(o.found)}`),
+				...others.map((o) => `           ${o.where}: ${listFound(o.found)}`),
 				`           To send Claude Code's telemetry to mpm-tui instead, remove those variables and run this again; or point your own setup at ${config.url} (OTLP over HTTP with JSON: OTEL_EXPORTER_OTLP_PROTOCOL=http/json).`,
 			];
 		} else {
@@ -201,13 +280,20 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext, con
 			result = {settings: added.settings, changes: hooked.changes, changed: hooked.changed || added.changed};
 			telemetryLines =
 				added.keys.length > 0
-					? [`telemetry: ${added.keys.map(k => `${k}=${shownValue(k, wanted.get(k))}`).join(', ')}`, `           Claude Code sessions started from now on send their telemetry to ${config.url}; restart running ones.`]
+					? [
+							`telemetry: ${added.keys.map((k) => `${k}=${shownValue(k, wanted.get(k))}`).join(', ')}`,
+							`           Claude Code sessions started from now on send their telemetry to ${config.url}; restart running ones.`,
+						]
 					: [`telemetry: already set for ${config.url}`];
 		}
 	}
 	const notes = scope === 'project' ? sharedNotes(choice.command, envPath) : [];
 	if (!result.changed) {
-		lines.push(`already installed in ${file.path} (${scope} scope): nothing changed`, ...telemetryLines, ...notes);
+		lines.push(
+			`already installed in ${file.path} (${scope} scope): nothing changed`,
+			...telemetryLines,
+			...notes,
+		);
 		context.out(`${lines.join('\n')}\n`);
 		return 0;
 	}
@@ -215,17 +301,32 @@ function install(scope: Scope, options: HooksOptions, context: HooksContext, con
 		const list = names(result.changes, kind);
 		if (list.length > 0) lines.push(`${kind}:${' '.repeat(9 - kind.length)}${list.join(', ')}`);
 	}
-	for (const event of names(result.changes, 'removed')) lines.push(`removed:  ${event}: ${NEVER_HOOKED.get(event) ?? 'not an event mpm-tui hooks'}, so mpm-tui must not be on it`);
+	for (const event of names(result.changes, 'removed'))
+		lines.push(
+			`removed:  ${event}: ${NEVER_HOOKED.get(event) ?? 'not an event mpm-tui hooks'}, so mpm-tui must not be on it`,
+		);
 	lines.push(...telemetryLines);
 	// The backup keeps the file as it was before our hooks and variables: it is taken when the file
 	// holds none of ours yet (or there is no backup), never from a file that already has them.
 	const pristine = findOurHooks(file.value).length === 0 && ourTelemetry(file.value, wanted).length === 0;
 	const backup: BackupPolicy = pristine || readBackup(file.path) === null ? 'write' : 'keep';
-	lines.push(...commit(file, formatSettings(result.settings, file), backup, options.dryRun ?? false, context, config.token));
-	if (!options.dryRun) lines.push(`installed in ${file.path} (${scope} scope). Start the monitor with: mpm-tui`);
+	lines.push(
+		...commit(
+			file,
+			formatSettings(result.settings, file),
+			backup,
+			options.dryRun ?? false,
+			context,
+			config.token,
+		),
+	);
+	if (!options.dryRun)
+		lines.push(`installed in ${file.path} (${scope} scope). Start the monitor with: mpm-tui`);
 	lines.push(...notes);
 	for (const other of otherScopesWithOurs(scope, context)) {
-		lines.push(`note: also installed in ${other.path} (${other.scope} scope): Claude Code will run the forwarder twice per event; remove one with mpm-tui hooks uninstall --scope ${other.scope}`);
+		lines.push(
+			`note: also installed in ${other.path} (${other.scope} scope): Claude Code will run the forwarder twice per event; remove one with mpm-tui hooks uninstall --scope ${other.scope}`,
+		);
 	}
 	context.out(`${lines.join('\n')}\n`);
 	return 0;
@@ -257,13 +358,20 @@ function uninstall(scope: Scope, options: HooksOptions, context: HooksContext, c
 		envBlock(unhooked.settings);
 		return uninstallTelemetry(unhooked.settings, wanted);
 	});
-	const result: MergeResult = {settings: untold.settings, changes: unhooked.changes, changed: unhooked.changed || untold.changed};
+	const result: MergeResult = {
+		settings: untold.settings,
+		changes: unhooked.changes,
+		changed: unhooked.changed || untold.changed,
+	};
 	const kept = changedTelemetry(file, untold.settings, wanted);
 	const keptLines = kept.map(
-		f => `kept:         ${f.key}=${shownValue(f.key, f.value)}: not the value mpm-tui writes for ${config.url} (changed since the install, or written for another port or token); remove it by hand if it is not yours`,
+		(f) =>
+			`kept:         ${f.key}=${shownValue(f.key, f.value)}: not the value mpm-tui writes for ${config.url} (changed since the install, or written for another port or token); remove it by hand if it is not yours`,
 	);
 	if (!result.changed) {
-		context.out(`${[`no mpm-tui hooks or telemetry variables in ${file.path} (${scope} scope): nothing changed`, ...keptLines].join('\n')}\n`);
+		context.out(
+			`${[`no mpm-tui hooks or telemetry variables in ${file.path} (${scope} scope): nothing changed`, ...keptLines].join('\n')}\n`,
+		);
 		return 0;
 	}
 	const lines: string[] = [];
@@ -294,15 +402,20 @@ function changedTelemetry(file: SettingsText, after: unknown, wanted: ReadonlyMa
 	} catch {
 		before = undefined;
 	}
-	const original = (key: string) => before !== undefined && Object.hasOwn(before, key) && before[key] === env[key];
-	return [...wanted.keys()].filter(key => Object.hasOwn(env, key) && env[key] !== wanted.get(key) && !original(key)).map(key => ({key, value: env[key]}));
+	const original = (key: string) =>
+		before !== undefined && Object.hasOwn(before, key) && before[key] === env[key];
+	return [...wanted.keys()]
+		.filter((key) => Object.hasOwn(env, key) && env[key] !== wanted.get(key) && !original(key))
+		.map((key) => ({key, value: env[key]}));
 }
 
 /** A backup that holds none of our hooks or variables: the file as it was before mpm-tui. */
 function originalBackup(file: SettingsText, wanted: ReadonlyMap<string, string>): Backup | null {
 	const backup = readBackup(file.path);
 	if (!backup || backup.value === undefined) return backup;
-	return findOurHooks(backup.value).length === 0 && ourTelemetry(backup.value, wanted).length === 0 ? backup : null;
+	return findOurHooks(backup.value).length === 0 && ourTelemetry(backup.value, wanted).length === 0
+		? backup
+		: null;
 }
 
 /**
@@ -312,30 +425,68 @@ function originalBackup(file: SettingsText, wanted: ReadonlyMap<string, string>)
  * ours and no backup (the install created it) is removed. Otherwise the result is written and the
  * backup of the original kept.
  */
-function giveBack(file: SettingsText, result: MergeResult, dryRun: boolean, context: HooksContext, wanted: ReadonlyMap<string, string>, token: string | undefined): string[] {
+function giveBack(
+	file: SettingsText,
+	result: MergeResult,
+	dryRun: boolean,
+	context: HooksContext,
+	wanted: ReadonlyMap<string, string>,
+	token: string | undefined,
+): string[] {
 	const backup = originalBackup(file, wanted);
 	const same = (value: unknown) => JSON.stringify(value) === JSON.stringify(result.settings);
-	if (backup && backup.value !== undefined && (same(backup.value) || installedFrom(backup.value, file.value, wanted))) {
+	if (
+		backup &&
+		backup.value !== undefined &&
+		(same(backup.value) || installedFrom(backup.value, file.value, wanted))
+	) {
 		if (dryRun) {
-			context.out(maskSettingsText(diffLines(file.text, backup.bytes.toString('utf8'), {before: file.path, after: `${file.path} (from ${backup.path})`}), token));
+			context.out(
+				maskSettingsText(
+					diffLines(file.text, backup.bytes.toString('utf8'), {
+						before: file.path,
+						after: `${file.path} (from ${backup.path})`,
+					}),
+					token,
+				),
+			);
 			return ['dry run: nothing written'];
 		}
 		const {written} = writeSettingsAtomic(file.path, backup.bytes, 'keep');
 		removeBackup(file.path);
-		return [`restored ${written} byte for byte from ${backup.path} (the file before mpm-tui's hooks; nothing else had changed), and removed the backup`];
+		return [
+			`restored ${written} byte for byte from ${backup.path} (the file before mpm-tui's hooks; nothing else had changed), and removed the backup`,
+		];
 	}
 	if (!backup && same({}) && !isLink(file.path)) {
 		if (dryRun) {
-			context.out(maskSettingsText(diffLines(file.text, '', {before: file.path, after: `${file.path} (removed)`}), token));
+			context.out(
+				maskSettingsText(
+					diffLines(file.text, '', {before: file.path, after: `${file.path} (removed)`}),
+					token,
+				),
+			);
 			return ['dry run: nothing written'];
 		}
 		removeSettings(file.path);
 		// A backup taken of a file that already held ours is no original: it goes with the file.
 		removeBackup(file.path);
-		return [`removed ${file.path}: it held nothing but mpm-tui's hooks and variables, and no backup says it existed before the install`];
+		return [
+			`removed ${file.path}: it held nothing but mpm-tui's hooks and variables, and no backup says it existed before the install`,
+		];
 	}
-	const lines = commit(file, formatSettings(result.settings, file), backup ? 'keep' : 'write', dryRun, context, token);
-	if (backup && !dryRun) lines.push('the file had changed since the install: rewritten without mpm-tui\'s hooks and variables rather than restored from the backup');
+	const lines = commit(
+		file,
+		formatSettings(result.settings, file),
+		backup ? 'keep' : 'write',
+		dryRun,
+		context,
+		token,
+	);
+	if (backup && !dryRun)
+		lines.push(
+			"the file had changed since the install: rewritten without mpm-tui's hooks and variables rather than restored from the backup",
+		);
 	return lines;
 }
 
@@ -344,7 +495,7 @@ function installedFrom(original: unknown, current: unknown, wanted: ReadonlyMap<
 	const [ours] = findOurHooks(current);
 	try {
 		const hooked = ours ? installHooks(original, ours.command, ours.timeout).settings : original;
-		const present = new Map(ourTelemetry(current, wanted).map(key => [key, wanted.get(key)!]));
+		const present = new Map(ourTelemetry(current, wanted).map((key) => [key, wanted.get(key)!]));
 		if (!ours && present.size === 0) return false;
 		return JSON.stringify(installTelemetry(hooked, present).settings) === JSON.stringify(current);
 	} catch {
@@ -359,7 +510,12 @@ function formatBytes(n: number): string {
 }
 
 /** Whether the file's env block sends Claude Code's telemetry here, elsewhere, or not at all. */
-function telemetryStatus(scope: Scope, value: unknown, wanted: ReadonlyMap<string, string>, url: string): string[] {
+function telemetryStatus(
+	scope: Scope,
+	value: unknown,
+	wanted: ReadonlyMap<string, string>,
+	url: string,
+): string[] {
 	let env: Record<string, unknown> | undefined;
 	try {
 		env = envBlock(value);
@@ -370,12 +526,20 @@ function telemetryStatus(scope: Scope, value: unknown, wanted: ReadonlyMap<strin
 	const foreign = foreignTelemetry(env, wanted);
 	const lines: string[] = [];
 	if (ours.length === wanted.size) lines.push(`          telemetry: set, to ${url}`);
-	else if (ours.length > 0) lines.push(`          telemetry: ${ours.length} of ${wanted.size} variables for ${url}; missing ${[...wanted.keys()].filter(k => !ours.includes(k)).join(', ')}${foreign.length === 0 ? ` (run mpm-tui hooks install --telemetry --scope ${scope})` : ''}`);
+	else if (ours.length > 0)
+		lines.push(
+			`          telemetry: ${ours.length} of ${wanted.size} variables for ${url}; missing ${[...wanted.keys()].filter((k) => !ours.includes(k)).join(', ')}${foreign.length === 0 ? ` (run mpm-tui hooks install --telemetry --scope ${scope})` : ''}`,
+		);
 	if (foreign.length > 0) lines.push(`          telemetry: other settings: ${listFound(foreign)}`);
 	return lines;
 }
 
-function scopeStatus(scope: Scope, context: HooksContext, wanted: ReadonlyMap<string, string>, url: string): string[] {
+function scopeStatus(
+	scope: Scope,
+	context: HooksContext,
+	wanted: ReadonlyMap<string, string>,
+	url: string,
+): string[] {
 	const lines = hookStatus(scope, context);
 	try {
 		lines.push(...telemetryStatus(scope, readSettings(settingsPath(scope, context)).value, wanted, url));
@@ -397,17 +561,22 @@ function hookStatus(scope: Scope, context: HooksContext): string[] {
 	if (!file.exists) return [`${label}: not installed (no settings file)`];
 	const ours = findOurHooks(file.value);
 	if (ours.length === 0) return [`${label}: not installed`];
-	const hooked = new Set(ours.map(h => h.event));
-	const expected = HOOK_EVENTS.map(e => e.event);
-	const lines = [`${label}: ${expected.filter(e => hooked.has(e)).length} of ${expected.length} events hooked`];
-	const missing = expected.filter(e => !hooked.has(e));
-	if (missing.length > 0) lines.push(`          missing: ${missing.join(', ')} (run mpm-tui hooks install --scope ${scope})`);
-	const extra = [...hooked].filter(e => !expected.includes(e) && !NEVER_HOOKED.has(e));
+	const hooked = new Set(ours.map((h) => h.event));
+	const expected = HOOK_EVENTS.map((e) => e.event);
+	const lines = [
+		`${label}: ${expected.filter((e) => hooked.has(e)).length} of ${expected.length} events hooked`,
+	];
+	const missing = expected.filter((e) => !hooked.has(e));
+	if (missing.length > 0)
+		lines.push(`          missing: ${missing.join(', ')} (run mpm-tui hooks install --scope ${scope})`);
+	const extra = [...hooked].filter((e) => !expected.includes(e) && !NEVER_HOOKED.has(e));
 	if (extra.length > 0) lines.push(`          also on: ${extra.join(', ')}`);
-	for (const event of [...hooked].filter(e => NEVER_HOOKED.has(e))) {
-		lines.push(`          WARNING: on ${event}: ${NEVER_HOOKED.get(event)}, so every message waits for the forwarder; mpm-tui hooks install --scope ${scope} removes it (or uninstall --scope ${scope})`);
+	for (const event of [...hooked].filter((e) => NEVER_HOOKED.has(e))) {
+		lines.push(
+			`          WARNING: on ${event}: ${NEVER_HOOKED.get(event)}, so every message waits for the forwarder; mpm-tui hooks install --scope ${scope} removes it (or uninstall --scope ${scope})`,
+		);
 	}
-	for (const command of new Set(ours.map(h => h.command))) {
+	for (const command of new Set(ours.map((h) => h.command))) {
 		lines.push(`          command: ${command}`);
 		if (isPortableCommand(command)) {
 			const target = portableTarget(command, context.env.PATH ?? '');
@@ -419,16 +588,23 @@ function hookStatus(scope: Scope, context: HooksContext): string[] {
 			continue;
 		}
 		const paths = commandPaths(command);
-		const broken = paths.filter(p => !p.exists);
-		lines.push(broken.length === 0 ? '          paths:   all exist' : `          paths:   MISSING ${broken.map(p => p.path).join(', ')} (reinstall to repair)`);
+		const broken = paths.filter((p) => !p.exists);
+		lines.push(
+			broken.length === 0
+				? '          paths:   all exist'
+				: `          paths:   MISSING ${broken.map((p) => p.path).join(', ')} (reinstall to repair)`,
+		);
 		if (scope === 'project') {
-			lines.push('          note:    paths of this machine in a file shared with the repository point nowhere on a teammate\'s machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed (or move to --scope local)');
+			lines.push(
+				"          note:    paths of this machine in a file shared with the repository point nowhere on a teammate's machine: mpm-tui hooks install --scope project writes a command that works wherever mpm-tui is installed (or move to --scope local)",
+			);
 		}
 	}
 	const counts = new Map<string, number>();
 	for (const h of ours) counts.set(h.event, (counts.get(h.event) ?? 0) + 1);
 	const doubled = [...counts].filter(([, n]) => n > 1).map(([e]) => e);
-	if (doubled.length > 0) lines.push(`          more than one entry on: ${doubled.join(', ')} (reinstall to tidy)`);
+	if (doubled.length > 0)
+		lines.push(`          more than one entry on: ${doubled.join(', ')} (reinstall to tidy)`);
 	return lines;
 }
 
@@ -438,9 +614,16 @@ const TELEMETRY_WINDOW_MS = 10 * 60_000;
 function telemetrySeenLines(seen: TelemetrySeen | null): string[] {
 	if (seen === null) return ['otel    the server does not report telemetry (an older mpm-tui?)'];
 	const since = `${seen.logRecords} log record(s) and ${seen.metricRecords} metrics export(s) since the server started`;
-	if (seen.logRecords === 0 && seen.metricRecords === 0) return ['otel    none yet: no telemetry has arrived (mpm-tui hooks install --telemetry --scope user|local, then start a new Claude Code session)'];
-	if (seen.sessions.length === 0) return [`otel    ${since}; none in the last ${TELEMETRY_WINDOW_MS / 60_000} minutes`];
-	return [`otel    ${since}; in the last ${TELEMETRY_WINDOW_MS / 60_000} minutes:`, ...seen.sessions.map(s => `          session ${s.session}: ${s.records} record(s), last at ${s.last}`)];
+	if (seen.logRecords === 0 && seen.metricRecords === 0)
+		return [
+			'otel    none yet: no telemetry has arrived (mpm-tui hooks install --telemetry --scope user|local, then start a new Claude Code session)',
+		];
+	if (seen.sessions.length === 0)
+		return [`otel    ${since}; none in the last ${TELEMETRY_WINDOW_MS / 60_000} minutes`];
+	return [
+		`otel    ${since}; in the last ${TELEMETRY_WINDOW_MS / 60_000} minutes:`,
+		...seen.sessions.map((s) => `          session ${s.session}: ${s.records} record(s), last at ${s.last}`),
+	];
 }
 
 async function status(config: Config, context: HooksContext): Promise<number> {
@@ -453,9 +636,12 @@ async function status(config: Config, context: HooksContext): Promise<number> {
 			? `server  ${config.url}: answering (${health.service} ${health.version}${health.pid ? `, pid ${health.pid}` : ''})`
 			: `server  ${config.url}: not answering (${health.error}); events are spooled until it runs`,
 	);
-	if (health.ok) lines.push(...telemetrySeenLines(await probeTelemetry(config.url, config.token, TELEMETRY_WINDOW_MS)));
+	if (health.ok)
+		lines.push(...telemetrySeenLines(await probeTelemetry(config.url, config.token, TELEMETRY_WINDOW_MS)));
 	const spool = spoolStatus(config.spool);
-	lines.push(`spool   ${spool.path}: ${spool.lines} event(s) waiting (${formatBytes(spool.bytes)})${spool.dropped ? `, ${spool.dropped} dropped because the spool was full` : ''}`);
+	lines.push(
+		`spool   ${spool.path}: ${spool.lines} event(s) waiting (${formatBytes(spool.bytes)})${spool.dropped ? `, ${spool.dropped} dropped because the spool was full` : ''}`,
+	);
 	const built = (p: string) => `${p}${fs.existsSync(p) ? '' : ' (MISSING: run npm run build)'}`;
 	lines.push(`built   ${built(forwarderFiles.sh)}`, `        ${built(forwarderFiles.node)}`);
 	context.out(`${lines.join('\n')}\n`);

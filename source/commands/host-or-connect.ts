@@ -10,7 +10,11 @@ import {claudeMpmSink, postSink, type DemoSink} from '../tui/sources/demo-feed.j
 export type Link =
 	| {kind: 'client'; url: string; flavor: 'mpm-tui' | 'claude-mpm'}
 	| {kind: 'host'; url: string; server: MpmServer}
-	| {kind: 'error'; message: string; /** The exit code: 2 for an unsafe bind (a usage error, as with --server-only), else 1. */ code: 1 | 2};
+	| {
+			kind: 'error';
+			message: string;
+			/** The exit code: 2 for an unsafe bind (a usage error, as with --server-only), else 1. */ code: 1 | 2;
+	  };
 
 export async function hostOrConnect(config: Config, log: (line: string) => void): Promise<Link> {
 	if (config.forcedConnect) {
@@ -24,7 +28,11 @@ export async function hostOrConnect(config: Config, log: (line: string) => void)
 		case 'claude-mpm':
 			return {kind: 'client', url: config.url, flavor: 'claude-mpm'};
 		case 'other':
-			return {kind: 'error', message: `${config.url.replace(/^https?:\/\//, '')} is in use by another program (${found.detail}); use another --port`, code: 1};
+			return {
+				kind: 'error',
+				message: `${config.url.replace(/^https?:\/\//, '')} is in use by another program (${found.detail}); use another --port`,
+				code: 1,
+			};
 		case 'none':
 			break;
 	}
@@ -38,10 +46,18 @@ export async function hostOrConnect(config: Config, log: (line: string) => void)
 			// Lost a race with another mpm-tui starting at the same moment: use it.
 			const again = await probe(config.url, config.token);
 			if (again.kind === 'mpm-tui') return {kind: 'client', url: config.url, flavor: 'mpm-tui'};
-			return {kind: 'error', message: `port ${config.port} on ${config.host} is in use by another program; pick another --port`, code: 1};
+			return {
+				kind: 'error',
+				message: `port ${config.port} on ${config.host} is in use by another program; pick another --port`,
+				code: 1,
+			};
 		}
 		if (error instanceof UnsafeBindError) return {kind: 'error', message: error.message, code: 2};
-		return {kind: 'error', message: `cannot host the server on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`, code: 1};
+		return {
+			kind: 'error',
+			message: `cannot host the server on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`,
+			code: 1,
+		};
 	}
 }
 
@@ -49,7 +65,7 @@ export async function hostOrConnect(config: Config, log: (line: string) => void)
 export function demoSinkFor(link: Exclude<Link, {kind: 'error'}>, token: string | undefined): DemoSink {
 	if (link.kind === 'host') {
 		const hosted = link.server;
-		return payload => {
+		return (payload) => {
 			hosted.ingest([payload], 'demo');
 		};
 	}

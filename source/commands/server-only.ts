@@ -22,7 +22,7 @@ export async function runServerOnly(config: Config): Promise<number> {
 	const test = filter.test;
 
 	let stop: (reason: string) => void = () => {};
-	const stopped = new Promise<string>(resolve => {
+	const stopped = new Promise<string>((resolve) => {
 		stop = resolve;
 	});
 	// Before the server starts: a signal that comes while it starts (or the moment it says it
@@ -42,7 +42,7 @@ export async function runServerOnly(config: Config): Promise<number> {
 		server = await startServer(config, {
 			log,
 			stdoutDropped: () => out.dropped,
-			onAccepted: batch => {
+			onAccepted: (batch) => {
 				// Without a filter, the very bytes the journal wrote.
 				if (!test) return out.writeNdjson(batch.ndjson());
 				out.writeLines(batch.lines().filter((_, i) => test(batch.records[i])));
@@ -64,7 +64,10 @@ export async function runServerOnly(config: Config): Promise<number> {
 	}
 	log(`listening on ${server.url}`);
 	const stats = server.stats();
-	if (config.journal) log(`journal ${config.journal} (${stats.journal.replayed} events replayed, last seq ${stats.events.lastSeq})`);
+	if (config.journal)
+		log(
+			`journal ${config.journal} (${stats.journal.replayed} events replayed, last seq ${stats.events.lastSeq})`,
+		);
 	else log('journal off: history is kept in memory only');
 
 	const reason = await stopped;
@@ -73,7 +76,10 @@ export async function runServerOnly(config: Config): Promise<number> {
 	await out.end();
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
-	if (out.dropped > 0) log(`${out.dropped} event line(s) were left out of stdout because it was not read fast enough (each gap is marked in the stream by a {"mpm_tui":"dropped","count":N} line)`);
+	if (out.dropped > 0)
+		log(
+			`${out.dropped} event line(s) were left out of stdout because it was not read fast enough (each gap is marked in the stream by a {"mpm_tui":"dropped","count":N} line)`,
+		);
 	log('stopped');
 	return 0;
 }

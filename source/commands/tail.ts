@@ -41,7 +41,7 @@ export async function runTail(config: Config, options: {since?: number} = {}): P
 	}
 
 	let finish: (code: number) => void = () => {};
-	const finished = new Promise<number>(resolve => {
+	const finished = new Promise<number>((resolve) => {
 		finish = resolve;
 	});
 	const out = new NdjsonWriter(process.stdout, {onClosed: () => finish(0)});
@@ -49,13 +49,15 @@ export async function runTail(config: Config, options: {since?: number} = {}): P
 	const connection = openConnection(
 		{url: config.url, token: config.token, since},
 		{
-			onEvents: events => out.write(test ? events.filter(test) : events),
-			onProblem: message => log(message),
-			onState: state => {
+			onEvents: (events) => out.write(test ? events.filter(test) : events),
+			onProblem: (message) => log(message),
+			onState: (state) => {
 				if (state.status === lastStatus) return;
 				lastStatus = state.status;
 				if (state.status === 'unauthorized') {
-					log(`${config.url} refused the connection: ${state.error ?? 'missing or wrong token'} (set --token or MPM_TUI_TOKEN)`);
+					log(
+						`${config.url} refused the connection: ${state.error ?? 'missing or wrong token'} (set --token or MPM_TUI_TOKEN)`,
+					);
 					finish(1);
 				} else if (state.status === 'reconnecting') {
 					log(`connection lost${state.error ? ` (${state.error})` : ''}; reconnecting…`);

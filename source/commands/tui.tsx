@@ -37,7 +37,12 @@ function fail(message: string, code = 2): number {
 	return code;
 }
 
-function linkFrom(state: ConnectionState, address: string, hosting: boolean, note?: string): Partial<LinkInfo> {
+function linkFrom(
+	state: ConnectionState,
+	address: string,
+	hosting: boolean,
+	note?: string,
+): Partial<LinkInfo> {
 	const status = state.status === 'connected' ? (hosting ? 'hosting' : 'connected') : state.status;
 	return {status, address, attempt: state.attempt, error: state.error, note};
 }
@@ -46,7 +51,8 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		return fail('the monitor needs a terminal. For pipes use `mpm-tui --server-only` or `mpm-tui tail`.');
 	}
-	if (!Number.isFinite(options.speed) || options.speed <= 0) return fail(`--speed must be a number above 0, got ${options.speed}`);
+	if (!Number.isFinite(options.speed) || options.speed <= 0)
+		return fail(`--speed must be a number above 0, got ${options.speed}`);
 	if (options.replay && options.demo) return fail('--demo and --replay cannot be combined: pick one');
 	const store = new EventStore(config.history, config.historyBytes);
 	let filterOption: {text: string; test: Predicate} | undefined;
@@ -75,14 +81,25 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			if (error instanceof ReplayError) return fail(error.message, 1);
 			throw error;
 		}
-		store.setLink({status: 'replay', address: path.basename(options.replay), attempt: 0, note: options.speed === 1 ? undefined : `×${options.speed}`});
-		if (loaded.bad > 0) store.setNotice(`skipped ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} (${loaded.firstErrors.join('; ')})`);
+		store.setLink({
+			status: 'replay',
+			address: path.basename(options.replay),
+			attempt: 0,
+			note: options.speed === 1 ? undefined : `×${options.speed}`,
+		});
+		if (loaded.bad > 0)
+			store.setNotice(
+				`skipped ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} (${loaded.firstErrors.join('; ')})`,
+			);
 		const total = loaded.records.length;
 		player = playReplay(
 			loaded.records,
 			options.speed,
-			batch => store.append(batch, Date.now()),
-			() => store.setNotice(`replay finished: ${total} event${total === 1 ? '' : 's'}${loaded.bad > 0 ? `, ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} skipped` : ''}`),
+			(batch) => store.append(batch, Date.now()),
+			() =>
+				store.setNotice(
+					`replay finished: ${total} event${total === 1 ? '' : 's'}${loaded.bad > 0 ? `, ${loaded.bad} bad line${loaded.bad === 1 ? '' : 's'} skipped` : ''}`,
+				),
 		);
 	} else {
 		// Drawn in the first frame; the link says what it became once the probe has answered.
@@ -106,7 +123,11 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	/** Probes, hosts or connects, and feeds the store; after the first frame. */
 	const setUpLink = async (): Promise<void> => {
 		// The Socket.IO client loads while the probe waits for its answer.
-		const clientModules = Promise.all([import('../client/connection.js'), import('../tui/sources/claude-mpm-link.js'), import('../tui/sources/demo-feed.js')]);
+		const clientModules = Promise.all([
+			import('../client/connection.js'),
+			import('../tui/sources/claude-mpm-link.js'),
+			import('../tui/sources/demo-feed.js'),
+		]);
 		clientModules.catch(() => {}); // awaited below unless quitting came first
 		const {demoSinkFor, hostOrConnect} = await import('./host-or-connect.js');
 		if (stopping) return;
@@ -129,7 +150,12 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 			onEvents: (events: EventRecord[], history: boolean) => store.append(events, Date.now(), !history),
 			onState: (state: ConnectionState) => store.setLink(linkFrom(state, link.url, hosting, note)),
 			onProblem: log,
-			onStatus: (status: {problems?: unknown}) => store.setServerProblems(Array.isArray(status.problems) ? status.problems.filter((p): p is string => typeof p === 'string').slice(0, 5) : []),
+			onStatus: (status: {problems?: unknown}) =>
+				store.setServerProblems(
+					Array.isArray(status.problems)
+						? status.problems.filter((p): p is string => typeof p === 'string').slice(0, 5)
+						: [],
+				),
 		};
 		connection =
 			link.kind === 'client' && link.flavor === 'claude-mpm'
@@ -148,14 +174,17 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	const writeStats = async () => {
 		if (!statsFile) return;
 		const runMs = Date.now() - started;
-		await fs.writeFile(statsFile, `${JSON.stringify({frames, renderMs: Math.round(renderMs), runMs, framesPerSecond: frames / Math.max(0.001, runMs / 1000), events: store.total})}\n`);
+		await fs.writeFile(
+			statsFile,
+			`${JSON.stringify({frames, renderMs: Math.round(renderMs), runMs, framesPerSecond: frames / Math.max(0.001, runMs / 1000), events: store.total})}\n`,
+		);
 	};
 	const onStatsSignal = () => {
 		writeStats().catch(() => {});
 	};
 	if (statsFile) process.on('SIGUSR1', onStatsSignal);
 	let quit!: () => void;
-	const quitting = new Promise<void>(resolve => {
+	const quitting = new Promise<void>((resolve) => {
 		quit = resolve;
 	});
 	const onSignal = () => quit();
@@ -176,7 +205,9 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 
 	// Colours by the terminal, NO_COLOR and FORCE_COLOR, not by CI (colour-mode.ts). Ink draws
 	// through chalk's shared instance, whose level is read at each draw.
-	const colours = colourMode(process.env, env => tty.WriteStream.prototype.getColorDepth.call(process.stdout, env));
+	const colours = colourMode(process.env, (env) =>
+		tty.WriteStream.prototype.getColorDepth.call(process.stdout, env),
+	);
 	chalk.level = colours.level;
 
 	process.stdout.write(ALT_SCREEN_ON);
@@ -192,7 +223,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 				onQuit={() => quit()}
 				onExport={(file, records) => exportEvents(file, records, process.cwd())}
 				onDemo={startDemo}
-				onPause={paused => player?.setPaused(paused)}
+				onPause={(paused) => player?.setPaused(paused)}
 			/>,
 			{
 				patchConsole: false,
@@ -249,6 +280,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 		const {message, code} = linkFailure;
 		return fail(message, code);
 	}
-	if (failure) return fail(`the monitor stopped: ${failure instanceof Error ? failure.message : String(failure)}`, 1);
+	if (failure)
+		return fail(`the monitor stopped: ${failure instanceof Error ? failure.message : String(failure)}`, 1);
 	return 0;
 }

@@ -9,31 +9,35 @@ type Obj = Record<string, unknown>;
 
 // Maps, not object literals: the keys come from clients, and `constructor` or `__proto__` must
 // find nothing rather than Object.prototype's members.
-const SUBTYPE_TO_HOOK = new Map<string, string>(Object.entries({
-	pre_tool: 'PreToolUse',
-	post_tool: 'PostToolUse',
-	user_prompt: 'UserPromptSubmit',
-	subagent_start: 'SubagentStart',
-	subagent_stop: 'SubagentStop',
-	stop: 'Stop',
-	session_start: 'SessionStart',
-	session_end: 'SessionEnd',
-	notification: 'Notification',
-	permission_request: 'PermissionRequest',
-	todo_updated: 'TodoUpdated',
-	hook_execution: 'HookExecution',
-	execution: 'HookExecution',
-	assistant_response: 'AssistantResponse',
-}));
+const SUBTYPE_TO_HOOK = new Map<string, string>(
+	Object.entries({
+		pre_tool: 'PreToolUse',
+		post_tool: 'PostToolUse',
+		user_prompt: 'UserPromptSubmit',
+		subagent_start: 'SubagentStart',
+		subagent_stop: 'SubagentStop',
+		stop: 'Stop',
+		session_start: 'SessionStart',
+		session_end: 'SessionEnd',
+		notification: 'Notification',
+		permission_request: 'PermissionRequest',
+		todo_updated: 'TodoUpdated',
+		hook_execution: 'HookExecution',
+		execution: 'HookExecution',
+		assistant_response: 'AssistantResponse',
+	}),
+);
 
 /** claude-mpm's namespace-style pairs (`/session` `start`, `/todo` `updated`). */
-const NAMESPACE_EVENT_TO_HOOK = new Map<string, string>(Object.entries({
-	'session.start': 'SessionStart',
-	'session.started': 'SessionStart',
-	'session.end': 'SessionEnd',
-	'session.ended': 'SessionEnd',
-	'todo.updated': 'TodoUpdated',
-}));
+const NAMESPACE_EVENT_TO_HOOK = new Map<string, string>(
+	Object.entries({
+		'session.start': 'SessionStart',
+		'session.started': 'SessionStart',
+		'session.end': 'SessionEnd',
+		'session.ended': 'SessionEnd',
+		'todo.updated': 'TodoUpdated',
+	}),
+);
 
 const HOOK_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -49,7 +53,10 @@ export function mpmToolFailed(data: Obj | undefined): boolean {
 	if (data.success === false || data.is_interrupt === true) return true;
 	const error = data.error;
 	if (error !== undefined && error !== null && error !== false && error !== '') return true;
-	const code = typeof data.exit_code === 'string' && data.exit_code.trim() !== '' ? Number(data.exit_code) : data.exit_code;
+	const code =
+		typeof data.exit_code === 'string' && data.exit_code.trim() !== ''
+			? Number(data.exit_code)
+			: data.exit_code;
 	if (typeof code === 'number' && !Number.isNaN(code) && code !== 0) return true;
 	return data.status === 'error' || data.status === 'failed';
 }
@@ -58,7 +65,7 @@ function pascal(snake: string): string {
 	return snake
 		.split(/[_\-\s]+/)
 		.filter(Boolean)
-		.map(part => part[0].toUpperCase() + part.slice(1))
+		.map((part) => part[0].toUpperCase() + part.slice(1))
 		.join('');
 }
 
@@ -79,7 +86,11 @@ function snake(name: string): string {
  * PascalCase type is taken as a hook name. (The caller first takes the payload's own
  * `hook_event_name` when it has one.)
  */
-export function hookTypeFromMpm(type: string, subtype: string | undefined, data?: Record<string, unknown>): string {
+export function hookTypeFromMpm(
+	type: string,
+	subtype: string | undefined,
+	data?: Record<string, unknown>,
+): string {
 	const t = type.trim();
 	const s = subtype?.trim() ?? '';
 	if (s === '') {
@@ -110,20 +121,41 @@ export function hookTypeFromMpm(type: string, subtype: string | undefined, data?
  * Socket.IO event name and also the body's `type`. Its dashboard listens for these and for
  * `cli_event` and `build_event` (dashboard-svelte `stores/socket.svelte.ts`).
  */
-export const MPM_CATEGORIES = ['claude_event', 'hook_event', 'tool_event', 'session_event', 'response_event', 'agent_event', 'file_event', 'system_event', 'cli_event', 'build_event'] as const;
+export const MPM_CATEGORIES = [
+	'claude_event',
+	'hook_event',
+	'tool_event',
+	'session_event',
+	'response_event',
+	'agent_event',
+	'file_event',
+	'system_event',
+	'cli_event',
+	'build_event',
+] as const;
 export type MpmCategory = (typeof MPM_CATEGORIES)[number];
 export type MpmNamespace = '/hook' | '/session' | '/agent' | '/todo' | '/system' | '/log';
 
 /** server.py `_categorize_event`: the subtypes it names, exactly as it compares them (case and all). */
 const CATEGORY_OF = new Map<string, MpmCategory>([
-	...['subagent_start', 'subagent_stop', 'todo_updated'].map(s => [s, 'hook_event'] as const),
-	...['pre_tool', 'post_tool', 'tool.start', 'tool.end', 'tool_use', 'tool_result'].map(s => [s, 'tool_event'] as const),
-	...['session.started', 'session.ended', 'session_start', 'session_end', 'token_usage_updated'].map(s => [s, 'session_event'] as const),
-	...['response.start', 'response.end', 'response_started', 'response_ended'].map(s => [s, 'response_event'] as const),
-	...['agent.delegated', 'agent.returned', 'agent_start', 'agent_end'].map(s => [s, 'agent_event'] as const),
-	...['file.read', 'file.write', 'file.edit', 'file_read', 'file_write'].map(s => [s, 'file_event'] as const),
-	...['user_prompt', 'assistant_message'].map(s => [s, 'claude_event'] as const),
-	...['system_ready', 'system_shutdown'].map(s => [s, 'system_event'] as const),
+	...['subagent_start', 'subagent_stop', 'todo_updated'].map((s) => [s, 'hook_event'] as const),
+	...['pre_tool', 'post_tool', 'tool.start', 'tool.end', 'tool_use', 'tool_result'].map(
+		(s) => [s, 'tool_event'] as const,
+	),
+	...['session.started', 'session.ended', 'session_start', 'session_end', 'token_usage_updated'].map(
+		(s) => [s, 'session_event'] as const,
+	),
+	...['response.start', 'response.end', 'response_started', 'response_ended'].map(
+		(s) => [s, 'response_event'] as const,
+	),
+	...['agent.delegated', 'agent.returned', 'agent_start', 'agent_end'].map(
+		(s) => [s, 'agent_event'] as const,
+	),
+	...['file.read', 'file.write', 'file.edit', 'file_read', 'file_write'].map(
+		(s) => [s, 'file_event'] as const,
+	),
+	...['user_prompt', 'assistant_message'].map((s) => [s, 'claude_event'] as const),
+	...['system_ready', 'system_shutdown'].map((s) => [s, 'system_event'] as const),
 ]);
 
 /** The category claude-mpm's server gives an event by its subtype; anything it does not name is `claude_event`. */
@@ -156,12 +188,25 @@ export interface MpmEmit {
 
 /** Events claude-mpm would show under `/system` rather than `/hook`. */
 const SYSTEM_EVENTS = new Set([
-	'Setup', 'InstructionsLoaded', 'ConfigChange', 'CwdChanged', 'DirectoryAdded', 'FileChanged',
-	'WorktreeCreate', 'WorktreeRemove', 'PreCompact', 'PostCompact',
+	'Setup',
+	'InstructionsLoaded',
+	'ConfigChange',
+	'CwdChanged',
+	'DirectoryAdded',
+	'FileChanged',
+	'WorktreeCreate',
+	'WorktreeRemove',
+	'PreCompact',
+	'PostCompact',
 ]);
 
 const NAMESPACES = new Map<string, MpmNamespace>([
-	['hook', '/hook'], ['session', '/session'], ['agent', '/agent'], ['todo', '/todo'], ['system', '/system'], ['log', '/log'],
+	['hook', '/hook'],
+	['session', '/session'],
+	['agent', '/agent'],
+	['todo', '/todo'],
+	['system', '/system'],
+	['log', '/log'],
 ]);
 
 /** Where a hook event goes in the seeds' category namespaces, and its snake_case subtype. */
@@ -172,7 +217,11 @@ interface Route {
 }
 
 function routeFor(hookType: string): Route {
-	const hook = (namespace: MpmNamespace, subtype: string, namespaceEvent = subtype): Route => ({namespace, namespaceEvent, subtype});
+	const hook = (namespace: MpmNamespace, subtype: string, namespaceEvent = subtype): Route => ({
+		namespace,
+		namespaceEvent,
+		subtype,
+	});
 	switch (hookType) {
 		case 'PreToolUse':
 			return hook('/hook', 'pre_tool');
@@ -197,7 +246,11 @@ function routeFor(hookType: string): Route {
 				const dot = rest.indexOf('.');
 				const type = dot === -1 ? rest : rest.slice(0, dot);
 				const subtype = dot === -1 ? '' : rest.slice(dot + 1);
-				return {namespace: NAMESPACES.get(type.toLowerCase()) ?? '/system', namespaceEvent: subtype || type, subtype: subtype || type};
+				return {
+					namespace: NAMESPACES.get(type.toLowerCase()) ?? '/system',
+					namespaceEvent: subtype || type,
+					subtype: subtype || type,
+				};
 			}
 			return hook(SYSTEM_EVENTS.has(hookType) ? '/system' : '/hook', snake(hookType));
 		}
@@ -227,15 +280,28 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
  */
 export function toMpmEmit(record: EventRecord): MpmEmit {
 	const route = routeFor(record.type);
-	const original = typeof record.payload._mpm === 'object' && record.payload._mpm !== null && !Array.isArray(record.payload._mpm) ? (record.payload._mpm as Obj) : undefined;
+	const original =
+		typeof record.payload._mpm === 'object' &&
+		record.payload._mpm !== null &&
+		!Array.isArray(record.payload._mpm)
+			? (record.payload._mpm as Obj)
+			: undefined;
 	const subtype = nonEmpty(original?.subtype) ? original.subtype : route.subtype;
 	const type = mpmCategory(subtype);
 	const source = nonEmpty(original?.source) ? original.source : original ? 'hook' : record.source;
-	const body: MpmBody = {type, subtype, data: withoutMpm(record.payload), timestamp: record.time, session_id: record.session, source};
+	const body: MpmBody = {
+		type,
+		subtype,
+		data: withoutMpm(record.payload),
+		timestamp: record.time,
+		session_id: record.session,
+		source,
+	};
 	const correlation = record.toolUseId ?? original?.correlation_id;
 	if (nonEmpty(correlation)) {
 		body.correlation_id = correlation;
-		if ((subtype === 'pre_tool' || subtype === 'post_tool') && !Object.hasOwn(body.data, 'correlation_id')) body.data = {...body.data, correlation_id: correlation};
+		if ((subtype === 'pre_tool' || subtype === 'post_tool') && !Object.hasOwn(body.data, 'correlation_id'))
+			body.data = {...body.data, correlation_id: correlation};
 	}
 	if (nonEmpty(record.cwd)) body.cwd = record.cwd;
 	return {event: type, namespace: route.namespace, namespaceEvent: route.namespaceEvent, body};

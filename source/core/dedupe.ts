@@ -36,7 +36,8 @@ export class ContentHasher {
 
 	/** Hashes `text` (as its UTF-8 bytes); the result is in `hi` and `lo`. */
 	text(text: string): void {
-		if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(Math.max(text.length * 3, 2 * this.scratch.length));
+		if (this.scratch.length < text.length * 3)
+			this.scratch = new Uint8Array(Math.max(text.length * 3, 2 * this.scratch.length));
 		const {written} = this.encoder.encodeInto(text, this.scratch);
 		this.bytes(this.scratch, 0, written);
 	}
@@ -171,7 +172,8 @@ export class DuplicateWindow {
 
 	constructor(windowMs = 2000, maxEntries = 100_000, seed = 0) {
 		if (!(windowMs >= 0)) throw new RangeError(`windowMs must be 0 or more, got ${windowMs}`);
-		if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a whole number of at least 1, got ${maxEntries}`);
+		if (!Number.isInteger(maxEntries) || maxEntries < 1)
+			throw new RangeError(`maxEntries must be a whole number of at least 1, got ${maxEntries}`);
 		this.windowMs = windowMs;
 		this.maxEntries = maxEntries;
 		this.half = halfOf(maxEntries);

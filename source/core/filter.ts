@@ -12,7 +12,8 @@ import {allTypeLabels, typeForLabel} from './event-types.js';
 import type {EventRecord} from './record.js';
 import {didYouMean, suggest} from './suggest.js';
 
-export type FilterKey = 'type' | 'tool' | 'session' | 'agent' | 'source' | 'cwd' | 'seq' | 'is' | 'id' | 'text';
+export type FilterKey =
+	'type' | 'tool' | 'session' | 'agent' | 'source' | 'cwd' | 'seq' | 'is' | 'id' | 'text';
 
 export interface FilterTerm {
 	key: FilterKey;
@@ -34,12 +35,29 @@ export interface Filter {
 	unknownTypes: string[];
 }
 
-export const FILTER_KEYS: readonly FilterKey[] = ['type', 'tool', 'session', 'agent', 'source', 'cwd', 'seq', 'is', 'id'];
+export const FILTER_KEYS: readonly FilterKey[] = [
+	'type',
+	'tool',
+	'session',
+	'agent',
+	'source',
+	'cwd',
+	'seq',
+	'is',
+	'id',
+];
 export const IS_VALUES = ['error', 'prompt', 'subagent', 'tool'] as const;
 
 const EXAMPLES = new Map<FilterKey, string>([
-	['type', 'type:PreToolUse'], ['tool', 'tool:Bash'], ['session', 'session:5b1e'], ['agent', 'agent:Explore'], ['source', 'source:hook'],
-	['cwd', 'cwd:app'], ['seq', 'seq:>100'], ['is', 'is:error'], ['id', 'id:9f2c'],
+	['type', 'type:PreToolUse'],
+	['tool', 'tool:Bash'],
+	['session', 'session:5b1e'],
+	['agent', 'agent:Explore'],
+	['source', 'source:hook'],
+	['cwd', 'cwd:app'],
+	['seq', 'seq:>100'],
+	['is', 'is:error'],
+	['id', 'id:9f2c'],
 ]);
 
 type Parsed = {ok: true; filter: Filter} | {ok: false; error: string};
@@ -83,7 +101,8 @@ function tokenize(query: string): Token[] | string {
 						break;
 					} else text += query[i++];
 				}
-				if (!closed) return `unclosed quote in filter at character ${start + 1}: ${query.slice(start, start + 20)}`;
+				if (!closed)
+					return `unclosed quote in filter at character ${start + 1}: ${query.slice(start, start + 20)}`;
 				quoted = true;
 			} else if (c === ':' && key === undefined && !quoted && /^[A-Za-z_]+$/.test(text)) {
 				key = text.toLowerCase();
@@ -113,11 +132,20 @@ export function parseFilter(query: string): Parsed {
 		}
 		const key = token.key as FilterKey;
 		if (!FILTER_KEYS.includes(key)) {
-			const guess = didYouMean(suggest(token.key, FILTER_KEYS).map(known => `${known}:`));
-			return {ok: false, error: `unknown filter key "${token.key}"${guess} (known: ${FILTER_KEYS.join(', ')}; quote text that contains a colon)`};
+			const guess = didYouMean(suggest(token.key, FILTER_KEYS).map((known) => `${known}:`));
+			return {
+				ok: false,
+				error: `unknown filter key "${token.key}"${guess} (known: ${FILTER_KEYS.join(', ')}; quote text that contains a colon)`,
+			};
 		}
-		const values = token.quoted ? [token.text] : token.text.split(',').map(v => v.trim()).filter(v => v !== '');
-		if (values.length === 0 || values.every(v => v === '')) return {ok: false, error: `filter key "${key}" needs a value, e.g. ${EXAMPLES.get(key)}`};
+		const values = token.quoted
+			? [token.text]
+			: token.text
+					.split(',')
+					.map((v) => v.trim())
+					.filter((v) => v !== '');
+		if (values.length === 0 || values.every((v) => v === ''))
+			return {ok: false, error: `filter key "${key}" needs a value, e.g. ${EXAMPLES.get(key)}`};
 		for (const value of values) {
 			const problem = checkValue(key, value);
 			if (problem) return {ok: false, error: problem};
@@ -131,7 +159,8 @@ export function parseFilter(query: string): Parsed {
 const SEQ_VALUE = /^(>=|<=|>|<|=)?\s*(\d+)$/;
 
 function checkValue(key: FilterKey, value: string): string | null {
-	if (key === 'seq' && !SEQ_VALUE.test(value)) return `seq needs a number with an optional >, <, >= or <=, e.g. seq:>100, got "${value}"`;
+	if (key === 'seq' && !SEQ_VALUE.test(value))
+		return `seq needs a number with an optional >, <, >= or <=, e.g. seq:>100, got "${value}"`;
 	if (key === 'is' && !(IS_VALUES as readonly string[]).includes(value.toLowerCase())) {
 		return `unknown is: value "${value}"${didYouMean(suggest(value, IS_VALUES), 'is:')} (known: ${IS_VALUES.join(', ')})`;
 	}
@@ -148,8 +177,8 @@ const isPrefix = (value: string) => value.endsWith('*') || value.endsWith('…')
  */
 export function typeWarning(filter: Filter, seen: Iterable<string>): string | null {
 	const seenTypes = [...seen];
-	const arrived = new Set(seenTypes.map(type => type.toLowerCase()));
-	const missing = filter.unknownTypes.filter(value => !arrived.has(value.toLowerCase()));
+	const arrived = new Set(seenTypes.map((type) => type.toLowerCase()));
+	const missing = filter.unknownTypes.filter((value) => !arrived.has(value.toLowerCase()));
 	if (missing.length === 0) return null;
 	const first = missing[0];
 	const guesses = suggest(first, [...allTypeLabels(), ...seenTypes]);
@@ -162,7 +191,11 @@ type Test = (r: EventRecord) => boolean;
  * Exact case-insensitive match, or a prefix match for values ending in `*` or `…`; `alias` gives
  * the name a value also stands for (a type's short label).
  */
-function nameMatcher(values: string[], get: (r: EventRecord) => string | null, alias?: (value: string) => string | null): Test {
+function nameMatcher(
+	values: string[],
+	get: (r: EventRecord) => string | null,
+	alias?: (value: string) => string | null,
+): Test {
 	const exact = new Set<string>();
 	const prefixes: string[] = [];
 	for (const v of values) {
@@ -174,7 +207,7 @@ function nameMatcher(values: string[], get: (r: EventRecord) => string | null, a
 			if (name) exact.add(name.toLowerCase());
 		}
 	}
-	return r => {
+	return (r) => {
 		const value = get(r);
 		if (value === null) return false;
 		const lower = value.toLowerCase();
@@ -186,7 +219,7 @@ function nameMatcher(values: string[], get: (r: EventRecord) => string | null, a
 
 function anyOf(values: string[], test: (value: string) => Test): Test {
 	const tests = values.map(test);
-	return tests.length === 1 ? tests[0] : r => tests.some(t => t(r));
+	return tests.length === 1 ? tests[0] : (r) => tests.some((t) => t(r));
 }
 
 const haystacks = new WeakMap<EventRecord, string>();
@@ -195,7 +228,8 @@ const haystacks = new WeakMap<EventRecord, string>();
 export function recordText(r: EventRecord): string {
 	let text = haystacks.get(r);
 	if (text === undefined) {
-		text = `${r.summary}\n${r.type}\n${r.tool ?? ''}\n${r.session ?? ''}\n${r.agentType ?? ''}\n${r.cwd ?? ''}`.toLowerCase();
+		text =
+			`${r.summary}\n${r.type}\n${r.tool ?? ''}\n${r.session ?? ''}\n${r.agentType ?? ''}\n${r.cwd ?? ''}`.toLowerCase();
 		haystacks.set(r, text);
 	}
 	return text;
@@ -205,69 +239,80 @@ function termTest(term: FilterTerm): Test {
 	const {values} = term;
 	switch (term.key) {
 		case 'type':
-			return nameMatcher(values, r => r.type, typeForLabel);
+			return nameMatcher(values, (r) => r.type, typeForLabel);
 		case 'tool':
-			return nameMatcher(values, r => r.tool);
+			return nameMatcher(values, (r) => r.tool);
 		case 'source':
-			return nameMatcher(values, r => r.source);
+			return nameMatcher(values, (r) => r.source);
 		case 'session':
-			return anyOf(values, v => {
+			return anyOf(values, (v) => {
 				const p = v.toLowerCase();
-				return r => r.session !== null && r.session.toLowerCase().startsWith(p);
+				return (r) => r.session !== null && r.session.toLowerCase().startsWith(p);
 			});
 		case 'id':
-			return anyOf(values, v => {
+			return anyOf(values, (v) => {
 				const p = v.toLowerCase();
-				return r => r.id.toLowerCase().startsWith(p);
+				return (r) => r.id.toLowerCase().startsWith(p);
 			});
 		case 'agent':
-			return anyOf(values, v => {
+			return anyOf(values, (v) => {
 				const p = v.toLowerCase();
-				if (p === 'main') return r => r.agentId === null;
-				return r => (r.agentType !== null && r.agentType.toLowerCase() === p) || (r.agentId !== null && r.agentId.toLowerCase().startsWith(p));
+				if (p === 'main') return (r) => r.agentId === null;
+				return (r) =>
+					(r.agentType !== null && r.agentType.toLowerCase() === p) ||
+					(r.agentId !== null && r.agentId.toLowerCase().startsWith(p));
 			});
 		case 'cwd':
-			return anyOf(values, v => {
+			return anyOf(values, (v) => {
 				const p = v.toLowerCase();
-				return r => r.cwd !== null && r.cwd.toLowerCase().includes(p);
+				return (r) => r.cwd !== null && r.cwd.toLowerCase().includes(p);
 			});
 		case 'seq':
-			return anyOf(values, v => {
+			return anyOf(values, (v) => {
 				const [, op = '=', digits] = SEQ_VALUE.exec(v) as RegExpExecArray;
 				const n = Number(digits);
 				switch (op) {
-					case '>': return r => r.seq > n;
-					case '<': return r => r.seq < n;
-					case '>=': return r => r.seq >= n;
-					case '<=': return r => r.seq <= n;
-					default: return r => r.seq === n;
+					case '>':
+						return (r) => r.seq > n;
+					case '<':
+						return (r) => r.seq < n;
+					case '>=':
+						return (r) => r.seq >= n;
+					case '<=':
+						return (r) => r.seq <= n;
+					default:
+						return (r) => r.seq === n;
 				}
 			});
 		case 'is':
-			return anyOf(values, v => {
+			return anyOf(values, (v) => {
 				switch (v.toLowerCase()) {
 					// The one definition of an error (core/errors.ts): the header and the tabs count the same.
-					case 'error': return isErrorEvent;
-					case 'prompt': return r => r.type === 'UserPromptSubmit';
-					case 'subagent': return r => r.agentId !== null || r.type.startsWith('Subagent');
-					default: return r => r.tool !== null;
+					case 'error':
+						return isErrorEvent;
+					case 'prompt':
+						return (r) => r.type === 'UserPromptSubmit';
+					case 'subagent':
+						return (r) => r.agentId !== null || r.type.startsWith('Subagent');
+					default:
+						return (r) => r.tool !== null;
 				}
 			});
 		case 'text': {
-			const words = values.map(v => v.toLowerCase());
-			return r => words.some(w => recordText(r).includes(w));
+			const words = values.map((v) => v.toLowerCase());
+			return (r) => words.some((w) => recordText(r).includes(w));
 		}
 	}
 }
 
 function build(filter: Filter): Test {
-	const tests: Test[] = filter.terms.map(term => {
+	const tests: Test[] = filter.terms.map((term) => {
 		const test = termTest(term);
 		return term.negate ? (r: EventRecord) => !test(r) : test;
 	});
-	const words = filter.text.map(w => w.toLowerCase());
+	const words = filter.text.map((w) => w.toLowerCase());
 	if (words.length > 0) {
-		tests.push(r => {
+		tests.push((r) => {
 			const text = recordText(r);
 			for (const w of words) if (!text.includes(w)) return false;
 			return true;
@@ -275,7 +320,7 @@ function build(filter: Filter): Test {
 	}
 	if (tests.length === 0) return () => true;
 	if (tests.length === 1) return tests[0];
-	return r => {
+	return (r) => {
 		for (const t of tests) if (!t(r)) return false;
 		return true;
 	};
@@ -295,13 +340,17 @@ export function matchFilter(record: EventRecord, filter: Filter): boolean {
 
 /** Parses and compiles a query into a fast predicate. */
 /** The `--filter QUERY` flag: no test for an empty query, else the compiled test; an error names the flag. */
-export function compileFilterFlag(query: string): {ok: true; test: ((r: EventRecord) => boolean) | undefined} | {ok: false; error: string} {
+export function compileFilterFlag(
+	query: string,
+): {ok: true; test: ((r: EventRecord) => boolean) | undefined} | {ok: false; error: string} {
 	if (query.trim() === '') return {ok: true, test: undefined};
 	const compiled = compileFilter(query);
 	return compiled.ok ? {ok: true, test: compiled.test} : {ok: false, error: `--filter: ${compiled.error}`};
 }
 
-export function compileFilter(query: string): {ok: true; test: (r: EventRecord) => boolean; filter: Filter} | {ok: false; error: string} {
+export function compileFilter(
+	query: string,
+): {ok: true; test: (r: EventRecord) => boolean; filter: Filter} | {ok: false; error: string} {
 	const parsed = parseFilter(query);
 	if (!parsed.ok) return parsed;
 	const test = build(parsed.filter);

@@ -22,9 +22,14 @@ export function isEpochMs(value: unknown): value is number {
  */
 export function parseEpochMs(text: string): {ok: true; ms: number} | {ok: false; error: string} {
 	const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-	if (!/^\d{1,16}$/.test(text)) return {ok: false, error: `must be a time in epoch milliseconds (decimal digits only), got ${shown}`};
+	if (!/^\d{1,16}$/.test(text))
+		return {ok: false, error: `must be a time in epoch milliseconds (decimal digits only), got ${shown}`};
 	const ms = Number(text);
-	if (!isEpochMs(ms)) return {ok: false, error: `must be a time in epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${shown}`};
+	if (!isEpochMs(ms))
+		return {
+			ok: false,
+			error: `must be a time in epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${shown}`,
+		};
 	return {ok: true, ms};
 }
 

@@ -33,7 +33,8 @@ export interface NormalizeLimits {
 	sourceText?: string;
 }
 
-export type NormalizeResult = {ok: true; record: PendingRecord; truncated: boolean} | {ok: false; error: string};
+export type NormalizeResult =
+	{ok: true; record: PendingRecord; truncated: boolean} | {ok: false; error: string};
 
 type Obj = Record<string, unknown>;
 
@@ -67,7 +68,13 @@ function firstString(sources: Obj[], keys: string[]): string | null {
 }
 
 /** `max` is the field limit, or null when the source text showed that nothing can need cutting. */
-function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' | 'payload' | 'summary'>, max: number | null, summary?: string): NormalizeResult {
+function finish(
+	type: string,
+	payload: Obj,
+	fields: Omit<PendingRecord, 'type' | 'payload' | 'summary'>,
+	max: number | null,
+	summary?: string,
+): NormalizeResult {
 	const cut = max === null ? {payload, truncated: false} : truncatePayload(payload, max);
 	// One literal in record.ts's field order, so every record has the same hidden class.
 	const record: PendingRecord = {
@@ -91,22 +98,28 @@ function finish(type: string, payload: Obj, fields: Omit<PendingRecord, 'type' |
 
 function fromHook(value: Obj, meta: NormalizeMeta, max: number | null): NormalizeResult {
 	const name = value.hook_event_name;
-	if (typeof name !== 'string') throw new Reject(`hook_event_name must be a string, got ${jsonTypeName(name)}`);
+	if (typeof name !== 'string')
+		throw new Reject(`hook_event_name must be a string, got ${jsonTypeName(name)}`);
 	if (name.trim() === '') throw new Reject('hook_event_name is empty');
 	const type = name.trim();
-	return finish(type, value, {
-		id: meta.id,
-		// A payload's own time, if it has one (Claude Code's have none today); a bad one stays in the payload.
-		time: sourceTime(value.timestamp) ?? meta.receivedAt,
-		received: meta.received ?? meta.receivedAt,
-		session: optString(value, 'session_id'),
-		tool: optString(value, 'tool_name'),
-		toolUseId: optString(value, 'tool_use_id'),
-		agentId: optString(value, 'agent_id'),
-		agentType: optString(value, 'agent_type'),
-		cwd: optString(value, 'cwd'),
-		source: meta.source,
-	}, max);
+	return finish(
+		type,
+		value,
+		{
+			id: meta.id,
+			// A payload's own time, if it has one (Claude Code's have none today); a bad one stays in the payload.
+			time: sourceTime(value.timestamp) ?? meta.receivedAt,
+			received: meta.received ?? meta.receivedAt,
+			session: optString(value, 'session_id'),
+			tool: optString(value, 'tool_name'),
+			toolUseId: optString(value, 'tool_use_id'),
+			agentId: optString(value, 'agent_id'),
+			agentType: optString(value, 'agent_type'),
+			cwd: optString(value, 'cwd'),
+			source: meta.source,
+		},
+		max,
+	);
 }
 
 const RECORD_STRING_FIELDS = ['session', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd'] as const;
@@ -118,29 +131,51 @@ function looksNormalized(value: Obj): boolean {
 }
 
 function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): NormalizeResult {
-	if (typeof value.type !== 'string') throw new Reject(`record type must be a string, got ${jsonTypeName(value.type)}`);
+	if (typeof value.type !== 'string')
+		throw new Reject(`record type must be a string, got ${jsonTypeName(value.type)}`);
 	if (value.type.trim() === '') throw new Reject('record type is empty');
-	if (!isObj(value.payload)) throw new Reject(`record payload must be an object, got ${jsonTypeName(value.payload)}`);
-	if (typeof value.summary !== 'string') throw new Reject(`record summary must be a string, got ${jsonTypeName(value.summary)}`);
+	if (!isObj(value.payload))
+		throw new Reject(`record payload must be an object, got ${jsonTypeName(value.payload)}`);
+	if (typeof value.summary !== 'string')
+		throw new Reject(`record summary must be a string, got ${jsonTypeName(value.summary)}`);
 	const id = value.id === undefined || value.id === null ? meta.id : value.id;
 	if (typeof id !== 'string') throw new Reject(`record id must be a string, got ${jsonTypeName(id)}`);
 	if (id === '') throw new Reject('record id is empty');
 	let time = meta.receivedAt;
 	if (value.time !== undefined && value.time !== null) {
-		if (typeof value.time !== 'string' || Number.isNaN(Date.parse(value.time))) throw new Reject(`record time must be an ISO date string, got ${JSON.stringify(value.time)?.slice(0, 40)}`);
+		if (typeof value.time !== 'string' || Number.isNaN(Date.parse(value.time)))
+			throw new Reject(
+				`record time must be an ISO date string, got ${JSON.stringify(value.time)?.slice(0, 40)}`,
+			);
 		time = value.time;
 	}
 	// A record keeps when it was first received; one from before `received` existed has its
 	// `time`, which was then the receive time.
 	let received = value.time === undefined || value.time === null ? (meta.received ?? meta.receivedAt) : time;
 	if (value.received !== undefined && value.received !== null) {
-		if (typeof value.received !== 'string' || Number.isNaN(Date.parse(value.received))) throw new Reject(`record received must be an ISO date string, got ${JSON.stringify(value.received)?.slice(0, 40)}`);
+		if (typeof value.received !== 'string' || Number.isNaN(Date.parse(value.received)))
+			throw new Reject(
+				`record received must be an ISO date string, got ${JSON.stringify(value.received)?.slice(0, 40)}`,
+			);
 		received = value.received;
 	}
-	const fields: Record<(typeof RECORD_STRING_FIELDS)[number], string | null> = {session: null, tool: null, toolUseId: null, agentId: null, agentType: null, cwd: null};
+	const fields: Record<(typeof RECORD_STRING_FIELDS)[number], string | null> = {
+		session: null,
+		tool: null,
+		toolUseId: null,
+		agentId: null,
+		agentType: null,
+		cwd: null,
+	};
 	for (const key of RECORD_STRING_FIELDS) fields[key] = optString(value, key, `record ${key}`);
 	const source = typeof value.source === 'string' && value.source !== '' ? value.source : meta.source;
-	return finish(value.type.trim(), value.payload, {id, time, received, ...fields, source}, max, value.summary);
+	return finish(
+		value.type.trim(),
+		value.payload,
+		{id, time, received, ...fields, source},
+		max,
+		value.summary,
+	);
 }
 
 interface MpmParts {
@@ -173,13 +208,17 @@ function mpmParts(value: Obj): MpmParts | null {
 	} else return null;
 
 	const {type, subtype} = outer;
-	if (type !== undefined && typeof type !== 'string') throw new Reject(`type must be a string, got ${jsonTypeName(type)}`);
-	if (subtype !== undefined && subtype !== null && typeof subtype !== 'string') throw new Reject(`subtype must be a string, got ${jsonTypeName(subtype)}`);
-	if ((type ?? '').trim() === '' && (subtype ?? '').trim() === '') throw new Reject('event has an empty type and subtype');
+	if (type !== undefined && typeof type !== 'string')
+		throw new Reject(`type must be a string, got ${jsonTypeName(type)}`);
+	if (subtype !== undefined && subtype !== null && typeof subtype !== 'string')
+		throw new Reject(`subtype must be a string, got ${jsonTypeName(subtype)}`);
+	if ((type ?? '').trim() === '' && (subtype ?? '').trim() === '')
+		throw new Reject('event has an empty type and subtype');
 	let inner: Obj;
 	if (isObj(outer.data)) inner = outer.data;
 	else {
-		if (outer.data !== undefined && outer.data !== null) throw new Reject(`data must be an object, got ${jsonTypeName(outer.data)}`);
+		if (outer.data !== undefined && outer.data !== null)
+			throw new Reject(`data must be an object, got ${jsonTypeName(outer.data)}`);
 		const {type: _t, subtype: _s, data: _d, ...rest} = outer;
 		inner = rest;
 	}
@@ -215,7 +254,12 @@ function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number | null): Norm
 	const payloadName = hookNameIn([inner]);
 	const levels = payloadName !== null || inner === outer ? [inner] : [inner, outer];
 	const type = payloadName ?? hookNameIn([outer]) ?? hookTypeFromMpm(parts.type, parts.subtype, inner);
-	const mpm: Obj = {type: parts.type, subtype: parts.subtype ?? null, namespace: parts.namespace, event: parts.event};
+	const mpm: Obj = {
+		type: parts.type,
+		subtype: parts.subtype ?? null,
+		namespace: parts.namespace,
+		event: parts.event,
+	};
 	if (typeof outer.source === 'string') mpm.source = outer.source;
 	// The envelope's own time and pairing key are kept as sent (also when the time is not valid).
 	if (inner !== outer && Object.hasOwn(outer, 'timestamp')) mpm.timestamp = outer.timestamp;
@@ -225,21 +269,30 @@ function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number | null): Norm
 	// claude-mpm pairs pre_tool/post_tool by its own key (`tool_call_id`, sent as `correlation_id`):
 	// the tool use id when the event has none, for tool events only. claude-hook-fast.sh
 	// (`source: "fast_hook"`) makes up a new one for every event (`<Tool>_<ms>`), which pairs nothing.
-	const correlated = TOOL_EVENTS.has(type) && outer.source !== 'fast_hook' ? ['tool_call_id', 'correlation_id'] : [];
+	const correlated =
+		TOOL_EVENTS.has(type) && outer.source !== 'fast_hook' ? ['tool_call_id', 'correlation_id'] : [];
 	const fields = {
 		id: meta.id,
 		time: sourceTime(outer.timestamp) ?? sourceTime(inner.timestamp) ?? meta.receivedAt,
 		received: meta.received ?? meta.receivedAt,
 		session: firstString(levels, ['session_id', 'sessionId']),
 		tool,
-		toolUseId: firstString(levels, ['tool_use_id', 'toolUseId']) ?? (correlated.length > 0 ? firstString(levels, correlated) : null),
+		toolUseId:
+			firstString(levels, ['tool_use_id', 'toolUseId']) ??
+			(correlated.length > 0 ? firstString(levels, correlated) : null),
 		agentId: firstString(levels, ['agent_id', 'agentId']),
 		agentType: firstString(levels, ['agent_type', 'agentType']),
 		cwd: firstString(levels, ['cwd', 'working_directory']),
 		source: meta.source === 'hook' ? 'mpm' : meta.source,
 	};
 	// Summarize with the fields found at either level, so `tool_name` on the envelope still shows.
-	const summary = summarize(type, {...inner, tool_name: fields.tool, cwd: fields.cwd, agent_type: fields.agentType, agent_id: fields.agentId});
+	const summary = summarize(type, {
+		...inner,
+		tool_name: fields.tool,
+		cwd: fields.cwd,
+		agent_type: fields.agentType,
+		agent_id: fields.agentId,
+	});
 	return finish(type, payload, fields, max, summary);
 }
 
@@ -247,7 +300,11 @@ function fromMpm(parts: MpmParts, meta: NormalizeMeta, max: number | null): Norm
  * Normalizes one event candidate. `meta.id` and `meta.receivedAt` become the record's id and
  * time unless the input is already a record with its own. `seq` is never set here.
  */
-export function normalize(value: unknown, meta: NormalizeMeta, limits?: Partial<NormalizeLimits>): NormalizeResult {
+export function normalize(
+	value: unknown,
+	meta: NormalizeMeta,
+	limits?: Partial<NormalizeLimits>,
+): NormalizeResult {
 	if (!isObj(value)) return {ok: false, error: `event must be a JSON object, got ${describeJsonType(value)}`};
 	const limit = limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
 	// Every payload below is the value itself or built from its parts, so the text's bounds hold for it.
@@ -255,7 +312,8 @@ export function normalize(value: unknown, meta: NormalizeMeta, limits?: Partial<
 	try {
 		// claude-mpm's envelope level (claude-hook-fast.sh's `data`) names the hook too, next to its
 		// type, subtype and the hook's payload in `data`: that is an envelope, not a payload.
-		if (Object.hasOwn(value, 'hook_event_name') && !(hasTypeOrSubtype(value) && isObj(value.data))) return fromHook(value, meta, max);
+		if (Object.hasOwn(value, 'hook_event_name') && !(hasTypeOrSubtype(value) && isObj(value.data)))
+			return fromHook(value, meta, max);
 		if (looksNormalized(value)) return fromRecord(value, meta, max);
 		const parts = mpmParts(value);
 		if (parts) return fromMpm(parts, meta, max);

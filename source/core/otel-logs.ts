@@ -9,7 +9,17 @@
 import type {PendingRecord} from './record.js';
 import type {NormalizeLimits, NormalizeMeta, NormalizeResult} from './normalize.js';
 import {isIdentityAttribute} from './otel-identity.js';
-import {decodeAnyValue, decodeHexId, decodeKeyValues, decodeUnixNano, isObj, own, ownArray, setOwn, type Decoded} from './otel-values.js';
+import {
+	decodeAnyValue,
+	decodeHexId,
+	decodeKeyValues,
+	decodeUnixNano,
+	isObj,
+	own,
+	ownArray,
+	setOwn,
+	type Decoded,
+} from './otel-values.js';
 import {jsonTypeName} from './parse-body.js';
 import {summarize} from './summary.js';
 import {DEFAULT_MAX_FIELD_BYTES, truncatePayload} from './truncate.js';
@@ -24,7 +34,8 @@ export interface OtelLogEvent {
 	payload: Obj;
 }
 
-export type OtelLogItem = {ok: true; value: OtelLogEvent; index: number} | {ok: false; error: string; index: number};
+export type OtelLogItem =
+	{ok: true; value: OtelLogEvent; index: number} | {ok: false; error: string; index: number};
 
 export interface OtelLogsSplit {
 	/** One per log record, `index` counting records across the whole request. */
@@ -65,7 +76,11 @@ function attributesBytes(attributes: Map<string, unknown>): number {
 }
 
 export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): SplitLogsResult {
-	if (!isObj(body)) return {ok: false, error: `an OTLP logs request must be a JSON object with resourceLogs, got ${jsonTypeName(body)}`};
+	if (!isObj(body))
+		return {
+			ok: false,
+			error: `an OTLP logs request must be a JSON object with resourceLogs, got ${jsonTypeName(body)}`,
+		};
 	const resources = ownArray(body, 'resourceLogs', '');
 	if (!resources.ok) return resources;
 	const out: OtelLogsSplit = {items: [], problems: [], identityDropped: 0};
@@ -82,7 +97,10 @@ export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): 
 			continue;
 		}
 		const resource = own(resourceLogs, 'resource');
-		const resourceAttrs = decodeKeyValues(isObj(resource) ? own(resource, 'attributes') : undefined, `${where}.resource.attributes`);
+		const resourceAttrs = decodeKeyValues(
+			isObj(resource) ? own(resource, 'attributes') : undefined,
+			`${where}.resource.attributes`,
+		);
 		const scopes = ownArray(resourceLogs, 'scopeLogs', `${where}.`);
 		if (!scopes.ok) {
 			out.problems.push(scopes.error);
@@ -101,9 +119,15 @@ export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): 
 				continue;
 			}
 			const scope = own(scopeLogs, 'scope');
-			const scopeName = isObj(scope) && typeof own(scope, 'name') === 'string' ? (own(scope, 'name') as string) : null;
-			const scopeAttrs = decodeKeyValues(isObj(scope) ? own(scope, 'attributes') : undefined, `${at}.scope.attributes`);
-			const outerBytes = (resourceAttrs.ok ? attributesBytes(resourceAttrs.value) : 0) + (scopeAttrs.ok ? attributesBytes(scopeAttrs.value) : 0);
+			const scopeName =
+				isObj(scope) && typeof own(scope, 'name') === 'string' ? (own(scope, 'name') as string) : null;
+			const scopeAttrs = decodeKeyValues(
+				isObj(scope) ? own(scope, 'attributes') : undefined,
+				`${at}.scope.attributes`,
+			);
+			const outerBytes =
+				(resourceAttrs.ok ? attributesBytes(resourceAttrs.value) : 0) +
+				(scopeAttrs.ok ? attributesBytes(scopeAttrs.value) : 0);
 			for (const record of records.value ?? []) {
 				const i = index++;
 				copied += outerBytes;
@@ -130,7 +154,12 @@ export function splitLogsRequest(body: unknown, options: OtelLogsOptions = {}): 
 	return {ok: true, value: out};
 }
 
-function readRecord(record: unknown, outer: Array<Map<string, unknown>>, scopeName: string | null, keep: boolean): Decoded<{event: OtelLogEvent; dropped: number}> {
+function readRecord(
+	record: unknown,
+	outer: Array<Map<string, unknown>>,
+	scopeName: string | null,
+	keep: boolean,
+): Decoded<{event: OtelLogEvent; dropped: number}> {
 	if (!isObj(record)) return {ok: false, error: `must be an object, got ${jsonTypeName(record)}`};
 	const attrs = decodeKeyValues(own(record, 'attributes'), 'attributes');
 	if (!attrs.ok) return attrs;
@@ -163,13 +192,20 @@ function readRecord(record: unknown, outer: Array<Map<string, unknown>>, scopeNa
 	const severityText = own(record, 'severityText');
 	if (typeof severityText === 'string' && severityText !== '') meta.severityText = severityText;
 	const severityNumber = own(record, 'severityNumber');
-	if (typeof severityNumber === 'number' && Number.isSafeInteger(severityNumber) && severityNumber !== 0) meta.severityNumber = severityNumber;
+	if (typeof severityNumber === 'number' && Number.isSafeInteger(severityNumber) && severityNumber !== 0)
+		meta.severityNumber = severityNumber;
 	if (body.value !== null && body.value !== type.value) meta.body = body.value;
 	if (traceId.value !== null) meta.traceId = traceId.value;
 	if (spanId.value !== null) meta.spanId = spanId.value;
-	for (const [key, raw] of [['timeUnixNano', own(record, 'timeUnixNano')], ['observedTimeUnixNano', own(record, 'observedTimeUnixNano')]] as const) {
+	for (const [key, raw] of [
+		['timeUnixNano', own(record, 'timeUnixNano')],
+		['observedTimeUnixNano', own(record, 'observedTimeUnixNano')],
+	] as const) {
 		// Kept as the sender wrote it (nanoseconds), when it is a plain number or digits.
-		if (typeof raw === 'string' ? /^\d{1,20}$/.test(raw) : typeof raw === 'number' && Number.isSafeInteger(raw)) meta[key] = String(raw);
+		if (
+			typeof raw === 'string' ? /^\d{1,20}$/.test(raw) : typeof raw === 'number' && Number.isSafeInteger(raw)
+		)
+			meta[key] = String(raw);
 	}
 	setOwn(payload, OTEL_META_KEY, meta);
 	return {ok: true, value: {event: {type: type.value, timeMs, payload}, dropped}};
@@ -180,18 +216,32 @@ function readRecord(record: unknown, outer: Array<Map<string, unknown>>, scopeNa
  * bare `api_request` becomes `claude_code.api_request`, the name its body and its docs give);
  * else a body that is a plain name. One printable word of at most 128 characters.
  */
-function eventType(field: unknown, attribute: unknown, body: unknown, scopeName: string | null): Decoded<string> {
+function eventType(
+	field: unknown,
+	attribute: unknown,
+	body: unknown,
+	scopeName: string | null,
+): Decoded<string> {
 	let name: string | null = null;
 	if (typeof field === 'string' && field !== '') name = field;
 	else if (typeof attribute === 'string' && attribute !== '') {
 		name = attribute;
 		if (!name.includes('.')) {
-			if (typeof body === 'string' && body.endsWith(`.${name}`) && body.length <= MAX_TYPE_LENGTH) name = body;
+			if (typeof body === 'string' && body.endsWith(`.${name}`) && body.length <= MAX_TYPE_LENGTH)
+				name = body;
 			else if (scopeName === CLAUDE_CODE_SCOPE) name = `claude_code.${name}`;
 		}
 	} else if (typeof body === 'string' && PLAIN_NAME.test(body)) name = body;
-	if (name === null) return {ok: false, error: 'has no event name (no eventName, no event.name attribute, no body that is a name)'};
-	if (!PLAIN_NAME.test(name)) return {ok: false, error: `event name must be 1 to ${MAX_TYPE_LENGTH} printable ASCII characters without spaces, got ${JSON.stringify(name.slice(0, 40))}${name.length > 40 ? '…' : ''}`};
+	if (name === null)
+		return {
+			ok: false,
+			error: 'has no event name (no eventName, no event.name attribute, no body that is a name)',
+		};
+	if (!PLAIN_NAME.test(name))
+		return {
+			ok: false,
+			error: `event name must be 1 to ${MAX_TYPE_LENGTH} printable ASCII characters without spaces, got ${JSON.stringify(name.slice(0, 40))}${name.length > 40 ? '…' : ''}`,
+		};
 	return {ok: true, value: name};
 }
 
@@ -205,8 +255,13 @@ function str(payload: Obj, key: string): string | null {
  * the record's type and time, session from `session.id`, tool use id from `tool_use_id`, the
  * tool from `tool_name`, the payload cut to the field limit. Never throws for any `value`.
  */
-export function otelLogRecord(value: unknown, meta: NormalizeMeta, limits?: Partial<NormalizeLimits>): NormalizeResult {
-	if (!isObj(value) || typeof value.type !== 'string' || !isObj(value.payload)) return {ok: false, error: 'not an OTLP log record'};
+export function otelLogRecord(
+	value: unknown,
+	meta: NormalizeMeta,
+	limits?: Partial<NormalizeLimits>,
+): NormalizeResult {
+	if (!isObj(value) || typeof value.type !== 'string' || !isObj(value.payload))
+		return {ok: false, error: 'not an OTLP log record'};
 	const event = value as unknown as OtelLogEvent;
 	const payload = event.payload;
 	const cut = truncatePayload(payload, limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES);

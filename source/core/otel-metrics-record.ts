@@ -14,11 +14,23 @@ import type {MetricsFold} from './usage/otel-metrics.js';
 export const METRICS_RECORD_TYPE = 'otel.metrics';
 
 /** What the converter takes: the fold's session, time and delta. */
-export function metricsCandidate(fold: MetricsFold): {session: string | null; timeMs: number | null; payload: Record<string, unknown>} {
-	return {session: fold.session, timeMs: fold.timeMs, payload: fold.delta as unknown as Record<string, unknown>};
+export function metricsCandidate(fold: MetricsFold): {
+	session: string | null;
+	timeMs: number | null;
+	payload: Record<string, unknown>;
+} {
+	return {
+		session: fold.session,
+		timeMs: fold.timeMs,
+		payload: fold.delta as unknown as Record<string, unknown>,
+	};
 }
 
-export function otelMetricsRecord(value: unknown, meta: NormalizeMeta, limits?: Partial<NormalizeLimits>): NormalizeResult {
+export function otelMetricsRecord(
+	value: unknown,
+	meta: NormalizeMeta,
+	limits?: Partial<NormalizeLimits>,
+): NormalizeResult {
 	if (!isObj(value) || !isObj(value.payload)) return {ok: false, error: 'not an OTLP metrics fold'};
 	const payload = value.payload;
 	const timeMs = typeof value.timeMs === 'number' ? value.timeMs : null;

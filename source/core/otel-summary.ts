@@ -95,15 +95,29 @@ function apiRequest(payload: Obj): string {
 }
 
 function apiError(payload: Obj): string {
-	const status = str(payload, 'status_code') ?? (num(payload, 'status_code') === undefined ? undefined : String(num(payload, 'status_code')));
+	const status =
+		str(payload, 'status_code') ??
+		(num(payload, 'status_code') === undefined ? undefined : String(num(payload, 'status_code')));
 	const attempt = num(payload, 'attempt');
-	return line('api error', str(payload, 'model'), status, str(payload, 'error'), attempt !== undefined && attempt > 1 && `attempt ${attempt}`, ms(payload, 'duration_ms'));
+	return line(
+		'api error',
+		str(payload, 'model'),
+		status,
+		str(payload, 'error'),
+		attempt !== undefined && attempt > 1 && `attempt ${attempt}`,
+		ms(payload, 'duration_ms'),
+	);
 }
 
 function toolResult(payload: Obj): string {
 	const tool = toolLabel(str(payload, 'tool_name') ?? 'tool');
 	const ok = bool(payload, 'success');
-	const outcome = ok === false ? `failed${str(payload, 'error') ? `: ${str(payload, 'error')}` : ''}` : ok === true ? 'ok' : undefined;
+	const outcome =
+		ok === false
+			? `failed${str(payload, 'error') ? `: ${str(payload, 'error')}` : ''}`
+			: ok === true
+				? 'ok'
+				: undefined;
 	const decision = str(payload, 'decision_type') ?? str(payload, 'decision');
 	return line(`tool  ${tool}`, outcome, ms(payload, 'duration_ms'), decision);
 }
@@ -112,7 +126,10 @@ function toolDecision(payload: Obj): string {
 	const tool = toolLabel(str(payload, 'tool_name') ?? 'tool');
 	const decision = str(payload, 'decision');
 	const source = str(payload, 'source') ?? str(payload, 'decision_source');
-	return line(`decision  ${tool}`, decision === undefined ? undefined : source === undefined ? decision : `${decision} (${source})`);
+	return line(
+		`decision  ${tool}`,
+		decision === undefined ? undefined : source === undefined ? decision : `${decision} (${source})`,
+	);
 }
 
 function userPrompt(payload: Obj): string {
@@ -124,10 +141,21 @@ function userPrompt(payload: Obj): string {
 
 function hookExecution(type: string, payload: Obj): string {
 	const event = str(payload, 'hook_event') ?? str(payload, 'hook_event_name') ?? str(payload, 'hook_name');
-	if (type.endsWith('_start')) return line('hook start', event, num(payload, 'num_hooks') !== undefined && `${num(payload, 'num_hooks')} hooks`);
+	if (type.endsWith('_start'))
+		return line(
+			'hook start',
+			event,
+			num(payload, 'num_hooks') !== undefined && `${num(payload, 'num_hooks')} hooks`,
+		);
 	const okCount = num(payload, 'num_success');
 	const errors = (num(payload, 'num_non_blocking_error') ?? 0) + (num(payload, 'num_blocking') ?? 0);
-	return line('hook', event, okCount !== undefined && `${okCount} ok`, errors > 0 && `${errors} error${errors === 1 ? '' : 's'}`, ms(payload, 'total_duration_ms'));
+	return line(
+		'hook',
+		event,
+		okCount !== undefined && `${okCount} ok`,
+		errors > 0 && `${errors} error${errors === 1 ? '' : 's'}`,
+		ms(payload, 'total_duration_ms'),
+	);
 }
 
 function metrics(payload: Obj): string {
@@ -166,12 +194,28 @@ export function otelSummary(type: string, payload: Obj): string | undefined {
 		case 'hook_execution_complete':
 			return hookExecution(name, payload);
 		case 'compaction':
-			return line('compaction', tokens(payload, 'pre_tokens', 'before'), tokens(payload, 'post_tokens', 'after'));
+			return line(
+				'compaction',
+				tokens(payload, 'pre_tokens', 'before'),
+				tokens(payload, 'post_tokens', 'after'),
+			);
 		case 'subagent_completed':
-			return line('subagent done', str(payload, 'agent_type'), str(payload, 'final_model'), num(payload, 'total_tool_uses') !== undefined && `${num(payload, 'total_tool_uses')} tools`, ms(payload, 'duration_ms'));
+			return line(
+				'subagent done',
+				str(payload, 'agent_type'),
+				str(payload, 'final_model'),
+				num(payload, 'total_tool_uses') !== undefined && `${num(payload, 'total_tool_uses')} tools`,
+				ms(payload, 'duration_ms'),
+			);
 		case 'assistant_response':
 			return line('response', str(payload, 'model'), ms(payload, 'duration_ms'));
 		default:
-			return line(name, str(payload, 'model'), str(payload, 'tool_name'), usd(payload, 'cost_usd'), ms(payload, 'duration_ms'));
+			return line(
+				name,
+				str(payload, 'model'),
+				str(payload, 'tool_name'),
+				usd(payload, 'cost_usd'),
+				ms(payload, 'duration_ms'),
+			);
 	}
 }

@@ -27,13 +27,15 @@ export function own(obj: Obj, key: string): unknown {
 export function ownArray(obj: Obj, key: string, where: string): Decoded<unknown[] | undefined> {
 	const value = own(obj, key);
 	if (value === undefined || value === null) return {ok: true, value: undefined};
-	if (!Array.isArray(value)) return {ok: false, error: `${where}${key} must be an array, got ${jsonTypeName(value)}`};
+	if (!Array.isArray(value))
+		return {ok: false, error: `${where}${key} must be an array, got ${jsonTypeName(value)}`};
 	return {ok: true, value};
 }
 
 /** Sets `key` as the object's own data property, also when it is `__proto__` (as JSON.parse makes it). */
 export function setOwn(target: Obj, key: string, value: unknown): void {
-	if (key === '__proto__') Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true});
+	if (key === '__proto__')
+		Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true});
 	else target[key] = value;
 }
 
@@ -54,7 +56,8 @@ export function decodeInt64(value: unknown): Decoded<number | string> {
 		const n = Number(value);
 		if (Number.isSafeInteger(n)) return {ok: true, value: n};
 		const big = BigInt(value);
-		if (big > 9_223_372_036_854_775_807n || big < -9_223_372_036_854_775_808n) return {ok: false, error: `an int64 is out of range: ${value}`};
+		if (big > 9_223_372_036_854_775_807n || big < -9_223_372_036_854_775_808n)
+			return {ok: false, error: `an int64 is out of range: ${value}`};
 		return {ok: true, value};
 	}
 	return {ok: false, error: `an int64 must be a whole number or a string of digits, got ${describe(value)}`};
@@ -65,14 +68,16 @@ export function decodeDouble(value: unknown): Decoded<number | string> {
 	if (typeof value === 'number') return {ok: true, value};
 	if (typeof value === 'string') {
 		if (NON_FINITE.has(value)) return {ok: true, value};
-		if (value.trim() !== '' && value.length <= 32 && Number.isFinite(Number(value))) return {ok: true, value: Number(value)};
+		if (value.trim() !== '' && value.length <= 32 && Number.isFinite(Number(value)))
+			return {ok: true, value: Number(value)};
 	}
 	return {ok: false, error: `a double must be a number, got ${describe(value)}`};
 }
 
 /** A short description of a wrong value for a reason: its type, and short strings as they are. */
 function describe(value: unknown): string {
-	if (typeof value === 'string') return value.length > 24 ? `a string of ${value.length} characters` : JSON.stringify(value);
+	if (typeof value === 'string')
+		return value.length > 24 ? `a string of ${value.length} characters` : JSON.stringify(value);
 	return jsonTypeName(value);
 }
 
@@ -83,10 +88,16 @@ function describe(value: unknown): string {
 export function decodeUnixNano(value: unknown, field: string): Decoded<number | null> {
 	if (value === undefined || value === null || value === 0 || value === '0') return {ok: true, value: null};
 	let ms: number;
-	if (typeof value === 'string' && /^\d{1,20}$/.test(value)) ms = value.length <= 6 ? 0 : Number(value.slice(0, -6));
+	if (typeof value === 'string' && /^\d{1,20}$/.test(value))
+		ms = value.length <= 6 ? 0 : Number(value.slice(0, -6));
 	else if (typeof value === 'number' && Number.isInteger(value) && value >= 0) ms = Math.floor(value / 1e6);
-	else return {ok: false, error: `${field} must be nanoseconds since 1970 (a string of digits), got ${describe(value)}`};
-	if (!(ms > 0 && ms <= MAX_EPOCH_MS)) return {ok: false, error: `${field} is out of range: ${describe(value)}`};
+	else
+		return {
+			ok: false,
+			error: `${field} must be nanoseconds since 1970 (a string of digits), got ${describe(value)}`,
+		};
+	if (!(ms > 0 && ms <= MAX_EPOCH_MS))
+		return {ok: false, error: `${field} is out of range: ${describe(value)}`};
 	return {ok: true, value: ms};
 }
 
@@ -95,17 +106,26 @@ export function decodeUnixNano(value: unknown, field: string): Decoded<number | 
  * a non-finite double as `"NaN"`…), array, object (kvlist), base64 text (bytes), null (empty).
  */
 export function decodeAnyValue(value: unknown, depth = 0): Decoded<unknown> {
-	if (depth > MAX_ANY_VALUE_DEPTH) return {ok: false, error: `a value is nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`};
+	if (depth > MAX_ANY_VALUE_DEPTH)
+		return {ok: false, error: `a value is nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`};
 	if (value === undefined || value === null) return {ok: true, value: null};
-	if (!isObj(value)) return {ok: false, error: `a value must be an AnyValue object ({"stringValue": …} and the like), got ${jsonTypeName(value)}`};
+	if (!isObj(value))
+		return {
+			ok: false,
+			error: `a value must be an AnyValue object ({"stringValue": …} and the like), got ${jsonTypeName(value)}`,
+		};
 	// Exactly one of these is set (a oneof); an empty object is an empty value.
 	if (Object.hasOwn(value, 'stringValue')) {
 		const s = value.stringValue;
-		return typeof s === 'string' ? {ok: true, value: s} : {ok: false, error: `stringValue must be a string, got ${jsonTypeName(s)}`};
+		return typeof s === 'string'
+			? {ok: true, value: s}
+			: {ok: false, error: `stringValue must be a string, got ${jsonTypeName(s)}`};
 	}
 	if (Object.hasOwn(value, 'boolValue')) {
 		const b = value.boolValue;
-		return typeof b === 'boolean' ? {ok: true, value: b} : {ok: false, error: `boolValue must be true or false, got ${jsonTypeName(b)}`};
+		return typeof b === 'boolean'
+			? {ok: true, value: b}
+			: {ok: false, error: `boolValue must be true or false, got ${jsonTypeName(b)}`};
 	}
 	if (Object.hasOwn(value, 'intValue')) {
 		const n = decodeInt64(value.intValue);
@@ -117,11 +137,14 @@ export function decodeAnyValue(value: unknown, depth = 0): Decoded<unknown> {
 	}
 	if (Object.hasOwn(value, 'bytesValue')) {
 		const b = value.bytesValue;
-		return typeof b === 'string' && BASE64_TEXT.test(b) ? {ok: true, value: b} : {ok: false, error: `bytesValue must be base64 text, got ${describe(b)}`};
+		return typeof b === 'string' && BASE64_TEXT.test(b)
+			? {ok: true, value: b}
+			: {ok: false, error: `bytesValue must be base64 text, got ${describe(b)}`};
 	}
 	if (Object.hasOwn(value, 'arrayValue')) {
 		const array = value.arrayValue;
-		if (!isObj(array)) return {ok: false, error: `arrayValue must be an object with values, got ${jsonTypeName(array)}`};
+		if (!isObj(array))
+			return {ok: false, error: `arrayValue must be an object with values, got ${jsonTypeName(array)}`};
 		const values = ownArray(array, 'values', 'arrayValue.');
 		if (!values.ok) return values;
 		const out: unknown[] = [];
@@ -134,7 +157,8 @@ export function decodeAnyValue(value: unknown, depth = 0): Decoded<unknown> {
 	}
 	if (Object.hasOwn(value, 'kvlistValue')) {
 		const list = value.kvlistValue;
-		if (!isObj(list)) return {ok: false, error: `kvlistValue must be an object with values, got ${jsonTypeName(list)}`};
+		if (!isObj(list))
+			return {ok: false, error: `kvlistValue must be an object with values, got ${jsonTypeName(list)}`};
 		const entries = decodeKeyValues(own(list, 'values'), 'kvlistValue.values', depth + 1);
 		if (!entries.ok) return entries;
 		const out: Obj = {};
@@ -154,11 +178,20 @@ export function decodeKeyValues(list: unknown, field: string, depth = 0): Decode
 	if (!Array.isArray(list)) return {ok: false, error: `${field} must be an array, got ${jsonTypeName(list)}`};
 	for (let i = 0; i < list.length; i++) {
 		const entry = list[i];
-		if (!isObj(entry)) return {ok: false, error: `${field}[${i}] must be an object with key and value, got ${jsonTypeName(entry)}`};
+		if (!isObj(entry))
+			return {
+				ok: false,
+				error: `${field}[${i}] must be an object with key and value, got ${jsonTypeName(entry)}`,
+			};
 		const key = own(entry, 'key');
-		if (typeof key !== 'string') return {ok: false, error: `${field}[${i}].key must be a string, got ${jsonTypeName(key)}`};
+		if (typeof key !== 'string')
+			return {ok: false, error: `${field}[${i}].key must be a string, got ${jsonTypeName(key)}`};
 		const value = decodeAnyValue(own(entry, 'value'), depth);
-		if (!value.ok) return {ok: false, error: `${field}[${i}] (${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}): ${value.error}`};
+		if (!value.ok)
+			return {
+				ok: false,
+				error: `${field}[${i}] (${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}): ${value.error}`,
+			};
 		out.set(key, value.value);
 	}
 	return {ok: true, value: out};
@@ -167,12 +200,17 @@ export function decodeKeyValues(list: unknown, field: string, depth = 0): Decode
 /** A trace or span id: hex text of the given byte length (empty means unset). */
 export function decodeHexId(value: unknown, field: string, bytes: number): Decoded<string | null> {
 	if (value === undefined || value === null || value === '') return {ok: true, value: null};
-	if (typeof value === 'string' && value.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(value)) return {ok: true, value: value.toLowerCase()};
+	if (typeof value === 'string' && value.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(value))
+		return {ok: true, value: value.toLowerCase()};
 	return {ok: false, error: `${field} must be ${bytes * 2} hex digits, got ${describe(value)}`};
 }
 
 /** An enum as the JSON mapping allows it: its number, or its name looked up in `names` (a Map). */
-export function decodeEnum(value: unknown, names: ReadonlyMap<string, number>, field: string): Decoded<number> {
+export function decodeEnum(
+	value: unknown,
+	names: ReadonlyMap<string, number>,
+	field: string,
+): Decoded<number> {
 	if (value === undefined || value === null) return {ok: true, value: 0};
 	if (typeof value === 'number' && Number.isSafeInteger(value)) return {ok: true, value};
 	if (typeof value === 'string') {

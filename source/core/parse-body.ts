@@ -9,7 +9,9 @@ import {jsonErrorOffset} from './json-error.js';
  * One event candidate. `raw` is its JSON text; `at` is where `raw` starts in the text that was
  * parsed (after a leading byte order mark is dropped) when `raw` is a slice of it, else undefined.
  */
-export type BodyItem = {ok: true; value: unknown; raw: string; index: number; at: number | undefined} | {ok: false; error: string; index: number};
+export type BodyItem =
+	| {ok: true; value: unknown; raw: string; index: number; at: number | undefined}
+	| {ok: false; error: string; index: number};
 
 /**
  * `rawIsText`: every item's `raw` is a slice of the body text (one object, NDJSON lines). False
@@ -20,7 +22,13 @@ export type ParseBodyResult = {ok: true; items: BodyItem[]; rawIsText: boolean} 
 /** JSON deeper than this is refused before parsing. */
 export const MAX_JSON_DEPTH = 64;
 
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines']);
+const NDJSON_TYPES = new Set([
+	'application/x-ndjson',
+	'application/ndjson',
+	'application/jsonl',
+	'application/x-jsonlines',
+	'application/jsonlines',
+]);
 
 /** True when the content type names NDJSON (parameters such as charset are ignored). */
 export function isNdjsonContentType(contentType: string | undefined): boolean {
@@ -89,7 +97,8 @@ export function valueExceedsDepth(value: unknown, limit = MAX_JSON_DEPTH): boole
 		if (depth > limit) return true;
 		if (ArrayBuffer.isView(node)) continue;
 		const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
-		for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+		for (const child of children)
+			if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
 	}
 	return false;
 }
@@ -97,8 +106,10 @@ export function valueExceedsDepth(value: unknown, limit = MAX_JSON_DEPTH): boole
 /** True when `a` and `b` occur more than `limit` times together in text[start, end). */
 function moreThan(text: string, a: string, b: string, limit: number, start: number, end: number): boolean {
 	let count = 0;
-	for (let i = text.indexOf(a, start); i !== -1 && i < end; i = text.indexOf(a, i + 1)) if (++count > limit) return true;
-	for (let i = text.indexOf(b, start); i !== -1 && i < end; i = text.indexOf(b, i + 1)) if (++count > limit) return true;
+	for (let i = text.indexOf(a, start); i !== -1 && i < end; i = text.indexOf(a, i + 1))
+		if (++count > limit) return true;
+	for (let i = text.indexOf(b, start); i !== -1 && i < end; i = text.indexOf(b, i + 1))
+		if (++count > limit) return true;
 	return false;
 }
 
@@ -121,15 +132,18 @@ export function utf8Offset(text: string, end: number): number {
 }
 
 function cleanMessage(message: string): string {
-	 
-	return message.replace(/ ?(?:in JSON )?at position \d+/, '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+	return message
+		.replace(/ ?(?:in JSON )?at position \d+/, '')
+		.replace(/[\u0000-\u001f\u007f]+/g, ' ')
+		.trim();
 }
 
 type Parsed = {ok: true; value: unknown} | {ok: false; error: string};
 
 /** Parses one JSON text; `error` is `not JSON at byte N (reason)` or the depth message. */
 function parseOne(text: string, limit = MAX_JSON_DEPTH): Parsed {
-	if (exceedsDepth(text, limit)) return {ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
+	if (exceedsDepth(text, limit))
+		return {ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
 	try {
 		return {ok: true, value: JSON.parse(text)};
 	} catch (error) {
@@ -140,9 +154,19 @@ function parseOne(text: string, limit = MAX_JSON_DEPTH): Parsed {
 	}
 }
 
-function objectItem(value: unknown, raw: string, index: number, label: string, at: number | undefined): BodyItem {
+function objectItem(
+	value: unknown,
+	raw: string,
+	index: number,
+	label: string,
+	at: number | undefined,
+): BodyItem {
 	if (isPlainObject(value)) return {ok: true, value, raw, index, at};
-	return {ok: false, error: `${label} ${index}: expected a JSON object, got ${describeJsonType(value)}`, index};
+	return {
+		ok: false,
+		error: `${label} ${index}: expected a JSON object, got ${describeJsonType(value)}`,
+		index,
+	};
 }
 
 /** `!`…`~`: no whitespace in it (JavaScript's trim removes only code units ≤ 0x20 or ≥ 0xa0). NaN (past the end) is not. */
@@ -170,7 +194,11 @@ function parseLines(text: string): BodyItem[] {
 		}
 		if (line !== '') {
 			const parsed = parseOne(line);
-			items.push(parsed.ok ? objectItem(parsed.value, line, lineNo, 'line', at) : {ok: false, error: `line ${lineNo}: ${parsed.error}`, index: lineNo});
+			items.push(
+				parsed.ok
+					? objectItem(parsed.value, line, lineNo, 'line', at)
+					: {ok: false, error: `line ${lineNo}: ${parsed.error}`, index: lineNo},
+			);
 		}
 		start = end + 1;
 	}
@@ -208,16 +236,30 @@ export function parseBody(text: string, contentType?: string): ParseBodyResult {
 			const items = parseLines(text);
 			// Only call it NDJSON when at least one line is an event; otherwise the body was one
 			// broken JSON value spread over lines, and the whole-body reason is the useful one.
-			if (items.some(item => item.ok)) return {ok: true, items, rawIsText: true};
+			if (items.some((item) => item.ok)) return {ok: true, items, rawIsText: true};
 		}
 		return {ok: false, error: parsed.error.startsWith('not JSON') ? `body is ${parsed.error}` : parsed.error};
 	}
 	const value = parsed.value;
-	if (isPlainObject(value)) return {ok: true, items: [{ok: true, value, raw: body, index: 0, at: text.length - text.trimStart().length}], rawIsText: true};
+	if (isPlainObject(value))
+		return {
+			ok: true,
+			items: [{ok: true, value, raw: body, index: 0, at: text.length - text.trimStart().length}],
+			rawIsText: true,
+		};
 	if (Array.isArray(value)) {
-		return {ok: true, items: value.map((element, index) => objectItem(element, JSON.stringify(element) ?? 'null', index, 'item', undefined)), rawIsText: false};
+		return {
+			ok: true,
+			items: value.map((element, index) =>
+				objectItem(element, JSON.stringify(element) ?? 'null', index, 'item', undefined),
+			),
+			rawIsText: false,
+		};
 	}
-	return {ok: false, error: `body is a JSON ${value === null ? 'null' : typeof value}, expected an object, an array of objects or NDJSON`};
+	return {
+		ok: false,
+		error: `body is a JSON ${value === null ? 'null' : typeof value}, expected an object, an array of objects or NDJSON`,
+	};
 }
 
 /**

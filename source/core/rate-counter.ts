@@ -38,7 +38,8 @@ export class RateCounter {
 		const second = Math.floor(nowMs / 1000);
 		let oldest = Number.POSITIVE_INFINITY;
 		for (let i = 0; i < this.seconds; i++) {
-			if (this.buckets[i] > 0 && this.stamps[i] > second - this.seconds && this.stamps[i] < oldest) oldest = this.stamps[i];
+			if (this.buckets[i] > 0 && this.stamps[i] > second - this.seconds && this.stamps[i] < oldest)
+				oldest = this.stamps[i];
 		}
 		return oldest === Number.POSITIVE_INFINITY ? null : (oldest + this.seconds) * 1000 - nowMs;
 	}

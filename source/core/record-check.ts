@@ -56,22 +56,34 @@ export function nestedDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolea
  * a missing `received` (a server from before it existed) to the record's `time`.
  */
 export function checkRecord(value: unknown): RecordCheck {
-	if (!isPlainObject(value)) return {ok: false, error: `a record must be a JSON object, got ${typeName(value)}`, seq: null};
+	if (!isPlainObject(value))
+		return {ok: false, error: `a record must be a JSON object, got ${typeName(value)}`, seq: null};
 	const seq = isSeq(value.seq) ? value.seq : null;
 	const refuse = (error: string): RecordCheck => ({ok: false, error, seq});
-	if (seq === null) return refuse(`record seq must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got ${typeName(value.seq) === 'number' ? String(value.seq) : typeName(value.seq)}`);
+	if (seq === null)
+		return refuse(
+			`record seq must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got ${typeName(value.seq) === 'number' ? String(value.seq) : typeName(value.seq)}`,
+		);
 	for (const key of REQUIRED_STRINGS) {
-		if (typeof value[key] !== 'string') return refuse(`record ${key} must be a string, got ${typeName(value[key])}`);
+		if (typeof value[key] !== 'string')
+			return refuse(`record ${key} must be a string, got ${typeName(value[key])}`);
 	}
 	if (value.received === undefined) value.received = value.time;
-	else if (typeof value.received !== 'string') return refuse(`record received must be a string, got ${typeName(value.received)}`);
-	if (typeof value.type !== 'string' || value.type === '') return refuse(`record type must be a non-empty string, got ${value.type === '' ? 'an empty one' : typeName(value.type)}`);
+	else if (typeof value.received !== 'string')
+		return refuse(`record received must be a string, got ${typeName(value.received)}`);
+	if (typeof value.type !== 'string' || value.type === '')
+		return refuse(
+			`record type must be a non-empty string, got ${value.type === '' ? 'an empty one' : typeName(value.type)}`,
+		);
 	for (const key of OPTIONAL_STRINGS) {
 		const field = value[key];
 		if (field === undefined) value[key] = null;
-		else if (field !== null && typeof field !== 'string') return refuse(`record ${key} must be a string or null, got ${typeName(field)}`);
+		else if (field !== null && typeof field !== 'string')
+			return refuse(`record ${key} must be a string or null, got ${typeName(field)}`);
 	}
-	if (!isPlainObject(value.payload)) return refuse(`record payload must be an object, got ${typeName(value.payload)}`);
-	if (nestedDeeperThan(value.payload)) return refuse(`record payload is nested deeper than ${MAX_JSON_DEPTH} levels`);
+	if (!isPlainObject(value.payload))
+		return refuse(`record payload must be an object, got ${typeName(value.payload)}`);
+	if (nestedDeeperThan(value.payload))
+		return refuse(`record payload is nested deeper than ${MAX_JSON_DEPTH} levels`);
 	return {ok: true, record: value as unknown as EventRecord};
 }

@@ -2,7 +2,8 @@
  * The normalized event record (design §3). It is also the NDJSON line that
  * `--server-only`, `tail`, the journal and exports write, one per line.
  */
-export type EventSource = 'hook' | 'mpm' | 'emit' | 'replay' | 'demo' | 'spool' | 'socket' | 'forward' | 'transcript';
+export type EventSource =
+	'hook' | 'mpm' | 'emit' | 'replay' | 'demo' | 'spool' | 'socket' | 'forward' | 'transcript';
 
 export interface EventRecord {
 	/** Assigned by the server: strictly increasing, never reused (also across restarts with a journal). */

@@ -26,7 +26,8 @@ export class RangeRing<T> {
 	private held = 0;
 
 	constructor(capacity: number, maxBytes = Number.POSITIVE_INFINITY) {
-		if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
+		if (!Number.isInteger(capacity) || capacity < 1)
+			throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
 		if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be above 0, got ${maxBytes}`);
 		this.capacity = capacity;
 		this.maxBytes = maxBytes;
@@ -43,7 +44,8 @@ export class RangeRing<T> {
 	 * stays, even alone above the bound).
 	 */
 	push(seq: number, ref: T, start: number, end: number): void {
-		if (this.count > 0 && !(seq > this.lastSeq)) throw new RangeError(`seq must increase: got ${seq} after ${this.lastSeq}`);
+		if (this.count > 0 && !(seq > this.lastSeq))
+			throw new RangeError(`seq must increase: got ${seq} after ${this.lastSeq}`);
 		const size = end - start;
 		while (this.count > 0 && this.held + size > this.maxBytes) this.dropOldest();
 		if (this.count === this.seqs.length && this.count < this.capacity) this.grow();

@@ -18,7 +18,8 @@ function distance(a: string, b: string, limit: number): number {
 		for (let j = 1; j <= b.length; j++) {
 			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
 			row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
-			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], before[j - 2] + 1);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+				row[j] = Math.min(row[j], before[j - 2] + 1);
 			best = Math.min(best, row[j]);
 		}
 		if (best > limit) return limit + 1;
@@ -48,13 +49,17 @@ export function suggest(typed: string, words: Iterable<string>, max = 3): string
 	}
 	scored.sort((x, y) => x.score - y.score || x.word.length - y.word.length);
 	// Only the closest: `PostToolFial` is PostToolFail, not also PostToolUse.
-	return scored.filter(s => s.score === scored[0].score).slice(0, max).map(s => s.word);
+	return scored
+		.filter((s) => s.score === scored[0].score)
+		.slice(0, max)
+		.map((s) => s.word);
 }
 
 /** `; did you mean a, b or c?` (with `prefix` before each word), or '' when there is nothing to offer. */
 export function didYouMean(words: readonly string[], prefix = ''): string {
 	if (words.length === 0) return '';
-	const named = words.map(w => `${prefix}${w}`);
-	const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
+	const named = words.map((w) => `${prefix}${w}`);
+	const list =
+		named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
 	return `; did you mean ${list}?`;
 }

@@ -22,8 +22,23 @@ export function toolInput(payload: Obj): Obj {
 }
 
 const COMMON_FIELDS = new Set([
-	'session_id', 'sessionId', 'transcript_path', 'cwd', 'hook_event_name', 'permission_mode', 'prompt_id',
-	'agent_id', 'agent_type', 'agent_transcript_path', 'tool_use_id', 'timestamp', 'working_directory', '_mpm', 'source', 'type', 'subtype',
+	'session_id',
+	'sessionId',
+	'transcript_path',
+	'cwd',
+	'hook_event_name',
+	'permission_mode',
+	'prompt_id',
+	'agent_id',
+	'agent_type',
+	'agent_transcript_path',
+	'tool_use_id',
+	'timestamp',
+	'working_directory',
+	'_mpm',
+	'source',
+	'type',
+	'subtype',
 ]);
 
 /** The first non-empty string among the payload's own (non-common) fields. */
@@ -109,7 +124,16 @@ export function toolDetail(tool: string, input: Obj, cwd: string | undefined): s
 			return str(first?.question) ?? str(input.question) ?? '';
 		}
 		default:
-			return path(input.file_path) ?? path(input.path) ?? str(input.command) ?? str(input.url) ?? str(input.query) ?? str(input.pattern) ?? firstUsefulString(input, new Set()) ?? '';
+			return (
+				path(input.file_path) ??
+				path(input.path) ??
+				str(input.command) ??
+				str(input.url) ??
+				str(input.query) ??
+				str(input.pattern) ??
+				firstUsefulString(input, new Set()) ??
+				''
+			);
 	}
 }
 
@@ -142,7 +166,7 @@ function failure(payload: Obj): string {
 
 function batch(payload: Obj): string {
 	const calls = Array.isArray(payload.tool_calls) ? payload.tool_calls : [];
-	const names = calls.map(call => toolLabel(str(obj(call)?.tool_name) ?? '?'));
+	const names = calls.map((call) => toolLabel(str(obj(call)?.tool_name) ?? '?'));
 	return `batch  ${calls.length} ${calls.length === 1 ? 'tool' : 'tools'}${names.length > 0 ? `: ${names.join(', ')}` : ''}`;
 }
 
@@ -152,7 +176,11 @@ function paren(value: unknown): string | undefined {
 }
 
 function message(payload: Obj): string | undefined {
-	const text = str(payload.last_assistant_message) ?? str(payload.message) ?? str(payload.response) ?? str(payload.content);
+	const text =
+		str(payload.last_assistant_message) ??
+		str(payload.message) ??
+		str(payload.response) ??
+		str(payload.content);
 	return text === undefined ? undefined : quoted(text);
 }
 
@@ -167,8 +195,7 @@ function describe(type: string, payload: Obj): string {
 			return batch(payload);
 		case 'PermissionRequest':
 			return `permission?  ${toolCall(payload)}`;
-		case 'PermissionDenied':
-		{
+		case 'PermissionDenied': {
 			const reason = str(payload.reason);
 			return `denied  ${toolCall(payload)}${reason === undefined ? '' : `: ${reason}`}`;
 		}

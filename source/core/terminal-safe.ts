@@ -6,11 +6,11 @@
  */
 
 /** Characters a JSON writer leaves raw (JSON.stringify escapes only C0) that a terminal would act on. */
- 
+
 const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Everything that must not reach a terminal raw, C0 included (tab and newline too: callers lay out lines themselves). */
- 
+
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function hex4(c: string): string {
@@ -65,5 +65,5 @@ function isBreak(code: number): boolean {
 export function showControlsInLine(text: string): string {
 	UNSAFE.lastIndex = 0;
 	if (!UNSAFE.test(text)) return text;
-	return text.replace(UNSAFE, c => (isBreak(c.charCodeAt(0)) ? ' ' : standIn(c)));
+	return text.replace(UNSAFE, (c) => (isBreak(c.charCodeAt(0)) ? ' ' : standIn(c)));
 }

@@ -18,8 +18,11 @@ function needsFlatten(text: string): boolean {
 /** Collapses newlines, tabs and other control characters to single spaces and trims. */
 export function flatten(text: string): string {
 	if (!needsFlatten(text)) return text.trim();
-	 
-	return text.replace(/ *[\u0000-\u001f\u007f-\u009f\u2028\u2029][\s\u0000-\u001f\u007f-\u009f]*/g, ' ').replace(/ {3,}/g, '  ').trim();
+
+	return text
+		.replace(/ *[\u0000-\u001f\u007f-\u009f\u2028\u2029][\s\u0000-\u001f\u007f-\u009f]*/g, ' ')
+		.replace(/ {3,}/g, '  ')
+		.trim();
 }
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});

@@ -30,7 +30,8 @@ export function cutString(s: string, max: number): string {
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
 	// `__proto__` from JSON.parse is an own data property; plain assignment would set the prototype.
-	if (key === '__proto__') Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true});
+	if (key === '__proto__')
+		Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true});
 	else target[key] = value;
 }
 
@@ -81,8 +82,10 @@ function cut(value: unknown, max: number, depth: number): unknown {
 export function fitsUncut(json: string, maxFieldBytes: number): boolean {
 	if (json.length > Math.max(1, Math.floor(maxFieldBytes)) || json.length > 2 * MAX_ARRAY_ITEMS) return false;
 	let open = 0;
-	for (let i = json.indexOf('{'); i !== -1; i = json.indexOf('{', i + 1)) if (++open > MAX_PAYLOAD_DEPTH) return false;
-	for (let i = json.indexOf('['); i !== -1; i = json.indexOf('[', i + 1)) if (++open > MAX_PAYLOAD_DEPTH) return false;
+	for (let i = json.indexOf('{'); i !== -1; i = json.indexOf('{', i + 1))
+		if (++open > MAX_PAYLOAD_DEPTH) return false;
+	for (let i = json.indexOf('['); i !== -1; i = json.indexOf('[', i + 1))
+		if (++open > MAX_PAYLOAD_DEPTH) return false;
 	return true;
 }
 
@@ -91,7 +94,10 @@ export function fitsUncut(json: string, maxFieldBytes: number): boolean {
  * MAX_ARRAY_ITEMS cut, and anything nested deeper than MAX_PAYLOAD_DEPTH replaced by
  * TOO_DEEP_MARKER. `truncated` is false and `payload` is the same object when nothing was cut.
  */
-export function truncatePayload(payload: Record<string, unknown>, maxFieldBytes: number): {payload: Record<string, unknown>; truncated: boolean} {
+export function truncatePayload(
+	payload: Record<string, unknown>,
+	maxFieldBytes: number,
+): {payload: Record<string, unknown>; truncated: boolean} {
 	const max = Math.max(1, Math.floor(maxFieldBytes));
 	const next = cut(payload, max, 1) as Record<string, unknown>;
 	return {payload: next, truncated: next !== payload};

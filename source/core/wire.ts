@@ -52,9 +52,24 @@ export interface ServerStats {
 	clients: {mpmTui: number; claudeMpm: number; total: number; waiting: number};
 	/** Request bodies being received right now, against the shared budget; `evicted`: stalled ones refused to stay within it. */
 	bodies: {bytesInFlight: number; inFlight: number; limitBytes: number; evicted: number};
-	journal: {path: string | null; bytes: number; replayed: number; skipped: number; error?: string; rotationError?: string};
+	journal: {
+		path: string | null;
+		bytes: number;
+		replayed: number;
+		skipped: number;
+		error?: string;
+		rotationError?: string;
+	};
 	/** `setAside`: spooled lines that could not be delivered, kept with their reasons in `setAsideFile`; `stopped`: why the drain is waiting (the journal cannot write). */
-	spool: {path: string; backlogBytes: number; drained: number; droppedByForwarder: number; setAside: number; setAsideFile?: string; stopped?: string};
+	spool: {
+		path: string;
+		backlogBytes: number;
+		drained: number;
+		droppedByForwarder: number;
+		setAside: number;
+		setAsideFile?: string;
+		stopped?: string;
+	};
 	/** `--server-only`: event lines left out of stdout because its reader was too slow. */
 	stdout: {dropped: number};
 	/**
@@ -77,7 +92,23 @@ export interface ServerStats {
 	 * cap), duplicates and sidechain replays dropped, truncations, rotations, vanished files,
 	 * refused paths, records dropped. Absent when transcripts are off, and from older servers.
 	 */
-	transcripts?: {files: number; waiting: number; records: number; revisions: number; bytes: number; lines: number; skipped: Record<string, number>; overCap: number; duplicates: number; sidechainReplays: number; truncated: number; rotated: number; vanished: number; refused: number; dropped: number};
+	transcripts?: {
+		files: number;
+		waiting: number;
+		records: number;
+		revisions: number;
+		bytes: number;
+		lines: number;
+		skipped: Record<string, number>;
+		overCap: number;
+		duplicates: number;
+		sidechainReplays: number;
+		truncated: number;
+		rotated: number;
+		vanished: number;
+		refused: number;
+		dropped: number;
+	};
 	/** The same lines as /health's `problems` (empty when all is well). */
 	problems: string[];
 	uptime: number;
@@ -93,6 +124,14 @@ export interface ServerStats {
  */
 export interface OtelStats {
 	logs: {requests: number; records: number; rejected: number; duplicates: number; identityDropped: number};
-	metrics: {requests: number; points: number; ignored: number; baseline: number; rejected: number; records: number; series: number};
+	metrics: {
+		requests: number;
+		points: number;
+		ignored: number;
+		baseline: number;
+		rejected: number;
+		records: number;
+		series: number;
+	};
 	traces: {requests: number; spansIgnored: number};
 }

@@ -79,7 +79,8 @@ function spoolDirectoryProblem(fs: typeof FsModule, dir: string): string | undef
 	const uid = process.getuid?.();
 	if (uid === undefined) return undefined;
 	if (stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid})`;
-	if ((stat.mode & 0o022) !== 0) return `${dir} is writable by its group or by others (mode ${(stat.mode & 0o7777).toString(8)})`;
+	if ((stat.mode & 0o022) !== 0)
+		return `${dir} is writable by its group or by others (mode ${(stat.mode & 0o7777).toString(8)})`;
 	return undefined;
 }
 
@@ -140,7 +141,11 @@ function spool(body: Buffer, id: string, receivedAt: number, why: string): void 
 		// so the event is kept exactly (even bytes that are not valid UTF-8).
 		const event = Buffer.from(body);
 		for (let i = 0; i < event.length; i++) if (event[i] === 0x0a || event[i] === 0x0d) event[i] = 0x20;
-		const line = Buffer.concat([Buffer.from(`{"mpm_spool":1,"id":"${id}","receivedAt":${receivedAt},"event":`), event, Buffer.from('}\n')]);
+		const line = Buffer.concat([
+			Buffer.from(`{"mpm_spool":1,"id":"${id}","receivedAt":${receivedAt},"event":`),
+			event,
+			Buffer.from('}\n'),
+		]);
 		const max = positiveInt(env.MPM_TUI_SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX);
 		for (let attempt = 1; attempt <= 3; attempt++) {
 			const fd = openForAppend(fs, file);
@@ -153,7 +158,7 @@ function spool(body: Buffer, id: string, receivedAt: number, why: string): void 
 					return;
 				}
 				// One write call per line (O_APPEND): lines from parallel writers never interleave.
-				for (let done = 0; done < line.length; ) done += fs.writeSync(fd, line, done);
+				for (let done = 0; done < line.length;) done += fs.writeSync(fd, line, done);
 				const mine = fs.fstatSync(fd);
 				let current: FsModule.Stats | undefined;
 				try {
@@ -295,7 +300,11 @@ function sendRawTcp(t: Target, request: Buffer, answer: Answer): void {
 /** The default transport: `node:net` (or `node:tls` for an https URL). */
 function sendNet(t: Target, request: Buffer, answer: Answer): void {
 	const socket: NetModule.Socket = t.tls
-		? (require('node:tls') as typeof import('node:tls')).connect({host: t.host, port: t.port, servername: t.host})
+		? (require('node:tls') as typeof import('node:tls')).connect({
+				host: t.host,
+				port: t.port,
+				servername: t.host,
+			})
 		: (require('node:net') as typeof NetModule).connect(t.port, t.host);
 	socket.setNoDelay(true);
 	socket.write(request);
@@ -314,8 +323,10 @@ function post(body: Buffer, id: string, receivedAt: number): void {
 		clearTimeout(timer);
 		// The connection is not closed here: `done()` exits, which closes it (with node:net,
 		// `destroy()` would build `process.stderr`, costing a stdio stream on every run).
-		if (status >= 200 && status < 300) log(`sent ${id} via ${via}: ${status} in ${Date.now() - startedAt} ms`);
-		else if (isPayloadRejection(status)) log(`server rejected ${id} (${why}); not spooled: it would be rejected again`);
+		if (status >= 200 && status < 300)
+			log(`sent ${id} via ${via}: ${status} in ${Date.now() - startedAt} ms`);
+		else if (isPayloadRejection(status))
+			log(`server rejected ${id} (${why}); not spooled: it would be rejected again`);
 		else spool(body, id, receivedAt, why);
 		done();
 	};
@@ -327,9 +338,12 @@ function post(body: Buffer, id: string, receivedAt: number): void {
 			const eol = text.indexOf('\r\n');
 			if (eol === -1) return;
 			const match = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(text.slice(0, eol));
-			settle(match ? Number(match[1]) : 0, match ? `HTTP ${match[1]}` : `not an HTTP answer: ${JSON.stringify(text.slice(0, 40))}`);
+			settle(
+				match ? Number(match[1]) : 0,
+				match ? `HTTP ${match[1]}` : `not an HTTP answer: ${JSON.stringify(text.slice(0, 40))}`,
+			);
 		},
-		fail: why => settle(0, why),
+		fail: (why) => settle(0, why),
 	};
 	try {
 		const t = target();
@@ -340,7 +354,12 @@ function post(body: Buffer, id: string, receivedAt: number): void {
 			(token ? `Authorization: Bearer ${token}\r\n` : '') +
 			'Connection: close\r\n\r\n';
 		const request = Buffer.concat([Buffer.from(head, 'latin1'), body]);
-		if (isOn(env.MPM_TUI_HOOK_FAST) && !t.tls && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(t.host) && !deprecationsWatched()) {
+		if (
+			isOn(env.MPM_TUI_HOOK_FAST) &&
+			!t.tls &&
+			/^\d{1,3}(?:\.\d{1,3}){3}$/.test(t.host) &&
+			!deprecationsWatched()
+		) {
 			try {
 				via = 'tcp_wrap';
 				sendRawTcp(t, request, answer);
@@ -457,7 +476,7 @@ function main(): void {
 	else readStdinStream(chunks);
 }
 
-process.on('uncaughtException', error => {
+process.on('uncaughtException', (error) => {
 	log(`unexpected: ${error.message}`);
 	done();
 });

@@ -43,7 +43,12 @@ export function shellWords(command: string): string[] {
 	const words: string[] = [];
 	const re = /\s*((?:'[^']*'|\\'|[^\s'\\]+)+)/g;
 	for (let m = re.exec(command); m; m = re.exec(command)) {
-		words.push(m[1].replace(/'([^']*)'|\\(')/g, (_all, quoted: string | undefined, escaped: string | undefined) => quoted ?? escaped ?? ''));
+		words.push(
+			m[1].replace(
+				/'([^']*)'|\\(')/g,
+				(_all, quoted: string | undefined, escaped: string | undefined) => quoted ?? escaped ?? '',
+			),
+		);
 	}
 	return words;
 }
@@ -55,7 +60,10 @@ export interface ForwarderChoice {
 	reason: string;
 }
 
-export function chooseForwarder(requested: string | undefined, envPath = process.env.PATH ?? ''): ForwarderChoice {
+export function chooseForwarder(
+	requested: string | undefined,
+	envPath = process.env.PATH ?? '',
+): ForwarderChoice {
 	if (requested !== undefined && requested !== 'node' && requested !== 'sh') {
 		throw new ForwarderError(`--forwarder takes node or sh, got ${JSON.stringify(requested)}`);
 	}
@@ -79,7 +87,8 @@ export function chooseForwarder(requested: string | undefined, envPath = process
 		reason = `${sh ? 'curl' : 'sh'} is not on PATH`;
 	}
 	const file = forwarderFiles[kind];
-	if (!fs.existsSync(file)) throw new ForwarderError(`the ${kind} forwarder is not built (${file} is missing): run npm run build`);
+	if (!fs.existsSync(file))
+		throw new ForwarderError(`the ${kind} forwarder is not built (${file} is missing): run npm run build`);
 	const runner = kind === 'sh' ? (sh as string) : process.execPath;
 	return {kind, command: `${shellQuote(runner)} ${shellQuote(file)}`, reason};
 }
@@ -87,6 +96,6 @@ export function chooseForwarder(requested: string | undefined, envPath = process
 /** Absolute paths in an installed command and whether each exists (for `hooks status`). */
 export function commandPaths(command: string): Array<{path: string; exists: boolean}> {
 	return shellWords(command)
-		.filter(word => path.isAbsolute(word))
-		.map(p => ({path: p, exists: fs.existsSync(p)}));
+		.filter((word) => path.isAbsolute(word))
+		.map((p) => ({path: p, exists: fs.existsSync(p)}));
 }

@@ -14,7 +14,10 @@
 import {findOnPath, ForwarderError, type ForwarderKind} from './forwarder-command.js';
 
 /** The forwarders' names on PATH (package.json `bin`). */
-export const PATH_BINS: Readonly<Record<ForwarderKind, string>> = {sh: 'mpm-tui-hook-sh', node: 'mpm-tui-hook'};
+export const PATH_BINS: Readonly<Record<ForwarderKind, string>> = {
+	sh: 'mpm-tui-hook-sh',
+	node: 'mpm-tui-hook',
+};
 
 const found = (name: string) => `command -v ${name} >/dev/null 2>&1`;
 
@@ -23,7 +26,10 @@ const NOTHING_HERE = 'exec 3<&0; cat <&3 >/dev/null 2>&1 & exit 0';
 
 /** The command line; `kind` pins one forwarder (`--forwarder`), else sh + curl first, then Node. */
 export function portableCommand(kind?: ForwarderKind): string {
-	const sh = kind === 'sh' ? `${found(PATH_BINS.sh)} && exec ${PATH_BINS.sh}` : `${found(PATH_BINS.sh)} && ${found('curl')} && exec ${PATH_BINS.sh}`;
+	const sh =
+		kind === 'sh'
+			? `${found(PATH_BINS.sh)} && exec ${PATH_BINS.sh}`
+			: `${found(PATH_BINS.sh)} && ${found('curl')} && exec ${PATH_BINS.sh}`;
 	const node = `${found(PATH_BINS.node)} && exec ${PATH_BINS.node}`;
 	const tries = kind === 'sh' ? [sh] : kind === 'node' ? [node] : [sh, node];
 	return [...tries, NOTHING_HERE].join('; ');
@@ -36,7 +42,9 @@ export function parseForwarderOption(requested: string | undefined): ForwarderKi
 
 /** A command written by portableCommand (it looks its forwarder up on PATH and names no file). */
 export function isPortableCommand(command: string): boolean {
-	return command.startsWith(`command -v ${PATH_BINS.sh} `) || command.startsWith(`command -v ${PATH_BINS.node} `);
+	return (
+		command.startsWith(`command -v ${PATH_BINS.sh} `) || command.startsWith(`command -v ${PATH_BINS.node} `)
+	);
 }
 
 export interface PortableTarget {
@@ -49,7 +57,7 @@ export interface PortableTarget {
 export function portableTarget(command: string, envPath: string): PortableTarget | null {
 	const tries = command.split('; ');
 	for (const kind of ['sh', 'node'] as const) {
-		const step = tries.find(t => t.endsWith(`exec ${PATH_BINS[kind]}`));
+		const step = tries.find((t) => t.endsWith(`exec ${PATH_BINS[kind]}`));
 		if (step === undefined) continue;
 		const where = findOnPath(PATH_BINS[kind], envPath);
 		if (where === null) continue;

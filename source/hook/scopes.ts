@@ -24,6 +24,8 @@ export interface Places {
 
 export function settingsPath(scope: Scope, places: Places): string {
 	if (scope === 'user') return path.join(places.home, '.claude', 'settings.json');
-	const project = places.env.CLAUDE_PROJECT_DIR ? path.resolve(places.cwd, places.env.CLAUDE_PROJECT_DIR) : places.cwd;
+	const project = places.env.CLAUDE_PROJECT_DIR
+		? path.resolve(places.cwd, places.env.CLAUDE_PROJECT_DIR)
+		: places.cwd;
 	return path.join(project, '.claude', scope === 'project' ? 'settings.json' : 'settings.local.json');
 }

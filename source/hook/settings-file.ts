@@ -47,7 +47,8 @@ function readText(file: string): string | null {
 		throw new SettingsFileError(`cannot read ${file}: ${(error as Error).message}`);
 	}
 	try {
-		if (!fs.fstatSync(fd).isFile()) throw new SettingsFileError(`${file} is not a regular file; left untouched`);
+		if (!fs.fstatSync(fd).isFile())
+			throw new SettingsFileError(`${file} is not a regular file; left untouched`);
 		return fs.readFileSync(fd, 'utf8');
 	} catch (error) {
 		if (error instanceof SettingsFileError) throw error;
@@ -64,12 +65,21 @@ export function readSettings(file: string): SettingsText {
 	const text = bom ? raw.slice(1) : raw;
 	if (text.trim() === '') return {path: file, exists: true, text: raw, value: {}, indent: '  ', bom};
 	try {
-		return {path: file, exists: true, text: raw, value: JSON.parse(text) as unknown, indent: detectIndent(text), bom};
+		return {
+			path: file,
+			exists: true,
+			text: raw,
+			value: JSON.parse(text) as unknown,
+			indent: detectIndent(text),
+			bom,
+		};
 	} catch (error) {
 		const offset = jsonErrorOffset(text);
 		const where = offset >= 0 ? lineColumn(text, offset) : undefined;
 		const at = where ? ` at line ${where.line}, column ${where.column}` : '';
-		throw new SettingsFileError(`${file} is not valid JSON${at} (${(error as Error).message}); left untouched`);
+		throw new SettingsFileError(
+			`${file} is not valid JSON${at} (${(error as Error).message}); left untouched`,
+		);
 	}
 }
 
@@ -145,7 +155,11 @@ export type BackupPolicy = 'write' | 'keep';
  * Replaces the file atomically (temp file + rename, keeping its mode). With `backup: 'write'` the
  * current content goes to `<file>.bak-mpm-tui` first (when there is a file).
  */
-export function writeSettingsAtomic(file: string, content: string | Uint8Array, backup: BackupPolicy): {written: string; backup: string | null} {
+export function writeSettingsAtomic(
+	file: string,
+	content: string | Uint8Array,
+	backup: BackupPolicy,
+): {written: string; backup: string | null} {
 	const target = resolveTarget(file);
 	fs.mkdirSync(path.dirname(target), {recursive: true});
 	let mode = 0o644;

@@ -35,7 +35,9 @@ export const HOOK_EVENTS: readonly HookEventSpec[] = [
  * Events an observer must never be on, with the reason: Claude Code waits for these hooks before it
  * goes on with something the user sees. The installer removes our entries from them.
  */
-export const NEVER_HOOKED: ReadonlyMap<string, string> = new Map([['MessageDisplay', "it holds Claude Code's rendering until the hook returns"]]);
+export const NEVER_HOOKED: ReadonlyMap<string, string> = new Map([
+	['MessageDisplay', "it holds Claude Code's rendering until the hook returns"],
+]);
 
 export const DEFAULT_TIMEOUT_SECONDS = 5;
 
@@ -91,7 +93,8 @@ function hooksOf(settings: unknown): JsonObject | undefined {
 		if (!Array.isArray(groups)) throw new SettingsShapeError(`"hooks.${event}" is not an array`);
 		groups.forEach((group, i) => {
 			if (!isObject(group)) throw new SettingsShapeError(`"hooks.${event}[${i}]" is not an object`);
-			if (group.hooks !== undefined && !Array.isArray(group.hooks)) throw new SettingsShapeError(`"hooks.${event}[${i}].hooks" is not an array`);
+			if (group.hooks !== undefined && !Array.isArray(group.hooks))
+				throw new SettingsShapeError(`"hooks.${event}[${i}].hooks" is not an array`);
 		});
 	}
 	return hooks;
@@ -106,7 +109,9 @@ function isOurEntry(entry: Json): boolean {
 }
 
 function matcherFits(group: JsonObject, spec: HookEventSpec): boolean {
-	return spec.matcher ? group.matcher === '*' : group.matcher === undefined || group.matcher === '' || group.matcher === '*';
+	return spec.matcher
+		? group.matcher === '*'
+		: group.matcher === undefined || group.matcher === '' || group.matcher === '*';
 }
 
 /**
@@ -146,7 +151,7 @@ function withoutOurs(groups: Json[]): Json[] {
 			out.push(group);
 			continue;
 		}
-		const next = entries.filter(e => !isOurEntry(e));
+		const next = entries.filter((e) => !isOurEntry(e));
 		if (next.length > 0) out.push({...group, hooks: next});
 	}
 	return out;
@@ -154,14 +159,24 @@ function withoutOurs(groups: Json[]): Json[] {
 
 /** Points our entries outside our event list (added by hand) at the current forwarder. */
 function repairedElsewhere(groups: Json[], entry: HookEntry): Json[] {
-	return (groups as JsonObject[]).map(group =>
+	return (groups as JsonObject[]).map((group) =>
 		entriesOf(group).some(isOurEntry)
-			? {...group, hooks: entriesOf(group).map(e => (isOurEntry(e) ? {...(e as JsonObject), command: entry.command} : e))}
+			? {
+					...group,
+					hooks: entriesOf(group).map((e) =>
+						isOurEntry(e) ? {...(e as JsonObject), command: entry.command} : e,
+					),
+				}
 			: group,
 	);
 }
 
-export function installHooks(settings: unknown, command: string, timeout = DEFAULT_TIMEOUT_SECONDS, events: readonly HookEventSpec[] = HOOK_EVENTS): MergeResult {
+export function installHooks(
+	settings: unknown,
+	command: string,
+	timeout = DEFAULT_TIMEOUT_SECONDS,
+	events: readonly HookEventSpec[] = HOOK_EVENTS,
+): MergeResult {
 	const existing = hooksOf(settings);
 	const result = clone(settings as JsonObject);
 	const hooks: JsonObject = existing ? (result.hooks as JsonObject) : {};
@@ -170,11 +185,14 @@ export function installHooks(settings: unknown, command: string, timeout = DEFAU
 	for (const spec of events) {
 		const before = (hooks[spec.event] as Json[] | undefined) ?? [];
 		const after = placeEntry(before, spec, entry);
-		const had = before.some(g => entriesOf(g as JsonObject).some(isOurEntry));
-		changes.push({event: spec.event, change: sameJson(before, after) ? 'unchanged' : had ? 'updated' : 'added'});
+		const had = before.some((g) => entriesOf(g as JsonObject).some(isOurEntry));
+		changes.push({
+			event: spec.event,
+			change: sameJson(before, after) ? 'unchanged' : had ? 'updated' : 'added',
+		});
 		hooks[spec.event] = after;
 	}
-	const ours = new Set(events.map(e => e.event));
+	const ours = new Set(events.map((e) => e.event));
 	for (const [event, groups] of Object.entries(hooks)) {
 		if (ours.has(event)) continue;
 		if (NEVER_HOOKED.has(event)) {

@@ -4,9 +4,14 @@
  */
 import fs from 'node:fs';
 
-export type Health = {ok: true; service: string; version: string; pid: number | undefined} | {ok: false; error: string};
+export type Health =
+	{ok: true; service: string; version: string; pid: number | undefined} | {ok: false; error: string};
 
-export async function probeHealth(baseUrl: string, token: string | undefined, timeoutMs = 800): Promise<Health> {
+export async function probeHealth(
+	baseUrl: string,
+	token: string | undefined,
+	timeoutMs = 800,
+): Promise<Health> {
 	try {
 		const response = await fetch(`${baseUrl}/health`, {
 			signal: AbortSignal.timeout(timeoutMs),
@@ -22,7 +27,8 @@ export async function probeHealth(baseUrl: string, token: string | undefined, ti
 		};
 	} catch (error) {
 		const cause = (error as {cause?: {code?: string}}).cause?.code;
-		if ((error as Error).name === 'TimeoutError') return {ok: false, error: `no answer within ${timeoutMs} ms`};
+		if ((error as Error).name === 'TimeoutError')
+			return {ok: false, error: `no answer within ${timeoutMs} ms`};
 		return {ok: false, error: cause === 'ECONNREFUSED' ? 'nothing is listening' : (error as Error).message};
 	}
 }
@@ -39,7 +45,10 @@ export function spoolStatus(spool: string): SpoolStatus {
 	let lines = 0;
 	try {
 		// Never through a link, and never a FIFO (reading one would hang this command): a regular file or nothing.
-		const fd = fs.openSync(spool, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+		const fd = fs.openSync(
+			spool,
+			fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0),
+		);
 		try {
 			if (fs.fstatSync(fd).isFile()) {
 				const data = fs.readFileSync(fd);
@@ -80,17 +89,37 @@ export const TELEMETRY_SCAN = 10_000;
  * (`GET /api/events?filter=source:otel`) the records per session received in the last `windowMs`.
  * Null when the server does not answer or has no OTLP receiver (an older version).
  */
-export async function probeTelemetry(baseUrl: string, token: string | undefined, windowMs: number, now = Date.now(), timeoutMs = 1500): Promise<TelemetrySeen | null> {
+export async function probeTelemetry(
+	baseUrl: string,
+	token: string | undefined,
+	windowMs: number,
+	now = Date.now(),
+	timeoutMs = 1500,
+): Promise<TelemetrySeen | null> {
 	const headers: Record<string, string> = token ? {authorization: `Bearer ${token}`} : {};
 	try {
-		const statusResponse = await fetch(`${baseUrl}/api/status`, {signal: AbortSignal.timeout(timeoutMs), headers});
+		const statusResponse = await fetch(`${baseUrl}/api/status`, {
+			signal: AbortSignal.timeout(timeoutMs),
+			headers,
+		});
 		if (!statusResponse.ok) return null;
-		const status = (await statusResponse.json()) as {otel?: {logs?: {records?: unknown}; metrics?: {records?: unknown}}; events?: {lastSeq?: unknown}};
+		const status = (await statusResponse.json()) as {
+			otel?: {logs?: {records?: unknown}; metrics?: {records?: unknown}};
+			events?: {lastSeq?: unknown};
+		};
 		if (typeof status.otel !== 'object' || status.otel === null) return null;
 		const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
 		const lastSeq = count(status.events?.lastSeq);
-		const query = new URLSearchParams({filter: 'source:otel', format: 'ndjson', limit: String(TELEMETRY_SCAN), since: String(Math.max(0, lastSeq - TELEMETRY_SCAN))});
-		const eventsResponse = await fetch(`${baseUrl}/api/events?${query}`, {signal: AbortSignal.timeout(timeoutMs), headers});
+		const query = new URLSearchParams({
+			filter: 'source:otel',
+			format: 'ndjson',
+			limit: String(TELEMETRY_SCAN),
+			since: String(Math.max(0, lastSeq - TELEMETRY_SCAN)),
+		});
+		const eventsResponse = await fetch(`${baseUrl}/api/events?${query}`, {
+			signal: AbortSignal.timeout(timeoutMs),
+			headers,
+		});
 		const sessions = new Map<string, {records: number; last: string}>();
 		if (eventsResponse.ok) {
 			for (const line of (await eventsResponse.text()).split('\n')) {
@@ -113,7 +142,9 @@ export async function probeTelemetry(baseUrl: string, token: string | undefined,
 		return {
 			logRecords: count(status.otel.logs?.records),
 			metricRecords: count(status.otel.metrics?.records),
-			sessions: [...sessions].map(([session, v]) => ({session, ...v})).sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : 0)),
+			sessions: [...sessions]
+				.map(([session, v]) => ({session, ...v}))
+				.sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : 0)),
 		};
 	} catch {
 		return null;

@@ -28,7 +28,7 @@ function isSecretKey(key: string): boolean {
 export function maskHeaders(value: string): string {
 	return value
 		.split(',')
-		.map(pair => {
+		.map((pair) => {
 			const at = pair.indexOf('=');
 			return at === -1 ? '****' : `${pair.slice(0, at)}=****`;
 		})
@@ -43,9 +43,13 @@ export function shownValue(key: string, value: unknown): string {
 
 /** Settings text (a diff) with every headers variable's value masked, and the token wherever else it appears. */
 export function maskSettingsText(text: string, token: string | undefined): string {
-	let out = text.replace(/("OTEL_EXPORTER_OTLP(?:_[A-Z]+)?_HEADERS"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, (_all, head: string, value: string, tail: string) => `${head}${maskHeaders(value)}${tail}`);
+	let out = text.replace(
+		/("OTEL_EXPORTER_OTLP(?:_[A-Z]+)?_HEADERS"\s*:\s*")((?:[^"\\]|\\.)*)(")/g,
+		(_all, head: string, value: string, tail: string) => `${head}${maskHeaders(value)}${tail}`,
+	);
 	if (token !== undefined && token !== '') {
-		for (const form of new Set([token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)])) out = out.split(form).join('****');
+		for (const form of new Set([token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)]))
+			out = out.split(form).join('****');
 	}
 	return out;
 }
@@ -64,7 +68,8 @@ export function telemetryEnv(endpoint: string, token: string | undefined): Map<s
 		['OTEL_LOGS_EXPORT_INTERVAL', String(LOGS_INTERVAL_MS)],
 		['OTEL_METRIC_EXPORT_INTERVAL', String(METRICS_INTERVAL_MS)],
 	]);
-	if (token !== undefined && token !== '') env.set('OTEL_EXPORTER_OTLP_HEADERS', `Authorization=Bearer%20${encodeURIComponent(token)}`);
+	if (token !== undefined && token !== '')
+		env.set('OTEL_EXPORTER_OTLP_HEADERS', `Authorization=Bearer%20${encodeURIComponent(token)}`);
 	return env;
 }
 
@@ -87,18 +92,26 @@ export interface Found {
 }
 
 /** The telemetry variables in `env` that are not ours with our value: someone's own configuration. */
-export function foreignTelemetry(env: Record<string, unknown> | undefined, wanted: ReadonlyMap<string, string>): Found[] {
+export function foreignTelemetry(
+	env: Record<string, unknown> | undefined,
+	wanted: ReadonlyMap<string, string>,
+): Found[] {
 	if (!env) return [];
 	return Object.keys(env)
-		.filter(key => isTelemetryKey(key) && env[key] !== undefined && !(wanted.has(key) && env[key] === wanted.get(key)))
-		.map(key => ({key, value: env[key]}));
+		.filter(
+			(key) =>
+				isTelemetryKey(key) && env[key] !== undefined && !(wanted.has(key) && env[key] === wanted.get(key)),
+		)
+		.map((key) => ({key, value: env[key]}));
 }
 
 /** Our variables that the settings hold with our value. */
 export function ourTelemetry(settings: unknown, wanted: ReadonlyMap<string, string>): string[] {
 	if (!isObject(settings) || !isObject(settings.env)) return [];
 	const env = settings.env;
-	return [...wanted].filter(([key, value]) => Object.hasOwn(env, key) && env[key] === value).map(([key]) => key);
+	return [...wanted]
+		.filter(([key, value]) => Object.hasOwn(env, key) && env[key] === value)
+		.map(([key]) => key);
 }
 
 export interface EnvResult {

@@ -30,7 +30,8 @@ function write(out: Buffer, text: string, at: number, ascii: boolean): number {
 /** Anything but printable ASCII: such a head is UTF-8 encoded and made terminal-safe (the rest is copied as latin1). */
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 
-const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
+const isStringOrNull = (value: unknown): value is string | null =>
+	value === null || typeof value === 'string';
 
 /**
  * The start of the record's JSON line, every key in order up to `"payload":` — the same text as
@@ -39,9 +40,27 @@ const isStringOrNull = (value: unknown): value is string | null => value === nul
  * so that the caller serializes the record whole instead.
  */
 export function recordHead(record: EventRecord): string | undefined {
-	const {seq, id, time, received, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} = record;
-	if (!Number.isSafeInteger(seq) || typeof id !== 'string' || typeof time !== 'string' || typeof received !== 'string' || typeof type !== 'string' || typeof summary !== 'string' || typeof source !== 'string') return undefined;
-	if (!isStringOrNull(session) || !isStringOrNull(tool) || !isStringOrNull(toolUseId) || !isStringOrNull(agentId) || !isStringOrNull(agentType) || !isStringOrNull(cwd)) return undefined;
+	const {seq, id, time, received, session, type, tool, toolUseId, agentId, agentType, cwd, summary, source} =
+		record;
+	if (
+		!Number.isSafeInteger(seq) ||
+		typeof id !== 'string' ||
+		typeof time !== 'string' ||
+		typeof received !== 'string' ||
+		typeof type !== 'string' ||
+		typeof summary !== 'string' ||
+		typeof source !== 'string'
+	)
+		return undefined;
+	if (
+		!isStringOrNull(session) ||
+		!isStringOrNull(tool) ||
+		!isStringOrNull(toolUseId) ||
+		!isStringOrNull(agentId) ||
+		!isStringOrNull(agentType) ||
+		!isStringOrNull(cwd)
+	)
+		return undefined;
 	const q = JSON.stringify;
 	return (
 		`{"seq":${seq},"id":${q(id)},"time":${q(time)},"received":${q(received)},"session":${q(session)},"type":${q(type)},` +
@@ -67,7 +86,11 @@ export class AcceptedBatch {
 	private cachedBytes: Buffer | undefined;
 	private cachedLines: string[] | undefined;
 
-	constructor(records: readonly EventRecord[], rawPayloads: ReadonlyArray<string | undefined> = [], rawIsAscii = false) {
+	constructor(
+		records: readonly EventRecord[],
+		rawPayloads: ReadonlyArray<string | undefined> = [],
+		rawIsAscii = false,
+	) {
 		this.records = records;
 		this.rawPayloads = rawPayloads;
 		this.rawIsAscii = rawIsAscii;
@@ -87,7 +110,11 @@ export class AcceptedBatch {
 		if (this.cachedLines) return this.cachedLines;
 		const bytes = this.ndjson();
 		const lines: string[] = [];
-		for (let start = 0, end = bytes.indexOf(NEWLINE); end !== -1; start = end + 1, end = bytes.indexOf(NEWLINE, start)) {
+		for (
+			let start = 0, end = bytes.indexOf(NEWLINE);
+			end !== -1;
+			start = end + 1, end = bytes.indexOf(NEWLINE, start)
+		) {
 			lines.push(bytes.toString('utf8', start, end));
 		}
 		return (this.cachedLines = lines);
@@ -110,7 +137,12 @@ export class AcceptedBatch {
 			const head = recordHead(record);
 			const raw = this.rawPayloads[i];
 			const useRaw = head !== undefined && raw !== undefined && fitsOnOneLine(raw);
-			const payload = head === undefined ? undefined : useRaw ? raw : (JSON.stringify(record.payload) as string | undefined);
+			const payload =
+				head === undefined
+					? undefined
+					: useRaw
+						? raw
+						: (JSON.stringify(record.payload) as string | undefined);
 			if (head !== undefined && payload !== undefined) {
 				const ascii = !NOT_PRINTABLE_ASCII.test(head);
 				heads[i] = ascii ? head : escapeJsonForTerminal(head);

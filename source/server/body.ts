@@ -13,7 +13,12 @@ export const BUSY_RETRY_AFTER_S = 1;
 
 export type BodyResult =
 	| {ok: true; bytes: Buffer}
-	| {ok: false; status: 413 | 400 | 503; error: string; /** The rest of the body is not read: close the connection after the answer. */ close: boolean};
+	| {
+			ok: false;
+			status: 413 | 400 | 503;
+			error: string;
+			/** The rest of the body is not read: close the connection after the answer. */ close: boolean;
+	  };
 
 export interface ReadBodyOptions {
 	limit?: number;
@@ -23,13 +28,18 @@ export interface ReadBodyOptions {
 export function readBody(req: IncomingMessage, options: ReadBodyOptions = {}): Promise<BodyResult> {
 	const limit = options.limit ?? MAX_BODY_BYTES;
 	const budget = options.budget;
-	const tooLarge: BodyResult = {ok: false, status: 413, error: `body is larger than ${limit} bytes`, close: true};
+	const tooLarge: BodyResult = {
+		ok: false,
+		status: 413,
+		error: `body is larger than ${limit} bytes`,
+		close: true,
+	};
 	const declared = Number(req.headers['content-length']);
 	if (Number.isFinite(declared) && declared > limit) {
 		req.resume();
 		return Promise.resolve(tooLarge);
 	}
-	return new Promise(resolve => {
+	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		let done = false;
@@ -61,9 +71,17 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions = {}): P
 			if (inflight && !budget!.add(inflight, chunk.length)) return finish(busy());
 			chunks.push(chunk);
 		};
-		const onEnd = () => finish({ok: true, bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)});
-		const onError = (error: Error) => finish({ok: false, status: 400, error: `could not read the body: ${error.message}`, close: true});
-		const onClose = () => finish({ok: false, status: 400, error: 'the connection closed before the body was complete', close: true});
+		const onEnd = () =>
+			finish({ok: true, bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)});
+		const onError = (error: Error) =>
+			finish({ok: false, status: 400, error: `could not read the body: ${error.message}`, close: true});
+		const onClose = () =>
+			finish({
+				ok: false,
+				status: 400,
+				error: 'the connection closed before the body was complete',
+				close: true,
+			});
 		req.on('data', onData);
 		req.on('end', onEnd);
 		req.on('error', onError);
@@ -83,7 +101,7 @@ const DISCARD_MS = 5000;
  */
 export function discardRest(req: IncomingMessage): Promise<boolean> {
 	if (req.complete || req.readableEnded) return Promise.resolve(true);
-	return new Promise(resolve => {
+	return new Promise((resolve) => {
 		let read = 0;
 		const done = (ended: boolean) => {
 			clearTimeout(timer);
@@ -116,7 +134,11 @@ export function discardRest(req: IncomingMessage): Promise<boolean> {
  * end first (see discardRest), so its sender can read the answer; only when that bound is passed
  * is the connection closed too.
  */
-export async function closeAfterAnswer(req: IncomingMessage, res: ServerResponse, result: BodyResult): Promise<void> {
+export async function closeAfterAnswer(
+	req: IncomingMessage,
+	res: ServerResponse,
+	result: BodyResult,
+): Promise<void> {
 	if (result.ok || !result.close) return;
 	if (result.status === 413 && (await discardRest(req))) return;
 	if (result.status === 503) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));

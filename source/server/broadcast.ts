@@ -21,7 +21,14 @@ import type {Namespace, Server, Socket} from 'socket.io';
 import {toMpmEmit} from '../core/claude-mpm.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
-import {eventsPacketText, eventsPayload, packetRanges, preEncodedFramesWork, takesPreEncodedFrames, webSocketTextFrame} from './events-packet.js';
+import {
+	eventsPacketText,
+	eventsPayload,
+	packetRanges,
+	preEncodedFramesWork,
+	takesPreEncodedFrames,
+	webSocketTextFrame,
+} from './events-packet.js';
 
 /** engine.io's write options; `wsPreEncodedFrame` is one it reads but does not declare. */
 type FrameOptions = Parameters<Socket['conn']['write']>[1];
@@ -38,7 +45,6 @@ export interface BroadcastOptions {
 	/** Send `events` as packets made from the NDJSON bytes (default: when engine.io honours pre-encoded frames); false: socket.io's own encoder. */
 	preEncodedFrames?: boolean;
 }
-
 
 /** The default `gapMs`: short enough that waiting for it is a small part of POST → client latency, long enough that a stream is sent in a few hundred frames a second at most. */
 export const BROADCAST_GAP_MS = 2;
@@ -87,7 +93,7 @@ export class Broadcaster {
 		this.queue = [];
 		this.queued = 0;
 		this.lastFlush = this.now();
-		const records = batches.length === 1 ? batches[0].records : batches.flatMap(b => b.records);
+		const records = batches.length === 1 ? batches[0].records : batches.flatMap((b) => b.records);
 		if (this.roomSize(MPM_TUI_ROOM) > 0) {
 			if (this.preEncodedFrames) this.sendToMpmTui(batches);
 			else this.emitToMpmTui(records);
@@ -109,14 +115,15 @@ export class Broadcaster {
 			if (socket?.connected) sockets.push(socket);
 		}
 		if (sockets.length === 0) return;
-		const ndjson = batches.length === 1 ? batches[0].ndjson() : Buffer.concat(batches.map(b => b.ndjson()));
+		const ndjson = batches.length === 1 ? batches[0].ndjson() : Buffer.concat(batches.map((b) => b.ndjson()));
 		for (const [start, end] of packetRanges(ndjson, this.maxBatch)) {
 			const payload = eventsPayload(ndjson, start, end);
 			let frame: Buffer[] | undefined;
 			let text: string | undefined;
 			for (const socket of sockets) {
 				// engine.io writes a pre-encoded frame as is on a WebSocket; the text is for the other transports.
-				if (takesPreEncodedFrames(socket.conn)) socket.conn.write('', {wsPreEncodedFrame: (frame ??= webSocketTextFrame(payload))} as FrameOptions);
+				if (takesPreEncodedFrames(socket.conn))
+					socket.conn.write('', {wsPreEncodedFrame: (frame ??= webSocketTextFrame(payload))} as FrameOptions);
 				else socket.conn.write((text ??= eventsPacketText(payload)));
 			}
 			this.emits++;

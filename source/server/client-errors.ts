@@ -8,7 +8,9 @@ import type {Duplex} from 'node:stream';
 import {writeRawRefusal, type Refusal} from './refusal.js';
 import type {ServerLimits} from './server-limits.js';
 
-export function clientErrorHandler(limits: ServerLimits): (error: Error & {code?: string}, socket: Duplex) => void {
+export function clientErrorHandler(
+	limits: ServerLimits,
+): (error: Error & {code?: string}, socket: Duplex) => void {
 	return (error, socket) => {
 		// Never write into a connection whose answer has begun: the peer would read a torn response.
 		const answering = (socket as Duplex & {_httpMessage?: ServerResponse | null})._httpMessage;

@@ -82,7 +82,11 @@ interface EngineConnection {
  */
 export function takesPreEncodedFrames(conn: unknown): boolean {
 	const transport = (conn as EngineConnection).transport;
-	return transport?.name === 'websocket' && !transport.perMessageDeflate && typeof transport.socket?._sender?.sendFrame === 'function';
+	return (
+		transport?.name === 'websocket' &&
+		!transport.perMessageDeflate &&
+		typeof transport.socket?._sender?.sendFrame === 'function'
+	);
 }
 
 /**

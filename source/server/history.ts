@@ -78,7 +78,11 @@ export class History {
 		let stoppedEarly = false;
 		this.ring.forEachSince(since, (buffer, start, end, seq) => {
 			const size = end - start;
-			if (lines.length >= options.limit || (lines.length > 0 && bytes + size > options.maxBytes) || (scanned > 0 && scanned + size > maxScan)) {
+			if (
+				lines.length >= options.limit ||
+				(lines.length > 0 && bytes + size > options.maxBytes) ||
+				(scanned > 0 && scanned + size > maxScan)
+			) {
 				stoppedEarly = true;
 				return false;
 			}

@@ -40,5 +40,7 @@ export class HostCheck {
 function isLoopbackName(name: string): boolean {
 	if (name === 'localhost' || name === '[::1]') return true;
 	const parts = name.split('.');
-	return parts.length === 4 && parts[0] === '127' && parts.every(p => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+	return (
+		parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)
+	);
 }

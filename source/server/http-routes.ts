@@ -40,20 +40,37 @@ export interface RouteDeps {
 	usage?: () => UsageAnswer;
 }
 
-const ACCEPTED_TYPES = 'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
-const ALLOWED_HEADERS = 'Content-Type, Content-Encoding, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received, X-Mpm-After';
+const ACCEPTED_TYPES =
+	'application/json, application/x-ndjson (or application/ndjson, application/jsonl), text/plain';
+const ALLOWED_HEADERS =
+	'Content-Type, Content-Encoding, Authorization, X-Mpm-Token, X-Mpm-Id, X-Mpm-Received, X-Mpm-After';
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	// Answers are read in terminals (curl): no raw control or bidi characters, as escapes instead.
 	const text = escapeJsonForTerminal(JSON.stringify(body));
-	res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers});
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(text),
+		'Cache-Control': 'no-store',
+		...headers,
+	});
 	res.end(text);
 }
 
 /** A storage fault: 507 when the disk is full (the request may succeed later), else 503. */
 function sendFault(res: ServerResponse, fault: {code: string; message: string}): void {
 	const full = fault.code === 'ENOSPC' || fault.code === 'EDQUOT';
-	send(res, full ? 507 : 503, {error: `not stored: ${fault.message}; send it again later`, code: fault.code}, {'Retry-After': '5'});
+	send(
+		res,
+		full ? 507 : 503,
+		{error: `not stored: ${fault.message}; send it again later`, code: fault.code},
+		{'Retry-After': '5'},
+	);
 }
 
 /** Media type without parameters, lower case; undefined when absent. */
@@ -101,17 +118,28 @@ function intParam(query: URLSearchParams, name: string, fallback: number, min: n
 	if (raw === null || raw === '') return fallback;
 	if (!/^\d+$/.test(raw)) return `${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`;
 	const n = Number(raw);
-	if (!Number.isSafeInteger(n) || n < min) return `${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`;
+	if (!Number.isSafeInteger(n) || n < min)
+		return `${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`;
 	return n;
 }
 
 /** Refuses a request without reading its body: the body is thrown away first (bounded), so the sender can read why. */
-async function refuseUnread(req: IncomingMessage, res: ServerResponse, status: number, error: string): Promise<void> {
+async function refuseUnread(
+	req: IncomingMessage,
+	res: ServerResponse,
+	status: number,
+	error: string,
+): Promise<void> {
 	if (!(await discardRest(req))) res.setHeader('Connection', 'close');
 	send(res, status, {error});
 }
 
-async function postEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, source: string): Promise<void> {
+async function postEvents(
+	req: IncomingMessage,
+	res: ServerResponse,
+	deps: RouteDeps,
+	source: string,
+): Promise<void> {
 	const type = mediaType(req);
 	const typeError = contentTypeError(type);
 	if (typeError) return refuseUnread(req, res, 415, typeError);
@@ -127,7 +155,14 @@ async function postEvents(req: IncomingMessage, res: ServerResponse, deps: Route
 	}
 }
 
-async function answerEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, type: string | undefined, meta: IngestMeta, after: string[]): Promise<void> {
+async function answerEvents(
+	req: IncomingMessage,
+	res: ServerResponse,
+	deps: RouteDeps,
+	type: string | undefined,
+	meta: IngestMeta,
+	after: string[],
+): Promise<void> {
 	const body = await deps.guard.readBody(req);
 	if (!body.ok) {
 		await closeAfterAnswer(req, res, body);
@@ -144,7 +179,11 @@ async function answerEvents(req: IncomingMessage, res: ServerResponse, deps: Rou
 		send(res, 400, answer);
 		return;
 	}
-	const answer: Record<string, unknown> = {accepted: result.accepted, duplicates: result.duplicates, lastSeq: result.lastSeq};
+	const answer: Record<string, unknown> = {
+		accepted: result.accepted,
+		duplicates: result.duplicates,
+		lastSeq: result.lastSeq,
+	};
 	if (result.rejected.length > 0) answer.rejected = result.rejected;
 	send(res, 202, answer);
 }
@@ -155,7 +194,8 @@ function getEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, q
 	const limit = intParam(query, 'limit', 1000, 1);
 	if (typeof limit === 'string') return send(res, 400, {error: limit});
 	const format = query.get('format');
-	if (format !== null && format !== 'json' && format !== 'ndjson') return send(res, 400, {error: `format must be json or ndjson, got ${JSON.stringify(format)}`});
+	if (format !== null && format !== 'json' && format !== 'ndjson')
+		return send(res, 400, {error: `format must be json or ndjson, got ${JSON.stringify(format)}`});
 	let test: ((record: EventRecord) => boolean) | undefined;
 	const filter = query.get('filter');
 	if (filter !== null && filter.trim() !== '') {
@@ -164,14 +204,24 @@ function getEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, q
 		test = compiled.test;
 	}
 	const page = deps.history(since, Math.min(limit, EVENTS_LIMIT_MAX), test);
-	const ndjson = format === 'ndjson' || (format === null && (req.headers.accept ?? '').includes('application/x-ndjson'));
+	const ndjson =
+		format === 'ndjson' || (format === null && (req.headers.accept ?? '').includes('application/x-ndjson'));
 	// Made from the history's own bytes (already terminal-safe JSON), never parsed and serialized again.
-	const paging = {'X-Mpm-Last-Seq': String(page.lastSeq), 'X-Mpm-Next': String(page.next), 'X-Mpm-More': page.more ? '1' : '0', 'Cache-Control': 'no-store'};
+	const paging = {
+		'X-Mpm-Last-Seq': String(page.lastSeq),
+		'X-Mpm-Next': String(page.next),
+		'X-Mpm-More': page.more ? '1' : '0',
+		'Cache-Control': 'no-store',
+	};
 	const pieces: Buffer[] = [];
 	if (ndjson) {
 		for (const line of page.lines) pieces.push(line, NEWLINE);
 		const body = Buffer.concat(pieces);
-		res.writeHead(200, {'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Length': body.length, ...paging});
+		res.writeHead(200, {
+			'Content-Type': 'application/x-ndjson; charset=utf-8',
+			'Content-Length': body.length,
+			...paging,
+		});
 		res.end(body);
 		return;
 	}
@@ -182,7 +232,11 @@ function getEvents(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, q
 	}
 	pieces.push(Buffer.from(`],"lastSeq":${page.lastSeq},"next":${page.next},"more":${page.more}}`));
 	const body = Buffer.concat(pieces);
-	res.writeHead(200, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, ...paging});
+	res.writeHead(200, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': body.length,
+		...paging,
+	});
 	res.end(body);
 }
 
@@ -192,14 +246,16 @@ const COMMA = Buffer.from(',');
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
 	const route = routeRequest(deps);
 	const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
-		deps.log(`internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		deps.log(
+			`internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+		);
 		if (!res.headersSent) send(res, 500, {error: 'internal server error (details are in the server log)'});
 		else res.destroy();
 	};
 	return (req, res) => {
 		try {
 			const pending = route(req, res);
-			if (pending) pending.catch(error => failed(req, res, error));
+			if (pending) pending.catch((error) => failed(req, res, error));
 		} catch (error) {
 			failed(req, res, error);
 		}
@@ -217,12 +273,17 @@ function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerRespon
 		const pathname = q === -1 ? url : url.slice(0, q);
 		const query = queryOf(url);
 		if (req.method === 'OPTIONS') {
-			res.writeHead(204, {'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': ALLOWED_HEADERS, 'Access-Control-Max-Age': '600'});
+			res.writeHead(204, {
+				'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+				'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+				'Access-Control-Max-Age': '600',
+			});
 			res.end();
 			return;
 		}
 		// /health stays open so that a client can tell an mpm-tui server that wants a token from another program.
-		if (pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, deps.health());
+		if (pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD'))
+			return send(res, 200, deps.health());
 		if (config.token !== undefined && !tokenMatches(config.token, tokenFromRequest(req.headers, query))) {
 			req.resume();
 			send(res, 401, {error: 'missing or wrong token'});
@@ -249,7 +310,14 @@ function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerRespon
 				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			default: {
 				req.resume();
-				const known = ['/api/events', '/emit', '/health', '/api/status', '/api/usage', ...OTLP_PATHS].includes(pathname);
+				const known = [
+					'/api/events',
+					'/emit',
+					'/health',
+					'/api/status',
+					'/api/usage',
+					...OTLP_PATHS,
+				].includes(pathname);
 				if (known) return send(res, 405, {error: `${req.method} is not allowed on ${pathname}`});
 				return send(res, 404, {error: `no such endpoint: ${req.method} ${pathname}`});
 			}

@@ -67,13 +67,24 @@ export function looksLikeRecord(value: unknown): value is EventRecord {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
 	const r = value as Record<string, unknown>;
 	const ok =
-		Number.isSafeInteger(r.seq) && (r.seq as number) > 0 &&
-		typeof r.id === 'string' && typeof r.type === 'string' && typeof r.summary === 'string' && typeof r.source === 'string' &&
-		typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time)) &&
+		Number.isSafeInteger(r.seq) &&
+		(r.seq as number) > 0 &&
+		typeof r.id === 'string' &&
+		typeof r.type === 'string' &&
+		typeof r.summary === 'string' &&
+		typeof r.source === 'string' &&
+		typeof r.time === 'string' &&
+		!Number.isNaN(Date.parse(r.time)) &&
 		(r.received === undefined || (typeof r.received === 'string' && !Number.isNaN(Date.parse(r.received)))) &&
-		isStringOrNull(r.session) && isStringOrNull(r.tool) && isStringOrNull(r.toolUseId) &&
-		isStringOrNull(r.agentId) && isStringOrNull(r.agentType) && isStringOrNull(r.cwd) &&
-		typeof r.payload === 'object' && r.payload !== null && !Array.isArray(r.payload);
+		isStringOrNull(r.session) &&
+		isStringOrNull(r.tool) &&
+		isStringOrNull(r.toolUseId) &&
+		isStringOrNull(r.agentId) &&
+		isStringOrNull(r.agentType) &&
+		isStringOrNull(r.cwd) &&
+		typeof r.payload === 'object' &&
+		r.payload !== null &&
+		!Array.isArray(r.payload);
 	// A line written before records had `received`: its `time` was then the receive time.
 	if (ok && r.received === undefined) r.received = r.time;
 	return ok;
@@ -202,7 +213,12 @@ function readFileRecords(file: string, capacity: number, maxBytes: number): File
  * reason) when the journal itself cannot be read or is not a regular file (say, a directory): the
  * server cannot keep it. A rotated file that cannot be read is skipped with a warning.
  */
-export function replayJournal(file: string, capacity: number, keep = 2, maxBytes = Number.POSITIVE_INFINITY): Replay {
+export function replayJournal(
+	file: string,
+	capacity: number,
+	keep = 2,
+	maxBytes = Number.POSITIVE_INFINITY,
+): Replay {
 	const replay: Replay = {records: [], lastSeq: 0, skipped: 0, warnings: []};
 	const chunks: Array<Array<{record: EventRecord; bytes: number}>> = [];
 	let count = 0;
@@ -220,7 +236,9 @@ export function replayJournal(file: string, capacity: number, keep = 2, maxBytes
 		if (!stat.isFile()) {
 			const what = stat.isDirectory() ? 'a directory' : 'not a regular file';
 			if (i === 0) throw new Error(`it is ${what}`);
-			replay.warnings.push(`journal: ${name} is ${what}; it was not read, and rotation cannot replace it until it is moved away`);
+			replay.warnings.push(
+				`journal: ${name} is ${what}; it was not read, and rotation cannot replace it until it is moved away`,
+			);
 			continue;
 		}
 		// Older files only matter for the seq high-water mark once the newer ones fill the history.
@@ -254,7 +272,10 @@ export function replayJournal(file: string, capacity: number, keep = 2, maxBytes
 	if (replay.records.length > capacity) replay.records.splice(0, replay.records.length - capacity);
 	const mark = readHighWater(file);
 	replay.lastSeq = Math.max(lastSeq, maxSeq, mark);
-	if (mark > Math.max(lastSeq, maxSeq)) replay.warnings.push(`journal: seqs up to ${mark} were given before (${highWaterPath(file)}); the journal's records end at ${Math.max(lastSeq, maxSeq)}. Numbering continues after ${mark}.`);
+	if (mark > Math.max(lastSeq, maxSeq))
+		replay.warnings.push(
+			`journal: seqs up to ${mark} were given before (${highWaterPath(file)}); the journal's records end at ${Math.max(lastSeq, maxSeq)}. Numbering continues after ${mark}.`,
+		);
 	return replay;
 }
 
@@ -309,9 +330,15 @@ export class Journal {
 			}
 		}
 		try {
-			this.highWaterFd = fs.openSync(highWaterPath(this.path), fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
+			this.highWaterFd = fs.openSync(
+				highWaterPath(this.path),
+				fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW,
+				0o600,
+			);
 		} catch (error) {
-			this.onError(`journal: cannot keep the seq high-water mark in ${highWaterPath(this.path)}: ${(error as Error).message}`);
+			this.onError(
+				`journal: cannot keep the seq high-water mark in ${highWaterPath(this.path)}: ${(error as Error).message}`,
+			);
 		}
 		this.highWater = lastSeq;
 		this.writeHighWater(true);
@@ -363,7 +390,7 @@ export class Journal {
 
 	private writeAll(bytes: Uint8Array): void {
 		// A regular file takes the whole buffer in one write; the loop is for the rare short write.
-		for (let done = 0; done < bytes.length; ) {
+		for (let done = 0; done < bytes.length;) {
 			const n = fs.writeSync(this.fd, bytes, done);
 			done += n;
 			this.size += n;
@@ -385,8 +412,13 @@ export class Journal {
 				// Size stays an estimate; it only drives rotation.
 			}
 		}
-		const fault: JournalFault = {code: errorCode(error), message: `journal ${this.path}: ${(error as Error).message}`, tailClean};
-		if (!this.fault || this.fault.code !== fault.code) this.onError(`${fault.message}; refusing events until it can write again`);
+		const fault: JournalFault = {
+			code: errorCode(error),
+			message: `journal ${this.path}: ${(error as Error).message}`,
+			tailClean,
+		};
+		if (!this.fault || this.fault.code !== fault.code)
+			this.onError(`${fault.message}; refusing events until it can write again`);
 		this.fault = fault;
 		return fault;
 	}
@@ -448,7 +480,15 @@ export class Journal {
 
 /** Opens a journal file for appending; never through a symlink, only a regular file. */
 function openAppend(file: string): number {
-	const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK, 0o600);
+	const fd = fs.openSync(
+		file,
+		fs.constants.O_RDWR |
+			fs.constants.O_APPEND |
+			fs.constants.O_CREAT |
+			fs.constants.O_NOFOLLOW |
+			fs.constants.O_NONBLOCK,
+		0o600,
+	);
 	if (!fs.fstatSync(fd).isFile()) {
 		fs.closeSync(fd);
 		throw new Error(`${file} is not a regular file`);

@@ -22,12 +22,15 @@ export const AFTER_MAX_IDS = 16;
 export const AFTER_RULE = `up to ${AFTER_MAX_IDS} event ids (each 1 to 128 letters, digits, dots, dashes, colons or underscores), separated by commas`;
 
 /** `X-Mpm-After` read: the ids it names (none when the header is absent), or why it is refused. */
-export function parseAfterHeader(value: string | string[] | undefined): {ok: true; ids: string[]} | {ok: false; error: string} {
+export function parseAfterHeader(
+	value: string | string[] | undefined,
+): {ok: true; ids: string[]} | {ok: false; error: string} {
 	if (value === undefined) return {ok: true, ids: []};
 	const text = Array.isArray(value) ? value.join(',') : value;
 	const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-	const ids = text.split(',').map(id => id.trim());
-	if (ids.length > AFTER_MAX_IDS || !ids.every(isValidId)) return {ok: false, error: `X-Mpm-After must be ${AFTER_RULE}, got ${shown}`};
+	const ids = text.split(',').map((id) => id.trim());
+	if (ids.length > AFTER_MAX_IDS || !ids.every(isValidId))
+		return {ok: false, error: `X-Mpm-After must be ${AFTER_RULE}, got ${shown}`};
 	return {ok: true, ids};
 }
 
@@ -107,13 +110,24 @@ export class OrderGate {
 		}
 		if (missing === undefined) return undefined;
 		const {maxHeld, maxHeldBytes} = this.options;
-		if (this.all.size >= maxHeld || this.heldBytes + bytes > maxHeldBytes || (id !== undefined && this.heldById.has(id))) {
+		if (
+			this.all.size >= maxHeld ||
+			this.heldBytes + bytes > maxHeldBytes ||
+			(id !== undefined && this.heldById.has(id))
+		) {
 			this.counts.overflow++;
 			return undefined;
 		}
 		this.counts.held++;
-		return new Promise<void>(resolve => {
-			const held: Held = {id, missing: missing!, bytes, arrived: Date.now(), timer: undefined, release: resolve};
+		return new Promise<void>((resolve) => {
+			const held: Held = {
+				id,
+				missing: missing!,
+				bytes,
+				arrived: Date.now(),
+				timer: undefined,
+				release: resolve,
+			};
 			this.all.add(held);
 			this.heldBytes += bytes;
 			if (id !== undefined) this.heldById.set(id, held);
@@ -167,7 +181,7 @@ export class OrderGate {
 		held.timer = undefined;
 		if (!this.all.has(held)) return;
 		const left = this.options.maxHoldMs - (Date.now() - held.arrived);
-		const givenUp = [...held.missing].filter(name => !(left > 0 && this.heldById.has(name)));
+		const givenUp = [...held.missing].filter((name) => !(left > 0 && this.heldById.has(name)));
 		if (givenUp.length === held.missing.size) {
 			this.release(held, true);
 		} else {
@@ -182,7 +196,7 @@ export class OrderGate {
 		held.missing.delete(name);
 		const list = this.waiters.get(name);
 		if (list === undefined) return;
-		const rest = list.filter(other => other !== held);
+		const rest = list.filter((other) => other !== held);
 		if (rest.length > 0) this.waiters.set(name, rest);
 		else this.waiters.delete(name);
 	}

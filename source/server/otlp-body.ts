@@ -16,7 +16,8 @@ const gunzipAsync = promisify(gunzip);
 
 export type OtlpBody = {ok: true; value: unknown} | {ok: false; status: number; error: string};
 
-export const PROTOBUF_ADVICE = 'mpm-tui takes OTLP as JSON only: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json (or OTEL_EXPORTER_OTLP_LOGS_PROTOCOL / _METRICS_PROTOCOL=http/json)';
+export const PROTOBUF_ADVICE =
+	'mpm-tui takes OTLP as JSON only: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json (or OTEL_EXPORTER_OTLP_LOGS_PROTOCOL / _METRICS_PROTOCOL=http/json)';
 
 /** Media type without parameters, lower case; undefined when absent. */
 function mediaType(req: IncomingMessage): string | undefined {
@@ -28,11 +29,19 @@ function mediaType(req: IncomingMessage): string | undefined {
 /** Null when the request's media type and encoding can be read, else the 415 reason. */
 export function otlpTypeError(req: IncomingMessage): string | null {
 	const type = mediaType(req);
-	if (type === 'application/x-protobuf' || type === 'application/protobuf' || type === 'application/vnd.google.protobuf') return `content type ${type} (OTLP/HTTP protobuf) is not accepted. ${PROTOBUF_ADVICE}`;
-	if (type !== undefined && type.startsWith('application/grpc')) return `content type ${type} (OTLP/gRPC) is not accepted. ${PROTOBUF_ADVICE}`;
-	if (type !== undefined && type !== 'application/json' && !type.endsWith('+json')) return `content type ${type} is not accepted; send application/json (OTLP/HTTP JSON). ${PROTOBUF_ADVICE}`;
+	if (
+		type === 'application/x-protobuf' ||
+		type === 'application/protobuf' ||
+		type === 'application/vnd.google.protobuf'
+	)
+		return `content type ${type} (OTLP/HTTP protobuf) is not accepted. ${PROTOBUF_ADVICE}`;
+	if (type !== undefined && type.startsWith('application/grpc'))
+		return `content type ${type} (OTLP/gRPC) is not accepted. ${PROTOBUF_ADVICE}`;
+	if (type !== undefined && type !== 'application/json' && !type.endsWith('+json'))
+		return `content type ${type} is not accepted; send application/json (OTLP/HTTP JSON). ${PROTOBUF_ADVICE}`;
 	const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
-	if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') return `content encoding ${encoding} is not accepted; send gzip or none`;
+	if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip')
+		return `content encoding ${encoding} is not accepted; send gzip or none`;
 	return null;
 }
 
@@ -42,18 +51,31 @@ function isGzip(req: IncomingMessage): boolean {
 }
 
 /** Inflates at most `limit` bytes; a body that would inflate to more is refused (413) without inflating the rest. */
-async function inflate(bytes: Buffer, limit: number): Promise<{ok: true; bytes: Buffer} | {ok: false; status: number; error: string}> {
+async function inflate(
+	bytes: Buffer,
+	limit: number,
+): Promise<{ok: true; bytes: Buffer} | {ok: false; status: number; error: string}> {
 	try {
 		return {ok: true, bytes: await gunzipAsync(bytes, {maxOutputLength: limit})};
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return {ok: false, status: 413, error: `the gzip body inflates to more than ${limit} bytes (the size limit applies to the inflated body)`};
+		if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+			return {
+				ok: false,
+				status: 413,
+				error: `the gzip body inflates to more than ${limit} bytes (the size limit applies to the inflated body)`,
+			};
 		return {ok: false, status: 400, error: `the body is not valid gzip: ${(error as Error).message}`};
 	}
 }
 
 /** The request's body as a parsed JSON value, or why not. On a refusal the connection is handled as /api/events does. */
-export async function readOtlpBody(req: IncomingMessage, res: ServerResponse, guard: ServerGuard, limit = MAX_BODY_BYTES): Promise<OtlpBody> {
+export async function readOtlpBody(
+	req: IncomingMessage,
+	res: ServerResponse,
+	guard: ServerGuard,
+	limit = MAX_BODY_BYTES,
+): Promise<OtlpBody> {
 	const body = await guard.readBody(req);
 	if (!body.ok) {
 		await closeAfterAnswer(req, res, body);
@@ -65,13 +87,19 @@ export async function readOtlpBody(req: IncomingMessage, res: ServerResponse, gu
 		if (!inflated.ok) return inflated;
 		bytes = inflated.bytes;
 	}
-	if (!isUtf8(bytes)) return {ok: false, status: 400, error: `body is not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
+	if (!isUtf8(bytes))
+		return {ok: false, status: 400, error: `body is not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
 	const text = bytes.toString('utf8');
 	if (text.trim() === '') return {ok: false, status: 400, error: 'body is empty'};
-	if (exceedsDepth(text, MAX_JSON_DEPTH)) return {ok: false, status: 400, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
+	if (exceedsDepth(text, MAX_JSON_DEPTH))
+		return {ok: false, status: 400, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
 	try {
 		return {ok: true, value: JSON.parse(text)};
 	} catch (error) {
-		return {ok: false, status: 400, error: `body is not JSON (${(error as Error).message.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 200)})`};
+		return {
+			ok: false,
+			status: 400,
+			error: `body is not JSON (${(error as Error).message.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 200)})`,
+		};
 	}
 }

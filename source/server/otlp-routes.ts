@@ -34,7 +34,12 @@ export interface OtlpDeps {
 	guard: ServerGuard;
 	/** Keep `user.email` and the other identity attributes (`--otel-keep-identity`). */
 	keepIdentity: boolean;
-	ingestConverted(items: Array<{value: unknown; index: number}>, rejected: RejectedItem[], meta: IngestMeta, convert: Convert): IngestResult;
+	ingestConverted(
+		items: Array<{value: unknown; index: number}>,
+		rejected: RejectedItem[],
+		meta: IngestMeta,
+		convert: Convert,
+	): IngestResult;
 }
 
 /** gRPC status codes for the `code` of an OTLP error body (google.rpc.Status). */
@@ -46,25 +51,51 @@ const GRPC_CODE = new Map([
 	[507, 14],
 ]);
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const text = escapeJsonForTerminal(JSON.stringify(body));
-	res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers});
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(text),
+		'Cache-Control': 'no-store',
+		...headers,
+	});
 	res.end(text);
 }
 
 /** A refusal: `error` like every mpm-tui refusal, `code` and `message` as OTLP's Status has them. */
-function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+function sendError(
+	res: ServerResponse,
+	status: number,
+	error: string,
+	headers: Record<string, string> = {},
+): void {
 	sendJson(res, status, {error, code: GRPC_CODE.get(status) ?? 2, message: error}, headers);
 }
 
 /** `n of m log records refused: reason; reason; …` */
-function errorMessage(rejected: number, total: number, noun: string, reasons: string[], problems: string[]): string {
+function errorMessage(
+	rejected: number,
+	total: number,
+	noun: string,
+	reasons: string[],
+	problems: string[],
+): string {
 	const parts: string[] = [];
 	if (rejected > 0) {
 		const shown = reasons.slice(0, MAX_REASONS).join('; ');
-		parts.push(`${rejected} of ${total} ${noun} refused: ${shown}${reasons.length > MAX_REASONS ? `; and ${reasons.length - MAX_REASONS} more` : ''}`);
+		parts.push(
+			`${rejected} of ${total} ${noun} refused: ${shown}${reasons.length > MAX_REASONS ? `; and ${reasons.length - MAX_REASONS} more` : ''}`,
+		);
 	}
-	if (problems.length > 0) parts.push(`not read: ${problems.slice(0, MAX_REASONS).join('; ')}${problems.length > MAX_REASONS ? `; and ${problems.length - MAX_REASONS} more` : ''}`);
+	if (problems.length > 0)
+		parts.push(
+			`not read: ${problems.slice(0, MAX_REASONS).join('; ')}${problems.length > MAX_REASONS ? `; and ${problems.length - MAX_REASONS} more` : ''}`,
+		);
 	return parts.join('. ');
 }
 
@@ -88,7 +119,11 @@ export class OtlpReceiver {
 	}
 
 	snapshot(): OtelStats {
-		return {logs: {...this.stats.logs}, metrics: {...this.stats.metrics, series: this.folder.seriesCount}, traces: {...this.stats.traces}};
+		return {
+			logs: {...this.stats.logs},
+			metrics: {...this.stats.metrics, series: this.folder.seriesCount},
+			traces: {...this.stats.traces},
+		};
 	}
 
 	async handle(req: IncomingMessage, res: ServerResponse, path: OtlpPath): Promise<void> {
@@ -107,10 +142,14 @@ export class OtlpReceiver {
 	private logs(res: ServerResponse, body: unknown): void {
 		this.stats.logs.requests++;
 		// Records copy their resource's and scope's attributes: what one request stores is bounded like its body.
-		const split = splitLogsRequest(body, {keepIdentity: this.deps.keepIdentity, maxCopiedBytes: MAX_BODY_BYTES});
+		const split = splitLogsRequest(body, {
+			keepIdentity: this.deps.keepIdentity,
+			maxCopiedBytes: MAX_BODY_BYTES,
+		});
 		if (!split.ok) return sendError(res, split.tooLarge ? 413 : 400, split.error);
 		const {items, problems} = split.value;
-		if (items.length === 0 && problems.length > 0) return sendError(res, 400, errorMessage(0, 0, 'log records', [], problems));
+		if (items.length === 0 && problems.length > 0)
+			return sendError(res, 400, errorMessage(0, 0, 'log records', [], problems));
 		const good: Array<{value: unknown; index: number}> = [];
 		const refused: RejectedItem[] = [];
 		for (const item of items) {
@@ -118,7 +157,10 @@ export class OtlpReceiver {
 			else refused.push({index: item.index, error: item.error});
 		}
 		const result = this.deps.ingestConverted(good, refused, {source: 'otel'}, otelLogRecord);
-		if (result.fault) return sendError(res, 503, `not stored: ${result.fault.message}; send it again later`, {'Retry-After': '5'});
+		if (result.fault)
+			return sendError(res, 503, `not stored: ${result.fault.message}; send it again later`, {
+				'Retry-After': '5',
+			});
 		this.stats.logs.records += result.accepted;
 		this.stats.logs.duplicates += result.duplicates;
 		this.stats.logs.rejected += result.rejected.length;
@@ -127,7 +169,13 @@ export class OtlpReceiver {
 		sendJson(res, 200, {
 			partialSuccess: {
 				rejectedLogRecords: String(result.rejected.length),
-				errorMessage: errorMessage(result.rejected.length, items.length, 'log records', result.rejected.map(r => r.error), problems),
+				errorMessage: errorMessage(
+					result.rejected.length,
+					items.length,
+					'log records',
+					result.rejected.map((r) => r.error),
+					problems,
+				),
 			},
 		});
 	}
@@ -137,12 +185,31 @@ export class OtlpReceiver {
 		const folded = this.folder.fold(body, {keepIdentity: this.deps.keepIdentity});
 		if (!folded.ok) return sendError(res, 400, folded.error);
 		const fold = folded.value;
-		if (fold.problems.length > 0 && fold.delta.points === 0 && fold.rejected === 0 && fold.delta.ignored === 0) return sendError(res, 400, errorMessage(0, 0, 'data points', [], fold.problems));
+		if (
+			fold.problems.length > 0 &&
+			fold.delta.points === 0 &&
+			fold.rejected === 0 &&
+			fold.delta.ignored === 0
+		)
+			return sendError(res, 400, errorMessage(0, 0, 'data points', [], fold.problems));
 		if (fold.changed) {
-			const result = this.deps.ingestConverted([{value: metricsCandidate(fold), index: 0}], [], {source: 'otel'}, otelMetricsRecord);
+			const result = this.deps.ingestConverted(
+				[{value: metricsCandidate(fold), index: 0}],
+				[],
+				{source: 'otel'},
+				otelMetricsRecord,
+			);
 			// Nothing stored: the cumulative values stay as they were, so the retried export counts once.
-			if (result.fault) return sendError(res, 503, `not stored: ${result.fault.message}; send it again later`, {'Retry-After': '5'});
-			if (result.accepted === 0 && result.duplicates === 0) return sendError(res, 500, 'the metrics could not be recorded (an internal error, logged on the server)');
+			if (result.fault)
+				return sendError(res, 503, `not stored: ${result.fault.message}; send it again later`, {
+					'Retry-After': '5',
+				});
+			if (result.accepted === 0 && result.duplicates === 0)
+				return sendError(
+					res,
+					500,
+					'the metrics could not be recorded (an internal error, logged on the server)',
+				);
 			this.stats.metrics.records += result.accepted;
 		}
 		fold.commit();
@@ -154,14 +221,21 @@ export class OtlpReceiver {
 		sendJson(res, 200, {
 			partialSuccess: {
 				rejectedDataPoints: String(fold.rejected),
-				errorMessage: errorMessage(fold.rejected, fold.rejected + fold.delta.points + fold.delta.ignored, 'data points', fold.errors, fold.problems),
+				errorMessage: errorMessage(
+					fold.rejected,
+					fold.rejected + fold.delta.points + fold.delta.ignored,
+					'data points',
+					fold.errors,
+					fold.problems,
+				),
 			},
 		});
 	}
 
 	private traces(res: ServerResponse, body: unknown): void {
 		this.stats.traces.requests++;
-		if (!isObj(body)) return sendError(res, 400, 'an OTLP traces request must be a JSON object with resourceSpans');
+		if (!isObj(body))
+			return sendError(res, 400, 'an OTLP traces request must be a JSON object with resourceSpans');
 		let spans = 0;
 		const resources = own(body, 'resourceSpans');
 		for (const rs of Array.isArray(resources) ? resources : []) {
@@ -173,6 +247,11 @@ export class OtlpReceiver {
 		}
 		this.stats.traces.spansIgnored += spans;
 		// OTLP's way to warn while accepting everything: rejected 0 and a message.
-		sendJson(res, 200, {partialSuccess: {rejectedSpans: '0', errorMessage: `mpm-tui does not use traces: ${spans} span${spans === 1 ? '' : 's'} accepted and ignored`}});
+		sendJson(res, 200, {
+			partialSuccess: {
+				rejectedSpans: '0',
+				errorMessage: `mpm-tui does not use traces: ${spans} span${spans === 1 ? '' : 's'} accepted and ignored`,
+			},
+		});
 	}
 }

@@ -13,7 +13,12 @@ import {randomBytes, randomInt} from 'node:crypto';
 import {isAscii, isUtf8} from 'node:buffer';
 import type {EventRecord, PendingRecord} from '../core/record.js';
 import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueExceedsDepth} from '../core/parse-body.js';
-import {normalize, type NormalizeLimits, type NormalizeMeta, type NormalizeResult} from '../core/normalize.js';
+import {
+	normalize,
+	type NormalizeLimits,
+	type NormalizeMeta,
+	type NormalizeResult,
+} from '../core/normalize.js';
 import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
 import {DuplicateWindow} from '../core/dedupe.js';
 import {RecentSet} from '../core/recent-set.js';
@@ -50,7 +55,11 @@ export interface PipelineOptions {
 }
 
 /** Turns one candidate into a record: `normalize`, or a source's own (the OTLP receiver's). */
-export type Convert = (value: unknown, meta: NormalizeMeta, limits: Partial<NormalizeLimits>) => NormalizeResult;
+export type Convert = (
+	value: unknown,
+	meta: NormalizeMeta,
+	limits: Partial<NormalizeLimits>,
+) => NormalizeResult;
 
 /** Called once per accepted batch, in order; the batch's serialized forms are made once and shared. */
 export type Listener = (batch: AcceptedBatch) => void;
@@ -141,7 +150,12 @@ export class Pipeline {
 	}
 
 	/** `asciiBytes`: the bytes `text` was decoded from, when they are all ASCII. */
-	private ingest(text: string, contentType: string | undefined, meta: IngestMeta, asciiBytes: Buffer | undefined): IngestResult {
+	private ingest(
+		text: string,
+		contentType: string | undefined,
+		meta: IngestMeta,
+		asciiBytes: Buffer | undefined,
+	): IngestResult {
 		let parsed: ReturnType<typeof parseBody>;
 		try {
 			parsed = parseBody(text, contentType);
@@ -170,7 +184,8 @@ export class Pipeline {
 		const rejected: RejectedItem[] = [];
 		for (let index = 0; index < values.length; index++) {
 			const value = values[index];
-			if (valueExceedsDepth(value, MAX_JSON_DEPTH)) rejected.push({index, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`});
+			if (valueExceedsDepth(value, MAX_JSON_DEPTH))
+				rejected.push({index, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`});
 			else candidates.push({value, raw: undefined, index, at: undefined});
 		}
 		return this.accept(candidates, rejected, meta, undefined);
@@ -181,8 +196,18 @@ export class Pipeline {
 	 * into records by `convert` instead of `normalize`; `rejected`: the items that source refused,
 	 * counted with the rest. Taken whole or not at all, like a body. Never throws.
 	 */
-	ingestConverted(items: Array<{value: unknown; index: number}>, rejected: RejectedItem[], meta: IngestMeta, convert: Convert): IngestResult {
-		const candidates: Candidate[] = items.map(({value, index}) => ({value, raw: undefined, index, at: undefined}));
+	ingestConverted(
+		items: Array<{value: unknown; index: number}>,
+		rejected: RejectedItem[],
+		meta: IngestMeta,
+		convert: Convert,
+	): IngestResult {
+		const candidates: Candidate[] = items.map(({value, index}) => ({
+			value,
+			raw: undefined,
+			index,
+			at: undefined,
+		}));
 		return this.accept(candidates, [...rejected], meta, undefined, convert);
 	}
 
@@ -193,7 +218,9 @@ export class Pipeline {
 	/** A failure of the pipeline itself: logged in full, answered without internals. */
 	private internalFailure(what: string, error: unknown): IngestResult {
 		this.rejected++;
-		this.log(`internal error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		this.log(
+			`internal error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+		);
 		return this.failure(INTERNAL_ERROR);
 	}
 
@@ -202,10 +229,18 @@ export class Pipeline {
 	}
 
 	/** `asciiBytes`: the body's bytes when they are all ASCII and every raw text is a slice of the body (at `at`). */
-	private accept(candidates: Candidate[], rejected: RejectedItem[], meta: IngestMeta, asciiBytes: Buffer | undefined, convert: Convert = normalize): IngestResult {
+	private accept(
+		candidates: Candidate[],
+		rejected: RejectedItem[],
+		meta: IngestMeta,
+		asciiBytes: Buffer | undefined,
+		convert: Convert = normalize,
+	): IngestResult {
 		if (meta.receivedAt !== undefined && !isEpochMs(meta.receivedAt)) {
 			this.rejected += candidates.length + rejected.length;
-			return this.failure(`the receive time must be whole epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${String(meta.receivedAt).slice(0, 40)}`);
+			return this.failure(
+				`the receive time must be whole epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${String(meta.receivedAt).slice(0, 40)}`,
+			);
 		}
 		const now = this.now();
 		// The forwarder's stamp (the record's time unless the event has its own), and the server's.
@@ -223,9 +258,16 @@ export class Pipeline {
 			try {
 				const generated = meta.id === undefined;
 				const id = generated ? this.nextId() : i === 0 ? meta.id! : `${meta.id}:${candidate.index}`;
-				const result = convert(candidate.value, {id, receivedAt, received, source: meta.source}, {maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw});
+				const result = convert(
+					candidate.value,
+					{id, receivedAt, received, source: meta.source},
+					{maxFieldBytes: this.maxFieldBytes, sourceText: candidate.raw},
+				);
 				if (!result.ok) {
-					rejected.push({index: candidate.index, error: several ? `${label} ${candidate.index}: ${result.error}` : result.error});
+					rejected.push({
+						index: candidate.index,
+						error: several ? `${label} ${candidate.index}: ${result.error}` : result.error,
+					});
 					continue;
 				}
 				const pending = result.record;
@@ -238,7 +280,8 @@ export class Pipeline {
 				const raw = candidate.raw ?? JSON.stringify(candidate.value);
 				// Hashing the body's own bytes spares converting the text back to UTF-8.
 				const at = candidate.at;
-				if (asciiBytes !== undefined && at !== undefined) this.window.hashBytes(asciiBytes, at, at + raw.length);
+				if (asciiBytes !== undefined && at !== undefined)
+					this.window.hashBytes(asciiBytes, at, at + raw.length);
 				else this.window.hashText(raw);
 				const {hi, lo} = this.window;
 				const key = batchKeys === undefined ? '' : `${hi},${lo | 1}`;
@@ -248,20 +291,47 @@ export class Pipeline {
 				}
 				if (checkId) batchIds?.add(pending.id);
 				batchKeys?.add(key);
-				staged.push({index: candidate.index, pending, payloadText: !result.truncated && pending.payload === candidate.value ? raw : undefined, id: checkId ? pending.id : undefined, hi, lo});
+				staged.push({
+					index: candidate.index,
+					pending,
+					payloadText: !result.truncated && pending.payload === candidate.value ? raw : undefined,
+					id: checkId ? pending.id : undefined,
+					hi,
+					lo,
+				});
 			} catch (error) {
-				this.log(`internal error on ${label} ${candidate.index} from ${meta.source}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-				rejected.push({index: candidate.index, error: several ? `${label} ${candidate.index}: ${INTERNAL_ERROR}` : INTERNAL_ERROR});
+				this.log(
+					`internal error on ${label} ${candidate.index} from ${meta.source}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				);
+				rejected.push({
+					index: candidate.index,
+					error: several ? `${label} ${candidate.index}: ${INTERNAL_ERROR}` : INTERNAL_ERROR,
+				});
 			}
 		}
-		const outcome = staged.length > 0 ? this.commit(staged, asciiBytes !== undefined, meta.source, now) : {records: [] as EventRecord[]};
+		const outcome =
+			staged.length > 0
+				? this.commit(staged, asciiBytes !== undefined, meta.source, now)
+				: {records: [] as EventRecord[]};
 		if ('fault' in outcome) {
 			this.faults++;
-			return {accepted: 0, duplicates: 0, lastSeq: this.seq, rejected: [], error: outcome.fault.message, records: [], fault: outcome.fault};
+			return {
+				accepted: 0,
+				duplicates: 0,
+				lastSeq: this.seq,
+				rejected: [],
+				error: outcome.fault.message,
+				records: [],
+				fault: outcome.fault,
+			};
 		}
 		const records = outcome.records;
 		if ('error' in outcome) {
-			for (const s of staged) rejected.push({index: s.index, error: several ? `${label} ${s.index}: ${INTERNAL_ERROR}` : INTERNAL_ERROR});
+			for (const s of staged)
+				rejected.push({
+					index: s.index,
+					error: several ? `${label} ${s.index}: ${INTERNAL_ERROR}` : INTERNAL_ERROR,
+				});
 		}
 		rejected.sort((a, b) => a.index - b.index);
 		this.total += records.length;
@@ -269,7 +339,10 @@ export class Pipeline {
 		this.rejected += rejected.length;
 		const out: IngestResult = {accepted: records.length, duplicates, lastSeq: this.seq, rejected, records};
 		if (records.length === 0 && duplicates === 0 && rejected.length > 0) {
-			out.error = rejected.length === 1 ? rejected[0].error : `none of the ${rejected.length} events was accepted: ${rejected[0].error}`;
+			out.error =
+				rejected.length === 1
+					? rejected[0].error
+					: `none of the ${rejected.length} events was accepted: ${rejected[0].error}`;
 		}
 		return out;
 	}
@@ -278,7 +351,15 @@ export class Pipeline {
 	 * Gives the staged records their seqs, writes them to the journal and, only then, commits them:
 	 * ids and duplicate keys remembered, history, listeners.
 	 */
-	private commit(staged: Staged[], rawIsAscii: boolean, source: string, now: number): {records: EventRecord[]} | {fault: {code: string; message: string}} | {records: EventRecord[]; error: true} {
+	private commit(
+		staged: Staged[],
+		rawIsAscii: boolean,
+		source: string,
+		now: number,
+	):
+		| {records: EventRecord[]}
+		| {fault: {code: string; message: string}}
+		| {records: EventRecord[]; error: true} {
 		const first = this.seq + 1;
 		let batch: AcceptedBatch;
 		let records: EventRecord[];
@@ -300,10 +381,16 @@ export class Pipeline {
 				source: pending.source,
 				payload: pending.payload,
 			}));
-			batch = new AcceptedBatch(records, staged.map(s => s.payloadText), rawIsAscii);
+			batch = new AcceptedBatch(
+				records,
+				staged.map((s) => s.payloadText),
+				rawIsAscii,
+			);
 			batch.ndjson();
 		} catch (error) {
-			this.log(`internal error while encoding ${staged.length} event(s) from ${source}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			this.log(
+				`internal error while encoding ${staged.length} event(s) from ${source}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+			);
 			return {records: [], error: true};
 		}
 		const last = first + records.length - 1;
@@ -324,7 +411,9 @@ export class Pipeline {
 			try {
 				listener(batch);
 			} catch (error) {
-				this.log(`internal error in a listener of accepted events: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+				this.log(
+					`internal error in a listener of accepted events: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				);
 			}
 		}
 		return {records};

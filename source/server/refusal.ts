@@ -14,7 +14,11 @@ export interface Refusal {
 }
 
 function headersOf(refusal: Refusal, body: string): Record<string, string | number> {
-	const headers: Record<string, string | number> = {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store'};
+	const headers: Record<string, string | number> = {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(body),
+		'Cache-Control': 'no-store',
+	};
 	if (refusal.retryAfterS !== undefined) headers['Retry-After'] = refusal.retryAfterS;
 	return headers;
 }

@@ -26,9 +26,13 @@ export class RequestGate {
 	refusal(req: IncomingMessage): Refusal | null {
 		const {origin, host} = req.headers;
 		if (origin !== undefined && !isAllowedOrigin(origin)) {
-			return {status: 403, error: `origin ${origin} is not allowed: only loopback origins (localhost, 127.x.x.x, [::1]) may talk to mpm-tui`};
+			return {
+				status: 403,
+				error: `origin ${origin} is not allowed: only loopback origins (localhost, 127.x.x.x, [::1]) may talk to mpm-tui`,
+			};
 		}
-		if (host === undefined && req.httpVersion === '1.1') return {status: 400, error: 'an HTTP/1.1 request must have a Host header'};
+		if (host === undefined && req.httpVersion === '1.1')
+			return {status: 400, error: 'an HTTP/1.1 request must have a Host header'};
 		const hostError = this.hosts?.refusal(host) ?? null;
 		return hostError === null ? null : {status: 421, error: hostError};
 	}

@@ -25,7 +25,10 @@ export function tokenMatches(expected: string, given: string | undefined): boole
 }
 
 /** The token a request carries: `Authorization: Bearer`, `X-Mpm-Token`, or `?token=`. */
-export function tokenFromRequest(headers: IncomingHttpHeaders, query: URLSearchParams | null): string | undefined {
+export function tokenFromRequest(
+	headers: IncomingHttpHeaders,
+	query: URLSearchParams | null,
+): string | undefined {
 	const auth = headers.authorization;
 	if (typeof auth === 'string') {
 		const match = /^Bearer\s+(.+)$/i.exec(auth.trim());

@@ -3,7 +3,12 @@
  * request gate (Origin, Host), Node's time limits and JSON answers to malformed requests, the
  * budget for request bodies in flight, and Socket.IO admission (token, connection limit).
  */
-import {ServerResponse, type IncomingMessage, type Server as HttpServer, type ServerOptions as HttpServerOptions} from 'node:http';
+import {
+	ServerResponse,
+	type IncomingMessage,
+	type Server as HttpServer,
+	type ServerOptions as HttpServerOptions,
+} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {Config} from '../config.js';
 import {readBody, type BodyResult} from './body.js';
@@ -81,7 +86,8 @@ export class ServerGuard {
 	 */
 	engineMiddleware(): EngineMiddleware {
 		return (req, res, next) => {
-			const refusal = this.gate.refusal(req) ?? (queryOf(req.url).has('sid') ? null : this.admission.handshakeRefusal(req));
+			const refusal =
+				this.gate.refusal(req) ?? (queryOf(req.url).has('sid') ? null : this.admission.handshakeRefusal(req));
 			if (refusal === null) return next();
 			if (res instanceof ServerResponse) sendRefusal(req, res, refusal);
 			else writeRawRefusal(req.socket, refusal);
@@ -90,7 +96,12 @@ export class ServerGuard {
 
 	stats(): GuardStats {
 		return {
-			bodies: {bytesInFlight: this.bodies.bytes, inFlight: this.bodies.count, limitBytes: this.bodies.limit, evicted: this.bodies.evicted},
+			bodies: {
+				bytesInFlight: this.bodies.bytes,
+				inFlight: this.bodies.count,
+				limitBytes: this.bodies.limit,
+				evicted: this.bodies.evicted,
+			},
 			sockets: this.admission.stats(),
 		};
 	}

@@ -37,7 +37,8 @@ export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = {
 export function resolveLimits(overrides: Partial<ServerLimits> = {}): ServerLimits {
 	const limits = {...DEFAULT_SERVER_LIMITS, ...overrides};
 	for (const [name, value] of Object.entries(limits)) {
-		if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`server limit ${name} must be a whole number ≥ 1, got ${value}`);
+		if (!Number.isSafeInteger(value) || value < 1)
+			throw new RangeError(`server limit ${name} must be a whole number ≥ 1, got ${value}`);
 	}
 	// Node refuses a headers timeout longer than the request timeout.
 	limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);

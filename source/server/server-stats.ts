@@ -40,18 +40,34 @@ export interface StatsParts {
 }
 
 export function serverStats(parts: StatsParts): ServerStats {
-	const {config, started, pipeline, rate, guard, io, journal, replay, spoolState, order, otlp, transcripts} = parts;
+	const {config, started, pipeline, rate, guard, io, journal, replay, spoolState, order, otlp, transcripts} =
+		parts;
 	const now = Date.now();
 	const mpmTui = io?.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0;
 	const claudeMpm = io?.sockets.adapter.rooms.get(CLAUDE_MPM_ROOM)?.size ?? 0;
 	const fault = journal?.failure();
 	return {
-		events: {total: pipeline.total, ratePerMinute: rate.perMinute(now), lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq},
-		buffer: {used: pipeline.history.size, capacity: config.history, bytes: pipeline.history.bytes, maxBytes: config.historyBytes},
+		events: {
+			total: pipeline.total,
+			ratePerMinute: rate.perMinute(now),
+			lastSeq: pipeline.lastSeq,
+			firstSeq: pipeline.history.firstSeq,
+		},
+		buffer: {
+			used: pipeline.history.size,
+			capacity: config.history,
+			bytes: pipeline.history.bytes,
+			maxBytes: config.historyBytes,
+		},
 		duplicates: pipeline.duplicates,
 		rejected: pipeline.rejected,
 		refused: pipeline.faults,
-		clients: {mpmTui, claudeMpm, total: guard.stats().sockets.admitted, waiting: guard.stats().sockets.waiting},
+		clients: {
+			mpmTui,
+			claudeMpm,
+			total: guard.stats().sockets.admitted,
+			waiting: guard.stats().sockets.waiting,
+		},
 		bodies: guard.stats().bodies,
 		journal: {
 			path: config.journal,

@@ -57,7 +57,10 @@ export interface ServerOptions {
 	/** How long and how much a forwarder's event is held for the events it names (ordering.ts has the defaults). */
 	order?: Partial<OrderGateOptions>;
 	/** Timings and bounds of the transcript follower (transcript-follower.ts has the defaults). */
-	transcripts?: Pick<TranscriptFollowerOptions, 'pollMs' | 'settleMs' | 'idleMs' | 'chunkBytes' | 'maxLineBytes' | 'maxFiles' | 'maxKeys'>;
+	transcripts?: Pick<
+		TranscriptFollowerOptions,
+		'pollMs' | 'settleMs' | 'idleMs' | 'chunkBytes' | 'maxLineBytes' | 'maxFiles' | 'maxKeys'
+	>;
 }
 
 /** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
@@ -105,9 +108,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 	}
 }
 
-async function start(config: Config, options: ServerOptions, log: (line: string) => void, cleanup: Cleanup, guard: ServerGuard): Promise<MpmServer> {
+async function start(
+	config: Config,
+	options: ServerOptions,
+	log: (line: string) => void,
+	cleanup: Cleanup,
+	guard: ServerGuard,
+): Promise<MpmServer> {
 	const started = Date.now();
-	const dirProblem = checkPrivateDirectory(config.stateDir) ?? checkSpoolDirectory(path.dirname(config.spool));
+	const dirProblem =
+		checkPrivateDirectory(config.stateDir) ?? checkSpoolDirectory(path.dirname(config.spool));
 	if (dirProblem) throw new Error(dirProblem);
 	const lock = StateDirLock.acquire(config.stateDir);
 	cleanup.add(() => lock.release());
@@ -118,19 +128,35 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		try {
 			replay = replayJournal(config.journal, config.history, 2, config.historyBytes);
 		} catch (error) {
-			throw new Error(`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`);
+			throw new Error(
+				`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`,
+			);
 		}
 	}
 	for (const warning of replay.warnings) log(warning);
 	let journal: Journal | null = null;
-	const pipeline = new Pipeline({capacity: config.history, maxBytes: config.historyBytes, replayed: replay.records, lastSeq: replay.lastSeq, log});
+	const pipeline = new Pipeline({
+		capacity: config.history,
+		maxBytes: config.historyBytes,
+		replayed: replay.records,
+		lastSeq: replay.lastSeq,
+		log,
+	});
 	const rate = new RateCounter(60);
 	// The usage join (GET /api/usage, Socket.IO `usage`), from the journal's records and every accepted batch.
 	const usage = new UsageState(log);
 	usage.add(replay.records);
 	const order = new OrderGate(options.order);
 	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
-	const otlp = new OtlpReceiver({guard, keepIdentity: config.otelKeepIdentity, ingestConverted: (items, rejected, meta, convert) => pipeline.ingestConverted(items, rejected, meta, convert)}, started);
+	const otlp = new OtlpReceiver(
+		{
+			guard,
+			keepIdentity: config.otelKeepIdentity,
+			ingestConverted: (items, rejected, meta, convert) =>
+				pipeline.ingestConverted(items, rejected, meta, convert),
+		},
+		started,
+	);
 	// Transcripts are read only here, in the process that owns the port: a client (a TUI
 	// connected to a server elsewhere) never reads one.
 	const transcripts = config.transcripts.follow
@@ -139,7 +165,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 				roots: realRoots(config.transcripts.roots),
 				fromStart: config.transcripts.fromStart,
 				prices: loadPriceIndex(config.pricesFile, log),
-				ingest: values => pipeline.ingestValues(values, {source: 'transcript'}),
+				ingest: (values) => pipeline.ingestValues(values, {source: 'transcript'}),
 				log,
 			})
 		: null;
@@ -151,25 +177,50 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	};
 	let port = config.port;
 
-	const historyPage = (since: number, limit: number, test?: (record: EventRecord) => boolean): Page & {lastSeq: number} => ({
-		...pipeline.history.page(since, {limit, maxBytes: options.historyPageBytes ?? HISTORY_PAGE_BYTES, test, maxScanBytes: HISTORY_SCAN_BYTES}),
+	const historyPage = (
+		since: number,
+		limit: number,
+		test?: (record: EventRecord) => boolean,
+	): Page & {lastSeq: number} => ({
+		...pipeline.history.page(since, {
+			limit,
+			maxBytes: options.historyPageBytes ?? HISTORY_PAGE_BYTES,
+			test,
+			maxScanBytes: HISTORY_SCAN_BYTES,
+		}),
 		lastSeq: pipeline.lastSeq,
 	});
 	const problems = (): string[] => {
 		const out: string[] = [];
 		const fault = journal?.failure();
-		if (fault) out.push(`journal cannot write (${fault.code}): events are refused until it can; forwarders spool them meanwhile`);
+		if (fault)
+			out.push(
+				`journal cannot write (${fault.code}): events are refused until it can; forwarders spool them meanwhile`,
+			);
 		const rotation = journal?.rotationFailure();
 		if (rotation) out.push(`journal cannot rotate: ${rotation}`);
 		return out;
 	};
 	const health = (): HealthInfo => {
 		const found = problems();
-		const info: HealthInfo = {status: found.length > 0 ? 'degraded' : 'ok', service: 'mpm-tui', version: VERSION, pid: process.pid, uptime: Math.round((Date.now() - started) / 1000), port};
+		const info: HealthInfo = {
+			status: found.length > 0 ? 'degraded' : 'ok',
+			service: 'mpm-tui',
+			version: VERSION,
+			pid: process.pid,
+			uptime: Math.round((Date.now() - started) / 1000),
+			port,
+		};
 		if (found.length > 0) info.problems = found;
 		return info;
 	};
-	const hello = (): HelloInfo => ({service: 'mpm-tui', version: VERSION, lastSeq: pipeline.lastSeq, firstSeq: pipeline.history.firstSeq, serverTime: new Date().toISOString()});
+	const hello = (): HelloInfo => ({
+		service: 'mpm-tui',
+		version: VERSION,
+		lastSeq: pipeline.lastSeq,
+		firstSeq: pipeline.history.firstSeq,
+		serverTime: new Date().toISOString(),
+	});
 
 	const httpServer = http.createServer({keepAlive: true, ...guard.httpOptions()});
 	guard.attach(httpServer);
@@ -177,7 +228,23 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 	let io: ReturnType<typeof createSocketServer> | undefined;
 	let broadcaster: Broadcaster | undefined;
 	const stats = (): ServerStats =>
-		serverStats({config, started, pipeline, rate, guard, io, journal, replay, spoolState, order, otlp, transcripts, problems: problems(), stdoutDropped: options.stdoutDropped?.() ?? 0, broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false}});
+		serverStats({
+			config,
+			started,
+			pipeline,
+			rate,
+			guard,
+			io,
+			journal,
+			replay,
+			spoolState,
+			order,
+			otlp,
+			transcripts,
+			problems: problems(),
+			stdoutDropped: options.stdoutDropped?.() ?? 0,
+			broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false},
+		});
 
 	httpServer.on(
 		'request',
@@ -197,20 +264,28 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			log,
 		}),
 	);
-	io = createSocketServer(httpServer, config, {
-		hello,
-		history: (since, limit) => historyPage(since, limit),
-		ingest: (value, source) => pipeline.ingestValues([value], {source}),
-		status: stats,
-		usage: () => usage.answer(),
-		log,
-	}, guard);
+	io = createSocketServer(
+		httpServer,
+		config,
+		{
+			hello,
+			history: (since, limit) => historyPage(since, limit),
+			ingest: (value, source) => pipeline.ingestValues([value], {source}),
+			status: stats,
+			usage: () => usage.answer(),
+			log,
+		},
+		guard,
+	);
 	const sockets = io;
-	cleanup.add(() => new Promise<void>(resolve => sockets.close(() => resolve())));
+	cleanup.add(() => new Promise<void>((resolve) => sockets.close(() => resolve())));
 	const broadcast = new Broadcaster(io, options.broadcast);
 	broadcaster = broadcast;
-	if (!broadcast.preEncodedFrames && options.broadcast?.preEncodedFrames === undefined) log('socket.io: this engine.io does not send pre-encoded WebSocket frames as they are; events are encoded by socket.io instead (slower)');
-	pipeline.onAccepted(batch => {
+	if (!broadcast.preEncodedFrames && options.broadcast?.preEncodedFrames === undefined)
+		log(
+			'socket.io: this engine.io does not send pre-encoded WebSocket frames as they are; events are encoded by socket.io instead (slower)',
+		);
+	pipeline.onAccepted((batch) => {
 		rate.add(Date.now(), batch.records.length);
 		usage.add(batch.records);
 		broadcast.push(batch);
@@ -228,12 +303,14 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 				{
 					path: config.journal,
 					maxBytes: options.journalMaxBytes,
-					onError: message => log(message),
+					onError: (message) => log(message),
 				},
 				replay.lastSeq,
 			);
 		} catch (error) {
-			throw new Error(`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`);
+			throw new Error(
+				`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`,
+			);
 		}
 		const opened = journal;
 		cleanup.add(() => opened.close());
@@ -241,21 +318,36 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 		if (replay.skipped > 0) log(`journal: skipped ${replay.skipped} unreadable line(s) in ${config.journal}`);
 	}
 	port = (httpServer.address() as AddressInfo).port;
-	const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+	const urlHost = config.host.includes(':')
+		? `[${config.host}]`
+		: config.host === '0.0.0.0'
+			? '127.0.0.1'
+			: config.host;
 	const url = `http://${urlHost}:${port}`;
 	lock.setUrl(url);
 
-	const stopDrain = startSpoolDrain(config, options.spoolIntervalMs, log, (text, meta) => settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))), report => {
-		spoolState.drained += report.accepted;
-		spoolState.setAside += report.setAside;
-		if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
-	});
+	const stopDrain = startSpoolDrain(
+		config,
+		options.spoolIntervalMs,
+		log,
+		(text, meta) =>
+			settledAfter(order, meta.id, noteLocal(pipeline.ingestText(text, 'application/json', meta))),
+		(report) => {
+			spoolState.drained += report.accepted;
+			spoolState.setAside += report.setAside;
+			if (report.files > 0 || report.stopped) spoolState.stopped = report.stopped ?? null;
+		},
+	);
 	cleanup.add(stopDrain);
 	const timers = [
 		setInterval(() => {
-			if (io && (io.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0) > 0) io.to(MPM_TUI_ROOM).volatile.emit('status', stats());
+			if (io && (io.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0) > 0)
+				io.to(MPM_TUI_ROOM).volatile.emit('status', stats());
 		}, 1000),
-		setInterval(() => io && sendHeartbeat(io, new Date().toISOString(), guard.stats().sockets.admitted), options.heartbeatMs ?? 30_000),
+		setInterval(
+			() => io && sendHeartbeat(io, new Date().toISOString(), guard.stats().sockets.admitted),
+			options.heartbeatMs ?? 30_000,
+		),
 	];
 	for (const timer of timers) timer.unref();
 
@@ -269,7 +361,7 @@ async function start(config: Config, options: ServerOptions, log: (line: string)
 			await transcripts?.close();
 			httpServer.closeIdleConnections();
 			broadcast.close();
-			await new Promise<void>(resolve => {
+			await new Promise<void>((resolve) => {
 				io!.close(() => resolve());
 				httpServer.closeAllConnections();
 			});

@@ -59,7 +59,10 @@ export class SocketAdmission {
 			}
 		}
 		if (this.waiting.size < this.options.maxWaiting) return null;
-		const hint = token === undefined ? '' : ' (send the token on the handshake, as an Authorization: Bearer header, to skip this wait)';
+		const hint =
+			token === undefined
+				? ''
+				: ' (send the token on the handshake, as an Authorization: Bearer header, to skip this wait)';
 		return {
 			status: 503,
 			error: `too many Socket.IO connections are waiting to connect to a namespace (${this.options.maxWaiting} at most)${hint}; try again in ${WAITING_RETRY_AFTER_S} s`,
@@ -88,11 +91,15 @@ export class SocketAdmission {
 	admit(conn: EngineConnection, authToken: unknown): string | null {
 		const {token, maxConnections} = this.options;
 		if (token !== undefined) {
-			const given = typeof authToken === 'string' ? authToken : tokenFromRequest(conn.request.headers, queryOf(conn.request.url));
+			const given =
+				typeof authToken === 'string'
+					? authToken
+					: tokenFromRequest(conn.request.headers, queryOf(conn.request.url));
 			if (!tokenMatches(token, given)) return 'missing or wrong token';
 		}
 		if (!this.admitted.has(conn)) {
-			if (this.admitted.size >= maxConnections) return `too many connections: this server allows ${maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`;
+			if (this.admitted.size >= maxConnections)
+				return `too many connections: this server allows ${maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`;
 			this.admitted.add(conn);
 			this.waiting.delete(conn);
 		}

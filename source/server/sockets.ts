@@ -41,18 +41,22 @@ export interface HistoryAnswer {
 }
 
 function historyAnswer(page: Page & {lastSeq: number}): HistoryAnswer {
-	const events = page.records ?? page.lines.map(line => JSON.parse(line.toString('utf8')) as EventRecord);
+	const events = page.records ?? page.lines.map((line) => JSON.parse(line.toString('utf8')) as EventRecord);
 	return {events, lastSeq: page.lastSeq, next: page.next, more: page.more};
 }
 
 type Ack = (answer: unknown) => void;
 
-function parseHistoryArgs(args: unknown): {ok: true; since: number; limit: number} | {ok: false; error: string} {
+function parseHistoryArgs(
+	args: unknown,
+): {ok: true; since: number; limit: number} | {ok: false; error: string} {
 	const a = (typeof args === 'object' && args !== null ? args : {}) as {since?: unknown; limit?: unknown};
 	const since = a.since ?? 0;
 	const limit = a.limit ?? HISTORY_LIMIT_DEFAULT;
-	if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0) return {ok: false, error: 'since must be a whole number ≥ 0'};
-	if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) return {ok: false, error: 'limit must be a whole number ≥ 1'};
+	if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0)
+		return {ok: false, error: 'since must be a whole number ≥ 0'};
+	if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)
+		return {ok: false, error: 'limit must be a whole number ≥ 1'};
 	return {ok: true, since, limit: Math.min(limit, HISTORY_LIMIT_MAX)};
 }
 
@@ -61,7 +65,12 @@ function publicResult(result: IngestResult): Omit<IngestResult, 'records'> {
 	return rest;
 }
 
-export function createSocketServer(httpServer: HttpServer, config: Config, deps: SocketDeps, serverGuard: ServerGuard): Server {
+export function createSocketServer(
+	httpServer: HttpServer,
+	config: Config,
+	deps: SocketDeps,
+	serverGuard: ServerGuard,
+): Server {
 	const io = new Server(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: MAX_BODY_BYTES,
@@ -76,20 +85,28 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 	io.engine.on('connection', (conn: EngineConnection) => serverGuard.admission.track(conn));
 
 	const guard = (socket: Socket, next: (error?: Error) => void) => {
-		const refusal = serverGuard.admission.admit(socket.conn, (socket.handshake.auth as {token?: unknown}).token);
+		const refusal = serverGuard.admission.admit(
+			socket.conn,
+			(socket.handshake.auth as {token?: unknown}).token,
+		);
 		next(refusal === null ? undefined : new Error(refusal));
 	};
 
 	/** A handler that fails answers its ack with a generic error and logs the details; it never throws into socket.io. */
-	const guarded = <A extends unknown[]>(what: string, handler: (...args: A) => void) => (...args: A) => {
-		try {
-			handler(...args);
-		} catch (error) {
-			deps.log(`internal error in Socket.IO ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-			const ack = args.at(-1);
-			if (typeof ack === 'function') (ack as Ack)({error: 'internal server error (details are in the server log)'});
-		}
-	};
+	const guarded =
+		<A extends unknown[]>(what: string, handler: (...args: A) => void) =>
+		(...args: A) => {
+			try {
+				handler(...args);
+			} catch (error) {
+				deps.log(
+					`internal error in Socket.IO ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				);
+				const ack = args.at(-1);
+				if (typeof ack === 'function')
+					(ack as Ack)({error: 'internal server error (details are in the server log)'});
+			}
+		};
 
 	const ingestHandler = (source: string) =>
 		guarded('ingest', (value: unknown, ack?: unknown) => {
@@ -98,7 +115,7 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 		});
 
 	io.use(guard);
-	io.on('connection', socket => {
+	io.on('connection', (socket) => {
 		const auth = socket.handshake.auth as {client?: unknown};
 		if (auth.client === 'mpm-tui') {
 			void socket.join(MPM_TUI_ROOM);
@@ -111,7 +128,9 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 			guarded('history', (args: unknown, ack?: unknown) => {
 				if (typeof ack !== 'function') return;
 				const parsed = parseHistoryArgs(args);
-				(ack as Ack)(parsed.ok ? historyAnswer(deps.history(parsed.since, parsed.limit)) : {error: parsed.error});
+				(ack as Ack)(
+					parsed.ok ? historyAnswer(deps.history(parsed.since, parsed.limit)) : {error: parsed.error},
+				);
 			}),
 		);
 		socket.on(
@@ -130,8 +149,11 @@ export function createSocketServer(httpServer: HttpServer, config: Config, deps:
 		const nsp: Namespace = io.of(name);
 		nsp.use(guard);
 		if (name === '/system') {
-			nsp.on('connection', socket => {
-				socket.on('get_status', guarded('get_status', () => socket.emit('status', deps.status())));
+			nsp.on('connection', (socket) => {
+				socket.on(
+					'get_status',
+					guarded('get_status', () => socket.emit('status', deps.status())),
+				);
 			});
 		}
 	}

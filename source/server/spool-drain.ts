@@ -20,7 +20,13 @@ export function settledAfter(order: OrderGate, id: string | undefined, result: I
  * it has settled (soon after, not at the next interval: the drain at start-up matters most). A
  * drain that fails is logged and tried again on the next tick; it never takes the server down.
  */
-export function startSpoolDrain(config: Config, intervalMs: number | undefined, log: (line: string) => void, ingest: Parameters<typeof drainSpool>[1], onReport: (report: DrainReport) => void): () => void {
+export function startSpoolDrain(
+	config: Config,
+	intervalMs: number | undefined,
+	log: (line: string) => void,
+	ingest: Parameters<typeof drainSpool>[1],
+	onReport: (report: DrainReport) => void,
+): () => void {
 	let settleTimer: NodeJS.Timeout | undefined;
 	let stopped = false;
 	const drain = () => {
@@ -33,7 +39,10 @@ export function startSpoolDrain(config: Config, intervalMs: number | undefined, 
 			return;
 		}
 		onReport(report);
-		if (report.files > 0) log(`spool: ${report.accepted} event(s) taken from ${config.spool}${report.adopted ? ` (${report.adopted} from stranded forwarder copies)` : ''}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable (set aside in ${config.spool}.rejected)` : ''}`);
+		if (report.files > 0)
+			log(
+				`spool: ${report.accepted} event(s) taken from ${config.spool}${report.adopted ? ` (${report.adopted} from stranded forwarder copies)` : ''}${report.duplicates ? `, ${report.duplicates} already delivered` : ''}${report.rejected ? `, ${report.rejected} unreadable (set aside in ${config.spool}.rejected)` : ''}`,
+			);
 		// Few lines (a summary per file, a fault, a refusal); every reason is also in <spool>.rejected.
 		for (const error of report.errors) log(`spool: ${error}`);
 		if (report.waiting > 0 && !settleTimer) {

@@ -36,16 +36,22 @@ export function parseSpoolLine(bytes: Buffer): ParsedLine {
 	const text = decodeUtf8(bytes);
 	if (text === undefined) return {ok: false, error: `not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
 	// The line's own braces are one level more than the event's.
-	if (exceedsDepth(text, MAX_JSON_DEPTH + 1)) return {ok: false, error: `event nested deeper than ${MAX_JSON_DEPTH} levels`};
+	if (exceedsDepth(text, MAX_JSON_DEPTH + 1))
+		return {ok: false, error: `event nested deeper than ${MAX_JSON_DEPTH} levels`};
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
 		const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
-		return {ok: false, error: `not JSON at byte ${utf8Offset(text, position ? Number(position[1]) : jsonErrorOffset(text))}`};
+		return {
+			ok: false,
+			error: `not JSON at byte ${utf8Offset(text, position ? Number(position[1]) : jsonErrorOffset(text))}`,
+		};
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return {ok: false, error: 'not a {"mpm_spool":1,…} record'};
-	if (!Object.hasOwn(value, 'mpm_spool') || (value as {mpm_spool: unknown}).mpm_spool !== 1) return {ok: false, error: 'not a {"mpm_spool":1,…} record'};
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		return {ok: false, error: 'not a {"mpm_spool":1,…} record'};
+	if (!Object.hasOwn(value, 'mpm_spool') || (value as {mpm_spool: unknown}).mpm_spool !== 1)
+		return {ok: false, error: 'not a {"mpm_spool":1,…} record'};
 	if (!Object.hasOwn(value, 'event')) return {ok: false, error: 'spool line has no event'};
 	const entry = value as {id?: unknown; receivedAt?: unknown; event: unknown};
 	const meta: IngestMeta = {source: 'spool'};
@@ -54,7 +60,11 @@ export function parseSpoolLine(bytes: Buffer): ParsedLine {
 		meta.id = entry.id;
 	}
 	if (Object.hasOwn(entry, 'receivedAt')) {
-		if (!isEpochMs(entry.receivedAt)) return {ok: false, error: `receivedAt must be a whole number of epoch milliseconds between 1 and ${MAX_EPOCH_MS}`};
+		if (!isEpochMs(entry.receivedAt))
+			return {
+				ok: false,
+				error: `receivedAt must be a whole number of epoch milliseconds between 1 and ${MAX_EPOCH_MS}`,
+			};
 		meta.receivedAt = entry.receivedAt;
 	}
 	return {ok: true, text: eventText(text, entry) ?? JSON.stringify(entry.event), meta};
@@ -65,7 +75,8 @@ function eventText(text: string, entry: object): string | undefined {
 	const prefix = FORWARDER_LAYOUT.exec(text);
 	if (!prefix) return undefined;
 	const keys = Object.keys(entry);
-	if (keys.length !== CONTRACT_KEYS.length || keys.some((key, i) => key !== CONTRACT_KEYS[i])) return undefined;
+	if (keys.length !== CONTRACT_KEYS.length || keys.some((key, i) => key !== CONTRACT_KEYS[i]))
+		return undefined;
 	let end = text.length;
 	while (end > 0 && isJsonSpace(text.charCodeAt(end - 1))) end--;
 	// The text parsed as an object whose last member is the event: what lies between `"event":` and the closing brace is that member's value.

@@ -40,7 +40,13 @@ export function parseTakenName(base: string, name: string): TakenName | undefine
 	const match = TAKEN.exec(rest);
 	if (match) {
 		const at = match[4] === undefined ? '' : `.at-${match[4]}-${match[5]}`;
-		return {pid: Number(match[1]), token: match[2], stem: name.slice(0, name.length - at.length), offset: Number(match[4] ?? 0), lines: Number(match[5] ?? 0)};
+		return {
+			pid: Number(match[1]),
+			token: match[2],
+			stem: name.slice(0, name.length - at.length),
+			offset: Number(match[4] ?? 0),
+			lines: Number(match[5] ?? 0),
+		};
 	}
 	const older = TAKEN_BY_OLDER_SERVER.exec(rest);
 	return {pid: older ? Number(older[1]) : undefined, token: undefined, stem: name, offset: 0, lines: 0};

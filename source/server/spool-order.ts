@@ -73,7 +73,7 @@ export class SpoolOrder<T> {
 
 	/** Lines held back, in file order. */
 	pending(): readonly T[] {
-		return this.held.map(entry => entry.item);
+		return this.held.map((entry) => entry.item);
 	}
 
 	add(item: T, key: StartKey | undefined, bytes: number): T[] {
@@ -81,7 +81,8 @@ export class SpoolOrder<T> {
 		const out = this.held.length > 0 && this.held[0].key.boot !== key.boot ? this.flush() : [];
 		this.held.push({item, key, bytes});
 		this.heldBytes += bytes;
-		while (this.held.length > this.limits.lines || this.heldBytes > this.limits.bytes) out.push(this.takeEarliest());
+		while (this.held.length > this.limits.lines || this.heldBytes > this.limits.bytes)
+			out.push(this.takeEarliest());
 		return out;
 	}
 

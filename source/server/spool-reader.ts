@@ -35,19 +35,36 @@ export function* readLines(fd: number, offset: number, maxLineBytes: number): Ge
 		if (newline !== -1) {
 			const start = base + from;
 			if (skipping !== undefined) {
-				yield {bytes: undefined, length: start + (newline - from) - skipping, start: skipping, next: base + newline + 1};
+				yield {
+					bytes: undefined,
+					length: start + (newline - from) - skipping,
+					start: skipping,
+					next: base + newline + 1,
+				};
 				skipping = undefined;
 			} else {
 				const length = newline - from;
-				yield {bytes: length > maxLineBytes ? undefined : buffer.subarray(from, newline), length, start, next: base + newline + 1};
+				yield {
+					bytes: length > maxLineBytes ? undefined : buffer.subarray(from, newline),
+					length,
+					start,
+					next: base + newline + 1,
+				};
 			}
 			from = newline + 1;
 			scanned = from;
 			continue;
 		}
 		if (eof) {
-			if (skipping !== undefined) yield {bytes: undefined, length: base + filled - skipping, start: skipping, next: base + filled};
-			else if (filled > from) yield {bytes: filled - from > maxLineBytes ? undefined : buffer.subarray(from, filled), length: filled - from, start: base + from, next: base + filled};
+			if (skipping !== undefined)
+				yield {bytes: undefined, length: base + filled - skipping, start: skipping, next: base + filled};
+			else if (filled > from)
+				yield {
+					bytes: filled - from > maxLineBytes ? undefined : buffer.subarray(from, filled),
+					length: filled - from,
+					start: base + from,
+					next: base + filled,
+				};
 			return;
 		}
 		scanned = filled;

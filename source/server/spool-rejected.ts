@@ -47,11 +47,19 @@ export class RejectedFile {
 	/** Appends one entry. Throws when the file cannot be written (full disk, not a regular file): the caller stops and keeps the entry's source. */
 	keep(entry: RejectedEntry): KeepOutcome {
 		const fd = this.open();
-		const head = {mpm_rejected: 1, time: new Date(this.now()).toISOString(), from: entry.from, ...(entry.line === undefined ? {} : {line: entry.line}), error: entry.error};
+		const head = {
+			mpm_rejected: 1,
+			time: new Date(this.now()).toISOString(),
+			from: entry.from,
+			...(entry.line === undefined ? {} : {line: entry.line}),
+			error: entry.error,
+		};
 		const room = this.maxBytes - this.size;
 		if (entry.raw !== undefined && entry.raw.length < room) {
 			const text = decodeUtf8(entry.raw);
-			const record = this.encode(text === undefined ? {...head, rawBase64: entry.raw.toString('base64')} : {...head, raw: text});
+			const record = this.encode(
+				text === undefined ? {...head, rawBase64: entry.raw.toString('base64')} : {...head, raw: text},
+			);
 			if (record.length <= room) {
 				this.append(fd, record);
 				return 'kept';
@@ -94,7 +102,7 @@ export class RejectedFile {
 	private append(fd: number, record: Buffer): void {
 		const before = this.size;
 		try {
-			for (let done = 0; done < record.length; ) done += fs.writeSync(fd, record, done);
+			for (let done = 0; done < record.length;) done += fs.writeSync(fd, record, done);
 		} catch (error) {
 			try {
 				fs.ftruncateSync(fd, before);

@@ -35,7 +35,16 @@ import {showControls} from '../core/terminal-safe.js';
 import type {IngestMeta} from './pipeline.js';
 import type {IngestResult} from './types.js';
 import {decodeUtf8, parseSpoolLine} from './spool-line.js';
-import {isMine, OWNER_PID, parseCopyName, parseTakenName, resumeName, takenName, type CopyName, type TakenName} from './spool-names.js';
+import {
+	isMine,
+	OWNER_PID,
+	parseCopyName,
+	parseTakenName,
+	resumeName,
+	takenName,
+	type CopyName,
+	type TakenName,
+} from './spool-names.js';
 import {readLines} from './spool-reader.js';
 import {SpoolOrder, startKeyOfLine} from './spool-order.js';
 import {RejectedFile, REJECTED_MAX_BYTES, type RejectedEntry} from './spool-rejected.js';
@@ -160,8 +169,22 @@ interface CopyWork {
 }
 
 /** Drains the spool once. Never throws. Cheap when there is nothing to do (a stat, a failed lstat, a readdir). */
-export function drainSpool(spool: string, ingest: IngestOne, nowMs = Date.now(), settleMs = SPOOL_SETTLE_MS): DrainReport {
-	const report: DrainReport = {files: 0, waiting: 0, accepted: 0, duplicates: 0, rejected: 0, setAside: 0, adopted: 0, errors: []};
+export function drainSpool(
+	spool: string,
+	ingest: IngestOne,
+	nowMs = Date.now(),
+	settleMs = SPOOL_SETTLE_MS,
+): DrainReport {
+	const report: DrainReport = {
+		files: 0,
+		waiting: 0,
+		accepted: 0,
+		duplicates: 0,
+		rejected: 0,
+		setAside: 0,
+		adopted: 0,
+		errors: [],
+	};
 	try {
 		drainOnce(spool, ingest, nowMs, settleMs, report);
 	} catch (error) {
@@ -171,7 +194,13 @@ export function drainSpool(spool: string, ingest: IngestOne, nowMs = Date.now(),
 	return report;
 }
 
-function drainOnce(spool: string, ingest: IngestOne, nowMs: number, settleMs: number, report: DrainReport): void {
+function drainOnce(
+	spool: string,
+	ingest: IngestOne,
+	nowMs: number,
+	settleMs: number,
+	report: DrainReport,
+): void {
 	const state = stateOf(spool);
 	const refusal = checkSpoolDirectory(path.dirname(spool));
 	if (refusal) {
@@ -186,7 +215,8 @@ function drainOnce(spool: string, ingest: IngestOne, nowMs: number, settleMs: nu
 	const drain = new Drain(spool, ingest, state, report);
 	try {
 		for (const item of work) {
-			const stopped = item.kind === 'taken' ? drain.file(item.file, item.name) : drain.copy(item.file, item.copy);
+			const stopped =
+				item.kind === 'taken' ? drain.file(item.file, item.name) : drain.copy(item.file, item.copy);
 			if (stopped) break;
 		}
 		drain.summarizeCopies();
@@ -208,22 +238,34 @@ function take(spool: string, state: SpoolState, report: DrainReport): void {
 	try {
 		stat = fs.lstatSync(spool);
 	} catch (error) {
-		if (codeOf(error) !== 'ENOENT') reportOnce(state, report, `could not inspect the spool ${spool}: ${messageOf(error)}`);
+		if (codeOf(error) !== 'ENOENT')
+			reportOnce(state, report, `could not inspect the spool ${spool}: ${messageOf(error)}`);
 		return;
 	}
 	if (!stat.isFile()) {
-		reportOnce(state, report, `the spool ${spool} is ${kindOf(stat)}, not a regular file: not drained (the forwarders do not write to it either); remove it`);
+		reportOnce(
+			state,
+			report,
+			`the spool ${spool} is ${kindOf(stat)}, not a regular file: not drained (the forwarders do not write to it either); remove it`,
+		);
 		return;
 	}
 	try {
 		fs.renameSync(spool, path.join(path.dirname(spool), takenName(path.basename(spool), ++state.taken)));
 	} catch (error) {
-		if (codeOf(error) !== 'ENOENT') reportOnce(state, report, `could not take the spool ${spool}: ${messageOf(error)}`);
+		if (codeOf(error) !== 'ENOENT')
+			reportOnce(state, report, `could not take the spool ${spool}: ${messageOf(error)}`);
 	}
 }
 
 /** The files to read now, oldest first: taken spool files (ours, or adopted) that have settled, and stranded copies. */
-function findWork(spool: string, state: SpoolState, nowMs: number, settleMs: number, report: DrainReport): Array<TakenWork | CopyWork> {
+function findWork(
+	spool: string,
+	state: SpoolState,
+	nowMs: number,
+	settleMs: number,
+	report: DrainReport,
+): Array<TakenWork | CopyWork> {
 	const dir = path.dirname(spool);
 	const base = path.basename(spool);
 	let names: string[];
@@ -283,7 +325,8 @@ function ownerGone(pid: number | undefined, age: number): boolean {
 }
 
 function isBlank(bytes: Buffer): boolean {
-	for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+	for (const byte of bytes)
+		if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
 	return true;
 }
 
@@ -295,7 +338,11 @@ const MAX_TAIL_TRIES = 16;
 /** The whole spool line that ends an unreadable line (after a cut-off one), if there is one. */
 function wholeLineAtEnd(bytes: Buffer): {at: number; text: string; meta: IngestMeta} | undefined {
 	let tries = 0;
-	for (let at = bytes.indexOf(RECORD_START, 1); at !== -1 && tries < MAX_TAIL_TRIES; at = bytes.indexOf(RECORD_START, at + 1), tries++) {
+	for (
+		let at = bytes.indexOf(RECORD_START, 1);
+		at !== -1 && tries < MAX_TAIL_TRIES;
+		at = bytes.indexOf(RECORD_START, at + 1), tries++
+	) {
 		const parsed = parseSpoolLine(bytes.subarray(at));
 		if (parsed.ok) return {at, text: parsed.text, meta: parsed.meta};
 	}
@@ -379,7 +426,17 @@ class Drain {
 				try {
 					for (; i < lines.length; i++) {
 						const line = lines[i];
-						fault = line.bytes === undefined ? this.settle({kind: 'rejected', error: `line of ${line.length} bytes, over the ${MAX_LINE_BYTES}-byte limit`}, {from, line: line.lineNo, error: '', raw: undefined, rawBytes: line.length}, problems) : this.line(line.bytes, from, line.lineNo, problems);
+						fault =
+							line.bytes === undefined
+								? this.settle(
+										{
+											kind: 'rejected',
+											error: `line of ${line.length} bytes, over the ${MAX_LINE_BYTES}-byte limit`,
+										},
+										{from, line: line.lineNo, error: '', raw: undefined, rawBytes: line.length},
+										problems,
+									)
+								: this.line(line.bytes, from, line.lineNo, problems);
 						if (fault) {
 							this.report.stopped = `storage fault (${fault}): spool drain stopped at line ${line.lineNo} of ${file}; it and the lines not yet delivered are kept for a later drain`;
 							return true;
@@ -399,7 +456,12 @@ class Drain {
 					const key = line.bytes === undefined ? undefined : startKeyOfLine(line.bytes);
 					// A line held back is copied: the reader's buffer is only valid until its next line.
 					const bytes = key === undefined || line.bytes === undefined ? line.bytes : Buffer.from(line.bytes);
-					if ((stopped = handle(order.add({bytes, length: line.length, start: line.start, lineNo}, key, line.length)))) break;
+					if (
+						(stopped = handle(
+							order.add({bytes, length: line.length, start: line.start, lineNo}, key, line.length),
+						))
+					)
+						break;
 				}
 				if (!stopped) handle(order.flush());
 			} finally {
@@ -414,7 +476,10 @@ class Drain {
 		this.summarize(from, problems);
 		if (fault !== undefined || readError !== undefined) {
 			// Kept, to go on from the first line not yet handled: after a fault, or a read that failed (said, and tried again next time).
-			if (readError !== undefined) this.report.errors.push(`could not read ${file} past line ${done.lines}: ${messageOf(readError)}; the rest is kept for a later drain`);
+			if (readError !== undefined)
+				this.report.errors.push(
+					`could not read ${file} past line ${done.lines}: ${messageOf(readError)}; the rest is kept for a later drain`,
+				);
 			this.keepForLater(file, name, done);
 			return fault !== undefined;
 		}
@@ -454,8 +519,15 @@ class Drain {
 		}
 		this.report.files++;
 		this.report.adopted++;
-		const outcome = bytes === undefined ? ({kind: 'rejected', error: `copy of ${size} bytes, over the ${MAX_LINE_BYTES}-byte limit`} as const) : this.deliverCopy(bytes, copy, mtimeMs);
-		const stop = this.settle(outcome, {from: path.basename(file), error: '', raw: bytes, rawBytes: size}, this.copies);
+		const outcome =
+			bytes === undefined
+				? ({kind: 'rejected', error: `copy of ${size} bytes, over the ${MAX_LINE_BYTES}-byte limit`} as const)
+				: this.deliverCopy(bytes, copy, mtimeMs);
+		const stop = this.settle(
+			outcome,
+			{from: path.basename(file), error: '', raw: bytes, rawBytes: size},
+			this.copies,
+		);
 		if (stop) {
 			this.report.stopped = `storage fault (${stop}): spool drain stopped at the stranded copy ${file}; it is kept for a later drain`;
 			return true;
@@ -472,22 +544,46 @@ class Drain {
 	/** Delivers one line, or sets it aside; returns the fault that must stop the drain, if any. */
 	private line(bytes: Buffer, from: string, lineNo: number, problems: FileProblems): string | undefined {
 		const parsed = parseSpoolLine(bytes);
-		if (parsed.ok) return this.settle(this.deliver(parsed.text, parsed.meta), {from, line: lineNo, error: '', raw: bytes, rawBytes: bytes.length}, problems);
+		if (parsed.ok)
+			return this.settle(
+				this.deliver(parsed.text, parsed.meta),
+				{from, line: lineNo, error: '', raw: bytes, rawBytes: bytes.length},
+				problems,
+			);
 		// A write cut short (a full disk) leaves part of a line, and the next line is appended to it:
 		// the whole line at its end is still delivered, and only the cut-off part is set aside.
 		const tail = wholeLineAtEnd(bytes);
-		if (tail === undefined) return this.settle({kind: 'rejected', error: parsed.error}, {from, line: lineNo, error: '', raw: bytes, rawBytes: bytes.length}, problems);
+		if (tail === undefined)
+			return this.settle(
+				{kind: 'rejected', error: parsed.error},
+				{from, line: lineNo, error: '', raw: bytes, rawBytes: bytes.length},
+				problems,
+			);
 		const head = bytes.subarray(0, tail.at);
-		const stop = this.settle({kind: 'rejected', error: `cut off (${parsed.error}): a write to the spool stopped short, and the next line was appended to it`}, {from, line: lineNo, error: '', raw: head, rawBytes: head.length}, problems);
+		const stop = this.settle(
+			{
+				kind: 'rejected',
+				error: `cut off (${parsed.error}): a write to the spool stopped short, and the next line was appended to it`,
+			},
+			{from, line: lineNo, error: '', raw: head, rawBytes: head.length},
+			problems,
+		);
 		if (stop) return stop;
-		return this.settle(this.deliver(tail.text, tail.meta), {from, line: lineNo, error: '', raw: bytes.subarray(tail.at), rawBytes: bytes.length - tail.at}, problems);
+		return this.settle(
+			this.deliver(tail.text, tail.meta),
+			{from, line: lineNo, error: '', raw: bytes.subarray(tail.at), rawBytes: bytes.length - tail.at},
+			problems,
+		);
 	}
 
 	private deliverCopy(bytes: Buffer, copy: CopyName, mtimeMs: number): Outcome {
 		const text = decodeUtf8(bytes);
-		if (text === undefined) return {kind: 'rejected', error: `not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
-		if (exceedsDepth(text)) return {kind: 'rejected', error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
-		if (!isEpochMs(Math.floor(mtimeMs))) return {kind: 'rejected', error: 'the copy was last written at a time out of range'};
+		if (text === undefined)
+			return {kind: 'rejected', error: `not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
+		if (exceedsDepth(text))
+			return {kind: 'rejected', error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};
+		if (!isEpochMs(Math.floor(mtimeMs)))
+			return {kind: 'rejected', error: 'the copy was last written at a time out of range'};
 		if (!isValidId(copy.id)) return {kind: 'rejected', error: 'the copy is named with an invalid id'};
 		// Received when the copy was last written: when the forwarder had read stdin.
 		return this.deliver(text, {source: 'spool', id: copy.id, receivedAt: Math.floor(mtimeMs)});
@@ -503,9 +599,17 @@ class Drain {
 		if (result.fault) return {kind: 'fault', error: `${result.fault.code}: ${result.fault.message}`};
 		this.report.accepted += result.accepted;
 		this.report.duplicates += result.duplicates;
-		if (result.accepted === 0 && result.duplicates === 0) return {kind: 'rejected', error: result.error ?? result.rejected[0]?.error ?? 'refused by the pipeline'};
+		if (result.accepted === 0 && result.duplicates === 0)
+			return {
+				kind: 'rejected',
+				error: result.error ?? result.rejected[0]?.error ?? 'refused by the pipeline',
+			};
 		// Part of a batch refused: the whole line is set aside with the reasons (its other events were delivered).
-		if (result.rejected.length > 0) return {kind: 'rejected', error: `${result.rejected.length} of its events refused: ${result.rejected.map(item => item.error).join('; ')}`};
+		if (result.rejected.length > 0)
+			return {
+				kind: 'rejected',
+				error: `${result.rejected.length} of its events refused: ${result.rejected.map((item) => item.error).join('; ')}`,
+			};
 		return {kind: 'delivered'};
 	}
 
@@ -534,7 +638,8 @@ class Drain {
 		const where = path.basename(this.rejected.path);
 		let line = `${showControls(what)}: ${problems.count} not delivered`;
 		if (kept > 0) line += `, set aside in ${where} with the reason${problems.count > 1 ? 's' : ''}`;
-		if (problems.notKept > 0) line += `; ${problems.notKept} not kept: ${where} is full (${REJECTED_MAX_BYTES} bytes), move it away to keep more`;
+		if (problems.notKept > 0)
+			line += `; ${problems.notKept} not kept: ${where} is full (${REJECTED_MAX_BYTES} bytes), move it away to keep more`;
 		this.report.errors.push(`${line} (first: ${showControls(problems.first ?? '')})`);
 	}
 

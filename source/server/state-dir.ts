@@ -25,7 +25,9 @@ export class StateDirLockedError extends Error {
 		readonly owner: LockOwner,
 	) {
 		const where = owner.url ? `listening on ${owner.url}` : 'starting';
-		super(`another mpm-tui server (pid ${owner.pid}, ${where}) is using the state dir ${dir}; stop it first, connect to it${owner.url ? ` with --connect ${owner.url}` : ''}, or give this one its own MPM_TUI_STATE_DIR`);
+		super(
+			`another mpm-tui server (pid ${owner.pid}, ${where}) is using the state dir ${dir}; stop it first, connect to it${owner.url ? ` with --connect ${owner.url}` : ''}, or give this one its own MPM_TUI_STATE_DIR`,
+		);
 	}
 }
 
@@ -45,7 +47,8 @@ export function privateDirectoryProblem(dir: string, what: string): string | nul
 	if (!stat.isDirectory()) return `the ${what} ${dir} is not a directory`;
 	const uid = process.getuid?.();
 	if (uid === undefined) return null;
-	if (stat.uid !== uid) return `the ${what} ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): others could plant files in it; use a private state directory`;
+	if (stat.uid !== uid)
+		return `the ${what} ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): others could plant files in it; use a private state directory`;
 	if ((stat.mode & 0o022) !== 0) {
 		return `the ${what} ${dir} is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}): others could plant files in it; chmod 700 it or use a private state directory`;
 	}
@@ -102,7 +105,8 @@ function readOwner(file: string): LockOwner | null {
 	}
 }
 
-const sameOwner = (a: LockOwner | null, b: LockOwner | null) => a !== null && b !== null && a.pid === b.pid && a.procStart === b.procStart && a.since === b.since;
+const sameOwner = (a: LockOwner | null, b: LockOwner | null) =>
+	a !== null && b !== null && a.pid === b.pid && a.procStart === b.procStart && a.since === b.since;
 
 /** A lock file being written right now is younger than this; an empty one older than this is stale. */
 const WRITING_MS = 2000;
@@ -120,10 +124,19 @@ export class StateDirLock {
 	/** Takes the lock of `dir`, or throws StateDirLockedError naming the server that holds it. */
 	static acquire(dir: string): StateDirLock {
 		const file = path.join(dir, 'server.lock');
-		const owner: LockOwner = {pid: process.pid, procStart: processStart(process.pid), since: Date.now(), url: null};
+		const owner: LockOwner = {
+			pid: process.pid,
+			procStart: processStart(process.pid),
+			since: Date.now(),
+			url: null,
+		};
 		for (let attempt = 0; attempt < 20; attempt++) {
 			try {
-				const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+				const fd = fs.openSync(
+					file,
+					fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+					0o600,
+				);
 				try {
 					fs.writeSync(fd, JSON.stringify(owner));
 				} finally {
@@ -131,7 +144,8 @@ export class StateDirLock {
 				}
 				return new StateDirLock(file, owner);
 			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock the state dir ${dir}: ${(error as Error).message}`);
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+					throw new Error(`cannot lock the state dir ${dir}: ${(error as Error).message}`);
 			}
 			const held = readOwner(file);
 			if (held === null) {
@@ -191,7 +205,8 @@ export class StateDirLock {
 		if (this.released) return;
 		this.released = true;
 		const held = readOwner(this.file);
-		if (held !== null && held.pid === this.owner.pid && held.since === this.owner.since) fs.rmSync(this.file, {force: true});
+		if (held !== null && held.pid === this.owner.pid && held.since === this.owner.since)
+			fs.rmSync(this.file, {force: true});
 	}
 }
 

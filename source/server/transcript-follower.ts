@@ -23,9 +23,18 @@
  */
 import {createHash} from 'node:crypto';
 import type {EventRecord} from '../core/record.js';
-import {parseTranscriptLine, TranscriptUsageDeduper, type UsageReport} from '../core/usage/transcript-usage.js';
+import {
+	parseTranscriptLine,
+	TranscriptUsageDeduper,
+	type UsageReport,
+} from '../core/usage/transcript-usage.js';
 import {priceOf, type PriceIndex} from '../core/usage/prices.js';
-import {checkTranscriptPath, isSubagentTranscriptOf, openChecked, subagentTranscriptPath} from './transcript-paths.js';
+import {
+	checkTranscriptPath,
+	isSubagentTranscriptOf,
+	openChecked,
+	subagentTranscriptPath,
+} from './transcript-paths.js';
 import type {IngestResult} from './types.js';
 
 export interface TranscriptFollowerOptions {
@@ -141,7 +150,10 @@ export class TranscriptFollower {
 	private soon: NodeJS.Immediate | undefined;
 	private running: Promise<void> | undefined;
 	private closed = false;
-	private readonly counts: Omit<TranscriptStats, 'files' | 'waiting' | 'duplicates' | 'sidechainReplays' | 'revisions'> & {duplicatesGone: number; replaysGone: number; revisionsGone: number} = {
+	private readonly counts: Omit<
+		TranscriptStats,
+		'files' | 'waiting' | 'duplicates' | 'sidechainReplays' | 'revisions'
+	> & {duplicatesGone: number; replaysGone: number; revisionsGone: number} = {
 		records: 0,
 		bytes: 0,
 		lines: 0,
@@ -175,7 +187,9 @@ export class TranscriptFollower {
 			try {
 				this.note(record);
 			} catch (error) {
-				this.options.log(`transcripts: internal error on a hook event: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+				this.options.log(
+					`transcripts: internal error on a hook event: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				);
 			}
 		}
 		if (this.files.size > 0) this.start();
@@ -189,10 +203,27 @@ export class TranscriptFollower {
 		const now = this.now();
 		const type = record.type;
 		const source = stringField(payload, 'source');
-		this.follow(main, session, null, null, record.cwd, now, type === 'SessionStart' && (source === 'startup' || source === 'clear'));
+		this.follow(
+			main,
+			session,
+			null,
+			null,
+			record.cwd,
+			now,
+			type === 'SessionStart' && (source === 'startup' || source === 'clear'),
+		);
 		if (record.agentId !== null) {
 			const sub = subagentTranscriptPath(main, record.agentId);
-			if (sub !== null) this.follow(sub, session, record.agentId, record.agentType, record.cwd, now, type === 'SubagentStart');
+			if (sub !== null)
+				this.follow(
+					sub,
+					session,
+					record.agentId,
+					record.agentType,
+					record.cwd,
+					now,
+					type === 'SubagentStart',
+				);
 		}
 		if (type === 'SubagentStop') {
 			const given = stringField(payload, 'agent_transcript_path');
@@ -209,7 +240,15 @@ export class TranscriptFollower {
 		}
 	}
 
-	private follow(path: string, session: string, agentId: string | null, agentType: string | null, cwd: string | null, now: number, fromZero: boolean): Followed | undefined {
+	private follow(
+		path: string,
+		session: string,
+		agentId: string | null,
+		agentType: string | null,
+		cwd: string | null,
+		now: number,
+		fromZero: boolean,
+	): Followed | undefined {
 		const known = this.files.get(path);
 		if (known) {
 			known.lastActive = now;
@@ -219,7 +258,24 @@ export class TranscriptFollower {
 		const refusedAt = this.refused.get(path);
 		if (refusedAt !== undefined && now - refusedAt < REFUSED_RECHECK_MS) return undefined;
 		if (this.files.size >= this.maxFiles) this.evictOldest();
-		const file: Followed = {path, session, agentId, agentType, cwd, state: 'new', fromZero, ino: 0, dev: 0, offset: 0, partial: [], partialBytes: 0, skipping: false, lastActive: now, ending: false, backlog: false};
+		const file: Followed = {
+			path,
+			session,
+			agentId,
+			agentType,
+			cwd,
+			state: 'new',
+			fromZero,
+			ino: 0,
+			dev: 0,
+			offset: 0,
+			partial: [],
+			partialBytes: 0,
+			skipping: false,
+			lastActive: now,
+			ending: false,
+			backlog: false,
+		};
 		this.files.set(path, file);
 		let state = this.sessions.get(session);
 		if (!state) {
@@ -273,17 +329,26 @@ export class TranscriptFollower {
 	private kick(): void {
 		if (this.running || this.closed) return;
 		this.running = this.pass()
-			.catch(error => this.options.log(`transcripts: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+			.catch((error) =>
+				this.options.log(
+					`transcripts: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				),
+			)
 			.finally(() => {
 				this.running = undefined;
 				if (this.closed) return;
 				// A backlog is read on in the next turn of the event loop, not at the next tick.
-				if ([...this.files.values()].some(f => f.backlog)) {
+				if ([...this.files.values()].some((f) => f.backlog)) {
 					this.soon = setImmediate(() => {
 						this.soon = undefined;
 						this.kick();
 					});
-				} else if (this.files.size === 0 && this.sessions.size === 0 && this.outbox.length === 0 && this.timer) {
+				} else if (
+					this.files.size === 0 &&
+					this.sessions.size === 0 &&
+					this.outbox.length === 0 &&
+					this.timer
+				) {
 					clearInterval(this.timer);
 					this.timer = undefined;
 				}
@@ -305,7 +370,9 @@ export class TranscriptFollower {
 				await this.step(file);
 			} catch (error) {
 				file.backlog = false;
-				this.options.log(`transcripts: reading ${file.path} failed, tried again later: ${error instanceof Error ? error.message : String(error)}`);
+				this.options.log(
+					`transcripts: reading ${file.path} failed, tried again later: ${error instanceof Error ? error.message : String(error)}`,
+				);
 			}
 			if (file.ending && !file.backlog && this.files.get(file.path) === file) this.drop(file, false);
 		}
@@ -345,7 +412,8 @@ export class TranscriptFollower {
 			file.ino = check.ino;
 			file.dev = check.dev;
 			if (file.fromZero || this.options.fromStart) file.offset = 0;
-			else if (resume && resume.ino === check.ino && resume.dev === check.dev && resume.offset <= check.size) file.offset = resume.offset;
+			else if (resume && resume.ino === check.ino && resume.dev === check.dev && resume.offset <= check.size)
+				file.offset = resume.offset;
 			else file.offset = check.size;
 		}
 		const opened = await openChecked(file.path, file);
@@ -493,13 +561,17 @@ export class TranscriptFollower {
 				costUSD: price.usd,
 				costSource: price.source,
 				...(price.usd === null ? {costNote: price.reason} : {}),
-				...(price.source === 'priced here' ? {pricedAs: price.model, priceTier: price.tier, pricesDate: price.tableDate} : {}),
+				...(price.source === 'priced here'
+					? {pricedAs: price.model, priceTier: price.tier, pricesDate: price.tableDate}
+					: {}),
 				speed: usage.speed,
 				isSidechain: usage.isSidechain,
 				promptId: usage.promptId,
 				sessionId: usage.sessionId,
 				revision: report.revision,
-				replaces: report.replaces ? recordId(session, report.replaces.messageId, report.replaces.requestId, report.replaces.revision) : null,
+				replaces: report.replaces
+					? recordId(session, report.replaces.messageId, report.replaces.requestId, report.replaces.revision)
+					: null,
 				transcriptPath: report.stream,
 			},
 		};
@@ -518,7 +590,8 @@ export class TranscriptFollower {
 			return;
 		}
 		this.counts.records += result.accepted;
-		for (const rejected of result.rejected.slice(0, 3)) this.options.log(`transcripts: a usage record was refused: ${rejected.error}`);
+		for (const rejected of result.rejected.slice(0, 3))
+			this.options.log(`transcripts: a usage record was refused: ${rejected.error}`);
 		this.outbox.length = 0;
 	}
 
@@ -558,7 +631,15 @@ export class TranscriptFollower {
 }
 
 /** The same request in the same session gets the same id, so a file read again is deduplicated by the pipeline's ids. */
-export function recordId(session: string, messageId: string, requestId: string | null, revision: number): string {
-	const hash = createHash('sha256').update(`${session}\u0000${messageId}\u0000${requestId ?? ''}`).digest('hex').slice(0, 32);
+export function recordId(
+	session: string,
+	messageId: string,
+	requestId: string | null,
+	revision: number,
+): string {
+	const hash = createHash('sha256')
+		.update(`${session}\u0000${messageId}\u0000${requestId ?? ''}`)
+		.digest('hex')
+		.slice(0, 32);
 	return `tx-${hash}-${revision}`;
 }

@@ -17,11 +17,13 @@ import path from 'node:path';
 const MAX_PATH_BYTES = 4096;
 const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export type PathCheck = {ok: true; ino: number; dev: number; size: number} | {ok: false; missing: boolean; reason: string};
+export type PathCheck =
+	{ok: true; ino: number; dev: number; size: number} | {ok: false; missing: boolean; reason: string};
 
 /** The syntactic part of the rule (no file system access). */
 export function transcriptPathProblem(file: string): string | null {
-	if (file.length === 0 || Buffer.byteLength(file) > MAX_PATH_BYTES || file.includes('\0')) return 'not a usable path';
+	if (file.length === 0 || Buffer.byteLength(file) > MAX_PATH_BYTES || file.includes('\0'))
+		return 'not a usable path';
 	if (!path.isAbsolute(file)) return 'not an absolute path';
 	if (path.normalize(file) !== file) return 'not a normalized path';
 	if (!file.endsWith('.jsonl')) return 'not a .jsonl file';
@@ -57,7 +59,11 @@ export async function checkTranscriptPath(file: string, roots: string[]): Promis
 		stat = await fs.promises.lstat(file);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		return {ok: false, missing: code === 'ENOENT', reason: code === 'ENOENT' ? 'not there (yet)' : `cannot be read (${code ?? 'error'})`};
+		return {
+			ok: false,
+			missing: code === 'ENOENT',
+			reason: code === 'ENOENT' ? 'not there (yet)' : `cannot be read (${code ?? 'error'})`,
+		};
 	}
 	if (stat.isSymbolicLink()) return {ok: false, missing: false, reason: 'a symbolic link'};
 	if (!stat.isFile()) return {ok: false, missing: false, reason: 'not a regular file'};
@@ -68,7 +74,8 @@ export async function checkTranscriptPath(file: string, roots: string[]): Promis
 	} catch {
 		return {ok: false, missing: true, reason: 'not there (yet)'};
 	}
-	if (!roots.some(root => inside(real, root))) return {ok: false, missing: false, reason: "outside the user's home and CLAUDE_CONFIG_DIR"};
+	if (!roots.some((root) => inside(real, root)))
+		return {ok: false, missing: false, reason: "outside the user's home and CLAUDE_CONFIG_DIR"};
 	return {ok: true, ino: stat.ino, dev: stat.dev, size: stat.size};
 }
 
@@ -82,16 +89,27 @@ export function subagentTranscriptPath(sessionTranscript: string, agentId: strin
 export function isSubagentTranscriptOf(agentPath: string, sessionTranscript: string): boolean {
 	if (transcriptPathProblem(agentPath) || transcriptPathProblem(sessionTranscript)) return false;
 	const dir = path.join(sessionTranscript.slice(0, -'.jsonl'.length), 'subagents');
-	return path.dirname(agentPath) === dir && /^agent-[A-Za-z0-9_-]{1,128}\.jsonl$/.test(path.basename(agentPath));
+	return (
+		path.dirname(agentPath) === dir && /^agent-[A-Za-z0-9_-]{1,128}\.jsonl$/.test(path.basename(agentPath))
+	);
 }
 
 /** Opens a checked file for reading: no link followed, never blocking; the handle must be the file checked. */
-export async function openChecked(file: string, expect: {ino: number; dev: number}): Promise<{handle: fs.promises.FileHandle; size: number} | {reason: string; replaced: boolean}> {
+export async function openChecked(
+	file: string,
+	expect: {ino: number; dev: number},
+): Promise<{handle: fs.promises.FileHandle; size: number} | {reason: string; replaced: boolean}> {
 	let handle: fs.promises.FileHandle;
 	try {
-		handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+		handle = await fs.promises.open(
+			file,
+			fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
+		);
 	} catch (error) {
-		return {reason: `cannot be opened (${(error as NodeJS.ErrnoException).code ?? 'error'})`, replaced: false};
+		return {
+			reason: `cannot be opened (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+			replaced: false,
+		};
 	}
 	try {
 		const stat = await handle.stat();

@@ -21,12 +21,16 @@ export function loadPriceIndex(file: string, log: (line: string) => void): Price
 		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
 		const stat = fs.fstatSync(fd);
 		if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), {code: 'EINVAL'});
-		if (stat.size > MAX_PRICE_FILE_BYTES) throw Object.assign(new Error(`larger than ${MAX_PRICE_FILE_BYTES} bytes`), {code: 'EFBIG'});
+		if (stat.size > MAX_PRICE_FILE_BYTES)
+			throw Object.assign(new Error(`larger than ${MAX_PRICE_FILE_BYTES} bytes`), {code: 'EFBIG'});
 		text = fs.readFileSync(fd, 'utf8');
 		mtime = stat.mtime;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code !== 'ENOENT') log(`prices: cannot read ${file} (${(error as Error).message}); using the built-in price table of ${BUILT_IN_PRICES.date}`);
+		if (code !== 'ENOENT')
+			log(
+				`prices: cannot read ${file} (${(error as Error).message}); using the built-in price table of ${BUILT_IN_PRICES.date}`,
+			);
 		return new PriceIndex(BUILT_IN_PRICES);
 	} finally {
 		if (fd !== undefined) fs.closeSync(fd);
@@ -36,12 +40,16 @@ export function loadPriceIndex(file: string, log: (line: string) => void): Price
 		if (exceedsDepth(text)) throw new Error('nested too deep');
 		value = JSON.parse(text);
 	} catch (error) {
-		log(`prices: ${file} is not valid JSON (${(error as Error).message}); using the built-in price table of ${BUILT_IN_PRICES.date}`);
+		log(
+			`prices: ${file} is not valid JSON (${(error as Error).message}); using the built-in price table of ${BUILT_IN_PRICES.date}`,
+		);
 		return new PriceIndex(BUILT_IN_PRICES);
 	}
 	const parsed = parsePriceFile(value, BUILT_IN_PRICES, mtime.toISOString().slice(0, 10));
 	if (!parsed.ok) {
-		log(`prices: ${file} was not used: ${parsed.error}; using the built-in price table of ${BUILT_IN_PRICES.date}`);
+		log(
+			`prices: ${file} was not used: ${parsed.error}; using the built-in price table of ${BUILT_IN_PRICES.date}`,
+		);
 		return new PriceIndex(BUILT_IN_PRICES);
 	}
 	return new PriceIndex(parsed.table);

@@ -20,7 +20,9 @@ export class UsageState {
 		} catch (error) {
 			if (this.failed) return;
 			this.failed = true;
-			this.log(`internal error in the usage join: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			this.log(
+				`internal error in the usage join: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+			);
 		}
 	}
 

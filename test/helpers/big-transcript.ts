@@ -7,11 +7,26 @@ export function writeBigTranscript(file: string, bytes: number, session = 'sess-
 	const fd = fs.openSync(file, 'w');
 	let written = 0;
 	let requests = 0;
-	const text = 'Looking at the failing test, the fixture builds the table before the rows are sorted. '.repeat(16);
+	const text =
+		'Looking at the failing test, the fixture builds the table before the rows are sorted. '.repeat(16);
 	const result = 'PASS test/a.test.ts\n'.repeat(150);
 	// Lines made from a template per request: JSON.stringify for each of a million fields would make the test slow.
-	const first = assistantLine({messageId: 'MSGID', requestId: 'REQID', output: 1, session, text, cacheRead: 20_000});
-	const last = assistantLine({messageId: 'MSGID', requestId: 'REQID', output: 321, session, text, cacheRead: 20_000});
+	const first = assistantLine({
+		messageId: 'MSGID',
+		requestId: 'REQID',
+		output: 1,
+		session,
+		text,
+		cacheRead: 20_000,
+	});
+	const last = assistantLine({
+		messageId: 'MSGID',
+		requestId: 'REQID',
+		output: 321,
+		session,
+		text,
+		cacheRead: 20_000,
+	});
 	const user = userLine(result, session);
 	const parts: string[] = [];
 	let pending = 0;

@@ -26,7 +26,9 @@ export interface CaptureServer {
 	close(): Promise<void>;
 }
 
-export async function startCaptureServer(mode: CaptureMode = {kind: 'status', status: 202}): Promise<CaptureServer> {
+export async function startCaptureServer(
+	mode: CaptureMode = {kind: 'status', status: 202},
+): Promise<CaptureServer> {
 	const requests: CapturedRequest[] = [];
 	const waiters: Array<() => void> = [];
 	let current = mode;
@@ -34,7 +36,12 @@ export async function startCaptureServer(mode: CaptureMode = {kind: 'status', st
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			requests.push({method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks)});
+			requests.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks),
+			});
 			for (const wake of waiters.splice(0)) wake();
 			if (current.kind === 'hang') return;
 			const status = current.status;
@@ -62,7 +69,11 @@ export async function startCaptureServer(mode: CaptureMode = {kind: 'status', st
 					resolve(requests);
 					return true;
 				};
-				const timer = setTimeout(() => reject(new Error(`expected ${count} request(s) within ${timeoutMs} ms, got ${requests.length}`)), timeoutMs);
+				const timer = setTimeout(
+					() =>
+						reject(new Error(`expected ${count} request(s) within ${timeoutMs} ms, got ${requests.length}`)),
+					timeoutMs,
+				);
 				if (check()) return;
 				const wait = (): void => {
 					if (!check()) waiters.push(wait);
@@ -71,7 +82,7 @@ export async function startCaptureServer(mode: CaptureMode = {kind: 'status', st
 			});
 		},
 		close() {
-			return new Promise(resolve => {
+			return new Promise((resolve) => {
 				server.closeAllConnections();
 				server.close(() => resolve());
 			});

@@ -36,7 +36,16 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 		if (req.url?.startsWith('/socket.io/')) return;
 		if (req.method === 'GET' && req.url === '/health') {
 			res.writeHead(200, {'Content-Type': 'application/json'});
-			res.end(JSON.stringify({status: 'running', service: 'claude-mpm-monitor', version: '5.6.0', port, pid: process.pid, uptime: Math.floor((Date.now() - started) / 1000)}));
+			res.end(
+				JSON.stringify({
+					status: 'running',
+					service: 'claude-mpm-monitor',
+					version: '5.6.0',
+					port,
+					pid: process.pid,
+					uptime: Math.floor((Date.now() - started) / 1000),
+				}),
+			);
 			return;
 		}
 		if (req.method === 'POST' && req.url === '/api/events') {
@@ -47,7 +56,10 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 					const received = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Payload;
 					posted.push(received);
 					// datetime.now(UTC).isoformat() + "Z", as server.py writes it.
-					const {event, body} = claudeMpmEmit(received, `${new Date().toISOString().replace('Z', '000+00:00')}Z`);
+					const {event, body} = claudeMpmEmit(
+						received,
+						`${new Date().toISOString().replace('Z', '000+00:00')}Z`,
+					);
 					emitted.push(event);
 					bodies.push(body);
 					io.emit(event, body);
@@ -63,7 +75,7 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 		res.writeHead(404);
 		res.end('Not Found');
 	});
-	await new Promise<void>(resolve => httpServer.listen(port, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
 	return {
 		url: `http://127.0.0.1:${port}`,
 		port,
@@ -72,7 +84,7 @@ export async function startClaudeMpmServer(): Promise<ClaudeMpmServer> {
 		emitted,
 		bodies,
 		close: () =>
-			new Promise<void>(resolve => {
+			new Promise<void>((resolve) => {
 				io.close();
 				httpServer.close(() => resolve());
 				httpServer.closeAllConnections();

@@ -25,7 +25,9 @@ export interface Variant {
 	env?: Record<string, string>;
 }
 
-const hasBash = (process.env.PATH ?? '').split(':').some(dir => dir !== '' && existsSync(path.join(dir, 'bash')));
+const hasBash = (process.env.PATH ?? '')
+	.split(':')
+	.some((dir) => dir !== '' && existsSync(path.join(dir, 'bash')));
 
 export const variants: Variant[] = [
 	{name: 'node', command: process.execPath, args: [nodeForwarder]},
@@ -64,7 +66,11 @@ export function baseEnv(extra: Record<string, string>): Record<string, string> {
 export function runForwarder(variant: Variant, options: RunOptions): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
 		const stdinFd = options.stdinFile === undefined ? undefined : openSync(options.stdinFile, 'r');
-		const child = spawn(variant.command, variant.args, {env: {...options.env, ...variant.env}, cwd: options.cwd, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe']});
+		const child = spawn(variant.command, variant.args, {
+			env: {...options.env, ...variant.env},
+			cwd: options.cwd,
+			stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'],
+		});
 		if (stdinFd !== undefined) closeSync(stdinFd);
 		let stdout = '';
 		let stderr = '';
@@ -104,24 +110,34 @@ export function tempDir(prefix: string): {dir: string; cleanup(): void} {
 
 export function readLines(file: string): string[] {
 	if (!existsSync(file)) return [];
-	return readFileSync(file, 'utf8').split('\n').filter(line => line !== '');
+	return readFileSync(file, 'utf8')
+		.split('\n')
+		.filter((line) => line !== '');
 }
 
 /** Polls until `probe` returns a value other than undefined; rejects after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+	probe: () => T | undefined,
+	timeoutMs = 5000,
+	what = 'condition',
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = probe();
 		if (value !== undefined) return value;
 		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 20));
+		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a command to completion (killed after 15 s) with `input` on stdin. */
-export function runCommand(command: string, args: string[], options: {cwd: string; env: Record<string, string>; input?: string}): Promise<{code: number | null; stdout: string; stderr: string}> {
+export function runCommand(
+	command: string,
+	args: string[],
+	options: {cwd: string; env: Record<string, string>; input?: string},
+): Promise<{code: number | null; stdout: string; stderr: string}> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, {cwd: options.cwd, env: options.env});
 		let stdout = '';
@@ -130,7 +146,7 @@ export function runCommand(command: string, args: string[], options: {cwd: strin
 		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
 		const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 		child.on('error', reject);
-		child.on('close', code => {
+		child.on('close', (code) => {
 			clearTimeout(killer);
 			resolve({code, stdout, stderr});
 		});

@@ -18,8 +18,27 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {io, type Socket} from 'socket.io-client';
 import {loadReplay, playReplay, ReplayError} from '../../source/tui/sources/replay.js';
-import {httpCase, replayLine, socketCase, spoolLine, type HttpCase, type Item, type SocketCase, type SpoolLine} from './fuzz-arbitraries.js';
-import {clip, FORBIDDEN_RAW, freshMarker, skippedChecks, goodEventText, parseJson, ServerPool, type FuzzServer, type Seen} from './fuzz-server.js';
+import {
+	httpCase,
+	replayLine,
+	socketCase,
+	spoolLine,
+	type HttpCase,
+	type Item,
+	type SocketCase,
+	type SpoolLine,
+} from './fuzz-arbitraries.js';
+import {
+	clip,
+	FORBIDDEN_RAW,
+	freshMarker,
+	skippedChecks,
+	goodEventText,
+	parseJson,
+	ServerPool,
+	type FuzzServer,
+	type Seen,
+} from './fuzz-server.js';
 import {otlpCase, runOtlpCases} from './fuzz-otlp.js';
 import {rawRequest, type RawAnswer} from './raw-request.js';
 
@@ -75,8 +94,10 @@ function isJson(text: string): boolean {
 /** A non-2xx answer must be JSON `{"error": "…"}` with a reason, and never a 5xx for what a client sent. */
 function refusalProblem(answer: RawAnswer): string | null {
 	const body = parseJson(answer.body);
-	if (typeof body?.error !== 'string' || body.error.trim() === '') return `answered ${answer.status} without a JSON {"error": "…"} body: ${clip(answer.body.toString('utf8'))}`;
-	if (answer.status >= 500 && !skippedChecks.has('server-error')) return `answered ${answer.status} (a server error) to client input: ${clip(body.error)}`;
+	if (typeof body?.error !== 'string' || body.error.trim() === '')
+		return `answered ${answer.status} without a JSON {"error": "…"} body: ${clip(answer.body.toString('utf8'))}`;
+	if (answer.status >= 500 && !skippedChecks.has('server-error'))
+		return `answered ${answer.status} (a server error) to client input: ${clip(body.error)}`;
 	return null;
 }
 
@@ -84,7 +105,7 @@ function refusalProblem(answer: RawAnswer): string | null {
 function acceptedCounts(body: any): {accepted: number; duplicates: number; lastSeq: number} | null {
 	if (typeof body !== 'object' || body === null) return null;
 	const {accepted, duplicates, lastSeq} = body;
-	if (![accepted, duplicates, lastSeq].every(n => Number.isSafeInteger(n) && n >= 0)) return null;
+	if (![accepted, duplicates, lastSeq].every((n) => Number.isSafeInteger(n) && n >= 0)) return null;
 	return {accepted, duplicates, lastSeq};
 }
 
@@ -102,14 +123,25 @@ export interface BuiltRequest {
 export function buildRequest(c: HttpCase): BuiltRequest {
 	const markers: string[] = [];
 	const items = c.framing === 'single' ? c.items.slice(0, 1) : c.items;
-	const parts = items.map(item => itemBytes(item, markers));
+	const parts = items.map((item) => itemBytes(item, markers));
 	let body: Buffer;
 	if (c.raw) body = c.raw;
 	else if (c.framing === 'single') body = parts[0];
-	else if (c.framing === 'array') body = Buffer.concat([Buffer.from('['), ...parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from(','), p])), Buffer.from(']')]);
-	else body = Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from(c.framing === 'ndjson-crlf' ? '\r\n' : '\n'), p])));
+	else if (c.framing === 'array')
+		body = Buffer.concat([
+			Buffer.from('['),
+			...parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from(','), p])),
+			Buffer.from(']'),
+		]);
+	else
+		body = Buffer.concat(
+			parts.flatMap((p, i) =>
+				i === 0 ? [p] : [Buffer.from(c.framing === 'ndjson-crlf' ? '\r\n' : '\n'), p],
+			),
+		);
 	if (c.bom) body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]);
-	if (c.oversize) body = Buffer.concat([body, Buffer.alloc(MAX_BODY + 1 - Math.min(body.length, MAX_BODY), 0x20)]);
+	if (c.oversize)
+		body = Buffer.concat([body, Buffer.alloc(MAX_BODY + 1 - Math.min(body.length, MAX_BODY), 0x20)]);
 	const headers: Array<[string, string]> = [];
 	if (c.contentType !== undefined) headers.push(['Content-Type', c.contentType]);
 	let id = c.id;
@@ -123,7 +155,11 @@ export function buildRequest(c: HttpCase): BuiltRequest {
 }
 
 /** Sends each case, checks each answer, then verifies the server. */
-export async function runHttpCases(server: FuzzServer, cases: HttpCase[], figures: PathFigures): Promise<void> {
+export async function runHttpCases(
+	server: FuzzServer,
+	cases: HttpCase[],
+	figures: PathFigures,
+): Promise<void> {
 	for (const [n, c] of cases.entries()) {
 		const built = buildRequest(c);
 		const what = `case ${n} (${c.path}, ${c.framing}${c.mixed ? ', mixed' : ''})`;
@@ -131,24 +167,40 @@ export async function runHttpCases(server: FuzzServer, cases: HttpCase[], figure
 		figures.items += built.items;
 		let answer: RawAnswer;
 		try {
-			answer = await rawRequest({port: server.port, method: 'POST', path: c.path, headers: built.headers, body: built.body});
+			answer = await rawRequest({
+				port: server.port,
+				method: 'POST',
+				path: c.path,
+				headers: built.headers,
+				body: built.body,
+			});
 		} catch (error) {
 			server.dirty = true;
 			throw new Error(`${what}: no answer (${(error as Error).message})${await server.deathNote()}`);
 		}
 		if (answer.status >= 200 && answer.status < 300) {
 			const counts = acceptedCounts(parseJson(answer.body));
-			if (answer.status !== 202 || !counts) throw new Error(`${what}: answered ${answer.status} with ${clip(answer.body.toString('utf8'))}, expected 202 {accepted, duplicates, lastSeq}`);
-			if (counts.accepted + counts.duplicates < 1) throw new Error(`${what}: answered 202 with nothing accepted and no duplicate: ${clip(answer.body.toString('utf8'))}`);
+			if (answer.status !== 202 || !counts)
+				throw new Error(
+					`${what}: answered ${answer.status} with ${clip(answer.body.toString('utf8'))}, expected 202 {accepted, duplicates, lastSeq}`,
+				);
+			if (counts.accepted + counts.duplicates < 1)
+				throw new Error(
+					`${what}: answered 202 with nothing accepted and no duplicate: ${clip(answer.body.toString('utf8'))}`,
+				);
 			server.expectAccepted(counts.accepted, counts.lastSeq, what);
 			figures.accepted += counts.accepted;
 			const noId = !built.headers.some(([name]) => name === 'X-Mpm-Id');
-			if (built.mustTakeGood || noId) for (const marker of built.markers) server.expectDelivered(marker, `${what}, answered 202`);
+			if (built.mustTakeGood || noId)
+				for (const marker of built.markers) server.expectDelivered(marker, `${what}, answered 202`);
 		} else {
 			figures.refused++;
 			const problem = refusalProblem(answer);
 			if (problem) throw new Error(`${what}: ${problem}`);
-			if (built.mustTakeGood) throw new Error(`${what}: a well-framed batch with ${built.markers.length} good event(s) was refused as a whole: ${answer.status} ${clip(answer.body.toString('utf8'))}`);
+			if (built.mustTakeGood)
+				throw new Error(
+					`${what}: a well-framed batch with ${built.markers.length} good event(s) was refused as a whole: ${answer.status} ${clip(answer.body.toString('utf8'))}`,
+				);
 		}
 	}
 	await server.verify();
@@ -164,10 +216,17 @@ async function senderFor(server: FuzzServer): Promise<Socket> {
 	const existing = senders.get(server);
 	if (existing?.connected) return existing;
 	existing?.close();
-	const socket = io(server.url, {transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000});
+	const socket = io(server.url, {
+		transports: ['websocket'],
+		reconnection: false,
+		forceNew: true,
+		timeout: 5000,
+	});
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
-		socket.once('connect_error', error => reject(new Error(`the sender socket could not connect: ${error.message}`)));
+		socket.once('connect_error', (error) =>
+			reject(new Error(`the sender socket could not connect: ${error.message}`)),
+		);
 	});
 	senders.set(server, socket);
 	return socket;
@@ -179,7 +238,12 @@ export function closeSender(server: FuzzServer): void {
 }
 
 /** Sends a raw socket.io EVENT packet with an ack id over the client's engine; resolves with the ack's first argument. */
-function rawEmitWithAck(socket: Socket, event: string, jsonText: string, timeoutMs: number): Promise<unknown> {
+function rawEmitWithAck(
+	socket: Socket,
+	event: string,
+	jsonText: string,
+	timeoutMs: number,
+): Promise<unknown> {
 	const id = ++ackCounter;
 	const engine = socket.io.engine;
 	return new Promise((resolve, reject) => {
@@ -214,21 +278,33 @@ function rawEmitWithAck(socket: Socket, event: string, jsonText: string, timeout
 function disconnected(socket: Socket): Promise<never> {
 	return new Promise((_, reject) => {
 		if (!socket.connected) reject(new Error('the connection closed before the ack'));
-		socket.once('disconnect', reason => reject(new Error(`the connection closed before the ack (${reason})`)));
+		socket.once('disconnect', (reason) =>
+			reject(new Error(`the connection closed before the ack (${reason})`)),
+		);
 	});
 }
 
 function ackProblem(ack: unknown): string | null {
 	const counts = acceptedCounts(ack);
-	if (!counts) return `the ack is not {accepted, duplicates, lastSeq, …}: ${clip(JSON.stringify(ack) ?? String(ack))}`;
+	if (!counts)
+		return `the ack is not {accepted, duplicates, lastSeq, …}: ${clip(JSON.stringify(ack) ?? String(ack))}`;
 	const body = ack as {error?: unknown; rejected?: unknown};
-	if (counts.accepted === 0 && counts.duplicates === 0 && (typeof body.error !== 'string' || body.error === '') && !(Array.isArray(body.rejected) && body.rejected.length > 0)) {
+	if (
+		counts.accepted === 0 &&
+		counts.duplicates === 0 &&
+		(typeof body.error !== 'string' || body.error === '') &&
+		!(Array.isArray(body.rejected) && body.rejected.length > 0)
+	) {
 		return `the ack took nothing and gives no reason: ${clip(JSON.stringify(ack))}`;
 	}
 	return null;
 }
 
-export async function runSocketCases(server: FuzzServer, cases: SocketCase[], figures: PathFigures): Promise<void> {
+export async function runSocketCases(
+	server: FuzzServer,
+	cases: SocketCase[],
+	figures: PathFigures,
+): Promise<void> {
 	for (const [n, c] of cases.entries()) {
 		const markers: string[] = [];
 		const text = itemBytes(c.item, markers).toString('utf8');
@@ -243,7 +319,8 @@ export async function runSocketCases(server: FuzzServer, cases: SocketCase[], fi
 			let sent = false;
 			if (!c.raw) {
 				const value = JSON.parse(jsonText) as unknown;
-				if (c.binary && typeof value === 'object' && value !== null && !Array.isArray(value)) (value as Record<string, unknown>).blob = Buffer.from([0, 1, 2, 0xff]);
+				if (c.binary && typeof value === 'object' && value !== null && !Array.isArray(value))
+					(value as Record<string, unknown>).blob = Buffer.from([0, 1, 2, 0xff]);
 				try {
 					// A closed connection fails at once rather than at the ack timeout.
 					ack = await Promise.race([socket.timeout(8000).emitWithAck(c.event, value), disconnected(socket)]);
@@ -266,7 +343,9 @@ export async function runSocketCases(server: FuzzServer, cases: SocketCase[], fi
 			}
 			server.dirty = true;
 			const died = await server.deathNote();
-			throw new Error(`${what}: ${(error as Error).message}${died || (socket.connected ? '' : ' (the server closed the sender socket)')}`);
+			throw new Error(
+				`${what}: ${(error as Error).message}${died || (socket.connected ? '' : ' (the server closed the sender socket)')}`,
+			);
 		}
 		const problem = ackProblem(ack);
 		if (problem) throw new Error(`${what}: ${problem}`);
@@ -302,33 +381,52 @@ export function buildSpool(lines: SpoolLine[]): BuiltSpool {
 		if (line.kind === 'bad-utf8') {
 			const marker = freshMarker('badutf8');
 			invalid.add(marker);
-			const [head, tail] = `{"mpm_spool":1,"id":${JSON.stringify(freshMarker('spb'))},"receivedAt":${Date.now()},"event":${goodEventText(marker)}}`.split('echo ');
+			const [head, tail] =
+				`{"mpm_spool":1,"id":${JSON.stringify(freshMarker('spb'))},"receivedAt":${Date.now()},"event":${goodEventText(marker)}}`.split(
+					'echo ',
+				);
 			out.push(Buffer.concat([Buffer.from(`${head}echo `), Buffer.from(line.bytes), Buffer.from(tail)]));
 		} else if (line.kind === 'good') {
 			const marker = freshMarker('spool');
 			const id = freshMarker('spg');
 			good.set(marker, id);
-			out.push(Buffer.from(`{"mpm_spool":1,"id":${JSON.stringify(id)},"receivedAt":${Date.now()},"event":${goodEventText(marker)}}`));
+			out.push(
+				Buffer.from(
+					`{"mpm_spool":1,"id":${JSON.stringify(id)},"receivedAt":${Date.now()},"event":${goodEventText(marker)}}`,
+				),
+			);
 		} else if (line.kind === 'entry') {
 			const markers: string[] = [];
 			const event = itemBytes(line.event, markers);
 			const head = `{"mpm_spool":${line.mpmSpool}${line.id === undefined ? '' : `,"id":${line.id}`}${line.receivedAt === undefined ? '' : `,"receivedAt":${line.receivedAt}`},"event":`;
 			out.push(Buffer.concat([Buffer.from(head), event, Buffer.from('}')]));
-			for (const marker of markers) entries.set(marker, line.id === undefined ? undefined : parseJson(Buffer.from(line.id)));
+			for (const marker of markers)
+				entries.set(marker, line.id === undefined ? undefined : parseJson(Buffer.from(line.id)));
 		} else if (line.kind === 'text') out.push(Buffer.from(line.text));
 		else out.push(line.bytes);
 	}
-	return {bytes: Buffer.concat(out.flatMap(b => [b, Buffer.from('\n')])), good, entries, invalid};
+	return {bytes: Buffer.concat(out.flatMap((b) => [b, Buffer.from('\n')])), good, entries, invalid};
 }
 
 /** The spool and the files a drain takes it into (`<spool>.draining-<pid>.<n>`, docs/ARCHITECTURE.md): while any is there, the drain is not done. */
 function spoolLeft(server: FuzzServer): string[] {
 	const dir = path.dirname(server.spoolPath);
 	const base = path.basename(server.spoolPath);
-	return fs.readdirSync(dir).filter(name => name === base || (name.startsWith(`${base}.draining-`) && /^\d+\.\d+$/.test(name.slice(base.length + '.draining-'.length))));
+	return fs
+		.readdirSync(dir)
+		.filter(
+			(name) =>
+				name === base ||
+				(name.startsWith(`${base}.draining-`) &&
+					/^\d+\.\d+$/.test(name.slice(base.length + '.draining-'.length))),
+		);
 }
 
-export async function runSpoolLines(server: FuzzServer, lines: SpoolLine[], figures: PathFigures): Promise<void> {
+export async function runSpoolLines(
+	server: FuzzServer,
+	lines: SpoolLine[],
+	figures: PathFigures,
+): Promise<void> {
 	const built = buildSpool(lines);
 	figures.cases += lines.length;
 	figures.items += lines.length;
@@ -344,26 +442,38 @@ export async function runSpoolLines(server: FuzzServer, lines: SpoolLine[], figu
 		if (left.length === 0) break;
 		if (Date.now() > deadline) {
 			server.dirty = true;
-			throw new Error(`the spool was not drained within 10 s: ${left.join(', ')} still there; stderr: ${server.stderrTail()}`);
+			throw new Error(
+				`the spool was not drained within 10 s: ${left.join(', ')} still there; stderr: ${server.stderrTail()}`,
+			);
 		}
-		await new Promise(resolve => setTimeout(resolve, 50));
+		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 	for (const [marker] of built.good) server.expectDelivered(marker, 'a good spool line');
 	for (const [marker] of built.entries) server.expectAtMostOnce(marker, 'a spool entry with a good event');
 	await server.verify({
 		consecutiveOnly: true,
-		inspect: records => {
+		inspect: (records) => {
 			const problems: string[] = [];
 			const byMarker = new Map<string, Seen>();
 			for (const seen of records.values()) if (seen.toolUseId) byMarker.set(seen.toolUseId, seen);
 			for (const [marker, id] of built.good) {
 				const seen = byMarker.get(marker);
-				if (seen && (seen.id !== id || seen.source !== 'spool')) problems.push(`a good spool line (id ${id}) was stored with id ${clip(seen.id)} and source ${clip(seen.source)}`);
+				if (seen && (seen.id !== id || seen.source !== 'spool'))
+					problems.push(
+						`a good spool line (id ${id}) was stored with id ${clip(seen.id)} and source ${clip(seen.source)}`,
+					);
 			}
-			for (const marker of built.invalid) if (byMarker.has(marker)) problems.push('a spool line with invalid UTF-8 in it was stored (HTTP refuses such a body with 400)');
+			for (const marker of built.invalid)
+				if (byMarker.has(marker))
+					problems.push(
+						'a spool line with invalid UTF-8 in it was stored (HTTP refuses such a body with 400)',
+					);
 			for (const [marker, id] of built.entries) {
 				const seen = byMarker.get(marker);
-				if (seen && typeof id === 'string' && !ID_RULE.test(id) && seen.id === id) problems.push(`a spool line whose id ${clip(id)} breaks the X-Mpm-Id rule was stored under that id`);
+				if (seen && typeof id === 'string' && !ID_RULE.test(id) && seen.id === id)
+					problems.push(
+						`a spool line whose id ${clip(id)} breaks the X-Mpm-Id rule was stored under that id`,
+					);
 			}
 			figures.accepted += records.size - 1;
 			return problems;
@@ -376,10 +486,10 @@ export async function runSpoolLines(server: FuzzServer, lines: SpoolLine[], figu
 /** Writes the lines to a file and checks what loadReplay (and playing it) makes of them. */
 export async function runReplayLines(lines: Item[], figures: PathFigures, crlf: boolean): Promise<void> {
 	const markers: string[] = [];
-	const parts = lines.map(line => itemBytes(line, markers));
+	const parts = lines.map((line) => itemBytes(line, markers));
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-fuzz-replay-'));
 	const file = path.join(dir, 'replay.ndjson');
-	fs.writeFileSync(file, Buffer.concat(parts.flatMap(p => [p, Buffer.from(crlf ? '\r\n' : '\n')])));
+	fs.writeFileSync(file, Buffer.concat(parts.flatMap((p) => [p, Buffer.from(crlf ? '\r\n' : '\n')])));
 	figures.cases += lines.length;
 	figures.items += lines.length;
 	try {
@@ -387,39 +497,63 @@ export async function runReplayLines(lines: Item[], figures: PathFigures, crlf: 
 		try {
 			loaded = await loadReplay(file);
 		} catch (error) {
-			if (!(error instanceof ReplayError)) throw new Error(`loadReplay threw ${(error as Error)?.name}: ${clip((error as Error)?.message ?? String(error))} (the TUI would crash)`);
-			if (markers.length > 0) throw new Error(`loadReplay refused a file with ${markers.length} good line(s): ${clip(error.message)}`);
+			if (!(error instanceof ReplayError))
+				throw new Error(
+					`loadReplay threw ${(error as Error)?.name}: ${clip((error as Error)?.message ?? String(error))} (the TUI would crash)`,
+				);
+			if (markers.length > 0)
+				throw new Error(
+					`loadReplay refused a file with ${markers.length} good line(s): ${clip(error.message)}`,
+				);
 			if (error.message.trim() === '') throw new Error('loadReplay refused the file without a reason');
 			figures.refused += lines.length;
 			return;
 		}
-		const nonBlank = parts.filter(p => p.toString('utf8').trim() !== '').length;
-		if (loaded.records.length + loaded.bad !== nonBlank) throw new Error(`loadReplay read ${loaded.records.length} event(s) and ${loaded.bad} bad line(s) from ${nonBlank} non-blank line(s)`);
+		const nonBlank = parts.filter((p) => p.toString('utf8').trim() !== '').length;
+		if (loaded.records.length + loaded.bad !== nonBlank)
+			throw new Error(
+				`loadReplay read ${loaded.records.length} event(s) and ${loaded.bad} bad line(s) from ${nonBlank} non-blank line(s)`,
+			);
 		figures.accepted += loaded.records.length;
 		figures.refused += loaded.bad;
 		const problems: string[] = [];
 		const found = new Map<string, number>();
 		for (const [i, record] of loaded.records.entries()) {
-			if (!Number.isSafeInteger(record.seq) || record.seq < 1) problems.push(`record ${i}: seq ${clip(String(record.seq))} is not a whole number ≥ 1`);
-			if (typeof record.id !== 'string' || record.id === '') problems.push(`record ${i}: id is not a non-empty string`);
-			if (typeof record.time !== 'string' || !Number.isFinite(Date.parse(record.time))) problems.push(`record ${i}: time ${clip(String(record.time))} is not a date`);
-			if (typeof record.type !== 'string' || record.type === '') problems.push(`record ${i}: type is not a non-empty string`);
+			if (!Number.isSafeInteger(record.seq) || record.seq < 1)
+				problems.push(`record ${i}: seq ${clip(String(record.seq))} is not a whole number ≥ 1`);
+			if (typeof record.id !== 'string' || record.id === '')
+				problems.push(`record ${i}: id is not a non-empty string`);
+			if (typeof record.time !== 'string' || !Number.isFinite(Date.parse(record.time)))
+				problems.push(`record ${i}: time ${clip(String(record.time))} is not a date`);
+			if (typeof record.type !== 'string' || record.type === '')
+				problems.push(`record ${i}: type is not a non-empty string`);
 			if (typeof record.summary !== 'string') problems.push(`record ${i}: summary is not a string`);
-			if (typeof record.payload !== 'object' || record.payload === null) problems.push(`record ${i}: payload is not an object`);
-			if (typeof record.toolUseId === 'string') found.set(record.toolUseId, (found.get(record.toolUseId) ?? 0) + 1);
+			if (typeof record.payload !== 'object' || record.payload === null)
+				problems.push(`record ${i}: payload is not an object`);
+			if (typeof record.toolUseId === 'string')
+				found.set(record.toolUseId, (found.get(record.toolUseId) ?? 0) + 1);
 		}
-		for (const marker of markers) if (found.get(marker) !== 1) problems.push(`a good line (tool_use_id ${marker}) was loaded ${found.get(marker) ?? 0} times, expected once`);
-		for (const error of loaded.firstErrors) if (FORBIDDEN_RAW.test(error)) problems.push(`a bad-line reason (shown in the TUI) holds a raw C1/bidi character: ${clip(error)}`);
+		for (const marker of markers)
+			if (found.get(marker) !== 1)
+				problems.push(
+					`a good line (tool_use_id ${marker}) was loaded ${found.get(marker) ?? 0} times, expected once`,
+				);
+		for (const error of loaded.firstErrors)
+			if (FORBIDDEN_RAW.test(error))
+				problems.push(`a bad-line reason (shown in the TUI) holds a raw C1/bidi character: ${clip(error)}`);
 		if (problems.length > 0) throw new Error(problems.slice(0, 10).join('\n'));
 		// Playing it (fast) must get through every record without throwing.
 		await new Promise<void>((resolve, reject) => {
 			let played = 0;
-			const timer = setTimeout(() => reject(new Error(`playReplay stopped after ${played} of ${loaded.records.length} records`)), 10_000);
+			const timer = setTimeout(
+				() => reject(new Error(`playReplay stopped after ${played} of ${loaded.records.length} records`)),
+				10_000,
+			);
 			try {
 				playReplay(
 					loaded.records,
 					1e9,
-					batch => {
+					(batch) => {
 						played += batch.length;
 					},
 					() => {
@@ -451,7 +585,10 @@ export interface PathRun {
  * many runs (checks the journal read-back); `freshEvery`: start a fresh server every so many runs
  * (bounds the journal and the history of a long run).
  */
-export function pathProperty(name: PathName, options: {restartEvery?: number; freshEvery?: number; batch?: number} = {}): PathRun {
+export function pathProperty(
+	name: PathName,
+	options: {restartEvery?: number; freshEvery?: number; batch?: number} = {},
+): PathRun {
 	const batch = (max: number) => Math.max(1, Math.round(max * (options.batch ?? 1)));
 	const figures = newFigures();
 	const pool = new ServerPool(options);
@@ -469,22 +606,38 @@ export function pathProperty(name: PathName, options: {restartEvery?: number; fr
 	let property: fc.IAsyncPropertyWithHooks<any>;
 	switch (name) {
 		case 'http':
-			property = fc.asyncProperty(fc.array(httpCase, {minLength: 1, maxLength: batch(MAX_BATCH.http)}), cases => guarded(server => runHttpCases(server, cases, figures)));
+			property = fc.asyncProperty(
+				fc.array(httpCase, {minLength: 1, maxLength: batch(MAX_BATCH.http)}),
+				(cases) => guarded((server) => runHttpCases(server, cases, figures)),
+			);
 			break;
 		case 'socket':
-			property = fc.asyncProperty(fc.array(socketCase, {minLength: 1, maxLength: batch(MAX_BATCH.socket)}), cases => guarded(server => runSocketCases(server, cases, figures)));
+			property = fc.asyncProperty(
+				fc.array(socketCase, {minLength: 1, maxLength: batch(MAX_BATCH.socket)}),
+				(cases) => guarded((server) => runSocketCases(server, cases, figures)),
+			);
 			break;
 		case 'spool':
-			property = fc.asyncProperty(fc.array(spoolLine, {minLength: 1, maxLength: batch(MAX_BATCH.spool)}), lines => guarded(server => runSpoolLines(server, lines, figures)));
+			property = fc.asyncProperty(
+				fc.array(spoolLine, {minLength: 1, maxLength: batch(MAX_BATCH.spool)}),
+				(lines) => guarded((server) => runSpoolLines(server, lines, figures)),
+			);
 			break;
 		case 'otlp':
-			property = fc.asyncProperty(fc.array(otlpCase, {minLength: 1, maxLength: batch(MAX_BATCH.otlp)}), cases => guarded(server => runOtlpCases(server, cases, figures)));
+			property = fc.asyncProperty(
+				fc.array(otlpCase, {minLength: 1, maxLength: batch(MAX_BATCH.otlp)}),
+				(cases) => guarded((server) => runOtlpCases(server, cases, figures)),
+			);
 			break;
 		case 'replay':
-			property = fc.asyncProperty(fc.array(replayLine, {minLength: 1, maxLength: batch(MAX_BATCH.replay)}), fc.boolean(), async (lines, crlf) => {
-				figures.runs++;
-				await runReplayLines(lines, figures, crlf);
-			});
+			property = fc.asyncProperty(
+				fc.array(replayLine, {minLength: 1, maxLength: batch(MAX_BATCH.replay)}),
+				fc.boolean(),
+				async (lines, crlf) => {
+					figures.runs++;
+					await runReplayLines(lines, figures, crlf);
+				},
+			);
 			break;
 	}
 	return {
@@ -504,11 +657,20 @@ export function renderCounterexample(value: unknown): string {
 		value,
 		(_key, v: unknown) => {
 			if (typeof v === 'string') return v.length > 160 ? `${v.slice(0, 160)}…(+${v.length - 160} chars)` : v;
-			if (v && typeof v === 'object' && (v as {type?: unknown}).type === 'Buffer' && Array.isArray((v as {data?: unknown}).data)) {
+			if (
+				v &&
+				typeof v === 'object' &&
+				(v as {type?: unknown}).type === 'Buffer' &&
+				Array.isArray((v as {data?: unknown}).data)
+			) {
 				const data = (v as {data: number[]}).data;
 				const shown = data
 					.slice(0, 200)
-					.map(b => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`))
+					.map((b) =>
+						b >= 0x20 && b < 0x7f && b !== 0x5c
+							? String.fromCharCode(b)
+							: `\\x${b.toString(16).padStart(2, '0')}`,
+					)
 					.join('');
 				return `<bytes ${shown}${data.length > 200 ? `…(+${data.length - 200} bytes)` : ''}>`;
 			}
@@ -548,11 +710,16 @@ export interface RunReport {
 	message?: string;
 }
 
-const defaultReproduce = (name: PathName) => (seed: number, path: string) => `FUZZ_ONLY=${name} FUZZ_SEED=${seed} FUZZ_PATH='${path}' node --import tsx --test test/fuzz-ingest.test.ts`;
+const defaultReproduce = (name: PathName) => (seed: number, path: string) =>
+	`FUZZ_ONLY=${name} FUZZ_SEED=${seed} FUZZ_PATH='${path}' node --import tsx --test test/fuzz-ingest.test.ts`;
 
 /** Runs one path's property with fc.check; never throws for a property failure (see RunReport.message). */
 export async function runPath(name: PathName, options: RunOptions): Promise<RunReport> {
-	const run = pathProperty(name, {restartEvery: options.restartEvery, freshEvery: options.freshEvery, batch: options.batch});
+	const run = pathProperty(name, {
+		restartEvery: options.restartEvery,
+		freshEvery: options.freshEvery,
+		batch: options.batch,
+	});
 	const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
 	const started = Date.now();
 	let details: fc.RunDetails<unknown>;
@@ -567,9 +734,19 @@ export async function runPath(name: PathName, options: RunOptions): Promise<RunR
 	} finally {
 		await run.close();
 	}
-	const report: RunReport = {name, seed, failed: details.failed, interrupted: details.interrupted, numRuns: details.numRuns, numShrinks: details.numShrinks, figures: run.figures, ms: Date.now() - started};
+	const report: RunReport = {
+		name,
+		seed,
+		failed: details.failed,
+		interrupted: details.interrupted,
+		numRuns: details.numRuns,
+		numShrinks: details.numShrinks,
+		figures: run.figures,
+		ms: Date.now() - started,
+	};
 	if (details.failed) {
-		const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+		const error =
+			details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
 		report.message = [
 			`fuzz path "${name}" failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s)${details.interrupted ? ' (shrinking cut short by the time limit)' : ''}`,
 			`reproduce: ${(options.reproduce ?? defaultReproduce(name))(seed, details.counterexamplePath ?? '')}`,

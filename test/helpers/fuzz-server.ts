@@ -35,7 +35,7 @@ export const skippedChecks = new Set<'raw-controls' | 'server-error'>();
 /** Raw C1 controls and bidi overrides/isolates: a terminal acts on them. */
 export const FORBIDDEN_RAW = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 let markerCounter = 0;
 /** A fresh marker: goes in a good event's `tool_use_id`, so the event can be found wherever it lands. */
@@ -45,7 +45,14 @@ export function freshMarker(prefix = 'good'): string {
 
 /** A well-formed Claude Code hook event carrying `marker`. */
 export function goodEventText(marker: string): string {
-	return JSON.stringify({hook_event_name: 'PreToolUse', session_id: 'fuzz-good', cwd: '/repo', tool_name: 'Bash', tool_use_id: marker, tool_input: {command: `echo ${marker}`}});
+	return JSON.stringify({
+		hook_event_name: 'PreToolUse',
+		session_id: 'fuzz-good',
+		cwd: '/repo',
+		tool_name: 'Bash',
+		tool_use_id: marker,
+		tool_input: {command: `echo ${marker}`},
+	});
 }
 
 /** What the stdout watcher keeps of a record (enough to compare it with the other channels). */
@@ -65,13 +72,16 @@ export function clip(text: string, max = 300): string {
 /** Why a record read from stdout does not have the record's shape, or null. */
 function shapeError(record: any): string | null {
 	if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not an object';
-	if (!Number.isSafeInteger(record.seq) || record.seq < 1) return `seq ${clip(String(record.seq))} is not a whole number ≥ 1`;
+	if (!Number.isSafeInteger(record.seq) || record.seq < 1)
+		return `seq ${clip(String(record.seq))} is not a whole number ≥ 1`;
 	if (typeof record.id !== 'string' || record.id === '') return 'id is not a non-empty string';
-	if (typeof record.time !== 'string' || !Number.isFinite(Date.parse(record.time))) return `time ${clip(String(record.time))} is not a date`;
+	if (typeof record.time !== 'string' || !Number.isFinite(Date.parse(record.time)))
+		return `time ${clip(String(record.time))} is not a date`;
 	if (typeof record.type !== 'string' || record.type === '') return 'type is not a non-empty string';
 	if (typeof record.summary !== 'string') return 'summary is not a string';
 	if (typeof record.source !== 'string') return 'source is not a string';
-	if (typeof record.payload !== 'object' || record.payload === null || Array.isArray(record.payload)) return 'payload is not an object';
+	if (typeof record.payload !== 'object' || record.payload === null || Array.isArray(record.payload))
+		return 'payload is not an object';
 	for (const key of ['session', 'tool', 'toolUseId', 'agentId', 'agentType', 'cwd']) {
 		if (record[key] !== null && typeof record[key] !== 'string') return `${key} is neither null nor a string`;
 	}
@@ -138,8 +148,16 @@ export class FuzzServer {
 		this.stdoutRest = Buffer.alloc(0);
 		this.lastStdoutSeq = this.verifiedUpTo;
 		// A minimal environment: the developer's MPM_TUI_* never leak in; HOME is the temp dir too.
-		const env = {PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', HOME: this.stateDir, MPM_TUI_STATE_DIR: this.stateDir};
-		const child = spawn(process.execPath, [CLI, '--server-only', '--port', '0', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
+		const env = {
+			PATH: process.env.PATH ?? '/usr/bin:/bin',
+			NODE_ENV: 'production',
+			HOME: this.stateDir,
+			MPM_TUI_STATE_DIR: this.stateDir,
+		};
+		const child = spawn(process.execPath, [CLI, '--server-only', '--port', '0', ...args], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		this.child = child;
 		child.stdout!.on('data', (chunk: Buffer) => this.onStdout(chunk));
 		child.stderr!.on('data', (chunk: Buffer) => {
@@ -153,8 +171,12 @@ export class FuzzServer {
 				this.port = Number(found[1]);
 				break;
 			}
-			if (!this.alive()) throw new Error(`the server exited before listening (${this.exitText()}); stderr: ${this.stderrTail()}`);
-			if (Date.now() > deadline) throw new Error(`the server did not listen within 15 s; stderr: ${this.stderrTail()}`);
+			if (!this.alive())
+				throw new Error(
+					`the server exited before listening (${this.exitText()}); stderr: ${this.stderrTail()}`,
+				);
+			if (Date.now() > deadline)
+				throw new Error(`the server did not listen within 15 s; stderr: ${this.stderrTail()}`);
 			await sleep(10);
 		}
 		this.url = `http://127.0.0.1:${this.port}`;
@@ -163,7 +185,13 @@ export class FuzzServer {
 
 	private connectListener(): Promise<void> {
 		this.listener?.close();
-		const socket = io(this.url, {auth: {client: 'mpm-tui'}, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000});
+		const socket = io(this.url, {
+			auth: {client: 'mpm-tui'},
+			transports: ['websocket'],
+			reconnection: false,
+			forceNew: true,
+			timeout: 5000,
+		});
 		this.listener = socket;
 		socket.on('events', (batch: unknown) => {
 			if (!Array.isArray(batch)) {
@@ -180,16 +208,19 @@ export class FuzzServer {
 				else this.listened.set(record.seq, {id: String(record.id), count: 1});
 			}
 		});
-		socket.on('disconnect', reason => {
+		socket.on('disconnect', (reason) => {
 			this.listenerError ||= `the mpm-tui listener was disconnected (${reason})`;
 		});
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error('the mpm-tui listener did not get "hello" within 5 s')), 5000);
+			const timer = setTimeout(
+				() => reject(new Error('the mpm-tui listener did not get "hello" within 5 s')),
+				5000,
+			);
 			socket.once('hello', () => {
 				clearTimeout(timer);
 				resolve();
 			});
-			socket.once('connect_error', error => {
+			socket.once('connect_error', (error) => {
 				clearTimeout(timer);
 				reject(new Error(`the mpm-tui listener could not connect: ${error.message}`));
 			});
@@ -216,7 +247,10 @@ export class FuzzServer {
 		}
 		const text = bytes.toString('utf8');
 		const raw = FORBIDDEN_RAW.exec(text);
-		if (raw && !skippedChecks.has('raw-controls')) this.violations.push(`${where} holds U+${raw[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} raw (a terminal acts on it) at char ${raw.index}: ${clip(text.slice(Math.max(0, raw.index - 60), raw.index + 20))}`);
+		if (raw && !skippedChecks.has('raw-controls'))
+			this.violations.push(
+				`${where} holds U+${raw[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} raw (a terminal acts on it) at char ${raw.index}: ${clip(text.slice(Math.max(0, raw.index - 60), raw.index + 20))}`,
+			);
 		let record: any;
 		try {
 			record = JSON.parse(text);
@@ -231,9 +265,15 @@ export class FuzzServer {
 		}
 		const seq = record.seq as number;
 		if (this.stdout.has(seq) || seq <= this.verifiedUpTo) this.stdoutDuplicates.push(seq);
-		if (seq <= this.lastStdoutSeq) this.violations.push(`${where}: seq ${seq} comes after seq ${this.lastStdoutSeq} (not increasing)`);
+		if (seq <= this.lastStdoutSeq)
+			this.violations.push(`${where}: seq ${seq} comes after seq ${this.lastStdoutSeq} (not increasing)`);
 		this.lastStdoutSeq = Math.max(this.lastStdoutSeq, seq);
-		this.stdout.set(seq, {id: String(record.id), toolUseId: typeof record.toolUseId === 'string' ? record.toolUseId : null, source: String(record.source), type: String(record.type)});
+		this.stdout.set(seq, {
+			id: String(record.id),
+			toolUseId: typeof record.toolUseId === 'string' ? record.toolUseId : null,
+			source: String(record.source),
+			type: String(record.type),
+		});
 	}
 
 	alive(): boolean {
@@ -243,7 +283,9 @@ export class FuzzServer {
 	/** After something went wrong: '' while the process lives (given a moment to end), else how it died and its stderr. */
 	async deathNote(): Promise<string> {
 		for (let i = 0; i < 30 && this.alive(); i++) await sleep(10);
-		return this.alive() ? '' : ` — the server process died (${this.exitText()}); stderr: ${this.stderrTail()}`;
+		return this.alive()
+			? ''
+			: ` — the server process died (${this.exitText()}); stderr: ${this.stderrTail()}`;
 	}
 
 	exitText(): string {
@@ -258,7 +300,10 @@ export class FuzzServer {
 	/** Records that an answer counted `accepted` events ending at `lastSeq`. */
 	expectAccepted(accepted: number, lastSeq: number, what: string): void {
 		for (let seq = lastSeq - accepted + 1; seq <= lastSeq; seq++) {
-			if (seq <= this.verifiedUpTo || this.expected.has(seq)) throw new Error(`${what}: answered seq ${seq} as newly accepted, but an earlier answer already had it`);
+			if (seq <= this.verifiedUpTo || this.expected.has(seq))
+				throw new Error(
+					`${what}: answered seq ${seq} as newly accepted, but an earlier answer already had it`,
+				);
 			this.expected.set(seq, what);
 		}
 	}
@@ -279,12 +324,22 @@ export class FuzzServer {
 		const id = `canary-${++this.canaries}-${randomBytes(3).toString('hex')}`;
 		let answer: RawAnswer;
 		try {
-			answer = await rawRequest({port: this.port, method: 'POST', path: '/api/events', headers: [['Content-Type', 'application/json'], ['X-Mpm-Id', id]], body: Buffer.from(goodEventText(marker))});
+			answer = await rawRequest({
+				port: this.port,
+				method: 'POST',
+				path: '/api/events',
+				headers: [
+					['Content-Type', 'application/json'],
+					['X-Mpm-Id', id],
+				],
+				body: Buffer.from(goodEventText(marker)),
+			});
 		} catch (error) {
 			throw new Error(`the canary got no answer (${(error as Error).message})`);
 		}
 		const body = parseJson(answer.body);
-		if (answer.status !== 202 || body?.accepted !== 1) throw new Error(`the canary was not accepted: ${answer.status} ${clip(answer.body.toString('utf8'))}`);
+		if (answer.status !== 202 || body?.accepted !== 1)
+			throw new Error(`the canary was not accepted: ${answer.status} ${clip(answer.body.toString('utf8'))}`);
 		const seq = body.lastSeq as number;
 		this.expectAccepted(1, seq, 'the canary');
 		this.expectDelivered(marker, 'the canary');
@@ -292,7 +347,9 @@ export class FuzzServer {
 		while (!this.stdout.has(seq) || !this.listened.has(seq)) {
 			if (!this.alive()) throw new Error(`the server died after the canary (${this.exitText()})`);
 			if (Date.now() > deadline) {
-				throw new Error(`the canary (seq ${seq}) did not arrive within 5 s: stdout ${this.stdout.has(seq) ? 'has it' : 'lacks it'}, mpm-tui listener ${this.listened.has(seq) ? 'has it' : `lacks it${this.listenerError ? ` (${this.listenerError})` : ''}`}`);
+				throw new Error(
+					`the canary (seq ${seq}) did not arrive within 5 s: stdout ${this.stdout.has(seq) ? 'has it' : 'lacks it'}, mpm-tui listener ${this.listened.has(seq) ? 'has it' : `lacks it${this.listenerError ? ` (${this.listenerError})` : ''}`}`,
+				);
 			}
 			await sleep(5);
 		}
@@ -304,7 +361,9 @@ export class FuzzServer {
 	 * (the spool drain, which answers nobody) accepts any new seqs as long as they are consecutive.
 	 * Throws with every broken invariant named.
 	 */
-	async verify(options: {consecutiveOnly?: boolean; inspect?: (records: ReadonlyMap<number, Seen>) => string[]} = {}): Promise<void> {
+	async verify(
+		options: {consecutiveOnly?: boolean; inspect?: (records: ReadonlyMap<number, Seen>) => string[]} = {},
+	): Promise<void> {
 		const problems: string[] = [];
 		if (!this.alive()) {
 			this.dirty = true;
@@ -319,15 +378,24 @@ export class FuzzServer {
 		}
 		problems.push(...this.violations.splice(0));
 		if (this.listenerError) problems.push(this.listenerError);
-		if (this.stdoutDuplicates.length > 0) problems.push(`stdout repeats seq ${this.stdoutDuplicates.splice(0).slice(0, 5).join(', ')}`);
+		if (this.stdoutDuplicates.length > 0)
+			problems.push(`stdout repeats seq ${this.stdoutDuplicates.splice(0).slice(0, 5).join(', ')}`);
 		const from = this.verifiedUpTo + 1;
 		// Stdout: exactly the accepted seqs, consecutive.
 		for (let seq = from; seq <= top; seq++) {
-			if (!this.stdout.has(seq)) problems.push(`seq ${seq} is missing from stdout${this.expected.has(seq) ? ` (accepted by ${this.expected.get(seq)})` : ' (seqs are not consecutive)'}`);
-			else if (!options.consecutiveOnly && !this.expected.has(seq)) problems.push(`seq ${seq} (id ${clip(this.stdout.get(seq)!.id)}) is on stdout, but no 2xx answer accounted for it`);
+			if (!this.stdout.has(seq))
+				problems.push(
+					`seq ${seq} is missing from stdout${this.expected.has(seq) ? ` (accepted by ${this.expected.get(seq)})` : ' (seqs are not consecutive)'}`,
+				);
+			else if (!options.consecutiveOnly && !this.expected.has(seq))
+				problems.push(
+					`seq ${seq} (id ${clip(this.stdout.get(seq)!.id)}) is on stdout, but no 2xx answer accounted for it`,
+				);
 		}
-		for (const [seq, what] of this.expected) if (seq > top) problems.push(`${what} was answered with seq ${seq}, after the canary's ${top}`);
-		for (const seq of this.stdout.keys()) if (seq > top) problems.push(`stdout has seq ${seq}, after the canary's ${top}`);
+		for (const [seq, what] of this.expected)
+			if (seq > top) problems.push(`${what} was answered with seq ${seq}, after the canary's ${top}`);
+		for (const seq of this.stdout.keys())
+			if (seq > top) problems.push(`stdout has seq ${seq}, after the canary's ${top}`);
 		// Good events: each exactly once.
 		const byMarker = new Map<string, number>();
 		for (let seq = from; seq <= top; seq++) {
@@ -336,11 +404,15 @@ export class FuzzServer {
 		}
 		for (const [marker, what] of this.mustDeliver) {
 			const n = byMarker.get(marker) ?? 0;
-			if (n !== 1) problems.push(`${what}: a good event (tool_use_id ${marker}) is on stdout ${n} times, expected once`);
+			if (n !== 1)
+				problems.push(`${what}: a good event (tool_use_id ${marker}) is on stdout ${n} times, expected once`);
 		}
 		for (const [marker, what] of this.atMostOnce) {
 			const n = byMarker.get(marker) ?? 0;
-			if (n > 1) problems.push(`${what}: an event (tool_use_id ${marker}) is on stdout ${n} times, expected at most once`);
+			if (n > 1)
+				problems.push(
+					`${what}: an event (tool_use_id ${marker}) is on stdout ${n} times, expected at most once`,
+				);
 		}
 		if (options.inspect) {
 			const records = new Map<number, Seen>();
@@ -373,20 +445,30 @@ export class FuzzServer {
 			this.dirty = true;
 			const shown = problems.slice(0, 12);
 			if (problems.length > shown.length) shown.push(`…and ${problems.length - shown.length} more`);
-			throw new Error(`${shown.join('\n')}${this.alive() ? '' : `\nthe server process died (${this.exitText()})`}\nserver stderr: ${this.stderrTail(800)}`);
+			throw new Error(
+				`${shown.join('\n')}${this.alive() ? '' : `\nthe server process died (${this.exitText()})`}\nserver stderr: ${this.stderrTail(800)}`,
+			);
 		}
 	}
 
-	private checkChannel(name: string, seen: Map<number, {id: string; count: number}>, from: number, top: number): string[] {
+	private checkChannel(
+		name: string,
+		seen: Map<number, {id: string; count: number}>,
+		from: number,
+		top: number,
+	): string[] {
 		const problems: string[] = [];
 		for (let seq = from; seq <= top; seq++) {
 			const entry = seen.get(seq);
 			const want = this.stdout.get(seq)?.id;
 			if (!entry) problems.push(`${name} lacks seq ${seq}`);
 			else if (entry.count !== 1) problems.push(`${name} has seq ${seq} ${entry.count} times`);
-			else if (want !== undefined && entry.id !== want) problems.push(`${name} has seq ${seq} with id ${clip(entry.id)}, stdout with ${clip(want)}`);
+			else if (want !== undefined && entry.id !== want)
+				problems.push(`${name} has seq ${seq} with id ${clip(entry.id)}, stdout with ${clip(want)}`);
 		}
-		for (const seq of seen.keys()) if (seq > top || seq < from) problems.push(`${name} has seq ${seq}, outside the checked range ${from}–${top}`);
+		for (const seq of seen.keys())
+			if (seq > top || seq < from)
+				problems.push(`${name} has seq ${seq}, outside the checked range ${from}–${top}`);
 		return problems;
 	}
 
@@ -396,12 +478,21 @@ export class FuzzServer {
 		for (let page = 0; since < top; page++) {
 			let answer: RawAnswer;
 			try {
-				answer = await rawRequest({port: this.port, method: 'GET', path: `/api/events?since=${since}&limit=10000`, headers: [], body: Buffer.alloc(0)});
+				answer = await rawRequest({
+					port: this.port,
+					method: 'GET',
+					path: `/api/events?since=${since}&limit=10000`,
+					headers: [],
+					body: Buffer.alloc(0),
+				});
 			} catch (error) {
 				return [`GET /api/events?since=${since} got no answer (${(error as Error).message})`];
 			}
 			const body = parseJson(answer.body);
-			if (answer.status !== 200 || !Array.isArray(body?.events)) return [`GET /api/events?since=${since} answered ${answer.status}: ${clip(answer.body.toString('utf8'))}`];
+			if (answer.status !== 200 || !Array.isArray(body?.events))
+				return [
+					`GET /api/events?since=${since} answered ${answer.status}: ${clip(answer.body.toString('utf8'))}`,
+				];
 			const events = body.events as Array<{seq: number; id: string}>;
 			if (events.length === 0) break;
 			for (const record of events) {
@@ -432,7 +523,9 @@ export class FuzzServer {
 			try {
 				texts.push(fs.readFileSync(`${this.journalPath}.1`).subarray(this.journalOffset).toString('utf8'));
 			} catch (error) {
-				problems.push(`the journal shrank and ${this.journalPath}.1 cannot be read: ${(error as Error).message}`);
+				problems.push(
+					`the journal shrank and ${this.journalPath}.1 cannot be read: ${(error as Error).message}`,
+				);
 			}
 			this.journalOffset = 0;
 		}
@@ -476,26 +569,49 @@ export class FuzzServer {
 	async restartCheck(): Promise<void> {
 		const problems: string[] = [];
 		const stopped = await this.stop();
-		if (stopped.signal !== null || stopped.code !== 0) problems.push(`SIGTERM: the server ended with ${stopped.signal ? `signal ${stopped.signal}` : `exit code ${stopped.code}`}, expected exit code 0; stderr: ${this.stderrTail(600)}`);
+		if (stopped.signal !== null || stopped.code !== 0)
+			problems.push(
+				`SIGTERM: the server ended with ${stopped.signal ? `signal ${stopped.signal}` : `exit code ${stopped.code}`}, expected exit code 0; stderr: ${this.stderrTail(600)}`,
+			);
 		try {
 			await this.spawn([]);
 		} catch (error) {
 			this.dirty = true;
-			throw new Error([...problems, `restarting over the same journal failed: ${(error as Error).message}`].join('\n'));
+			throw new Error(
+				[...problems, `restarting over the same journal failed: ${(error as Error).message}`].join('\n'),
+			);
 		}
-		const status = await rawRequest({port: this.port, method: 'GET', path: '/api/status', headers: [], body: Buffer.alloc(0)}).catch(() => null);
+		const status = await rawRequest({
+			port: this.port,
+			method: 'GET',
+			path: '/api/status',
+			headers: [],
+			body: Buffer.alloc(0),
+		}).catch(() => null);
 		const stats = status ? parseJson(status.body) : null;
 		if (!stats) problems.push('GET /api/status got no JSON answer after the restart');
 		else {
-			if (stats.events?.lastSeq !== this.verifiedUpTo) problems.push(`after the restart lastSeq is ${stats.events?.lastSeq}, expected ${this.verifiedUpTo}`);
-			if (stats.journal?.skipped !== 0) problems.push(`after the restart ${stats.journal?.skipped} journal line(s) the server wrote itself could not be read back`);
+			if (stats.events?.lastSeq !== this.verifiedUpTo)
+				problems.push(`after the restart lastSeq is ${stats.events?.lastSeq}, expected ${this.verifiedUpTo}`);
+			if (stats.journal?.skipped !== 0)
+				problems.push(
+					`after the restart ${stats.journal?.skipped} journal line(s) the server wrote itself could not be read back`,
+				);
 		}
 		const oldest = Math.min(...this.verifiedIds.keys(), this.verifiedUpTo + 1);
 		const history = new Map<number, string>();
 		let since = oldest - 1;
 		while (since < this.verifiedUpTo) {
-			const answer = await rawRequest({port: this.port, method: 'GET', path: `/api/events?since=${since}&limit=10000`, headers: [], body: Buffer.alloc(0)}).catch(() => null);
-			const events = answer ? (parseJson(answer.body)?.events as Array<{seq: number; id: string}> | undefined) : undefined;
+			const answer = await rawRequest({
+				port: this.port,
+				method: 'GET',
+				path: `/api/events?since=${since}&limit=10000`,
+				headers: [],
+				body: Buffer.alloc(0),
+			}).catch(() => null);
+			const events = answer
+				? (parseJson(answer.body)?.events as Array<{seq: number; id: string}> | undefined)
+				: undefined;
 			if (!events || events.length === 0) break;
 			for (const record of events) history.set(record.seq, record.id);
 			since = events[events.length - 1].seq;
@@ -503,7 +619,10 @@ export class FuzzServer {
 		let missing = 0;
 		for (const [seq, id] of this.verifiedIds) {
 			if (history.get(seq) === id) continue;
-			if (missing++ < 5) problems.push(`after the restart the history has ${history.has(seq) ? `id ${clip(history.get(seq)!)}` : 'nothing'} at seq ${seq}, expected ${clip(id)}`);
+			if (missing++ < 5)
+				problems.push(
+					`after the restart the history has ${history.has(seq) ? `id ${clip(history.get(seq)!)}` : 'nothing'} at seq ${seq}, expected ${clip(id)}`,
+				);
 		}
 		if (missing > 5) problems.push(`…${missing} seqs differ in all`);
 		if (problems.length > 0) {
@@ -520,8 +639,11 @@ export class FuzzServer {
 		this.listener = undefined;
 		this.listenerError = '';
 		const child = this.child;
-		if (child.exitCode !== null || child.signalCode !== null) return {code: child.exitCode, signal: child.signalCode};
-		const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
+		if (child.exitCode !== null || child.signalCode !== null)
+			return {code: child.exitCode, signal: child.signalCode};
+		const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) =>
+			child.once('exit', (code, signal) => resolve({code, signal})),
+		);
 		child.kill('SIGTERM');
 		const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
 		const result = await ended;

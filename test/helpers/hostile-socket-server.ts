@@ -20,9 +20,12 @@ export const raw = (text: string) => new RawJson(text);
 class RawEncoder extends Encoder {
 	override encode(packet: parser.Packet): any[] {
 		const args = Array.isArray(packet.data) ? (packet.data as unknown[]) : null;
-		if ((packet.type === PacketType.EVENT || packet.type === PacketType.ACK) && args?.some(a => a instanceof RawJson)) {
+		if (
+			(packet.type === PacketType.EVENT || packet.type === PacketType.ACK) &&
+			args?.some((a) => a instanceof RawJson)
+		) {
 			const nsp = packet.nsp && packet.nsp !== '/' ? `${packet.nsp},` : '';
-			const body = args.map(a => (a instanceof RawJson ? a.text : JSON.stringify(a))).join(',');
+			const body = args.map((a) => (a instanceof RawJson ? a.text : JSON.stringify(a))).join(',');
 			return [`${packet.type}${nsp}${packet.id ?? ''}[${body}]`];
 		}
 		return super.encode(packet);
@@ -38,12 +41,12 @@ export interface HostileServer {
 export async function hostileServer(): Promise<HostileServer> {
 	const server = http.createServer();
 	const io = new Server(server, {parser: {...parser, Encoder: RawEncoder}});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 	return {
 		url,
 		io,
-		close: () => new Promise<void>(resolve => io.close(() => resolve())),
+		close: () => new Promise<void>((resolve) => io.close(() => resolve())),
 	};
 }
 

@@ -24,12 +24,12 @@ export class RawConnection {
 
 	private constructor(socket: net.Socket) {
 		this.socket = socket;
-		socket.on('data', chunk => {
+		socket.on('data', (chunk) => {
 			this.received = Buffer.concat([this.received, chunk]);
 			this.parse();
 		});
 		socket.on('error', () => {});
-		this.closed = new Promise(resolve =>
+		this.closed = new Promise((resolve) =>
 			socket.once('close', () => {
 				this.ended = true;
 				this.parse();
@@ -50,7 +50,7 @@ export class RawConnection {
 
 	/** Writes and resolves once the bytes are handed to the kernel (or the connection is gone). */
 	write(data: string | Buffer): Promise<void> {
-		return new Promise(resolve => {
+		return new Promise((resolve) => {
 			if (this.socket.destroyed) return resolve();
 			this.socket.write(data, () => resolve());
 		});
@@ -63,7 +63,15 @@ export class RawConnection {
 
 	response(timeoutMs = 5000): Promise<RawAnswer> {
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms; got ${JSON.stringify(this.received.toString('latin1').slice(0, 300))}`)), timeoutMs);
+			const timer = setTimeout(
+				() =>
+					reject(
+						new Error(
+							`no answer within ${timeoutMs} ms; got ${JSON.stringify(this.received.toString('latin1').slice(0, 300))}`,
+						),
+					),
+				timeoutMs,
+			);
 			const check = () => {
 				if (this.answer) {
 					clearTimeout(timer);
@@ -72,7 +80,11 @@ export class RawConnection {
 				}
 				if (this.ended) {
 					clearTimeout(timer);
-					reject(new Error(`the server closed the connection without a whole answer; got ${JSON.stringify(this.received.toString('latin1').slice(0, 300))}`));
+					reject(
+						new Error(
+							`the server closed the connection without a whole answer; got ${JSON.stringify(this.received.toString('latin1').slice(0, 300))}`,
+						),
+					);
 					return true;
 				}
 				return false;
@@ -103,7 +115,12 @@ export class RawConnection {
 				if (decoded === undefined) return this.wake();
 				body = decoded.toString('utf8');
 			} else {
-				const length = headers['content-length'] === undefined ? ([101, 204, 304].includes(status) ? 0 : undefined) : Number(headers['content-length']);
+				const length =
+					headers['content-length'] === undefined
+						? [101, 204, 304].includes(status)
+							? 0
+							: undefined
+						: Number(headers['content-length']);
 				if (length === undefined ? !this.ended : rest.length < length) return this.wake();
 				body = rest.subarray(0, length ?? rest.length).toString('utf8');
 			}
@@ -150,9 +167,17 @@ export async function rawRequest(port: number, text: string | Buffer, timeoutMs 
 }
 
 /** `METHOD path HTTP/1.1` with the given headers (a `Host` only if given; `Connection: close` unless given) and an optional body. */
-export function requestText(method: string, path: string, headers: Record<string, string>, body = ''): string {
-	const all: Record<string, string> = {...headers, ...(body === '' ? {} : {'Content-Length': String(Buffer.byteLength(body))})};
-	if (!Object.keys(all).some(name => name.toLowerCase() === 'connection')) all.Connection = 'close';
+export function requestText(
+	method: string,
+	path: string,
+	headers: Record<string, string>,
+	body = '',
+): string {
+	const all: Record<string, string> = {
+		...headers,
+		...(body === '' ? {} : {'Content-Length': String(Buffer.byteLength(body))}),
+	};
+	if (!Object.keys(all).some((name) => name.toLowerCase() === 'connection')) all.Connection = 'close';
 	return `${method} ${path} HTTP/1.1\r\n${Object.entries(all)
 		.map(([k, v]) => `${k}: ${v}\r\n`)
 		.join('')}\r\n${body}`;

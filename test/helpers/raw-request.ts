@@ -39,7 +39,11 @@ function parseAnswer(bytes: Buffer): RawAnswer | null {
 	const body = bytes.subarray(end + HEADER_END.length);
 	const length = headers.get('content-length');
 	if (length !== undefined && body.length < Number(length)) return null;
-	return {status: Number(status[1]), headers, body: length === undefined ? body : body.subarray(0, Number(length))};
+	return {
+		status: Number(status[1]),
+		headers,
+		body: length === undefined ? body : body.subarray(0, Number(length)),
+	};
 }
 
 /**
@@ -59,9 +63,18 @@ export function rawRequest(request: RawRequest): Promise<RawAnswer> {
 			clearTimeout(timer);
 			socket.destroy();
 			if (answer) resolve(answer);
-			else reject(error ?? new Error(`the connection closed without a whole answer (${Buffer.concat(chunks).length} bytes came)`));
+			else
+				reject(
+					error ??
+						new Error(
+							`the connection closed without a whole answer (${Buffer.concat(chunks).length} bytes came)`,
+						),
+				);
 		};
-		const timer = setTimeout(() => finish(new Error(`no answer within ${request.timeoutMs ?? 10_000} ms`)), request.timeoutMs ?? 10_000);
+		const timer = setTimeout(
+			() => finish(new Error(`no answer within ${request.timeoutMs ?? 10_000} ms`)),
+			request.timeoutMs ?? 10_000,
+		);
 		socket.on('data', (chunk: Buffer) => {
 			chunks.push(chunk);
 			// A whole answer with Content-Length is enough; the server may keep the socket a while.
@@ -74,7 +87,13 @@ export function rawRequest(request: RawRequest): Promise<RawAnswer> {
 		socket.on('error', (error: Error) => {
 			setImmediate(() => finish(error));
 		});
-		const head = [`${request.method} ${request.path} HTTP/1.1`, `Host: 127.0.0.1:${request.port}`, `Content-Length: ${request.body.length}`, 'Connection: close', ...request.headers.map(([name, value]) => `${name}: ${value}`)].join('\r\n');
+		const head = [
+			`${request.method} ${request.path} HTTP/1.1`,
+			`Host: 127.0.0.1:${request.port}`,
+			`Content-Length: ${request.body.length}`,
+			'Connection: close',
+			...request.headers.map(([name, value]) => `${name}: ${value}`),
+		].join('\r\n');
 		const bytes = Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), request.body]);
 		if (bytes.length <= CHUNK) {
 			socket.write(bytes);

@@ -23,7 +23,11 @@ export function tempDir(prefix = 'mpm-tui-test-'): string {
 }
 
 /** A Config on a free port (port 0) whose state (journal, spool) lives in a fresh temp dir. */
-export function testConfig(flags: Flags = {}, env: Record<string, string> = {}, stateDir = tempDir()): Config {
+export function testConfig(
+	flags: Flags = {},
+	env: Record<string, string> = {},
+	stateDir = tempDir(),
+): Config {
 	return resolveConfig({port: 0, ...flags}, {MPM_TUI_STATE_DIR: stateDir, ...env}, stateDir);
 }
 
@@ -58,8 +62,17 @@ export async function request(url: string, init: RequestInit = {}): Promise<Http
 	return {status: response.status, headers: response.headers, text, json};
 }
 
-export function postJson(base: string, pathName: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-	return request(base + pathName, {method: 'POST', headers: {'Content-Type': 'application/json', ...headers}, body: typeof body === 'string' ? body : JSON.stringify(body)});
+export function postJson(
+	base: string,
+	pathName: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
+	return request(base + pathName, {
+		method: 'POST',
+		headers: {'Content-Type': 'application/json', ...headers},
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
 }
 
 let counter = 0;
@@ -78,8 +91,19 @@ export function hookEvent(overrides: Record<string, unknown> = {}): Record<strin
 	};
 }
 
-export function connect(url: string, auth: Record<string, unknown> = {client: 'mpm-tui'}, options: Partial<ManagerOptions & SocketOptions> = {}): Socket {
-	return io(url, {auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 3000, ...options});
+export function connect(
+	url: string,
+	auth: Record<string, unknown> = {client: 'mpm-tui'},
+	options: Partial<ManagerOptions & SocketOptions> = {},
+): Socket {
+	return io(url, {
+		auth,
+		transports: ['websocket'],
+		reconnection: false,
+		forceNew: true,
+		timeout: 3000,
+		...options,
+	});
 }
 
 /** Resolves on `connect`, rejects with the server's reason on `connect_error`. */
@@ -88,7 +112,7 @@ export function connected(socket: Socket, ms = 4000): Promise<void> {
 		new Promise<void>((resolve, reject) => {
 			if (socket.connected) return resolve();
 			socket.once('connect', () => resolve());
-			socket.once('connect_error', error => reject(error));
+			socket.once('connect_error', (error) => reject(error));
 		}),
 		ms,
 		'a socket connection',
@@ -96,11 +120,19 @@ export function connected(socket: Socket, ms = 4000): Promise<void> {
 }
 
 export function nextEvent<T = any>(socket: Socket, name: string, ms = 4000): Promise<T> {
-	return withTimeout(new Promise<T>(resolve => socket.once(name, (value: T) => resolve(value))), ms, `"${name}"`);
+	return withTimeout(
+		new Promise<T>((resolve) => socket.once(name, (value: T) => resolve(value))),
+		ms,
+		`"${name}"`,
+	);
 }
 
 /** Collects every record from `events` batches; `until(n)` waits for at least n. */
-export function collectEvents(socket: Socket): {records: any[]; batches: number; until(n: number, ms?: number): Promise<any[]>} {
+export function collectEvents(socket: Socket): {
+	records: any[];
+	batches: number;
+	until(n: number, ms?: number): Promise<any[]>;
+} {
 	const state = {records: [] as any[], batches: 0, waiters: [] as Array<() => void>};
 	socket.on('events', (batch: any[]) => {
 		state.batches++;
@@ -116,7 +148,7 @@ export function collectEvents(socket: Socket): {records: any[]; batches: number;
 		},
 		until(n: number, ms = 5000) {
 			return withTimeout(
-				new Promise<any[]>(resolve => {
+				new Promise<any[]>((resolve) => {
 					const check = () => {
 						if (state.records.length >= n) resolve(state.records);
 					};
@@ -145,8 +177,18 @@ process.on('exit', () => {
 	for (const child of spawned) child.kill('SIGKILL');
 });
 
-export function spawnCli(args: string[], env: Record<string, string>, options: {shell?: string} = {}): Spawned {
-	const fullEnv = {...process.env, NODE_ENV: 'production', MPM_TUI_TOKEN: '', CLAUDE_MPM_SOCKETIO_TOKEN: '', ...env};
+export function spawnCli(
+	args: string[],
+	env: Record<string, string>,
+	options: {shell?: string} = {},
+): Spawned {
+	const fullEnv = {
+		...process.env,
+		NODE_ENV: 'production',
+		MPM_TUI_TOKEN: '',
+		CLAUDE_MPM_SOCKETIO_TOKEN: '',
+		...env,
+	};
 	const child = options.shell
 		? spawn('sh', ['-c', options.shell], {env: fullEnv, stdio: ['ignore', 'pipe', 'pipe']})
 		: spawn(process.execPath, [CLI, ...args], {env: fullEnv, stdio: ['pipe', 'pipe', 'pipe']});
@@ -162,7 +204,7 @@ export function spawnCli(args: string[], env: Record<string, string>, options: {
 		err += d.toString();
 		for (const w of waiters) w();
 	});
-	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve =>
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) =>
 		child.on('close', (code, signal) => {
 			spawned.delete(child);
 			for (const w of waiters) w();
@@ -176,14 +218,15 @@ export function spawnCli(args: string[], env: Record<string, string>, options: {
 		lines: () =>
 			out
 				.split('\n')
-				.filter(l => l.trim() !== '')
-				.map(l => JSON.parse(l)),
+				.filter((l) => l.trim() !== '')
+				.map((l) => JSON.parse(l)),
 		waitFor(test, what, ms = 8000) {
 			return withTimeout(
 				new Promise<void>((resolve, reject) => {
 					const check = () => {
 						if (test(out, err)) resolve();
-						else if (child.exitCode !== null || child.signalCode !== null) reject(new Error(`process ended before ${what}; stderr: ${err}`));
+						else if (child.exitCode !== null || child.signalCode !== null)
+							reject(new Error(`process ended before ${what}; stderr: ${err}`));
 					};
 					waiters.push(check);
 					check();
@@ -203,7 +246,10 @@ export function spawnCli(args: string[], env: Record<string, string>, options: {
 }
 
 /** Spawns `mpm-tui --server-only --port 0` and waits for its "listening on" line. */
-export async function spawnServer(env: Record<string, string>, extraArgs: string[] = []): Promise<Spawned & {url: string; port: number}> {
+export async function spawnServer(
+	env: Record<string, string>,
+	extraArgs: string[] = [],
+): Promise<Spawned & {url: string; port: number}> {
 	const proc = spawnCli(['--server-only', '--port', '0', ...extraArgs], env);
 	await proc.waitFor((_, err) => /listening on http:\/\/127\.0\.0\.1:\d+/.test(err), 'the server to listen');
 	const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stderr())![1];

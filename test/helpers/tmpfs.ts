@@ -26,7 +26,9 @@ export function mountTmpfs(bytes: number): Tmpfs | {skip: string} {
 		execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0700`, 'tmpfs', dir], {stdio: 'pipe'});
 	} catch (error) {
 		fs.rmSync(dir, {recursive: true, force: true});
-		return {skip: `cannot mount a tmpfs here (${String((error as {stderr?: Buffer}).stderr ?? error).trim()}); skipped`};
+		return {
+			skip: `cannot mount a tmpfs here (${String((error as {stderr?: Buffer}).stderr ?? error).trim()}); skipped`,
+		};
 	}
 	const filler = path.join(dir, 'filler');
 	return {

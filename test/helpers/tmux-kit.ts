@@ -12,7 +12,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 export const forwarderPath = path.join(repoRoot, 'dist', 'hook', 'forward.cjs');
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function quote(value: string): string {
 	return `'${value.replaceAll("'", `'\\''`)}'`;
@@ -36,7 +36,21 @@ export class Tmux {
 			.join(' ');
 		const shell = `cd ${quote(repoRoot)} && env ${envText} ${command.map(quote).join(' ')}; echo "[exit $?]"; sleep 600`;
 		if (!this.started) {
-			this.run('-f', '/dev/null', 'new-session', '-d', '-s', 'test', '-n', name, '-x', String(size.columns), '-y', String(size.rows), shell);
+			this.run(
+				'-f',
+				'/dev/null',
+				'new-session',
+				'-d',
+				'-s',
+				'test',
+				'-n',
+				name,
+				'-x',
+				String(size.columns),
+				'-y',
+				String(size.rows),
+				shell,
+			);
 			this.started = true;
 		} else {
 			this.run('new-window', '-d', '-t', 'test', '-n', name, shell);
@@ -93,21 +107,27 @@ export class Pane {
 		for (;;) {
 			const screen = this.capture();
 			if (check(screen)) return screen;
-			if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen:\n${screen}`);
+			if (Date.now() > deadline)
+				throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen:\n${screen}`);
 			await sleep(40);
 		}
 	}
 
 	/** Waits for the program to end; its exit status. */
 	async waitExit(timeoutMs = 8000): Promise<number> {
-		const screen = await this.waitFor(s => /\[exit \d+\]/.test(s), 'the program to exit', timeoutMs);
+		const screen = await this.waitFor((s) => /\[exit \d+\]/.test(s), 'the program to exit', timeoutMs);
 		return Number(/\[exit (\d+)\]/.exec(screen)?.[1]);
 	}
 }
 
 /** Sends one hook payload with the real forwarder (`dist/hook/forward.cjs`). */
 export function forward(payload: Record<string, unknown>, env: Record<string, string>): void {
-	const result = spawnSync(process.execPath, [forwarderPath], {input: JSON.stringify(payload), env: {...process.env, ...env}, timeout: 10_000, encoding: 'utf8'});
+	const result = spawnSync(process.execPath, [forwarderPath], {
+		input: JSON.stringify(payload),
+		env: {...process.env, ...env},
+		timeout: 10_000,
+		encoding: 'utf8',
+	});
 	if (result.status !== 0) throw new Error(`forwarder exited ${result.status}: ${result.stderr}`);
 }
 

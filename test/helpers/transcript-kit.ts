@@ -38,7 +38,9 @@ export function assistantLine(a: AssistantLine): string {
 				output_tokens: a.output ?? 5,
 				cache_creation_input_tokens: a.cacheWrite ?? 0,
 				cache_read_input_tokens: a.cacheRead ?? 0,
-				...(a.split ? {cache_creation: {ephemeral_5m_input_tokens: a.split.m5, ephemeral_1h_input_tokens: a.split.h1}} : {}),
+				...(a.split
+					? {cache_creation: {ephemeral_5m_input_tokens: a.split.m5, ephemeral_1h_input_tokens: a.split.h1}}
+					: {}),
 			},
 		},
 		requestId: a.requestId,
@@ -49,5 +51,13 @@ export function assistantLine(a: AssistantLine): string {
 }
 
 export function userLine(text = 'fix the failing test', session = 'sess-tx'): string {
-	return JSON.stringify({parentUuid: null, isSidechain: false, type: 'user', sessionId: session, message: {role: 'user', content: text}, uuid: `u-${Math.random().toString(36).slice(2)}`, timestamp: '2026-06-01T09:59:59.000Z'});
+	return JSON.stringify({
+		parentUuid: null,
+		isSidechain: false,
+		type: 'user',
+		sessionId: session,
+		message: {role: 'user', content: text},
+		uuid: `u-${Math.random().toString(36).slice(2)}`,
+		timestamp: '2026-06-01T09:59:59.000Z',
+	});
 }

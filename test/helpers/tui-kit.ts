@@ -31,7 +31,11 @@ export function demoRecords(n: number, seed = 7, start = Date.parse('2026-11-23T
 	let at = start;
 	return takeDemo(seed, n).map((step, i) => {
 		at += step.delayMs;
-		const result = normalize(step.payload, {id: `demo-${seed}-${i}`, receivedAt: new Date(at).toISOString(), source: 'demo'});
+		const result = normalize(step.payload, {
+			id: `demo-${seed}-${i}`,
+			receivedAt: new Date(at).toISOString(),
+			source: 'demo',
+		});
 		if (!result.ok) throw new Error(`demo payload rejected: ${result.error}`);
 		return {...result.record, seq: nextSeq++};
 	});
@@ -59,14 +63,18 @@ export function record(fields: Partial<EventRecord> & {summary: string}): EventR
 }
 
 export function strip(text: string | undefined): string {
-	 
 	return (text ?? '').replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 }
 
-export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `lastFrame` until `check` holds (the frame without colours), or fails after `timeoutMs`. */
-export async function waitForFrame(lastFrame: () => string | undefined, check: (frame: string) => boolean, timeoutMs = 3000, what = 'the expected screen'): Promise<string> {
+export async function waitForFrame(
+	lastFrame: () => string | undefined,
+	check: (frame: string) => boolean,
+	timeoutMs = 3000,
+	what = 'the expected screen',
+): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const frame = strip(lastFrame());
@@ -77,7 +85,10 @@ export async function waitForFrame(lastFrame: () => string | undefined, check: (
 }
 
 /** Types keys into an ink-testing-library app, with the small pauses Ink's input parsing needs (Esc waits for a sequence). */
-export async function pressKeys(app: {stdin: {write(data: string): void}}, ...inputs: string[]): Promise<void> {
+export async function pressKeys(
+	app: {stdin: {write(data: string): void}},
+	...inputs: string[]
+): Promise<void> {
 	for (const input of inputs) {
 		app.stdin.write(input);
 		await sleep(input === keys.escape ? 30 : 8);

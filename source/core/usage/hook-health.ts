@@ -15,11 +15,24 @@ export class HookHealthTable {
 
 	apply(rec: EventRecord): void {
 		const p = rec.payload;
-		const event = idOf(own(p, 'hook_event')) ?? idOf(own(p, 'hook_event_name')) ?? idOf(own(p, 'hook_name')) ?? '(unnamed)';
+		const event =
+			idOf(own(p, 'hook_event')) ??
+			idOf(own(p, 'hook_event_name')) ??
+			idOf(own(p, 'hook_name')) ??
+			'(unnamed)';
 		let row = this.byEvent.get(event);
 		if (row === undefined) {
 			if (this.byEvent.size >= MAX_HOOK_EVENTS) return;
-			row = {event, runs: 0, succeeded: 0, nonBlockingErrors: 0, blocking: 0, totalMs: 0, maxMs: 0, meanMs: 0};
+			row = {
+				event,
+				runs: 0,
+				succeeded: 0,
+				nonBlockingErrors: 0,
+				blocking: 0,
+				totalMs: 0,
+				maxMs: 0,
+				meanMs: 0,
+			};
 			this.byEvent.set(event, row);
 		}
 		const ms = countOf(own(p, 'total_duration_ms')) ?? countOf(own(p, 'duration_ms')) ?? 0;
@@ -34,8 +47,13 @@ export class HookHealthTable {
 	/** Most errors first, then the slowest on average. */
 	snapshot(): HookHealth[] {
 		return [...this.byEvent.values()]
-			.map(row => ({...row, meanMs: row.runs === 0 ? 0 : row.totalMs / row.runs}))
-			.sort((a, b) => b.nonBlockingErrors + b.blocking - (a.nonBlockingErrors + a.blocking) || b.meanMs - a.meanMs || (a.event < b.event ? -1 : 1));
+			.map((row) => ({...row, meanMs: row.runs === 0 ? 0 : row.totalMs / row.runs}))
+			.sort(
+				(a, b) =>
+					b.nonBlockingErrors + b.blocking - (a.nonBlockingErrors + a.blocking) ||
+					b.meanMs - a.meanMs ||
+					(a.event < b.event ? -1 : 1),
+			);
 	}
 
 	clear(): void {

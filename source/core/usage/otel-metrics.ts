@@ -15,7 +15,17 @@
  * histograms are counted as ignored. Pure.
  */
 import {isIdentityAttribute} from '../otel-identity.js';
-import {decodeDouble, decodeEnum, decodeInt64, decodeKeyValues, decodeUnixNano, isObj, own, ownArray, type Decoded} from '../otel-values.js';
+import {
+	decodeDouble,
+	decodeEnum,
+	decodeInt64,
+	decodeKeyValues,
+	decodeUnixNano,
+	isObj,
+	own,
+	ownArray,
+	type Decoded,
+} from '../otel-values.js';
 import {jsonTypeName} from '../parse-body.js';
 
 export const COST_METRIC = 'claude_code.cost.usage';
@@ -142,7 +152,17 @@ class SessionSums {
 	}
 
 	toUsage(): SessionUsage {
-		return {session: this.session, cost_usd: this.cost, tokens: {...this.tokens}, models: [...this.models.values()].map(m => ({model: m.model, cost_usd: m.cost_usd, tokens: {...m.tokens}})), counters: [...this.counters.values()].map(c => ({...c}))};
+		return {
+			session: this.session,
+			cost_usd: this.cost,
+			tokens: {...this.tokens},
+			models: [...this.models.values()].map((m) => ({
+				model: m.model,
+				cost_usd: m.cost_usd,
+				tokens: {...m.tokens},
+			})),
+			counters: [...this.counters.values()].map((c) => ({...c})),
+		};
 	}
 }
 
@@ -173,7 +193,8 @@ function pointValue(point: Record<string, unknown>): Decoded<number> {
 	if (Object.hasOwn(point, 'asDouble')) {
 		const d = decodeDouble(point.asDouble);
 		if (!d.ok) return {ok: false, error: `asDouble: ${d.error}`};
-		if (typeof d.value !== 'number' || !Number.isFinite(d.value)) return {ok: false, error: `asDouble must be a finite number, got ${String(d.value)}`};
+		if (typeof d.value !== 'number' || !Number.isFinite(d.value))
+			return {ok: false, error: `asDouble must be a finite number, got ${String(d.value)}`};
 		return {ok: true, value: d.value};
 	}
 	if (Object.hasOwn(point, 'asInt')) {
@@ -227,7 +248,11 @@ export class OtelMetricsFolder {
 	}
 
 	fold(body: unknown, options: FoldOptions = {}): Decoded<MetricsFold> {
-		if (!isObj(body)) return {ok: false, error: `an OTLP metrics request must be a JSON object with resourceMetrics, got ${jsonTypeName(body)}`};
+		if (!isObj(body))
+			return {
+				ok: false,
+				error: `an OTLP metrics request must be a JSON object with resourceMetrics, got ${jsonTypeName(body)}`,
+			};
 		const resources = ownArray(body, 'resourceMetrics', '');
 		if (!resources.ok) return resources;
 		const keep = options.keepIdentity === true;
@@ -253,7 +278,10 @@ export class OtelMetricsFolder {
 				continue;
 			}
 			const resource = own(rm, 'resource');
-			const resourceAttrs = decodeKeyValues(isObj(resource) ? own(resource, 'attributes') : undefined, `${where}.resource.attributes`);
+			const resourceAttrs = decodeKeyValues(
+				isObj(resource) ? own(resource, 'attributes') : undefined,
+				`${where}.resource.attributes`,
+			);
 			const scopes = ownArray(rm, 'scopeMetrics', `${where}.`);
 			if (!scopes.ok) {
 				problems.push(scopes.error);
@@ -278,7 +306,7 @@ export class OtelMetricsFolder {
 						problems.push(`${mAt} must be an object, got ${jsonTypeName(metric)}`);
 						continue;
 					}
-					const ignoredKind = IGNORED_KINDS.find(kind => isObj(own(metric, kind)));
+					const ignoredKind = IGNORED_KINDS.find((kind) => isObj(own(metric, kind)));
 					if (ignoredKind !== undefined) {
 						const dps = own(own(metric, ignoredKind) as Record<string, unknown>, 'dataPoints');
 						ignored += Array.isArray(dps) ? dps.length : 0;
@@ -304,9 +332,18 @@ export class OtelMetricsFolder {
 						refuse(resourceAttrs.error, count);
 						continue;
 					}
-					const temporality = decodeEnum(own(sum, 'aggregationTemporality'), TEMPORALITY, `${mAt}.sum.aggregationTemporality`);
+					const temporality = decodeEnum(
+						own(sum, 'aggregationTemporality'),
+						TEMPORALITY,
+						`${mAt}.sum.aggregationTemporality`,
+					);
 					if (!temporality.ok || (temporality.value !== 1 && temporality.value !== 2)) {
-						refuse(temporality.ok ? `${mAt}: aggregationTemporality must be 1 (delta) or 2 (cumulative), got ${temporality.value}` : temporality.error, count);
+						refuse(
+							temporality.ok
+								? `${mAt}: aggregationTemporality must be 1 (delta) or 2 (cumulative), got ${temporality.value}`
+								: temporality.error,
+							count,
+						);
 						continue;
 					}
 					const cumulative = temporality.value === 2;
@@ -347,7 +384,8 @@ export class OtelMetricsFolder {
 									points++;
 									continue;
 								}
-							} else if (before.start === start.value && value.value >= before.value) delta = value.value - before.value;
+							} else if (before.start === start.value && value.value >= before.value)
+								delta = value.value - before.value;
 						}
 						points++;
 						if (time.value !== null && (latest === null || time.value > latest)) latest = time.value;
@@ -366,18 +404,30 @@ export class OtelMetricsFolder {
 				}
 			}
 		}
-		const sessions = [...table.map.values()].map(s => s.toUsage());
+		const sessions = [...table.map.values()].map((s) => s.toUsage());
 		const total = {cost_usd: 0, ...emptyTokens()};
 		for (const s of sessions) {
 			total.cost_usd += s.cost_usd;
 			for (const t of TOKEN_TYPES) total[t] += s.tokens[t];
 		}
-		const changed = sessions.some(s => s.cost_usd !== 0 || TOKEN_TYPES.some(t => s.tokens[t] !== 0) || s.counters.some(c => c.value !== 0));
+		const changed = sessions.some(
+			(s) =>
+				s.cost_usd !== 0 ||
+				TOKEN_TYPES.some((t) => s.tokens[t] !== 0) ||
+				s.counters.some((c) => c.value !== 0),
+		);
 		const series = this.series;
 		return {
 			ok: true,
 			value: {
-				delta: {total, sessions, points, ignored, baseline, time: latest === null ? null : new Date(latest).toISOString()},
+				delta: {
+					total,
+					sessions,
+					points,
+					ignored,
+					baseline,
+					time: latest === null ? null : new Date(latest).toISOString(),
+				},
 				changed,
 				session: sessions.length === 1 ? sessions[0].session : null,
 				timeMs: latest,
@@ -453,6 +503,6 @@ export class OtelUsageTotals {
 	}
 
 	sessions(): SessionUsage[] {
-		return [...this.table.map.values()].map(s => s.toUsage());
+		return [...this.table.map.values()].map((s) => s.toUsage());
 	}
 }

@@ -102,7 +102,11 @@ export class PriceIndex {
 		const given = model.trim().toLowerCase();
 		const direct = this.exact.get(given);
 		if (direct) return direct;
-		let id = given.replace(PROVIDER_PREFIX, '').replace(CONTEXT_SUFFIX, '').replace(BEDROCK_SUFFIX, '').replace(VERTEX_DATE, '-$1');
+		let id = given
+			.replace(PROVIDER_PREFIX, '')
+			.replace(CONTEXT_SUFFIX, '')
+			.replace(BEDROCK_SUFFIX, '')
+			.replace(VERTEX_DATE, '-$1');
 		if (!id.startsWith('claude-')) id = `claude-${id}`;
 		const found = this.exact.get(id);
 		if (found) return found;
@@ -131,9 +135,20 @@ export function priceOf(usage: UsageTokens, index: PriceIndex): Price {
 	const split = usage.cacheCreation5mTokens !== null || usage.cacheCreation1hTokens !== null;
 	const write5m = split ? (usage.cacheCreation5mTokens ?? 0) : usage.cacheCreationTokens;
 	const write1h = split ? (usage.cacheCreation1hTokens ?? 0) : 0;
-	const perMillion = usage.inputTokens * rates.input + usage.outputTokens * rates.output + write5m * rates.cacheWrite5m + write1h * rates.cacheWrite1h + usage.cacheReadTokens * rates.cacheRead;
+	const perMillion =
+		usage.inputTokens * rates.input +
+		usage.outputTokens * rates.output +
+		write5m * rates.cacheWrite5m +
+		write1h * rates.cacheWrite1h +
+		usage.cacheReadTokens * rates.cacheRead;
 	const fast = usage.speed === 'fast' ? (entry.fastMultiplier ?? 1) : 1;
-	return {usd: (perMillion / 1_000_000) * fast, source: 'priced here', model: entry.id, tier: long ? 'above 200k' : 'base', tableDate: index.table.date};
+	return {
+		usd: (perMillion / 1_000_000) * fast,
+		source: 'priced here',
+		model: entry.id,
+		tier: long ? 'above 200k' : 'base',
+		tableDate: index.table.date,
+	};
 }
 
 const PRICE_KEYS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
@@ -159,7 +174,8 @@ function readPrices(value: unknown, where: string, base: TokenPrices | undefined
 			else return `${where}.${key} is missing`;
 			continue;
 		}
-		if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PRICE) return `${where}.${key} must be a number of dollars per million tokens from 0 to ${MAX_PRICE}`;
+		if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PRICE)
+			return `${where}.${key} must be a number of dollars per million tokens from 0 to ${MAX_PRICE}`;
 		out[key] = v;
 	}
 	return out as TokenPrices;
@@ -173,7 +189,11 @@ function readPrices(value: unknown, where: string, base: TokenPrices | undefined
  * cacheRead (cacheWrite1h defaults to 2 × input). Whole or nothing: any fault → the reason,
  * and the caller keeps the table it had.
  */
-export function parsePriceFile(value: unknown, table: PriceTable, fileDate: string): {ok: true; table: PriceTable} | {ok: false; error: string} {
+export function parsePriceFile(
+	value: unknown,
+	table: PriceTable,
+	fileDate: string,
+): {ok: true; table: PriceTable} | {ok: false; error: string} {
 	if (!isObject(value)) return {ok: false, error: 'the file must hold a JSON object with "models"'};
 	const models = Object.hasOwn(value, 'models') ? value.models : undefined;
 	if (!isObject(models)) return {ok: false, error: '"models" must be an object of model id → prices'};
@@ -182,15 +202,23 @@ export function parsePriceFile(value: unknown, table: PriceTable, fileDate: stri
 	const replaced = new Map<string, ModelPrice>();
 	for (const id of ids) {
 		const where = `models[${JSON.stringify(id.slice(0, 100))}]`;
-		if (!MODEL_ID.test(id)) return {ok: false, error: `${where}: a model id is 1 to 200 letters, digits and . _ : @ / [ ] -`};
+		if (!MODEL_ID.test(id))
+			return {ok: false, error: `${where}: a model id is 1 to 200 letters, digits and . _ : @ / [ ] -`};
 		const given = models[id];
 		const lower = id.toLowerCase();
-		const base = table.models.find(m => m.id.toLowerCase() === lower || (m.aliases ?? []).some(a => a.toLowerCase() === lower));
+		const base = table.models.find(
+			(m) => m.id.toLowerCase() === lower || (m.aliases ?? []).some((a) => a.toLowerCase() === lower),
+		);
 		const prices = readPrices(given, where, base);
 		if (typeof prices === 'string') return {ok: false, error: prices};
 		// A model the table has is replaced whole, under its id and aliases (and the id the file gave).
 		const aliases = base ? [...(base.aliases ?? []), ...(base.id.toLowerCase() === lower ? [] : [id])] : [];
-		const entry: ModelPrice = {id: base?.id ?? id, ...(aliases.length > 0 ? {aliases} : {}), ...prices, from: 'user file'};
+		const entry: ModelPrice = {
+			id: base?.id ?? id,
+			...(aliases.length > 0 ? {aliases} : {}),
+			...prices,
+			from: 'user file',
+		};
 		const over = isObject(given) && Object.hasOwn(given, 'above200k') ? given.above200k : undefined;
 		if (over !== undefined && over !== null) {
 			const above = readPrices(over, `${where}.above200k`, base?.above200k);
@@ -199,12 +227,20 @@ export function parsePriceFile(value: unknown, table: PriceTable, fileDate: stri
 		} else if (over === undefined && base?.above200k) entry.above200k = base.above200k;
 		const fast = isObject(given) && Object.hasOwn(given, 'fastMultiplier') ? given.fastMultiplier : undefined;
 		if (fast !== undefined) {
-			if (typeof fast !== 'number' || !Number.isFinite(fast) || fast < 1 || fast > 100) return {ok: false, error: `${where}.fastMultiplier must be a number from 1 to 100`};
+			if (typeof fast !== 'number' || !Number.isFinite(fast) || fast < 1 || fast > 100)
+				return {ok: false, error: `${where}.fastMultiplier must be a number from 1 to 100`};
 			entry.fastMultiplier = fast;
 		} else if (base?.fastMultiplier !== undefined) entry.fastMultiplier = base.fastMultiplier;
 		replaced.set(entry.id.toLowerCase(), entry);
 	}
 	// The user's entries first, so that their ids win; the table's others after.
-	const kept = table.models.filter(m => !replaced.has(m.id.toLowerCase()));
-	return {ok: true, table: {date: fileDate, source: `${table.source}, with ${replaced.size} model(s) from the user's price file`, models: [...replaced.values(), ...kept]}};
+	const kept = table.models.filter((m) => !replaced.has(m.id.toLowerCase()));
+	return {
+		ok: true,
+		table: {
+			date: fileDate,
+			source: `${table.source}, with ${replaced.size} model(s) from the user's price file`,
+			models: [...replaced.values(), ...kept],
+		},
+	};
 }

@@ -26,9 +26,18 @@ export interface TranscriptUsage extends UsageTokens {
 	promptId: string | null;
 }
 
-export type SkipReason = 'not JSON' | 'not an object' | 'too deep' | 'bad usage' | 'bad field' | 'no timestamp' | 'no message id' | 'api error message';
+export type SkipReason =
+	| 'not JSON'
+	| 'not an object'
+	| 'too deep'
+	| 'bad usage'
+	| 'bad field'
+	| 'no timestamp'
+	| 'no message id'
+	| 'api error message';
 
-export type LineResult = {kind: 'usage'; usage: TranscriptUsage} | {kind: 'other'} | {kind: 'skipped'; reason: SkipReason};
+export type LineResult =
+	{kind: 'usage'; usage: TranscriptUsage} | {kind: 'other'} | {kind: 'skipped'; reason: SkipReason};
 
 /** Ids, models and such are short; anything longer is not a transcript's. */
 const MAX_ID_LENGTH = 256;
@@ -60,14 +69,16 @@ function tokens(usage: Obj, key: string, required: boolean): number {
 		if (required) throw new Bad('bad usage');
 		return 0;
 	}
-	if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_TOKENS) throw new Bad('bad usage');
+	if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_TOKENS)
+		throw new Bad('bad usage');
 	return v;
 }
 
 function optionalTokens(obj: Obj, key: string): number | null {
 	const v = own(obj, key);
 	if (v === undefined || v === null) return null;
-	if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_TOKENS) throw new Bad('bad usage');
+	if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_TOKENS)
+		throw new Bad('bad usage');
 	return v;
 }
 
@@ -143,7 +154,8 @@ function readUsage(line: Obj, message: Obj, usage: unknown): TranscriptUsage {
 		cacheCreation1hTokens,
 		cacheReadTokens: tokens(usage, 'cache_read_input_tokens', false),
 		// A cost that is not a plausible number is left out (the request is then priced here).
-		costUSD: typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 && cost <= MAX_COST_USD ? cost : null,
+		costUSD:
+			typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 && cost <= MAX_COST_USD ? cost : null,
 		speed: typeof speed === 'string' && speed.length > 0 && speed.length <= 32 ? speed : null,
 		isSidechain: sidechain === true,
 		promptId: lenientString(own(line, 'promptId')),
@@ -222,7 +234,14 @@ export class TranscriptUsageDeduper {
 	offer(stream: string, usage: TranscriptUsage, now: number): UsageReport[] {
 		const held = this.pending.get(stream);
 		if (held && held.usage.messageId === usage.messageId && held.usage.requestId === usage.requestId) {
-			const existing: Reported = {messageId: '', requestId: null, revision: 0, total: totalTokens(held.usage), sidechain: held.usage.isSidechain, speed: held.usage.speed !== null};
+			const existing: Reported = {
+				messageId: '',
+				requestId: null,
+				revision: 0,
+				total: totalTokens(held.usage),
+				sidechain: held.usage.isSidechain,
+				speed: held.usage.speed !== null,
+			};
 			if (fuller(usage, existing)) held.usage = usage;
 			else this.counts.duplicates++;
 			held.seen = now;
@@ -281,8 +300,21 @@ export class TranscriptUsageDeduper {
 		return [this.remember(usage, stream, key, 1, null)];
 	}
 
-	private remember(usage: TranscriptUsage, stream: string, key: string, revision: number, replaces: Reported | null): UsageReport {
-		const entry: Reported = {messageId: usage.messageId, requestId: usage.requestId, revision, total: totalTokens(usage), sidechain: usage.isSidechain, speed: usage.speed !== null};
+	private remember(
+		usage: TranscriptUsage,
+		stream: string,
+		key: string,
+		revision: number,
+		replaces: Reported | null,
+	): UsageReport {
+		const entry: Reported = {
+			messageId: usage.messageId,
+			requestId: usage.requestId,
+			revision,
+			total: totalTokens(usage),
+			sidechain: usage.isSidechain,
+			speed: usage.speed !== null,
+		};
 		// Re-inserted so that the oldest key is the first one in the map.
 		this.byKey.delete(key);
 		this.byKey.set(key, entry);
@@ -295,6 +327,13 @@ export class TranscriptUsageDeduper {
 		}
 		while (this.byKey.size > this.maxKeys) this.byKey.delete(this.byKey.keys().next().value!);
 		while (this.byMessage.size > this.maxKeys) this.byMessage.delete(this.byMessage.keys().next().value!);
-		return {usage, stream, revision, replaces: replaces ? {messageId: replaces.messageId, requestId: replaces.requestId, revision: replaces.revision} : null};
+		return {
+			usage,
+			stream,
+			revision,
+			replaces: replaces
+				? {messageId: replaces.messageId, requestId: replaces.requestId, revision: replaces.revision}
+				: null,
+		};
 	}
 }

@@ -60,7 +60,11 @@ export class UsageAccum {
 	}
 
 	/** Figures from telemetry metrics (no request count, no API time). */
-	addMetrics(nano: number, tokens: TokenTotals, models: Iterable<{model: string; nano: number; tokens: TokenTotals}>): void {
+	addMetrics(
+		nano: number,
+		tokens: TokenTotals,
+		models: Iterable<{model: string; nano: number; tokens: TokenTotals}>,
+	): void {
 		this.nano.metrics += nano;
 		addTokens(this.tokens, tokens);
 		for (const m of models) this.addModel(m.model, 0, m.nano, m.tokens);
@@ -81,9 +85,24 @@ export class UsageAccum {
 	}
 
 	totals(): UsageTotals {
-		const cost: CostBySource = {telemetry: this.nano.telemetry / NANO, transcript: this.nano.transcript / NANO, pricedHere: this.nano.pricedHere / NANO, metrics: this.nano.metrics / NANO};
-		const models: ModelTotals[] = [...this.models].map(([model, s]) => ({model, requests: s.requests, costUSD: s.nano / NANO, tokens: {...s.tokens}}));
-		models.sort((a, b) => b.costUSD - a.costUSD || b.requests - a.requests || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+		const cost: CostBySource = {
+			telemetry: this.nano.telemetry / NANO,
+			transcript: this.nano.transcript / NANO,
+			pricedHere: this.nano.pricedHere / NANO,
+			metrics: this.nano.metrics / NANO,
+		};
+		const models: ModelTotals[] = [...this.models].map(([model, s]) => ({
+			model,
+			requests: s.requests,
+			costUSD: s.nano / NANO,
+			tokens: {...s.tokens},
+		}));
+		models.sort(
+			(a, b) =>
+				b.costUSD - a.costUSD ||
+				b.requests - a.requests ||
+				(a.model < b.model ? -1 : a.model > b.model ? 1 : 0),
+		);
 		return {
 			tokens: {...this.tokens},
 			costUSD: this.totalNano / NANO,
@@ -100,7 +119,8 @@ export class UsageAccum {
 	private addModel(model: string, requests: number, nano: number, tokens: TokenTotals): void {
 		let sum = this.models.get(model);
 		if (sum === undefined) {
-			if (this.models.size >= MAX_MODELS && model !== OTHER_MODELS) return this.addModel(OTHER_MODELS, requests, nano, tokens);
+			if (this.models.size >= MAX_MODELS && model !== OTHER_MODELS)
+				return this.addModel(OTHER_MODELS, requests, nano, tokens);
 			sum = {requests: 0, nano: 0, tokens: emptyTokens()};
 			this.models.set(model, sum);
 		}
@@ -110,7 +130,12 @@ export class UsageAccum {
 	}
 }
 
-const SOURCE_NAMES: Record<CostKey, CostSource> = {telemetry: 'telemetry', transcript: 'transcript', pricedHere: 'priced here', metrics: 'metrics'};
+const SOURCE_NAMES: Record<CostKey, CostSource> = {
+	telemetry: 'telemetry',
+	transcript: 'transcript',
+	pricedHere: 'priced here',
+	metrics: 'metrics',
+};
 
 function sourceOf(nano: Record<CostKey, number>): CostSource | null {
 	let found: CostSource | null = null;

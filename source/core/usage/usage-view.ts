@@ -39,8 +39,29 @@ import {BUILT_IN_PRICES} from './prices-data.js';
 import {PriceIndex, priceOf} from './prices.js';
 import {HookHealthTable} from './hook-health.js';
 import {toNano, UsageAccum, type CostKey, type RequestFigures} from './usage-accum.js';
-import {boolOf, countOf, emptyTokens, idOf, otelTokens, own, promptIdOf, timeOf, toolUseIdOf, transcriptTokens, usdOf} from './usage-fields.js';
-import type {PromptUsage, SessionUsage, SessionUsageTotals, SubagentUsage, TokenTotals, ToolUsage, UsageSnapshot, UsageTotalsSnapshot} from './usage-types.js';
+import {
+	boolOf,
+	countOf,
+	emptyTokens,
+	idOf,
+	otelTokens,
+	own,
+	promptIdOf,
+	timeOf,
+	toolUseIdOf,
+	transcriptTokens,
+	usdOf,
+} from './usage-fields.js';
+import type {
+	PromptUsage,
+	SessionUsage,
+	SessionUsageTotals,
+	SubagentUsage,
+	TokenTotals,
+	ToolUsage,
+	UsageSnapshot,
+	UsageTotalsSnapshot,
+} from './usage-types.js';
 
 export interface UsageViewOptions {
 	/** API requests and api errors held for the join. Default 20,000. */
@@ -288,7 +309,7 @@ export class UsageView {
 	 */
 	snapshot(now: number, session?: string | null): UsageSnapshot {
 		const only = session === undefined ? null : (session ?? '');
-		return this.compute(now, key => only === null || key === only) as UsageSnapshot;
+		return this.compute(now, (key) => only === null || key === only) as UsageSnapshot;
 	}
 
 	/** Per-session totals only (what `GET /api/usage` sends): no prompts, subagents or tool calls. */
@@ -343,7 +364,7 @@ export class UsageView {
 
 	private trimSessions(keep: string): void {
 		if (this.sessions.size <= this.maxSessions) return;
-		const gone = new Set(trimMap(this.sessions, this.maxSessions, s => s.key !== keep).map(s => s.key));
+		const gone = new Set(trimMap(this.sessions, this.maxSessions, (s) => s.key !== keep).map((s) => s.key));
 		if (gone.size === 0) return;
 		this.costChanges++;
 		for (const [key, entry] of this.entries) if (gone.has(entry.session)) this.entries.delete(key);
@@ -364,7 +385,7 @@ export class UsageView {
 	private trimEntries(keep: Entry): void {
 		if (this.entries.size <= this.maxRequests) return;
 		this.costChanges++;
-		for (const entry of trimMap(this.entries, this.maxRequests, e => e !== keep)) {
+		for (const entry of trimMap(this.entries, this.maxRequests, (e) => e !== keep)) {
 			const s = this.sessions.get(entry.session);
 			if (s === undefined) continue;
 			if (entry.kind === 'error') s.retired.errors++;
@@ -383,10 +404,31 @@ export class UsageView {
 		const usd = usdOf(own(p, 'cost_usd'));
 		let priced: number | null = null;
 		if (usd === null && tokens !== null && model !== null) {
-			const price = priceOf({model, inputTokens: tokens.input, outputTokens: tokens.output, cacheCreationTokens: tokens.cacheWrite, cacheCreation5mTokens: null, cacheCreation1hTokens: null, cacheReadTokens: tokens.cacheRead, costUSD: null, speed: idOf(own(p, 'speed'))}, this.prices);
+			const price = priceOf(
+				{
+					model,
+					inputTokens: tokens.input,
+					outputTokens: tokens.output,
+					cacheCreationTokens: tokens.cacheWrite,
+					cacheCreation5mTokens: null,
+					cacheCreation1hTokens: null,
+					cacheReadTokens: tokens.cacheRead,
+					costUSD: null,
+					speed: idOf(own(p, 'speed')),
+				},
+				this.prices,
+			);
 			priced = price.usd;
 		}
-		entry.tel = {time: t, promptId: promptIdOf(rec), model, usd, priced, apiMs: countOf(own(p, 'duration_ms')) ?? 0, tokens};
+		entry.tel = {
+			time: t,
+			promptId: promptIdOf(rec),
+			model,
+			usd,
+			priced,
+			apiMs: countOf(own(p, 'duration_ms')) ?? 0,
+			tokens,
+		};
 	}
 
 	private applyError(rec: EventRecord, t: number): void {
@@ -414,7 +456,8 @@ export class UsageView {
 			const r = replaces as Record<string, unknown>;
 			const oldRequest = idOf(own(r, 'requestId'));
 			const oldMessage = idOf(own(r, 'messageId'));
-			const oldKey = oldRequest === null ? (oldMessage === null ? null : `m:${oldMessage}`) : `r:${oldRequest}`;
+			const oldKey =
+				oldRequest === null ? (oldMessage === null ? null : `m:${oldMessage}`) : `r:${oldRequest}`;
 			if (oldKey !== null && oldKey !== requestKey) {
 				const full = `${sessionKey}\u0000${oldKey}`;
 				this.replaced.add(full);
@@ -443,7 +486,13 @@ export class UsageView {
 	private applyMetrics(rec: EventRecord, t: number): void {
 		const list = own(rec.payload, 'sessions');
 		if (!Array.isArray(list)) return;
-		const time = timeOf({...rec, time: typeof own(rec.payload, 'time') === 'string' ? (own(rec.payload, 'time') as string) : rec.time}, t);
+		const time = timeOf(
+			{
+				...rec,
+				time: typeof own(rec.payload, 'time') === 'string' ? (own(rec.payload, 'time') as string) : rec.time,
+			},
+			t,
+		);
 		for (const item of list.slice(0, 1000)) {
 			if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
 			const o = item as Record<string, unknown>;
@@ -480,7 +529,8 @@ export class UsageView {
 		const s = this.session(sessionKeyOf(rec), t);
 		const key = promptId ?? `@${rec.id}`;
 		const raw = own(rec.payload, 'prompt');
-		const text = typeof raw === 'string' && raw !== '' && raw !== '<REDACTED>' ? raw.slice(0, MAX_PROMPT_TEXT) : null;
+		const text =
+			typeof raw === 'string' && raw !== '' && raw !== '<REDACTED>' ? raw.slice(0, MAX_PROMPT_TEXT) : null;
 		const known = s.prompts.get(key);
 		if (known !== undefined) {
 			if (known.text === null) known.text = text;
@@ -503,9 +553,27 @@ export class UsageView {
 		this.session(sessionKey, t);
 		let tool = this.tools.get(id);
 		if (tool === undefined) {
-			tool = {toolUseId: id, session: sessionKey, tool: null, agentId: null, promptId: null, first: t, start: null, end: null, failed: false, hookMs: null, durationMs: null, success: null, error: null, decision: null, decisionSource: null, toolDecision: false};
+			tool = {
+				toolUseId: id,
+				session: sessionKey,
+				tool: null,
+				agentId: null,
+				promptId: null,
+				first: t,
+				start: null,
+				end: null,
+				failed: false,
+				hookMs: null,
+				durationMs: null,
+				success: null,
+				error: null,
+				decision: null,
+				decisionSource: null,
+				toolDecision: false,
+			};
 			this.tools.set(id, tool);
-			if (this.tools.size > this.maxToolCalls) trimMap(this.tools, this.maxToolCalls, c => c.end !== null || c.durationMs !== null);
+			if (this.tools.size > this.maxToolCalls)
+				trimMap(this.tools, this.maxToolCalls, (c) => c.end !== null || c.durationMs !== null);
 		}
 		if (t < tool.first) tool.first = t;
 		const p = rec.payload;
@@ -535,7 +603,8 @@ export class UsageView {
 			case 'claude_code.tool_decision':
 				tool.toolDecision = true;
 				tool.decision = idOf(own(p, 'decision')) ?? tool.decision;
-				tool.decisionSource = idOf(own(p, 'source')) ?? idOf(own(p, 'decision_source')) ?? tool.decisionSource;
+				tool.decisionSource =
+					idOf(own(p, 'source')) ?? idOf(own(p, 'decision_source')) ?? tool.decisionSource;
 				break;
 		}
 	}
@@ -543,7 +612,14 @@ export class UsageView {
 	// ----- read -----
 
 	/** A request's figures: telemetry's where it has them, else the transcript's. */
-	private figures(entry: RequestEntry): RequestFigures & {time: number; promptId: string | null; agentId: string | null; agentType: string | null} {
+	private figures(
+		entry: RequestEntry,
+	): RequestFigures & {
+		time: number;
+		promptId: string | null;
+		agentId: string | null;
+		agentType: string | null;
+	} {
 		const {tel, tx} = entry;
 		let usd: number | null = null;
 		let source: CostKey | null = null;
@@ -571,7 +647,10 @@ export class UsageView {
 	}
 
 	/** `detailOf`: which sessions get breakdowns (null: none, and the rows have no `prompts`/`subagents` fields). */
-	private compute(now: number, detailOf: ((sessionKey: string) => boolean) | null): UsageTotalsSnapshot | UsageSnapshot {
+	private compute(
+		now: number,
+		detailOf: ((sessionKey: string) => boolean) | null,
+	): UsageTotalsSnapshot | UsageSnapshot {
 		const from = now - this.burnWindowMs;
 		const perHour = HOUR / this.burnWindowMs;
 		interface Work {
@@ -586,7 +665,14 @@ export class UsageView {
 		for (const [key, s] of this.sessions) {
 			const acc = new UsageAccum();
 			acc.add(s.retired);
-			work.set(key, {acc, detail: detailOf !== null && detailOf(key), burnNano: 0, toolCalls: 0, prompts: new Map(), agents: new Map()});
+			work.set(key, {
+				acc,
+				detail: detailOf !== null && detailOf(key),
+				burnNano: 0,
+				toolCalls: 0,
+				prompts: new Map(),
+				agents: new Map(),
+			});
 		}
 		const promptOf = (w: Work, s: SessionState, promptId: string | null, time: number) => {
 			const key = promptId ?? attribute(s.starts, time);
@@ -633,7 +719,9 @@ export class UsageView {
 		const total = new UsageAccum();
 		let totalBurn = 0;
 		const rows: Array<SessionUsageTotals | SessionUsage> = [];
-		const ordered = [...this.sessions.values()].sort((a, b) => b.last - a.last || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		const ordered = [...this.sessions.values()].sort(
+			(a, b) => b.last - a.last || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+		);
 		for (const s of ordered) {
 			const w = work.get(s.key)!;
 			let basis: SessionUsageTotals['basis'] = 'none';
@@ -671,12 +759,50 @@ export class UsageView {
 			const prompts: PromptUsage[] = [...w.prompts].map(([key, p]) => {
 				const mark = s.prompts.get(key);
 				const time = mark?.time ?? null;
-				return {key, promptId: mark ? mark.promptId : key === '' || key.startsWith('@') ? null : key, time: time === null ? null : new Date(time).toISOString(), text: mark?.text ?? null, ...p.acc.totals(), tools: p.tools.sort((a, b) => (a.start ?? '') < (b.start ?? '') ? -1 : (a.start ?? '') > (b.start ?? '') ? 1 : a.toolUseId < b.toolUseId ? -1 : 1)};
+				return {
+					key,
+					promptId: mark ? mark.promptId : key === '' || key.startsWith('@') ? null : key,
+					time: time === null ? null : new Date(time).toISOString(),
+					text: mark?.text ?? null,
+					...p.acc.totals(),
+					tools: p.tools.sort((a, b) =>
+						(a.start ?? '') < (b.start ?? '')
+							? -1
+							: (a.start ?? '') > (b.start ?? '')
+								? 1
+								: a.toolUseId < b.toolUseId
+									? -1
+									: 1,
+					),
+				};
 			});
 			// Prompts with nothing attributed yet are listed too (a prompt just submitted).
-			for (const mark of s.starts) if (!w.prompts.has(mark.key)) prompts.push({key: mark.key, promptId: mark.promptId, time: new Date(mark.time).toISOString(), text: mark.text, ...new UsageAccum().totals(), tools: []});
-			prompts.sort((a, b) => (a.time ?? '') < (b.time ?? '') ? -1 : (a.time ?? '') > (b.time ?? '') ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-			const subagents: SubagentUsage[] = [...w.agents].map(([agentId, a]) => ({agentId, agentType: a.type, ...a.acc.totals()}));
+			for (const mark of s.starts)
+				if (!w.prompts.has(mark.key))
+					prompts.push({
+						key: mark.key,
+						promptId: mark.promptId,
+						time: new Date(mark.time).toISOString(),
+						text: mark.text,
+						...new UsageAccum().totals(),
+						tools: [],
+					});
+			prompts.sort((a, b) =>
+				(a.time ?? '') < (b.time ?? '')
+					? -1
+					: (a.time ?? '') > (b.time ?? '')
+						? 1
+						: a.key < b.key
+							? -1
+							: a.key > b.key
+								? 1
+								: 0,
+			);
+			const subagents: SubagentUsage[] = [...w.agents].map(([agentId, a]) => ({
+				agentId,
+				agentType: a.type,
+				...a.acc.totals(),
+			}));
 			subagents.sort((a, b) => b.costUSD - a.costUSD || (a.agentId < b.agentId ? -1 : 1));
 			rows.push({...row, prompts, subagents});
 		}
@@ -700,7 +826,12 @@ function addInto(into: TokenTotals, from: TokenTotals): void {
 function metricTokens(value: unknown): TokenTotals {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return emptyTokens();
 	const o = value as Record<string, unknown>;
-	return {input: countOf(own(o, 'input')) ?? 0, output: countOf(own(o, 'output')) ?? 0, cacheWrite: countOf(own(o, 'cacheCreation')) ?? 0, cacheRead: countOf(own(o, 'cacheRead')) ?? 0};
+	return {
+		input: countOf(own(o, 'input')) ?? 0,
+		output: countOf(own(o, 'output')) ?? 0,
+		cacheWrite: countOf(own(o, 'cacheCreation')) ?? 0,
+		cacheRead: countOf(own(o, 'cacheRead')) ?? 0,
+	};
 }
 
 function markBefore(a: PromptMark, b: PromptMark): boolean {
@@ -736,7 +867,8 @@ function iso(t: number | null): string | null {
 
 function toolRow(tool: ToolState, prompt: string): ToolUsage {
 	let hookMs = tool.hookMs;
-	if (hookMs === null && tool.start !== null && tool.end !== null) hookMs = Math.max(0, tool.end - tool.start);
+	if (hookMs === null && tool.start !== null && tool.end !== null)
+		hookMs = Math.max(0, tool.end - tool.start);
 	return {
 		toolUseId: tool.toolUseId,
 		tool: tool.tool,

@@ -24,7 +24,7 @@ export class AgentTypes {
 
 	/** The type of agent `agent` (an agent id, or `main`), or null when no record said it. */
 	typeOf(agent: string): string | null {
-		return agent === MAIN_AGENT ? null : this.types.get(agent) ?? null;
+		return agent === MAIN_AGENT ? null : (this.types.get(agent) ?? null);
 	}
 
 	clear(): void {

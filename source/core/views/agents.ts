@@ -22,7 +22,19 @@
 import type {EventRecord} from '../record.js';
 import {errorKindOf, isUserInterrupt} from '../errors.js';
 import {trimMap} from './bounded.js';
-import {agentIdOf, agentKeyOf, agentTypeOf, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
+import {
+	agentIdOf,
+	agentKeyOf,
+	agentTypeOf,
+	num,
+	obj,
+	oneLine,
+	sessionOf,
+	str,
+	toolInputOf,
+	toolNameOf,
+	toolUseIdOf,
+} from './fields.js';
 
 export type AgentStatus = 'running' | 'done' | 'failed' | 'denied' | 'interrupted' | 'lost';
 /** Why an agent is interrupted: the user stopped its spawn, its parent's turn ended (Stop, the next prompt), or its session ended. */
@@ -128,7 +140,11 @@ export class AgentsView {
 		const agentId = agentIdOf(rec);
 		const tool = toolNameOf(rec);
 		if (isAgentTool(tool) && rec.type === 'PreToolUse') this.onSpawn(rec, t);
-		else if (isAgentTool(tool) && (rec.type === 'PostToolUse' || rec.type === 'PostToolUseFailure' || rec.type === 'PermissionDenied')) this.onSpawnEnd(rec, t);
+		else if (
+			isAgentTool(tool) &&
+			(rec.type === 'PostToolUse' || rec.type === 'PostToolUseFailure' || rec.type === 'PermissionDenied')
+		)
+			this.onSpawnEnd(rec, t);
 		if (rec.type === 'SubagentStart' && agentId !== null) {
 			const run = this.ensureRun(agentId, agentTypeOf(rec), sessionOf(rec), t);
 			if (!run.startKnown) {
@@ -188,7 +204,10 @@ export class AgentsView {
 	}
 
 	private row(r: Run | null, s: Spawn | null, now: number): AgentEntry {
-		const start = Math.min(s?.start ?? Infinity, r !== null && (r.startKnown || s === null) ? r.start : Infinity);
+		const start = Math.min(
+			s?.start ?? Infinity,
+			r !== null && (r.startKnown || s === null) ? r.start : Infinity,
+		);
 		let status: AgentStatus;
 		let end: number | null = null;
 		let interruptedBy: AgentInterruptCause | null = null;
@@ -214,9 +233,14 @@ export class AgentsView {
 			status = 'running';
 		}
 		const reported = s?.reportedMs ?? null;
-		const durationMs = status === 'running' ? Math.max(0, now - start)
-			: reported !== null && status === 'done' ? reported
-				: end !== null ? Math.max(0, end - start) : null;
+		const durationMs =
+			status === 'running'
+				? Math.max(0, now - start)
+				: reported !== null && status === 'done'
+					? reported
+					: end !== null
+						? Math.max(0, end - start)
+						: null;
 		return {
 			key: r !== null ? r.agentId : `call:${s!.toolUseId}`,
 			id: r?.agentId ?? null,
@@ -278,10 +302,24 @@ export class AgentsView {
 
 	private createSpawn(rec: EventRecord, id: string, t: number): Spawn {
 		const spawn: Spawn = {
-			toolUseId: id, order: this.order++, session: sessionOf(rec), parent: agentKeyOf(rec),
-			description: '', prompt: null, subagentType: null, background: false, start: t, end: null,
-			endStatus: null, async: false, reportedMs: null, tokens: null, reportedTools: null,
-			orphanedAt: null, orphanReason: null, run: null,
+			toolUseId: id,
+			order: this.order++,
+			session: sessionOf(rec),
+			parent: agentKeyOf(rec),
+			description: '',
+			prompt: null,
+			subagentType: null,
+			background: false,
+			start: t,
+			end: null,
+			endStatus: null,
+			async: false,
+			reportedMs: null,
+			tokens: null,
+			reportedTools: null,
+			orphanedAt: null,
+			orphanReason: null,
+			run: null,
 		};
 		this.spawns.set(id, spawn);
 		this.openSpawns.add(spawn);
@@ -322,8 +360,21 @@ export class AgentsView {
 			return run;
 		}
 		run = {
-			agentId, order: this.order++, session, agentType: type, description: null, start: t, startKnown: false, stoppedAt: null,
-			lastMessage: null, toolIds: new Set(), toolCount: 0, lastActivity: t, orphanedAt: null, orphanReason: null, spawn: null,
+			agentId,
+			order: this.order++,
+			session,
+			agentType: type,
+			description: null,
+			start: t,
+			startKnown: false,
+			stoppedAt: null,
+			lastMessage: null,
+			toolIds: new Set(),
+			toolCount: 0,
+			lastActivity: t,
+			orphanedAt: null,
+			orphanReason: null,
+			spawn: null,
 		};
 		this.runs.set(agentId, run);
 		this.openRuns.add(run);
@@ -336,9 +387,10 @@ export class AgentsView {
 	private joinPending(run: Run): void {
 		const list = this.pending.get(run.session) ?? [];
 		const type = run.agentType;
-		const spawn = list.find(s => type !== null && s.subagentType === type)
-			?? list.find(s => s.subagentType === null)
-			?? (type === null ? list[0] : undefined);
+		const spawn =
+			list.find((s) => type !== null && s.subagentType === type) ??
+			list.find((s) => s.subagentType === null) ??
+			(type === null ? list[0] : undefined);
 		if (spawn !== undefined) {
 			this.link(spawn, run);
 			this.unqueue(spawn);
@@ -369,9 +421,21 @@ export class AgentsView {
 
 	private ensureRunUnlinked(agentId: string, spawn: Spawn): Run {
 		const run: Run = {
-			agentId, order: this.order++, session: spawn.session, agentType: spawn.subagentType, description: null, start: spawn.start, startKnown: false,
-			stoppedAt: null, lastMessage: null, toolIds: new Set(), toolCount: 0, lastActivity: spawn.end ?? spawn.start,
-			orphanedAt: null, orphanReason: null, spawn: null,
+			agentId,
+			order: this.order++,
+			session: spawn.session,
+			agentType: spawn.subagentType,
+			description: null,
+			start: spawn.start,
+			startKnown: false,
+			stoppedAt: null,
+			lastMessage: null,
+			toolIds: new Set(),
+			toolCount: 0,
+			lastActivity: spawn.end ?? spawn.start,
+			orphanedAt: null,
+			orphanReason: null,
+			spawn: null,
 		};
 		this.runs.set(agentId, run);
 		this.openRuns.add(run);
@@ -379,7 +443,12 @@ export class AgentsView {
 		return run;
 	}
 
-	private orphan(t: number, reason: AgentInterruptCause, session: string | null, foregroundOnly: boolean): void {
+	private orphan(
+		t: number,
+		reason: AgentInterruptCause,
+		session: string | null,
+		foregroundOnly: boolean,
+	): void {
 		for (const spawn of this.openSpawns) {
 			if (spawn.session !== session || spawn.start > t) continue;
 			if (foregroundOnly && spawn.background) continue;
@@ -399,11 +468,19 @@ export class AgentsView {
 
 	/** Keeps at most `maxAgents` spawns and as many runs (trimmed to 90% when passed): finished ones go first. */
 	private evict(t: number): void {
-		for (const run of trimMap(this.runs, this.maxAgents, r => r.stoppedAt !== null || r.orphanedAt !== null || t - r.lastActivity > this.timeoutMs)) {
+		for (const run of trimMap(
+			this.runs,
+			this.maxAgents,
+			(r) => r.stoppedAt !== null || r.orphanedAt !== null || t - r.lastActivity > this.timeoutMs,
+		)) {
 			this.openRuns.delete(run);
 			if (run.spawn !== null) run.spawn.run = null;
 		}
-		for (const spawn of trimMap(this.spawns, this.maxAgents, s => s.endStatus !== null || s.orphanedAt !== null)) {
+		for (const spawn of trimMap(
+			this.spawns,
+			this.maxAgents,
+			(s) => s.endStatus !== null || s.orphanedAt !== null,
+		)) {
 			this.openSpawns.delete(spawn);
 			this.unqueue(spawn);
 			if (spawn.run !== null) spawn.run.spawn = null;

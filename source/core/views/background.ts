@@ -45,11 +45,24 @@ export function runningTasks(value: unknown): BackgroundTask[] | null {
 		const entry = obj(value[i]);
 		if (entry === null) continue;
 		const status = entry.status;
-		if (status !== undefined && status !== null && !(typeof status === 'string' && RUNNING.has(status))) continue;
+		if (status !== undefined && status !== null && !(typeof status === 'string' && RUNNING.has(status)))
+			continue;
 		const type = str(entry.type) ?? 'task';
 		const agentType = str(entry.agent_type);
-		const what = str(entry.description) ?? str(entry.command) ?? str(entry.name) ?? str(entry.tool) ?? str(entry.server) ?? agentType ?? type;
-		out.push({id: str(entry.id) ?? (num(entry.id) !== null ? String(entry.id) : null), type, description: oneLine(what, 120), agentType});
+		const what =
+			str(entry.description) ??
+			str(entry.command) ??
+			str(entry.name) ??
+			str(entry.tool) ??
+			str(entry.server) ??
+			agentType ??
+			type;
+		out.push({
+			id: str(entry.id) ?? (num(entry.id) !== null ? String(entry.id) : null),
+			type,
+			description: oneLine(what, 120),
+			agentType,
+		});
 	}
 	return out;
 }
@@ -61,7 +74,12 @@ export function sessionCrons(value: unknown): SessionCron[] | null {
 	for (let i = 0; i < value.length && i < MAX_ENTRIES; i++) {
 		const entry = obj(value[i]);
 		if (entry === null) continue;
-		out.push({id: str(entry.id), schedule: oneLine(str(entry.schedule) ?? '', 60), recurring: entry.recurring === true, prompt: oneLine(str(entry.prompt) ?? '', 120)});
+		out.push({
+			id: str(entry.id),
+			schedule: oneLine(str(entry.schedule) ?? '', 60),
+			recurring: entry.recurring === true,
+			prompt: oneLine(str(entry.prompt) ?? '', 120),
+		});
 	}
 	return out;
 }
@@ -85,7 +103,7 @@ export class BackgroundWork {
 		if (t < this.reportedAt) return;
 		const tasks = runningTasks(payload.background_tasks);
 		this.reportedAt = t;
-		this.reported = tasks === null ? null : tasks.filter(task => !this.hasStopped(task));
+		this.reported = tasks === null ? null : tasks.filter((task) => !this.hasStopped(task));
 		const crons = sessionCrons(payload.session_crons);
 		if (crons !== null) this.crons = crons;
 	}
@@ -107,14 +125,15 @@ export class BackgroundWork {
 		this.agents.delete(agentId);
 		this.stopped.add(agentId);
 		if (this.reported === null) return;
-		let i = this.reported.findIndex(task => task.id === agentId);
-		if (i < 0 && type !== null) i = this.reported.findIndex(task => task.type === 'subagent' && task.agentType === type);
+		let i = this.reported.findIndex((task) => task.id === agentId);
+		if (i < 0 && type !== null)
+			i = this.reported.findIndex((task) => task.type === 'subagent' && task.agentType === type);
 		if (i >= 0) this.reported = this.reported.filter((_, j) => j !== i);
 		const listed = runningTasks(payload.background_tasks);
 		if (listed === null) return;
 		for (const task of listed) {
 			if (task.id === agentId || this.hasStopped(task)) continue;
-			if (task.id !== null && this.reported.some(known => known.id === task.id)) continue;
+			if (task.id !== null && this.reported.some((known) => known.id === task.id)) continue;
 			if (this.reported.length < MAX_ENTRIES) this.reported = [...this.reported, task];
 		}
 	}

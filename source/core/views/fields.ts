@@ -19,7 +19,7 @@ export function num(value: unknown): number | null {
 }
 
 export function obj(value: unknown): Json | null {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Json : null;
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
 }
 
 export function toolNameOf(rec: EventRecord): string | null {
@@ -63,10 +63,13 @@ export function inputKey(input: Json | null): string {
 
 function stableJson(value: unknown, depth: number): string {
 	if (depth > 20) return '…';
-	if (Array.isArray(value)) return `[${value.map(v => stableJson(v, depth + 1)).join(',')}]`;
+	if (Array.isArray(value)) return `[${value.map((v) => stableJson(v, depth + 1)).join(',')}]`;
 	const o = obj(value);
 	if (o !== null) {
-		return `{${Object.keys(o).sort().map(k => `${JSON.stringify(k)}:${stableJson(o[k], depth + 1)}`).join(',')}}`;
+		return `{${Object.keys(o)
+			.sort()
+			.map((k) => `${JSON.stringify(k)}:${stableJson(o[k], depth + 1)}`)
+			.join(',')}}`;
 	}
 	return JSON.stringify(value) ?? 'null';
 }

@@ -8,7 +8,16 @@
  * path read, written or edited is a file.
  */
 import type {EventRecord} from '../record.js';
-import {agentKeyOf, agentTypeOf, cwdOf, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
+import {
+	agentKeyOf,
+	agentTypeOf,
+	cwdOf,
+	sessionOf,
+	str,
+	toolInputOf,
+	toolNameOf,
+	toolUseIdOf,
+} from './fields.js';
 import {absoluteKey, relativeTo} from './paths.js';
 import {trimMap} from './bounded.js';
 import type {AgentTypes} from './agent-types.js';
@@ -93,7 +102,7 @@ export class FilesView {
 		const op = fileOpOf(tool);
 		if (op === null) return;
 		const input = toolInputOf(rec);
-		const named = input === null ? null : str(input.file_path) ?? str(input.notebook_path);
+		const named = input === null ? null : (str(input.file_path) ?? str(input.notebook_path));
 		const raw = named ?? (input === null ? null : str(input.path));
 		if (raw === null) return;
 		const isFile = op !== 'search' || named !== null || (tool === 'Grep' && NAMES_A_FILE.test(raw));
@@ -120,7 +129,22 @@ export class FilesView {
 		}
 		let entry = this.files.get(key);
 		if (entry === undefined) {
-			entry = {path: key, reads: 0, writes: 0, edits: 0, searches: 0, failures: 0, lastOp: op, lastTool: tool!, lastTouched: t, lastAgent: 'main', lastAgentType: null, cwd, sessions: new Set(), file: isFile};
+			entry = {
+				path: key,
+				reads: 0,
+				writes: 0,
+				edits: 0,
+				searches: 0,
+				failures: 0,
+				lastOp: op,
+				lastTool: tool!,
+				lastTouched: t,
+				lastAgent: 'main',
+				lastAgentType: null,
+				cwd,
+				sessions: new Set(),
+				file: isFile,
+			};
 			this.files.set(key, entry);
 			this.evict();
 		} else {

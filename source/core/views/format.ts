@@ -41,7 +41,8 @@ export function formatAgo(then: number, now: number): string {
 	if (!(d >= SECOND)) return 'just now';
 	if (d < MINUTE) return `${Math.floor(d / SECOND)}s ago`;
 	if (d < HOUR) return `${Math.floor(d / MINUTE)}m ago`;
-	if (d < DAY) return `${Math.floor(d / HOUR)}h${String(Math.floor((d % HOUR) / MINUTE)).padStart(2, '0')}m ago`;
+	if (d < DAY)
+		return `${Math.floor(d / HOUR)}h${String(Math.floor((d % HOUR) / MINUTE)).padStart(2, '0')}m ago`;
 	return `${Math.floor(d / DAY)}d${String(Math.floor((d % DAY) / HOUR)).padStart(2, '0')}h ago`;
 }
 

@@ -27,7 +27,20 @@ export type {AgentEntry, AgentInterruptCause, AgentStatus} from './agents.js';
 export type {FileEntry, FileOp} from './files.js';
 export type {BackgroundTask, SessionCron, SessionEntry, SessionState, WaitReason} from './sessions.js';
 export type {TaskItem, TodoItem, TodoList} from './todos.js';
-export type {CostBySource, HookHealth, ModelTotals, PromptUsage, SessionUsage, SessionUsageTotals, SubagentUsage, TokenTotals, ToolUsage, UsageSnapshot, UsageTotals, UsageTotalsSnapshot} from '../usage/usage-types.js';
+export type {
+	CostBySource,
+	HookHealth,
+	ModelTotals,
+	PromptUsage,
+	SessionUsage,
+	SessionUsageTotals,
+	SubagentUsage,
+	TokenTotals,
+	ToolUsage,
+	UsageSnapshot,
+	UsageTotals,
+	UsageTotalsSnapshot,
+} from '../usage/usage-types.js';
 export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {isAgentTool} from './agents.js';
 export {fileOpOf} from './files.js';
@@ -97,9 +110,18 @@ export function createViews(options: ViewsOptions = {}): Views {
 	const tools = new ToolsView({timeoutMs: options.toolTimeoutMs, maxCalls: options.maxToolCalls, agentTypes});
 	const agents = new AgentsView({timeoutMs: options.agentTimeoutMs, maxAgents: options.maxAgents});
 	const files = new FilesView({maxFiles: options.maxFiles, agentTypes});
-	const sessions = new SessionsView({staleMs: options.staleMs, maxSessions: options.maxSessions, agentTimeoutMs: options.agentTimeoutMs});
+	const sessions = new SessionsView({
+		staleMs: options.staleMs,
+		maxSessions: options.maxSessions,
+		agentTimeoutMs: options.agentTimeoutMs,
+	});
 	const todos = new TodosView({maxLists: options.maxTodoLists});
-	const usage = new UsageView({maxRequests: options.maxUsageRequests, maxSessions: options.maxSessions, maxToolCalls: options.maxToolCalls, seen: false});
+	const usage = new UsageView({
+		maxRequests: options.maxUsageRequests,
+		maxSessions: options.maxSessions,
+		maxToolCalls: options.maxToolCalls,
+		seen: false,
+	});
 	const seen = new RecentSet(SEEN_IDS);
 	let lastTime = 0;
 	let version = 0;
@@ -133,16 +155,16 @@ export function createViews(options: ViewsOptions = {}): Views {
 		applyMany(records) {
 			for (const rec of records) apply(rec);
 		},
-		tools: now => tools.snapshot(now),
-		toolsRunning: now => tools.hasRunning(now),
+		tools: (now) => tools.snapshot(now),
+		toolsRunning: (now) => tools.hasRunning(now),
 		toolCall: (id, now) => tools.get(id, now),
-		agents: now => agents.snapshot(now),
+		agents: (now) => agents.snapshot(now),
 		files: () => files.snapshot(),
 		sessions: (now, staleMs) => sessions.snapshot(now, staleMs),
-		todos: session => todos.snapshot(session),
+		todos: (session) => todos.snapshot(session),
 		usage: (now, session) => usage.snapshot(now, session),
-		usageTotals: now => usage.totals(now),
-		usageCostSince: since => usage.costSince(since),
+		usageTotals: (now) => usage.totals(now),
+		usageCostSince: (since) => usage.costSince(since),
 		get version() {
 			return version;
 		},

@@ -71,7 +71,12 @@ export function commonRoot(dirs: Iterable<string>): string | null {
 		}
 		let same = 0;
 		const caseless = s === '\\';
-		while (same < parts.length && same < these.length && (caseless ? parts[same].toLowerCase() === these[same].toLowerCase() : parts[same] === these[same])) same++;
+		while (
+			same < parts.length &&
+			same < these.length &&
+			(caseless ? parts[same].toLowerCase() === these[same].toLowerCase() : parts[same] === these[same])
+		)
+			same++;
 		parts = parts.slice(0, same);
 	}
 	// POSIX paths start with an empty part (before the first `/`): the root alone is no common root.

@@ -28,7 +28,21 @@
  */
 import type {EventRecord} from '../record.js';
 import {apiErrorWords, isErrorEvent} from '../errors.js';
-import {agentIdOf, agentKeyOf, agentTypeOf, cwdOf, inputKey, jsonText, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf} from './fields.js';
+import {
+	agentIdOf,
+	agentKeyOf,
+	agentTypeOf,
+	cwdOf,
+	inputKey,
+	jsonText,
+	obj,
+	oneLine,
+	sessionOf,
+	str,
+	toolInputOf,
+	toolNameOf,
+	toolUseIdOf,
+} from './fields.js';
 import {toolTarget} from './target.js';
 import {BackgroundWork, type BackgroundTask, type SessionCron} from './background.js';
 import {RecentSet} from '../recent-set.js';
@@ -95,7 +109,8 @@ interface Wait {
 	message: string | null;
 }
 
-type Derived = 'state' | 'waiting' | 'waitReason' | 'waitingSince' | 'waitMessage' | 'background' | 'crons' | 'failure';
+type Derived =
+	'state' | 'waiting' | 'waitReason' | 'waitingSince' | 'waitMessage' | 'background' | 'crons' | 'failure';
 
 interface Entry extends Omit<SessionEntry, Derived> {
 	base: 'working' | 'idle' | 'failed';
@@ -117,14 +132,33 @@ function setBase(s: Entry, base: Entry['base'], t: number): boolean {
 function failureText(payload: Record<string, unknown>): string {
 	const words = apiErrorWords(payload.error);
 	const details = payload.error_details;
-	const text = typeof details === 'string' ? details : obj(details) !== null ? str(obj(details)!.message) ?? jsonText(details) : null;
+	const text =
+		typeof details === 'string'
+			? details
+			: obj(details) !== null
+				? (str(obj(details)!.message) ?? jsonText(details))
+				: null;
 	return text !== null && text.trim() !== '' ? oneLine(`${words}: ${text}`, 300) : words;
 }
 
-const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionDenied', 'PostToolBatch']);
+const TOOL_EVENTS = new Set([
+	'PreToolUse',
+	'PostToolUse',
+	'PostToolUseFailure',
+	'PermissionDenied',
+	'PostToolBatch',
+]);
 const SEEN_LIMIT = 50_000;
 const MAX_WAITS = 50;
-const STATE_RANK = new Map<SessionState, number>([['waiting', 0], ['working', 1], ['background', 1], ['failed', 1], ['idle', 1], ['stale', 2], ['ended', 3]]);
+const STATE_RANK = new Map<SessionState, number>([
+	['waiting', 0],
+	['working', 1],
+	['background', 1],
+	['failed', 1],
+	['idle', 1],
+	['stale', 2],
+	['ended', 3],
+]);
 const NO_TASKS: readonly BackgroundTask[] = [];
 
 export class SessionsView {
@@ -193,23 +227,37 @@ export class SessionsView {
 				const tool = toolNameOf(rec);
 				const input = toolInputOf(rec);
 				const target = tool !== null ? toolTarget(tool, input, s.cwd) : '';
-				this.wait(s, {agent: agentKeyOf(rec), reason: 'permission', tool, key: inputKey(input), since: t, message: tool !== null ? `${tool}  ${target}`.trim() : null});
+				this.wait(s, {
+					agent: agentKeyOf(rec),
+					reason: 'permission',
+					tool,
+					key: inputKey(input),
+					since: t,
+					message: tool !== null ? `${tool}  ${target}`.trim() : null,
+				});
 				break;
 			}
 			case 'Notification':
 				this.onNotification(s, rec, t);
 				break;
 			case 'Elicitation':
-				this.wait(s, {agent: agentIdOf(rec), reason: 'input', tool: null, key: null, since: t, message: str(rec.payload.message)});
+				this.wait(s, {
+					agent: agentIdOf(rec),
+					reason: 'input',
+					tool: null,
+					key: null,
+					since: t,
+					message: str(rec.payload.message),
+				});
 				break;
 			case 'ElicitationResult':
-				s.waits = s.waits.filter(w => w.reason !== 'input' && w.reason !== 'url');
+				s.waits = s.waits.filter((w) => w.reason !== 'input' && w.reason !== 'url');
 				break;
 			case 'SubagentStart':
 				this.subagentWorks(s, t);
 				break;
 			case 'SubagentStop': {
-				s.waits = s.waits.filter(w => w.agent !== agentId);
+				s.waits = s.waits.filter((w) => w.agent !== agentId);
 				if (agentId !== null) s.work.onSubagentStop(agentId, agentTypeOf(rec), rec.payload);
 				break;
 			}
@@ -219,7 +267,7 @@ export class SessionsView {
 					if (setBase(s, 'failed', t)) s.failure = failureText(rec.payload);
 				} else setBase(s, 'idle', t);
 				s.work.onStop(rec.payload, t);
-				s.waits = s.waits.filter(w => w.agent !== 'main' && w.agent !== null);
+				s.waits = s.waits.filter((w) => w.agent !== 'main' && w.agent !== null);
 				break;
 			default:
 				break;
@@ -273,9 +321,27 @@ export class SessionsView {
 		let s = this.sessions.get(id);
 		if (s === undefined) {
 			s = {
-				id, cwd: null, model: null, permissionMode: null, source: null, start: t, startedAt: null, end: null, endReason: null,
-				firstPrompt: null, lastPrompt: null, promptCount: 0, toolCount: 0, errorCount: 0, eventCount: 0, lastActivity: t,
-				base: 'idle', baseAt: -Infinity, failure: null, waits: [], work: new BackgroundWork(),
+				id,
+				cwd: null,
+				model: null,
+				permissionMode: null,
+				source: null,
+				start: t,
+				startedAt: null,
+				end: null,
+				endReason: null,
+				firstPrompt: null,
+				lastPrompt: null,
+				promptCount: 0,
+				toolCount: 0,
+				errorCount: 0,
+				eventCount: 0,
+				lastActivity: t,
+				base: 'idle',
+				baseAt: -Infinity,
+				failure: null,
+				waits: [],
+				work: new BackgroundWork(),
 			};
 			this.sessions.set(id, s);
 			while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
@@ -308,7 +374,7 @@ export class SessionsView {
 		if (s.waits.length === 0) return;
 		const tool = toolNameOf(rec);
 		const key = isEnd && tool !== null ? inputKey(toolInputOf(rec)) : null;
-		s.waits = s.waits.filter(w => {
+		s.waits = s.waits.filter((w) => {
 			if (w.reason === 'idle' || w.agent === null) return false;
 			if (w.tool === null) return w.agent !== agent;
 			// A permission for a known call: its own end, or a new call of the same agent, resolves it.
@@ -325,7 +391,7 @@ export class SessionsView {
 		switch (type) {
 			case 'permission_prompt': {
 				// PermissionRequest is the immediate signal; this one comes ~6 s later for the same wait.
-				const open = s.waits.find(w => w.reason === 'permission');
+				const open = s.waits.find((w) => w.reason === 'permission');
 				if (open !== undefined) open.message ??= text;
 				else this.wait(s, {agent, reason: 'permission', tool: null, key: null, since: t, message: text});
 				break;
@@ -341,13 +407,13 @@ export class SessionsView {
 				break;
 			case 'elicitation_complete':
 			case 'elicitation_response':
-				s.waits = s.waits.filter(w => w.reason !== 'input' && w.reason !== 'url');
+				s.waits = s.waits.filter((w) => w.reason !== 'input' && w.reason !== 'url');
 				break;
 			case 'agent_needs_input':
 				this.wait(s, {agent, reason: 'agent', tool: null, key: null, since: t, message: text});
 				break;
 			case 'agent_completed':
-				s.waits = s.waits.filter(w => w.reason !== 'agent' || (agent !== null && w.agent !== agent));
+				s.waits = s.waits.filter((w) => w.reason !== 'agent' || (agent !== null && w.agent !== agent));
 				break;
 			default:
 				break;

@@ -48,7 +48,9 @@ export function toolTarget(tool: string, input: Json | null, cwd: string | null)
 			break;
 		}
 		case 'TodoWrite':
-			text = Array.isArray(input.todos) ? `${input.todos.length} todo${input.todos.length === 1 ? '' : 's'}` : '';
+			text = Array.isArray(input.todos)
+				? `${input.todos.length} todo${input.todos.length === 1 ? '' : 's'}`
+				: '';
 			break;
 		case 'Skill':
 			text = str(input.skill) ?? str(input.command) ?? '';
@@ -60,7 +62,14 @@ export function toolTarget(tool: string, input: Json | null, cwd: string | null)
 			const p = pathOf(input);
 			if (p !== null && !tool.startsWith('mcp__')) text = rel(p);
 			else if (tool.startsWith('mcp__')) text = compactArgs(input);
-			else text = str(input.command) ?? str(input.pattern) ?? str(input.url) ?? str(input.query) ?? str(input.description) ?? compactArgs(input);
+			else
+				text =
+					str(input.command) ??
+					str(input.pattern) ??
+					str(input.url) ??
+					str(input.query) ??
+					str(input.description) ??
+					compactArgs(input);
 		}
 	}
 	return oneLine(text);

@@ -56,7 +56,8 @@ function todoItems(list: unknown): TodoItem[] | null {
 	const out: TodoItem[] = [];
 	for (const raw of list.slice(0, MAX_TODOS)) {
 		const o = obj(raw);
-		const content = o !== null ? str(o.content) ?? str(o.text) ?? str(o.title) : typeof raw === 'string' ? raw : null;
+		const content =
+			o !== null ? (str(o.content) ?? str(o.text) ?? str(o.title)) : typeof raw === 'string' ? raw : null;
 		if (content === null) continue;
 		out.push({
 			content: oneLine(content, 300),
@@ -99,7 +100,13 @@ export class TodosView {
 		const rows: TodoList[] = [];
 		for (const e of this.lists.values()) {
 			if (session !== undefined && e.session !== session) continue;
-			rows.push({session: e.session, agent: e.agent, todos: [...e.todos], tasks: [...e.tasks.values()], updatedAt: e.updatedAt});
+			rows.push({
+				session: e.session,
+				agent: e.agent,
+				todos: [...e.todos],
+				tasks: [...e.tasks.values()],
+				updatedAt: e.updatedAt,
+			});
 		}
 		return rows.sort((a, b) => b.updatedAt - a.updatedAt);
 	}
@@ -127,7 +134,9 @@ export class TodosView {
 	}
 
 	private onTask(rec: EventRecord, t: number): void {
-		const id = str(rec.payload.task_id) ?? (typeof rec.payload.task_id === 'number' ? String(rec.payload.task_id) : null);
+		const id =
+			str(rec.payload.task_id) ??
+			(typeof rec.payload.task_id === 'number' ? String(rec.payload.task_id) : null);
 		if (id === null) return;
 		// Tasks are the session's shared list: kept on the main agent's entry whoever reports them.
 		const e = this.entry(sessionOf(rec), 'main', t);
@@ -135,7 +144,14 @@ export class TodosView {
 		const description = str(rec.payload.task_description);
 		let task = e.tasks.get(id);
 		if (task === undefined) {
-			task = {id, subject: subject ?? id, description: null, status: 'pending', created: null, completed: null};
+			task = {
+				id,
+				subject: subject ?? id,
+				description: null,
+				status: 'pending',
+				created: null,
+				completed: null,
+			};
 			e.tasks.set(id, task);
 			if (e.tasks.size > MAX_TASKS) e.tasks.delete(e.tasks.keys().next().value!);
 		}

@@ -63,7 +63,7 @@ const INTERRUPT_TEXT = new Map<InterruptCause, string>([
 
 /** Why a call is interrupted, in words (empty for other statuses). */
 export function interruptText(cause: InterruptCause | null): string {
-	return cause === null ? '' : INTERRUPT_TEXT.get(cause) ?? '';
+	return cause === null ? '' : (INTERRUPT_TEXT.get(cause) ?? '');
 }
 
 /** Sorts a snapshot by start time (newest first) or by duration (longest first, unknown last). */

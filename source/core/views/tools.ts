@@ -22,7 +22,22 @@
  */
 import type {EventRecord} from '../record.js';
 import {errorKindOf, isUserInterrupt} from '../errors.js';
-import {agentKeyOf, agentTypeOf, cwdOf, inputKey, jsonText, num, obj, oneLine, sessionOf, str, toolInputOf, toolNameOf, toolUseIdOf, type Json} from './fields.js';
+import {
+	agentKeyOf,
+	agentTypeOf,
+	cwdOf,
+	inputKey,
+	jsonText,
+	num,
+	obj,
+	oneLine,
+	sessionOf,
+	str,
+	toolInputOf,
+	toolNameOf,
+	toolUseIdOf,
+	type Json,
+} from './fields.js';
 import {toolTarget} from './target.js';
 import {trimMap} from './bounded.js';
 import type {AgentTypes} from './agent-types.js';
@@ -115,7 +130,12 @@ export class ToolsView {
 				break;
 			case 'PostToolUse': {
 				const failed = errorKindOf(rec) !== null;
-				this.onEnd(rec, t, failed ? 'failed' : 'ok', failed ? errorText(rec.payload.error) ?? 'failed' : null);
+				this.onEnd(
+					rec,
+					t,
+					failed ? 'failed' : 'ok',
+					failed ? (errorText(rec.payload.error) ?? 'failed') : null,
+				);
 				break;
 			}
 			case 'PostToolUseFailure':
@@ -123,7 +143,12 @@ export class ToolsView {
 				break;
 			case 'PermissionDenied': {
 				const reason = str(rec.payload.reason);
-				this.onEnd(rec, t, 'denied', `permission denied${reason !== null ? `: ${oneLine(reason, 200)}` : ''}`);
+				this.onEnd(
+					rec,
+					t,
+					'denied',
+					`permission denied${reason !== null ? `: ${oneLine(reason, 200)}` : ''}`,
+				);
 				break;
 			}
 			case 'PermissionRequest':
@@ -135,15 +160,20 @@ export class ToolsView {
 			case 'Stop':
 			case 'StopFailure':
 			case 'UserPromptSubmit':
-				this.cut(t, rec.type === 'UserPromptSubmit' ? 'prompt' : 'stop', c => c.session === sessionOf(rec) && c.agent === 'main');
+				this.cut(
+					t,
+					rec.type === 'UserPromptSubmit' ? 'prompt' : 'stop',
+					(c) => c.session === sessionOf(rec) && c.agent === 'main',
+				);
 				break;
 			case 'SubagentStop': {
 				const agent = agentKeyOf(rec);
-				if (agent !== 'main') this.cut(t, 'agent-stop', c => c.session === sessionOf(rec) && c.agent === agent);
+				if (agent !== 'main')
+					this.cut(t, 'agent-stop', (c) => c.session === sessionOf(rec) && c.agent === agent);
 				break;
 			}
 			case 'SessionEnd':
-				this.cut(t, 'session-end', c => c.session === sessionOf(rec));
+				this.cut(t, 'session-end', (c) => c.session === sessionOf(rec));
 				break;
 			default:
 				return;
@@ -161,7 +191,7 @@ export class ToolsView {
 		if (this.sorted === null) {
 			this.sorted = [...this.calls.values()].sort((a, b) => b.start - a.start || b.order - a.order);
 		}
-		return this.sorted.map(c => this.row(c, now));
+		return this.sorted.map((c) => this.row(c, now));
 	}
 
 	/** Whether `snapshot(now)` would show a running call (without building the rows). */
@@ -233,7 +263,13 @@ export class ToolsView {
 		return row;
 	}
 
-	private create(rec: EventRecord, t: number, toolUseId: string | null, tool: string, input: Json | null): Call {
+	private create(
+		rec: EventRecord,
+		t: number,
+		toolUseId: string | null,
+		tool: string,
+		input: Json | null,
+	): Call {
 		const cwd = cwdOf(rec);
 		const call: Call = {
 			id: toolUseId ?? `rec:${rec.id}`,
@@ -271,7 +307,13 @@ export class ToolsView {
 	/** Remembers that `rec` belongs to the call (for its detail), and that the call changed. */
 	private note(call: Call, rec: EventRecord): void {
 		call.cache = null;
-		if (typeof rec.id === 'string' && rec.id !== '' && call.recordIds.length < MAX_RECORD_IDS && !call.recordIds.includes(rec.id)) call.recordIds = [...call.recordIds, rec.id];
+		if (
+			typeof rec.id === 'string' &&
+			rec.id !== '' &&
+			call.recordIds.length < MAX_RECORD_IDS &&
+			!call.recordIds.includes(rec.id)
+		)
+			call.recordIds = [...call.recordIds, rec.id];
 	}
 
 	private fill(call: Call, rec: EventRecord, tool: string | null, input: Json | null): void {
@@ -311,7 +353,9 @@ export class ToolsView {
 		}
 		if (this.pendingPermissions.length > 0) {
 			const key = this.keyOf(call);
-			const i = this.pendingPermissions.findIndex(p => p.session === call.session && p.agent === call.agent && p.tool === tool && p.key === key);
+			const i = this.pendingPermissions.findIndex(
+				(p) => p.session === call.session && p.agent === call.agent && p.tool === tool && p.key === key,
+			);
 			if (i >= 0) {
 				call.waited = true;
 				// The PermissionRequest came first: it is this call's record, before its PreToolUse in time.
@@ -325,7 +369,12 @@ export class ToolsView {
 	}
 
 	/** The call an end belongs to: by id; without one, the oldest open call of the same session, agent and tool (same input preferred). */
-	private findOpen(rec: EventRecord, toolUseId: string | null, tool: string | null, input: Json | null): Call | undefined {
+	private findOpen(
+		rec: EventRecord,
+		toolUseId: string | null,
+		tool: string | null,
+		input: Json | null,
+	): Call | undefined {
 		if (toolUseId !== null) return this.calls.get(toolUseId);
 		const queue = this.unkeyed.get(`${sessionOf(rec)}\u0000${agentKeyOf(rec)}\u0000${tool ?? ''}`);
 		if (queue === undefined) return undefined;
@@ -334,7 +383,10 @@ export class ToolsView {
 		let i = 0;
 		if (input !== null && queue.length > 1) {
 			const key = inputKey(input);
-			i = Math.max(0, queue.findIndex(c => this.keyOf(c) === key));
+			i = Math.max(
+				0,
+				queue.findIndex((c) => this.keyOf(c) === key),
+			);
 		}
 		return queue.splice(i, 1)[0];
 	}
@@ -400,7 +452,14 @@ export class ToolsView {
 		const key = inputKey(toolInputOf(rec));
 		let best: Call | null = null;
 		for (const call of this.running) {
-			if (call.session !== session || call.agent !== agent || call.tool !== tool || call.waited || call.cutAt !== null) continue;
+			if (
+				call.session !== session ||
+				call.agent !== agent ||
+				call.tool !== tool ||
+				call.waited ||
+				call.cutAt !== null
+			)
+				continue;
 			if (this.keyOf(call) !== key) continue;
 			if (best === null || call.order > best.order) best = call;
 		}
@@ -409,7 +468,13 @@ export class ToolsView {
 			this.note(best, rec);
 			return;
 		}
-		this.pendingPermissions.push({session, agent, tool, key, recordId: typeof rec.id === 'string' ? rec.id : ''});
+		this.pendingPermissions.push({
+			session,
+			agent,
+			tool,
+			key,
+			recordId: typeof rec.id === 'string' ? rec.id : '',
+		});
 		if (this.pendingPermissions.length > MAX_PENDING_PERMISSIONS) this.pendingPermissions.shift();
 	}
 
@@ -426,7 +491,11 @@ export class ToolsView {
 
 	/** Keeps at most `maxCalls` (trimmed to 90% when passed): the oldest finished (or timed-out) calls go first. */
 	private evict(t: number): void {
-		const removed = trimMap(this.calls, this.maxCalls, c => c.result !== null || c.cutAt !== null || t - c.lastActivity > this.timeoutMs);
+		const removed = trimMap(
+			this.calls,
+			this.maxCalls,
+			(c) => c.result !== null || c.cutAt !== null || t - c.lastActivity > this.timeoutMs,
+		);
 		for (const call of removed) {
 			call.evicted = true;
 			this.running.delete(call);

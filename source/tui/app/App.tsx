@@ -45,20 +45,32 @@ export function App(props: AppProps) {
 	const height = Math.max(CHROME + 2, size.rows - 1);
 	const width = Math.max(20, size.columns);
 	const bodyHeight = height - CHROME;
-	const [state, dispatch] = useReducer(
-		reducer,
-		undefined,
-		() => {
-			const first = store.snapshot(now());
-			return {...initialState({rows: bodyHeight - 1, width, filter: props.filter, demoAvailable: Boolean(props.onDemo), exportPath: ''}), shown: first, latest: first, seenAppended: first.listAppended, notice: first.notice};
-		},
-	);
-	if (state.rows !== bodyHeight - 1 || state.width !== width) dispatch({type: 'resize', rows: bodyHeight - 1, width});
+	const [state, dispatch] = useReducer(reducer, undefined, () => {
+		const first = store.snapshot(now());
+		return {
+			...initialState({
+				rows: bodyHeight - 1,
+				width,
+				filter: props.filter,
+				demoAvailable: Boolean(props.onDemo),
+				exportPath: '',
+			}),
+			shown: first,
+			latest: first,
+			seenAppended: first.listAppended,
+			notice: first.notice,
+		};
+	});
+	if (state.rows !== bodyHeight - 1 || state.width !== width)
+		dispatch({type: 'resize', rows: bodyHeight - 1, width});
 
 	// What is on screen decides when time alone changes it (the ages of the rows shown, the rate).
 	const stateRef = useRef(state);
 	stateRef.current = state;
-	const changesIn = useCallback<ChangesIn>((snap, at) => screenChangesIn(stateRef.current, snap, at, tickMs ?? TICK_MS), [tickMs]);
+	const changesIn = useCallback<ChangesIn>(
+		(snap, at) => screenChangesIn(stateRef.current, snap, at, tickMs ?? TICK_MS),
+		[tickMs],
+	);
 	const redraw = useStoreSnapshot(store, dispatch, snapshotIntervalMs, now, changesIn, tickMs);
 	// Another tab, the help or a detail closed, paused or resumed: what shows ages changed, so a fresh snapshot (which sets the next tick).
 	const mounted = useRef(false);
@@ -74,7 +86,10 @@ export function App(props: AppProps) {
 	useEffects(state.effects, store, handlers, dispatch);
 
 	const {defaultExportPath} = props;
-	const onInput = useCallback((input: string, key: Key) => dispatch({type: 'key', input, key, exportPath: defaultExportPath}), [defaultExportPath]);
+	const onInput = useCallback(
+		(input: string, key: Key) => dispatch({type: 'key', input, key, exportPath: defaultExportPath}),
+		[defaultExportPath],
+	);
 	useInput(onInput);
 
 	const tab = tabById(state.tab);
@@ -85,11 +100,27 @@ export function App(props: AppProps) {
 		<PaintContext.Provider value={props.paint ?? 'full'}>
 			<Box flexDirection="column" width={width} height={height}>
 				<Header snap={state.latest} width={width} />
-				<TabBar tabs={tabs} active={state.tab} width={width} scope={state.scope} filter={state.filter.applied} />
+				<TabBar
+					tabs={tabs}
+					active={state.tab}
+					width={width}
+					scope={state.scope}
+					filter={state.filter.applied}
+				/>
 				<Box flexDirection="column" height={bodyHeight}>
-					{state.mode === 'help' ? <HelpOverlay width={width} height={bodyHeight} tab={state.tab} scroll={state.helpScroll} /> : <View state={state} width={width} height={bodyHeight} dispatch={dispatch} />}
+					{state.mode === 'help' ? (
+						<HelpOverlay width={width} height={bodyHeight} tab={state.tab} scroll={state.helpScroll} />
+					) : (
+						<View state={state} width={width} height={bodyHeight} dispatch={dispatch} />
+					)}
 				</Box>
-				<Footer state={state} hints={state.mode === 'help' ? 'j/k scroll · any other key closes the help · q quit' : tab.hints(state)} width={width} />
+				<Footer
+					state={state}
+					hints={
+						state.mode === 'help' ? 'j/k scroll · any other key closes the help · q quit' : tab.hints(state)
+					}
+					width={width}
+				/>
 			</Box>
 		</PaintContext.Provider>
 	);

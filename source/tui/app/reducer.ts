@@ -15,7 +15,7 @@ import {scopeTo, selectionOf} from './scope.js';
 import type {Action, Effect, KeyInfo, UiState} from './ui-state.js';
 
 /** The tab whose search is the event store's (the Events list). */
-const storeSearchTab = tabs.find(tab => tab.searchesStore === true) ?? tabs[0];
+const storeSearchTab = tabs.find((tab) => tab.searchesStore === true) ?? tabs[0];
 
 function withEffect(state: UiState, effect: Effect): UiState {
 	return {...state, effects: [...state.effects, effect]};
@@ -23,7 +23,10 @@ function withEffect(state: UiState, effect: Effect): UiState {
 
 /** Asks the store to rebuild the events list (and, when the filter or scope changed, the views). */
 function query(state: UiState): UiState {
-	return withEffect({...state, follow: true}, {kind: 'query', filter: state.selection, search: searchOf(state, storeSearchTab.id)});
+	return withEffect(
+		{...state, follow: true},
+		{kind: 'query', filter: state.selection, search: searchOf(state, storeSearchTab.id)},
+	);
 }
 
 /** A new search on the tab on screen: the Events tab asks the store, the others narrow their rows. */
@@ -39,19 +42,30 @@ function switchTab(state: UiState, index: number): UiState {
 	if (id === state.tab) return state.mode === 'detail' ? {...state, mode: 'list'} : state;
 	const searches = {...state.searches, [state.tab]: state.search.applied};
 	const applied = searches[id] ?? '';
-	return {...state, tab: id, searches, search: {input: applied, applied}, mode: state.mode === 'detail' ? 'list' : state.mode};
+	return {
+		...state,
+		tab: id,
+		searches,
+		search: {input: applied, applied},
+		mode: state.mode === 'detail' ? 'list' : state.mode,
+	};
 }
 
 function scrollHelp(state: UiState, delta: number): UiState {
-	const helpScroll = Math.max(0, Math.min(helpMaxScroll(state.tab, state.rows, state.width), state.helpScroll + delta));
+	const helpScroll = Math.max(
+		0,
+		Math.min(helpMaxScroll(state.tab, state.rows, state.width), state.helpScroll + delta),
+	);
 	return helpScroll === state.helpScroll ? state : {...state, helpScroll};
 }
 
 /** Lines in `factor` screens (at least one). */
-const pageLines = (state: UiState, factor: number) => Math.trunc(Math.max(1, state.rows) * factor) || Math.sign(factor);
+const pageLines = (state: UiState, factor: number) =>
+	Math.trunc(Math.max(1, state.rows) * factor) || Math.sign(factor);
 
 function detailMove(state: UiState, delta: number): UiState {
-	if (state.detail.lines === 0) return {...state, detail: {...state.detail, pending: (state.detail.pending ?? 0) + delta}};
+	if (state.detail.lines === 0)
+		return {...state, detail: {...state.detail, pending: (state.detail.pending ?? 0) + delta}};
 	const max = Math.max(0, state.detail.lines - state.rows);
 	const scroll = Math.max(0, Math.min(max, state.detail.scroll + delta));
 	return scroll === state.detail.scroll ? state : {...state, detail: {...state.detail, scroll}};
@@ -63,12 +77,23 @@ function submit(state: UiState): UiState {
 			return applySearch(state, state.search.input, state.search.input.trim(), {mode: 'list'});
 		case 'filter': {
 			const text = state.filter.input.trim();
-			if (text === '') return query({...state, mode: 'list', filter: {input: '', applied: '', test: null, error: null}, selection: selectionOf(null, state.scope)});
+			if (text === '')
+				return query({
+					...state,
+					mode: 'list',
+					filter: {input: '', applied: '', test: null, error: null},
+					selection: selectionOf(null, state.scope),
+				});
 			const compiled = compileFilter(text);
 			if (!compiled.ok) return {...state, filter: {...state.filter, error: compiled.error}};
 			// A type nobody knows is still applied (any type may arrive), and said in the footer.
 			const warning = typeWarning(compiled.filter, state.latest.types) ?? undefined;
-			const applied = query({...state, mode: 'list', filter: {input: text, applied: text, test: compiled.test, error: null, warning}, selection: selectionOf(compiled.test, state.scope)});
+			const applied = query({
+				...state,
+				mode: 'list',
+				filter: {input: text, applied: text, test: compiled.test, error: null, warning},
+				selection: selectionOf(compiled.test, state.scope),
+			});
 			return warning === undefined ? applied : {...applied, notice: `⚠ ${warning}`};
 		}
 		case 'export': {
@@ -85,7 +110,9 @@ function cancel(state: UiState): UiState {
 	switch (state.mode) {
 		case 'search':
 			// Esc clears the search.
-			return state.search.applied === '' ? {...state, mode: 'list', search: {input: '', applied: ''}} : applySearch(state, '', '', {mode: 'list'});
+			return state.search.applied === ''
+				? {...state, mode: 'list', search: {input: '', applied: ''}}
+				: applySearch(state, '', '', {mode: 'list'});
 		case 'filter':
 			return {...state, mode: 'list', filter: {...state.filter, input: state.filter.applied, error: null}};
 		default:
@@ -148,16 +175,27 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 		case 'detailBottom':
 			return detailMove(state, Number.MAX_SAFE_INTEGER);
 		case 'startInput':
-			if (intent.mode === 'search') return {...state, mode: 'search', search: {...state.search, input: state.search.applied}};
-			if (intent.mode === 'filter') return {...state, mode: 'filter', filter: {...state.filter, input: state.filter.applied, error: null}};
+			if (intent.mode === 'search')
+				return {...state, mode: 'search', search: {...state.search, input: state.search.applied}};
+			if (intent.mode === 'filter')
+				return {
+					...state,
+					mode: 'filter',
+					filter: {...state.filter, input: state.filter.applied, error: null},
+				};
 			return {...state, mode: 'export', exportPath: exportPath ? exportPath() : state.exportPath};
 		case 'type':
-			return editInput(state, text => text + intent.text);
+			return editInput(state, (text) => text + intent.text);
 		case 'erase':
 			// One character as the eye sees it: a whole emoji sequence or letter with its accents.
-			return editInput(state, text => graphemes(text).slice(0, -1).map(cluster => cluster.text).join(''));
+			return editInput(state, (text) =>
+				graphemes(text)
+					.slice(0, -1)
+					.map((cluster) => cluster.text)
+					.join(''),
+			);
 		case 'eraseWord':
-			return editInput(state, text => text.replace(/\S*\s*$/, ''));
+			return editInput(state, (text) => text.replace(/\S*\s*$/, ''));
 		case 'eraseLine':
 			return editInput(state, () => '');
 		case 'submit':
@@ -166,7 +204,12 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 			return cancel(state);
 		case 'escape':
 			if (state.search.applied) return applySearch(state, '', '');
-			if (state.filter.applied) return query({...state, filter: {input: '', applied: '', test: null, error: null}, selection: selectionOf(null, state.scope)});
+			if (state.filter.applied)
+				return query({
+					...state,
+					filter: {input: '', applied: '', test: null, error: null},
+					selection: selectionOf(null, state.scope),
+				});
 			return state;
 		case 'pause': {
 			const paused = !state.paused;
@@ -174,7 +217,10 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 			return paused ? next : applySnapshot(next, state.latest);
 		}
 		case 'clear':
-			return withEffect({...state, follow: true, cursor: 0, top: 0, tabCursors: {}, openAgent: null, openUsage: null}, {kind: 'clearView'});
+			return withEffect(
+				{...state, follow: true, cursor: 0, top: 0, tabCursors: {}, openAgent: null, openUsage: null},
+				{kind: 'clearView'},
+			);
 		case 'demo':
 			return withEffect({...state, demoAvailable: false}, {kind: 'demo'});
 		case 'update':
@@ -207,14 +253,16 @@ export function reducer(state: UiState, action: Action): UiState {
 			// Typed-ahead text and Enter can arrive in one chunk: type, submit, then go on.
 			const newline = textEntry && input.length > 1 ? input.search(/[\r\n]/) : -1;
 			if (newline >= 0) {
-				const typed = newline > 0 ? reducer(cleared, {...action, input: input.slice(0, newline), key: {}}) : cleared;
+				const typed =
+					newline > 0 ? reducer(cleared, {...action, input: input.slice(0, newline), key: {}}) : cleared;
 				const submitted = reducer(typed, {...action, input: '\r', key: {return: true}});
 				const rest = input.slice(newline + 1);
 				return rest === '' ? submitted : reducer(submitted, {...action, input: rest, key: {}});
 			}
 			if (!textEntry && input.length > 1 && !key.ctrl && !key.meta) {
 				let next = cleared;
-				for (const char of Array.from(input)) next = reducer(next, {type: 'key', input: char, key: {}, exportPath: action.exportPath});
+				for (const char of Array.from(input))
+					next = reducer(next, {type: 'key', input: char, key: {}, exportPath: action.exportPath});
 				return next;
 			}
 			return pressKey(cleared, input, key, action.exportPath);

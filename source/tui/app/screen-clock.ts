@@ -12,7 +12,12 @@ import type {UiState} from './ui-state.js';
  * Milliseconds from `now` until `snap`, as `state` shows it, goes out of date with time alone
  * (`runningMs` while something runs), or null when it never does.
  */
-export function screenChangesIn(state: UiState, snap: StoreSnapshot, now: number, runningMs: number): number | null {
+export function screenChangesIn(
+	state: UiState,
+	snap: StoreSnapshot,
+	now: number,
+	runningMs: number,
+): number | null {
 	let soonest = snap.rateChangesIn ?? Number.POSITIVE_INFINITY;
 	// While paused the tab shows the frozen snapshot: only the header (the newest one) moves on.
 	if (!state.paused) {

@@ -131,7 +131,15 @@ export const emptySnapshot: StoreSnapshot = {
 	types: new Set(),
 };
 
-export function initialState(options: {rows?: number; width?: number; filter?: {text: string; test: Predicate | null}; demoAvailable?: boolean; exportPath?: string} = {}): UiState {
+export function initialState(
+	options: {
+		rows?: number;
+		width?: number;
+		filter?: {text: string; test: Predicate | null};
+		demoAvailable?: boolean;
+		exportPath?: string;
+	} = {},
+): UiState {
 	return {
 		tab: 'events',
 		mode: 'list',
@@ -146,7 +154,12 @@ export function initialState(options: {rows?: number; width?: number; filter?: {
 		width: options.width ?? 80,
 		search: {input: '', applied: ''},
 		searches: {},
-		filter: {input: options.filter?.text ?? '', applied: options.filter?.text ?? '', test: options.filter?.test ?? null, error: null},
+		filter: {
+			input: options.filter?.text ?? '',
+			applied: options.filter?.text ?? '',
+			test: options.filter?.test ?? null,
+			error: null,
+		},
 		scope: null,
 		selection: options.filter?.test ?? null,
 		tabCursors: {},

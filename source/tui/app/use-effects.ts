@@ -15,7 +15,12 @@ export interface EffectHandlers {
 	onPause?: (paused: boolean) => void;
 }
 
-export function useEffects(effects: readonly Effect[], store: EventStore, handlers: EffectHandlers, dispatch: (action: Action) => void): void {
+export function useEffects(
+	effects: readonly Effect[],
+	store: EventStore,
+	handlers: EffectHandlers,
+	dispatch: (action: Action) => void,
+): void {
 	useEffect(() => {
 		if (effects.length === 0) return;
 		for (const effect of effects) {
@@ -38,8 +43,16 @@ export function useEffects(effects: readonly Effect[], store: EventStore, handle
 				case 'export': {
 					const records = store.listed();
 					handlers.onExport(effect.path, records).then(
-						written => dispatch({type: 'notice', text: `exported ${records.length} event${records.length === 1 ? '' : 's'} to ${written}`}),
-						(error: unknown) => dispatch({type: 'notice', text: `export failed: ${error instanceof Error ? error.message : String(error)}`}),
+						(written) =>
+							dispatch({
+								type: 'notice',
+								text: `exported ${records.length} event${records.length === 1 ? '' : 's'} to ${written}`,
+							}),
+						(error: unknown) =>
+							dispatch({
+								type: 'notice',
+								text: `export failed: ${error instanceof Error ? error.message : String(error)}`,
+							}),
 					);
 					break;
 				}

@@ -6,7 +6,12 @@ import type {Action, Mode} from './ui-state.js';
 
 export const SEARCH_DEBOUNCE_MS = 80;
 
-export function useSearchDebounce(mode: Mode, input: string, dispatch: (action: Action) => void, delayMs = SEARCH_DEBOUNCE_MS): void {
+export function useSearchDebounce(
+	mode: Mode,
+	input: string,
+	dispatch: (action: Action) => void,
+	delayMs = SEARCH_DEBOUNCE_MS,
+): void {
 	useEffect(() => {
 		if (mode !== 'search') return;
 		const timer = setTimeout(() => dispatch({type: 'searchApply'}), delayMs);

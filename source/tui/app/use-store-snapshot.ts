@@ -16,7 +16,14 @@ export const TICK_MS = 1000;
 export type ChangesIn = (snap: StoreSnapshot, now: number) => number | null;
 
 /** Returns `redraw`: a fresh snapshot now (what is on screen changed: another tab, the help closed). */
-export function useStoreSnapshot(store: EventStore, dispatch: (action: Action) => void, intervalMs: number, now: () => number, changesIn: ChangesIn, tickMs = TICK_MS): () => void {
+export function useStoreSnapshot(
+	store: EventStore,
+	dispatch: (action: Action) => void,
+	intervalMs: number,
+	now: () => number,
+	changesIn: ChangesIn,
+	tickMs = TICK_MS,
+): () => void {
 	const redraw = useRef<() => void>(() => {});
 	// Read when a tick is set: the latest function (it reads the state on screen) without restarting the feed.
 	const changesInRef = useRef(changesIn);

@@ -33,7 +33,8 @@ export function Footer({state, hints, width}: Props) {
 	// The typing cursor: an inverse cell, `_` where the terminal gets no styles.
 	const plain = usePaint() === 'plain';
 	if (edit) {
-		const after = state.mode === 'filter' && state.filter.error ? `  ✖ ${screenLine(state.filter.error)}` : `  ${hints}`;
+		const after =
+			state.mode === 'filter' && state.filter.error ? `  ✖ ${screenLine(state.filter.error)}` : `  ${hints}`;
 		// The text being edited comes first; the hint gets what is left.
 		const room = Math.max(1, width - textWidth(edit.label) - 1);
 		// Show the end of a long input, where the typing happens.
@@ -52,7 +53,16 @@ export function Footer({state, hints, width}: Props) {
 	}
 	if (state.notice) {
 		return (
-			<Text wrap="truncate-end" color={/failed|error|cannot/i.test(state.notice) ? 'red' : state.notice.startsWith('⚠') ? 'yellow' : 'green'}>
+			<Text
+				wrap="truncate-end"
+				color={
+					/failed|error|cannot/i.test(state.notice)
+						? 'red'
+						: state.notice.startsWith('⚠')
+							? 'yellow'
+							: 'green'
+				}
+			>
 				{fit(screenLine(state.notice), width)}
 			</Text>
 		);

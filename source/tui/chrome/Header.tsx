@@ -59,12 +59,28 @@ function counts(snap: StoreSnapshot, compact: boolean): Part[] {
 	const waiting = snap.views.waiting;
 	const parts: Part[] = [];
 	// The single most useful thing in the monitor: a session waiting for you.
-	if (waiting > 0) parts.push({text: compact ? `${number(waiting)} wait` : `${number(waiting)} waiting`, color: 'yellow', bold: true});
+	if (waiting > 0)
+		parts.push({
+			text: compact ? `${number(waiting)} wait` : `${number(waiting)} waiting`,
+			color: 'yellow',
+			bold: true,
+		});
 	// Today's $ once any is known (the usage join: telemetry, transcripts): what the day cost so far.
 	const today = snap.views.todayUSD();
-	if (today > 0) parts.push({text: compact ? moneyShort(today) : `${moneyShort(today)} today`, color: 'green'});
-	if (compact) parts.push({text: `${number(snap.sessions)} ses`}, {text: `${number(snap.received)} ev`}, {text: `${number(snap.perMinute)}/m`});
-	else parts.push({text: plural(snap.sessions, 'session', 'sessions')}, {text: plural(snap.received, 'event', 'events')}, {text: `${number(snap.perMinute)}/min`});
+	if (today > 0)
+		parts.push({text: compact ? moneyShort(today) : `${moneyShort(today)} today`, color: 'green'});
+	if (compact)
+		parts.push(
+			{text: `${number(snap.sessions)} ses`},
+			{text: `${number(snap.received)} ev`},
+			{text: `${number(snap.perMinute)}/m`},
+		);
+	else
+		parts.push(
+			{text: plural(snap.sessions, 'session', 'sessions')},
+			{text: plural(snap.received, 'event', 'events')},
+			{text: `${number(snap.perMinute)}/min`},
+		);
 	const errors = compact ? `${number(snap.errors)} err` : plural(snap.errors, 'error', 'errors');
 	parts.push(snap.errors > 0 ? {text: errors, color: 'red'} : {text: errors});
 	return parts;

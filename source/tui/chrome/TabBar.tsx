@@ -28,8 +28,10 @@ export function TabBar({tabs, active, width, scope, filter = ''}: Props) {
 	const gap = width >= 70 ? '  ' : ' ';
 	const scopeText = scope ? `${gap}◆ ${width >= 70 ? 'session ' : ''}${screenLine(shortSession(scope))}` : '';
 	const filterText = screenLine(filter);
-	const title = (tab: TabDefinition, i: number, short: boolean) => (short && tab.id !== active ? ` ${i + 1} ` : ` ${i + 1} ${tab.title} `);
-	const tabsWidth = (short: boolean) => tabs.reduce((sum, tab, i) => sum + (i > 0 ? textWidth(gap) : 0) + textWidth(title(tab, i, short)), 0);
+	const title = (tab: TabDefinition, i: number, short: boolean) =>
+		short && tab.id !== active ? ` ${i + 1} ` : ` ${i + 1} ${tab.title} `;
+	const tabsWidth = (short: boolean) =>
+		tabs.reduce((sum, tab, i) => sum + (i > 0 ? textWidth(gap) : 0) + textWidth(title(tab, i, short)), 0);
 	const filterWant = filterText === '' ? 0 : textWidth(gap + FILTER_LABEL + filterText);
 	// Too narrow for every title (with the scope and the whole filter): the other tabs show only their numbers.
 	const short = tabsWidth(false) + textWidth(scopeText) + filterWant > width;
@@ -41,7 +43,9 @@ export function TabBar({tabs, active, width, scope, filter = ''}: Props) {
 				<Text key={tab.id}>
 					{i > 0 ? gap : ''}
 					{tab.id === active ? (
-						<Text inverse bold>{plain ? `[${i + 1} ${tab.title}]` : title(tab, i, short)}</Text>
+						<Text inverse bold>
+							{plain ? `[${i + 1} ${tab.title}]` : title(tab, i, short)}
+						</Text>
 					) : (
 						<Text dimColor>{title(tab, i, short)}</Text>
 					)}

@@ -19,15 +19,23 @@ interface Props {
 export function DetailView({state, width, dispatch}: Props) {
 	const {record, scroll, value, title: given} = state.detail;
 	const shown = value !== undefined ? value : record;
-	const lines = useMemo(() => (shown !== null && shown !== undefined ? jsonLines(shown, width) : []), [shown, width]);
+	const lines = useMemo(
+		() => (shown !== null && shown !== undefined ? jsonLines(shown, width) : []),
+		[shown, width],
+	);
 	useEffect(() => {
 		dispatch({type: 'detailLines', lines: lines.length});
 	}, [lines.length, dispatch]);
 	if (shown === null || shown === undefined) return null;
 	const visible = lines.slice(scroll, scroll + state.rows);
-	const position = lines.length <= state.rows ? 'all' : `${scroll + 1}–${Math.min(lines.length, scroll + state.rows)} of ${lines.length}`;
+	const position =
+		lines.length <= state.rows
+			? 'all'
+			: `${scroll + 1}–${Math.min(lines.length, scroll + state.rows)} of ${lines.length}`;
 	const right = ` lines ${position} · Esc back`;
-	const heading = given ?? (record ? `#${record.seq} ${record.type}${record.tool ? ` ${record.tool}` : ''} · ${record.time}` : '');
+	const heading =
+		given ??
+		(record ? `#${record.seq} ${record.type}${record.tool ? ` ${record.tool}` : ''} · ${record.time}` : '');
 	const title = fit(screenLine(heading), Math.max(0, width - textWidth(right)));
 	return (
 		<Box flexDirection="column" width={width} height={state.rows + 1}>
@@ -37,11 +45,13 @@ export function DetailView({state, width, dispatch}: Props) {
 			</Text>
 			{visible.map((line, i) => (
 				<Text key={scroll + i} wrap="truncate-end">
-					{line.length === 0 ? ' ' : line.map((piece, j) => (
-						<Text key={j} color={piece.color}>
-							{piece.text}
-						</Text>
-					))}
+					{line.length === 0
+						? ' '
+						: line.map((piece, j) => (
+								<Text key={j} color={piece.color}>
+									{piece.text}
+								</Text>
+							))}
 				</Text>
 			))}
 		</Box>

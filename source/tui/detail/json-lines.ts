@@ -40,7 +40,7 @@ const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 
 /** The characters of a piece as a terminal draws them (grapheme clusters), each with its cells. */
 function charsOf(text: string): Array<{text: string; width: number}> {
-	if (PRINTABLE_ASCII.test(text)) return Array.from(text, char => ({text: char, width: 1}));
+	if (PRINTABLE_ASCII.test(text)) return Array.from(text, (char) => ({text: char, width: 1}));
 	return graphemes(text);
 }
 
@@ -80,5 +80,7 @@ function prettyJson(value: unknown): string {
 }
 
 export function jsonLines(value: unknown, width: number): Line[] {
-	return prettyJson(value).split('\n').flatMap(line => wrap(tokenize(line), Math.max(8, width)));
+	return prettyJson(value)
+		.split('\n')
+		.flatMap((line) => wrap(tokenize(line), Math.max(8, width)));
 }

@@ -14,7 +14,8 @@ import {ViewFeed, type ViewsSnapshot} from './views-feed.js';
 
 export type Predicate = (record: EventRecord) => boolean;
 
-export type LinkStatus = 'starting' | 'hosting' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'closed' | 'replay';
+export type LinkStatus =
+	'starting' | 'hosting' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'closed' | 'replay';
 
 export interface LinkInfo {
 	status: LinkStatus;
@@ -236,7 +237,8 @@ export class EventStore {
 		const out: EventRecord[] = [];
 		for (let i = this.head; i < this.records.length; i++) {
 			const record = this.records[i];
-			if (ids.has(record.id) || (call.toolUseId !== null && record.toolUseId === call.toolUseId)) out.push(record);
+			if (ids.has(record.id) || (call.toolUseId !== null && record.toolUseId === call.toolUseId))
+				out.push(record);
 		}
 		return out.sort((a, b) => callStage(a.type) - callStage(b.type) || a.seq - b.seq);
 	}
@@ -265,7 +267,7 @@ export class EventStore {
 			searching: this.query !== '',
 			notice: this.notice,
 			types: this.types,
-			views: this.feed.snapshot(nowMs, call => this.recordsOf(call)),
+			views: this.feed.snapshot(nowMs, (call) => this.recordsOf(call)),
 		};
 	}
 

@@ -7,7 +7,16 @@
  * tab on screen costs anything.
  */
 import type {EventRecord} from '../../core/record.js';
-import {createViews, type AgentEntry, type FileEntry, type SessionEntry, type ToolCall, type UsageSnapshot, type UsageTotalsSnapshot, type Views} from '../../core/views/index.js';
+import {
+	createViews,
+	type AgentEntry,
+	type FileEntry,
+	type SessionEntry,
+	type ToolCall,
+	type UsageSnapshot,
+	type UsageTotalsSnapshot,
+	type Views,
+} from '../../core/views/index.js';
 import {SessionsView} from '../../core/views/sessions.js';
 
 export interface ViewsSnapshot {
@@ -41,7 +50,19 @@ export interface ViewsSnapshot {
 const none = () => [];
 const noUsage: UsageSnapshot = {
 	now: new Date(0).toISOString(),
-	total: {tokens: {input: 0, output: 0, cacheWrite: 0, cacheRead: 0}, costUSD: 0, cost: {telemetry: 0, transcript: 0, pricedHere: 0, metrics: 0}, costSource: null, unpriced: 0, apiMs: 0, requests: 0, errors: 0, models: [], burnUSDPerHour: 0, sessions: 0},
+	total: {
+		tokens: {input: 0, output: 0, cacheWrite: 0, cacheRead: 0},
+		costUSD: 0,
+		cost: {telemetry: 0, transcript: 0, pricedHere: 0, metrics: 0},
+		costSource: null,
+		unpriced: 0,
+		apiMs: 0,
+		requests: 0,
+		errors: 0,
+		models: [],
+		burnUSDPerHour: 0,
+		sessions: 0,
+	},
 	sessions: [],
 	hooks: [],
 };
@@ -79,7 +100,7 @@ function lastOf<A, T>(compute: (arg: A) => T): (arg: A) => T {
 	let done = false;
 	let last: A;
 	let value: T;
-	return arg => {
+	return (arg) => {
 		if (!done || arg !== last) {
 			value = compute(arg);
 			last = arg;
@@ -147,7 +168,9 @@ export class ViewFeed {
 			usageTotals: lazy(() => views.usageTotals(now)),
 			todayUSD: lazy(() => views.usageCostSince(localMidnight(now))),
 			waiting,
-			live: lazy(() => waiting > 0 || views.toolsRunning(now) || agents().some(a => a.status === 'running')),
+			live: lazy(
+				() => waiting > 0 || views.toolsRunning(now) || agents().some((a) => a.status === 'running'),
+			),
 			recordsOf: find,
 		};
 	}

@@ -11,7 +11,8 @@ import {chromeLegend} from '../chrome/chrome-legend.js';
 import {textWidth} from '../text/cells.js';
 
 /** A heading, a row of two columns (keys or mark, meaning), or a line across the width. */
-export type HelpLine = {kind: 'heading'; text: string} | {kind: 'row'; left: string; right: string} | {kind: 'text'; text: string};
+export type HelpLine =
+	{kind: 'heading'; text: string} | {kind: 'row'; left: string; right: string} | {kind: 'text'; text: string};
 
 /** Cells of the key column at a width. */
 export function helpKeyWidth(width: number): number {
@@ -28,18 +29,20 @@ export function helpLines(tab: TabId, width: number): readonly HelpLine[] {
 	const lines: HelpLine[] = [];
 	const addRow = (left: string, right: string) => {
 		// One cell of gap between the columns; keys that do not fit take a line of their own.
-		if (textWidth(left) < keyWidth && textWidth(right) <= width - keyWidth) lines.push({kind: 'row', left, right});
+		if (textWidth(left) < keyWidth && textWidth(right) <= width - keyWidth)
+			lines.push({kind: 'row', left, right});
 		else lines.push({kind: 'text', text: left}, {kind: 'text', text: `  ${right}`});
 	};
 	const addLegend = (title: string, legend: readonly LegendLine[]) => {
 		lines.push({kind: 'heading', text: `${title}: status words`});
 		for (const [shown, meaning] of legend) addRow(shown, meaning);
 	};
-	const own = tabs.find(t => t.id === tab);
+	const own = tabs.find((t) => t.id === tab);
 	if (own?.legend) addLegend(own.title, own.legend);
 	for (const section of keySections()) {
 		lines.push({kind: 'heading', text: `Keys: ${section.title}`});
-		for (const row of section.rows) addRow(row.keys.join('  '), row.when ? `${row.description} (${row.when})` : row.description);
+		for (const row of section.rows)
+			addRow(row.keys.join('  '), row.when ? `${row.description} (${row.when})` : row.description);
 	}
 	for (const other of tabs) if (other !== own && other.legend) addLegend(other.title, other.legend);
 	addLegend('Header', chromeLegend);

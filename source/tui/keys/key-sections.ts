@@ -33,24 +33,39 @@ export function keysOf(binding: Binding): readonly string[] {
 	for (let i = 0; i < Math.max(binding.keys.length, back.length); i++) {
 		const there = binding.keys[i];
 		const opposite = back[i];
-		labels.push(there !== undefined && opposite !== undefined ? `${keyLabel(there)} / ${keyLabel(opposite)}` : keyLabel(there ?? opposite));
+		labels.push(
+			there !== undefined && opposite !== undefined
+				? `${keyLabel(there)} / ${keyLabel(opposite)}`
+				: keyLabel(there ?? opposite),
+		);
 	}
 	return collapseDigits(labels);
 }
 
-const row = (binding: Binding): KeyRow => ({keys: keysOf(binding), description: binding.description, more: binding.more, when: binding.when?.text});
+const row = (binding: Binding): KeyRow => ({
+	keys: keysOf(binding),
+	description: binding.description,
+	more: binding.more,
+	when: binding.when?.text,
+});
 
-const section = (title: string, test: (binding: Binding) => boolean): KeySection => ({title, rows: keyTable.filter(test).map(row)});
+const section = (title: string, test: (binding: Binding) => boolean): KeySection => ({
+	title,
+	rows: keyTable.filter(test).map(row),
+});
 
-const shared = (where: readonly Place[]) => (binding: Binding) => binding.tab === undefined && where.includes(binding.where);
+const shared = (where: readonly Place[]) => (binding: Binding) =>
+	binding.tab === undefined && where.includes(binding.where);
 
 export function keySections(): readonly KeySection[] {
 	return [
 		section('Everywhere', shared(['anywhere', 'screen'])),
 		section('Lists (every tab)', shared(['list'])),
-		...tabs.filter(tab => (tab.bindings ?? []).length > 0).map(tab => section(`${tab.title} tab`, binding => binding.tab === tab.id)),
+		...tabs
+			.filter((tab) => (tab.bindings ?? []).length > 0)
+			.map((tab) => section(`${tab.title} tab`, (binding) => binding.tab === tab.id)),
 		section('Detail view', shared(['detail'])),
 		section('Help (?)', shared(['help'])),
 		section('Search, filter and export lines', shared(['line'])),
-	].filter(s => s.rows.length > 0);
+	].filter((s) => s.rows.length > 0);
 }

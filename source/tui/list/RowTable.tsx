@@ -53,13 +53,21 @@ export function windowStart(count: number, cursor: number, visible: number): num
 }
 
 /** Fixed columns keep their width; the flexible one gets the rest (at least 1). */
-export function layout<R>(columns: ReadonlyArray<TableColumn<R>>, width: number): Array<TableColumn<R> & {cells: number}> {
+export function layout<R>(
+	columns: ReadonlyArray<TableColumn<R>>,
+	width: number,
+): Array<TableColumn<R> & {cells: number}> {
 	const fixed = columns.reduce((sum, c) => sum + c.width, 0);
-	return columns.map(c => ({...c, cells: c.width === 0 ? Math.max(1, width - fixed) : c.width}));
+	return columns.map((c) => ({...c, cells: c.width === 0 ? Math.max(1, width - fixed) : c.width}));
 }
 
 /** One cell, exactly `cells` wide. Every string goes through screenLine: nothing in an event reaches the terminal as a control sequence. */
-export function tableCell(raw: string, cells: number, last: boolean, align: 'left' | 'right' | undefined): string {
+export function tableCell(
+	raw: string,
+	cells: number,
+	last: boolean,
+	align: 'left' | 'right' | undefined,
+): string {
 	const text = screenLine(raw);
 	const inner = last ? cells : cells - 1;
 	if (inner <= 0) return last ? '' : ' ';
@@ -67,7 +75,18 @@ export function tableCell(raw: string, cells: number, last: boolean, align: 'lef
 	return last ? out : `${out} `;
 }
 
-export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowColor, rowBold, empty, note}: RowTableProps<R>) {
+export function RowTable<R>({
+	rows,
+	columns,
+	cursor,
+	width,
+	height,
+	rowKey,
+	rowColor,
+	rowBold,
+	empty,
+	note,
+}: RowTableProps<R>) {
 	if (height <= 0 || width <= 0) return null;
 	// One cell is the cursor gutter.
 	const inner = width - 1;
@@ -81,16 +100,22 @@ export function RowTable<R>({rows, columns, cursor, width, height, rowKey, rowCo
 	const shown = rows.slice(start, start + visible);
 	const position = rows.length === 0 ? '0/0' : `${Math.min(cursor, rows.length - 1) + 1}/${rows.length}`;
 	const right = note ? `${note}  ${position}` : position;
-	const titleLine = laid.map((c, i) => {
-		const last = i === laid.length - 1;
-		// The flexible column's title also carries the note and the position, right-aligned.
-		const inner = last ? c.cells : c.cells - 1;
-		const room = inner - textWidth(c.title) - textWidth(right);
-		const title = c.width === 0 && room >= 2 ? c.title + ' '.repeat(room) + right : c.title;
-		return tableCell(title, c.cells, last, c.align);
-	}).join('');
+	const titleLine = laid
+		.map((c, i) => {
+			const last = i === laid.length - 1;
+			// The flexible column's title also carries the note and the position, right-aligned.
+			const inner = last ? c.cells : c.cells - 1;
+			const room = inner - textWidth(c.title) - textWidth(right);
+			const title = c.width === 0 && room >= 2 ? c.title + ' '.repeat(room) + right : c.title;
+			return tableCell(title, c.cells, last, c.align);
+		})
+		.join('');
 	return (
-		<Box flexDirection="column" width={width} height={Math.min(height, (showTitle ? 1 : 0) + Math.max(1, shown.length))}>
+		<Box
+			flexDirection="column"
+			width={width}
+			height={Math.min(height, (showTitle ? 1 : 0) + Math.max(1, shown.length))}
+		>
 			{showTitle && (
 				<Text wrap="truncate-end" bold dimColor>
 					{` ${titleLine}`}

@@ -13,8 +13,11 @@ export interface CursorPlace {
 }
 
 export const tabCursor: CursorPlace = {
-	get: state => state.tabCursors[state.tab] ?? 0,
-	set: (state, cursor) => (cursor === (state.tabCursors[state.tab] ?? 0) ? state : {...state, tabCursors: {...state.tabCursors, [state.tab]: cursor}}),
+	get: (state) => state.tabCursors[state.tab] ?? 0,
+	set: (state, cursor) =>
+		cursor === (state.tabCursors[state.tab] ?? 0)
+			? state
+			: {...state, tabCursors: {...state.tabCursors, [state.tab]: cursor}},
 };
 
 export interface RowTab {
@@ -33,17 +36,17 @@ export function rowNav(tab: RowTab): TabNav {
 	};
 	return {
 		move: (state, delta) => setCursor(state, place.get(state) + delta),
-		top: state => setCursor(state, 0),
-		bottom: state => setCursor(state, tab.count(state) - 1),
+		top: (state) => setCursor(state, 0),
+		bottom: (state) => setCursor(state, tab.count(state) - 1),
 		// The rows hold only matches, so the next match is the next row, wrapping around.
 		nextMatch(state, delta) {
 			const length = tab.count(state);
 			if (!state.search.applied || length === 0) return state;
 			return setCursor(state, (place.get(state) + delta + length) % length);
 		},
-		open: state => tab.open(state, place.get(state)),
-		selectedSession: state => tab.session(state, place.get(state)),
+		open: (state) => tab.open(state, place.get(state)),
+		selectedSession: (state) => tab.session(state, place.get(state)),
 		// A new search: the cursor to the first row (an open agent's calls and the agents both).
-		searched: state => tabCursor.set(place.set(state, 0), 0),
+		searched: (state) => tabCursor.set(place.set(state, 0), 0),
 	};
 }

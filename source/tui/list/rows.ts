@@ -19,21 +19,31 @@ export function sessionMark(session: string | null, cells = SESSION_MARK_CELLS):
 
 /** The applied search of a tab (the tab on screen keeps it in `state.search`). */
 export function searchOf(state: UiState, tab: TabId): string {
-	return tab === state.tab ? state.search.applied : state.searches[tab] ?? '';
+	return tab === state.tab ? state.search.applied : (state.searches[tab] ?? '');
 }
 
 /** Rows whose text matches `query` fuzzily (fuse.js, the events search's settings), in their order. */
 export function fuzzyFilter<R>(rows: readonly R[], query: string, text: (row: R) => string): readonly R[] {
 	const q = query.trim();
 	if (q === '' || rows.length === 0) return rows;
-	const docs = rows.map(row => ({text: text(row)}));
-	const fuse = new Fuse(docs, {keys: ['text'], ignoreLocation: true, threshold: 0.2, minMatchCharLength: 2, shouldSort: false});
-	const hit = new Set(fuse.search(q).map(result => result.refIndex));
+	const docs = rows.map((row) => ({text: text(row)}));
+	const fuse = new Fuse(docs, {
+		keys: ['text'],
+		ignoreLocation: true,
+		threshold: 0.2,
+		minMatchCharLength: 2,
+		shouldSort: false,
+	});
+	const hit = new Set(fuse.search(q).map((result) => result.refIndex));
 	return rows.filter((_, i) => hit.has(i));
 }
 
 /** Remembers the last rows computed from `base` (by identity) and `key`. */
-export function rowMemo<R>(): (base: readonly unknown[], key: string, compute: () => readonly R[]) => readonly R[] {
+export function rowMemo<R>(): (
+	base: readonly unknown[],
+	key: string,
+	compute: () => readonly R[],
+) => readonly R[] {
 	let lastBase: readonly unknown[] | null = null;
 	let lastKey = '';
 	let rows: readonly R[] = [];
@@ -49,5 +59,5 @@ export function rowMemo<R>(): (base: readonly unknown[], key: string, compute: (
 
 /** The label of an agent in a row: `main`, its type, or the start of its id. */
 export function agentLabel(agent: string, agentType: string | null): string {
-	return agent === 'main' ? 'main' : agentType ?? agent.slice(0, 10);
+	return agent === 'main' ? 'main' : (agentType ?? agent.slice(0, 10));
 }

@@ -13,7 +13,10 @@ import {MPM_CATEGORIES} from '../../core/claude-mpm.js';
 
 export const CLAUDE_MPM_EVENTS = MPM_CATEGORIES;
 
-export function openClaudeMpmConnection(options: {url: string; token?: string}, handlers: ConnectionHandlers): Connection {
+export function openClaudeMpmConnection(
+	options: {url: string; token?: string},
+	handlers: ConnectionHandlers,
+): Connection {
 	let seq = 0;
 	let attempt = 0;
 	let closed = false;
@@ -31,13 +34,14 @@ export function openClaudeMpmConnection(options: {url: string; token?: string}, 
 	socket.on('disconnect', () => {
 		if (!closed) handlers.onState({status: 'reconnecting', attempt});
 	});
-	socket.io.on('reconnect_attempt', n => {
+	socket.io.on('reconnect_attempt', (n) => {
 		attempt = n;
 		handlers.onState({status: 'reconnecting', attempt});
 	});
-	socket.on('connect_error', error => {
+	socket.on('connect_error', (error) => {
 		const message = serverText(error?.message);
-		if (/unauthori[sz]ed|token/i.test(message)) handlers.onState({status: 'unauthorized', attempt, error: message});
+		if (/unauthori[sz]ed|token/i.test(message))
+			handlers.onState({status: 'unauthorized', attempt, error: message});
 	});
 	for (const name of CLAUDE_MPM_EVENTS) {
 		socket.on(name, (body: unknown) => {

@@ -12,7 +12,10 @@ export interface DemoFeed {
 }
 
 /** `pace` scales the generator's delays (1 = as generated: a few events per second). */
-export function startDemoFeed(sink: DemoSink, options: {seed: number; pace?: number; onError?: (message: string) => void}): DemoFeed {
+export function startDemoFeed(
+	sink: DemoSink,
+	options: {seed: number; pace?: number; onError?: (message: string) => void},
+): DemoFeed {
 	const steps = demoSteps(options.seed);
 	const pace = options.pace ?? 1;
 	let timer: NodeJS.Timeout | undefined;
@@ -24,7 +27,9 @@ export function startDemoFeed(sink: DemoSink, options: {seed: number; pace?: num
 			() => {
 				Promise.resolve()
 					.then(() => sink(step.payload))
-					.catch((error: unknown) => options.onError?.(`demo: ${error instanceof Error ? error.message : String(error)}`))
+					.catch((error: unknown) =>
+						options.onError?.(`demo: ${error instanceof Error ? error.message : String(error)}`),
+					)
 					.finally(next);
 			},
 			Math.min(3000, step.delayMs * pace),
@@ -41,10 +46,14 @@ export function startDemoFeed(sink: DemoSink, options: {seed: number; pace?: num
 
 /** A sink that POSTs each payload to a server's /api/events. */
 export function postSink(url: string, token: string | undefined): DemoSink {
-	return async payload => {
+	return async (payload) => {
 		const headers: Record<string, string> = {'Content-Type': 'application/json'};
 		if (token) headers.Authorization = `Bearer ${token}`;
-		const response = await fetch(new URL('/api/events', url), {method: 'POST', headers, body: JSON.stringify(payload)});
+		const response = await fetch(new URL('/api/events', url), {
+			method: 'POST',
+			headers,
+			body: JSON.stringify(payload),
+		});
 		if (!response.ok) throw new Error(`POST /api/events answered HTTP ${response.status}`);
 		await response.arrayBuffer();
 	};
@@ -57,7 +66,11 @@ export function postSink(url: string, token: string | undefined): DemoSink {
  * nothing else (a bare hook payload reaches its clients as an empty `claude_event`), and then emits
  * it to every client, this monitor included, as it does its own hooks' events.
  */
-export function claudeMpmSink(url: string, token: string | undefined, now: () => Date = () => new Date()): DemoSink {
+export function claudeMpmSink(
+	url: string,
+	token: string | undefined,
+	now: () => Date = () => new Date(),
+): DemoSink {
 	const post = postSink(url, token);
-	return payload => post(toMpmHookEnvelope(payload, now().toISOString(), 'mpm-tui-demo'));
+	return (payload) => post(toMpmHookEnvelope(payload, now().toISOString(), 'mpm-tui-demo'));
 }

@@ -50,13 +50,21 @@ function shown(value: unknown): string {
 }
 
 function fromValue(value: unknown, lineNo: number): ReplayLine {
-	const object = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+	const object =
+		typeof value === 'object' && value !== null && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: null;
 	let event: unknown = value;
 	let id = `replay-${lineNo}`;
 	let receivedAt = UNTIMED;
 	if (object !== null && Object.hasOwn(object, 'mpm_spool')) {
-		if (!isValidId(object.id)) return {ok: false, error: `spool line id must be ${ID_RULE}, got ${shown(object.id)}`};
-		if (!isEpochMs(object.receivedAt)) return {ok: false, error: `spool line receivedAt must be a time in epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${shown(object.receivedAt)}`};
+		if (!isValidId(object.id))
+			return {ok: false, error: `spool line id must be ${ID_RULE}, got ${shown(object.id)}`};
+		if (!isEpochMs(object.receivedAt))
+			return {
+				ok: false,
+				error: `spool line receivedAt must be a time in epoch milliseconds between 1 and ${MAX_EPOCH_MS}, got ${shown(object.receivedAt)}`,
+			};
 		id = object.id;
 		receivedAt = new Date(object.receivedAt).toISOString();
 		event = object.event;
@@ -65,7 +73,10 @@ function fromValue(value: unknown, lineNo: number): ReplayLine {
 	try {
 		result = normalize(event, {id, receivedAt, source: 'replay'});
 	} catch (error) {
-		return {ok: false, error: `event could not be read: ${error instanceof Error ? error.message : String(error)}`};
+		return {
+			ok: false,
+			error: `event could not be read: ${error instanceof Error ? error.message : String(error)}`,
+		};
 	}
 	if (!result.ok) return {ok: false, error: result.error};
 	const seq = object !== null && event === value && isSeq(object.seq) ? object.seq : null;
@@ -74,7 +85,8 @@ function fromValue(value: unknown, lineNo: number): ReplayLine {
 
 /** The event on one (trimmed, non-blank) line, or why there is none. */
 export function replayLine(bytes: Uint8Array, lineNo: number): ReplayLine {
-	if (bytes.length > MAX_LINE_BYTES) return {ok: false, error: `longer than ${MAX_LINE_BYTES} bytes (${bytes.length})`};
+	if (bytes.length > MAX_LINE_BYTES)
+		return {ok: false, error: `longer than ${MAX_LINE_BYTES} bytes (${bytes.length})`};
 	if (!isUtf8(bytes)) return {ok: false, error: `not valid UTF-8 at byte ${findInvalidUtf8(bytes)}`};
 	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 	if (exceedsDepth(text)) return {ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`};

@@ -54,9 +54,14 @@ async function readRecording(file: string): Promise<Buffer> {
 	try {
 		const stat = await handle.stat();
 		if (stat.isDirectory()) throw new ReplayError(`--replay: ${name} is a directory, not an NDJSON file`);
-		if (!stat.isFile()) throw new ReplayError(`--replay: ${name} is not a regular file (a pipe, device or socket cannot be replayed; save it to a file first)`);
+		if (!stat.isFile())
+			throw new ReplayError(
+				`--replay: ${name} is not a regular file (a pipe, device or socket cannot be replayed; save it to a file first)`,
+			);
 		if (stat.size > MAX_REPLAY_BYTES) {
-			throw new ReplayError(`--replay: ${name} is ${MiB(stat.size)}; recordings over ${MiB(MAX_REPLAY_BYTES)} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`);
+			throw new ReplayError(
+				`--replay: ${name} is ${MiB(stat.size)}; recordings over ${MiB(MAX_REPLAY_BYTES)} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`,
+			);
 		}
 		// Exactly the size it has now: a file still being written (a live journal) is read up to here.
 		const bytes = Buffer.alloc(stat.size);
@@ -88,7 +93,9 @@ export async function loadReplay(file: string): Promise<LoadedReplay> {
 	const name = safe(file, 500);
 	const lines = countLines(bytes);
 	if (lines > MAX_REPLAY_LINES) {
-		throw new ReplayError(`--replay: ${name} has ${lines.toLocaleString('en-US')} lines; recordings over ${MAX_REPLAY_LINES.toLocaleString('en-US')} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`);
+		throw new ReplayError(
+			`--replay: ${name} has ${lines.toLocaleString('en-US')} lines; recordings over ${MAX_REPLAY_LINES.toLocaleString('en-US')} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`,
+		);
 	}
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
 	const records: EventRecord[] = [];
@@ -110,7 +117,9 @@ export async function loadReplay(file: string): Promise<LoadedReplay> {
 		if (firstErrors.length < 3) firstErrors.push(`line ${lineNo}: ${safe(result.error)}`);
 	}
 	if (records.length === 0) {
-		throw new ReplayError(`--replay: ${name} holds no events${bad > 0 ? ` (${bad} bad line${bad === 1 ? '' : 's'}; ${firstErrors.join('; ')})` : ''}`);
+		throw new ReplayError(
+			`--replay: ${name} holds no events${bad > 0 ? ` (${bad} bad line${bad === 1 ? '' : 's'}; ${firstErrors.join('; ')})` : ''}`,
+		);
 	}
 	return {records, bad, firstErrors};
 }
@@ -125,7 +134,12 @@ export interface ReplayPlayer {
  * batch. An event without a time of its own is played EVEN_GAP_MS / speed after the one before it
  * and handed on with the time it is played at.
  */
-export function playReplay(records: readonly EventRecord[], speed: number, onBatch: (batch: EventRecord[]) => void, onDone: () => void): ReplayPlayer {
+export function playReplay(
+	records: readonly EventRecord[],
+	speed: number,
+	onBatch: (batch: EventRecord[]) => void,
+	onDone: () => void,
+): ReplayPlayer {
 	let index = 0;
 	let timer: NodeJS.Timeout | undefined;
 	let paused = false;

@@ -16,9 +16,12 @@ export type TabId = (typeof tabs)[number]['id'];
 export type {TabDefinition, TabViewProps} from './tab.js';
 
 export function tabById(id: TabId): (typeof tabs)[number] {
-	return tabs.find(tab => tab.id === id) ?? tabs[0];
+	return tabs.find((tab) => tab.id === id) ?? tabs[0];
 }
 
 export function tabIndex(id: TabId): number {
-	return Math.max(0, tabs.findIndex(tab => tab.id === id));
+	return Math.max(
+		0,
+		tabs.findIndex((tab) => tab.id === id),
+	);
 }

@@ -101,7 +101,7 @@ export function clip(text: string, width: number): string {
 export function cutStart(text: string, width: number): string {
 	if (width <= 0) return '';
 	if (textWidth(text) <= width) return text;
-	const clusters = Array.from(graphemeSegmenter.segment(text), s => s.segment);
+	const clusters = Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
 	const room = width - 1;
 	let used = 0;
 	let start = text.length;
@@ -148,6 +148,7 @@ export function fit(text: string, width: number): string {
 /** The grapheme clusters of `text` (what a terminal draws as one character), each with its cells. */
 export function graphemes(text: string): Array<{text: string; width: number}> {
 	const out: Array<{text: string; width: number}> = [];
-	for (const {segment} of graphemeSegmenter.segment(text)) out.push({text: segment, width: textWidth(segment)});
+	for (const {segment} of graphemeSegmenter.segment(text))
+		out.push({text: segment, width: textWidth(segment)});
 	return out;
 }

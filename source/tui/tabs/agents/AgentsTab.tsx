@@ -15,10 +15,28 @@ export function AgentsTab(props: TabViewProps) {
 	if (open) return open;
 	const cursor = agentsCursor.get(state);
 	const opened = openedAgent(state);
-	if (opened) return <AgentDetail agent={opened.agent} calls={opened.calls} cursor={clampCursor(cursor, opened.calls.length)} width={width} height={height} />;
+	if (opened)
+		return (
+			<AgentDetail
+				agent={opened.agent}
+				calls={opened.calls}
+				cursor={clampCursor(cursor, opened.calls.length)}
+				width={width}
+				height={height}
+			/>
+		);
 	const rows = agentRows(state);
 	// The usage join's per-subagent $ only where its column is on screen, and only once a subagent has any.
 	const known = width >= AGENT_USAGE_WIDTH ? usageByAgent(state) : undefined;
-	const usage = known !== undefined && rows.some(r => r.id !== null && known.has(r.id)) ? known : undefined;
-	return <AgentsTable usage={usage} rows={rows} cursor={clampCursor(cursor, rows.length)} width={width} height={height} note={rowNote(state, rows.length)} />;
+	const usage = known !== undefined && rows.some((r) => r.id !== null && known.has(r.id)) ? known : undefined;
+	return (
+		<AgentsTable
+			usage={usage}
+			rows={rows}
+			cursor={clampCursor(cursor, rows.length)}
+			width={width}
+			height={height}
+			note={rowNote(state, rows.length)}
+		/>
+	);
 }

@@ -33,23 +33,73 @@ const statusMark = agentStatusMark;
 
 const statusText = agentStatusText;
 
-export function agentColumns(width: number, usage?: ReadonlyMap<string, SubagentUsage>): Array<TableColumn<AgentEntry>> {
+export function agentColumns(
+	width: number,
+	usage?: ReadonlyMap<string, SubagentUsage>,
+): Array<TableColumn<AgentEntry>> {
 	const columns: Array<TableColumn<AgentEntry>> = [
-		{id: 'mark', title: '', width: 2, cell: r => statusMark[r.status], color: r => statusColor[r.status]},
+		{id: 'mark', title: '', width: 2, cell: (r) => statusMark[r.status], color: (r) => statusColor[r.status]},
 		// Narrower than the session column, the session's first characters: rows of two sessions stay apart.
-		...(width < 125 ? [{id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1, cell: (r: AgentEntry) => sessionMark(r.session), dim: true}] : []),
-		{id: 'type', title: 'type', width: width >= 90 ? 18 : 12, cell: r => r.type, color: () => 'magenta'},
-		{id: 'description', title: 'task', width: 0, cell: r => r.description || r.lastMessage || r.id || ''},
+		...(width < 125
+			? [
+					{
+						id: 'session',
+						title: 'sess',
+						width: SESSION_MARK_CELLS + 1,
+						cell: (r: AgentEntry) => sessionMark(r.session),
+						dim: true,
+					},
+				]
+			: []),
+		{id: 'type', title: 'type', width: width >= 90 ? 18 : 12, cell: (r) => r.type, color: () => 'magenta'},
+		{id: 'description', title: 'task', width: 0, cell: (r) => r.description || r.lastMessage || r.id || ''},
 	];
-	if (width >= 70) columns.push({id: 'status', title: 'status', width: 12, cell: statusText, color: r => statusColor[r.status]});
-	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: r => (r.durationMs === null ? '–' : formatDuration(r.durationMs))});
-	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: r => String(r.toolCount)});
-	if (width >= 110) columns.push({id: 'tokens', title: 'tokens', width: 8, align: 'right', cell: r => (r.tokens === null ? '' : r.tokens >= 10_000 ? `${Math.round(r.tokens / 1000)}k` : String(r.tokens)), dim: true});
-	if (width >= AGENT_USAGE_WIDTH && usage !== undefined) columns.push({id: 'cost', title: '$', width: 10, align: 'right', cell: r => {
-		const u = r.id === null ? undefined : usage.get(r.id);
-		return u === undefined ? '' : costCell(u);
-	}, color: () => 'green'});
-	if (width >= 125) columns.push({id: 'session', title: 'session', width: 9, cell: r => (r.session ?? '').slice(0, 8), dim: true});
+	if (width >= 70)
+		columns.push({
+			id: 'status',
+			title: 'status',
+			width: 12,
+			cell: statusText,
+			color: (r) => statusColor[r.status],
+		});
+	columns.push({
+		id: 'duration',
+		title: 'took',
+		width: 8,
+		align: 'right',
+		cell: (r) => (r.durationMs === null ? '–' : formatDuration(r.durationMs)),
+	});
+	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: (r) => String(r.toolCount)});
+	if (width >= 110)
+		columns.push({
+			id: 'tokens',
+			title: 'tokens',
+			width: 8,
+			align: 'right',
+			cell: (r) =>
+				r.tokens === null ? '' : r.tokens >= 10_000 ? `${Math.round(r.tokens / 1000)}k` : String(r.tokens),
+			dim: true,
+		});
+	if (width >= AGENT_USAGE_WIDTH && usage !== undefined)
+		columns.push({
+			id: 'cost',
+			title: '$',
+			width: 10,
+			align: 'right',
+			cell: (r) => {
+				const u = r.id === null ? undefined : usage.get(r.id);
+				return u === undefined ? '' : costCell(u);
+			},
+			color: () => 'green',
+		});
+	if (width >= 125)
+		columns.push({
+			id: 'session',
+			title: 'session',
+			width: 9,
+			cell: (r) => (r.session ?? '').slice(0, 8),
+			dim: true,
+		});
 	return columns;
 }
 
@@ -61,8 +111,8 @@ export function AgentsTable({rows, cursor, width, height, note, usage}: AgentsTa
 			cursor={cursor}
 			width={width}
 			height={height}
-			rowKey={r => r.key}
-			rowColor={r => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
+			rowKey={(r) => r.key}
+			rowColor={(r) => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
 			empty="No subagents yet. They appear when Claude Code starts one (the Agent / Task tool)."
 			note={note}
 		/>
@@ -82,12 +132,21 @@ export interface AgentDetailProps {
 export function AgentDetail({agent, calls, cursor, width, height}: AgentDetailProps) {
 	if (height <= 0 || width <= 0) return null;
 	const head = `${agent.type}  ${statusText(agent)}  ${agent.durationMs === null ? '' : formatDuration(agent.durationMs)}  ${agent.toolCount} tool${agent.toolCount === 1 ? '' : 's'}`;
-	const lines = [head, agent.description ? `task: ${agent.description}` : '', agent.lastMessage ? `last: ${agent.lastMessage}` : agent.prompt ? `prompt: ${agent.prompt}` : ''].filter(Boolean);
+	const lines = [
+		head,
+		agent.description ? `task: ${agent.description}` : '',
+		agent.lastMessage ? `last: ${agent.lastMessage}` : agent.prompt ? `prompt: ${agent.prompt}` : '',
+	].filter(Boolean);
 	const top = lines.slice(0, Math.max(0, Math.min(lines.length, height - 2)));
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			{top.map((line, i) => (
-				<Text key={i} wrap="truncate-end" bold={i === 0} color={i === 0 ? statusColor[agent.status] : undefined}>
+				<Text
+					key={i}
+					wrap="truncate-end"
+					bold={i === 0}
+					color={i === 0 ? statusColor[agent.status] : undefined}
+				>
 					{fit(screenLine(line), width)}
 				</Text>
 			))}

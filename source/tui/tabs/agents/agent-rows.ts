@@ -24,12 +24,12 @@ export function agentRows(state: UiState): readonly AgentEntry[] {
 export function openedAgent(state: UiState): {agent: AgentEntry; calls: readonly ToolCall[]} | null {
 	const open = state.openAgent;
 	if (open === null) return null;
-	const agent = state.shown.views.agents().find(a => a.key === open.key);
+	const agent = state.shown.views.agents().find((a) => a.key === open.key);
 	if (!agent) return null;
 	const tools = state.shown.views.tools();
 	const calls = callsMemo(tools, `${agent.key}\u0000${agent.toolCallIds.length}`, () => {
 		const ids = new Set(agent.toolCallIds);
-		return tools.filter(c => ids.has(c.id));
+		return tools.filter((c) => ids.has(c.id));
 	});
 	return {agent, calls};
 }

@@ -5,7 +5,14 @@
 import type {AgentEntry, AgentStatus} from '../../../core/views/index.js';
 import type {LegendLine} from '../tab.js';
 
-export const agentStatusMark: Record<AgentStatus, string> = {running: '◐', done: '✓', failed: '✗', denied: '✗', interrupted: '⊘', lost: '?'};
+export const agentStatusMark: Record<AgentStatus, string> = {
+	running: '◐',
+	done: '✓',
+	failed: '✗',
+	denied: '✗',
+	interrupted: '⊘',
+	lost: '?',
+};
 
 export const agentStatusColor: Record<AgentStatus, string | undefined> = {
 	running: 'yellow',

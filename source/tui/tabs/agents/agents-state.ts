@@ -7,7 +7,7 @@ import {tabCursor, type CursorPlace} from '../../list/row-nav.js';
 
 /** The cursor on the Agents tab: in the open agent's calls, else in the agents. */
 export const agentsCursor: CursorPlace = {
-	get: state => (state.openAgent ? state.openAgent.cursor : tabCursor.get(state)),
+	get: (state) => (state.openAgent ? state.openAgent.cursor : tabCursor.get(state)),
 	set: (state, cursor) => {
 		if (!state.openAgent) return tabCursor.set(state, cursor);
 		return cursor === state.openAgent.cursor ? state : {...state, openAgent: {...state.openAgent, cursor}};

@@ -16,7 +16,8 @@ function count(state: UiState): number {
 }
 
 function hints(state: UiState): string {
-	if (state.mode === 'list' && !state.search.applied && state.openAgent) return 'j/k move · Enter records · Esc back · ? help · q quit';
+	if (state.mode === 'list' && !state.search.applied && state.openAgent)
+		return 'j/k move · Enter records · Esc back · ? help · q quit';
 	return rowHints(state, 'j/k move · Enter calls · s scope');
 }
 
@@ -37,12 +38,19 @@ export const agentsTab: TabDefinition<'agents'> = {
 		},
 		session(state, cursor) {
 			const opened = openedAgent(state);
-			return opened ? opened.agent.session : agentRows(state)[cursor]?.session ?? null;
+			return opened ? opened.agent.session : (agentRows(state)[cursor]?.session ?? null);
 		},
 		cursor: agentsCursor,
 	}),
 	bindings: [
-		{command: 'agents.back', keys: ['escape', 'h', 'left', 'backspace'], intent: {do: 'update', update: closeAgent}, description: 'back to the list of agents', where: 'list', when: {test: state => state.openAgent !== null, text: 'an agent open'}},
+		{
+			command: 'agents.back',
+			keys: ['escape', 'h', 'left', 'backspace'],
+			intent: {do: 'update', update: closeAgent},
+			description: 'back to the list of agents',
+			where: 'list',
+			when: {test: (state) => state.openAgent !== null, text: 'an agent open'},
+		},
 	],
 	hints,
 	legend: agentsLegend,

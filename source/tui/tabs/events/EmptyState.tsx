@@ -38,33 +38,63 @@ function linkLine(state: UiState): string {
 
 function rowsFor(state: UiState): Row[] {
 	if (state.latest.received === 0) {
-		const rows: Row[] = [{text: 'No events yet.', bold: true}, {text: ''}, {text: linkLine(state)}, {text: ''}];
+		const rows: Row[] = [
+			{text: 'No events yet.', bold: true},
+			{text: ''},
+			{text: linkLine(state)},
+			{text: ''},
+		];
 		const claudeMpm = state.latest.link.flavor === 'claude-mpm';
 		if (claudeMpm) {
 			// mpm-tui's forwarder posts the bare hook payload, which claude-mpm's server passes on empty.
 			rows.push(
-				{text: 'This is a claude-mpm monitor: claude-mpm\'s own hooks feed it.'},
-				{text: '  Start claude where claude-mpm\'s hooks are set up.', color: 'cyan'},
-				{text: '  (mpm-tui\'s hooks post a form claude-mpm does not read.)', dim: true},
+				{text: "This is a claude-mpm monitor: claude-mpm's own hooks feed it."},
+				{text: "  Start claude where claude-mpm's hooks are set up.", color: 'cyan'},
+				{text: "  (mpm-tui's hooks post a form claude-mpm does not read.)", dim: true},
 				{text: ''},
 			);
 		} else if (state.latest.link.status !== 'replay') {
-			rows.push({text: 'Send Claude Code\'s hook events here:'}, {text: '  mpm-tui hooks install', color: 'cyan'}, {text: '  then start (or restart) claude in any project.', dim: true}, {text: ''});
+			rows.push(
+				{text: "Send Claude Code's hook events here:"},
+				{text: '  mpm-tui hooks install', color: 'cyan'},
+				{text: '  then start (or restart) claude in any project.', dim: true},
+				{text: ''},
+			);
 		}
 		if (state.demoAvailable) {
-			rows.push({text: 'Or see it working now:'}, {text: '  press d to start the demo stream', color: 'cyan'});
-			if (claudeMpm) rows.push({text: '  (posted to claude-mpm as its hook posts; its dashboard shows it too)', dim: true});
+			rows.push(
+				{text: 'Or see it working now:'},
+				{text: '  press d to start the demo stream', color: 'cyan'},
+			);
+			if (claudeMpm)
+				rows.push({
+					text: '  (posted to claude-mpm as its hook posts; its dashboard shows it too)',
+					dim: true,
+				});
 			rows.push({text: ''});
 		}
 		rows.push({text: 'Press ? for all keys, q to quit.', dim: true});
 		return rows;
 	}
-	if (state.search.applied) return [{text: `No events match the search "${screenLine(state.search.applied)}".`}, {text: 'Esc clears the search.', dim: true}];
+	if (state.search.applied)
+		return [
+			{text: `No events match the search "${screenLine(state.search.applied)}".`},
+			{text: 'Esc clears the search.', dim: true},
+		];
 	if (state.filter.applied) {
-		const warning: Row[] = state.filter.warning ? [{text: `⚠ ${screenLine(state.filter.warning)}`, color: 'yellow'}] : [];
-		return [{text: `No events match the filter: ${screenLine(state.filter.applied)}`}, ...warning, {text: 'f edits the filter; Esc clears it.', dim: true}];
+		const warning: Row[] = state.filter.warning
+			? [{text: `⚠ ${screenLine(state.filter.warning)}`, color: 'yellow'}]
+			: [];
+		return [
+			{text: `No events match the filter: ${screenLine(state.filter.applied)}`},
+			...warning,
+			{text: 'f edits the filter; Esc clears it.', dim: true},
+		];
 	}
-	return [{text: 'View cleared. New events appear here as they arrive.'}, {text: 'The server keeps its history (mpm-tui tail --since 0).', dim: true}];
+	return [
+		{text: 'View cleared. New events appear here as they arrive.'},
+		{text: 'The server keeps its history (mpm-tui tail --since 0).', dim: true},
+	];
 }
 
 export function EmptyState({state, width, height}: Props) {

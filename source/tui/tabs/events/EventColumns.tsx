@@ -42,7 +42,7 @@ export function segments(text: string, original: string, hit: SearchHit | undefi
 		for (const b of bounds) if (b <= at) best = b;
 		return best;
 	};
-	const up = (at: number) => bounds.find(b => b >= at) ?? kept.length;
+	const up = (at: number) => bounds.find((b) => b >= at) ?? kept.length;
 	const out: Segment[] = [];
 	let at = 0;
 	for (const [first, last] of hit.summaryRanges) {
@@ -65,7 +65,14 @@ function cellOf(record: EventRecord, column: Column, full: boolean): string {
 	return full ? text : text.trimEnd();
 }
 
-function cellNode(record: EventRecord, column: Column, selected: boolean, hit: SearchHit | undefined, key: number, full = selected): React.ReactNode {
+function cellNode(
+	record: EventRecord,
+	column: Column,
+	selected: boolean,
+	hit: SearchHit | undefined,
+	key: number,
+	full = selected,
+): React.ReactNode {
 	const text = cellOf(record, column, full);
 	const kind = kindOf(record);
 	const color = kindColor[kind];
@@ -119,7 +126,10 @@ function cellNode(record: EventRecord, column: Column, selected: boolean, hit: S
 }
 
 /** The lines of one column, `\n` between rows. */
-function columnLines(records: readonly EventRecord[], cell: (record: EventRecord, i: number) => React.ReactNode): React.ReactNode[] {
+function columnLines(
+	records: readonly EventRecord[],
+	cell: (record: EventRecord, i: number) => React.ReactNode,
+): React.ReactNode[] {
 	const out: React.ReactNode[] = [];
 	records.forEach((record, i) => {
 		if (i > 0) out.push('\n');
@@ -146,11 +156,25 @@ export function EventColumns({records, columns, selected, hits, width}: Props) {
 		<Box height={records.length} flexShrink={0}>
 			{/* The gutter marks the cursor also where colours are off (NO_COLOR, CI). */}
 			<Box width={1} flexShrink={0}>
-				<Text>{columnLines(records, (_, i) => (i === selected ? <Text key={i} inverse>›</Text> : ' '))}</Text>
+				<Text>
+					{columnLines(records, (_, i) =>
+						i === selected ? (
+							<Text key={i} inverse>
+								›
+							</Text>
+						) : (
+							' '
+						),
+					)}
+				</Text>
 			</Box>
-			{columns.map(column => (
+			{columns.map((column) => (
 				<Box key={column.id} width={column.width} flexShrink={0}>
-					<Text>{columnLines(records, (record, i) => cellNode(record, column, i === selected, hits.get(record), i))}</Text>
+					<Text>
+						{columnLines(records, (record, i) =>
+							cellNode(record, column, i === selected, hits.get(record), i),
+						)}
+					</Text>
 				</Box>
 			))}
 		</Box>

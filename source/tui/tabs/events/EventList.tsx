@@ -20,10 +20,14 @@ interface Props {
 function statusText(state: UiState): string {
 	const {items} = state.shown;
 	const parts: string[] = [];
-	if (state.search.applied) parts.push(`/${screenLine(state.search.applied)}: ${items.length} match${items.length === 1 ? '' : 'es'}`);
+	if (state.search.applied)
+		parts.push(
+			`/${screenLine(state.search.applied)}: ${items.length} match${items.length === 1 ? '' : 'es'}`,
+		);
 	if (state.filter.applied) parts.push('filtered');
 	parts.push(items.length === 0 ? '0/0' : `${state.cursor + 1}/${items.length}`);
-	if (state.paused) parts.push(`⏸ paused · ${Math.max(0, state.latest.received - state.shown.received)} pending`);
+	if (state.paused)
+		parts.push(`⏸ paused · ${Math.max(0, state.latest.received - state.shown.received)} pending`);
 	else if (state.follow) parts.push('follow');
 	else {
 		const fresh = newSinceLeft(state);
@@ -35,7 +39,11 @@ function statusText(state: UiState): string {
 export function EventList({state, width}: Props) {
 	// One cell of gutter for the cursor mark, then the columns.
 	const columns = useMemo(() => columnsFor(width), [width]);
-	const titles = ' ' + columns.map(c => fit(c.title, c.id === 'summary' ? c.width : c.width - 1) + (c.id === 'summary' ? '' : ' ')).join('');
+	const titles =
+		' ' +
+		columns
+			.map((c) => fit(c.title, c.id === 'summary' ? c.width : c.width - 1) + (c.id === 'summary' ? '' : ' '))
+			.join('');
 	let status = ` ${statusText(state)}`;
 	if (textWidth(status) > width - 10) status = fit(status, Math.max(0, width - 10));
 	const left = fit(titles.trimEnd(), Math.max(0, width - textWidth(status)));
@@ -50,7 +58,15 @@ export function EventList({state, width}: Props) {
 					{status}
 				</Text>
 			</Text>
-			{visible.length > 0 && <EventColumns records={visible} columns={columns} selected={state.cursor - state.top} hits={state.shown.hits} width={width} />}
+			{visible.length > 0 && (
+				<EventColumns
+					records={visible}
+					columns={columns}
+					selected={state.cursor - state.top}
+					hits={state.shown.hits}
+					width={width}
+				/>
+			)}
 		</Box>
 	);
 }

@@ -8,7 +8,9 @@ import {EmptyState} from './EmptyState.js';
 import {EventList} from './EventList.js';
 
 export function EventsTab({state, width, height, dispatch}: TabViewProps) {
-	if (state.mode === 'detail' && state.detail.record) return <DetailView state={state} width={width} dispatch={dispatch} />;
-	if (state.shown.items.length === 0 && !state.paused) return <EmptyState state={state} width={width} height={height} />;
+	if (state.mode === 'detail' && state.detail.record)
+		return <DetailView state={state} width={width} dispatch={dispatch} />;
+	if (state.shown.items.length === 0 && !state.paused)
+		return <EmptyState state={state} width={width} height={height} />;
 	return <EventList state={state} width={width} />;
 }

@@ -25,7 +25,11 @@ export function columnsFor(width: number): Column[] {
 	if (width >= 120) columns.push({id: 'seq', title: 'seq', width: 7});
 	columns.push({id: 'time', title: 'time', width: 9});
 	// Narrower, the session's first characters: two sessions' events stay apart at any width.
-	columns.push(width >= 72 ? {id: 'session', title: 'session', width: 9} : {id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1});
+	columns.push(
+		width >= 72
+			? {id: 'session', title: 'session', width: 9}
+			: {id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1},
+	);
 	columns.push({id: 'type', title: 'type', width: width >= 90 ? 19 : 13});
 	if (width >= 100) columns.push({id: 'tool', title: 'tool', width: 11});
 	if (width >= 120) columns.push({id: 'agent', title: 'agent', width: 16});

@@ -15,4 +15,7 @@ export const eventsLegend: readonly LegendLine[] = [
 ];
 
 /** The type column's short labels, each with the name it stands for (and `type:` takes). */
-export const eventTypeLabels: readonly LegendLine[] = [...SHORT_LABELS].map(([name, label]): LegendLine => [label, name]);
+export const eventTypeLabels: readonly LegendLine[] = [...SHORT_LABELS].map(([name, label]): LegendLine => [
+	label,
+	name,
+]);

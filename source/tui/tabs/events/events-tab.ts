@@ -43,12 +43,19 @@ export const eventsTab: TabDefinition<'events'> = {
 			if (!record) return state;
 			return {...leaveFollow(state), mode: 'detail', detail: {record, scroll: 0, lines: 0}};
 		},
-		selectedSession: state => state.shown.items[state.cursor]?.session ?? null,
+		selectedSession: (state) => state.shown.items[state.cursor]?.session ?? null,
 		// The store rebuilds the list for the new search; the cursor follows it.
-		searched: state => state,
+		searched: (state) => state,
 	},
 	bindings: [
-		{command: 'events.follow', keys: ['F'], intent: {do: 'update', update: toggleFollow}, description: 'follow new events on / off (moving up leaves it)', more: 'follow is on at start and keeps the newest event selected; a `▼ N new` badge counts what arrived since it was left', where: 'list'},
+		{
+			command: 'events.follow',
+			keys: ['F'],
+			intent: {do: 'update', update: toggleFollow},
+			description: 'follow new events on / off (moving up leaves it)',
+			more: 'follow is on at start and keeps the newest event selected; a `▼ N new` badge counts what arrived since it was left',
+			where: 'list',
+		},
 	],
 	hints,
 	legend: eventsLegend,

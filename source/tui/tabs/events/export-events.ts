@@ -7,13 +7,25 @@ import path from 'node:path';
 import type {EventRecord} from '../../../core/record.js';
 
 export function defaultExportName(now: Date): string {
-	const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+	const stamp = now
+		.toISOString()
+		.replace(/\.\d+Z$/, 'Z')
+		.replaceAll(':', '-');
 	return `mpm-tui-export-${stamp}.ndjson`;
 }
 
-export async function exportEvents(file: string, records: readonly EventRecord[], cwd: string): Promise<string> {
-	const target = path.resolve(cwd, file.startsWith('~/') ? path.join(process.env.HOME ?? '', file.slice(2)) : file);
-	const body = target.endsWith('.json') ? `${JSON.stringify(records, null, 2)}\n` : records.map(r => JSON.stringify(r)).join('\n') + (records.length > 0 ? '\n' : '');
+export async function exportEvents(
+	file: string,
+	records: readonly EventRecord[],
+	cwd: string,
+): Promise<string> {
+	const target = path.resolve(
+		cwd,
+		file.startsWith('~/') ? path.join(process.env.HOME ?? '', file.slice(2)) : file,
+	);
+	const body = target.endsWith('.json')
+		? `${JSON.stringify(records, null, 2)}\n`
+		: records.map((r) => JSON.stringify(r)).join('\n') + (records.length > 0 ? '\n' : '');
 	try {
 		await fs.writeFile(target, body, {flag: 'wx', mode: 0o600});
 	} catch (error) {

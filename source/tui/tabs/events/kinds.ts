@@ -5,7 +5,8 @@
 import type {EventRecord} from '../../../core/record.js';
 import {isErrorEvent, isUserInterrupt} from '../../../core/errors.js';
 
-export type Kind = 'error' | 'prompt' | 'subagent' | 'attention' | 'lifecycle' | 'toolStart' | 'toolEnd' | 'other';
+export type Kind =
+	'error' | 'prompt' | 'subagent' | 'attention' | 'lifecycle' | 'toolStart' | 'toolEnd' | 'other';
 
 export function kindOf(record: EventRecord): Kind {
 	if (isErrorEvent(record)) return 'error';

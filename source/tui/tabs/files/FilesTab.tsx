@@ -17,5 +17,15 @@ export function FilesTab(props: TabViewProps) {
 	const {root, manyRoots} = placedFiles(state);
 	// The root the paths are relative to leads the title's note: `in ~/app`.
 	const note = rowNote(state, rows.length, root === null ? undefined : `in ${root}`);
-	return <FilesTable rows={rows} cursor={clampCursor(tabCursor.get(state), rows.length)} width={width} height={height} now={state.shown.views.now} note={note} manyRoots={manyRoots} />;
+	return (
+		<FilesTable
+			rows={rows}
+			cursor={clampCursor(tabCursor.get(state), rows.length)}
+			width={width}
+			height={height}
+			now={state.shown.views.now}
+			note={note}
+			manyRoots={manyRoots}
+		/>
+	);
 }

@@ -33,17 +33,75 @@ function sessionText(r: FileEntry): string {
 
 export function fileColumns(width: number, now: number, manyRoots = false): Array<TableColumn<FileEntry>> {
 	const columns: Array<TableColumn<FileEntry>> = [
-		{id: 'path', title: 'path', width: 0, cell: r => r.display, color: r => (r.directory ? 'blue' : undefined)},
-		{id: 'reads', title: 'R', width: 4, align: 'right', cell: r => count(r.reads), color: r => (r.reads > 0 ? 'cyan' : undefined)},
-		{id: 'writes', title: 'W', width: 4, align: 'right', cell: r => count(r.writes), color: r => (r.writes > 0 ? 'green' : undefined)},
-		{id: 'edits', title: 'E', width: 4, align: 'right', cell: r => count(r.edits), color: r => (r.edits > 0 ? 'yellow' : undefined)},
+		{
+			id: 'path',
+			title: 'path',
+			width: 0,
+			cell: (r) => r.display,
+			color: (r) => (r.directory ? 'blue' : undefined),
+		},
+		{
+			id: 'reads',
+			title: 'R',
+			width: 4,
+			align: 'right',
+			cell: (r) => count(r.reads),
+			color: (r) => (r.reads > 0 ? 'cyan' : undefined),
+		},
+		{
+			id: 'writes',
+			title: 'W',
+			width: 4,
+			align: 'right',
+			cell: (r) => count(r.writes),
+			color: (r) => (r.writes > 0 ? 'green' : undefined),
+		},
+		{
+			id: 'edits',
+			title: 'E',
+			width: 4,
+			align: 'right',
+			cell: (r) => count(r.edits),
+			color: (r) => (r.edits > 0 ? 'yellow' : undefined),
+		},
 	];
-	if (width >= 70) columns.push({id: 'searches', title: 'S', width: 4, align: 'right', cell: r => count(r.searches), dim: true});
-	if (width >= 100) columns.push({id: 'last', title: 'last', width: 8, cell: r => r.lastTool});
-	columns.push({id: 'touched', title: 'touched', width: 11, align: 'right', cell: r => formatAgo(r.lastTouched, now), dim: true});
-	if (width >= 85) columns.push({id: 'agent', title: 'by', width: 16, cell: r => agentLabel(r.lastAgent, r.lastAgentType), color: r => (r.lastAgent === 'main' ? undefined : 'magenta')});
-	if (manyRoots && width >= 70) columns.push({id: 'session', title: 'session', width: 12, cell: sessionText, dim: true});
-	else if (width >= 120) columns.push({id: 'sessions', title: 'sess', width: 5, align: 'right', cell: r => String(r.sessions.length), dim: true});
+	if (width >= 70)
+		columns.push({
+			id: 'searches',
+			title: 'S',
+			width: 4,
+			align: 'right',
+			cell: (r) => count(r.searches),
+			dim: true,
+		});
+	if (width >= 100) columns.push({id: 'last', title: 'last', width: 8, cell: (r) => r.lastTool});
+	columns.push({
+		id: 'touched',
+		title: 'touched',
+		width: 11,
+		align: 'right',
+		cell: (r) => formatAgo(r.lastTouched, now),
+		dim: true,
+	});
+	if (width >= 85)
+		columns.push({
+			id: 'agent',
+			title: 'by',
+			width: 16,
+			cell: (r) => agentLabel(r.lastAgent, r.lastAgentType),
+			color: (r) => (r.lastAgent === 'main' ? undefined : 'magenta'),
+		});
+	if (manyRoots && width >= 70)
+		columns.push({id: 'session', title: 'session', width: 12, cell: sessionText, dim: true});
+	else if (width >= 120)
+		columns.push({
+			id: 'sessions',
+			title: 'sess',
+			width: 5,
+			align: 'right',
+			cell: (r) => String(r.sessions.length),
+			dim: true,
+		});
 	return columns;
 }
 
@@ -55,7 +113,7 @@ export function FilesTable({rows, cursor, width, height, now, note, manyRoots}: 
 			cursor={cursor}
 			width={width}
 			height={height}
-			rowKey={r => r.path}
+			rowKey={(r) => r.path}
 			empty="No files touched yet. Reads, writes, edits and searches appear here."
 			note={note}
 		/>

@@ -27,7 +27,7 @@ export function placeFiles(files: readonly FileEntry[]): PlacedFiles {
 	for (const file of files) if (file.cwd !== null) cwds.add(file.cwd);
 	const root = cwds.size === 0 ? null : cwds.size === 1 ? [...cwds][0] : commonRoot(cwds);
 	return {
-		rows: files.map(file => ({...file, display: shownFrom(file, root)})),
+		rows: files.map((file) => ({...file, display: shownFrom(file, root)})),
 		root: root === null ? null : homeShort(root),
 		manyRoots: cwds.size > 1,
 	};

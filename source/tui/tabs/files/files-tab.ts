@@ -13,14 +13,20 @@ export const filesTab: TabDefinition<'files'> = {
 	title: 'Files',
 	View: FilesTab,
 	nav: rowNav({
-		count: state => fileRows(state).length,
+		count: (state) => fileRows(state).length,
 		open(state, cursor) {
 			const file = fileRows(state)[cursor];
-			return file ? {...state, mode: 'detail', detail: {record: null, value: file, title: file.display, scroll: 0, lines: 0}} : state;
+			return file
+				? {
+						...state,
+						mode: 'detail',
+						detail: {record: null, value: file, title: file.display, scroll: 0, lines: 0},
+					}
+				: state;
 		},
 		session: (state, cursor) => fileRows(state)[cursor]?.sessions.at(-1) ?? null,
 	}),
-	hints: state => rowHints(state, 'j/k move · Enter details · s scope'),
-	ages: state => rowsOnScreen(state, fileRows(state)).map(file => file.lastTouched),
+	hints: (state) => rowHints(state, 'j/k move · Enter details · s scope'),
+	ages: (state) => rowsOnScreen(state, fileRows(state)).map((file) => file.lastTouched),
 	legend: filesLegend,
 };

@@ -13,6 +13,19 @@ export function SessionsTab({state, width, height}: TabViewProps) {
 	const rows = sessionRows(state);
 	// The usage join's totals only where their columns are on screen, and only once a session has any.
 	const known = width >= SESSION_USAGE_WIDTH ? usageBySession(state) : undefined;
-	const usage = known !== undefined && rows.some(r => (known.get(r.id)?.basis ?? 'none') !== 'none') ? known : undefined;
-	return <SessionsTable usage={usage} rows={rows} cursor={clampCursor(tabCursor.get(state), rows.length)} width={width} height={height} now={state.shown.views.now} note={rowNote(state, rows.length)} />;
+	const usage =
+		known !== undefined && rows.some((r) => (known.get(r.id)?.basis ?? 'none') !== 'none')
+			? known
+			: undefined;
+	return (
+		<SessionsTable
+			usage={usage}
+			rows={rows}
+			cursor={clampCursor(tabCursor.get(state), rows.length)}
+			width={width}
+			height={height}
+			now={state.shown.views.now}
+			note={rowNote(state, rows.length)}
+		/>
+	);
 }

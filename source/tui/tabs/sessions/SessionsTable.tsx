@@ -38,7 +38,11 @@ function cronsText(row: SessionEntry): string {
 
 /** What runs in the background: `runs: npm run dev, Explore: audit the deps`. */
 function backgroundText(row: SessionEntry): string {
-	const parts = row.background.map(task => (task.type === 'subagent' && task.agentType !== null && task.agentType !== task.description ? `${task.agentType}: ${task.description}` : task.description));
+	const parts = row.background.map((task) =>
+		task.type === 'subagent' && task.agentType !== null && task.agentType !== task.description
+			? `${task.agentType}: ${task.description}`
+			: task.description,
+	);
 	return `runs: ${parts.join(', ')}`;
 }
 
@@ -65,30 +69,83 @@ function stateText(row: SessionEntry, width: number): string {
 }
 
 /** The columns for `width`; the state column is as wide as the widest state among `rows` needs (`◇ background 2`, `✗ API error`). */
-export function sessionColumns(width: number, now: number, rows: readonly SessionEntry[] = [], usage?: ReadonlyMap<string, SessionUsageTotals>): Array<TableColumn<SessionEntry>> {
+export function sessionColumns(
+	width: number,
+	now: number,
+	rows: readonly SessionEntry[] = [],
+	usage?: ReadonlyMap<string, SessionUsageTotals>,
+): Array<TableColumn<SessionEntry>> {
 	let stateCells = 11;
-	for (const row of rows) if (row.state === 'background' || row.state === 'failed') stateCells = Math.max(stateCells, textWidth(stateText(row, width)) + 1);
+	for (const row of rows)
+		if (row.state === 'background' || row.state === 'failed')
+			stateCells = Math.max(stateCells, textWidth(stateText(row, width)) + 1);
 	const columns: Array<TableColumn<SessionEntry>> = [
-		{id: 'state', title: 'state', width: stateCells, cell: r => stateText(r, width), color: r => sessionStateColor[r.state]},
-		{id: 'id', title: 'session', width: 9, cell: r => r.id.slice(0, 8), dim: true},
+		{
+			id: 'state',
+			title: 'state',
+			width: stateCells,
+			cell: (r) => stateText(r, width),
+			color: (r) => sessionStateColor[r.state],
+		},
+		{id: 'id', title: 'session', width: 9, cell: (r) => r.id.slice(0, 8), dim: true},
 	];
-	if (width >= 70) columns.push({id: 'cwd', title: 'cwd', width: width >= 110 ? 24 : 16, cell: r => shortCwd(r.cwd)});
-	columns.push({id: 'what', title: 'waiting for / last prompt', width: 0, cell: r => what(r, now)});
-	if (width >= 80) columns.push({id: 'prompts', title: 'prm', width: 4, align: 'right', cell: r => String(r.promptCount), dim: true});
-	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: r => String(r.toolCount)});
-	if (width >= 90) columns.push({id: 'errors', title: 'err', width: 4, align: 'right', cell: r => (r.errorCount === 0 ? '·' : String(r.errorCount)), color: r => (r.errorCount > 0 ? 'red' : undefined)});
-	if (width >= 64) columns.push({id: 'active', title: 'active', width: 11, align: 'right', cell: r => formatAgo(r.lastActivity, now), dim: true});
-	if (width >= 130) columns.push({id: 'model', title: 'model', width: 18, cell: r => r.model ?? '', dim: true});
+	if (width >= 70)
+		columns.push({id: 'cwd', title: 'cwd', width: width >= 110 ? 24 : 16, cell: (r) => shortCwd(r.cwd)});
+	columns.push({id: 'what', title: 'waiting for / last prompt', width: 0, cell: (r) => what(r, now)});
+	if (width >= 80)
+		columns.push({
+			id: 'prompts',
+			title: 'prm',
+			width: 4,
+			align: 'right',
+			cell: (r) => String(r.promptCount),
+			dim: true,
+		});
+	columns.push({id: 'tools', title: 'tools', width: 6, align: 'right', cell: (r) => String(r.toolCount)});
+	if (width >= 90)
+		columns.push({
+			id: 'errors',
+			title: 'err',
+			width: 4,
+			align: 'right',
+			cell: (r) => (r.errorCount === 0 ? '·' : String(r.errorCount)),
+			color: (r) => (r.errorCount > 0 ? 'red' : undefined),
+		});
+	if (width >= 64)
+		columns.push({
+			id: 'active',
+			title: 'active',
+			width: 11,
+			align: 'right',
+			cell: (r) => formatAgo(r.lastActivity, now),
+			dim: true,
+		});
+	if (width >= 130)
+		columns.push({id: 'model', title: 'model', width: 18, cell: (r) => r.model ?? '', dim: true});
 	if (width >= SESSION_USAGE_WIDTH && usage !== undefined) {
 		columns.push(
-			{id: 'tokens', title: 'tokens', width: 8, align: 'right', cell: r => {
-				const u = usage.get(r.id);
-				return u === undefined || u.basis === 'none' ? '' : compactCount(allTokens(u.tokens));
-			}, dim: true},
-			{id: 'cost', title: '$', width: 10, align: 'right', cell: r => {
-				const u = usage.get(r.id);
-				return u === undefined || u.basis === 'none' ? '' : costCell(u);
-			}, color: r => (usage.get(r.id)?.costSource ? 'green' : undefined)},
+			{
+				id: 'tokens',
+				title: 'tokens',
+				width: 8,
+				align: 'right',
+				cell: (r) => {
+					const u = usage.get(r.id);
+					return u === undefined || u.basis === 'none' ? '' : compactCount(allTokens(u.tokens));
+				},
+				dim: true,
+			},
+			{
+				id: 'cost',
+				title: '$',
+				width: 10,
+				align: 'right',
+				cell: (r) => {
+					const u = usage.get(r.id);
+					return u === undefined || u.basis === 'none' ? '' : costCell(u);
+				},
+				color: (r) => (usage.get(r.id)?.costSource ? 'green' : undefined),
+			},
 		);
 	}
 	return columns;
@@ -102,9 +159,17 @@ export function SessionsTable({rows, cursor, width, height, now, note, usage}: S
 			cursor={cursor}
 			width={width}
 			height={height}
-			rowKey={r => r.id}
-			rowColor={r => (r.state === 'waiting' ? 'yellow' : r.state === 'failed' ? 'red' : r.state === 'ended' || r.state === 'stale' ? 'gray' : undefined)}
-			rowBold={r => r.state === 'waiting'}
+			rowKey={(r) => r.id}
+			rowColor={(r) =>
+				r.state === 'waiting'
+					? 'yellow'
+					: r.state === 'failed'
+						? 'red'
+						: r.state === 'ended' || r.state === 'stale'
+							? 'gray'
+							: undefined
+			}
+			rowBold={(r) => r.state === 'waiting'}
 			empty="No sessions yet. Install the hooks (mpm-tui hooks install) and start Claude Code."
 			note={note}
 		/>

@@ -7,7 +7,7 @@ import type {UiState} from '../../app/ui-state.js';
 import {fuzzyFilter, rowMemo, searchOf} from '../../list/rows.js';
 
 export function sessionText(r: SessionEntry): string {
-	const background = r.background.map(task => task.description).join(' ');
+	const background = r.background.map((task) => task.description).join(' ');
 	return `${shortSession(r.id)} ${r.state} ${r.cwd ?? ''} ${r.lastPrompt ?? ''} ${r.waitMessage ?? ''} ${r.failure ?? ''} ${background} ${r.id}`;
 }
 

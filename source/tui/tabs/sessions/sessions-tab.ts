@@ -14,14 +14,14 @@ export const sessionsTab: TabDefinition<'sessions'> = {
 	title: 'Sessions',
 	View: SessionsTab,
 	nav: rowNav({
-		count: state => sessionRows(state).length,
+		count: (state) => sessionRows(state).length,
 		open(state, cursor) {
 			const session = sessionRows(state)[cursor];
 			return session ? scopeTo(state, session.id) : state;
 		},
 		session: (state, cursor) => sessionRows(state)[cursor]?.id ?? null,
 	}),
-	hints: state => rowHints(state, 'j/k move · s/Enter scope to the session'),
-	ages: state => rowsOnScreen(state, sessionRows(state)).map(session => session.lastActivity),
+	hints: (state) => rowHints(state, 'j/k move · s/Enter scope to the session'),
+	ages: (state) => rowsOnScreen(state, sessionRows(state)).map((session) => session.lastActivity),
 	legend: sessionsLegend,
 };

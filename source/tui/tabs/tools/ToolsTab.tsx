@@ -13,5 +13,13 @@ export function ToolsTab(props: TabViewProps) {
 	const open = openDetail(props);
 	if (open) return open;
 	const rows = toolRows(state);
-	return <ToolsTable rows={rows} cursor={clampCursor(tabCursor.get(state), rows.length)} width={width} height={height} note={rowNote(state, rows.length, `by ${state.toolSort}`)} />;
+	return (
+		<ToolsTable
+			rows={rows}
+			cursor={clampCursor(tabCursor.get(state), rows.length)}
+			width={width}
+			height={height}
+			note={rowNote(state, rows.length, `by ${state.toolSort}`)}
+		/>
+	);
 }

@@ -28,24 +28,68 @@ function durationText(row: ToolCall): string {
 /** The target, and in a wide pane why the call did not end well. */
 function targetText(row: ToolCall, width: number): string {
 	if (width < 110) return row.target;
-	if ((row.status === 'failed' || row.status === 'denied') && row.error) return `${row.target}  — ${row.error}`;
-	if (row.status === 'interrupted' && row.interruptedBy !== null && row.interruptedBy !== 'user') return `${row.target}  — ${interruptText(row.interruptedBy)}`;
+	if ((row.status === 'failed' || row.status === 'denied') && row.error)
+		return `${row.target}  — ${row.error}`;
+	if (row.status === 'interrupted' && row.interruptedBy !== null && row.interruptedBy !== 'user')
+		return `${row.target}  — ${interruptText(row.interruptedBy)}`;
 	return row.target;
 }
 
 export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
 	const columns: Array<TableColumn<ToolCall>> = [
-		{id: 'status', title: '', width: 3, cell: r => toolStatusMark[r.status] + (r.waitedForPermission ? '⚑' : ''), color: r => toolStatusColor[r.status]},
+		{
+			id: 'status',
+			title: '',
+			width: 3,
+			cell: (r) => toolStatusMark[r.status] + (r.waitedForPermission ? '⚑' : ''),
+			color: (r) => toolStatusColor[r.status],
+		},
 	];
 	// Narrower than the session column, the session's first characters: rows of two sessions stay apart.
-	if (width < 120) columns.push({id: 'session', title: 'sess', width: SESSION_MARK_CELLS + 1, cell: r => sessionMark(r.session), dim: true});
-	if (width >= 72) columns.push({id: 'time', title: 'time', width: 9, cell: r => formatClock(r.start), dim: true});
-	columns.push({id: 'tool', title: 'tool', width: width >= 90 ? 14 : 10, cell: r => r.tool});
-	columns.push({id: 'target', title: 'target', width: 0, cell: r => targetText(r, width)});
-	columns.push({id: 'duration', title: 'took', width: 8, align: 'right', cell: durationText, color: r => (r.status === 'running' ? 'yellow' : undefined)});
-	if (width >= 80) columns.push({id: 'word', title: 'status', width: 12, cell: toolStatusWord, color: r => toolStatusColor[r.status]});
-	if (width >= 90) columns.push({id: 'agent', title: 'agent', width: 14, cell: r => agentLabel(r.agent, r.agentType), color: r => (r.agent === 'main' ? undefined : 'magenta')});
-	if (width >= 120) columns.push({id: 'session', title: 'session', width: 9, cell: r => (r.session ?? '').slice(0, 8), dim: true});
+	if (width < 120)
+		columns.push({
+			id: 'session',
+			title: 'sess',
+			width: SESSION_MARK_CELLS + 1,
+			cell: (r) => sessionMark(r.session),
+			dim: true,
+		});
+	if (width >= 72)
+		columns.push({id: 'time', title: 'time', width: 9, cell: (r) => formatClock(r.start), dim: true});
+	columns.push({id: 'tool', title: 'tool', width: width >= 90 ? 14 : 10, cell: (r) => r.tool});
+	columns.push({id: 'target', title: 'target', width: 0, cell: (r) => targetText(r, width)});
+	columns.push({
+		id: 'duration',
+		title: 'took',
+		width: 8,
+		align: 'right',
+		cell: durationText,
+		color: (r) => (r.status === 'running' ? 'yellow' : undefined),
+	});
+	if (width >= 80)
+		columns.push({
+			id: 'word',
+			title: 'status',
+			width: 12,
+			cell: toolStatusWord,
+			color: (r) => toolStatusColor[r.status],
+		});
+	if (width >= 90)
+		columns.push({
+			id: 'agent',
+			title: 'agent',
+			width: 14,
+			cell: (r) => agentLabel(r.agent, r.agentType),
+			color: (r) => (r.agent === 'main' ? undefined : 'magenta'),
+		});
+	if (width >= 120)
+		columns.push({
+			id: 'session',
+			title: 'session',
+			width: 9,
+			cell: (r) => (r.session ?? '').slice(0, 8),
+			dim: true,
+		});
 	return columns;
 }
 
@@ -57,8 +101,8 @@ export function ToolsTable({rows, cursor, width, height, note}: ToolsTableProps)
 			cursor={cursor}
 			width={width}
 			height={height}
-			rowKey={r => r.id}
-			rowColor={r => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
+			rowKey={(r) => r.id}
+			rowColor={(r) => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
 			empty="No tool calls yet. They appear here as Claude Code runs tools."
 			note={note}
 		/>

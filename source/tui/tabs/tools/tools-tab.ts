@@ -14,14 +14,23 @@ export const toolsTab: TabDefinition<'tools'> = {
 	title: 'Tools',
 	View: ToolsTab,
 	nav: rowNav({
-		count: state => toolRows(state).length,
+		count: (state) => toolRows(state).length,
 		open(state, cursor) {
 			const call = toolRows(state)[cursor];
 			return call ? callDetail(state, call) : state;
 		},
 		session: (state, cursor) => toolRows(state)[cursor]?.session ?? null,
 	}),
-	bindings: [{command: 'tools.sort', keys: ['o'], intent: {do: 'update', update: toggleSort}, description: 'sort by start time / by duration', more: 'newest first / longest first; the title line says which', where: 'list'}],
-	hints: state => rowHints(state, 'j/k move · Enter records · o sort · s scope'),
+	bindings: [
+		{
+			command: 'tools.sort',
+			keys: ['o'],
+			intent: {do: 'update', update: toggleSort},
+			description: 'sort by start time / by duration',
+			more: 'newest first / longest first; the title line says which',
+			where: 'list',
+		},
+	],
+	hints: (state) => rowHints(state, 'j/k move · Enter records · o sort · s scope'),
 	legend: toolsLegend,
 };

@@ -15,9 +15,36 @@ export function UsageTab(props: TabViewProps) {
 	if (open) return open;
 	const cursor = usageCursor.get(state);
 	const prompt = openedPrompt(state);
-	if (prompt) return <UsagePromptDetail prompt={prompt.prompt} cursor={clampCursor(cursor, prompt.tools.length)} width={width} height={height} />;
+	if (prompt)
+		return (
+			<UsagePromptDetail
+				prompt={prompt.prompt}
+				cursor={clampCursor(cursor, prompt.tools.length)}
+				width={width}
+				height={height}
+			/>
+		);
 	const opened = openedUsage(state);
-	if (opened) return <UsageSessionDetail session={opened.session} items={opened.items} cursor={clampCursor(cursor, opened.items.length)} width={width} height={height} />;
+	if (opened)
+		return (
+			<UsageSessionDetail
+				session={opened.session}
+				items={opened.items}
+				cursor={clampCursor(cursor, opened.items.length)}
+				width={width}
+				height={height}
+			/>
+		);
 	const rows = usageRows(state);
-	return <UsageTable setup={!state.search.applied} rows={rows} cursor={clampCursor(cursor, rows.length)} width={width} height={height} note={rowNote(state, rows.length, state.usageSort === 'cost' ? 'by $' : 'by recent')} hooks={state.shown.views.usageTotals().hooks} />;
+	return (
+		<UsageTable
+			setup={!state.search.applied}
+			rows={rows}
+			cursor={clampCursor(cursor, rows.length)}
+			width={width}
+			height={height}
+			note={rowNote(state, rows.length, state.usageSort === 'cost' ? 'by $' : 'by recent')}
+			hooks={state.shown.views.usageTotals().hooks}
+		/>
+	);
 }

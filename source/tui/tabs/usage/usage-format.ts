@@ -8,7 +8,11 @@ import type {CostBySource, TokenTotals, UsageTotals} from '../../../core/views/i
 export function compactCount(n: number): string {
 	if (!Number.isFinite(n) || n < 0) return '–';
 	if (n < 1000) return String(Math.round(n));
-	for (const [size, unit] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) {
+	for (const [size, unit] of [
+		[1e9, 'G'],
+		[1e6, 'M'],
+		[1e3, 'k'],
+	] as const) {
 		if (n < size) continue;
 		const v = n / size;
 		return v >= 100 ? `${Math.round(v)}${unit}` : `${(Math.round(v * 10) / 10).toFixed(1)}${unit}`;

@@ -15,7 +15,7 @@ export function usageBySession(state: UiState): ReadonlyMap<string, SessionUsage
 	const sessions = state.shown.views.usageTotals().sessions;
 	let map = sessionsMemo.get(sessions);
 	if (map === undefined) {
-		map = new Map(sessions.map(s => [s.session ?? '', s]));
+		map = new Map(sessions.map((s) => [s.session ?? '', s]));
 		sessionsMemo.set(sessions, map);
 	}
 	return map;

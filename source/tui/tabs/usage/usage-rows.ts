@@ -5,7 +5,13 @@
  * breakdowns alone (`usageOf`), never every session's.
  */
 import {shortSession} from '../../../core/search.js';
-import type {PromptUsage, SessionUsage, SessionUsageTotals, SubagentUsage, ToolUsage} from '../../../core/views/index.js';
+import type {
+	PromptUsage,
+	SessionUsage,
+	SessionUsageTotals,
+	SubagentUsage,
+	ToolUsage,
+} from '../../../core/views/index.js';
 import type {UiState} from '../../app/ui-state.js';
 import {fuzzyFilter, rowMemo, searchOf} from '../../list/rows.js';
 
@@ -14,12 +20,13 @@ export interface UsageRow extends SessionUsageTotals {
 	cwd: string | null;
 }
 
-export type UsageItem = {kind: 'prompt'; key: string; prompt: PromptUsage} | {kind: 'agent'; key: string; agent: SubagentUsage};
+export type UsageItem =
+	{kind: 'prompt'; key: string; prompt: PromptUsage} | {kind: 'agent'; key: string; agent: SubagentUsage};
 
 const rowsMemo = rowMemo<UsageRow>();
 
 export function usageText(r: UsageRow): string {
-	return `${shortSession(r.session)} ${r.cwd ?? ''} ${r.models.map(m => m.model).join(' ')} ${r.session ?? ''}`;
+	return `${shortSession(r.session)} ${r.cwd ?? ''} ${r.models.map((m) => m.model).join(' ')} ${r.session ?? ''}`;
 }
 
 /** Sessions with usage known (requests or metrics): by $ (most first), or most recently active first. */
@@ -31,7 +38,8 @@ export function usageRows(state: UiState): readonly UsageRow[] {
 		const cwd = new Map<string, string | null>();
 		for (const s of views.sessions()) cwd.set(s.id, s.cwd);
 		const rows: UsageRow[] = [];
-		for (const s of base) if (s.basis !== 'none') rows.push({...s, key: s.session ?? '', cwd: cwd.get(s.session ?? '') ?? null});
+		for (const s of base)
+			if (s.basis !== 'none') rows.push({...s, key: s.session ?? '', cwd: cwd.get(s.session ?? '') ?? null});
 		// `base` is most recently active first; a stable sort keeps that order among equal costs.
 		if (state.usageSort === 'cost') rows.sort((a, b) => b.costUSD - a.costUSD);
 		return fuzzyFilter(rows, query, usageText);
@@ -43,7 +51,7 @@ export function openedUsage(state: UiState): {session: SessionUsage; items: read
 	const open = state.openUsage;
 	if (open === null) return null;
 	const snap = state.shown.views.usageOf(open.session);
-	const session = snap.sessions.find(s => s.session === open.session);
+	const session = snap.sessions.find((s) => s.session === open.session);
 	if (!session) return null;
 	return {session, items: itemsMemo(session)};
 }
@@ -66,6 +74,6 @@ function itemsMemo(session: SessionUsage): readonly UsageItem[] {
 export function openedPrompt(state: UiState): {prompt: PromptUsage; tools: readonly ToolUsage[]} | null {
 	const key = state.openUsage?.prompt?.key;
 	if (key === undefined) return null;
-	const prompt = openedUsage(state)?.session.prompts.find(p => p.key === key);
+	const prompt = openedUsage(state)?.session.prompts.find((p) => p.key === key);
 	return prompt ? {prompt, tools: prompt.tools} : null;
 }

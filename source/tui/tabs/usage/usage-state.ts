@@ -8,17 +8,24 @@ import {tabCursor, type CursorPlace} from '../../list/row-nav.js';
 
 /** The cursor on the Usage tab: in an opened prompt's tool calls, else in the opened session's rows, else in the sessions. */
 export const usageCursor: CursorPlace = {
-	get: state => state.openUsage?.prompt?.cursor ?? state.openUsage?.cursor ?? tabCursor.get(state),
+	get: (state) => state.openUsage?.prompt?.cursor ?? state.openUsage?.cursor ?? tabCursor.get(state),
 	set: (state, cursor) => {
 		const open = state.openUsage;
 		if (!open) return tabCursor.set(state, cursor);
-		if (open.prompt) return cursor === open.prompt.cursor ? state : {...state, openUsage: {...open, prompt: {...open.prompt, cursor}}};
+		if (open.prompt)
+			return cursor === open.prompt.cursor
+				? state
+				: {...state, openUsage: {...open, prompt: {...open.prompt, cursor}}};
 		return cursor === open.cursor ? state : {...state, openUsage: {...open, cursor}};
 	},
 };
 
 export function toggleUsageSort(state: UiState): UiState {
-	return {...state, usageSort: state.usageSort === 'cost' ? 'recent' : 'cost', tabCursors: {...state.tabCursors, usage: 0}};
+	return {
+		...state,
+		usageSort: state.usageSort === 'cost' ? 'recent' : 'cost',
+		tabCursors: {...state.tabCursors, usage: 0},
+	};
 }
 
 export function openUsageSession(state: UiState, session: string | null): UiState {

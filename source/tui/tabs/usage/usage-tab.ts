@@ -20,7 +20,9 @@ function count(state: UiState): number {
 
 function hints(state: UiState): string {
 	if (state.mode === 'list' && !state.search.applied && state.openUsage) {
-		return state.openUsage.prompt ? 'j/k move · Enter records · Esc back · ? help · q quit' : 'j/k move · Enter tool calls · Esc back · ? help · q quit';
+		return state.openUsage.prompt
+			? 'j/k move · Enter records · Esc back · ? help · q quit'
+			: 'j/k move · Enter tool calls · Esc back · ? help · q quit';
 	}
 	return rowHints(state, 'j/k move · Enter prompts · o sort · s scope');
 }
@@ -36,7 +38,7 @@ export const usageTab: TabDefinition<'usage'> = {
 			if (prompt) {
 				// A tool call's records, when the Tools view still holds the call.
 				const id = prompt.tools[cursor]?.toolUseId;
-				const call = id === undefined ? undefined : state.shown.views.tools().find(c => c.id === id);
+				const call = id === undefined ? undefined : state.shown.views.tools().find((c) => c.id === id);
 				return call ? callDetail(state, call) : state;
 			}
 			const opened = openedUsage(state);
@@ -54,8 +56,23 @@ export const usageTab: TabDefinition<'usage'> = {
 		cursor: usageCursor,
 	}),
 	bindings: [
-		{command: 'usage.sort', keys: ['o'], intent: {do: 'update', update: toggleUsageSort}, description: 'sort by $ / by last activity', more: 'most $ first / most recent first; the title line says which', where: 'list', when: {test: state => state.openUsage === null, text: 'the list of sessions'}},
-		{command: 'usage.back', keys: ['escape', 'h', 'left', 'backspace'], intent: {do: 'update', update: closeUsage}, description: 'back one level: prompt → session → list', where: 'list', when: {test: state => state.openUsage !== null, text: 'a session open'}},
+		{
+			command: 'usage.sort',
+			keys: ['o'],
+			intent: {do: 'update', update: toggleUsageSort},
+			description: 'sort by $ / by last activity',
+			more: 'most $ first / most recent first; the title line says which',
+			where: 'list',
+			when: {test: (state) => state.openUsage === null, text: 'the list of sessions'},
+		},
+		{
+			command: 'usage.back',
+			keys: ['escape', 'h', 'left', 'backspace'],
+			intent: {do: 'update', update: closeUsage},
+			description: 'back one level: prompt → session → list',
+			where: 'list',
+			when: {test: (state) => state.openUsage !== null, text: 'a session open'},
+		},
 	],
 	hints,
 	legend: usageLegend,
