@@ -100,7 +100,7 @@ describe("today's Claude Code on screen", () => {
 	it('Tools and Agents: background launches say launched and running bg; a cancelled call is ⊘ interrupted, not ? lost', async () => {
 		const t = mount(seq(...backgroundWork.slice(0, BG_STOP + 1)));
 		await t.press('2');
-		let frame = await t.until((f) => f.includes('npm run dev'), 'the Tools tab');
+		let frame = await t.until((f) => /npm run dev .*launched/.test(f), 'the Tools tab');
 		assert.match(frame, /✓ .*Bash +npm run dev +96ms +launched/);
 		assert.match(frame, /✓ .*Agent +Explore: Audit the dependencies +58ms +launched/);
 		await t.press('3');
@@ -109,7 +109,7 @@ describe("today's Claude Code on screen", () => {
 
 		const c = mount(seq(...cancelledCall), {now: T0 + 41_000});
 		await c.press('2');
-		frame = await c.until((f) => f.includes('npm run watch'), 'the cancelled calls');
+		frame = await c.until((f) => /npm run watch .* – interrupted/.test(f), 'the cancelled calls');
 		assert.match(frame, /⊘ .*Bash +npm run watch .* – interrupted/);
 		assert.match(frame, /⊘ .*Bash +npm test .* – interrupted/);
 		assert.ok(!/\? |lost/.test(body(frame).join('\n')), 'nothing lost');
