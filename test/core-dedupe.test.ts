@@ -1,110 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {ContentHasher, DuplicateWindow} from '../source/core/dedupe.js';
-import {sessionFlow} from './fixtures/hook-payloads.js';
-
-/** The 64-bit hash (seed 0) of a text or of its UTF-8 bytes, as 16 hex digits. */
-function contentKey(raw: string | Uint8Array): string {
-	const hasher = new ContentHasher();
-	if (typeof raw === 'string') hasher.text(raw);
-	else hasher.bytes(raw);
-	return (hasher.hi >>> 0).toString(16).padStart(8, '0') + (hasher.lo >>> 0).toString(16).padStart(8, '0');
-}
-
-test('ContentHasher: stable, differs by content, even by one byte', () => {
-	const raw = JSON.stringify(sessionFlow[2]);
-	const k = contentKey(raw);
-	assert.match(k, /^[0-9a-f]{16}$/);
-	assert.equal(contentKey(String(raw)), k);
-	assert.notEqual(contentKey(`${raw} `), k);
-	assert.notEqual(
-		contentKey(raw.replace('"session_id":"', '"session_id":"x')),
-		k,
-		'another session is other text',
-	);
-	assert.notEqual(contentKey('é'), contentKey('e'));
-	assert.notEqual(contentKey(''), contentKey(' '));
-	assert.notEqual(contentKey('\0'), contentKey(''), 'a zero byte still counts (the length is hashed)');
-	assert.notEqual(contentKey('a\0'), contentKey('a'));
-});
-
-test('ContentHasher: the same key for the text and for its UTF-8 bytes, wherever they lie in memory', () => {
-	for (const text of [
-		'{"a":1}',
-		JSON.stringify(sessionFlow[2]),
-		'{"note":"é 漢字 😀"}',
-		'',
-		'abc',
-		'abcd',
-		'abcde',
-	]) {
-		assert.equal(contentKey(Buffer.from(text)), contentKey(text), text);
-		// Every alignment of the start: the words are read relative to the text, not to memory.
-		for (let shift = 1; shift <= 7; shift++) {
-			assert.equal(
-				contentKey(new Uint8Array(Buffer.from(`${'x'.repeat(shift)}${text}`)).subarray(shift)),
-				contentKey(text),
-				`${text} at offset ${shift}`,
-			);
-		}
-	}
-});
-
-test('ContentHasher: no collisions over the fixtures and 300k distinct inputs that differ in a few bytes', () => {
-	const keys = new Set<string>();
-	for (const p of sessionFlow) keys.add(contentKey(JSON.stringify(p)));
-	assert.equal(keys.size, sessionFlow.length);
-	const many = new Set<string>();
-	// Counters, and texts that differ only in bytes 4 apart (the same place in different words).
-	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"n":${i}}`));
-	for (let i = 0; i < 100_000; i++)
-		many.add(
-			contentKey(
-				`{"tool_use_id":"toolu_${String.fromCharCode(65 + (i % 26))}abc${String.fromCharCode(65 + ((i / 26) % 26))}abc${String.fromCharCode(65 + ((i / 676) % 26))}abc${Math.floor(i / 17_576)}"}`,
-			),
-		);
-	for (let i = 0; i < 100_000; i++) many.add(contentKey(`{"pad":"${'x'.repeat(i % 97)}","i":${i}}`));
-	assert.equal(many.size, 300_000);
-});
-
-test('ContentHasher: a seed changes every hash; the same seed gives the same hash', () => {
-	const text = JSON.stringify(sessionFlow[1]);
-	const a = new ContentHasher(1);
-	const b = new ContentHasher(2);
-	const c = new ContentHasher(1);
-	a.text(text);
-	b.text(text);
-	c.bytes(Buffer.from(text));
-	assert.deepEqual([a.hi, a.lo], [c.hi, c.lo]);
-	assert.notDeepEqual([a.hi, a.lo], [b.hi, b.lo]);
-});
-
-test('DuplicateWindow: text and bytes are the same event; a seeded window still finds repeats', () => {
-	for (const seed of [0, 12345]) {
-		const w = new DuplicateWindow(2000, 100_000, seed);
-		const text = '{"hook_event_name":"Stop","note":"café"}';
-		const body = Buffer.from(`{"other":1}\n${text}\n`);
-		const start = body.indexOf('{"hook');
-		assert.equal(w.isDuplicateBytes(body, start, start + Buffer.byteLength(text), 10), false);
-		assert.equal(w.isDuplicate(text, 11), true, 'the text after its bytes');
-		assert.equal(w.isDuplicateBytes(body, 0, start - 1, 12), false, 'the other line is its own event');
-		assert.equal(
-			w.isDuplicateBytes(Buffer.from(`${text}\n`), 0, Buffer.byteLength(text), 13),
-			true,
-			'the same bytes in another buffer',
-		);
-	}
-});
-
-test('DuplicateWindow: keys that share a table slot are told apart (probing, wrap-around)', () => {
-	const w = new DuplicateWindow(1000, 16);
-	// 16 entries → 8 per generation in a table of 16 slots; the same `hi` lands every key in one slot chain.
-	for (let lo = 0; lo < 8; lo++) assert.equal(w.isDuplicateHash(15, lo * 2, 1), false, `new key ${lo}`);
-	for (let lo = 0; lo < 8; lo++) assert.equal(w.isDuplicateHash(15, lo * 2, 2), true, `key ${lo} found`);
-	assert.equal(w.isDuplicateHash(15, 99, 3), false, 'same hi, other lo');
-	assert.equal(w.isDuplicateHash(14, 0, 3), false, 'other hi, a lo already held');
-	assert.equal(w.isDuplicateHash(15, 1, 4), true, 'lo 0 and lo 1 are one key: the lowest bit is not kept');
-});
+import fc from 'fast-check';
+import {DuplicateWindow} from '../source/core/dedupe.js';
 
 test('DuplicateWindow: repeats inside the window are duplicates, after it they are new', () => {
 	const w = new DuplicateWindow(2000);
@@ -174,4 +71,111 @@ test('DuplicateWindow.clear forgets everything', () => {
 test('DuplicateWindow refuses bad sizes', () => {
 	assert.throws(() => new DuplicateWindow(-1), /windowMs must be 0 or more/);
 	assert.throws(() => new DuplicateWindow(10, 0), /maxEntries must be a whole number/);
+});
+
+/**
+ * An independent model of the same rule: one Map of key → (first sighting, generation number)
+ * instead of two Maps that swap. A generation ends when a window has passed since it began (the
+ * one before it is then dropped too if two windows have passed) or when it holds ⌊max/2⌋ keys
+ * (the one before it is dropped; with max 1, it too); a key counts while its generation is the
+ * current one or the one before, and is a duplicate while it was first seen less than a window ago.
+ * With max 1, a generation ending for time drops the one before it as well.
+ */
+class WindowModel {
+	private readonly keys = new Map<string, {at: number; generation: number}>();
+	private generation = 0;
+	private startedAt = Number.NEGATIVE_INFINITY;
+	constructor(
+		private readonly windowMs: number,
+		private readonly maxEntries: number,
+	) {}
+	private live(generation: number): boolean {
+		return generation >= this.generation - 1;
+	}
+	private newGeneration(nowMs: number, dropCurrent: boolean): void {
+		this.generation += dropCurrent ? 2 : 1;
+		this.startedAt = nowMs;
+	}
+	expire(nowMs: number): void {
+		const age = nowMs - this.startedAt;
+		if (age >= this.windowMs) this.newGeneration(nowMs, age >= 2 * this.windowMs || this.maxEntries < 2);
+	}
+	seen(key: string, nowMs: number): boolean {
+		this.expire(nowMs);
+		const entry = this.keys.get(key);
+		return entry !== undefined && this.live(entry.generation) && nowMs - entry.at < this.windowMs;
+	}
+	remember(key: string, nowMs: number): void {
+		this.expire(nowMs);
+		const inCurrent = [...this.keys.values()].filter((e) => e.generation === this.generation).length;
+		if (inCurrent >= Math.max(1, Math.floor(this.maxEntries / 2)))
+			this.newGeneration(nowMs, this.maxEntries < 2);
+		this.keys.set(key, {at: nowMs, generation: this.generation});
+	}
+	isDuplicate(key: string, nowMs: number): boolean {
+		if (this.seen(key, nowMs)) return true;
+		this.remember(key, nowMs);
+		return false;
+	}
+	get size(): number {
+		return [...this.keys.values()].filter((e) => this.live(e.generation)).length;
+	}
+	clear(): void {
+		this.keys.clear();
+		this.startedAt = Number.NEGATIVE_INFINITY;
+	}
+}
+
+test('DuplicateWindow: the same decisions and size as an independent model of the rule (property)', () => {
+	const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+	const step = fc.oneof(
+		{weight: 8, arbitrary: fc.record({op: fc.constant('event' as const), key, dt: fc.nat(12)})},
+		// A batch: every key checked first, then the new ones remembered (the pipeline's order).
+		{
+			weight: 2,
+			arbitrary: fc.record({
+				op: fc.constant('batch' as const),
+				keys: fc.uniqueArray(key, {maxLength: 4}),
+				dt: fc.nat(12),
+			}),
+		},
+		{weight: 1, arbitrary: fc.record({op: fc.constant('expire' as const), dt: fc.nat(30)})},
+		{weight: 1, arbitrary: fc.record({op: fc.constant('clear' as const), dt: fc.constant(0)})},
+	);
+	fc.assert(
+		fc.property(
+			fc.constantFrom(0, 1, 3, 10, 50),
+			fc.oneof(fc.integer({min: 1, max: 12}), fc.constant(100_000)),
+			fc.array(step, {maxLength: 120}),
+			(windowMs, maxEntries, steps) => {
+				const w = new DuplicateWindow(windowMs, maxEntries);
+				const model = new WindowModel(windowMs, maxEntries);
+				let now = 1000;
+				for (const s of steps) {
+					now += s.dt;
+					if (s.op === 'event') assert.equal(w.isDuplicate(s.key, now), model.isDuplicate(s.key, now));
+					else if (s.op === 'batch') {
+						const fresh = s.keys.filter((k) => {
+							const seen = w.seen(k, now);
+							assert.equal(seen, model.seen(k, now), `seen ${k}`);
+							return !seen;
+						});
+						for (const k of fresh) {
+							w.remember(k, now);
+							model.remember(k, now);
+						}
+					} else if (s.op === 'expire') {
+						w.expire(now);
+						model.expire(now);
+					} else {
+						w.clear();
+						model.clear();
+					}
+					assert.equal(w.size, model.size, 'size');
+					assert.ok(w.size <= maxEntries, 'bounded');
+				}
+			},
+		),
+		{numRuns: 2000},
+	);
 });

@@ -2,133 +2,175 @@
  * Finds where a JSON text stops being valid, for error messages when V8's message gives no
  * position ("Unexpected token 'o', "not json" is not valid JSON"). Only runs on the error path.
  * Pure.
+ *
+ * A recursive-descent scanner over one cursor: each function below scans one part of the
+ * grammar (whitespace, literals, strings, numbers, objects, arrays) from `cursor.at` and leaves
+ * the cursor after it, or stops the scan where the text goes wrong.
  */
 
+const MAX_DEPTH = 512;
+
+/** The text being scanned and the index of the next character to read. */
+interface Cursor {
+	readonly text: string;
+	at: number;
+}
+
+/** Thrown to end the scan at the character that makes the text invalid. */
 class Stop {
 	constructor(readonly at: number) {}
 }
 
-const MAX_DEPTH = 512;
+function fail(cursor: Cursor): never {
+	throw new Stop(cursor.at);
+}
+
+/** The character under the cursor ('' past the end). */
+function peek(cursor: Cursor): string {
+	return cursor.text.charAt(cursor.at);
+}
+
+/** Steps over `char`, or stops the scan there. */
+function expect(cursor: Cursor, char: string): void {
+	if (peek(cursor) !== char) fail(cursor);
+	cursor.at++;
+}
+
+function skipWhitespace(cursor: Cursor): void {
+	const {text} = cursor;
+	while (cursor.at < text.length) {
+		const c = text.charCodeAt(cursor.at);
+		if (c === 32 || c === 9 || c === 10 || c === 13) cursor.at++;
+		else break;
+	}
+}
+
+/** `true`, `false` or `null`: stops at the first character that differs from `word`. */
+function scanLiteral(cursor: Cursor, word: string): void {
+	for (const char of word) expect(cursor, char);
+}
+
+/** One escape, the cursor on the character after the backslash. */
+function scanEscape(cursor: Cursor): void {
+	const {text} = cursor;
+	const e = peek(cursor);
+	if (e === 'u') {
+		for (let k = 1; k <= 4; k++) {
+			if (!/[0-9a-fA-F]/.test(text.charAt(cursor.at + k))) {
+				cursor.at += k;
+				fail(cursor);
+			}
+		}
+		cursor.at += 5;
+	} else if (e !== '' && '"\\/bfnrt'.includes(e)) cursor.at++;
+	else fail(cursor);
+}
+
+/** A string, the cursor on its opening quote. */
+function scanString(cursor: Cursor): void {
+	const {text} = cursor;
+	cursor.at++;
+	for (;;) {
+		if (cursor.at >= text.length) fail(cursor);
+		const c = text.charCodeAt(cursor.at);
+		if (c === 34) {
+			cursor.at++;
+			return;
+		}
+		if (c < 0x20) fail(cursor);
+		cursor.at++;
+		if (c === 92) scanEscape(cursor);
+	}
+}
+
+/** One or more decimal digits. */
+function scanDigits(cursor: Cursor): void {
+	const {text} = cursor;
+	const start = cursor.at;
+	while (cursor.at < text.length && text.charCodeAt(cursor.at) >= 48 && text.charCodeAt(cursor.at) <= 57)
+		cursor.at++;
+	if (cursor.at === start) fail(cursor);
+}
+
+/** A number: sign, integer part (no leading zero), fraction, exponent. */
+function scanNumber(cursor: Cursor): void {
+	if (peek(cursor) === '-') cursor.at++;
+	if (peek(cursor) === '0') cursor.at++;
+	else scanDigits(cursor);
+	if (peek(cursor) === '.') {
+		cursor.at++;
+		scanDigits(cursor);
+	}
+	if (peek(cursor) === 'e' || peek(cursor) === 'E') {
+		cursor.at++;
+		if (peek(cursor) === '+' || peek(cursor) === '-') cursor.at++;
+		scanDigits(cursor);
+	}
+}
+
+/** After an element: steps over `,` (true: another follows) or the closing `close` (false). */
+function scanSeparator(cursor: Cursor, close: string): boolean {
+	skipWhitespace(cursor);
+	const c = peek(cursor);
+	if (c !== ',' && c !== close) fail(cursor);
+	cursor.at++;
+	return c === ',';
+}
+
+/** An object, the cursor on its `{`. */
+function scanObject(cursor: Cursor, depth: number): void {
+	cursor.at++;
+	skipWhitespace(cursor);
+	if (peek(cursor) === '}') {
+		cursor.at++;
+		return;
+	}
+	do {
+		skipWhitespace(cursor);
+		if (peek(cursor) !== '"') fail(cursor);
+		scanString(cursor);
+		skipWhitespace(cursor);
+		expect(cursor, ':');
+		scanValue(cursor, depth + 1);
+	} while (scanSeparator(cursor, '}'));
+}
+
+/** An array, the cursor on its `[`. */
+function scanArray(cursor: Cursor, depth: number): void {
+	cursor.at++;
+	skipWhitespace(cursor);
+	if (peek(cursor) === ']') {
+		cursor.at++;
+		return;
+	}
+	do scanValue(cursor, depth + 1);
+	while (scanSeparator(cursor, ']'));
+}
+
+/** Any value, after optional whitespace. */
+function scanValue(cursor: Cursor, depth: number): void {
+	if (depth > MAX_DEPTH) fail(cursor);
+	skipWhitespace(cursor);
+	const c = peek(cursor);
+	if (c === '{') scanObject(cursor, depth);
+	else if (c === '[') scanArray(cursor, depth);
+	else if (c === '"') scanString(cursor);
+	else if (c === 't') scanLiteral(cursor, 'true');
+	else if (c === 'f') scanLiteral(cursor, 'false');
+	else if (c === 'n') scanLiteral(cursor, 'null');
+	else if (c === '-' || (c >= '0' && c <= '9')) scanNumber(cursor);
+	else fail(cursor);
+}
 
 /** UTF-16 index of the first character that makes `text` invalid JSON (text.length if it ends early); -1 when valid. */
 export function jsonErrorOffset(text: string): number {
-	let i = 0;
-	const n = text.length;
-
-	const ws = () => {
-		while (i < n) {
-			const c = text.charCodeAt(i);
-			if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-			else break;
-		}
-	};
-	const fail = (): never => {
-		throw new Stop(i);
-	};
-	const literal = (word: string) => {
-		for (let k = 0; k < word.length; k++, i++) if (text[i] !== word[k]) fail();
-	};
-	const string = () => {
-		i++; // opening quote
-		for (;;) {
-			if (i >= n) fail();
-			const c = text.charCodeAt(i);
-			if (c === 34) {
-				i++;
-				return;
-			}
-			if (c < 0x20) fail();
-			if (c === 92) {
-				i++;
-				const e = text[i];
-				if (e === 'u') {
-					for (let k = 1; k <= 4; k++) {
-						if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
-							i += k;
-							fail();
-						}
-					}
-					i += 5;
-				} else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-				else fail();
-			} else i++;
-		}
-	};
-	const digits = () => {
-		const start = i;
-		while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-		if (i === start) fail();
-	};
-	const number = () => {
-		if (text[i] === '-') i++;
-		if (text[i] === '0') i++;
-		else digits();
-		if (text[i] === '.') {
-			i++;
-			digits();
-		}
-		if (text[i] === 'e' || text[i] === 'E') {
-			i++;
-			if (text[i] === '+' || text[i] === '-') i++;
-			digits();
-		}
-	};
-	const value = (depth: number): void => {
-		if (depth > MAX_DEPTH) fail();
-		ws();
-		const c = text[i];
-		if (c === '{') {
-			i++;
-			ws();
-			if (text[i] === '}') {
-				i++;
-				return;
-			}
-			for (;;) {
-				ws();
-				if (text[i] !== '"') fail();
-				string();
-				ws();
-				if (text[i] !== ':') fail();
-				i++;
-				value(depth + 1);
-				ws();
-				if (text[i] === ',') i++;
-				else if (text[i] === '}') {
-					i++;
-					return;
-				} else fail();
-			}
-		} else if (c === '[') {
-			i++;
-			ws();
-			if (text[i] === ']') {
-				i++;
-				return;
-			}
-			for (;;) {
-				value(depth + 1);
-				ws();
-				if (text[i] === ',') i++;
-				else if (text[i] === ']') {
-					i++;
-					return;
-				} else fail();
-			}
-		} else if (c === '"') string();
-		else if (c === 't') literal('true');
-		else if (c === 'f') literal('false');
-		else if (c === 'n') literal('null');
-		else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
-		else fail();
-	};
-
+	const cursor: Cursor = {text, at: 0};
 	try {
-		value(0);
-		ws();
-		return i < n ? i : -1;
+		scanValue(cursor, 0);
+		skipWhitespace(cursor);
+		return cursor.at < text.length ? cursor.at : -1;
 	} catch (error) {
-		if (error instanceof Stop) return Math.min(error.at, n);
+		if (error instanceof Stop) return Math.min(error.at, text.length);
 		throw error;
 	}
 }

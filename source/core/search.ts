@@ -22,7 +22,7 @@ export function shortSession(session: string | null): string {
 	return session ? session.slice(0, 8) : '';
 }
 
-/** What is searched: one string per event (one fuzzy match per event is ~4× cheaper than four keys). The summary comes first, so match positions below its length are positions in the summary. */
+/** What is searched: one string per event (one fuzzy match per event instead of one per key; docs/performance.md). The summary comes first, so match positions below its length are positions in the summary. */
 export function searchText(record: EventRecord): string {
 	return `${record.summary}  ${record.tool ?? ''}  ${record.type}  ${shortSession(record.session)}`;
 }
@@ -80,7 +80,7 @@ export class SearchIndex {
 	/** The `n` oldest documents left the event list. */
 	dropOldest(n: number): void {
 		this.stale = Math.min(this.docs.length, this.stale + n);
-		// Rebuilding 10,000 documents costs ~25 ms; doing it once a quarter is stale keeps searches near live size.
+		// A rebuild walks every document, so it is done rarely: once a quarter is stale, which keeps searches near live size.
 		if (this.stale > 1024 && this.stale * 4 > this.docs.length) this.rebuild();
 	}
 

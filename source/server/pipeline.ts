@@ -9,7 +9,7 @@
  * fails on (a bug) is refused alone and reported, never thrown; a journal that cannot write
  * refuses the whole call (`fault`), so that the sender keeps it and sends it again.
  */
-import {randomBytes, randomInt} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {isAscii, isUtf8} from 'node:buffer';
 import type {EventRecord, PendingRecord} from '../core/record.js';
 import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueExceedsDepth} from '../core/parse-body.js';
@@ -25,6 +25,7 @@ import {RecentSet} from '../core/recent-set.js';
 import {isEpochMs, MAX_EPOCH_MS} from '../core/limits.js';
 import type {Journal} from './journal.js';
 import {AcceptedBatch} from './accepted-batch.js';
+import {contentKey} from './content-key.js';
 import {History} from './history.js';
 import type {IngestResult, RejectedItem} from './types.js';
 
@@ -68,8 +69,6 @@ interface Candidate {
 	value: unknown;
 	raw: string | undefined;
 	index: number;
-	/** Where `raw` starts in the body text, when it is a slice of it. */
-	at: number | undefined;
 }
 
 /** A candidate that passed every check, waiting for the batch to be written. */
@@ -80,8 +79,8 @@ interface Staged {
 	payloadText: string | undefined;
 	/** The id to remember once committed (undefined for an id the server just made up). */
 	id: string | undefined;
-	hi: number;
-	lo: number;
+	/** Its duplicate window key (`contentKey`). */
+	key: string;
 }
 
 const INTERNAL_ERROR = 'the server could not process this event (an internal error, logged on the server)';
@@ -110,8 +109,7 @@ export class Pipeline {
 		this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
 		this.now = options.now ?? Date.now;
 		this.log = options.log ?? (() => {});
-		// A per-process seed, so that texts cannot be made up in advance to hash alike.
-		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000, undefined, randomInt(2 ** 31));
+		this.window = new DuplicateWindow(options.duplicateWindowMs ?? 2000);
 		// The newest ids accepted: twice the ring's worth (10k at least), so a retry of an event already out of the ring is still known.
 		this.ids = new RecentSet(2 * Math.max(options.capacity, 10_000));
 		this.seq = options.lastSeq ?? 0;
@@ -186,7 +184,7 @@ export class Pipeline {
 			const value = values[index];
 			if (valueExceedsDepth(value, MAX_JSON_DEPTH))
 				rejected.push({index, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`});
-			else candidates.push({value, raw: undefined, index, at: undefined});
+			else candidates.push({value, raw: undefined, index});
 		}
 		return this.accept(candidates, rejected, meta, undefined);
 	}
@@ -206,7 +204,6 @@ export class Pipeline {
 			value,
 			raw: undefined,
 			index,
-			at: undefined,
 		}));
 		return this.accept(candidates, [...rejected], meta, undefined, convert);
 	}
@@ -228,7 +225,7 @@ export class Pipeline {
 		return `${this.idPrefix}-${(++this.idCounter).toString(36)}`;
 	}
 
-	/** `asciiBytes`: the body's bytes when they are all ASCII and every raw text is a slice of the body (at `at`). */
+	/** `asciiBytes`: the body's bytes when they are all ASCII and every raw text is a slice of the body. */
 	private accept(
 		candidates: Candidate[],
 		rejected: RejectedItem[],
@@ -278,14 +275,8 @@ export class Pipeline {
 					continue;
 				}
 				const raw = candidate.raw ?? JSON.stringify(candidate.value);
-				// Hashing the body's own bytes spares converting the text back to UTF-8.
-				const at = candidate.at;
-				if (asciiBytes !== undefined && at !== undefined)
-					this.window.hashBytes(asciiBytes, at, at + raw.length);
-				else this.window.hashText(raw);
-				const {hi, lo} = this.window;
-				const key = batchKeys === undefined ? '' : `${hi},${lo | 1}`;
-				if (this.window.seen(hi, lo, now) || batchKeys?.has(key)) {
+				const key = contentKey(raw);
+				if (this.window.seen(key, now) || batchKeys?.has(key)) {
 					duplicates++;
 					continue;
 				}
@@ -296,8 +287,7 @@ export class Pipeline {
 					pending,
 					payloadText: !result.truncated && pending.payload === candidate.value ? raw : undefined,
 					id: checkId ? pending.id : undefined,
-					hi,
-					lo,
+					key,
 				});
 			} catch (error) {
 				this.log(
@@ -404,7 +394,7 @@ export class Pipeline {
 		this.seq = last;
 		for (const s of staged) {
 			if (s.id !== undefined) this.ids.add(s.id);
-			this.window.remember(s.hi, s.lo, now);
+			this.window.remember(s.key, now);
 		}
 		this.history.push(batch);
 		for (const listener of this.listeners) {

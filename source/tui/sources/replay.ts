@@ -20,7 +20,7 @@ export const EVEN_GAP_MS = 200;
 
 /** Recordings larger than this are refused: all of it is held in memory (about its own size again as records). */
 export const MAX_REPLAY_BYTES = 128 * 1024 * 1024;
-/** And at most this many lines (an event costs about 700 bytes of memory however short its line). */
+/** And at most this many lines (each event held costs memory of its own however short its line: docs/performance.md, TUI). */
 export const MAX_REPLAY_LINES = 500_000;
 
 export interface LoadedReplay {

@@ -27,8 +27,9 @@ function PaintedText(props: React.ComponentProps<typeof InkText>) {
 }
 
 /**
- * The `Text` every component draws with: Ink's own with colours (no extra component per text:
- * a wrapper on every cell made each frame cost half as much again), the painted one without.
+ * The `Text` every component draws with: Ink's own with colours (no extra component per text: a
+ * wrapper on every cell is one more component for React and Ink to render per cell, every frame;
+ * docs/performance.md, TUI), the painted one without.
  * A live binding, switched by `setPaint` before a frame is drawn.
  */
 export let Text: typeof InkText = InkText;
