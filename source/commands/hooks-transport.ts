@@ -17,7 +17,7 @@ import {
 	TOKEN_ENV,
 	type HttpHookEntry,
 } from '../hook/http-hook.js';
-import {findOurHooks, type InstalledHook} from '../hook/settings-merge.js';
+import {findOurHooks, HOOK_EVENTS, type InstalledHook} from '../hook/settings-merge.js';
 import {probeHealth, type Health} from '../hook/status.js';
 
 /** What the http transport trades, said wherever it is offered or chosen. */
@@ -62,8 +62,9 @@ export async function planTransport(
 			error: `--transport http needs a running server, and none answers at ${config.url} (${health.error}). With http hooks ${HTTP_TRADE_OFF}. Start the server first (mpm-tui, or mpm-tui --server-only), or pass --force to install them anyway; the default transport (command) spools events while the server is down.`,
 		};
 	const withToken = config.token !== undefined;
+	const commandOnly = HOOK_EVENTS.map((e) => e.event).filter((e) => COMMAND_ONLY_EVENTS.has(e));
 	const lines = [
-		`transport: http: Claude Code posts each event to ${httpHookEntry(config.url, withToken).url} (timeout ${HTTP_TIMEOUT_SECONDS} s); ${[...COMMAND_ONLY_EVENTS].join(' and ')} keep the forwarder (Claude Code runs only command hooks there).`,
+		`transport: http: Claude Code posts each event to ${httpHookEntry(config.url, withToken).url} (timeout ${HTTP_TIMEOUT_SECONDS} s); ${commandOnly.join(', ')} keeps the forwarder (Claude Code runs only command hooks there).`,
 		`           Trade-off: ${HTTP_TRADE_OFF}.`,
 	];
 	if (!health.ok)
