@@ -15,7 +15,7 @@ import {httpHookEntry, isMpmTuiHttpUrl} from '../source/hook/http-hook.js';
 import {findOurHooks, HOOK_EVENTS, installHooks, uninstallHooks} from '../source/hook/settings-merge.js';
 import {startServer} from '../source/server/server.js';
 import {freePort} from './helpers/free-port.js';
-import {tempDir} from './helpers/forwarder.js';
+import {root, runCommand, tempDir} from './helpers/forwarder.js';
 
 const CMD = '/usr/bin/sh /opt/mpm-tui/dist/hook/mpm-tui-hook.sh';
 const BASE = 'http://127.0.0.1:8765';
@@ -244,5 +244,29 @@ describe('hooks install --transport http, status and uninstall', () => {
 		const odd = await s.run('install', {transport: 'carrier-pigeon', port});
 		assert.equal(odd.code, 2);
 		assert.match(odd.err, /--transport takes command or http/);
+	});
+
+	test('through the built CLI: --transport and --force reach the installer (needs the build)', async (t) => {
+		const s = setup(t);
+		const port = String(await freePort());
+		const cli = path.join(root, 'dist', 'cli.js');
+		const env = {...s.env, HOME: s.home};
+		const refused = await runCommand(
+			process.execPath,
+			[cli, 'hooks', 'install', '--transport', 'http', '--port', port],
+			{
+				cwd: s.project,
+				env,
+			},
+		);
+		assert.equal(refused.code, 1, refused.stderr);
+		assert.match(refused.stderr, /--transport http needs a running server/);
+		const forced = await runCommand(
+			process.execPath,
+			[cli, 'hooks', 'install', '--transport', 'http', '--force', '--port', port],
+			{cwd: s.project, env},
+		);
+		assert.equal(forced.code, 0, forced.stderr);
+		assert.equal(ourEntries(JSON.parse(readFileSync(s.user, 'utf8')), 'Stop')[0].type, 'http');
 	});
 });
