@@ -8,6 +8,12 @@
  *   sh variant    vs  `sh -c 'cat >/dev/null; curl -s -m 0.3 --data-binary @- URL &'`  (goal ≤ 1.5×)
  * Also checks that no event was lost (every run is either at the server or in the spool).
  *
+ * The transports side by side (docs/hooks.md, "Transports"): what Claude Code waits for per event
+ * with a command hook (a process: the sh forwarder, the Node forwarder) and with an http hook (no
+ * process: one POST over a kept-alive connection from this process, as Claude Code makes it),
+ * compared run by run. With the server down the http hook's event is lost (nothing spools it):
+ * counted, not a failure.
+ *
  * Then cause before effect (docs/ARCHITECTURE.md "Order of a session's hooks"): BENCH_PAIRS
  * (1,000) Pre→Post pairs through the sh forwarder back to back with no pause, as Claude Code runs
  * a session's hooks, against the real mpm-tui server (in this process); the seqs it gave are
@@ -19,6 +25,7 @@
  * Needs the build: npm run build.
  */
 import {spawn} from 'node:child_process';
+import http from 'node:http';
 import {mkdtempSync, readFileSync, rmSync, existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +34,7 @@ import {startServer} from '../source/server/server.js';
 import {startCaptureServer} from '../test/helpers/capture-server.js';
 import {freePort} from '../test/helpers/free-port.js';
 import {nodeForwarder, shForwarder} from '../test/helpers/forwarder.js';
+import {httpHookUrl} from '../source/core/http-hook-url.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1000);
@@ -72,11 +80,47 @@ interface Case {
 	args: (url: string) => string[];
 	/** Variables added to the run's environment. */
 	env?: NodeJS.ProcessEnv;
+	/** No process: one POST from this process, as Claude Code's http hook makes it. */
+	http?: true;
+}
+
+const HTTP_LABEL = 'http hook (POST, keep-alive)';
+const LABELS = {
+	nodeBase: 'node -e 0 (baseline)',
+	node: 'mpm-tui-hook (node)',
+	shBase: 'sh cat+curl & (baseline)',
+	sh: 'mpm-tui-hook.sh (sh)',
+};
+
+/**
+ * One http hook's event: the time until the answer is read, or until the connection is refused
+ * (Claude Code then reports a hook error; the event is lost). Resolves whether it was answered.
+ */
+function timeHttp(url: string, agent: http.Agent): Promise<{ms: number; answered: boolean}> {
+	return new Promise((resolve) => {
+		const start = process.hrtime.bigint();
+		const done = (answered: boolean) =>
+			resolve({ms: Number(process.hrtime.bigint() - start) / 1e6, answered});
+		const req = http.request(
+			url,
+			{
+				method: 'POST',
+				agent,
+				headers: {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)},
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => done((res.statusCode ?? 0) < 300));
+			},
+		);
+		req.on('error', () => done(false));
+		req.end(payload);
+	});
 }
 
 const cases: Case[] = [
-	{label: 'node -e 0 (baseline)', command: process.execPath, args: () => ['-e', '0']},
-	{label: 'mpm-tui-hook (node)', command: process.execPath, args: () => [nodeForwarder]},
+	{label: LABELS.nodeBase, command: process.execPath, args: () => ['-e', '0']},
+	{label: LABELS.node, command: process.execPath, args: () => [nodeForwarder]},
 	{
 		label: 'mpm-tui-hook (node, MPM_TUI_HOOK_FAST=1)',
 		command: process.execPath,
@@ -84,18 +128,25 @@ const cases: Case[] = [
 		env: {MPM_TUI_HOOK_FAST: '1'},
 	},
 	{
-		label: 'sh cat+curl & (baseline)',
+		label: LABELS.shBase,
 		command: 'sh',
 		args: (url) => ['-c', `cat >/dev/null; curl -s -m 0.3 --data-binary @- ${url} >/dev/null 2>&1 &`],
 	},
-	{label: 'mpm-tui-hook.sh (sh)', command: 'sh', args: () => [shForwarder]},
+	{label: LABELS.sh, command: 'sh', args: () => [shForwarder]},
+	{label: HTTP_LABEL, command: '', args: () => [], http: true},
 	...(SH_BEFORE
 		? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}]
 		: []),
 ];
 
-async function measure(port: number, stateDir: string): Promise<Map<string, number[]>> {
+async function measure(
+	port: number,
+	stateDir: string,
+): Promise<{times: Map<string, number[]>; httpAnswered: number}> {
 	const url = `http://127.0.0.1:${port}/api/events`;
+	const hookUrl = httpHookUrl(`http://127.0.0.1:${port}`);
+	const agent = new http.Agent({keepAlive: true, maxSockets: 1});
+	let httpAnswered = 0;
 	const env = {
 		PATH: process.env.PATH,
 		HOME: stateDir,
@@ -103,35 +154,45 @@ async function measure(port: number, stateDir: string): Promise<Map<string, numb
 		MPM_TUI_PORT: String(port),
 	};
 	const times = new Map(cases.map((c) => [c.label, [] as number[]]));
-	for (const c of cases) await timeOne(c.command, c.args(url), {...env, ...c.env}); // warm the page cache
+	const run = async (c: Case): Promise<number> => {
+		if (!c.http) return timeOne(c.command, c.args(url), {...env, ...c.env});
+		const {ms, answered} = await timeHttp(hookUrl, agent);
+		if (answered) httpAnswered++;
+		return ms;
+	};
+	for (const c of cases) await run(c); // warm the page cache (and open the http hook's connection)
 	await sleep(300);
 	for (let i = 0; i < RUNS; i++) {
 		for (const c of cases) {
-			times.get(c.label)!.push(await timeOne(c.command, c.args(url), {...env, ...c.env}));
+			times.get(c.label)!.push(await run(c));
 			await sleep(GAP_MS);
 		}
 	}
 	await sleep(500);
-	return times;
+	agent.destroy();
+	return {times, httpAnswered};
 }
+
+/** Median of run-by-run ratios a/b (each round shares the machine's load of the moment). */
+const pairedRatio = (a: number[], b: number[]): number => median(a.map((x, i) => x / b[i]));
 
 async function main(): Promise<void> {
 	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-fwd-'));
 	const server = await startCaptureServer();
 	const rows: string[][] = [];
+	const transportLines: string[] = [];
 	let lost = 0;
 	try {
 		for (const mode of ['up', 'down'] as const) {
 			const port = mode === 'up' ? server.port : await freePort();
 			const dir = path.join(stateDir, mode);
 			const before = server.requests.length;
-			const times = await measure(port, dir);
-			const base = {node: times.get(cases[0].label)!, sh: times.get(cases[2].label)!};
+			const {times, httpAnswered} = await measure(port, dir);
+			const base = {node: times.get(LABELS.nodeBase)!, sh: times.get(LABELS.shBase)!};
 			for (const c of cases) {
 				const t = times.get(c.label)!;
 				const ref = c.command === 'sh' ? base.sh : base.node;
-				// Each round runs every case back to back, so a per-round ratio shares the machine's load of the moment.
-				const paired = median(t.map((x, i) => x / ref[i]));
+				const paired = pairedRatio(t, ref);
 				rows.push([
 					`server ${mode}`,
 					c.label,
@@ -143,13 +204,36 @@ async function main(): Promise<void> {
 				]);
 			}
 			// Lost-event check: (runs + warm-up) per forwarder, at the server or in the spool.
-			const expected = cases.filter((c) => !c.label.includes('(baseline)')).length * (RUNS + 1);
+			const expected = cases.filter((c) => !c.label.includes('(baseline)') && !c.http).length * (RUNS + 1);
 			const spool = path.join(dir, 'spool.ndjson');
 			const spooled = existsSync(spool) ? readFileSync(spool, 'utf8').split('\n').filter(Boolean).length : 0;
 			const posted = server.requests.slice(before).filter((r) => r.headers['x-mpm-id'] !== undefined).length;
 			const got = mode === 'up' ? posted + spooled : spooled;
 			if (got !== expected) lost += expected - got;
-			rows.push([`server ${mode}`, `events delivered/spooled: ${got} of ${expected}`, '', '', '', '', '']);
+			rows.push([
+				`server ${mode}`,
+				`forwarders' events delivered/spooled: ${got} of ${expected}`,
+				'',
+				'',
+				'',
+				'',
+				'',
+			]);
+			rows.push([
+				`server ${mode}`,
+				`http hook's events answered: ${httpAnswered} of ${RUNS + 1}${mode === 'down' ? ' (the rest lost, each a hook error in Claude Code)' : ''}`,
+				'',
+				'',
+				'',
+				'',
+				'',
+			]);
+			if (mode === 'up' && httpAnswered !== RUNS + 1) lost += RUNS + 1 - httpAnswered;
+			const h = times.get(HTTP_LABEL)!;
+			const ms = (label: string) => median(times.get(label)!).toFixed(1);
+			transportLines.push(
+				`  server ${mode}: command sh ${ms(LABELS.sh)} ms, command node ${ms(LABELS.node)} ms, http ${ms(HTTP_LABEL)} ms; http/sh ${pairedRatio(h, times.get(LABELS.sh)!).toFixed(3)}×, http/node ${pairedRatio(h, times.get(LABELS.node)!).toFixed(3)}× (medians of paired ratios)`,
+			);
 		}
 	} finally {
 		await server.close();
@@ -164,6 +248,13 @@ async function main(): Promise<void> {
 	console.log(fmt(header));
 	for (const r of rows) console.log(fmt(r));
 	console.log('goals: node ≤ 1.3× node -e 0; sh ≤ 1.5× the fire-and-forget sh line');
+	console.log('\nwhat a hook costs Claude Code per event, by transport (median wall time it waits):');
+	for (const line of transportLines) console.log(line);
+	const real = await httpToServer();
+	lost += RUNS * 4 - real.answered;
+	console.log(
+		`  http hook to the mpm-tui server (journal on) ${real.server.toFixed(2)} ms, to the capture server ${real.capture.toFixed(2)} ms: ${real.paired.toFixed(2)}× (median of paired ratios; answered ${real.answered} of ${RUNS * 4})`,
+	);
 	const order = await backToBack();
 	console.log(
 		`\nback to back: ${PAIRS} Pre→Post pairs through mpm-tui-hook.sh with no pause, against the mpm-tui server`,
@@ -180,6 +271,48 @@ async function main(): Promise<void> {
 	if (lost > 0) {
 		console.log(`LOST EVENTS: ${lost}`);
 		process.exitCode = 1;
+	}
+}
+
+/**
+ * The http hook's POST to the real mpm-tui server (journal on: it answers once the event is
+ * written) against the same POST to the capture server (answers at once), alternated run by run.
+ */
+async function httpToServer() {
+	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-http-'));
+	const capture = await startCaptureServer();
+	const server = await startServer(
+		resolveConfig({port: await freePort()}, {MPM_TUI_STATE_DIR: stateDir}, stateDir),
+	);
+	const agents = [
+		new http.Agent({keepAlive: true, maxSockets: 1}),
+		new http.Agent({keepAlive: true, maxSockets: 1}),
+	];
+	try {
+		const urls = [httpHookUrl(server.url), httpHookUrl(`http://127.0.0.1:${capture.port}`)];
+		for (let i = 0; i < 2; i++) await timeHttp(urls[i], agents[i]);
+		const toServer: number[] = [];
+		const toCapture: number[] = [];
+		let answered = 0;
+		for (let i = 0; i < RUNS * 4; i++) {
+			const a = await timeHttp(urls[0], agents[0]);
+			const b = await timeHttp(urls[1], agents[1]);
+			if (a.answered) answered++;
+			toServer.push(a.ms);
+			toCapture.push(b.ms);
+			await sleep(5);
+		}
+		return {
+			server: median(toServer),
+			capture: median(toCapture),
+			paired: pairedRatio(toServer, toCapture),
+			answered,
+		};
+	} finally {
+		for (const agent of agents) agent.destroy();
+		await server.close();
+		await capture.close();
+		rmSync(stateDir, {recursive: true, force: true});
 	}
 }
 

@@ -38,6 +38,8 @@ const cli = meow(
     --scope S           (hooks) user, project or local (default user)
     --forwarder F       (hooks install) node or sh (default: sh when sh and curl exist)
     --telemetry         (hooks install) also send Claude Code's telemetry here (settings env)
+    --transport T       (hooks install) command (default: a forwarder process per event) or http
+                        (Claude Code posts each event itself; needs a running server, else --force)
     --dry-run           (hooks) print the change, write nothing
 
   Keys in the monitor: press ? for the full list.
@@ -68,6 +70,8 @@ const cli = meow(
 			forwarder: {type: 'string'},
 			dryRun: {type: 'boolean', default: false},
 			telemetry: {type: 'boolean', default: false},
+			transport: {type: 'string'},
+			force: {type: 'boolean', default: false},
 			otelKeepIdentity: {type: 'boolean'},
 		},
 	},
@@ -131,6 +135,8 @@ async function main(): Promise<number> {
 				forwarder: flags.forwarder,
 				dryRun: flags.dryRun,
 				telemetry: flags.telemetry,
+				transport: flags.transport,
+				force: flags.force,
 			});
 		}
 		default:

@@ -240,7 +240,7 @@ test('isMpmTuiCommand and findOurHooks recognise our entries wherever they are i
 	assert.equal(found.length, HOOK_EVENTS.length);
 	assert.deepEqual(
 		found.find((h) => h.event === 'PreToolUse'),
-		{event: 'PreToolUse', matcher: '*', command: CMD, timeout: 5},
+		{event: 'PreToolUse', matcher: '*', type: 'command', command: CMD, timeout: 5},
 	);
 	assert.deepEqual(findOurHooks({hooks: 'odd'}), []);
 });

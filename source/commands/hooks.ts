@@ -1,10 +1,10 @@
 /**
- * `mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--telemetry] [--dry-run]`:
+ * `mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--transport command|http [--force]] [--telemetry] [--dry-run]`:
  * writes, removes and reports mpm-tui's entries in Claude Code's settings files (hooks, and with
  * `--telemetry` the OpenTelemetry variables of the `env` block). The merge logic is in
  * source/hook/settings-merge.ts and source/hook/telemetry-env.ts, the file handling (and the backup uninstall gives back) in
  * source/hook/settings-file.ts, the project scope's command for any machine in
- * source/hook/portable-command.ts.
+ * source/hook/portable-command.ts, the http transport in hooks-transport.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,6 +56,14 @@ import {
 	type Found,
 } from '../hook/telemetry-env.js';
 import {diffLines} from '../hook/text-diff.js';
+import {TransportError} from '../hook/http-hook.js';
+import {
+	httpEntryLines,
+	httpEntryOf,
+	httpServerWarnings,
+	installedHooks,
+	planTransport,
+} from './hooks-transport.js';
 
 export interface HooksOptions {
 	scope?: string;
@@ -63,6 +71,10 @@ export interface HooksOptions {
 	dryRun?: boolean;
 	/** Also write the telemetry variables (install). */
 	telemetry?: boolean;
+	/** `command` (default) or `http` (install). */
+	transport?: string;
+	/** Install http hooks even when no server answers. */
+	force?: boolean;
 }
 
 /** Where the command looks and writes; tests pass temporary places. */
@@ -82,7 +94,7 @@ function defaultContext(): HooksContext {
 }
 
 const USAGE =
-	'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--telemetry] [--dry-run]';
+	'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--transport command|http [--force]] [--telemetry] [--dry-run]';
 
 /**
  * What the command prints carries text from settings files (commands, event names, the diff, parse
@@ -116,7 +128,7 @@ export async function runHooks(
 			case 'install': {
 				const scope = parseScope(options.scope);
 				if (options.telemetry && scope === 'project') return fail(PROJECT_TELEMETRY, 2);
-				return install(scope, options, context, config);
+				return await install(scope, options, context, config);
 			}
 			case 'uninstall':
 				return uninstall(parseScope(options.scope), options, context, config);
@@ -127,7 +139,8 @@ export async function runHooks(
 				return fail(sub === undefined ? `which one?\n${USAGE}` : `unknown subcommand "${sub}"\n${USAGE}`, 2);
 		}
 	} catch (error) {
-		if (error instanceof ScopeError || error instanceof ForwarderError) return fail(error.message, 2);
+		if (error instanceof ScopeError || error instanceof ForwarderError || error instanceof TransportError)
+			return fail(error.message, 2);
 		if (error instanceof SettingsFileError) return fail(error.message, 1);
 		throw error;
 	}
@@ -258,12 +271,26 @@ function otherTelemetry(
 	return out;
 }
 
-function install(scope: Scope, options: HooksOptions, context: HooksContext, config: Config): number {
+async function install(
+	scope: Scope,
+	options: HooksOptions,
+	context: HooksContext,
+	config: Config,
+): Promise<number> {
 	const envPath = context.env.PATH ?? '';
 	const choice = forwarderFor(scope, options.forwarder, envPath);
+	const plan = await planTransport(config, scope, options, context.env);
+	if (!plan.ok) {
+		context.err(`mpm-tui hooks: ${plan.error}\n`);
+		return 1;
+	}
 	const file = readSettings(settingsPath(scope, context));
-	const hooked = merge(file, (value) => installHooks(value, choice.command));
-	const lines = [`forwarder: ${choice.label}: ${choice.reason}`, `command:   ${choice.command}`];
+	const hooked = merge(file, (value) => installHooks(value, choice.command, undefined, undefined, plan.http));
+	const lines = [
+		`forwarder: ${choice.label}: ${choice.reason}`,
+		`command:   ${choice.command}`,
+		...plan.lines,
+	];
 	const wanted = telemetryFor(config);
 	let result = hooked;
 	let telemetryLines: string[] = [];
@@ -492,11 +519,17 @@ function giveBack(
 
 /** Installing our hooks (with the command the file has) and the variables it holds with our values into `original` gives exactly `current`: nothing else was edited. */
 function installedFrom(original: unknown, current: unknown, wanted: ReadonlyMap<string, string>): boolean {
-	const [ours] = findOurHooks(current);
+	const found = findOurHooks(current);
+	const ours = found.find((h) => h.type === 'command');
+	const http = found.find((h) => h.type === 'http');
 	try {
-		const hooked = ours ? installHooks(original, ours.command, ours.timeout).settings : original;
+		const hooked =
+			found.length > 0
+				? installHooks(original, ours?.command ?? '', ours?.timeout, undefined, http && httpEntryOf(http))
+						.settings
+				: original;
 		const present = new Map(ourTelemetry(current, wanted).map((key) => [key, wanted.get(key)!]));
-		if (!ours && present.size === 0) return false;
+		if (found.length === 0 && present.size === 0) return false;
 		return JSON.stringify(installTelemetry(hooked, present).settings) === JSON.stringify(current);
 	} catch {
 		return false;
@@ -576,7 +609,8 @@ function hookStatus(scope: Scope, context: HooksContext): string[] {
 			`          WARNING: on ${event}: ${NEVER_HOOKED.get(event)}, so every message waits for the forwarder; mpm-tui hooks install --scope ${scope} removes it (or uninstall --scope ${scope})`,
 		);
 	}
-	for (const command of new Set(ours.map((h) => h.command))) {
+	lines.push(...httpEntryLines(ours));
+	for (const command of new Set(ours.filter((h) => h.type === 'command').map((h) => h.command))) {
 		lines.push(`          command: ${command}`);
 		if (isPortableCommand(command)) {
 			const target = portableTarget(command, context.env.PATH ?? '');
@@ -636,6 +670,7 @@ async function status(config: Config, context: HooksContext): Promise<number> {
 			? `server  ${config.url}: answering (${health.service} ${health.version}${health.pid ? `, pid ${health.pid}` : ''})`
 			: `server  ${config.url}: not answering (${health.error}); events are spooled until it runs`,
 	);
+	lines.push(...(await httpServerWarnings(installedHooks(context), config, health)));
 	if (health.ok)
 		lines.push(...telemetrySeenLines(await probeTelemetry(config.url, config.token, TELEMETRY_WINDOW_MS)));
 	const spool = spoolStatus(config.spool);

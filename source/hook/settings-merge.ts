@@ -3,8 +3,11 @@
  * Pure: plain functions over JSON values; the caller reads and writes the file. Every other hook
  * and setting is kept as it is, in its place.
  *
- * Settings shape: `{"hooks": {"<Event>": [{"matcher"?: "…", "hooks": [{"type":"command","command":"…","timeout":5}]}]}}`.
+ * Settings shape: `{"hooks": {"<Event>": [{"matcher"?: "…", "hooks": [{"type":"command","command":"…","timeout":5}]}]}}`;
+ * with the http transport our entries are `{"type":"http","url":"…","timeout":2,…}` (http-hook.ts),
+ * except on the events that take only command hooks.
  */
+import {COMMAND_ONLY_EVENTS, isMpmTuiHttpUrl, type HttpHookEntry} from './http-hook.js';
 
 export interface HookEventSpec {
 	event: string;
@@ -51,11 +54,13 @@ export function isMpmTuiCommand(command: unknown): boolean {
 	return typeof command === 'string' && /mpm-tui-hook|hook[/\\]forward\.c?js\b/.test(command);
 }
 
-export interface HookEntry {
+export interface CommandHookEntry {
 	type: 'command';
 	command: string;
 	timeout: number;
 }
+
+export type HookEntry = CommandHookEntry | HttpHookEntry;
 
 export type ChangeKind = 'added' | 'updated' | 'removed' | 'unchanged';
 
@@ -104,8 +109,11 @@ function entriesOf(group: JsonObject): Json[] {
 	return Array.isArray(group.hooks) ? group.hooks : [];
 }
 
+/** Ours: a command entry running our forwarder, or an http entry posting to our events route with our marker. */
 function isOurEntry(entry: Json): boolean {
-	return isObject(entry) && isMpmTuiCommand(entry.command);
+	if (!isObject(entry)) return false;
+	if (entry.type === 'http') return isMpmTuiHttpUrl(entry.url);
+	return isMpmTuiCommand(entry.command);
 }
 
 function matcherFits(group: JsonObject, spec: HookEventSpec): boolean {
@@ -132,13 +140,14 @@ function placeEntry(groups: Json[], spec: HookEventSpec, entry: HookEntry): Json
 		for (const e of entries) {
 			if (!isOurEntry(e)) next.push(e);
 			else if (!kept && matcherFits(group, spec)) {
-				next.push({...entry});
+				next.push(clone(entry) as unknown as Json);
 				kept = true;
 			}
 		}
 		if (next.length > 0) out.push({...group, hooks: next});
 	}
-	if (!kept) out.push(spec.matcher ? {matcher: '*', hooks: [{...entry}]} : {hooks: [{...entry}]});
+	const copy = clone(entry) as unknown as Json;
+	if (!kept) out.push(spec.matcher ? {matcher: '*', hooks: [copy]} : {hooks: [copy]});
 	return out;
 }
 
@@ -157,33 +166,48 @@ function withoutOurs(groups: Json[]): Json[] {
 	return out;
 }
 
-/** Points our entries outside our event list (added by hand) at the current forwarder. */
-function repairedElsewhere(groups: Json[], entry: HookEntry): Json[] {
+/**
+ * Points our entries outside our event list (added by hand) at the current forwarder, and our http
+ * entries there at the current URL when the transport is http (left as they are otherwise: the
+ * event may not take a command hook the user did not choose).
+ */
+function repairedElsewhere(groups: Json[], command: string, http: HttpHookEntry | undefined): Json[] {
+	const repaired = (e: Json): Json => {
+		if (!isOurEntry(e)) return e;
+		const entry = e as JsonObject;
+		if (entry.type !== 'http') return {...entry, command};
+		if (!http) return e;
+		// The token header comes from the current entry or not at all: a stale one is not kept.
+		const kept = Object.fromEntries(
+			Object.entries(entry).filter(([key]) => key !== 'headers' && key !== 'allowedEnvVars'),
+		);
+		return {...kept, ...(clone(http) as unknown as JsonObject), timeout: entry.timeout ?? http.timeout};
+	};
 	return (groups as JsonObject[]).map((group) =>
-		entriesOf(group).some(isOurEntry)
-			? {
-					...group,
-					hooks: entriesOf(group).map((e) =>
-						isOurEntry(e) ? {...(e as JsonObject), command: entry.command} : e,
-					),
-				}
-			: group,
+		entriesOf(group).some(isOurEntry) ? {...group, hooks: entriesOf(group).map(repaired)} : group,
 	);
 }
 
+/**
+ * Our entry on every event of `events`: the forwarder `command`, or with `http` (the http
+ * transport) that entry, except on the events that take only command hooks. Either way our entries
+ * of the other transport are replaced, never anyone else's.
+ */
 export function installHooks(
 	settings: unknown,
 	command: string,
 	timeout = DEFAULT_TIMEOUT_SECONDS,
 	events: readonly HookEventSpec[] = HOOK_EVENTS,
+	http?: HttpHookEntry,
 ): MergeResult {
 	const existing = hooksOf(settings);
 	const result = clone(settings as JsonObject);
 	const hooks: JsonObject = existing ? (result.hooks as JsonObject) : {};
-	const entry: HookEntry = {type: 'command', command, timeout};
+	const commandEntry: HookEntry = {type: 'command', command, timeout};
 	const changes: EventChange[] = [];
 	for (const spec of events) {
 		const before = (hooks[spec.event] as Json[] | undefined) ?? [];
+		const entry = http && !COMMAND_ONLY_EVENTS.has(spec.event) ? http : commandEntry;
 		const after = placeEntry(before, spec, entry);
 		const had = before.some((g) => entriesOf(g as JsonObject).some(isOurEntry));
 		changes.push({
@@ -203,7 +227,7 @@ export function installHooks(
 			else delete hooks[event];
 			continue;
 		}
-		const after = repairedElsewhere(groups as Json[], entry);
+		const after = repairedElsewhere(groups as Json[], command, http);
 		if (!sameJson(groups, after)) {
 			hooks[event] = after;
 			changes.push({event, change: 'updated'});
@@ -233,7 +257,14 @@ export function uninstallHooks(settings: unknown): MergeResult {
 export interface InstalledHook {
 	event: string;
 	matcher: string | undefined;
+	type: 'command' | 'http';
+	/** The forwarder's command (a command entry); '' for an http entry. */
 	command: string;
+	/** The URL an http entry posts to. */
+	url?: string;
+	/** An http entry's headers and the variables they may use, as the file has them. */
+	headers?: unknown;
+	allowedEnvVars?: unknown;
 	timeout: number | undefined;
 }
 
@@ -248,12 +279,22 @@ export function findOurHooks(settings: unknown): InstalledHook[] {
 			for (const e of entriesOf(group)) {
 				if (!isOurEntry(e)) continue;
 				const entry = e as JsonObject;
-				found.push({
-					event,
-					matcher: typeof group.matcher === 'string' ? group.matcher : undefined,
-					command: entry.command as string,
-					timeout: typeof entry.timeout === 'number' ? entry.timeout : undefined,
-				});
+				const matcher = typeof group.matcher === 'string' ? group.matcher : undefined;
+				const timeout = typeof entry.timeout === 'number' ? entry.timeout : undefined;
+				found.push(
+					entry.type === 'http'
+						? {
+								event,
+								matcher,
+								type: 'http',
+								command: '',
+								url: entry.url as string,
+								headers: entry.headers,
+								allowedEnvVars: entry.allowedEnvVars,
+								timeout,
+							}
+						: {event, matcher, type: 'command', command: entry.command as string, timeout},
+				);
 			}
 		}
 	}

@@ -3,7 +3,9 @@
  * GET /api/events, GET /api/usage, and the OTLP receiver's POST /v1/logs, /v1/metrics, /v1/traces (otlp-routes.ts). Every answer is JSON (or NDJSON when asked for history that way); every refusal
  * says why. Origin and token are checked before anything else is read. A route that fails
  * answers 500 with a generic message (the details go to the server's log): no request can take
- * the process down.
+ * the process down. A Claude Code http hook's POST (marked by the installer's `?mpm-tui=http-hook`)
+ * gets an empty 200 when accepted: Claude Code reads a JSON answer as the hook's output (a decision),
+ * an empty body as none.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Config} from '../config.js';
@@ -20,6 +22,7 @@ import {parseAfterHeader, type OrderGate} from './ordering.js';
 import type {HealthInfo, IngestResult, ServerStats} from './types.js';
 import type {UsageAnswer} from '../core/wire.js';
 import {OTLP_PATHS, type OtlpPath, type OtlpReceiver} from './otlp-routes.js';
+import {HTTP_HOOK_PARAM, HTTP_HOOK_VALUE} from '../core/http-hook-url.js';
 
 export const EVENTS_LIMIT_MAX = 10_000;
 
@@ -134,11 +137,15 @@ async function refuseUnread(
 	send(res, status, {error});
 }
 
+/** How an accepted POST is answered: our JSON counts, or for a Claude Code http hook nothing (no decision). */
+type AcceptedAnswer = 'counts' | 'empty';
+
 async function postEvents(
 	req: IncomingMessage,
 	res: ServerResponse,
 	deps: RouteDeps,
 	source: string,
+	accepted: AcceptedAnswer = 'counts',
 ): Promise<void> {
 	const type = mediaType(req);
 	const typeError = contentTypeError(type);
@@ -148,7 +155,7 @@ async function postEvents(
 	const after = parseAfterHeader(req.headers['x-mpm-after']);
 	if (!after.ok) return refuseUnread(req, res, 400, after.error);
 	try {
-		await answerEvents(req, res, deps, type, meta, after.ids);
+		await answerEvents(req, res, deps, type, meta, after.ids, accepted);
 	} finally {
 		// Answered, whatever the answer: events that named this one may go.
 		if (meta.id !== undefined) deps.order?.settled(meta.id);
@@ -162,6 +169,7 @@ async function answerEvents(
 	type: string | undefined,
 	meta: IngestMeta,
 	after: string[],
+	accepted: AcceptedAnswer,
 ): Promise<void> {
 	const body = await deps.guard.readBody(req);
 	if (!body.ok) {
@@ -177,6 +185,12 @@ async function answerEvents(
 		const answer: Record<string, unknown> = {error: result.error ?? 'no event in the body'};
 		if (result.rejected.length > 0) answer.rejected = result.rejected;
 		send(res, 400, answer);
+		return;
+	}
+	if (accepted === 'empty') {
+		// Claude Code takes a 2xx with an empty body as success with no output; anything else in the body could be read as a decision or as context for the model.
+		res.writeHead(200, {'Content-Length': 0, 'Cache-Control': 'no-store'});
+		res.end();
 		return;
 	}
 	const answer: Record<string, unknown> = {
@@ -292,7 +306,13 @@ function routeRequest(deps: RouteDeps): (req: IncomingMessage, res: ServerRespon
 		const route = `${req.method} ${pathname}`;
 		switch (route) {
 			case 'POST /api/events':
-				return postEvents(req, res, deps, 'hook');
+				return postEvents(
+					req,
+					res,
+					deps,
+					'hook',
+					query.get(HTTP_HOOK_PARAM) === HTTP_HOOK_VALUE ? 'empty' : 'counts',
+				);
 			case 'POST /emit':
 				return postEvents(req, res, deps, 'emit');
 			case 'GET /api/status':
