@@ -4,6 +4,7 @@
  * (a reused pid is another program), and, where it answers, `/health` saying `mpm-tui` with that
  * pid. A process that is not provably ours is never signalled.
  */
+import fs from 'node:fs';
 import type {HealthInfo} from '../core/wire.js';
 import {probe} from '../client/probe.js';
 import {processStart} from '../server/state-dir.js';
@@ -18,12 +19,27 @@ export type DaemonState =
 	/** The PID file names a process that is gone, or one that is not the daemon. */
 	| {state: 'stale'; record: DaemonRecord; why: string};
 
+/**
+ * Whether `pid` is a running process. A zombie (exited, not yet reaped: a detached daemon's
+ * parent is init or a subreaper, which may reap late) still answers signal 0, so on Linux its
+ * state is read too.
+ */
 export function isAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
-		return true;
 	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
+		if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+	}
+	return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		// The state is the field after the command name (which may hold spaces and parentheses).
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+	} catch {
+		return false;
 	}
 }
 
