@@ -100,14 +100,21 @@ export async function startDaemon(config: Config, options: StartOptions): Promis
 			);
 			return 1;
 		}
-		// It stopped. Another start's daemon may hold the state dir: wait for it while its lock is there.
+		// It stopped. Another start's daemon may hold the state dir: wait for it while it starts. A
+		// server that listens and writes no PID file is not a daemon (a monitor or --server-only).
+		let listeningSince = 0;
 		while (Date.now() < deadline) {
 			const other = await inspectDaemon(files.pid, config.token);
 			if (other.state === 'running') {
 				options.out(`already running: ${describeRunning(other.record)}`);
 				return 0;
 			}
-			if (!lockHeldByOther(files.lock)) break;
+			const owner = lockOwner(files.lock);
+			if (owner === null) break;
+			if (owner.listening) {
+				listeningSince ||= Date.now();
+				if (Date.now() - listeningSince > 1000) break;
+			}
 			await sleep(100);
 		}
 		const reason = (tailOf(files.log, 20, offset) ?? '').trim();
@@ -118,12 +125,13 @@ export async function startDaemon(config: Config, options: StartOptions): Promis
 	}
 }
 
-/** Whether `server.lock` names a live process (another server holding the state dir). */
-function lockHeldByOther(lock: string): boolean {
+/** The live process `server.lock` names (another server holding the state dir), and whether it listens yet; null when none. */
+function lockOwner(lock: string): {pid: number; listening: boolean} | null {
 	try {
-		const owner = JSON.parse(fs.readFileSync(lock, 'utf8')) as {pid?: unknown};
-		return Number.isSafeInteger(owner.pid) && isAlive(owner.pid as number);
+		const owner = JSON.parse(fs.readFileSync(lock, 'utf8')) as {pid?: unknown; url?: unknown};
+		if (!Number.isSafeInteger(owner.pid) || !isAlive(owner.pid as number)) return null;
+		return {pid: owner.pid as number, listening: typeof owner.url === 'string'};
 	} catch {
-		return false;
+		return null;
 	}
 }
