@@ -67,12 +67,22 @@ function run(p: Place, args: string[]): Promise<Ran> {
 
 const server = (p: Place, ...args: string[]) => run(p, ['server', ...args, '--port', String(p.port)]);
 
+/** Signal 0 reaches it, and it is not a zombie (the daemons' parent is init, which may reap late). */
 function alive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
-		return true;
 	} catch {
 		return false;
+	}
+	return procState(pid) !== 'Z';
+}
+
+function procState(pid: number): string {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+	} catch {
+		return '';
 	}
 }
 
@@ -195,10 +205,7 @@ describe('mpm-tui server (daemon)', () => {
 				parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
 			),
 		);
-		const state = () => {
-			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-			return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-		};
+		const state = () => procState(pid);
 		for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
 		assert.equal(state(), 'Z');
 		fs.mkdirSync(p.dir, {recursive: true, mode: 0o700});
@@ -266,6 +273,31 @@ describe('mpm-tui server (daemon)', () => {
 		} finally {
 			await new Promise((resolve) => squatter.close(resolve));
 		}
+	});
+
+	test('start while a foreground server holds the state dir: exit 1 naming it', async () => {
+		const p = await place();
+		const foreground = spawn(process.execPath, [CLI, '--server-only', '--port', String(p.port)], {
+			env: {...process.env, ...p.env},
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		others.push(foreground);
+		let log = '';
+		await withTimeout(
+			new Promise<void>((resolve) =>
+				foreground.stderr.on('data', (d: Buffer) => {
+					log += d.toString();
+					if (log.includes('listening on')) resolve();
+				}),
+			),
+			10_000,
+			'the foreground server',
+		);
+		const started = await run(p, ['server', 'start', '--port', '0']);
+		assert.equal(started.code, 1, started.stdout);
+		assert.match(started.stderr, new RegExp(`another mpm-tui server \\(pid ${foreground.pid}, listening on`));
+		assert.equal(fs.existsSync(path.join(p.dir, 'server.pid')), false);
+		foreground.kill('SIGTERM');
 	});
 
 	test('stop is forceful after its timeout when the daemon does not stop', async () => {
