@@ -120,13 +120,11 @@ describe('Socket.IO for mpm-tui clients', () => {
 			.timeout(3000)
 			.emitWithAck('claude_event', {type: 'hook', subtype: 'stop', data: {session_id: 's9'}});
 		assert.equal(a.accepted, 1);
-		const b = await sender
-			.timeout(3000)
-			.emitWithAck('emit', {
-				namespace: 'hook',
-				event: 'claude_event',
-				data: {type: 'hook', subtype: 'session_start', data: {session_id: 's9', cwd: '/x'}},
-			});
+		const b = await sender.timeout(3000).emitWithAck('emit', {
+			namespace: 'hook',
+			event: 'claude_event',
+			data: {type: 'hook', subtype: 'session_start', data: {session_id: 's9', cwd: '/x'}},
+		});
 		assert.equal(b.accepted, 1);
 		const bad = await sender.timeout(3000).emitWithAck('emit', 'not an event');
 		assert.equal(bad.accepted, 0);

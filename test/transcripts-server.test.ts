@@ -373,15 +373,13 @@ describe('transcripts followed by the server', () => {
 		const client = connect(s.server.url, {client: 'claude-mpm'});
 		t.after(() => client.close());
 		await connected(client);
-		const ack = await client
-			.timeout(3000)
-			.emitWithAck('claude_event', {
-				session_id: SESSION,
-				transcript_path: s.transcript,
-				hook_event_name: 'PreToolUse',
-				tool_name: 'Bash',
-				tool_input: {command: 'x'},
-			});
+		const ack = await client.timeout(3000).emitWithAck('claude_event', {
+			session_id: SESSION,
+			transcript_path: s.transcript,
+			hook_event_name: 'PreToolUse',
+			tool_name: 'Bash',
+			tool_input: {command: 'x'},
+		});
 		assert.equal(ack.accepted, 1, JSON.stringify(ack));
 		await quiet(800);
 		assert.equal(s.records().length, 0, JSON.stringify(s.records()));

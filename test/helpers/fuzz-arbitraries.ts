@@ -734,16 +734,14 @@ const mixedHttpCase: fc.Arbitrary<HttpCase> = fc.oneof(
 );
 
 /** A body just past the size limit. */
-const oversizeCase: fc.Arbitrary<HttpCase> = fc
-	.tuple(httpPath, hostileItem)
-	.map(([path, item]) => ({
-		path,
-		mixed: false,
-		framing: 'single' as const,
-		items: [item],
-		bom: false,
-		oversize: true,
-	}));
+const oversizeCase: fc.Arbitrary<HttpCase> = fc.tuple(httpPath, hostileItem).map(([path, item]) => ({
+	path,
+	mixed: false,
+	framing: 'single' as const,
+	items: [item],
+	bom: false,
+	oversize: true,
+}));
 
 export const httpCase: fc.Arbitrary<HttpCase> = fc.oneof(
 	{weight: 10, arbitrary: freeHttpCase},

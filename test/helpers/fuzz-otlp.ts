@@ -173,11 +173,9 @@ const attributesOf = (big: boolean): fc.Arbitrary<{list: Json[]; broken?: Json}>
 			? [
 					{
 						weight: 1,
-						arbitrary: fc
-							.constantFrom(500, 5000)
-							.map((n) => ({
-								list: Array.from({length: n}, (_, i) => ({key: `k${i}`, value: {intValue: i}})),
-							})),
+						arbitrary: fc.constantFrom(500, 5000).map((n) => ({
+							list: Array.from({length: n}, (_, i) => ({key: `k${i}`, value: {intValue: i}})),
+						})),
 					},
 				]
 			: []),
@@ -294,14 +292,12 @@ interface LogsModel {
 	extra: Array<[string, Json]>;
 }
 
-const manyRecords = fc
-	.constantFrom(150, 1200)
-	.map((n) =>
-		Array.from({length: n}, (_, i) => ({
-			fields: [['eventName', 'claude_code.tool_result']] as Array<[string, Json]>,
-			attributes: {list: [{key: 'i', value: {intValue: String(i)}}]},
-		})),
-	);
+const manyRecords = fc.constantFrom(150, 1200).map((n) =>
+	Array.from({length: n}, (_, i) => ({
+		fields: [['eventName', 'claude_code.tool_result']] as Array<[string, Json]>,
+		attributes: {list: [{key: 'i', value: {intValue: String(i)}}]},
+	})),
+);
 
 const logsModel: fc.Arbitrary<LogsModel> = fc.record({
 	resources: fc.array(

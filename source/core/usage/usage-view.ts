@@ -612,9 +612,7 @@ export class UsageView {
 	// ----- read -----
 
 	/** A request's figures: telemetry's where it has them, else the transcript's. */
-	private figures(
-		entry: RequestEntry,
-	): RequestFigures & {
+	private figures(entry: RequestEntry): RequestFigures & {
 		time: number;
 		promptId: string | null;
 		agentId: string | null;
