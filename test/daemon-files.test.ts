@@ -15,12 +15,15 @@ test('the log rotates at its size and keeps 3 old files', () => {
 	for (const n of [1, 2, 3]) assert.ok(fs.existsSync(`${file}.${n}`), `${file}.${n}`);
 	assert.equal(fs.existsSync(`${file}.4`), false);
 	for (const f of [file, `${file}.1`, `${file}.2`, `${file}.3`]) assert.ok(fs.statSync(f).size <= 1000, f);
-	assert.match(tailOf(file, 1)!, /^\d{4}-\d\d-\d\dT[\d:.]+Z line 99 x+$/);
+	assert.match(
+		tailOf(file, 1)!,
+		new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\[${process.pid}\\] line 99 x+$`),
+	);
 	assert.match(tailOf(`${file}.1`, 1)!, /line \d+ /);
 	// A new log over the limit is moved aside when opened.
 	const again = new RotatingLog(file, 10, 3);
 	again.write('fresh');
-	assert.match(fs.readFileSync(file, 'utf8'), /^\S+ fresh\n$/);
+	assert.match(fs.readFileSync(file, 'utf8'), /^\S+ \[\d+\] fresh\n$/);
 });
 
 test('the PID file: read back, refused when malformed, removed only when it names the pid', () => {

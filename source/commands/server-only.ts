@@ -31,7 +31,7 @@ export async function runServerOnly(config: Config, options: ServerOnlyOptions =
 	if (options.daemon) {
 		const file = new RotatingLog(files.log);
 		log = (line) => file.write(line);
-		log(`starting (pid ${process.pid})`);
+		log(`starting (mpm-tui --server-only --daemon)`);
 	}
 	const filter = compileFilterFlag(config.filter);
 	if (!filter.ok) {

@@ -1,5 +1,6 @@
 /**
- * The daemon's log, `<stateDir>/server.log`: one line per message, stamped with the time. At
+ * The daemon's log, `<stateDir>/server.log`: one line per message, stamped with the time and the
+ * pid (a start that fails shows its own daemon's lines, not another's in the same file). At
  * 5 MiB it is rotated: `server.log` becomes `server.log.1`, `.1` becomes `.2`, `.2` becomes
  * `.3`, and the oldest is dropped (3 kept). Writes are synchronous appends: the server logs
  * little, and a line must be on disk before the process may die.
@@ -42,7 +43,7 @@ export class RotatingLog {
 	}
 
 	write(line: string): void {
-		const text = `${new Date().toISOString()} ${line}\n`;
+		const text = `${new Date().toISOString()} [${process.pid}] ${line}\n`;
 		try {
 			if (this.size + Buffer.byteLength(text) > this.maxBytes && this.size > 0) {
 				rotateIfFull(this.file, 0, this.keep);

@@ -117,7 +117,13 @@ export async function startDaemon(config: Config, options: StartOptions): Promis
 			}
 			await sleep(100);
 		}
-		const reason = (tailOf(files.log, 20, offset) ?? '').trim();
+		// Its own lines (and unstamped ones: what it wrote to stderr as it died), not another daemon's.
+		const reason = (tailOf(files.log, 200, offset) ?? '')
+			.split('\n')
+			.filter((line) => !/^\S+ \[\d+\] /.test(line) || line.includes(` [${pid}] `))
+			.slice(-20)
+			.join('\n')
+			.trim();
 		options.err(`the daemon did not start (exit ${exit})${reason ? `:\n${reason}` : `; see ${files.log}`}`);
 		return 1;
 	} finally {
