@@ -18,6 +18,8 @@ const cli = meow(
     $ mpm-tui tail [--since SEQ]   print a running server's events as NDJSON
     $ mpm-tui emit [JSON]          send one event (argument or stdin) to the server
     $ mpm-tui hooks install|uninstall|status [--scope user|project|local]
+    $ mpm-tui server start|stop|status|restart|logs   the server as a background daemon
+    $ mpm-tui server unit [--format systemd|launchd]  print a service file to run it at login
 
   Options
     --port N            server port (default 8765; env MPM_TUI_PORT, CLAUDE_MPM_SOCKETIO_PORT)
@@ -41,6 +43,9 @@ const cli = meow(
     --transport T       (hooks install) command (default: a forwarder process per event) or http
                         (Claude Code posts each event itself; needs a running server, else --force)
     --dry-run           (hooks) print the change, write nothing
+    --ndjson FILE       (--server-only, server start) append the NDJSON stream to FILE
+    --timeout S         (server start|stop|restart) seconds to wait (start 15, stop 10)
+    --lines N           (server logs) how many of the last lines to print (default 50)
 
   Keys in the monitor: press ? for the full list.
   Docs: docs/usage.md, docs/keys.md, docs/protocol.md, docs/configuration.md
@@ -73,6 +78,12 @@ const cli = meow(
 			transport: {type: 'string'},
 			force: {type: 'boolean', default: false},
 			otelKeepIdentity: {type: 'boolean'},
+			ndjson: {type: 'string'},
+			timeout: {type: 'number'},
+			lines: {type: 'number'},
+			format: {type: 'string'},
+			// Internal: what `server start` runs (log and PID file in the state dir, no stdout stream).
+			daemon: {type: 'boolean', default: false},
 		},
 	},
 );
@@ -115,7 +126,7 @@ async function main(): Promise<number> {
 		case undefined: {
 			if (flags.serverOnly) {
 				const {runServerOnly} = await import('./commands/server-only.js');
-				return runServerOnly(config);
+				return runServerOnly(config, {daemon: flags.daemon, ndjson: flags.ndjson});
 			}
 			const {runTui} = await import('./commands/tui.js');
 			return runTui(config, {demo: flags.demo, replay: flags.replay, speed: flags.speed});
@@ -137,6 +148,15 @@ async function main(): Promise<number> {
 				telemetry: flags.telemetry,
 				transport: flags.transport,
 				force: flags.force,
+			});
+		}
+		case 'server': {
+			const {runServerDaemon} = await import('./commands/server-daemon.js');
+			return runServerDaemon(config, rest[0], {
+				ndjson: flags.ndjson,
+				timeout: flags.timeout,
+				lines: flags.lines,
+				format: flags.format,
 			});
 		}
 		default:

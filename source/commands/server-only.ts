@@ -2,18 +2,37 @@
  * `mpm-tui --server-only`: the headless server. Every accepted event (matching `--filter`) goes
  * to stdout as one NDJSON line; logs go to stderr. Stops cleanly on SIGINT/SIGTERM and when the
  * reader of stdout goes away (`| head -n 3`): stop accepting, flush the journal, close sockets.
+ * `--ndjson FILE` appends the stream to a file instead. `--daemon` (what `mpm-tui server start`
+ * runs): no stream unless `--ndjson`, logs to `<stateDir>/server.log` (rotated), and a PID file
+ * `<stateDir>/server.pid` while it listens.
  */
+import fs from 'node:fs';
 import {UnsafeBindError, type Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
 import {describePortInUse} from '../client/probe.js';
 import {PortInUseError, startServer, type MpmServer} from '../server/server.js';
+import {RotatingLog} from '../daemon/log-file.js';
+import {daemonFiles, removePidFile, writePidFile} from '../daemon/pid-file.js';
+import {processStart} from '../server/state-dir.js';
 
-function log(line: string): void {
-	process.stderr.write(`mpm-tui: ${line}\n`);
+export interface ServerOnlyOptions {
+	daemon?: boolean;
+	/** Append the NDJSON stream to this file instead of stdout. */
+	ndjson?: string;
 }
 
-export async function runServerOnly(config: Config): Promise<number> {
+let log = (line: string): void => {
+	process.stderr.write(`mpm-tui: ${line}\n`);
+};
+
+export async function runServerOnly(config: Config, options: ServerOnlyOptions = {}): Promise<number> {
+	const files = daemonFiles(config.stateDir);
+	if (options.daemon) {
+		const file = new RotatingLog(files.log);
+		log = (line) => file.write(line);
+		log(`starting (mpm-tui --server-only --daemon)`);
+	}
 	const filter = compileFilterFlag(config.filter);
 	if (!filter.ok) {
 		log(filter.error);
@@ -35,18 +54,27 @@ export async function runServerOnly(config: Config): Promise<number> {
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
 
-	const out = new NdjsonWriter(process.stdout, {onClosed: () => stop('stdout was closed')});
+	const sink = options.ndjson
+		? fs.createWriteStream(options.ndjson, {flags: 'a', mode: 0o600})
+		: options.daemon
+			? null
+			: process.stdout;
+	const out = sink
+		? new NdjsonWriter(sink, {onClosed: () => stop(`${options.ndjson ?? 'stdout'} was closed`)})
+		: null;
 
 	let server: MpmServer;
 	try {
 		server = await startServer(config, {
 			log,
-			stdoutDropped: () => out.dropped,
-			onAccepted: (batch) => {
-				// Without a filter, the very bytes the journal wrote.
-				if (!test) return out.writeNdjson(batch.ndjson());
-				out.writeLines(batch.lines().filter((_, i) => test(batch.records[i])));
-			},
+			stdoutDropped: () => out?.dropped ?? 0,
+			onAccepted: out
+				? (batch) => {
+						// Without a filter, the very bytes the journal wrote.
+						if (!test) return out.writeNdjson(batch.ndjson());
+						out.writeLines(batch.lines().filter((_, i) => test(batch.records[i])));
+					}
+				: undefined,
 		});
 	} catch (error) {
 		process.off('SIGINT', onSignal);
@@ -63,6 +91,23 @@ export async function runServerOnly(config: Config): Promise<number> {
 		return 1;
 	}
 	log(`listening on ${server.url}`);
+	if (options.daemon) {
+		try {
+			writePidFile(files.pid, {
+				pid: process.pid,
+				procStart: processStart(process.pid),
+				url: server.url,
+				host: config.host,
+				port: Number(new URL(server.url).port),
+				startedAt: Date.now(),
+				version: server.stats().version,
+			});
+		} catch (error) {
+			log(`cannot write the PID file ${files.pid}: ${(error as Error).message}; stopping`);
+			await server.close();
+			return 1;
+		}
+	}
 	const stats = server.stats();
 	if (config.journal)
 		log(
@@ -73,10 +118,11 @@ export async function runServerOnly(config: Config): Promise<number> {
 	const reason = await stopped;
 	log(`stopping (${reason})`);
 	await server.close();
-	await out.end();
+	await out?.end();
+	if (options.daemon) removePidFile(files.pid, process.pid);
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
-	if (out.dropped > 0)
+	if (out && out.dropped > 0)
 		log(
 			`${out.dropped} event line(s) were left out of stdout because it was not read fast enough (each gap is marked in the stream by a {"mpm_tui":"dropped","count":N} line)`,
 		);

@@ -66,7 +66,7 @@ export function checkPrivateDirectory(dir: string, what = 'state dir'): string |
 }
 
 /** The kernel's start time of a process (Linux), or 0 when it cannot be read. */
-function processStart(pid: number): number {
+export function processStart(pid: number): number {
 	try {
 		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
 		// Fields after the command name (which may hold spaces and parentheses): state is field 3, start time field 22.

@@ -1,0 +1,69 @@
+/**
+ * `mpm-tui server start|stop|status|restart|logs|unit`: the server as a background daemon
+ * (docs/usage.md, "The daemon"). Each subcommand is in source/daemon/.
+ */
+import type {Config} from '../config.js';
+import {tailOf} from '../daemon/log-file.js';
+import {daemonFiles} from '../daemon/pid-file.js';
+import {startDaemon} from '../daemon/start.js';
+import {daemonStatus} from '../daemon/status.js';
+import {stopDaemon} from '../daemon/stop.js';
+import {serviceUnit} from '../daemon/unit.js';
+
+export interface ServerDaemonOptions {
+	ndjson?: string;
+	/** `--timeout S`: seconds `start` waits for /health, and `stop` for a graceful stop. */
+	timeout?: number;
+	/** `--lines N` for `logs` (default 50). */
+	lines?: number;
+	/** `--format systemd|launchd` for `unit` (default: launchd on macOS, else systemd). */
+	format?: string;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`mpm-tui: ${line}\n`);
+
+export async function runServerDaemon(
+	config: Config,
+	subcommand: string | undefined,
+	options: ServerDaemonOptions,
+): Promise<number> {
+	const timeoutMs = options.timeout !== undefined && options.timeout > 0 ? options.timeout * 1000 : undefined;
+	switch (subcommand) {
+		case 'start':
+			return startDaemon(config, {ndjson: options.ndjson, timeoutMs, out, err});
+		case 'stop':
+			return stopDaemon(config, {timeoutMs, out, err});
+		case 'restart': {
+			const stopped = await stopDaemon(config, {timeoutMs, out, err});
+			if (stopped !== 0) return stopped;
+			return startDaemon(config, {ndjson: options.ndjson, timeoutMs, out, err});
+		}
+		case 'status':
+			return daemonStatus(config, out);
+		case 'logs': {
+			const {log} = daemonFiles(config.stateDir);
+			const text = tailOf(log, options.lines !== undefined && options.lines > 0 ? options.lines : 50);
+			if (text === null) {
+				err(`no log yet (${log}): the daemon has not been started with this state dir`);
+				return 1;
+			}
+			if (text !== '') out(text);
+			return 0;
+		}
+		case 'unit': {
+			const format = options.format ?? (process.platform === 'darwin' ? 'launchd' : 'systemd');
+			if (format !== 'systemd' && format !== 'launchd') {
+				err(`--format must be systemd or launchd, got ${JSON.stringify(format)}`);
+				return 2;
+			}
+			out(serviceUnit(format, config, process.execPath, process.argv[1]));
+			return 0;
+		}
+		default:
+			err(
+				`${subcommand === undefined ? 'server needs a subcommand' : `unknown server subcommand "${subcommand}"`}: start, stop, status, restart, logs or unit`,
+			);
+			return 2;
+	}
+}

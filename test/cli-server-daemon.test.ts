@@ -1,0 +1,327 @@
+/**
+ * `mpm-tui server start|stop|status|restart|logs` as processes of the built CLI (dist/cli.js) on
+ * free loopback ports, each test with its own state dir, HOME and XDG_STATE_HOME.
+ */
+import assert from 'node:assert/strict';
+import {spawn, type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {after, describe, test} from 'node:test';
+import {resolveConfig} from '../source/config.js';
+import {hostOrConnect} from '../source/commands/host-or-connect.js';
+import {readPidFile} from '../source/daemon/pid-file.js';
+import {processStart} from '../source/server/state-dir.js';
+import {freePort} from './helpers/free-port.js';
+import {CLI, hookEvent, postJson, tempDir, withTimeout} from './helpers/server-kit.js';
+
+interface Ran {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+interface Place {
+	dir: string;
+	env: Record<string, string>;
+	port: number;
+}
+
+const places: Place[] = [];
+const others: ChildProcess[] = [];
+
+async function place(): Promise<Place> {
+	const root = tempDir('mpm-tui-daemon-');
+	const dir = path.join(root, 'state');
+	const env = {
+		HOME: root,
+		XDG_STATE_HOME: path.join(root, 'xdg'),
+		MPM_TUI_STATE_DIR: dir,
+		MPM_TUI_TOKEN: '',
+		CLAUDE_MPM_SOCKETIO_TOKEN: '',
+		MPM_TUI_PORT: '',
+		NODE_ENV: 'production',
+	};
+	const p = {dir, env, port: await freePort()};
+	places.push(p);
+	return p;
+}
+
+function run(p: Place, args: string[]): Promise<Ran> {
+	return withTimeout(
+		new Promise<Ran>((resolve) => {
+			const child = spawn(process.execPath, [CLI, ...args], {
+				env: {...process.env, ...p.env},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+			child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+			child.on('close', (code) => resolve({code, stdout, stderr}));
+		}),
+		30_000,
+		`mpm-tui ${args.join(' ')}`,
+	);
+}
+
+const server = (p: Place, ...args: string[]) => run(p, ['server', ...args, '--port', String(p.port)]);
+
+/** Signal 0 reaches it, and it is not a zombie (the daemons' parent is init, which may reap late). */
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+	} catch {
+		return false;
+	}
+	return procState(pid) !== 'Z';
+}
+
+function procState(pid: number): string {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+	} catch {
+		return '';
+	}
+}
+
+// Whatever a failed test left running: the daemons its PID files name (checked to be ours), other helpers.
+after(() => {
+	for (const p of places) {
+		const record = readPidFile(path.join(p.dir, 'server.pid'));
+		if (record && alive(record.pid) && processStart(record.pid) === record.procStart)
+			process.kill(record.pid, 'SIGKILL');
+	}
+	for (const child of others) child.kill('SIGKILL');
+});
+
+function pidOf(p: Place): number {
+	const record = readPidFile(path.join(p.dir, 'server.pid'));
+	assert.ok(record, 'the PID file is there');
+	return record.pid;
+}
+
+describe('mpm-tui server (daemon)', () => {
+	test('start, status, restart, stop as processes; stop flushes the journal; status exit codes', async () => {
+		const p = await place();
+		const started = await server(p, 'start');
+		assert.equal(started.code, 0, started.stderr);
+		assert.match(started.stdout, new RegExp(`started: pid \\d+, http://127\\.0\\.0\\.1:${p.port}`));
+		const pid = pidOf(p);
+		const record = readPidFile(path.join(p.dir, 'server.pid'))!;
+		assert.equal(record.port, p.port);
+		assert.equal(record.procStart, processStart(pid));
+
+		const url = `http://127.0.0.1:${p.port}`;
+		for (let i = 0; i < 3; i++)
+			assert.equal((await postJson(url, '/api/events', hookEvent(), {'X-Mpm-Id': `d-${i}`})).status, 202);
+		const status = await server(p, 'status');
+		assert.equal(status.code, 0);
+		assert.match(status.stdout, new RegExp(`running: pid ${pid}, ${url}, up \\d+s`));
+		assert.match(status.stdout, /events 3 \(last seq 3\)/);
+		assert.match(status.stdout, /clients 0/);
+		assert.match(status.stdout, /spool backlog 0 B/);
+
+		const restarted = await server(p, 'restart');
+		assert.equal(restarted.code, 0, restarted.stderr);
+		assert.match(restarted.stdout, new RegExp(`stopped \\(pid ${pid}\\)`));
+		const second = pidOf(p);
+		assert.notEqual(second, pid);
+		assert.equal(alive(pid), false);
+		assert.equal((await postJson(url, '/api/events', hookEvent(), {'X-Mpm-Id': 'd-3'})).status, 202);
+
+		const stopped = await server(p, 'stop');
+		assert.equal(stopped.code, 0, stopped.stderr);
+		assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${second}\\)`));
+		assert.equal(alive(second), false);
+		assert.equal(fs.existsSync(path.join(p.dir, 'server.pid')), false);
+		const journal = fs.readFileSync(path.join(p.dir, 'journal.ndjson'), 'utf8').trim().split('\n');
+		assert.deepEqual(
+			journal.map((line) => (JSON.parse(line) as {id: string}).id),
+			['d-0', 'd-1', 'd-2', 'd-3'],
+		);
+
+		const after = await server(p, 'status');
+		assert.equal(after.code, 3);
+		assert.match(after.stdout, /^stopped/);
+		assert.equal((await server(p, 'stop')).code, 0, 'stop when stopped is not an error');
+
+		const logs = await server(p, 'logs');
+		assert.equal(logs.code, 0);
+		assert.match(logs.stdout, new RegExp(`listening on ${url}`));
+		assert.match(logs.stdout, /stopping \(SIGTERM\)/);
+		const last = await server(p, 'logs', '--lines', '1');
+		assert.equal(last.stdout.trim().split('\n').length, 1);
+		assert.match(last.stdout, /stopped$/m);
+	});
+
+	test('logs before any start: exit 1 and says so', async () => {
+		const p = await place();
+		const logs = await server(p, 'logs');
+		assert.equal(logs.code, 1);
+		assert.match(logs.stderr, /no log yet/);
+	});
+
+	test('a PID file naming a dead pid is stale: status 1, stop removes it, start replaces it', async () => {
+		const p = await place();
+		const dead = spawn(process.execPath, ['-e', '']);
+		await new Promise((resolve) => dead.on('close', resolve));
+		fs.mkdirSync(p.dir, {recursive: true, mode: 0o700});
+		const pidFile = path.join(p.dir, 'server.pid');
+		const stale = {
+			pid: dead.pid,
+			procStart: 1,
+			url: `http://127.0.0.1:${p.port}`,
+			port: p.port,
+			startedAt: 1,
+		};
+		fs.writeFileSync(pidFile, JSON.stringify(stale));
+		const status = await server(p, 'status');
+		assert.equal(status.code, 1);
+		assert.match(status.stdout, new RegExp(`stale PID file .*pid ${dead.pid} is not running`));
+		const stopped = await server(p, 'stop');
+		assert.equal(stopped.code, 0);
+		assert.match(stopped.stdout, /removed a stale PID file/);
+		assert.equal(fs.existsSync(pidFile), false);
+
+		fs.writeFileSync(pidFile, JSON.stringify(stale));
+		const started = await server(p, 'start');
+		assert.equal(started.code, 0, started.stderr);
+		assert.match(started.stdout, /removed a stale PID file/);
+		assert.notEqual(pidOf(p), dead.pid);
+		assert.equal((await server(p, 'stop')).code, 0);
+	});
+
+	test('a PID file naming a zombie (exited, not reaped) is stale, not running', async () => {
+		const p = await place();
+		// `sleep` becomes the parent of the exited subshell and never reaps it.
+		const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 30'], {
+			stdio: ['ignore', 'pipe', 'ignore'],
+		});
+		others.push(parent);
+		const pid = Number(
+			await new Promise<string>((resolve) =>
+				parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+			),
+		);
+		const state = () => procState(pid);
+		for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		assert.equal(state(), 'Z');
+		fs.mkdirSync(p.dir, {recursive: true, mode: 0o700});
+		const url = `http://127.0.0.1:${p.port}`;
+		fs.writeFileSync(
+			path.join(p.dir, 'server.pid'),
+			JSON.stringify({pid, procStart: processStart(pid), url, port: p.port, startedAt: 1}),
+		);
+		const status = await server(p, 'status');
+		assert.equal(status.code, 1, status.stdout);
+		assert.match(status.stdout, new RegExp(`pid ${pid} is not running`));
+	});
+
+	test('a PID file naming a live process that is not the daemon: never signalled', async () => {
+		const p = await place();
+		const stranger = spawn('sleep', ['60'], {stdio: 'ignore'});
+		others.push(stranger);
+		const pid = stranger.pid!;
+		await new Promise((resolve) => stranger.on('spawn', resolve));
+		fs.mkdirSync(p.dir, {recursive: true, mode: 0o700});
+		const pidFile = path.join(p.dir, 'server.pid');
+		const url = `http://127.0.0.1:${p.port}`;
+		// Its pid reused (the start time differs), and one without a start time that /health does not vouch for.
+		for (const procStart of [processStart(pid) + 1, 0]) {
+			fs.writeFileSync(pidFile, JSON.stringify({pid, procStart, url, port: p.port, startedAt: 1}));
+			const status = await server(p, 'status');
+			assert.equal(status.code, 1, status.stdout);
+			assert.match(status.stdout, /stale PID file/);
+			const stopped = await server(p, 'stop');
+			assert.equal(stopped.code, 0);
+			assert.match(stopped.stdout, /removed a stale PID file/);
+			assert.equal(alive(pid), true, 'the stranger is still alive');
+			assert.equal(fs.existsSync(pidFile), false);
+		}
+	});
+
+	test('three starts at once: exactly one daemon; the others name it', async () => {
+		const p = await place();
+		const ran = await Promise.all([server(p, 'start'), server(p, 'start'), server(p, 'start')]);
+		for (const r of ran) assert.equal(r.code, 0, r.stderr);
+		const pid = pidOf(p);
+		const outs = ran.map((r) => r.stdout);
+		assert.equal(outs.filter((out) => out.includes(`started: pid ${pid}`)).length, 1, outs.join('|'));
+		assert.equal(outs.filter((out) => out.includes(`already running: pid ${pid}`)).length, 2, outs.join('|'));
+		const health = (await (await fetch(`http://127.0.0.1:${p.port}/health`)).json()) as {pid: number};
+		assert.equal(health.pid, pid);
+		assert.equal((await server(p, 'stop')).code, 0);
+	});
+
+	test('start fails when another program holds the port: exit 1 with the reason from the log', async () => {
+		const p = await place();
+		const squatter = net.createServer((socket) => socket.destroy());
+		await new Promise<void>((resolve) => squatter.listen(p.port, '127.0.0.1', resolve));
+		try {
+			const started = await server(p, 'start', '--timeout', '10');
+			assert.equal(started.code, 1);
+			assert.match(started.stderr, /did not start/);
+			assert.match(
+				started.stderr,
+				new RegExp(`port ${p.port} on 127\\.0\\.0\\.1 is already in use by another program`),
+			);
+			assert.equal(fs.existsSync(path.join(p.dir, 'server.pid')), false);
+			assert.equal((await server(p, 'status')).code, 3);
+		} finally {
+			await new Promise((resolve) => squatter.close(resolve));
+		}
+	});
+
+	test('start while a foreground server holds the state dir: exit 1 naming it', async () => {
+		const p = await place();
+		const foreground = spawn(process.execPath, [CLI, '--server-only', '--port', String(p.port)], {
+			env: {...process.env, ...p.env},
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		others.push(foreground);
+		let log = '';
+		await withTimeout(
+			new Promise<void>((resolve) =>
+				foreground.stderr.on('data', (d: Buffer) => {
+					log += d.toString();
+					if (log.includes('listening on')) resolve();
+				}),
+			),
+			10_000,
+			'the foreground server',
+		);
+		const started = await run(p, ['server', 'start', '--port', '0']);
+		assert.equal(started.code, 1, started.stdout);
+		assert.match(started.stderr, new RegExp(`another mpm-tui server \\(pid ${foreground.pid}, listening on`));
+		assert.equal(fs.existsSync(path.join(p.dir, 'server.pid')), false);
+		foreground.kill('SIGTERM');
+	});
+
+	test('stop is forceful after its timeout when the daemon does not stop', async () => {
+		const p = await place();
+		assert.equal((await server(p, 'start')).code, 0);
+		const pid = pidOf(p);
+		process.kill(pid, 'SIGSTOP');
+		const stopped = await server(p, 'stop', '--timeout', '1');
+		assert.equal(stopped.code, 0, stopped.stderr);
+		assert.match(stopped.stderr, /did not stop within 1 s; killing it/);
+		assert.match(stopped.stdout, new RegExp(`killed \\(pid ${pid}\\)`));
+		assert.equal(alive(pid), false);
+		assert.equal(fs.existsSync(path.join(p.dir, 'server.pid')), false);
+	});
+
+	test('the TUI connects to the running daemon instead of hosting (host-or-connect)', async () => {
+		const p = await place();
+		assert.equal((await server(p, 'start')).code, 0);
+		try {
+			const config = resolveConfig({port: p.port}, {MPM_TUI_STATE_DIR: tempDir()}, tempDir());
+			const link = await hostOrConnect(config, () => {});
+			assert.equal(link.kind, 'client');
+			assert.deepEqual(link, {kind: 'client', url: `http://127.0.0.1:${p.port}`, flavor: 'mpm-tui'});
+		} finally {
+			assert.equal((await server(p, 'stop')).code, 0);
+		}
+	});
+});
