@@ -18,7 +18,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node
 import os from 'node:os';
 import path from 'node:path';
 import {freePort} from './helpers/free-port.js';
-import {cliPath, Tmux} from './helpers/tmux-kit.js';
+import {cliPath, Pane, Tmux} from './helpers/tmux-kit.js';
 import {isHungUp} from '../source/hangup-exit.js';
 
 const PANES = 3;
@@ -51,6 +51,16 @@ const cell = new Int32Array(new SharedArrayBuffer(4));
 const deadline = Date.now() + 20000;
 while (!fs.existsSync(process.env.HOLD_GO) && Date.now() < deadline) Atomics.wait(cell, 0, 0, 20);
 `;
+
+/** A monitor that has not ended (the test failed) is not left behind: it may hold its port. */
+function endLeftOver(ready: string, status: string): void {
+	if (!existsSync(ready) || (existsSync(status) && readFileSync(status, 'utf8').trim() !== '')) return;
+	try {
+		process.kill(Number(readFileSync(ready, 'utf8')), 'SIGKILL');
+	} catch {
+		// It ended meanwhile.
+	}
+}
 
 describe('a hung-up terminal', () => {
 	it('is a terminal device that no longer answers as a terminal', () => {
@@ -110,6 +120,54 @@ describe('the monitor when its terminal goes away during its start', () => {
 			);
 		} finally {
 			tmux.kill();
+			for (const {ready, status} of panes) endLeftOver(ready, status);
 		}
 	});
+});
+
+describe('the monitor when its terminal goes away and no SIGHUP comes', () => {
+	it(
+		'ends by SIGHUP once reading the terminal ends, without waiting to draw',
+		{timeout: 60_000},
+		async () => {
+			const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-hangup-quiet-'));
+			dirs.push(dir);
+			const port = await freePort();
+			const tmux = new Tmux();
+			const status = path.join(dir, 'status');
+			// The preload, not held (its go file exists), only says the monitor's process id.
+			const hold = path.join(dir, 'hold.cjs');
+			writeFileSync(hold, HOLD);
+			const ready = path.join(dir, 'ready');
+			const go = path.join(dir, 'go');
+			writeFileSync(go, '');
+			try {
+				tmux.open('idle', ['sleep', '600'], {});
+				const env = Object.entries({
+					HOLD_READY: ready,
+					HOLD_GO: go,
+					CI: 'false',
+					MPM_TUI_STATE_DIR: dir,
+					HOME: dir,
+					TERM: 'xterm-256color',
+					NODE_ENV: 'production',
+					PATH: process.env.PATH ?? '',
+				}).map(([k, v]) => `${k}=${quote(v)}`);
+				// As above, the pane's shell outlives the hangup: the monitor gets no SIGHUP, and it has
+				// nothing to draw (no events), so only its reading the terminal can tell it is gone.
+				const script = `trap '' HUP; env ${env.join(' ')} ${quote(process.execPath)} --require ${quote(hold)} ${quote(cliPath)} --port ${port}; echo "$?" > ${quote(status)}`;
+				tmux.run('new-window', '-d', '-t', 'test', '-n', 'tui', script);
+				await new Pane(tmux, 'test:tui').waitFor(
+					(screen) => screen.includes(`● hosting 127.0.0.1:${port}`),
+					'the monitor to host its server',
+					15_000,
+				);
+				tmux.kill();
+				assert.equal(await waitForFile(status, 'the monitor to end', 15_000), '129');
+			} finally {
+				tmux.kill();
+				endLeftOver(ready, status);
+			}
+		},
+	);
 });
