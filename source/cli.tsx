@@ -9,6 +9,10 @@
 import meow from 'meow';
 import os from 'node:os';
 import {ConfigError, resolveConfig, type Config} from './config.js';
+import {endByHangupIfTerminalGone} from './hangup-exit.js';
+
+// Before anything can end the process: an exit on a hung-up terminal crashes Node (hangup-exit.ts).
+process.on('exit', endByHangupIfTerminalGone);
 
 const cli = meow(
 	`

@@ -190,7 +190,9 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	const onSignal = () => quit();
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
-	// The terminal went away (its window closed: SIGHUP, or reading or writing it failed with EIO).
+	// The terminal went away (its window closed: SIGHUP; reading it ended, which a terminal in raw
+	// mode never does otherwise, when no SIGHUP comes because its shell outlived it; or reading or
+	// writing it failed with EIO).
 	// Nothing more may be written to it, and the process must not end through exit(): Node's exit
 	// handler restores the terminal's saved settings, aborts when that fails on a vanished terminal,
 	// and crashes (SIGSEGV) while printing the abort's stack. It ends by the hangup signal instead.
@@ -202,6 +204,7 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	process.on('SIGHUP', onHangup);
 	process.stdout.on('error', onHangup);
 	process.stdin.on('error', onHangup);
+	process.stdin.on('end', onHangup);
 
 	// Colours by the terminal, NO_COLOR and FORCE_COLOR, not by CI (colour-mode.ts). Ink draws
 	// through chalk's shared instance, whose level is read at each draw.
