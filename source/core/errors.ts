@@ -13,6 +13,7 @@
  *   whose name says error or failure, or that carries a non-empty `error` field.
  * The documented events other than these never count, whatever fields they carry. Pure.
  */
+import {DOCUMENTED_HOOK_EVENTS} from './event-types.js';
 import type {EventRecord} from './record.js';
 
 /** tool: a tool call failed · denied: a permission was refused · api: the turn ended on an API error · other: anything else that says it is one. */
@@ -20,40 +21,8 @@ export type ErrorKind = 'tool' | 'denied' | 'api' | 'other';
 
 type ErrorInput = Pick<EventRecord, 'type' | 'payload'>;
 
-/** The hook events Claude Code documents (../shared/docs/claude-code-hooks.md). */
-const DOCUMENTED = new Set([
-	'SessionStart',
-	'SessionEnd',
-	'UserPromptSubmit',
-	'PreToolUse',
-	'PermissionRequest',
-	'PermissionDenied',
-	'PostToolUse',
-	'PostToolUseFailure',
-	'PostToolBatch',
-	'Notification',
-	'SubagentStart',
-	'SubagentStop',
-	'Stop',
-	'StopFailure',
-	'PreCompact',
-	'PostCompact',
-	'TaskCreated',
-	'TaskCompleted',
-	'Setup',
-	'InstructionsLoaded',
-	'UserPromptExpansion',
-	'MessageDisplay',
-	'TeammateIdle',
-	'ConfigChange',
-	'CwdChanged',
-	'DirectoryAdded',
-	'FileChanged',
-	'WorktreeCreate',
-	'WorktreeRemove',
-	'Elicitation',
-	'ElicitationResult',
-]);
+/** A documented hook event is an error only by the cases above; another type by its name or an `error` field. */
+const DOCUMENTED = new Set(DOCUMENTED_HOOK_EVENTS);
 
 const SAYS_ERROR = /error|fail/i;
 

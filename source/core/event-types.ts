@@ -12,7 +12,8 @@
  * names. Other types are legal too (a newer Claude Code's hooks, `mpm:<type>.<subtype>`): they
  * are shown as they come.
  */
-export const KNOWN_TYPES: readonly string[] = [
+/** The hook events Claude Code documents (../shared/docs/claude-code-hooks.md), as it names them. */
+export const DOCUMENTED_HOOK_EVENTS: readonly string[] = [
 	'SessionStart',
 	'SessionEnd',
 	'Setup',
@@ -44,6 +45,10 @@ export const KNOWN_TYPES: readonly string[] = [
 	'WorktreeRemove',
 	'Elicitation',
 	'ElicitationResult',
+];
+
+export const KNOWN_TYPES: readonly string[] = [
+	...DOCUMENTED_HOOK_EVENTS,
 	'TodoUpdated',
 	'HookExecution',
 	'AssistantResponse',
