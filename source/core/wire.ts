@@ -92,23 +92,7 @@ export interface ServerStats {
 	 * cap), duplicates and sidechain replays dropped, truncations, rotations, vanished files,
 	 * refused paths, records dropped. Absent when transcripts are off, and from older servers.
 	 */
-	transcripts?: {
-		files: number;
-		waiting: number;
-		records: number;
-		revisions: number;
-		bytes: number;
-		lines: number;
-		skipped: Record<string, number>;
-		overCap: number;
-		duplicates: number;
-		sidechainReplays: number;
-		truncated: number;
-		rotated: number;
-		vanished: number;
-		refused: number;
-		dropped: number;
-	};
+	transcripts?: TranscriptStats;
 	/** The same lines as /health's `problems` (empty when all is well). */
 	problems: string[];
 	uptime: number;
@@ -134,4 +118,29 @@ export interface OtelStats {
 		series: number;
 	};
 	traces: {requests: number; spansIgnored: number};
+}
+
+/** What the transcript follower has done (the status's `transcripts`). */
+export interface TranscriptStats {
+	/** Files followed now, and those waiting to appear. */
+	files: number;
+	waiting: number;
+	/** Records made (one per API request; `revisions` of them replace an earlier one). */
+	records: number;
+	revisions: number;
+	/** Bytes read and lines seen. */
+	bytes: number;
+	lines: number;
+	/** Lines skipped: unreadable or unknown usage lines by reason, and lines over the size cap. */
+	skipped: Record<string, number>;
+	overCap: number;
+	duplicates: number;
+	sidechainReplays: number;
+	truncated: number;
+	rotated: number;
+	vanished: number;
+	/** Paths named by events that the rule refused (not a .jsonl, a link, not ours, outside the roots…). */
+	refused: number;
+	/** Records not stored because the journal could not write for too long. */
+	dropped: number;
 }

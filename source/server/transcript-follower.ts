@@ -21,6 +21,7 @@
  *   bounded too (the oldest dropped, counted).
  * Never throws into its caller; a failing step is logged and the file tried again next time.
  */
+import type {TranscriptStats} from '../core/wire.js';
 import {createHash} from 'node:crypto';
 import type {EventRecord} from '../core/record.js';
 import {
@@ -56,30 +57,6 @@ export interface TranscriptFollowerOptions {
 	/** Keys remembered per session for deduplication. */
 	maxKeys?: number;
 	now?: () => number;
-}
-
-export interface TranscriptStats {
-	/** Files followed now, and those waiting to appear. */
-	files: number;
-	waiting: number;
-	/** Records made (one per API request; `revisions` of them replace an earlier one). */
-	records: number;
-	revisions: number;
-	/** Bytes read and lines seen. */
-	bytes: number;
-	lines: number;
-	/** Lines skipped: unreadable or unknown usage lines by reason, and lines over the size cap. */
-	skipped: Record<string, number>;
-	overCap: number;
-	duplicates: number;
-	sidechainReplays: number;
-	truncated: number;
-	rotated: number;
-	vanished: number;
-	/** Paths named by events that the rule refused (not a .jsonl, a link, not ours, outside the roots…). */
-	refused: number;
-	/** Records not stored because the journal could not write for too long. */
-	dropped: number;
 }
 
 interface Followed {
