@@ -89,15 +89,22 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions = {}): P
 	});
 }
 
-/** How much more of a refused body is read (and thrown away) before the answer, and for how long. */
+/**
+ * How much more of a refused body is read (and thrown away) before the answer, and how long the
+ * sender may pause. The pause is an idle bound, not a bound on the whole body: a sender that keeps
+ * writing a large body on a busy machine is still reading its answer afterwards (a total bound cut
+ * such senders off mid-body, and they lost the answer: see discardRest). Node's request timeout
+ * (server-limits.ts) bounds the whole request.
+ */
 const DISCARD_BYTES = 64 * 1024 * 1024;
-const DISCARD_MS = 5000;
+const DISCARD_IDLE_MS = 5000;
 
 /**
- * Reads the rest of a request body and throws it away, up to DISCARD_BYTES or DISCARD_MS; true
- * when the body ended. A refusal is sent only afterwards: a server that answers and closes while
- * the sender is still writing makes the kernel reset the connection (unread data at close), and
- * the reset also drops the answer at the sender — which then never learns why (`413`, `415`, …).
+ * Reads the rest of a request body and throws it away, up to DISCARD_BYTES or until no byte has
+ * come for DISCARD_IDLE_MS; true when the body ended. A refusal is sent only afterwards: a server
+ * that answers and closes while the sender is still writing makes the kernel reset the connection
+ * (unread data at close), and the sender's next write then fails and ends its socket before it
+ * has read the answer — which it never learns (`413`, `415`, …).
  */
 export function discardRest(req: IncomingMessage): Promise<boolean> {
 	if (req.complete || req.readableEnded) return Promise.resolve(true);
@@ -114,10 +121,11 @@ export function discardRest(req: IncomingMessage): Promise<boolean> {
 		const onData = (chunk: Buffer) => {
 			read += chunk.length;
 			if (read > DISCARD_BYTES) done(false);
+			else timer.refresh();
 		};
 		const onEnd = () => done(true);
 		const onClose = () => done(req.complete);
-		const timer = setTimeout(() => done(false), DISCARD_MS);
+		const timer = setTimeout(() => done(false), DISCARD_IDLE_MS);
 		timer.unref();
 		req.on('data', onData);
 		req.on('end', onEnd);
