@@ -23,6 +23,7 @@ const cli = meow(
     $ mpm-tui emit [JSON]          send one event (argument or stdin) to the server
     $ mpm-tui hooks install|uninstall|status [--scope user|project|local]
     $ mpm-tui server start|stop|status|restart|logs   the server as a background daemon
+    $ mpm-tui server logs -f        print the daemon's log as it is written (like tail -F)
     $ mpm-tui server unit [--format systemd|launchd]  print a service file to run it at login
 
   Options
@@ -50,6 +51,7 @@ const cli = meow(
     --ndjson FILE       (--server-only, server start) append the NDJSON stream to FILE
     --timeout S         (server start|stop|restart) seconds to wait (start 15, stop 10)
     --lines N           (server logs) how many of the last lines to print (default 50)
+    --follow, -f        (server logs) then print each new line as it is written, until Ctrl-C
 
   Keys in the monitor: press ? for the full list.
   Docs: docs/usage.md, docs/keys.md, docs/protocol.md, docs/configuration.md
@@ -85,6 +87,7 @@ const cli = meow(
 			ndjson: {type: 'string'},
 			timeout: {type: 'number'},
 			lines: {type: 'number'},
+			follow: {type: 'boolean', shortFlag: 'f', default: false},
 			format: {type: 'string'},
 			// Internal: what `server start` runs (log and PID file in the state dir, no stdout stream).
 			daemon: {type: 'boolean', default: false},
@@ -160,6 +163,7 @@ async function main(): Promise<number> {
 				ndjson: flags.ndjson,
 				timeout: flags.timeout,
 				lines: flags.lines,
+				follow: flags.follow,
 				format: flags.format,
 			});
 		}

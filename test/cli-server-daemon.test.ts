@@ -10,10 +10,11 @@ import path from 'node:path';
 import {after, describe, test} from 'node:test';
 import {resolveConfig} from '../source/config.js';
 import {hostOrConnect} from '../source/commands/host-or-connect.js';
+import {rotateIfFull} from '../source/daemon/log-file.js';
 import {readPidFile} from '../source/daemon/pid-file.js';
 import {processStart} from '../source/server/state-dir.js';
 import {freePort} from './helpers/free-port.js';
-import {CLI, hookEvent, postJson, tempDir, withTimeout} from './helpers/server-kit.js';
+import {CLI, hookEvent, postJson, spawnCli, tempDir, withTimeout} from './helpers/server-kit.js';
 
 interface Ran {
 	code: number | null;
@@ -322,6 +323,113 @@ describe('mpm-tui server (daemon)', () => {
 			assert.deepEqual(link, {kind: 'client', url: `http://127.0.0.1:${p.port}`, flavor: 'mpm-tui'});
 		} finally {
 			assert.equal((await server(p, 'stop')).code, 0);
+		}
+	});
+});
+
+describe('mpm-tui server logs --follow', () => {
+	const follow = (p: Place, ...args: string[]) =>
+		spawnCli(['server', 'logs', '--follow', ...args, '--port', String(p.port)], p.env);
+	/** The lines printed so far (each with its newline: a line counts once it is complete). */
+	const printed = (stdout: string) => stdout.split('\n').slice(0, -1);
+
+	test("the last lines, then the daemon's new ones as they are written; SIGTERM and SIGINT end it with 0", async () => {
+		const p = await place();
+		assert.equal((await server(p, 'start')).code, 0);
+		const log = path.join(p.dir, 'server.log');
+		const before = fs.readFileSync(log, 'utf8').trim().split('\n');
+		const f = follow(p, '--lines', '2');
+		try {
+			await f.waitFor((out) => printed(out).length >= 2, 'the last two lines');
+			assert.deepEqual(printed(f.stdout()), before.slice(-2));
+			assert.equal((await server(p, 'stop')).code, 0);
+			await f.waitFor((out) => /stopped$/m.test(out), 'the daemon\'s "stopped" line');
+			const all = fs.readFileSync(log, 'utf8').trim().split('\n');
+			assert.ok(all.length > before.length, 'the daemon wrote while stopping');
+			assert.deepEqual(printed(f.stdout()), all.slice(before.length - 2));
+			assert.match(f.stdout(), /stopping \(SIGTERM\)/);
+			f.child.kill('SIGTERM');
+			assert.deepEqual(await withTimeout(f.exited, 5000, 'the follow to end'), {code: 0, signal: null});
+		} finally {
+			await f.kill();
+		}
+		const g = follow(p, '-f', '--lines', '1');
+		await g.waitFor((out) => printed(out).length >= 1, 'the last line');
+		g.child.kill('SIGINT');
+		assert.deepEqual(await withTimeout(g.exited, 5000, 'the follow to end'), {code: 0, signal: null});
+	});
+
+	test('waits for a log not there yet; survives rotations, also several between two looks; shows controls', async () => {
+		const p = await place();
+		const log = path.join(p.dir, 'server.log');
+		const f = follow(p);
+		try {
+			await f.waitFor((_out, err) => /no log yet .*waiting for it/.test(err), 'the wait for the log');
+			const written: string[] = [];
+			let n = 0;
+			const write = (count: number) => {
+				const lines = Array.from({length: count}, () => `line ${++n} ${'x'.repeat(n % 7)}`);
+				fs.appendFileSync(log, lines.map((line) => `${line}\n`).join(''));
+				written.push(...lines);
+			};
+			const seenAll = () =>
+				f.waitFor((out) => printed(out).length >= written.length, `${written.length} lines`);
+			fs.mkdirSync(p.dir, {recursive: true});
+			write(3);
+			await seenAll();
+			// One rotation, as log-file.ts does it, with lines before and after it.
+			write(2);
+			assert.equal(rotateIfFull(log, 0), true);
+			write(2);
+			await seenAll();
+			// Stopped while the log rotates 3 times (its file is then server.log.3), then 4 times (it is
+			// gone from the directory; the rest of it is read through the open file).
+			for (const rotations of [3, 4]) {
+				process.kill(f.child.pid!, 'SIGSTOP');
+				try {
+					for (let i = 0; i < rotations; i++) {
+						write(2);
+						rotateIfFull(log, 0);
+					}
+					write(1);
+				} finally {
+					process.kill(f.child.pid!, 'SIGCONT');
+				}
+				await seenAll();
+			}
+			// A line that would drive the terminal: ESC, BEL, CR, a C1 CSI and a bidi override.
+			fs.appendFileSync(log, 'evil \x1b[2J\x07\r\u009b31m\u202e end\n');
+			written.push('evil \u241b[2J\u2407\u240d\ufffd31m\ufffd end');
+			await seenAll();
+			assert.deepEqual(printed(f.stdout()), written);
+			f.child.kill('SIGTERM');
+			assert.deepEqual(await withTimeout(f.exited, 5000, 'the follow to end'), {code: 0, signal: null});
+		} finally {
+			await f.kill();
+		}
+	});
+
+	test('piped into a reader that goes away (| head -n 1): exit 0', async () => {
+		const p = await place();
+		const log = path.join(p.dir, 'server.log');
+		fs.mkdirSync(p.dir, {recursive: true});
+		fs.writeFileSync(log, 'first\nsecond\n');
+		const f = spawnCli([], p.env, {
+			shell: `{ "${process.execPath}" "${CLI}" server logs -f; echo "follow exit $?" >&2; } | head -n 1`,
+		});
+		try {
+			await f.waitFor((out) => out === 'first\n', 'the first line');
+			// head has gone after its line; the next write meets the closed pipe.
+			const writer = setInterval(() => fs.appendFileSync(log, 'more\n'), 100);
+			try {
+				await f.waitFor((_out, err) => /follow exit \d+/.test(err), 'the follow to end');
+			} finally {
+				clearInterval(writer);
+			}
+			assert.match(f.stderr(), /^follow exit 0$/m);
+			assert.deepEqual(await withTimeout(f.exited, 5000, 'the shell to end'), {code: 0, signal: null});
+		} finally {
+			await f.kill();
 		}
 	});
 });

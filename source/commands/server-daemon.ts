@@ -3,6 +3,8 @@
  * (docs/usage.md, "The daemon"). Each subcommand is in source/daemon/.
  */
 import type {Config} from '../config.js';
+import {showControls} from '../core/terminal-safe.js';
+import {followLog} from '../daemon/log-follow.js';
 import {tailOf} from '../daemon/log-file.js';
 import {daemonFiles} from '../daemon/pid-file.js';
 import {startDaemon} from '../daemon/start.js';
@@ -16,6 +18,8 @@ export interface ServerDaemonOptions {
 	timeout?: number;
 	/** `--lines N` for `logs` (default 50). */
 	lines?: number;
+	/** `--follow` for `logs`: then every new line, like `tail -F`, until Ctrl-C. */
+	follow?: boolean;
 	/** `--format systemd|launchd` for `unit` (default: launchd on macOS, else systemd). */
 	format?: string;
 }
@@ -43,12 +47,14 @@ export async function runServerDaemon(
 			return daemonStatus(config, out);
 		case 'logs': {
 			const {log} = daemonFiles(config.stateDir);
-			const text = tailOf(log, options.lines !== undefined && options.lines > 0 ? options.lines : 50);
+			const lines = options.lines !== undefined && options.lines > 0 ? options.lines : 50;
+			if (options.follow) return followUntilStopped(log, lines);
+			const text = tailOf(log, lines);
 			if (text === null) {
 				err(`no log yet (${log}): the daemon has not been started with this state dir`);
 				return 1;
 			}
-			if (text !== '') out(text);
+			if (text !== '') out(text.split('\n').map(showControls).join('\n'));
 			return 0;
 		}
 		case 'unit': {
@@ -65,5 +71,19 @@ export async function runServerDaemon(
 				`${subcommand === undefined ? 'server needs a subcommand' : `unknown server subcommand "${subcommand}"`}: start, stop, status, restart, logs or unit`,
 			);
 			return 2;
+	}
+}
+
+/** `logs --follow` until Ctrl-C or SIGTERM (exit 0), or until the reader of stdout goes away. */
+async function followUntilStopped(log: string, lines: number): Promise<number> {
+	const stop = new AbortController();
+	const onSignal = () => stop.abort();
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	try {
+		return await followLog(log, {lines, out: process.stdout, say: err, signal: stop.signal});
+	} finally {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
 	}
 }
