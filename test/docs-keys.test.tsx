@@ -176,3 +176,58 @@ test('the ? help on a 60×15 pane shows every row of the key table and every sta
 		'Ctrl-f: a screen down (10 lines on this pane)',
 	);
 });
+
+/** A Ctrl key as its raw control character (Ctrl-c is U+0003), as the terminal sends it. */
+const rawControl = (letter: string) => String.fromCharCode(letter.charCodeAt(0) - 0x60);
+
+test('a Ctrl key read together with the key before it (its raw control character, no key.ctrl) still does its command', () => {
+	let checked = 0;
+	for (const binding of keyTable) {
+		for (const spec of [...binding.keys, ...(binding.pair?.keys ?? [])]) {
+			if (!spec.startsWith('ctrl+')) continue;
+			const raw = rawControl(spec.slice(5));
+			for (const state of statesFor(binding)) {
+				// After Esc Ink strips the ESC and leaves the bare character; after `j` the read is one input.
+				for (const input of [raw, `j${raw}`]) {
+					const found = bindingFor(state, input, {});
+					assert.equal(
+						found?.binding,
+						binding,
+						`${JSON.stringify(input)} on ${state.tab} in ${state.mode}: ${binding.command}, not ${found?.binding.command}`,
+					);
+					checked++;
+				}
+			}
+		}
+	}
+	assert.ok(checked > 40, `${checked} presses`);
+	// Backspace, Tab, LF and Enter send what Ctrl-h, -i, -j and -m would: they never count as those.
+	const list = initialState({rows: 10, width: 80});
+	for (const input of ['\b', '\t', '\n', '\r', 'j\t'])
+		assert.ok(
+			!bindingFor(list, input, {})?.binding.keys.some((k) => k.startsWith('ctrl+')),
+			JSON.stringify(input),
+		);
+});
+
+test('Esc then Ctrl-c, and j then Ctrl-c, each in one stdin read through Ink, quit', async () => {
+	for (const read of ['\u001B\u0003', 'j\u0003']) {
+		let quits = 0;
+		const app = render(
+			<App
+				store={new EventStore(100)}
+				size={{columns: 80, rows: 15}}
+				snapshotIntervalMs={0}
+				defaultExportPath={() => './export.ndjson'}
+				onQuit={() => quits++}
+				onExport={async (file) => file}
+				onDemo={() => {}}
+				onPause={() => {}}
+			/>,
+		);
+		await waitForFrame(app.lastFrame, (f) => f.trim() !== '', 3000, 'the first frame');
+		await pressKeys(app, read);
+		assert.equal(quits, 1, `${JSON.stringify(read)} quits`);
+		cleanup();
+	}
+});

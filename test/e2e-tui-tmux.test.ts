@@ -180,10 +180,39 @@ describe('mpm-tui in a terminal', () => {
 		for (const line of pane.lines())
 			assert.ok(stringWidth(line) <= 60, `a line wider than 60: ${JSON.stringify(line)}`);
 		pane.keys('Escape');
-		await pane.waitFor((s) => !s.includes('any key closes'), 'the help to close');
+		await pane.waitFor((s) => !/^Help · lines /m.test(s), 'the help to close');
 		pane.keys('C-c');
 		// The demo is still streaming into the hosted server, which shuts down gracefully first.
 		assert.equal(await pane.waitExit(20_000), 0);
+	});
+
+	it('Ctrl-c quits also when it is read together with the key before it (Esc, j) while the TUI was stopped', async () => {
+		for (const [name, before] of [
+			['esc-ctrl-c', 'Escape'],
+			['j-ctrl-c', 'j'],
+		]) {
+			const dir = stateDir();
+			const port = await freePort();
+			const pane = tmux.open(name, [process.execPath, cliPath, '--port', String(port)], tuiEnv(dir), {
+				columns: 60,
+				rows: 15,
+			});
+			await pane.waitFor(
+				(s) => s.includes('No events yet') && /^● hosting /.test(s),
+				`the empty state, hosting (${name})`,
+			);
+			const pid = pane.programPid();
+			// Stopped, the TUI reads nothing: both keys wait in the terminal and come in one read.
+			process.kill(pid, 'SIGSTOP');
+			try {
+				pane.keys(before);
+				pane.keys('C-c');
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			} finally {
+				process.kill(pid, 'SIGCONT');
+			}
+			assert.equal(await pane.waitExit(20_000), 0, `${before} then Ctrl-c exits 0`);
+		}
 	});
 
 	it('a second mpm-tui becomes a client; it shows reconnecting when the host dies and catches up with no gap', async () => {

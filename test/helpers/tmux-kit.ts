@@ -92,6 +92,17 @@ export class Pane {
 		return this.tmux.run('display-message', '-p', '-t', this.target, expression).trim();
 	}
 
+	/** The pid of the program the pane runs: the one child of the pane's shell (after it has started). */
+	programPid(): number {
+		const shell = this.format('#{pane_pid}');
+		const children = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], {encoding: 'utf8', timeout: 10_000})
+			.split('\n')
+			.map((line) => line.trim())
+			.filter((line) => line !== '');
+		if (children.length !== 1) throw new Error(`the pane's shell ${shell} has ${children.length} children`);
+		return Number(children[0]);
+	}
+
 	/** Keys by tmux name (`Enter`, `Escape`, `PageDown`, `C-d`, `j`). */
 	keys(...names: string[]): void {
 		this.tmux.run('send-keys', '-t', this.target, ...names);

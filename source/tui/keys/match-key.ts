@@ -37,8 +37,24 @@ export function isKeySpec(spec: string): boolean {
 export function keyMatches(spec: string, input: string, key: KeyInfo): boolean {
 	const test = named[spec];
 	if (test) return test(input, key);
-	if (spec.startsWith('ctrl+')) return Boolean(key.ctrl) && input === spec.slice(5);
+	if (spec.startsWith('ctrl+')) return matchesCtrl(spec.slice(5), input, key);
 	return input === spec && !key.ctrl && !key.meta;
+}
+
+/** Ctrl-h, Ctrl-i, Ctrl-j and Ctrl-m send what Backspace, Tab and Enter send: never matched raw. */
+const NAMED_CONTROLS = new Set(['h', 'i', 'j', 'm']);
+
+/**
+ * `ctrl+<letter>`: as Ink reports it (`key.ctrl` and the letter), or as its raw control character
+ * (Ctrl-c is U+0003). Ink parses a whole stdin read as one key when it has no escape sequence in
+ * it, and strips a leading ESC: a Ctrl-c read together with the key before it (Esc, `j`, as when
+ * the TUI is slow to read) arrives as `\u0003` or `j\u0003` without `key.ctrl`. Such a read
+ * counts as the Ctrl key it holds; the other keys in it are lost.
+ */
+function matchesCtrl(letter: string, input: string, key: KeyInfo): boolean {
+	if (key.ctrl && input === letter) return true;
+	if (!/^[a-z]$/.test(letter) || NAMED_CONTROLS.has(letter)) return false;
+	return input.includes(String.fromCharCode(letter.charCodeAt(0) - 0x60));
 }
 
 const labels: Readonly<Record<string, string>> = {
