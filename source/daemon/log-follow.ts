@@ -183,6 +183,7 @@ class LogFollower {
 		}
 		// Replaced: what was written to the old file before its rename, then the generations after it.
 		await this.drain();
+		if (this.closed || this.current === null) return;
 		const generations = openGenerations(this.file, this.keep);
 		const current = this.current;
 		const index = generations.findIndex((g) => g.dev === current.dev && g.ino === current.ino);
