@@ -13,12 +13,12 @@
  * The first point of a cumulative series that started before this folder (the server) did is
  * only a baseline: its total may have been counted by a server that ran before. Gauges and
  * histograms are counted as ignored. Pure.
+ *
+ * The per-session sums are in otel-metrics-sums.ts, the reading of a data point in
+ * otel-metrics-points.ts, the running totals rebuilt from the records in otel-metrics-totals.ts.
  */
-import {isIdentityAttribute} from '../otel-identity.js';
 import {
-	decodeDouble,
 	decodeEnum,
-	decodeInt64,
 	decodeKeyValues,
 	decodeUnixNano,
 	isObj,
@@ -27,39 +27,35 @@ import {
 	type Decoded,
 } from '../otel-values.js';
 import {jsonTypeName} from '../parse-body.js';
+import {attributesKey, pointValue, strAttr, withoutIdentity} from './otel-metrics-points.js';
+import {
+	COST_METRIC,
+	emptyTokens,
+	isTokenType,
+	SessionTable,
+	TOKEN_METRIC,
+	TOKEN_TYPES,
+	type SessionUsage,
+	type TokenCounts,
+} from './otel-metrics-sums.js';
 
-export const COST_METRIC = 'claude_code.cost.usage';
-export const TOKEN_METRIC = 'claude_code.token.usage';
-export const TOKEN_TYPES = ['input', 'output', 'cacheRead', 'cacheCreation'] as const;
-export type TokenType = (typeof TOKEN_TYPES)[number];
-export type TokenCounts = Record<TokenType, number>;
+export {
+	COST_METRIC,
+	emptyTokens,
+	MAX_KEYS_PER_SESSION,
+	MAX_SESSIONS,
+	TOKEN_METRIC,
+	TOKEN_TYPES,
+	type CounterUsage,
+	type ModelUsage,
+	type SessionUsage,
+	type TokenCounts,
+	type TokenType,
+} from './otel-metrics-sums.js';
+export {OtelUsageTotals} from './otel-metrics-totals.js';
 
 /** Cumulative series remembered (the least recently seen is forgotten first). */
 export const MAX_SERIES = 10_000;
-/** Sessions, and models or counters per session, that one fold or the totals keep. */
-export const MAX_SESSIONS = 10_000;
-export const MAX_KEYS_PER_SESSION = 256;
-
-export interface ModelUsage {
-	model: string;
-	cost_usd: number;
-	tokens: TokenCounts;
-}
-
-export interface CounterUsage {
-	metric: string;
-	/** The point's `type` attribute (`added`, `user`…), or null. */
-	type: string | null;
-	value: number;
-}
-
-export interface SessionUsage {
-	session: string | null;
-	cost_usd: number;
-	tokens: TokenCounts;
-	models: ModelUsage[];
-	counters: CounterUsage[];
-}
 
 /** The payload of an `otel.metrics` record. */
 export interface MetricsDelta {
@@ -97,139 +93,9 @@ const TEMPORALITY = new Map([
 const IGNORED_KINDS = ['gauge', 'histogram', 'exponentialHistogram', 'summary'] as const;
 const MAX_ERRORS = 5;
 
-export function emptyTokens(): TokenCounts {
-	return {input: 0, output: 0, cacheRead: 0, cacheCreation: 0};
-}
-
-function isTokenType(value: unknown): value is TokenType {
-	return value === 'input' || value === 'output' || value === 'cacheRead' || value === 'cacheCreation';
-}
-
-/** Per-session sums, keyed by Maps (session ids and model names come from the sender). */
-class SessionSums {
-	cost = 0;
-	readonly tokens = emptyTokens();
-	readonly models = new Map<string, ModelUsage>();
-	readonly counters = new Map<string, CounterUsage>();
-
-	constructor(readonly session: string | null) {}
-
-	model(name: string): ModelUsage | null {
-		let entry = this.models.get(name);
-		if (entry === undefined) {
-			if (this.models.size >= MAX_KEYS_PER_SESSION) return null;
-			entry = {model: name, cost_usd: 0, tokens: emptyTokens()};
-			this.models.set(name, entry);
-		}
-		return entry;
-	}
-
-	counter(metric: string, type: string | null): CounterUsage | null {
-		const key = `${metric}\u0000${type ?? ''}`;
-		let entry = this.counters.get(key);
-		if (entry === undefined) {
-			if (this.counters.size >= MAX_KEYS_PER_SESSION) return null;
-			entry = {metric, type, value: 0};
-			this.counters.set(key, entry);
-		}
-		return entry;
-	}
-
-	addCost(value: number, model: string | null): void {
-		this.cost += value;
-		if (model !== null) {
-			const m = this.model(model);
-			if (m) m.cost_usd += value;
-		}
-	}
-
-	addTokens(type: TokenType, value: number, model: string | null): void {
-		this.tokens[type] += value;
-		if (model !== null) {
-			const m = this.model(model);
-			if (m) m.tokens[type] += value;
-		}
-	}
-
-	toUsage(): SessionUsage {
-		return {
-			session: this.session,
-			cost_usd: this.cost,
-			tokens: {...this.tokens},
-			models: [...this.models.values()].map((m) => ({
-				model: m.model,
-				cost_usd: m.cost_usd,
-				tokens: {...m.tokens},
-			})),
-			counters: [...this.counters.values()].map((c) => ({...c})),
-		};
-	}
-}
-
-/** A Map of sessions (null is its own key), bounded. */
-class SessionTable {
-	readonly map = new Map<string, SessionSums>();
-
-	get(session: string | null): SessionSums | null {
-		// `\u0000` cannot start a session id that the record's field would show; it stands for "none".
-		const key = session === null ? '\u0000' : `s${session}`;
-		let entry = this.map.get(key);
-		if (entry === undefined) {
-			if (this.map.size >= MAX_SESSIONS) return null;
-			entry = new SessionSums(session);
-			this.map.set(key, entry);
-		}
-		return entry;
-	}
-}
-
 interface Series {
 	start: number | null;
 	value: number;
-}
-
-/** A value of a data point: `asDouble` or `asInt`. */
-function pointValue(point: Record<string, unknown>): Decoded<number> {
-	if (Object.hasOwn(point, 'asDouble')) {
-		const d = decodeDouble(point.asDouble);
-		if (!d.ok) return {ok: false, error: `asDouble: ${d.error}`};
-		if (typeof d.value !== 'number' || !Number.isFinite(d.value))
-			return {ok: false, error: `asDouble must be a finite number, got ${String(d.value)}`};
-		return {ok: true, value: d.value};
-	}
-	if (Object.hasOwn(point, 'asInt')) {
-		const n = decodeInt64(point.asInt);
-		if (!n.ok) return {ok: false, error: `asInt: ${n.error}`};
-		return {ok: true, value: Number(n.value)};
-	}
-	return {ok: false, error: 'has no value (asDouble or asInt)'};
-}
-
-/** A canonical text for a set of attributes (sorted keys), for the cumulative series' key. */
-function attributesKey(maps: Array<Map<string, unknown>>): string {
-	const entries: Array<[string, unknown]> = [];
-	for (const map of maps) for (const entry of map) entries.push(entry);
-	entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-	return JSON.stringify(entries);
-}
-
-function withoutIdentity(map: Map<string, unknown>, keep: boolean): Map<string, unknown> {
-	if (keep) return map;
-	let out: Map<string, unknown> | undefined;
-	for (const key of map.keys()) {
-		if (!isIdentityAttribute(key)) continue;
-		out ??= new Map(map);
-		out.delete(key);
-	}
-	return out ?? map;
-}
-
-function strAttr(maps: Array<Map<string, unknown>>, key: string): string | null {
-	for (let i = maps.length - 1; i >= 0; i--) {
-		const value = maps[i].get(key);
-		if (typeof value === 'string' && value !== '') return value;
-	}
-	return null;
 }
 
 export interface FoldOptions {
@@ -443,66 +309,5 @@ export class OtelMetricsFolder {
 				},
 			},
 		};
-	}
-}
-
-/** A number field of a payload read back from a record (it may come from a journal of anything). */
-function finite(value: unknown): number {
-	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function tokensFrom(value: unknown): TokenCounts {
-	const out = emptyTokens();
-	if (isObj(value)) for (const t of TOKEN_TYPES) out[t] = finite(own(value, t));
-	return out;
-}
-
-/**
- * The running totals per session: the sum of the deltas of the `otel.metrics` records given to
- * `add` (live or from the history). Bounded like a fold. What the usage join reads.
- */
-export class OtelUsageTotals {
-	private readonly table = new SessionTable();
-
-	/** Adds an `otel.metrics` record's deltas; false (and nothing added) for any other record. */
-	add(record: {type: string; payload: Record<string, unknown>}): boolean {
-		if (record.type !== 'otel.metrics') return false;
-		const sessions = own(record.payload, 'sessions');
-		if (!Array.isArray(sessions)) return false;
-		for (const entry of sessions) {
-			if (!isObj(entry)) continue;
-			const id = own(entry, 'session');
-			const sums = this.table.get(typeof id === 'string' ? id : null);
-			if (sums === null) continue;
-			sums.cost += finite(own(entry, 'cost_usd'));
-			const tokens = tokensFrom(own(entry, 'tokens'));
-			for (const t of TOKEN_TYPES) sums.tokens[t] += tokens[t];
-			const models = own(entry, 'models');
-			for (const m of Array.isArray(models) ? models : []) {
-				if (!isObj(m) || typeof own(m, 'model') !== 'string') continue;
-				const usage = sums.model(own(m, 'model') as string);
-				if (usage === null) continue;
-				usage.cost_usd += finite(own(m, 'cost_usd'));
-				const mt = tokensFrom(own(m, 'tokens'));
-				for (const t of TOKEN_TYPES) usage.tokens[t] += mt[t];
-			}
-			const counters = own(entry, 'counters');
-			for (const c of Array.isArray(counters) ? counters : []) {
-				if (!isObj(c) || typeof own(c, 'metric') !== 'string') continue;
-				const type = own(c, 'type');
-				const counter = sums.counter(own(c, 'metric') as string, typeof type === 'string' ? type : null);
-				if (counter !== null) counter.value += finite(own(c, 'value'));
-			}
-		}
-		return true;
-	}
-
-	/** One session's totals (null: the points that named no session), or undefined when none were seen. */
-	session(id: string | null): SessionUsage | undefined {
-		return this.table.map.get(id === null ? '\u0000' : `s${id}`)?.toUsage();
-	}
-
-	sessions(): SessionUsage[] {
-		return [...this.table.map.values()].map((s) => s.toUsage());
 	}
 }

@@ -20,97 +20,25 @@
  * `async_launched`), lost (no event for `timeoutMs` before `now`), else running.
  */
 import type {EventRecord} from '../record.js';
-import {errorKindOf, isUserInterrupt} from '../errors.js';
 import {trimMap} from './bounded.js';
+import {agentIdOf, agentTypeOf, num, oneLine, sessionOf, str, toolNameOf, toolUseIdOf} from './fields.js';
+import type {AgentEntry, AgentInterruptCause} from './agent-entry.js';
 import {
-	agentIdOf,
-	agentKeyOf,
-	agentTypeOf,
-	num,
-	obj,
-	oneLine,
-	sessionOf,
-	str,
-	toolInputOf,
-	toolNameOf,
-	toolUseIdOf,
-} from './fields.js';
+	agentRow,
+	endSpawn,
+	fillSpawn,
+	newRun,
+	newSpawn,
+	runOfSpawn,
+	type Run,
+	type Spawn,
+} from './agent-halves.js';
 
-export type AgentStatus = 'running' | 'done' | 'failed' | 'denied' | 'interrupted' | 'lost';
-/** Why an agent is interrupted: the user stopped its spawn, its parent's turn ended (Stop, the next prompt), or its session ended. */
-export type AgentInterruptCause = 'user' | 'stop' | 'prompt' | 'session-end';
-
-export interface AgentEntry {
-	/** Stable row key: the agent id, else `call:<tool_use_id>` while the run is not known yet. */
-	key: string;
-	/** The subagent's `agent_id`, when known. */
-	id: string | null;
-	type: string;
-	description: string;
-	prompt: string | null;
-	status: AgentStatus;
-	/** Set when `status` is `interrupted`. */
-	interruptedBy: AgentInterruptCause | null;
-	start: number;
-	end: number | null;
-	/** `totalDurationMs` when reported, else end − start; running: elapsed until `now`. */
-	durationMs: number | null;
-	toolCount: number;
-	tokens: number | null;
-	lastMessage: string | null;
-	session: string | null;
-	/** The `tool_use_id` of the Agent call that spawned it. */
-	toolUseId: string | null;
-	/** Ids of the tool calls it ran, oldest first (the most recent 2,000 at most). */
-	toolCallIds: string[];
-	background: boolean;
-	/** Who spawned it: `main` or a parent agent id. */
-	parent: string;
-}
+export type {AgentEntry, AgentInterruptCause, AgentStatus} from './agent-entry.js';
 
 export interface AgentsOptions {
 	timeoutMs?: number;
 	maxAgents?: number;
-}
-
-interface Spawn {
-	toolUseId: string;
-	order: number;
-	session: string | null;
-	parent: string;
-	description: string;
-	prompt: string | null;
-	subagentType: string | null;
-	background: boolean;
-	start: number;
-	end: number | null;
-	endStatus: 'ok' | 'failed' | 'denied' | 'interrupted' | null;
-	async: boolean;
-	reportedMs: number | null;
-	tokens: number | null;
-	reportedTools: number | null;
-	orphanedAt: number | null;
-	orphanReason: AgentInterruptCause | null;
-	run: Run | null;
-}
-
-interface Run {
-	agentId: string;
-	order: number;
-	session: string | null;
-	agentType: string | null;
-	/** claude-mpm's subagent_start carries a description of its own. */
-	description: string | null;
-	start: number;
-	startKnown: boolean;
-	stoppedAt: number | null;
-	lastMessage: string | null;
-	toolIds: Set<string>;
-	toolCount: number;
-	lastActivity: number;
-	orphanedAt: number | null;
-	orphanReason: AgentInterruptCause | null;
-	spawn: Spawn | null;
 }
 
 const MAX_TOOL_IDS = 2000;
@@ -186,8 +114,9 @@ export class AgentsView {
 
 	snapshot(now: number): AgentEntry[] {
 		const rows: AgentEntry[] = [];
-		for (const run of this.runs.values()) rows.push(this.row(run, run.spawn, now));
-		for (const spawn of this.spawns.values()) if (spawn.run === null) rows.push(this.row(null, spawn, now));
+		for (const run of this.runs.values()) rows.push(agentRow(run, run.spawn, now, this.timeoutMs));
+		for (const spawn of this.spawns.values())
+			if (spawn.run === null) rows.push(agentRow(null, spawn, now, this.timeoutMs));
 		return rows.sort((a, b) => b.start - a.start);
 	}
 
@@ -203,137 +132,33 @@ export class AgentsView {
 		this.openRuns.clear();
 	}
 
-	private row(r: Run | null, s: Spawn | null, now: number): AgentEntry {
-		const start = Math.min(
-			s?.start ?? Infinity,
-			r !== null && (r.startKnown || s === null) ? r.start : Infinity,
-		);
-		let status: AgentStatus;
-		let end: number | null = null;
-		let interruptedBy: AgentInterruptCause | null = null;
-		const orphanedAt = r?.orphanedAt ?? s?.orphanedAt ?? null;
-		const lastActivity = Math.max(r?.lastActivity ?? -Infinity, s?.end ?? s?.start ?? -Infinity);
-		if (s?.endStatus === 'failed' || s?.endStatus === 'denied' || s?.endStatus === 'interrupted') {
-			status = s.endStatus;
-			if (status === 'interrupted') interruptedBy = 'user';
-			end = s.end;
-		} else if (r?.stoppedAt != null) {
-			status = 'done';
-			end = r.stoppedAt;
-		} else if (s?.endStatus === 'ok' && !s.async) {
-			status = 'done';
-			end = s.end;
-		} else if (orphanedAt !== null) {
-			status = 'interrupted';
-			end = orphanedAt;
-			interruptedBy = r?.orphanReason ?? s?.orphanReason ?? null;
-		} else if (now - lastActivity > this.timeoutMs) {
-			status = 'lost';
-		} else {
-			status = 'running';
-		}
-		const reported = s?.reportedMs ?? null;
-		const durationMs =
-			status === 'running'
-				? Math.max(0, now - start)
-				: reported !== null && status === 'done'
-					? reported
-					: end !== null
-						? Math.max(0, end - start)
-						: null;
-		return {
-			key: r !== null ? r.agentId : `call:${s!.toolUseId}`,
-			id: r?.agentId ?? null,
-			type: r?.agentType ?? s?.subagentType ?? 'unknown',
-			description: s?.description || r?.description || '',
-			prompt: s?.prompt ?? null,
-			status,
-			interruptedBy,
-			start,
-			end,
-			durationMs,
-			toolCount: s?.reportedTools ?? r?.toolCount ?? 0,
-			tokens: s?.tokens ?? null,
-			lastMessage: r?.lastMessage ?? null,
-			session: r?.session ?? s?.session ?? null,
-			toolUseId: s?.toolUseId ?? null,
-			toolCallIds: r !== null ? [...r.toolIds] : [],
-			background: s !== null && (s.background || s.async),
-			parent: s?.parent ?? 'main',
-		};
-	}
-
 	private onSpawn(rec: EventRecord, t: number): void {
 		const id = toolUseIdOf(rec) ?? `rec:${rec.id}`;
 		const existing = this.spawns.get(id);
 		const spawn = existing ?? this.createSpawn(rec, id, t);
 		spawn.start = Math.min(spawn.start, t);
-		this.fillSpawn(spawn, rec);
+		fillSpawn(spawn, rec);
 		if (existing === undefined) this.queue(spawn);
 	}
 
 	private onSpawnEnd(rec: EventRecord, t: number): void {
 		const id = toolUseIdOf(rec) ?? this.pending.get(sessionOf(rec))?.[0]?.toolUseId ?? `rec:${rec.id}`;
 		const spawn = this.spawns.get(id) ?? this.createSpawn(rec, id, t - (num(rec.payload.duration_ms) ?? 0));
-		this.fillSpawn(spawn, rec);
+		fillSpawn(spawn, rec);
 		if (spawn.endStatus !== null) return;
-		spawn.end = t;
-		spawn.orphanedAt = null;
+		const agentId = endSpawn(spawn, rec, t);
 		this.openSpawns.delete(spawn);
-		const response = obj(rec.payload.tool_response);
-		if (rec.type === 'PostToolUseFailure') {
-			spawn.endStatus = isUserInterrupt(rec) ? 'interrupted' : 'failed';
-		} else if (rec.type === 'PermissionDenied') {
-			spawn.endStatus = 'denied';
-		} else if (errorKindOf(rec) !== null) {
-			spawn.endStatus = 'failed';
-		} else {
-			spawn.endStatus = 'ok';
-			spawn.async = str(response?.status) === 'async_launched';
-		}
-		spawn.reportedMs = num(response?.totalDurationMs);
-		spawn.tokens = num(response?.totalTokens);
-		spawn.reportedTools = num(response?.totalToolUseCount);
 		this.unqueue(spawn);
-		const agentId = str(response?.agentId);
 		if (agentId !== null) this.relink(spawn, agentId);
 		if (spawn.run !== null) spawn.run.orphanedAt = null;
 	}
 
 	private createSpawn(rec: EventRecord, id: string, t: number): Spawn {
-		const spawn: Spawn = {
-			toolUseId: id,
-			order: this.order++,
-			session: sessionOf(rec),
-			parent: agentKeyOf(rec),
-			description: '',
-			prompt: null,
-			subagentType: null,
-			background: false,
-			start: t,
-			end: null,
-			endStatus: null,
-			async: false,
-			reportedMs: null,
-			tokens: null,
-			reportedTools: null,
-			orphanedAt: null,
-			orphanReason: null,
-			run: null,
-		};
+		const spawn = newSpawn(rec, id, t, this.order++);
 		this.spawns.set(id, spawn);
 		this.openSpawns.add(spawn);
 		this.evict(t);
 		return spawn;
-	}
-
-	private fillSpawn(spawn: Spawn, rec: EventRecord): void {
-		const input = toolInputOf(rec);
-		if (input === null) return;
-		if (spawn.description === '') spawn.description = oneLine(str(input.description) ?? '', 200);
-		spawn.prompt ??= str(input.prompt);
-		spawn.subagentType ??= str(input.subagent_type);
-		if (input.run_in_background === true) spawn.background = true;
 	}
 
 	private queue(spawn: Spawn): void {
@@ -359,23 +184,7 @@ export class AgentsView {
 			if (run.agentType === null && type !== null) run.agentType = type;
 			return run;
 		}
-		run = {
-			agentId,
-			order: this.order++,
-			session,
-			agentType: type,
-			description: null,
-			start: t,
-			startKnown: false,
-			stoppedAt: null,
-			lastMessage: null,
-			toolIds: new Set(),
-			toolCount: 0,
-			lastActivity: t,
-			orphanedAt: null,
-			orphanReason: null,
-			spawn: null,
-		};
+		run = newRun(agentId, this.order++, session, type, t);
 		this.runs.set(agentId, run);
 		this.openRuns.add(run);
 		this.joinPending(run);
@@ -420,23 +229,7 @@ export class AgentsView {
 	}
 
 	private ensureRunUnlinked(agentId: string, spawn: Spawn): Run {
-		const run: Run = {
-			agentId,
-			order: this.order++,
-			session: spawn.session,
-			agentType: spawn.subagentType,
-			description: null,
-			start: spawn.start,
-			startKnown: false,
-			stoppedAt: null,
-			lastMessage: null,
-			toolIds: new Set(),
-			toolCount: 0,
-			lastActivity: spawn.end ?? spawn.start,
-			orphanedAt: null,
-			orphanReason: null,
-			spawn: null,
-		};
+		const run = runOfSpawn(agentId, this.order++, spawn);
 		this.runs.set(agentId, run);
 		this.openRuns.add(run);
 		this.evict(run.lastActivity);

@@ -44,88 +44,25 @@ import {
 	toolUseIdOf,
 } from './fields.js';
 import {toolTarget} from './target.js';
-import {BackgroundWork, type BackgroundTask, type SessionCron} from './background.js';
+import {
+	newEntry,
+	sessionRow,
+	setBase,
+	type Entry,
+	type SessionEntry,
+	type SessionState,
+} from './session-entry.js';
+import {addWait, clearWaitsOnTool, noteNotification} from './session-waits.js';
 import {RecentSet} from '../recent-set.js';
 
 export type {BackgroundTask, SessionCron} from './background.js';
-
-export type SessionState = 'working' | 'waiting' | 'background' | 'failed' | 'idle' | 'ended' | 'stale';
-/**
- * permission: a PermissionRequest or permission_prompt · idle: idle_prompt (waiting for your next
- * prompt) · input: a question (elicitation_dialog, Elicitation) · url: elicitation_url_dialog ·
- * agent: agent_needs_input (a subagent asks).
- */
-export type WaitReason = 'permission' | 'idle' | 'input' | 'url' | 'agent';
-
-export interface SessionEntry {
-	id: string;
-	cwd: string | null;
-	model: string | null;
-	permissionMode: string | null;
-	/** SessionStart `source` (startup, resume, clear, compact, fork). */
-	source: string | null;
-	/** First event seen (the SessionStart time when it was seen first). */
-	start: number;
-	startedAt: number | null;
-	end: number | null;
-	endReason: string | null;
-	firstPrompt: string | null;
-	lastPrompt: string | null;
-	promptCount: number;
-	toolCount: number;
-	/** Events of the session that are errors (core/errors.ts). */
-	errorCount: number;
-	eventCount: number;
-	lastActivity: number;
-	state: SessionState;
-	waiting: boolean;
-	waitReason: WaitReason | null;
-	/** Since when it has been waiting (the oldest open wait). */
-	waitingSince: number | null;
-	/** What it is waiting for, e.g. `Bash  rm -rf build` or the notification message. */
-	waitMessage: string | null;
-	/** What runs in the background (empty unless the state is `background`). */
-	background: readonly BackgroundTask[];
-	/** Prompts scheduled in the session (`session_crons[]` of its latest Stop). */
-	crons: readonly SessionCron[];
-	/** While `failed`: StopFailure's error in words (`rate limited`, `billing error`, …) and its details. */
-	failure: string | null;
-}
+export type {SessionEntry, SessionState, WaitReason} from './session-entry.js';
 
 export interface SessionsOptions {
 	staleMs?: number;
 	maxSessions?: number;
 	/** Without `background_tasks`, a subagent with no event for this long no longer counts as background work. Default 10 min. */
 	agentTimeoutMs?: number;
-}
-
-interface Wait {
-	/** The agent that waits (`main` or an id); null when unknown (a Notification naming no agent). */
-	agent: string | null;
-	reason: WaitReason;
-	tool: string | null;
-	key: string | null;
-	since: number;
-	message: string | null;
-}
-
-type Derived =
-	'state' | 'waiting' | 'waitReason' | 'waitingSince' | 'waitMessage' | 'background' | 'crons' | 'failure';
-
-interface Entry extends Omit<SessionEntry, Derived> {
-	base: 'working' | 'idle' | 'failed';
-	/** Time of the event that set `base`: a late (older) event does not change it. */
-	baseAt: number;
-	failure: string | null;
-	waits: Wait[];
-	work: BackgroundWork;
-}
-
-function setBase(s: Entry, base: Entry['base'], t: number): boolean {
-	if (t < s.baseAt) return false;
-	s.base = base;
-	s.baseAt = t;
-	return true;
 }
 
 /** StopFailure in words: `rate limited`, then its `error_details` when given. */
@@ -149,7 +86,6 @@ const TOOL_EVENTS = new Set([
 	'PostToolBatch',
 ]);
 const SEEN_LIMIT = 50_000;
-const MAX_WAITS = 50;
 const STATE_RANK = new Map<SessionState, number>([
 	['waiting', 0],
 	['working', 1],
@@ -159,8 +95,6 @@ const STATE_RANK = new Map<SessionState, number>([
 	['stale', 2],
 	['ended', 3],
 ]);
-const NO_TASKS: readonly BackgroundTask[] = [];
-
 export class SessionsView {
 	readonly staleMs: number;
 	readonly maxSessions: number;
@@ -227,7 +161,7 @@ export class SessionsView {
 				const tool = toolNameOf(rec);
 				const input = toolInputOf(rec);
 				const target = tool !== null ? toolTarget(tool, input, s.cwd) : '';
-				this.wait(s, {
+				addWait(s, {
 					agent: agentKeyOf(rec),
 					reason: 'permission',
 					tool,
@@ -238,10 +172,10 @@ export class SessionsView {
 				break;
 			}
 			case 'Notification':
-				this.onNotification(s, rec, t);
+				noteNotification(s, rec, t);
 				break;
 			case 'Elicitation':
-				this.wait(s, {
+				addWait(s, {
 					agent: agentIdOf(rec),
 					reason: 'input',
 					tool: null,
@@ -277,7 +211,7 @@ export class SessionsView {
 	/** Snapshot: waiting sessions first, then live ones (working, background, failed, idle), then stale, then ended; each by last activity (newest first). */
 	snapshot(now: number, staleMs = this.staleMs): SessionEntry[] {
 		const rows: SessionEntry[] = [];
-		for (const s of this.sessions.values()) rows.push(this.row(s, now, staleMs));
+		for (const s of this.sessions.values()) rows.push(sessionRow(s, now, staleMs, this.agentTimeoutMs));
 		const rank = (r: SessionEntry) => STATE_RANK.get(r.state) ?? 1;
 		return rows.sort((a, b) => rank(a) - rank(b) || b.lastActivity - a.lastActivity);
 	}
@@ -292,57 +226,10 @@ export class SessionsView {
 		this.lastKey = null;
 	}
 
-	private row(s: Entry, now: number, staleMs: number): SessionEntry {
-		const {base, baseAt: _baseAt, waits, work, failure, ...rest} = s;
-		const waiting = s.end === null && waits.length > 0;
-		const tasks = s.end === null && base === 'idle' ? work.tasks(now, this.agentTimeoutMs) : NO_TASKS;
-		let state: SessionState;
-		if (s.end !== null) state = 'ended';
-		else if (now - s.lastActivity > staleMs) state = 'stale';
-		else if (waiting) state = 'waiting';
-		else if (tasks.length > 0) state = 'background';
-		else state = base;
-		const first = waiting ? waits[0] : null;
-		const latest = waiting ? waits[waits.length - 1] : null;
-		return {
-			...rest,
-			state,
-			waiting,
-			waitReason: latest?.reason ?? null,
-			waitingSince: first?.since ?? null,
-			waitMessage: latest?.message ?? null,
-			background: state === 'background' ? tasks : NO_TASKS,
-			crons: work.crons,
-			failure: base === 'failed' ? failure : null,
-		};
-	}
-
 	private entry(id: string, t: number): Entry {
 		let s = this.sessions.get(id);
 		if (s === undefined) {
-			s = {
-				id,
-				cwd: null,
-				model: null,
-				permissionMode: null,
-				source: null,
-				start: t,
-				startedAt: null,
-				end: null,
-				endReason: null,
-				firstPrompt: null,
-				lastPrompt: null,
-				promptCount: 0,
-				toolCount: 0,
-				errorCount: 0,
-				eventCount: 0,
-				lastActivity: t,
-				base: 'idle',
-				baseAt: -Infinity,
-				failure: null,
-				waits: [],
-				work: new BackgroundWork(),
-			};
+			s = newEntry(id, t);
 			this.sessions.set(id, s);
 			while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
 		} else if (this.lastKey !== id) {
@@ -371,57 +258,6 @@ export class SessionsView {
 		const agent = agentKeyOf(rec);
 		if (agent === 'main') setBase(s, 'working', t);
 		else this.subagentWorks(s, t);
-		if (s.waits.length === 0) return;
-		const tool = toolNameOf(rec);
-		const key = isEnd && tool !== null ? inputKey(toolInputOf(rec)) : null;
-		s.waits = s.waits.filter((w) => {
-			if (w.reason === 'idle' || w.agent === null) return false;
-			if (w.tool === null) return w.agent !== agent;
-			// A permission for a known call: its own end, or a new call of the same agent, resolves it.
-			if (key !== null && w.tool === tool && w.key === key) return false;
-			return !(rec.type === 'PreToolUse' && w.agent === agent);
-		});
-	}
-
-	private onNotification(s: Entry, rec: EventRecord, t: number): void {
-		const type = str(rec.payload.notification_type);
-		const message = str(rec.payload.message);
-		const text = message !== null ? oneLine(message, 200) : null;
-		const agent = agentIdOf(rec);
-		switch (type) {
-			case 'permission_prompt': {
-				// PermissionRequest is the immediate signal; this one comes ~6 s later for the same wait.
-				const open = s.waits.find((w) => w.reason === 'permission');
-				if (open !== undefined) open.message ??= text;
-				else this.wait(s, {agent, reason: 'permission', tool: null, key: null, since: t, message: text});
-				break;
-			}
-			case 'idle_prompt':
-				this.wait(s, {agent: 'main', reason: 'idle', tool: null, key: null, since: t, message: text});
-				break;
-			case 'elicitation_dialog':
-				this.wait(s, {agent, reason: 'input', tool: null, key: null, since: t, message: text});
-				break;
-			case 'elicitation_url_dialog':
-				this.wait(s, {agent, reason: 'url', tool: null, key: null, since: t, message: text});
-				break;
-			case 'elicitation_complete':
-			case 'elicitation_response':
-				s.waits = s.waits.filter((w) => w.reason !== 'input' && w.reason !== 'url');
-				break;
-			case 'agent_needs_input':
-				this.wait(s, {agent, reason: 'agent', tool: null, key: null, since: t, message: text});
-				break;
-			case 'agent_completed':
-				s.waits = s.waits.filter((w) => w.reason !== 'agent' || (agent !== null && w.agent !== agent));
-				break;
-			default:
-				break;
-		}
-	}
-
-	private wait(s: Entry, w: Wait): void {
-		s.waits.push(w);
-		if (s.waits.length > MAX_WAITS) s.waits.shift();
+		clearWaitsOnTool(s, rec, agent, isEnd);
 	}
 }

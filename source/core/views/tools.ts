@@ -24,8 +24,6 @@ import type {EventRecord} from '../record.js';
 import {errorKindOf, isUserInterrupt} from '../errors.js';
 import {
 	agentKeyOf,
-	agentTypeOf,
-	cwdOf,
 	inputKey,
 	jsonText,
 	num,
@@ -38,15 +36,22 @@ import {
 	toolUseIdOf,
 	type Json,
 } from './fields.js';
-import {toolTarget} from './target.js';
 import {trimMap} from './bounded.js';
 import type {AgentTypes} from './agent-types.js';
-import type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
+import type {InterruptCause, ToolCall} from './tool-row.js';
+import {PendingPermissions} from './pending-permissions.js';
+import {
+	callRow,
+	fillCall,
+	inputKeyOf,
+	newCall,
+	noteRecord,
+	type Call,
+	type Result,
+} from './tool-call-state.js';
 
 export type {InterruptCause, ToolCall, ToolStatus} from './tool-row.js';
 export {sortToolCalls} from './tool-row.js';
-
-type Result = 'ok' | 'failed' | 'denied' | 'interrupted';
 
 export interface ToolsOptions {
 	timeoutMs?: number;
@@ -54,49 +59,6 @@ export interface ToolsOptions {
 	/** Names a call's agent by type when the call's own records do not. */
 	agentTypes?: AgentTypes;
 }
-
-interface Call {
-	id: string;
-	order: number;
-	toolUseId: string | null;
-	tool: string;
-	input: Json | null;
-	inputKey: string | null;
-	target: string;
-	session: string | null;
-	cwd: string | null;
-	agent: string;
-	agentType: string | null;
-	start: number;
-	startKnown: boolean;
-	end: number | null;
-	result: Result | null;
-	reportedMs: number | null;
-	error: string | null;
-	/** When its turn, subagent or session ended with no end for it (it counts as interrupted, until an end comes). */
-	cutAt: number | null;
-	/** Why it is interrupted: `user` for an interrupting end, else what cut it. */
-	cause: InterruptCause | null;
-	lastActivity: number;
-	waited: boolean;
-	background: boolean;
-	evicted: boolean;
-	/** Replaced, never changed in place, so every row of the call can share it (running calls are rebuilt each snapshot). */
-	recordIds: readonly string[];
-	/** The row of a finished call, reused by later snapshots until the call changes again. */
-	cache: ToolCall | null;
-}
-
-interface PendingPermission {
-	session: string | null;
-	agent: string;
-	tool: string;
-	key: string;
-	recordId: string;
-}
-
-const MAX_PENDING_PERMISSIONS = 100;
-const MAX_RECORD_IDS = 16;
 
 function errorText(value: unknown): string | null {
 	if (typeof value === 'string') return oneLine(value, 300);
@@ -111,7 +73,7 @@ export class ToolsView {
 	private calls = new Map<string, Call>();
 	private running = new Set<Call>();
 	private unkeyed = new Map<string, Call[]>();
-	private pendingPermissions: PendingPermission[] = [];
+	private readonly pendingPermissions = new PendingPermissions();
 	private order = 0;
 	private sorted: Call[] | null = null;
 
@@ -213,52 +175,13 @@ export class ToolsView {
 		this.calls.clear();
 		this.running.clear();
 		this.unkeyed.clear();
-		this.pendingPermissions = [];
+		this.pendingPermissions.clear();
 		this.sorted = null;
-	}
-
-	private buildRow(c: Call, now: number): ToolCall {
-		let status: ToolStatus;
-		let durationMs: number | null;
-		if (c.result !== null) {
-			status = c.result;
-			durationMs = c.reportedMs ?? (c.startKnown && c.end !== null ? Math.max(0, c.end - c.start) : null);
-		} else if (c.cutAt !== null) {
-			// When it stopped is not known: only that it was before the cut.
-			status = 'interrupted';
-			durationMs = null;
-		} else if (now - c.lastActivity > this.timeoutMs) {
-			status = 'lost';
-			durationMs = null;
-		} else {
-			status = 'running';
-			durationMs = Math.max(0, now - c.start);
-		}
-		return {
-			id: c.id,
-			toolUseId: c.toolUseId,
-			tool: c.tool,
-			target: c.target,
-			input: c.input,
-			status,
-			start: c.start,
-			end: c.result !== null ? c.end : c.cutAt,
-			durationMs,
-			agent: c.agent,
-			agentType: c.agentType ?? this.agentTypes?.typeOf(c.agent) ?? null,
-			session: c.session,
-			cwd: c.cwd,
-			error: c.error,
-			interruptedBy: status === 'interrupted' ? c.cause : null,
-			waitedForPermission: c.waited,
-			background: c.background,
-			recordIds: c.recordIds,
-		};
 	}
 
 	private row(c: Call, now: number): ToolCall {
 		if (c.cache !== null) return c.cache;
-		const row = this.buildRow(c, now);
+		const row = callRow(c, now, this.timeoutMs, this.agentTypes);
 		if (c.result !== null || c.cutAt !== null) c.cache = row;
 		return row;
 	}
@@ -270,61 +193,11 @@ export class ToolsView {
 		tool: string,
 		input: Json | null,
 	): Call {
-		const cwd = cwdOf(rec);
-		const call: Call = {
-			id: toolUseId ?? `rec:${rec.id}`,
-			order: this.order++,
-			toolUseId,
-			tool,
-			input,
-			inputKey: null,
-			target: toolTarget(tool, input, cwd),
-			session: sessionOf(rec),
-			cwd,
-			agent: agentKeyOf(rec),
-			agentType: agentTypeOf(rec),
-			start: t,
-			startKnown: false,
-			end: null,
-			result: null,
-			reportedMs: null,
-			error: null,
-			cutAt: null,
-			cause: null,
-			lastActivity: t,
-			waited: false,
-			background: input?.run_in_background === true,
-			evicted: false,
-			recordIds: [],
-			cache: null,
-		};
+		const call = newCall(rec, t, this.order++, toolUseId, tool, input);
 		this.calls.set(call.id, call);
 		this.sorted = null;
 		this.evict(t);
 		return call;
-	}
-
-	/** Remembers that `rec` belongs to the call (for its detail), and that the call changed. */
-	private note(call: Call, rec: EventRecord): void {
-		call.cache = null;
-		if (
-			typeof rec.id === 'string' &&
-			rec.id !== '' &&
-			call.recordIds.length < MAX_RECORD_IDS &&
-			!call.recordIds.includes(rec.id)
-		)
-			call.recordIds = [...call.recordIds, rec.id];
-	}
-
-	private fill(call: Call, rec: EventRecord, tool: string | null, input: Json | null): void {
-		this.note(call, rec);
-		if (call.tool === '' && tool !== null) call.tool = tool;
-		if (call.input === null && input !== null) {
-			call.input = input;
-			call.background = input.run_in_background === true;
-		}
-		if (call.cwd === null) call.cwd = cwdOf(rec);
-		if (call.target === '') call.target = toolTarget(call.tool, call.input, call.cwd);
 	}
 
 	private onPre(rec: EventRecord, t: number): void {
@@ -333,7 +206,7 @@ export class ToolsView {
 		const input = toolInputOf(rec);
 		const existing = toolUseId !== null ? this.calls.get(toolUseId) : undefined;
 		if (existing !== undefined) {
-			this.fill(existing, rec, tool, input);
+			fillCall(existing, rec, tool, input);
 			if (!existing.startKnown) {
 				existing.startKnown = true;
 				existing.start = t;
@@ -343,7 +216,7 @@ export class ToolsView {
 		}
 		const call = this.create(rec, t, toolUseId, tool, input);
 		call.startKnown = true;
-		this.note(call, rec);
+		noteRecord(call, rec);
 		this.running.add(call);
 		if (toolUseId === null) {
 			const key = `${call.session}\u0000${call.agent}\u0000${tool}`;
@@ -351,21 +224,7 @@ export class ToolsView {
 			if (queue === undefined) this.unkeyed.set(key, [call]);
 			else queue.push(call);
 		}
-		if (this.pendingPermissions.length > 0) {
-			const key = this.keyOf(call);
-			const i = this.pendingPermissions.findIndex(
-				(p) => p.session === call.session && p.agent === call.agent && p.tool === tool && p.key === key,
-			);
-			if (i >= 0) {
-				call.waited = true;
-				// The PermissionRequest came first: it is this call's record, before its PreToolUse in time.
-				const {recordId} = this.pendingPermissions[i];
-				if (recordId !== '' && !call.recordIds.includes(recordId)) {
-					call.recordIds = [recordId, ...call.recordIds].slice(0, MAX_RECORD_IDS);
-				}
-				this.pendingPermissions.splice(i, 1);
-			}
-		}
+		this.pendingPermissions.claim(call, tool);
 	}
 
 	/** The call an end belongs to: by id; without one, the oldest open call of the same session, agent and tool (same input preferred). */
@@ -385,7 +244,7 @@ export class ToolsView {
 			const key = inputKey(input);
 			i = Math.max(
 				0,
-				queue.findIndex((c) => this.keyOf(c) === key),
+				queue.findIndex((c) => inputKeyOf(c) === key),
 			);
 		}
 		return queue.splice(i, 1)[0];
@@ -399,10 +258,10 @@ export class ToolsView {
 		let call = this.findOpen(rec, toolUseId, tool, input);
 		if (call === undefined) {
 			call = this.create(rec, t, toolUseId, tool ?? '', input);
-			this.note(call, rec);
+			noteRecord(call, rec);
 			if (reported !== null) call.start = t - reported;
 		} else {
-			this.fill(call, rec, tool, input);
+			fillCall(call, rec, tool, input);
 			if (call.result !== null) return;
 		}
 		call.result = result;
@@ -428,8 +287,8 @@ export class ToolsView {
 			let call = this.calls.get(id);
 			if (call === undefined) {
 				call = this.create(rec, t, id, tool ?? '', input);
-				this.note(call, rec);
-			} else this.fill(call, rec, tool, input);
+				noteRecord(call, rec);
+			} else fillCall(call, rec, tool, input);
 			if (call.result !== null) continue;
 			call.result = 'ok';
 			call.end = t;
@@ -437,11 +296,6 @@ export class ToolsView {
 			call.cause = null;
 			this.running.delete(call);
 		}
-	}
-
-	private keyOf(call: Call): string {
-		if (call.inputKey === null) call.inputKey = inputKey(call.input);
-		return call.inputKey;
 	}
 
 	private onPermission(rec: EventRecord): void {
@@ -460,22 +314,15 @@ export class ToolsView {
 				call.cutAt !== null
 			)
 				continue;
-			if (this.keyOf(call) !== key) continue;
+			if (inputKeyOf(call) !== key) continue;
 			if (best === null || call.order > best.order) best = call;
 		}
 		if (best !== null) {
 			best.waited = true;
-			this.note(best, rec);
+			noteRecord(best, rec);
 			return;
 		}
-		this.pendingPermissions.push({
-			session,
-			agent,
-			tool,
-			key,
-			recordId: typeof rec.id === 'string' ? rec.id : '',
-		});
-		if (this.pendingPermissions.length > MAX_PENDING_PERMISSIONS) this.pendingPermissions.shift();
+		this.pendingPermissions.add(rec, session, agent, tool, key);
 	}
 
 	/** Calls that `match`, still running at `t` with no end, are interrupted by `cause` (until an end comes). */
