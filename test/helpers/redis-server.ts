@@ -63,6 +63,11 @@ export class RedisServer {
 		return server;
 	}
 
+	/** The running server's process id (for the bench's CPU accounting). */
+	get pid(): number | undefined {
+		return this.child?.pid;
+	}
+
 	get url(): string {
 		return this.password
 			? `redis://:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}`
