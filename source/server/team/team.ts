@@ -135,6 +135,16 @@ class TeamInstance implements Team {
 			enableOfflineQueue: true,
 			maxRetriesPerRequest: null,
 		});
+		// The adapter sends its heartbeats with PUBLISH and drops the promise: one that fails (Redis
+		// away, the connection closed at stop) would be an unhandled rejection, which ends the process.
+		const publish = this.adapterClient.publish.bind(this.adapterClient) as (
+			...args: unknown[]
+		) => Promise<unknown>;
+		(this.adapterClient as unknown as {publish: typeof publish}).publish = (...args) => {
+			const sent = publish(...args);
+			sent.catch(() => {});
+			return sent;
+		};
 		const duplicate = this.adapterClient.duplicate.bind(this.adapterClient);
 		this.adapterClient.duplicate = (override?: Partial<RedisOptions>) => {
 			const copy = duplicate(override);
