@@ -279,6 +279,41 @@ describe('a team of two instances on one Redis', {skip: missing ?? false}, () =>
 	});
 });
 
+describe('team mode: what the stream holds is checked', {skip: missing ?? false}, () => {
+	test('entries written by anything else are held to the journal’s rules: whole records only, one line each, no raw terminal controls', async (t) => {
+		const redis = await RedisServer.start();
+		t.after(() => redis.stop());
+		const a = await instance(redis.url);
+		const rest = (payload: string) =>
+			`"id":"x","time":"2026-12-01T00:00:00.000Z","received":"2026-12-01T00:00:00.000Z","session":null,"type":"Stop","tool":null,"toolUseId":null,"agentId":null,"agentType":null,"cwd":null,"summary":"s","source":"hook","payload":${payload}}`;
+		const add = (seq: number, r: string) =>
+			redis.command('XADD', 'mpm-tui:events', '*', 's', String(seq), 'r', r);
+		await add(1, rest('{"text":"\u009b31m \u202e"}'));
+		await add(2, rest('{"not":"closed"'));
+		await add(3, rest(`${'['.repeat(200)}${']'.repeat(200)}`));
+		await add(4, rest('\n{"text":"ok"}'));
+		await add(5, rest('{"text":"\u001b[2J"}'));
+		const page = await until(
+			async () => {
+				const answer = await request(`${a.url}/api/events?since=0&format=ndjson`);
+				return answer.text.split('\n').filter(Boolean).length >= 2 && (await status(a)).team.invalid === 3
+					? answer
+					: undefined;
+			},
+			10_000,
+			'the stream’s entries read',
+		);
+		const lines = page.text.split('\n').filter(Boolean);
+		assert.deepEqual(
+			lines.map((l) => JSON.parse(l).seq),
+			[1, 4],
+		);
+		assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(page.text), JSON.stringify(page.text));
+		assert.deepEqual(JSON.parse(lines[0]).payload, {text: '\u009b31m \u202e'});
+		assert.deepEqual(JSON.parse(lines[1]).payload, {text: 'ok'});
+	});
+});
+
 describe('team mode: tokens, secrets and refusals', {skip: missing ?? false}, () => {
 	test('an instance bound beyond loopback with a token refuses a wrong token; without one it does not start', async (t) => {
 		const redis = await RedisServer.start();

@@ -17,7 +17,9 @@ import {Redis, type RedisOptions} from 'ioredis';
 import {createAdapter} from '@socket.io/redis-streams-adapter';
 import type {Server} from 'socket.io';
 import type {EventRecord} from '../../core/record.js';
+import {exceedsDepth} from '../../core/parse-body.js';
 import {joinSeq, splitSeq} from '../../core/team-line.js';
+import {escapeJsonForTerminal, hasRawTerminalControls} from '../../core/terminal-safe.js';
 import type {TeamStats} from '../../core/wire.js';
 import {AcceptedBatch} from '../accepted-batch.js';
 import {History} from '../history.js';
@@ -318,18 +320,21 @@ class TeamInstance implements Team {
 			}
 			// Already held (read at start, or a second read of the same entries).
 			if (seq <= last) continue;
-			const line = joinSeq(seq, rest);
+			let line = joinSeq(seq, rest);
+			// Held to what the journal's replay holds a line to: whatever else wrote to the stream.
 			let value: unknown;
 			try {
-				value = JSON.parse(line);
+				value = exceedsDepth(line) ? undefined : JSON.parse(line);
 			} catch {
-				this.counts.invalid++;
-				continue;
+				value = undefined;
 			}
 			if (!looksLikeRecord(value) || value.seq !== seq) {
 				this.counts.invalid++;
 				continue;
 			}
+			// A line is one NDJSON line with no raw terminal controls, as every line the server writes.
+			if (line.includes('\n') || line.includes('\r') || hasRawTerminalControls(line))
+				line = escapeJsonForTerminal(JSON.stringify(value));
 			records.push(value);
 			lines.push(line);
 		}
