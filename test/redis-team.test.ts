@@ -10,6 +10,7 @@ import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import {freePort} from './helpers/free-port.js';
 import {RedisServer, redisMissing} from './helpers/redis-server.js';
 import {
 	collectEvents,
@@ -363,5 +364,31 @@ describe('team mode: tokens, secrets and refusals', {skip: missing ?? false}, ()
 		});
 		assert.equal((await withTimeout(noJournal.exited, 8000, 'the refusal')).code, 2);
 		assert.match(noJournal.stderr(), /needs the journal/);
+	});
+	test('server start --redis: the daemon joins the team, the URL reaches it by environment, not on its command line', async (t) => {
+		const redis = await RedisServer.start({password: 'pw-daemon'});
+		t.after(() => redis.stop());
+		const state = tempDir();
+		const port = await freePort();
+		const env = {MPM_TUI_STATE_DIR: state, MPM_TUI_TRANSCRIPTS: '0'};
+		const start = spawnCli(['server', 'start', '--port', String(port), '--redis', redis.url], env);
+		const started = await withTimeout(start.exited, 20_000, 'server start');
+		assert.equal(started.code, 0, start.stderr());
+		t.after(async () => {
+			await withTimeout(spawnCli(['server', 'stop'], env).exited, 20_000, 'server stop');
+		});
+		const url = `http://127.0.0.1:${port}`;
+		const team = await until(
+			async () => {
+				const answer = await request(`${url}/api/status`);
+				return answer.json?.team?.connected ? answer.json.team : undefined;
+			},
+			10_000,
+			'the daemon to reach Redis',
+		);
+		assert.equal(team.redis, `redis://:***@127.0.0.1:${redis.port}`);
+		const pid = (await request(`${url}/health`)).json.pid as number;
+		const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+		assert.ok(!argv.includes('pw-daemon') && !argv.includes('redis://'), argv);
 	});
 });
