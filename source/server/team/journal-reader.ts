@@ -37,6 +37,8 @@ export interface Chunk {
 
 export class JournalReader {
 	private position: ReadPosition | null = null;
+	/** One read buffer for every read (a ship can come with every event: no allocation each time). */
+	private readonly buffer = Buffer.allocUnsafe(READ_CHUNK);
 
 	constructor(
 		private readonly file: string,
@@ -68,7 +70,7 @@ export class JournalReader {
 				continue;
 			}
 			try {
-				const buffer = Buffer.allocUnsafe(READ_CHUNK);
+				const buffer = this.buffer;
 				let carry: Buffer | null = null;
 				let lineStart = offset;
 				for (;;) {
@@ -114,10 +116,11 @@ export class JournalReader {
 		for (let i = this.keep; i >= 0; i--) {
 			const name = i === 0 ? this.file : `${this.file}.${i}`;
 			try {
-				const stat = fs.statSync(name);
-				if (stat.isFile()) out.push({name, dev: stat.dev, ino: stat.ino});
+				// Not there (yet, or rotated away): nothing to read, and no error made for it.
+				const stat = fs.statSync(name, {throwIfNoEntry: false});
+				if (stat?.isFile()) out.push({name, dev: stat.dev, ino: stat.ino});
 			} catch {
-				// Not there (yet): nothing to read.
+				// Not readable: skipped like a missing file.
 			}
 		}
 		return out;
