@@ -246,6 +246,24 @@ describe('a team of two instances on one Redis', {skip: missing ?? false}, () =>
 		assertOnceInOrder(onB, [...before, ...later]);
 	});
 
+	test('an instance that ran alone before joins the team without shipping its past', async (t) => {
+		const redis = await RedisServer.start();
+		t.after(() => redis.stop());
+		const state = tempDir();
+		const alone = await spawnServer({MPM_TUI_STATE_DIR: state, MPM_TUI_TRANSCRIPTS: '0'});
+		for (let i = 0; i < 3; i++) {
+			const answer = await postJson(alone.url, '/api/events', event('alone').body);
+			assert.equal(answer.status, 202);
+		}
+		await alone.kill();
+		const a = await instance(redis.url, state);
+		const b = await instance(redis.url);
+		const marks = [await post(a, 'joined')];
+		assertOnceInOrder(await holds(b, marks), marks);
+		assertOnceInOrder(await holds(a, marks), marks);
+		assert.equal((await status(a)).team.backlog, 0);
+	});
+
 	test('while Redis is away, events wait in the journal, not in memory', async (t) => {
 		const redis = await RedisServer.start({persist: true});
 		t.after(() => redis.stop());

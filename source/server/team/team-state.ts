@@ -3,7 +3,8 @@
  * the instance nor a Redis that lost its data can ship an event twice or give a seq again:
  * - `instance`: this journal's name in Redis (the key under which its shipped mark is kept); a
  *   new one is made when the journal starts over (its seqs start again from 1);
- * - `shipped`: the highest journal seq shipped to Redis;
+ * - `shipped`: the highest journal seq shipped to Redis (at the first start in team mode, the
+ *   journal's last seq: events from before are not shipped);
  * - `seen`: the highest team seq this instance has seen (shipped or read), the floor under the
  *   team's counter.
  * One fixed-width line, rewritten in place by a single positioned write, so that each update is
@@ -31,9 +32,11 @@ export class TeamState {
 		let instance: string | null = null;
 		let shipped = 0;
 		let seen = 0;
+		let found = false;
 		try {
 			const match = LINE.exec(fs.readFileSync(file, 'latin1').split('\n')[0]);
 			if (match) {
+				found = true;
 				instance = match[1];
 				shipped = Number(match[2]);
 				seen = Number(match[3]);
@@ -43,7 +46,9 @@ export class TeamState {
 		}
 		if (instance === null || journalLastSeq === 0 || shipped > journalLastSeq) {
 			instance = randomBytes(12).toString('hex');
-			shipped = 0;
+			// The first start in team mode (or a state line that cannot be read): what the journal held
+			// before is this machine's past, not the team's, and is not shipped (never twice).
+			shipped = found ? 0 : journalLastSeq;
 		}
 		this.instance = instance;
 		this.shipped = shipped;
