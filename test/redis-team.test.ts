@@ -334,6 +334,37 @@ describe('team mode: what the stream holds is checked', {skip: missing ?? false}
 	});
 });
 
+describe('team mode: a Redis that refuses', {skip: missing ?? false}, () => {
+	test('a command Redis refuses (a key of the wrong type) is told in /health, and the events wait in the journal until it takes them', async (t) => {
+		const redis = await RedisServer.start();
+		t.after(() => redis.stop());
+		assert.equal(await redis.command('SET', 'mpm-tui:events', 'not a stream'), '+OK');
+		const a = await instance(redis.url);
+		const marks = [await post(a, 'refused'), await post(a, 'refused')];
+		const health = await until(
+			async () => {
+				const answer = await request(`${a.url}/health`);
+				return answer.json.status === 'degraded' ? answer.json : undefined;
+			},
+			10_000,
+			'/health to say degraded',
+		);
+		assert.match(health.problems.join(' '), /refuses a command \(WRONGTYPE/);
+		assert.equal((await status(a)).team.backlog, 2);
+		assert.equal(await redis.command('DEL', 'mpm-tui:events'), ':1');
+		assertOnceInOrder(await holds(a, marks), marks);
+		const after = await until(
+			async () => {
+				const answer = await request(`${a.url}/health`);
+				return answer.json.status === 'ok' ? answer.json : undefined;
+			},
+			10_000,
+			'/health to say ok',
+		);
+		assert.equal(after.problems, undefined);
+	});
+});
+
 describe('team mode: tokens, secrets and refusals', {skip: missing ?? false}, () => {
 	test('an instance bound beyond loopback with a token refuses a wrong token; without one it does not start', async (t) => {
 		const redis = await RedisServer.start();

@@ -110,6 +110,8 @@ class TeamInstance implements Team {
 	private tailing: Promise<void> = Promise.resolve();
 	private timer: NodeJS.Timeout | undefined;
 	private down: string | null = 'not connected yet';
+	/** What Redis answered to the last ship or read it refused while connected (cleared by a ship that works). */
+	private refusal: string | null = null;
 	private counts = {shippedEvents: 0, shipCalls: 0, readEvents: 0, invalid: 0, outages: 0};
 
 	constructor(options: TeamOptions) {
@@ -156,15 +158,20 @@ class TeamInstance implements Team {
 		this.command.defineCommand('mpmTuiShip', {numberOfKeys: 3, lua: SHIP_SCRIPT});
 		this.shipScript = (this.command as unknown as {mpmTuiShip: ShipCommand}).mpmTuiShip.bind(this.command);
 		for (const client of [this.command, this.reader, this.adapterClient]) client.on('error', () => {});
-		this.command.on('ready', () => {
+		// Up when both connections are: the one that ships and the one that reads.
+		const onReady = () => {
+			if (!this.isUp()) return;
 			if (this.down !== null)
 				options.log(
 					`team: connected to Redis at ${options.redis.redacted} (instance ${this.state.instance})`,
 				);
 			this.down = null;
 			this.ship();
-		});
+		};
+		this.command.on('ready', onReady);
+		this.reader.on('ready', onReady);
 		this.command.on('close', () => this.goneAway('the connection closed'));
+		this.reader.on('close', () => this.goneAway('the connection closed'));
 	}
 
 	async start(): Promise<void> {
@@ -194,6 +201,19 @@ class TeamInstance implements Team {
 				blockTimeInMs: BLOCK_MS,
 			}),
 		);
+	}
+
+	private isUp(): boolean {
+		return this.command.status === 'ready' && this.reader.status === 'ready';
+	}
+
+	/** A command failed: Redis is away when a connection is down; else Redis refused it (said once, tried again). */
+	private failed(error: unknown): void {
+		if (!this.isUp()) this.goneAway(message(error));
+		else if (this.refusal === null) {
+			this.refusal = message(error);
+			this.options.log(`team: Redis at ${this.options.redis.redacted} refused a command: ${this.refusal}`);
+		}
 	}
 
 	private goneAway(reason: string): void {
@@ -248,9 +268,10 @@ class TeamInstance implements Team {
 						...args,
 					);
 				} catch (error) {
-					this.goneAway(message(error));
+					this.failed(error);
 					return;
 				}
+				this.refusal = null;
 				this.counts.shipCalls++;
 				this.counts.shippedEvents += Number(answer[1]);
 				this.state.seen = Math.max(this.state.seen, Number(answer[0]));
@@ -293,7 +314,7 @@ class TeamInstance implements Team {
 				if (answer && answer.length > 0) this.take(answer[0][1], true);
 			} catch (error) {
 				if (this.closed) return;
-				this.goneAway(message(error));
+				this.failed(error);
 				await sleep(200);
 			}
 		}
@@ -349,8 +370,11 @@ class TeamInstance implements Team {
 	}
 
 	problem(): string | null {
-		if (this.down === null) return null;
-		return `team: Redis at ${this.options.redis.redacted} is away (${this.down}); events are kept in the journal and shipped once it is back`;
+		if (this.down !== null)
+			return `team: Redis at ${this.options.redis.redacted} is away (${this.down}); events are kept in the journal and shipped once it is back`;
+		if (this.refusal !== null)
+			return `team: Redis at ${this.options.redis.redacted} refuses a command (${this.refusal}); events are kept in the journal and shipped once it takes them`;
+		return null;
 	}
 
 	stats(journalLastSeq: number): TeamStats {
@@ -367,7 +391,7 @@ class TeamInstance implements Team {
 			readEvents: this.counts.readEvents,
 			invalid: this.counts.invalid,
 			outages: this.counts.outages,
-			...(this.down !== null ? {error: this.down} : {}),
+			...(this.down !== null || this.refusal !== null ? {error: this.down ?? this.refusal!} : {}),
 		};
 	}
 
