@@ -9,7 +9,9 @@
 import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import {openConnection} from '../source/client/connection.js';
 import {freePort} from './helpers/free-port.js';
 import {RedisServer, redisMissing} from './helpers/redis-server.js';
 import {
@@ -63,6 +65,54 @@ function event(tag: string): {body: Record<string, unknown>; mark: string} {
 	return {
 		body: {hook_event_name: 'PreToolUse', session_id: 'team', tool_name: 'Bash', tool_input: {command: mark}},
 		mark,
+	};
+}
+
+/** POST one marked event with a token; answers its mark. */
+async function postMarked(server: Instance, tag: string, token: string): Promise<string> {
+	const {body, mark} = event(tag);
+	const answer = await postJson(server.url, '/api/events', body, {Authorization: `Bearer ${token}`});
+	assert.equal(answer.status, 202, answer.text);
+	return mark;
+}
+
+/** A TCP load balancer on a free port with one backend at a time; `switchTo` cuts every open connection, as a backend's loss would. */
+async function balancer(port: number): Promise<{
+	port: number;
+	switchTo(next: number): void;
+	connectionsTo(backend: number): number;
+	close(): void;
+}> {
+	let backend = port;
+	const open = new Set<net.Socket>();
+	const counts = new Map<number, number>();
+	const server = net.createServer((client) => {
+		const target = backend;
+		counts.set(target, (counts.get(target) ?? 0) + 1);
+		const upstream = net.connect(target, '127.0.0.1');
+		open.add(client).add(upstream);
+		const drop = () => {
+			client.destroy();
+			upstream.destroy();
+			open.delete(client);
+			open.delete(upstream);
+		};
+		client.on('error', drop).on('close', drop);
+		upstream.on('error', drop).on('close', drop);
+		client.pipe(upstream).pipe(client);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (server.address() as net.AddressInfo).port,
+		switchTo(next) {
+			backend = next;
+			for (const socket of open) socket.destroy();
+		},
+		connectionsTo: (b) => counts.get(b) ?? 0,
+		close() {
+			for (const socket of open) socket.destroy();
+			server.close();
+		},
 	};
 }
 
@@ -212,6 +262,34 @@ describe('a team of two instances on one Redis', {skip: missing ?? false}, () =>
 		marks.push(await post(a, 'live'));
 		const latest = await live.until(1, 10_000);
 		assertOnceInOrder([...first, ...caughtUp.events, ...latest], marks);
+	});
+
+	test('mpm-tui’s own client behind a load balancer that moves it from A to B catches up without gaps', async (t) => {
+		const redis = await RedisServer.start();
+		t.after(() => redis.stop());
+		// With a token the Host check is off, as behind any proxy (protocol.md, "Security").
+		const env = {MPM_TUI_TOKEN: 'team-token'};
+		const a = await instance(redis.url, tempDir(), [], env);
+		const b = await instance(redis.url, tempDir(), [], env);
+		const proxy = await balancer(a.port);
+		t.after(() => proxy.close());
+		const got: any[] = [];
+		const connection = openConnection(
+			{url: `http://127.0.0.1:${proxy.port}`, token: 'team-token', since: 0},
+			{onEvents: (events) => got.push(...events), onState: () => {}},
+		);
+		t.after(() => connection.close());
+		const marks: string[] = [];
+		for (let i = 0; i < 5; i++) marks.push(await postMarked(a, 'via-a', 'team-token'));
+		await until(async () => (got.length >= 5 ? true : undefined), 10_000, 'the first events through A');
+		// The balancer now sends this client to B; events keep coming in through both meanwhile.
+		proxy.switchTo(b.port);
+		for (let i = 0; i < 6; i++) marks.push(await postMarked(i % 2 === 0 ? a : b, 'moving', 'team-token'));
+		await until(async () => (got.length >= 11 ? true : undefined), 15_000, 'the client to catch up on B');
+		marks.push(await postMarked(a, 'live', 'team-token'));
+		await until(async () => (got.length >= 12 ? true : undefined), 10_000, 'a live event through B');
+		assertOnceInOrder(got, marks);
+		assert.ok(proxy.connectionsTo(b.port) > 0, 'the client did reconnect through the balancer to B');
 	});
 
 	test('FLUSHALL, then an instance restarts: no seq is given twice', async (t) => {
