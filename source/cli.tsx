@@ -39,6 +39,7 @@ const cli = meow(
     --otel-keep-identity  keep user.email and account ids in OTLP telemetry (dropped by default)
     --no-transcripts    do not read the transcripts hook events name (usage and $)
     --transcripts-from-start  read a transcript from its start, not from where it stands
+    --redis URL         one instance of a team server on this Redis (env MPM_TUI_REDIS_URL; docs/team.md)
     --demo              stream realistic demo sessions through the real pipeline
     --replay FILE       open a recorded NDJSON stream (--speed N, default 1)
     --since SEQ         (tail) start after this seq; default: live only
@@ -73,6 +74,7 @@ const cli = meow(
 			filter: {type: 'string'},
 			transcripts: {type: 'boolean'},
 			transcriptsFromStart: {type: 'boolean'},
+			redis: {type: 'string'},
 			demo: {type: 'boolean', default: false},
 			replay: {type: 'string'},
 			speed: {type: 'number', default: 1},
@@ -119,6 +121,7 @@ async function main(): Promise<number> {
 				// meow makes an absent boolean false: only what was given overrides the environment.
 				transcripts: process.argv.includes('--no-transcripts') ? false : undefined,
 				transcriptsFromStart: flags.transcriptsFromStart === true ? true : undefined,
+				redis: flags.redis,
 			},
 			process.env,
 			os.homedir(),

@@ -4,6 +4,7 @@
  * Pure: the caller passes `env` and `home`.
  */
 import path from 'node:path';
+import {parseRedisUrl} from './core/redis-url.js';
 
 export interface Flags {
 	port?: number;
@@ -20,6 +21,8 @@ export interface Flags {
 	/** `--no-transcripts`: false. */
 	transcripts?: boolean;
 	transcriptsFromStart?: boolean;
+	/** `--redis URL`: run as one instance of a team server (docs/team.md). */
+	redis?: string;
 }
 
 export interface Config {
@@ -53,6 +56,8 @@ export interface Config {
 	transcripts: {follow: boolean; fromStart: boolean; roots: string[]};
 	/** A user's price file read over the built-in table (`MPM_TUI_PRICES`, else `${XDG_CONFIG_HOME:-~/.config}/mpm-tui/prices.json`). */
 	pricesFile: string;
+	/** `--redis` / `MPM_TUI_REDIS_URL` (docs/team.md): the Redis shared by a team's instances, or null. `redacted`: the URL with its password as `***`, the only form logged. */
+	redis: {url: string; redacted: string} | null;
 }
 
 export class ConfigError extends Error {}
@@ -153,6 +158,17 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 			`--connect takes a URL such as http://127.0.0.1:8765, got ${JSON.stringify(connect)}`,
 		);
 	}
+	const redisRaw = flags.redis ?? firstDefined(env.MPM_TUI_REDIS_URL);
+	let redis: Config['redis'] = null;
+	if (redisRaw !== undefined && redisRaw !== '') {
+		const parsed = parseRedisUrl(redisRaw);
+		if (!parsed.ok) throw new ConfigError(`--redis ${parsed.error}`);
+		if (journal === null)
+			throw new ConfigError(
+				'--redis needs the journal: it keeps the events accepted while Redis is away until they are shipped (drop --no-journal / MPM_TUI_NO_JOURNAL)',
+			);
+		redis = {url: parsed.url, redacted: parsed.redacted};
+	}
 	return {
 		port,
 		host,
@@ -208,6 +224,7 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		pricesFile:
 			firstDefined(env.MPM_TUI_PRICES) ??
 			path.join(firstDefined(env.XDG_CONFIG_HOME) ?? path.join(home, '.config'), 'mpm-tui', 'prices.json'),
+		redis,
 	};
 }
 

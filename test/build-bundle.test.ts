@@ -37,6 +37,7 @@ function files(dir: string): string[] {
 /** Texts that only one part contains, from the dependencies' own files. */
 const INK = 'data:application/octet-stream;base64,'; // yoga-layout's WebAssembly, which Ink loads
 const SOCKET_IO_SERVER = 'Transport unknown'; // engine.io's server (node_modules/engine.io/build/server.js)
+const REDIS = 'Reached the max retries per request limit'; // ioredis (built/errors/MaxRetriesPerRequestError.js), which only team mode (--redis) loads
 
 /** SIGTERM, and the exit. */
 async function stop(child: ChildProcess): Promise<void> {
@@ -71,6 +72,13 @@ before(() => {
 			'utf8',
 		).includes(INK),
 		"the Ink marker is yoga's",
+	);
+	assert.ok(
+		readFileSync(
+			path.join(root, 'node_modules', 'ioredis', 'built', 'errors', 'MaxRetriesPerRequestError.js'),
+			'utf8',
+		).includes(REDIS),
+		"the Redis marker is ioredis's",
 	);
 });
 
@@ -216,6 +224,8 @@ describe('each command loads only what it needs', () => {
 		until: 'exit' | 'output';
 		ink: boolean;
 		socketIoServer: boolean;
+		/** ioredis: only with --redis (never loaded by a plain server). */
+		redis?: boolean;
 	}> = [
 		{name: 'hooks status', args: () => ['hooks', 'status'], until: 'exit', ink: false, socketIoServer: false},
 		{
@@ -238,6 +248,16 @@ describe('each command loads only what it needs', () => {
 			until: 'output',
 			ink: false,
 			socketIoServer: true,
+			redis: false,
+		},
+		{
+			// Redis need not answer: the client is loaded, and the server starts without it.
+			name: '--server-only --redis',
+			args: () => ['--server-only', '--port', '0', '--redis', 'redis://127.0.0.1:1'],
+			until: 'output',
+			ink: false,
+			socketIoServer: true,
+			redis: true,
 		},
 	];
 	for (const c of cases) {
@@ -282,6 +302,11 @@ describe('each command loads only what it needs', () => {
 				has(texts, SOCKET_IO_SERVER),
 				c.socketIoServer,
 				`Socket.IO server ${c.socketIoServer ? '' : 'not '}loaded: ${[...texts.keys()].join(', ')}`,
+			);
+			assert.equal(
+				has(texts, REDIS),
+				c.redis ?? false,
+				`Redis ${c.redis ? '' : 'not '}loaded: ${[...texts.keys()].join(', ')}`,
 			);
 		});
 	}

@@ -46,3 +46,24 @@ test('a non-loopback bind needs a token', () => {
 	);
 	assert.equal(checkBindSecurity({host: '0.0.0.0', token: 'x'}), null);
 });
+
+test('--redis and MPM_TUI_REDIS_URL: off by default, the flag beats the variable, the journal is needed', () => {
+	assert.equal(resolveConfig({}, {}, home).redis, null);
+	assert.deepEqual(resolveConfig({}, {MPM_TUI_REDIS_URL: 'redis://:pw@10.0.0.5:6379/1'}, home).redis, {
+		url: 'redis://:pw@10.0.0.5:6379/1',
+		redacted: 'redis://:***@10.0.0.5:6379/1',
+	});
+	assert.equal(
+		resolveConfig({redis: 'rediss://r.example:6380'}, {MPM_TUI_REDIS_URL: 'redis://a:6379'}, home).redis?.url,
+		'rediss://r.example:6380',
+	);
+	assert.throws(() => resolveConfig({redis: 'http://a:6379'}, {}, home), ConfigError);
+	assert.throws(
+		() => resolveConfig({redis: 'redis://a:6379', journal: false}, {}, home),
+		/--redis needs the journal/,
+	);
+	assert.throws(
+		() => resolveConfig({}, {MPM_TUI_REDIS_URL: 'redis://a:6379', MPM_TUI_NO_JOURNAL: '1'}, home),
+		/--redis needs the journal/,
+	);
+});

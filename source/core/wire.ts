@@ -40,6 +40,30 @@ export interface HelloInfo {
 }
 
 /** Socket.IO `status` and `GET /stats`. */
+/**
+ * A team instance (docs/team.md): `redis` (password shown as `***`), `connected`, this journal's
+ * `instance` name, `shipped` (the highest journal seq shipped) and `backlog` (journal events not yet shipped), `lastSeq` (the highest team seq
+ * in this instance's history), `seen` (the floor it gives the team counter), counts of events
+ * shipped and read, ship calls, `invalid` stream entries or journal lines skipped, `outages` of
+ * Redis, and `error` (why Redis is away).
+ */
+export interface TeamStats {
+	redis: string;
+	connected: boolean;
+	instance: string;
+	shipped: number;
+	/** Journal events not shipped yet (kept in the journal, not in memory). */
+	backlog: number;
+	lastSeq: number;
+	seen: number;
+	shippedEvents: number;
+	shipCalls: number;
+	readEvents: number;
+	invalid: number;
+	outages: number;
+	error?: string;
+}
+
 export interface ServerStats {
 	events: {total: number; ratePerMinute: number; lastSeq: number; firstSeq: number};
 	/** The history: records held and their bytes, against the bounds (`--history`, `--history-bytes`). */
@@ -93,6 +117,8 @@ export interface ServerStats {
 	 * refused paths, records dropped. Absent when transcripts are off, and from older servers.
 	 */
 	transcripts?: TranscriptStats;
+	/** Team mode (`--redis`, docs/team.md). Absent without `--redis`. */
+	team?: TeamStats;
 	/** The same lines as /health's `problems` (empty when all is well). */
 	problems: string[];
 	uptime: number;

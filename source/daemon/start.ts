@@ -23,7 +23,7 @@ export interface StartOptions {
 	err: (line: string) => void;
 }
 
-/** The flags that make the daemon's configuration this one (the token goes by environment, not argv, where `ps` would show it). */
+/** The flags that make the daemon's configuration this one (the token and the Redis URL go by environment, not argv, where `ps` would show them). */
 export function daemonArgs(config: Config, ndjson: string | undefined): string[] {
 	const args = ['--server-only', '--daemon', '--port', String(config.port), '--host', config.host];
 	args.push('--history', String(config.history), '--history-bytes', String(config.historyBytes));
@@ -69,7 +69,8 @@ export async function startDaemon(config: Config, options: StartOptions): Promis
 		0o600,
 	);
 	const offset = fs.fstatSync(logFd).size;
-	const env = {...process.env, MPM_TUI_TOKEN: config.token ?? ''};
+	// The Redis URL (team mode) may hold a password: by environment too.
+	const env = {...process.env, MPM_TUI_TOKEN: config.token ?? '', MPM_TUI_REDIS_URL: config.redis?.url ?? ''};
 	const child = spawn(
 		process.execPath,
 		[...process.execArgv, process.argv[1], ...daemonArgs(config, options.ndjson)],

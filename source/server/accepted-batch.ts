@@ -96,6 +96,13 @@ export class AcceptedBatch {
 		this.rawIsAscii = rawIsAscii;
 	}
 
+	/** A batch whose NDJSON is already made (records read back from a team's Redis stream): `ndjson` holds exactly their lines. */
+	static fromNdjson(records: readonly EventRecord[], ndjson: Buffer): AcceptedBatch {
+		const batch = new AcceptedBatch(records);
+		batch.cachedBytes = ndjson;
+		return batch;
+	}
+
 	/**
 	 * The NDJSON bytes (UTF-8): one line per record, each followed by a newline. No line holds a
 	 * raw newline (and no UTF-8 sequence contains the byte 0x0a), so the 0x0a bytes are exactly

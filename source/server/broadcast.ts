@@ -133,7 +133,8 @@ export class Broadcaster {
 	/** The same packets through socket.io's own encoder: one emit per `maxBatch` records. */
 	private emitToMpmTui(records: readonly EventRecord[]): void {
 		for (let start = 0; start < records.length; start += this.maxBatch) {
-			this.io.to(MPM_TUI_ROOM).emit('events', records.slice(start, start + this.maxBatch));
+			// `local`: each instance of a team sends its own clients the events it reads (docs/team.md), never through the adapter.
+			this.io.local.to(MPM_TUI_ROOM).emit('events', records.slice(start, start + this.maxBatch));
 			this.emits++;
 		}
 	}
@@ -148,9 +149,9 @@ export class Broadcaster {
 		if (!direct && namespaces.size === 0) return;
 		for (const record of batch) {
 			const mpm = toMpmEmit(record);
-			if (direct) this.io.to(CLAUDE_MPM_ROOM).emit(mpm.event, mpm.body);
+			if (direct) this.io.local.to(CLAUDE_MPM_ROOM).emit(mpm.event, mpm.body);
 			const name = mpm.namespace;
-			namespaces.get(name)?.emit(mpm.namespaceEvent, mpm.body);
+			namespaces.get(name)?.local.emit(mpm.namespaceEvent, mpm.body);
 		}
 	}
 

@@ -53,6 +53,8 @@ export interface PipelineOptions {
 	lastSeq?: number;
 	/** Where failures of the pipeline itself (bugs, failing listeners) are reported in full. */
 	log?: (line: string) => void;
+	/** False in team mode (docs/team.md): the history holds the team's events, read back from Redis, not this one's. */
+	keepHistory?: boolean;
 }
 
 /** Turns one candidate into a record: `normalize`, or a source's own (the OTLP receiver's). */
@@ -97,6 +99,7 @@ export class Pipeline {
 	private readonly idPrefix = randomBytes(6).toString('hex');
 	private idCounter = 0;
 	private seq: number;
+	private readonly keepHistory: boolean;
 	total = 0;
 	duplicates = 0;
 	rejected = 0;
@@ -113,8 +116,9 @@ export class Pipeline {
 		// The newest ids accepted: twice the ring's worth (10k at least), so a retry of an event already out of the ring is still known.
 		this.ids = new RecentSet(2 * Math.max(options.capacity, 10_000));
 		this.seq = options.lastSeq ?? 0;
+		this.keepHistory = options.keepHistory ?? true;
 		const replayed = options.replayed ?? [];
-		if (replayed.length > 0) this.history.push(new AcceptedBatch(replayed));
+		if (replayed.length > 0 && this.keepHistory) this.history.push(new AcceptedBatch(replayed));
 		for (const record of replayed) this.ids.add(record.id);
 	}
 
@@ -396,7 +400,7 @@ export class Pipeline {
 			if (s.id !== undefined) this.ids.add(s.id);
 			this.window.remember(s.key, now);
 		}
-		this.history.push(batch);
+		if (this.keepHistory) this.history.push(batch);
 		for (const listener of this.listeners) {
 			try {
 				listener(batch);

@@ -10,6 +10,8 @@ import type {ServerGuard} from './server-guard.js';
 import type {createSocketServer} from './sockets.js';
 import {spoolBacklog, spoolDropped} from './spool.js';
 import type {TranscriptFollower} from './transcript-follower.js';
+import type {History} from './history.js';
+import type {Team} from './team/team.js';
 import type {ServerStats} from './types.js';
 import {VERSION} from './version.js';
 
@@ -37,6 +39,8 @@ export interface StatsParts {
 	transcripts: TranscriptFollower | null;
 	problems: string[];
 	stdoutDropped: number;
+	/** Team mode: its history (team seqs) stands for the pipeline's. */
+	team?: Team | null;
 }
 
 export function serverStats(parts: StatsParts): ServerStats {
@@ -46,17 +50,19 @@ export function serverStats(parts: StatsParts): ServerStats {
 	const mpmTui = io?.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0;
 	const claudeMpm = io?.sockets.adapter.rooms.get(CLAUDE_MPM_ROOM)?.size ?? 0;
 	const fault = journal?.failure();
+	const team = parts.team ?? null;
+	const history: History = team?.history ?? pipeline.history;
 	return {
 		events: {
 			total: pipeline.total,
 			ratePerMinute: rate.perMinute(now),
-			lastSeq: pipeline.lastSeq,
-			firstSeq: pipeline.history.firstSeq,
+			lastSeq: team ? team.lastSeq : pipeline.lastSeq,
+			firstSeq: history.firstSeq,
 		},
 		buffer: {
-			used: pipeline.history.size,
+			used: history.size,
 			capacity: config.history,
-			bytes: pipeline.history.bytes,
+			bytes: history.bytes,
 			maxBytes: config.historyBytes,
 		},
 		duplicates: pipeline.duplicates,
@@ -91,6 +97,7 @@ export function serverStats(parts: StatsParts): ServerStats {
 		order: order.stats(),
 		otel: otlp.snapshot(),
 		...(transcripts ? {transcripts: transcripts.stats()} : {}),
+		...(team ? {team: team.stats(pipeline.lastSeq)} : {}),
 		problems: parts.problems,
 		uptime: Math.round((now - started) / 1000),
 		pid: process.pid,

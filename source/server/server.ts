@@ -31,6 +31,7 @@ import {checkPrivateDirectory, StateDirLock} from './state-dir.js';
 import {TranscriptFollower, type TranscriptFollowerOptions} from './transcript-follower.js';
 import {realRoots} from './transcript-paths.js';
 import {loadPriceIndex} from './transcript-prices.js';
+import type {Team} from './team/team.js';
 import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
 import {VERSION} from './version.js';
 
@@ -135,7 +136,10 @@ async function start(
 	}
 	for (const warning of replay.warnings) log(warning);
 	let journal: Journal | null = null;
+	// Team mode (--redis, docs/team.md): the history holds the team's events, read back from Redis.
+	let team: Team | null = null;
 	const pipeline = new Pipeline({
+		keepHistory: config.redis === null,
 		capacity: config.history,
 		maxBytes: config.historyBytes,
 		replayed: replay.records,
@@ -145,7 +149,7 @@ async function start(
 	const rate = new RateCounter(60);
 	// The usage join (GET /api/usage, Socket.IO `usage`), from the journal's records and every accepted batch.
 	const usage = new UsageState(log);
-	usage.add(replay.records);
+	if (config.redis === null) usage.add(replay.records);
 	const order = new OrderGate(options.order);
 	const spoolState = {drained: 0, setAside: 0, stopped: null as string | null};
 	const otlp = new OtlpReceiver(
@@ -182,13 +186,13 @@ async function start(
 		limit: number,
 		test?: (record: EventRecord) => boolean,
 	): Page & {lastSeq: number} => ({
-		...pipeline.history.page(since, {
+		...(team?.history ?? pipeline.history).page(since, {
 			limit,
 			maxBytes: options.historyPageBytes ?? HISTORY_PAGE_BYTES,
 			test,
 			maxScanBytes: HISTORY_SCAN_BYTES,
 		}),
-		lastSeq: pipeline.lastSeq,
+		lastSeq: team ? team.lastSeq : pipeline.lastSeq,
 	});
 	const problems = (): string[] => {
 		const out: string[] = [];
@@ -199,6 +203,8 @@ async function start(
 			);
 		const rotation = journal?.rotationFailure();
 		if (rotation) out.push(`journal cannot rotate: ${rotation}`);
+		const away = team?.problem();
+		if (away) out.push(away);
 		return out;
 	};
 	const health = (): HealthInfo => {
@@ -217,8 +223,8 @@ async function start(
 	const hello = (): HelloInfo => ({
 		service: 'mpm-tui',
 		version: VERSION,
-		lastSeq: pipeline.lastSeq,
-		firstSeq: pipeline.history.firstSeq,
+		lastSeq: team ? team.lastSeq : pipeline.lastSeq,
+		firstSeq: (team?.history ?? pipeline.history).firstSeq,
 		serverTime: new Date().toISOString(),
 	});
 
@@ -244,6 +250,7 @@ async function start(
 			problems: problems(),
 			stdoutDropped: options.stdoutDropped?.() ?? 0,
 			broadcast: {packets: broadcaster?.emits ?? 0, preEncodedFrames: broadcaster?.preEncodedFrames ?? false},
+			team,
 		});
 
 	httpServer.on(
@@ -285,12 +292,32 @@ async function start(
 		log(
 			'socket.io: this engine.io does not send pre-encoded WebSocket frames as they are; events are encoded by socket.io instead (slower)',
 		);
-	pipeline.onAccepted((batch) => {
+	const publish = (batch: AcceptedBatch) => {
 		rate.add(Date.now(), batch.records.length);
 		usage.add(batch.records);
 		broadcast.push(batch);
 		options.onAccepted?.(batch);
-	});
+	};
+	if (config.redis && config.journal) {
+		// Loaded only here, so that a server without --redis loads nothing of Redis.
+		const {startTeam} = await import('./team/team.js');
+		team = await startTeam({
+			redis: config.redis,
+			journal: config.journal,
+			journalLastSeq: replay.lastSeq,
+			capacity: config.history,
+			maxBytes: config.historyBytes,
+			maxLen: Math.max(config.history, 1000),
+			log,
+			publish,
+			loaded: (batch) => usage.add(batch.records),
+		});
+		const started = team;
+		cleanup.add(() => started.close());
+		started.attach(io);
+		// Accepted events are in the journal: the team ships them from there, and publishes them once read back.
+		pipeline.onAccepted(() => started.ship());
+	} else pipeline.onAccepted(publish);
 
 	await listen(httpServer, config.host, config.port);
 	cleanup.add(() => {
@@ -365,6 +392,7 @@ async function start(
 				io!.close(() => resolve());
 				httpServer.closeAllConnections();
 			});
+			await team?.close();
 			await journal?.close();
 			lock.release();
 		})();

@@ -163,6 +163,6 @@ export function createSocketServer(
 /** claude-mpm's heartbeat: on `/system` as `heartbeat`, and as `system.heartbeat` to claude-mpm clients; `clients` = admitted connections. */
 export function sendHeartbeat(io: Server, nowIso: string, clients: number): void {
 	const body = {type: 'system.heartbeat', data: {clients}, timestamp: nowIso};
-	io.of('/system').emit('heartbeat', body);
-	io.to(CLAUDE_MPM_ROOM).emit('system.heartbeat', body);
+	io.of('/system').local.emit('heartbeat', body);
+	io.local.to(CLAUDE_MPM_ROOM).emit('system.heartbeat', body);
 }
