@@ -518,5 +518,12 @@ describe('team mode: tokens, secrets and refusals', {skip: missing ?? false}, ()
 		const pid = (await request(`${url}/health`)).json.pid as number;
 		const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
 		assert.ok(!argv.includes('pw-daemon') && !argv.includes('redis://'), argv);
+		const shown = spawnCli(['server', 'status'], env);
+		assert.equal((await withTimeout(shown.exited, 10_000, 'server status')).code, 0, shown.stderr());
+		assert.match(
+			shown.stdout(),
+			new RegExp(`team redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port} connected`),
+		);
+		assert.ok(!shown.stdout().includes('pw-daemon'), shown.stdout());
 	});
 });
