@@ -20,7 +20,14 @@ import {checkRecord, isSeq} from '../core/record-check.js';
 import type {EventRecord} from '../core/record.js';
 import {showControlsInLine} from '../core/terminal-safe.js';
 import {ellipsize} from '../core/text.js';
-import type {HelloInfo, ServerStats} from '../core/wire.js';
+import type {
+	ClientToServerEvents,
+	ErrorAnswer,
+	HelloInfo,
+	HistoryAnswer,
+	ServerStats,
+	ServerToClientEvents,
+} from '../core/wire.js';
 import {recordFromClaudeMpm} from './claude-mpm-body.js';
 
 export type {HelloInfo, ServerStats} from '../core/wire.js';
@@ -60,14 +67,11 @@ const ACK_TIMEOUT_MS = 10_000;
 /** Without a `hello` this long after connecting, the server is taken to be claude-mpm. */
 const HELLO_WAIT_MS = 1500;
 
-/** The `history` ack as the server means it; every field is checked before use. */
-interface HistoryAnswer {
-	events?: unknown;
-	lastSeq?: unknown;
-	/** True when the server cut the page (by bytes or count) and has more events after the last one. */
-	more?: unknown;
-	error?: unknown;
-}
+/** The mpm-tui client's socket: what each side may send (core/wire.ts). */
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The `history` ack as it arrives: the wire type's fields, each checked before use. */
+type UncheckedHistoryAnswer = {[K in keyof (HistoryAnswer & ErrorAnswer)]?: unknown};
 
 /** Text from the server for a log line or the screen: one line, no controls, at most 300 characters. */
 export function serverText(text: unknown): string {
@@ -117,7 +121,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		handlers.onState(s);
 	};
 
-	const socket: Socket = io(options.url, {
+	const socket: ClientSocket = io(options.url, {
 		auth: options.token === undefined ? {client: 'mpm-tui'} : {client: 'mpm-tui', token: options.token},
 		// The token on the handshake too (when it can be a header value): the server then lets this
 		// client in however many bare handshakes are waiting.
@@ -185,11 +189,11 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		catchingUp = true;
 		let progressed = false;
 		while (!closed && gen === generation) {
-			let answer: HistoryAnswer;
+			let answer: UncheckedHistoryAnswer;
 			try {
 				answer = (await socket
 					.timeout(ACK_TIMEOUT_MS)
-					.emitWithAck('history', {since: last ?? 0, limit: PAGE})) as HistoryAnswer;
+					.emitWithAck('history', {since: last ?? 0, limit: PAGE})) as UncheckedHistoryAnswer;
 			} catch {
 				if (gen !== generation || closed) return;
 				state('reconnecting', 'the server did not answer a history request');

@@ -22,7 +22,7 @@ import {Pipeline} from './pipeline.js';
 import {RateCounter} from '../core/rate-counter.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
-import {createSocketServer, sendHeartbeat} from './sockets.js';
+import {createSocketServer, sendHeartbeat, type SocketServer} from './sockets.js';
 import {checkSpoolDirectory} from './spool.js';
 import {settledAfter, startSpoolDrain} from './spool-drain.js';
 import {Cleanup} from './cleanup.js';
@@ -225,7 +225,7 @@ async function start(
 	const httpServer = http.createServer({keepAlive: true, ...guard.httpOptions()});
 	guard.attach(httpServer);
 	httpServer.keepAliveTimeout = 30_000;
-	let io: ReturnType<typeof createSocketServer> | undefined;
+	let io: SocketServer | undefined;
 	let broadcaster: Broadcaster | undefined;
 	const stats = (): ServerStats =>
 		serverStats({

@@ -8,7 +8,12 @@
  */
 import {io} from 'socket.io-client';
 import {recordFromClaudeMpm} from '../../client/claude-mpm-body.js';
-import {serverText, type Connection, type ConnectionHandlers} from '../../client/connection.js';
+import {
+	serverText,
+	type ClientSocket,
+	type Connection,
+	type ConnectionHandlers,
+} from '../../client/connection.js';
 import {MPM_CATEGORIES} from '../../core/claude-mpm.js';
 
 export const CLAUDE_MPM_EVENTS = MPM_CATEGORIES;
@@ -20,7 +25,7 @@ export function openClaudeMpmConnection(
 	let seq = 0;
 	let attempt = 0;
 	let closed = false;
-	const socket = io(options.url, {
+	const socket: ClientSocket = io(options.url, {
 		transports: ['websocket', 'polling'],
 		auth: options.token ? {token: options.token} : {},
 		reconnectionDelay: 500,
