@@ -28,6 +28,7 @@ import type {
 	ServerStats,
 	ServerToClientEvents,
 } from '../core/wire.js';
+import {isAuthRefusal} from './auth-refusal.js';
 import {recordFromClaudeMpm} from './claude-mpm-body.js';
 
 export type {HelloInfo, ServerStats} from '../core/wire.js';
@@ -314,7 +315,7 @@ export function openConnection(options: ConnectionOptions, handlers: ConnectionH
 		if (closed) return;
 		// The server's words (its middleware's refusal): shown to the user, so made safe first.
 		const message = serverText(error?.message);
-		if (/token/i.test(message)) {
+		if (isAuthRefusal(error)) {
 			state('unauthorized', message);
 			socket.disconnect();
 			return;

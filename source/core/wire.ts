@@ -72,6 +72,18 @@ export interface IngestAnswer {
 
 export type IngestAck = (answer: IngestAnswer) => void;
 
+/**
+ * Why the server's namespace check refused a Socket.IO connect: the `data` of the client's
+ * `connect_error` (its `message` says the same in words, for people). `unauthorized`: missing or
+ * wrong token (trying again will not help); `too-many-connections`: the connection limit is
+ * reached (trying again later may).
+ */
+export type ConnectRefusalCode = 'unauthorized' | 'too-many-connections';
+
+export interface ConnectRefusalData {
+	code: ConnectRefusalCode;
+}
+
 /** claude-mpm's heartbeat (`heartbeat` on `/system`, `system.heartbeat` to its clients on `/`). */
 export interface HeartbeatBody {
 	type: 'system.heartbeat';

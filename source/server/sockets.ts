@@ -12,6 +12,7 @@ import type {EventRecord} from '../core/record.js';
 import {
 	USAGE_REQUEST,
 	type ClientToServerEvents,
+	type ConnectRefusalData,
 	type ErrorAnswer,
 	type HeartbeatBody,
 	type HistoryAck,
@@ -27,7 +28,7 @@ import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js
 import {MAX_BODY_BYTES} from './body.js';
 import {isAllowedOrigin} from './security.js';
 import type {ServerGuard} from './server-guard.js';
-import type {EngineConnection} from './socket-admission.js';
+import type {AdmissionRefusal, EngineConnection} from './socket-admission.js';
 import type {Page} from './history.js';
 import type {HelloInfo, IngestResult} from './types.js';
 
@@ -52,6 +53,11 @@ export interface SocketDeps {
 function historyAnswer(page: Page & {lastSeq: number}): HistoryAnswer {
 	const events = page.records ?? page.lines.map((line) => JSON.parse(line.toString('utf8')) as EventRecord);
 	return {events, lastSeq: page.lastSeq, next: page.next, more: page.more};
+}
+
+/** A refused connect as socket.io sends it: `message` and `data` both reach the client's `connect_error`. */
+function refusalError(refusal: AdmissionRefusal): Error & {data: ConnectRefusalData} {
+	return Object.assign(new Error(refusal.message), {data: {code: refusal.code}});
 }
 
 /** An ack as a client may send it: a function when it asked for an answer, else anything or nothing. */
@@ -99,7 +105,7 @@ export function createSocketServer(
 			socket.conn,
 			(socket.handshake.auth as {token?: unknown}).token,
 		);
-		next(refusal === null ? undefined : new Error(refusal));
+		next(refusal === null ? undefined : refusalError(refusal));
 	};
 
 	/** A handler that fails answers its ack with a generic error and logs the details; it never throws into socket.io. */

@@ -7,6 +7,7 @@
  * shows what happens from then on.
  */
 import {io} from 'socket.io-client';
+import {isAuthRefusal} from '../../client/auth-refusal.js';
 import {recordFromClaudeMpm} from '../../client/claude-mpm-body.js';
 import {
 	serverText,
@@ -44,9 +45,8 @@ export function openClaudeMpmConnection(
 		handlers.onState({status: 'reconnecting', attempt});
 	});
 	socket.on('connect_error', (error) => {
-		const message = serverText(error?.message);
-		if (/unauthori[sz]ed|token/i.test(message))
-			handlers.onState({status: 'unauthorized', attempt, error: message});
+		if (isAuthRefusal(error))
+			handlers.onState({status: 'unauthorized', attempt, error: serverText(error?.message)});
 	});
 	for (const name of CLAUDE_MPM_EVENTS) {
 		socket.on(name, (body: unknown) => {
