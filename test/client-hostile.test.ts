@@ -284,7 +284,13 @@ describe('the client and a hostile mpm-tui server', () => {
 	test('a refusal with controls in its message is shown safely', async () => {
 		const server = await hostileServer();
 		servers.push(server);
-		server.io.use((_, next) => next(new Error('bad token \u001b]0;PWNED\u0007\u009b6n\u202eevil')));
+		server.io.use((_, next) =>
+			next(
+				Object.assign(new Error('bad token \u001b]0;PWNED\u0007\u009b6n\u202eevil'), {
+					data: {code: 'unauthorized'},
+				}),
+			),
+		);
 		const c = client(server.url);
 		await until(() => c.states.some((s) => s.status === 'unauthorized'), 'unauthorized');
 		const error = c.states.find((s) => s.status === 'unauthorized')?.error ?? '';

@@ -1,9 +1,15 @@
 /**
  * Shapes that cross the wire between the server and its clients (types only): the `GET /health`
- * answer, the Socket.IO `hello` a client gets on connect, the `status` / `GET /stats` figures and
- * the `GET /api/usage` / Socket.IO `usage` answer. They live in core so that both `source/server`
- * and `source/client` can use them.
+ * answer, the Socket.IO `hello` a client gets on connect, the `status` / `GET /stats` figures, the
+ * `GET /api/usage` / Socket.IO `usage` answer, and the Socket.IO events each way with their acks
+ * (`ClientToServerEvents`, `ServerToClientEvents`: socket.io's `Server<…>` / `Socket<…>`
+ * generics). They live in core so that both `source/server` and `source/client` can use them.
+ *
+ * The types say what a well-behaved peer sends; whoever receives still checks it (a server checks
+ * a client's arguments, a client checks records with core/record-check).
  */
+import type {MpmBody, MpmCategory} from './claude-mpm.js';
+import type {EventRecord} from './record.js';
 import type {UsageTotalsSnapshot} from './usage/usage-types.js';
 
 export type {HookHealth, SessionUsageTotals, UsageTotals, UsageTotalsSnapshot} from './usage/usage-types.js';
@@ -16,6 +22,107 @@ export type UsageAnswer = UsageTotalsSnapshot;
 
 /** The Socket.IO request with an ack that answers a UsageAnswer (or `{error}`). */
 export const USAGE_REQUEST = 'usage';
+
+/** An ack that refuses a request (bad arguments, nothing to answer with, an internal error). */
+export interface ErrorAnswer {
+	error: string;
+}
+
+/** The `history` request's arguments (docs/protocol.md, "Socket.IO"): records after `since`, at most `limit`. */
+export interface HistoryRequest {
+	since?: number;
+	limit?: number;
+}
+
+/** The `history` ack: the page's records, where to go on, and whether there is more. */
+export interface HistoryAnswer {
+	events: EventRecord[];
+	lastSeq: number;
+	next: number;
+	/** True when the server cut the page (by bytes or count) and has more events after the last one. */
+	more: boolean;
+}
+
+export type HistoryAck = (answer: HistoryAnswer | ErrorAnswer) => void;
+export type UsageAck = (answer: UsageAnswer | ErrorAnswer) => void;
+
+/** One item of a request that was not taken, and why. */
+export interface RejectedItem {
+	/** Position of the item in the request (0-based; for NDJSON the line's index among non-empty lines). */
+	index: number;
+	error: string;
+}
+
+/** The ack of Socket.IO `claude_event` / `emit`: what was taken of the event. */
+export interface IngestAnswer {
+	accepted: number;
+	duplicates: number;
+	lastSeq: number;
+	rejected: RejectedItem[];
+	/** Set when the whole body was refused (nothing in it could be read). */
+	error?: string;
+	/**
+	 * Set when the events could not be stored (the journal could not write them: disk full, I/O
+	 * error). Then nothing of this call was accepted — no seq given, nothing remembered for
+	 * duplicate checks, nothing broadcast — and the same events can be sent again later. HTTP
+	 * answers 507 (no space) or 503; the spool drain stops and keeps the rest of its file.
+	 */
+	fault?: {code: string; message: string};
+}
+
+export type IngestAck = (answer: IngestAnswer) => void;
+
+/**
+ * Why the server's namespace check refused a Socket.IO connect: the `data` of the client's
+ * `connect_error` (its `message` says the same in words, for people). `unauthorized`: missing or
+ * wrong token (trying again will not help); `too-many-connections`: the connection limit is
+ * reached (trying again later may).
+ */
+export type ConnectRefusalCode = 'unauthorized' | 'too-many-connections';
+
+export interface ConnectRefusalData {
+	code: ConnectRefusalCode;
+}
+
+/** claude-mpm's heartbeat (`heartbeat` on `/system`, `system.heartbeat` to its clients on `/`). */
+export interface HeartbeatBody {
+	type: 'system.heartbeat';
+	data: {clients: number};
+	timestamp: string;
+}
+
+/**
+ * What a client sends: `history` and `usage` (acked), an event to ingest under `claude_event` or
+ * `emit` (acked when the sender asks), and `get_status` on `/system`.
+ */
+export interface ClientToServerEvents {
+	history: (request: HistoryRequest, ack: HistoryAck) => void;
+	usage: (ack: UsageAck) => void;
+	claude_event: (event: unknown, ack: IngestAck) => void;
+	emit: (event: unknown, ack: IngestAck) => void;
+	get_status: () => void;
+}
+
+/** claude-mpm's category events on `/`, one body each (core/claude-mpm.ts `toMpmEmit`). */
+export type ClaudeMpmCategoryEvents = {[Category in MpmCategory]: (body: MpmBody) => void};
+
+/**
+ * What the server sends: to an mpm-tui client `hello` on connect, `events` in batches and `status`
+ * every second; to a claude-mpm client each event under its category, and the heartbeat.
+ */
+export type ServerToClientEvents = ClaudeMpmCategoryEvents & {
+	hello: (hello: HelloInfo) => void;
+	events: (records: EventRecord[]) => void;
+	status: (stats: ServerStats) => void;
+	heartbeat: (body: HeartbeatBody) => void;
+	'system.heartbeat': (body: HeartbeatBody) => void;
+};
+
+/**
+ * claude-mpm's category namespaces (`/hook`, `/session`, …): an event there is named by the
+ * hook's subtype, which comes from the event itself, so any name.
+ */
+export type CategoryNamespaceEvents = Record<string, (body: MpmBody) => void>;
 
 /** `GET /health` of an mpm-tui server. */
 export interface HealthInfo {

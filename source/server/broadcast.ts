@@ -20,6 +20,7 @@
 import type {Namespace, Server, Socket} from 'socket.io';
 import {toMpmEmit} from '../core/claude-mpm.js';
 import type {EventRecord} from '../core/record.js';
+import type {CategoryNamespaceEvents, ClientToServerEvents, ServerToClientEvents} from '../core/wire.js';
 import type {AcceptedBatch} from './accepted-batch.js';
 import {
 	eventsPacketText,
@@ -32,6 +33,9 @@ import {
 
 /** engine.io's write options; `wsPreEncodedFrame` is one it reads but does not declare. */
 type FrameOptions = Parameters<Socket['conn']['write']>[1];
+type SocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
+/** A category namespace, whose events are named by the event's subtype (any name). */
+type CategoryNamespace = Namespace<ClientToServerEvents, CategoryNamespaceEvents>;
 
 export const MPM_TUI_ROOM = 'mpm-tui';
 export const CLAUDE_MPM_ROOM = 'claude-mpm';
@@ -50,7 +54,7 @@ export interface BroadcastOptions {
 export const BROADCAST_GAP_MS = 2;
 
 export class Broadcaster {
-	private readonly io: Server;
+	private readonly io: SocketServer;
 	private readonly gapMs: number;
 	private readonly maxBatch: number;
 	private readonly now: () => number;
@@ -63,7 +67,7 @@ export class Broadcaster {
 	/** Packets sent to mpm-tui clients (one per flush, or one per `maxBatch` records of a flush). */
 	emits = 0;
 
-	constructor(io: Server, options: BroadcastOptions = {}) {
+	constructor(io: SocketServer, options: BroadcastOptions = {}) {
 		this.io = io;
 		this.gapMs = options.gapMs ?? BROADCAST_GAP_MS;
 		this.maxBatch = options.maxBatch ?? 500;
@@ -109,7 +113,7 @@ export class Broadcaster {
 	private sendToMpmTui(batches: AcceptedBatch[]): void {
 		const ids = this.io.sockets.adapter.rooms.get(MPM_TUI_ROOM);
 		if (!ids) return;
-		const sockets: Socket[] = [];
+		const sockets: Socket<ClientToServerEvents, ServerToClientEvents>[] = [];
 		for (const id of ids) {
 			const socket = this.io.sockets.sockets.get(id);
 			if (socket?.connected) sockets.push(socket);
@@ -141,10 +145,11 @@ export class Broadcaster {
 
 	private sendToClaudeMpm(batch: readonly EventRecord[]): void {
 		const direct = this.roomSize(CLAUDE_MPM_ROOM) > 0;
-		const namespaces = new Map<string, Namespace>();
+		const namespaces = new Map<string, CategoryNamespace>();
 		for (const name of CATEGORY_NAMESPACES) {
 			const nsp = this.io._nsps.get(name);
-			if (nsp && nsp.sockets.size > 0) namespaces.set(name, nsp);
+			// Typed for the names its events have there: any (the server's own map names `/`'s events).
+			if (nsp && nsp.sockets.size > 0) namespaces.set(name, nsp as unknown as CategoryNamespace);
 		}
 		if (!direct && namespaces.size === 0) return;
 		for (const record of batch) {

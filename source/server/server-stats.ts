@@ -7,7 +7,7 @@ import type {OrderGate} from './ordering.js';
 import type {OtlpReceiver} from './otlp-routes.js';
 import type {Pipeline} from './pipeline.js';
 import type {ServerGuard} from './server-guard.js';
-import type {createSocketServer} from './sockets.js';
+import type {SocketServer} from './sockets.js';
 import {spoolBacklog, spoolDropped} from './spool.js';
 import type {TranscriptFollower} from './transcript-follower.js';
 import type {History} from './history.js';
@@ -28,7 +28,7 @@ export interface StatsParts {
 	pipeline: Pipeline;
 	rate: RateCounter;
 	guard: ServerGuard;
-	io: ReturnType<typeof createSocketServer> | undefined;
+	io: SocketServer | undefined;
 	journal: Journal | null;
 	replay: Replay;
 	spoolState: SpoolCounts;

@@ -11,18 +11,22 @@ import type {AddressInfo} from 'node:net';
 import {assertSafeBind, type Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
 import type {AcceptedBatch} from './accepted-batch.js';
-import {Broadcaster, MPM_TUI_ROOM, type BroadcastOptions} from './broadcast.js';
+import {Broadcaster, type BroadcastOptions} from './broadcast.js';
 import type {Page} from './history.js';
 import {createRequestHandler} from './http-routes.js';
 import {OrderGate, type OrderGateOptions} from './ordering.js';
 import {OtlpReceiver} from './otlp-routes.js';
-import {Journal, replayJournal, type Replay} from './journal.js';
+import type {Journal} from './journal.js';
 import {UsageState} from './usage-state.js';
 import {Pipeline} from './pipeline.js';
 import {RateCounter} from '../core/rate-counter.js';
 import {ServerGuard} from './server-guard.js';
 import type {ServerLimits} from './server-limits.js';
-import {createSocketServer, sendHeartbeat} from './sockets.js';
+import {createSocketServer, type SocketServer} from './sockets.js';
+import {healthInfo, helloInfo, serverProblems} from './server-health.js';
+import {openJournal, replayAtStart} from './server-journal.js';
+import {listen, serverUrl} from './server-listen.js';
+import {startPeriodicSends} from './server-timers.js';
 import {checkSpoolDirectory} from './spool.js';
 import {settledAfter, startSpoolDrain} from './spool-drain.js';
 import {Cleanup} from './cleanup.js';
@@ -32,10 +36,10 @@ import {TranscriptFollower, type TranscriptFollowerOptions} from './transcript-f
 import {realRoots} from './transcript-paths.js';
 import {loadPriceIndex} from './transcript-prices.js';
 import type {Team} from './team/team.js';
-import type {HealthInfo, HelloInfo, IngestResult, MpmServer, ServerStats} from './types.js';
-import {VERSION} from './version.js';
+import type {IngestResult, MpmServer, ServerStats} from './types.js';
 
 export type {MpmServer, ServerStats, IngestResult, HealthInfo, HelloInfo} from './types.js';
+export {PortInUseError} from './server-listen.js';
 
 export interface ServerOptions {
 	log?: (line: string) => void;
@@ -64,36 +68,10 @@ export interface ServerOptions {
 	>;
 }
 
-/** The port is held by something; `runServerOnly` and the TUI probe it to say by what. */
-export class PortInUseError extends Error {
-	constructor(
-		readonly host: string,
-		readonly port: number,
-	) {
-		super(`port ${port} on ${host} is already in use`);
-	}
-}
-
 /** Bounds on one history answer (HTTP or Socket.IO): no answer can outgrow a string or a packet. */
 export const HISTORY_PAGE_BYTES = 8 * 1024 * 1024;
 /** With a filter, a request reads at most this much of the history before it answers `more`. */
 export const HISTORY_SCAN_BYTES = 64 * 1024 * 1024;
-
-function listen(server: http.Server, host: string, port: number): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const onError = (error: NodeJS.ErrnoException) => {
-			server.off('listening', onListening);
-			reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error);
-		};
-		const onListening = () => {
-			server.off('error', onError);
-			resolve();
-		};
-		server.once('error', onError);
-		server.once('listening', onListening);
-		server.listen(port, host);
-	});
-}
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<MpmServer> {
 	// The one bind rule, whoever starts the server (throws UnsafeBindError).
@@ -123,18 +101,7 @@ async function start(
 	const lock = StateDirLock.acquire(config.stateDir);
 	cleanup.add(() => lock.release());
 
-	const journalHint = '(choose another with --journal PATH, or run with --no-journal)';
-	let replay: Replay = {records: [], lastSeq: 0, skipped: 0, warnings: []};
-	if (config.journal) {
-		try {
-			replay = replayJournal(config.journal, config.history, 2, config.historyBytes);
-		} catch (error) {
-			throw new Error(
-				`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`,
-			);
-		}
-	}
-	for (const warning of replay.warnings) log(warning);
+	const replay = replayAtStart(config, log);
 	let journal: Journal | null = null;
 	// Team mode (--redis, docs/team.md): the history holds the team's events, read back from Redis.
 	let team: Team | null = null;
@@ -194,44 +161,14 @@ async function start(
 		}),
 		lastSeq: team ? team.lastSeq : pipeline.lastSeq,
 	});
-	const problems = (): string[] => {
-		const out: string[] = [];
-		const fault = journal?.failure();
-		if (fault)
-			out.push(
-				`journal cannot write (${fault.code}): events are refused until it can; forwarders spool them meanwhile`,
-			);
-		const rotation = journal?.rotationFailure();
-		if (rotation) out.push(`journal cannot rotate: ${rotation}`);
-		const away = team?.problem();
-		if (away) out.push(away);
-		return out;
-	};
-	const health = (): HealthInfo => {
-		const found = problems();
-		const info: HealthInfo = {
-			status: found.length > 0 ? 'degraded' : 'ok',
-			service: 'mpm-tui',
-			version: VERSION,
-			pid: process.pid,
-			uptime: Math.round((Date.now() - started) / 1000),
-			port,
-		};
-		if (found.length > 0) info.problems = found;
-		return info;
-	};
-	const hello = (): HelloInfo => ({
-		service: 'mpm-tui',
-		version: VERSION,
-		lastSeq: team ? team.lastSeq : pipeline.lastSeq,
-		firstSeq: (team?.history ?? pipeline.history).firstSeq,
-		serverTime: new Date().toISOString(),
-	});
+	const problems = () => serverProblems(journal, team);
+	const health = () => healthInfo({started, journal: () => journal, team: () => team, port: () => port});
+	const hello = () => helloInfo(pipeline, team);
 
 	const httpServer = http.createServer({keepAlive: true, ...guard.httpOptions()});
 	guard.attach(httpServer);
 	httpServer.keepAliveTimeout = 30_000;
-	let io: ReturnType<typeof createSocketServer> | undefined;
+	let io: SocketServer | undefined;
 	let broadcaster: Broadcaster | undefined;
 	const stats = (): ServerStats =>
 		serverStats({
@@ -324,33 +261,14 @@ async function start(
 		httpServer.closeAllConnections();
 	});
 	// Only a server that owns its port and lock writes the journal.
-	if (config.journal) {
-		try {
-			journal = new Journal(
-				{
-					path: config.journal,
-					maxBytes: options.journalMaxBytes,
-					onError: (message) => log(message),
-				},
-				replay.lastSeq,
-			);
-		} catch (error) {
-			throw new Error(
-				`could not open the journal ${config.journal}: ${(error as Error).message} ${journalHint}`,
-			);
-		}
+	journal = openJournal(config, replay, options.journalMaxBytes, log);
+	if (journal) {
 		const opened = journal;
 		cleanup.add(() => opened.close());
 		pipeline.attachJournal(journal);
-		if (replay.skipped > 0) log(`journal: skipped ${replay.skipped} unreadable line(s) in ${config.journal}`);
 	}
 	port = (httpServer.address() as AddressInfo).port;
-	const urlHost = config.host.includes(':')
-		? `[${config.host}]`
-		: config.host === '0.0.0.0'
-			? '127.0.0.1'
-			: config.host;
-	const url = `http://${urlHost}:${port}`;
+	const url = serverUrl(config.host, port);
 	lock.setUrl(url);
 
 	const stopDrain = startSpoolDrain(
@@ -366,22 +284,17 @@ async function start(
 		},
 	);
 	cleanup.add(stopDrain);
-	const timers = [
-		setInterval(() => {
-			if (io && (io.sockets.adapter.rooms.get(MPM_TUI_ROOM)?.size ?? 0) > 0)
-				io.to(MPM_TUI_ROOM).volatile.emit('status', stats());
-		}, 1000),
-		setInterval(
-			() => io && sendHeartbeat(io, new Date().toISOString(), guard.stats().sockets.admitted),
-			options.heartbeatMs ?? 30_000,
-		),
-	];
-	for (const timer of timers) timer.unref();
+	const stopSends = startPeriodicSends(
+		sockets,
+		stats,
+		() => guard.stats().sockets.admitted,
+		options.heartbeatMs,
+	);
 
 	let closing: Promise<void> | undefined;
 	const close = () => {
 		closing ??= (async () => {
-			for (const timer of timers) clearInterval(timer);
+			stopSends();
 			stopDrain();
 			// Held events are ingested now, while the journal is still open.
 			order.close();

@@ -13,6 +13,7 @@
  *   always gets in, however many bare handshakes are open.
  */
 import type {IncomingMessage} from 'node:http';
+import type {ConnectRefusalCode} from '../core/wire.js';
 import type {Refusal} from './refusal.js';
 import {queryOf, tokenFromRequest, tokenMatches} from './security.js';
 
@@ -30,6 +31,12 @@ export interface AdmissionOptions {
 	maxWaiting: number;
 	/** A connection not admitted within this time is closed. */
 	connectTimeoutMs: number;
+}
+
+/** A refused namespace connect: the code a client acts on, and the words for the user. */
+export interface AdmissionRefusal {
+	code: ConnectRefusalCode;
+	message: string;
 }
 
 export interface AdmissionStats {
@@ -86,20 +93,23 @@ export class SocketAdmission {
 
 	/**
 	 * The namespace check (every namespace's middleware): the token, then the connection limit.
-	 * Null when admitted, else the message for the client's `connect_error`.
+	 * Null when admitted, else why not (the client's `connect_error`: `data.code` and `message`).
 	 */
-	admit(conn: EngineConnection, authToken: unknown): string | null {
+	admit(conn: EngineConnection, authToken: unknown): AdmissionRefusal | null {
 		const {token, maxConnections} = this.options;
 		if (token !== undefined) {
 			const given =
 				typeof authToken === 'string'
 					? authToken
 					: tokenFromRequest(conn.request.headers, queryOf(conn.request.url));
-			if (!tokenMatches(token, given)) return 'missing or wrong token';
+			if (!tokenMatches(token, given)) return {code: 'unauthorized', message: 'missing or wrong token'};
 		}
 		if (!this.admitted.has(conn)) {
 			if (this.admitted.size >= maxConnections)
-				return `too many connections: this server allows ${maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`;
+				return {
+					code: 'too-many-connections',
+					message: `too many connections: this server allows ${maxConnections} (CLAUDE_MPM_MAX_CONNECTIONS / MPM_TUI_MAX_CONNECTIONS)`,
+				};
 			this.admitted.add(conn);
 			this.waiting.delete(conn);
 		}

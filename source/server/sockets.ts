@@ -6,17 +6,35 @@
  * and `usage` with an ack, and ingest through the `claude_event` and `emit` events.
  */
 import type {Server as HttpServer} from 'node:http';
-import {Server, type Namespace, type Socket} from 'socket.io';
+import {Server, type Socket} from 'socket.io';
 import type {Config} from '../config.js';
 import type {EventRecord} from '../core/record.js';
+import {
+	USAGE_REQUEST,
+	type ClientToServerEvents,
+	type ConnectRefusalData,
+	type ErrorAnswer,
+	type HeartbeatBody,
+	type HistoryAck,
+	type HistoryAnswer,
+	type IngestAck,
+	type IngestAnswer,
+	type ServerStats,
+	type ServerToClientEvents,
+	type UsageAck,
+	type UsageAnswer,
+} from '../core/wire.js';
 import {CATEGORY_NAMESPACES, CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
 import {MAX_BODY_BYTES} from './body.js';
 import {isAllowedOrigin} from './security.js';
 import type {ServerGuard} from './server-guard.js';
-import type {EngineConnection} from './socket-admission.js';
+import type {AdmissionRefusal, EngineConnection} from './socket-admission.js';
 import type {Page} from './history.js';
 import type {HelloInfo, IngestResult} from './types.js';
-import {USAGE_REQUEST, type UsageAnswer} from '../core/wire.js';
+
+/** The Socket.IO server as mpm-tui types it: what each side may send (core/wire.ts). */
+export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type ServerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export const HISTORY_LIMIT_MAX = 5000;
 export const HISTORY_LIMIT_DEFAULT = 1000;
@@ -26,18 +44,10 @@ export interface SocketDeps {
 	/** A bounded page of history (see History.page). */
 	history(since: number, limit: number): Page & {lastSeq: number};
 	ingest(value: unknown, source: string): IngestResult;
-	status(): unknown;
+	status(): ServerStats;
 	/** The `usage` request's answer: per-session usage totals (usage-state.ts). */
 	usage?(): UsageAnswer;
 	log(line: string): void;
-}
-
-/** The `history` ack: the page's records, where to go on, and whether there is more. */
-export interface HistoryAnswer {
-	events: EventRecord[];
-	lastSeq: number;
-	next: number;
-	more: boolean;
 }
 
 function historyAnswer(page: Page & {lastSeq: number}): HistoryAnswer {
@@ -45,7 +55,13 @@ function historyAnswer(page: Page & {lastSeq: number}): HistoryAnswer {
 	return {events, lastSeq: page.lastSeq, next: page.next, more: page.more};
 }
 
-type Ack = (answer: unknown) => void;
+/** A refused connect as socket.io sends it: `message` and `data` both reach the client's `connect_error`. */
+function refusalError(refusal: AdmissionRefusal): Error & {data: ConnectRefusalData} {
+	return Object.assign(new Error(refusal.message), {data: {code: refusal.code}});
+}
+
+/** An ack as a client may send it: a function when it asked for an answer, else anything or nothing. */
+const isAck = (ack: unknown): ack is (answer: never) => void => typeof ack === 'function';
 
 function parseHistoryArgs(
 	args: unknown,
@@ -60,7 +76,7 @@ function parseHistoryArgs(
 	return {ok: true, since, limit: Math.min(limit, HISTORY_LIMIT_MAX)};
 }
 
-function publicResult(result: IngestResult): Omit<IngestResult, 'records'> {
+function publicResult(result: IngestResult): IngestAnswer {
 	const {records: _records, ...rest} = result;
 	return rest;
 }
@@ -70,8 +86,8 @@ export function createSocketServer(
 	config: Config,
 	deps: SocketDeps,
 	serverGuard: ServerGuard,
-): Server {
-	const io = new Server(httpServer, {
+): SocketServer {
+	const io: SocketServer = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: MAX_BODY_BYTES,
 		pingInterval: config.pingInterval,
@@ -84,12 +100,12 @@ export function createSocketServer(
 	io.engine.use(serverGuard.engineMiddleware());
 	io.engine.on('connection', (conn: EngineConnection) => serverGuard.admission.track(conn));
 
-	const guard = (socket: Socket, next: (error?: Error) => void) => {
+	const guard = (socket: ServerSocket, next: (error?: Error) => void) => {
 		const refusal = serverGuard.admission.admit(
 			socket.conn,
 			(socket.handshake.auth as {token?: unknown}).token,
 		);
-		next(refusal === null ? undefined : new Error(refusal));
+		next(refusal === null ? undefined : refusalError(refusal));
 	};
 
 	/** A handler that fails answers its ack with a generic error and logs the details; it never throws into socket.io. */
@@ -103,15 +119,15 @@ export function createSocketServer(
 					`internal error in Socket.IO ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
 				);
 				const ack = args.at(-1);
-				if (typeof ack === 'function')
-					(ack as Ack)({error: 'internal server error (details are in the server log)'});
+				const answer: ErrorAnswer = {error: 'internal server error (details are in the server log)'};
+				if (isAck(ack)) (ack as (answer: ErrorAnswer) => void)(answer);
 			}
 		};
 
 	const ingestHandler = (source: string) =>
 		guarded('ingest', (value: unknown, ack?: unknown) => {
 			const result = deps.ingest(value, source);
-			if (typeof ack === 'function') (ack as Ack)(publicResult(result));
+			if (isAck(ack)) (ack as IngestAck)(publicResult(result));
 		});
 
 	io.use(guard);
@@ -126,9 +142,9 @@ export function createSocketServer(
 		socket.on(
 			'history',
 			guarded('history', (args: unknown, ack?: unknown) => {
-				if (typeof ack !== 'function') return;
+				if (!isAck(ack)) return;
 				const parsed = parseHistoryArgs(args);
-				(ack as Ack)(
+				(ack as HistoryAck)(
 					parsed.ok ? historyAnswer(deps.history(parsed.since, parsed.limit)) : {error: parsed.error},
 				);
 			}),
@@ -137,8 +153,8 @@ export function createSocketServer(
 			USAGE_REQUEST,
 			guarded('usage', (...args: unknown[]) => {
 				const ack = args.at(-1);
-				if (typeof ack !== 'function') return;
-				(ack as Ack)(deps.usage ? deps.usage() : {error: 'this server keeps no usage'});
+				if (!isAck(ack)) return;
+				(ack as UsageAck)(deps.usage ? deps.usage() : {error: 'this server keeps no usage'});
 			}),
 		);
 		socket.on('claude_event', ingestHandler('socket'));
@@ -146,7 +162,7 @@ export function createSocketServer(
 	});
 
 	for (const name of CATEGORY_NAMESPACES) {
-		const nsp: Namespace = io.of(name);
+		const nsp = io.of(name);
 		nsp.use(guard);
 		if (name === '/system') {
 			nsp.on('connection', (socket) => {
@@ -161,8 +177,8 @@ export function createSocketServer(
 }
 
 /** claude-mpm's heartbeat: on `/system` as `heartbeat`, and as `system.heartbeat` to claude-mpm clients; `clients` = admitted connections. */
-export function sendHeartbeat(io: Server, nowIso: string, clients: number): void {
-	const body = {type: 'system.heartbeat', data: {clients}, timestamp: nowIso};
+export function sendHeartbeat(io: SocketServer, nowIso: string, clients: number): void {
+	const body: HeartbeatBody = {type: 'system.heartbeat', data: {clients}, timestamp: nowIso};
 	io.of('/system').local.emit('heartbeat', body);
 	io.local.to(CLAUDE_MPM_ROOM).emit('system.heartbeat', body);
 }

@@ -7,8 +7,14 @@
  * shows what happens from then on.
  */
 import {io} from 'socket.io-client';
+import {isAuthRefusal} from '../../client/auth-refusal.js';
 import {recordFromClaudeMpm} from '../../client/claude-mpm-body.js';
-import {serverText, type Connection, type ConnectionHandlers} from '../../client/connection.js';
+import {
+	serverText,
+	type ClientSocket,
+	type Connection,
+	type ConnectionHandlers,
+} from '../../client/connection.js';
 import {MPM_CATEGORIES} from '../../core/claude-mpm.js';
 
 export const CLAUDE_MPM_EVENTS = MPM_CATEGORIES;
@@ -20,7 +26,7 @@ export function openClaudeMpmConnection(
 	let seq = 0;
 	let attempt = 0;
 	let closed = false;
-	const socket = io(options.url, {
+	const socket: ClientSocket = io(options.url, {
 		transports: ['websocket', 'polling'],
 		auth: options.token ? {token: options.token} : {},
 		reconnectionDelay: 500,
@@ -39,9 +45,8 @@ export function openClaudeMpmConnection(
 		handlers.onState({status: 'reconnecting', attempt});
 	});
 	socket.on('connect_error', (error) => {
-		const message = serverText(error?.message);
-		if (/unauthori[sz]ed|token/i.test(message))
-			handlers.onState({status: 'unauthorized', attempt, error: message});
+		if (isAuthRefusal(error))
+			handlers.onState({status: 'unauthorized', attempt, error: serverText(error?.message)});
 	});
 	for (const name of CLAUDE_MPM_EVENTS) {
 		socket.on(name, (body: unknown) => {
