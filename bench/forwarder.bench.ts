@@ -21,7 +21,8 @@
  * with the baseline line's, run in alternating blocks of 20 (goal ≤ 1.5×).
  *
  * BENCH_SH_BEFORE=<path of another build's mpm-tui-hook.sh> adds it as a case measured in the same
- * rounds (an interleaved before/after on a machine whose load changes).
+ * rounds, and in blocks of its own back to back (an interleaved before/after on a machine whose
+ * load changes).
  * Needs the build: npm run build.
  */
 import {spawn} from 'node:child_process';
@@ -86,6 +87,7 @@ interface Case {
 }
 
 const HTTP_LABEL = 'http hook (POST, keep-alive)';
+const SH_BEFORE_LABEL = 'mpm-tui-hook.sh (BENCH_SH_BEFORE)';
 const LABELS = {
 	nodeBase: 'node -e 0 (baseline)',
 	node: 'mpm-tui-hook (node)',
@@ -135,9 +137,7 @@ const cases: Case[] = [
 	},
 	{label: LABELS.sh, command: 'sh', args: () => [shForwarder]},
 	{label: HTTP_LABEL, command: '', args: () => [], http: true},
-	...(SH_BEFORE
-		? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}]
-		: []),
+	...(SH_BEFORE ? [{label: SH_BEFORE_LABEL, command: 'sh', args: () => [SH_BEFORE]}] : []),
 ];
 
 async function measure(
@@ -236,6 +236,10 @@ async function main(): Promise<void> {
 			if (mode === 'up' && httpAnswered !== RUNS + 1) lost += RUNS + 1 - httpAnswered;
 			const h = times.get(HTTP_LABEL)!;
 			const ms = (label: string) => median(times.get(label)!).toFixed(1);
+			if (SH_BEFORE)
+				transportLines.push(
+					`  server ${mode}: mpm-tui-hook.sh / BENCH_SH_BEFORE ${pairedRatio(times.get(LABELS.sh)!, times.get(SH_BEFORE_LABEL)!).toFixed(2)}× (median of paired ratios)`,
+				);
 			transportLines.push(
 				`  server ${mode}: command sh ${ms(LABELS.sh)} ms, command node ${ms(LABELS.node)} ms, http ${ms(HTTP_LABEL)} ms; http/sh ${pairedRatio(h, times.get(LABELS.sh)!).toFixed(3)}×, http/node ${pairedRatio(h, times.get(LABELS.node)!).toFixed(3)}× (medians of paired ratios)`,
 			);
@@ -266,6 +270,10 @@ async function main(): Promise<void> {
 	console.log(
 		`  per hook: forwarder median ${order.forwarder.toFixed(1)} ms, baseline line median ${order.baseline.toFixed(1)} ms: ${(order.forwarder / order.baseline).toFixed(2)}× (median of paired block ratios ${order.paired.toFixed(2)}×)`,
 	);
+	if (order.before)
+		console.log(
+			`  BENCH_SH_BEFORE per hook: median ${order.before.median.toFixed(1)} ms: ${(order.before.median / order.baseline).toFixed(2)}× (median of paired block ratios ${order.before.paired.toFixed(2)}×); this build / BENCH_SH_BEFORE ${order.before.afterBefore.toFixed(2)}× (median of block ratios)`,
+		);
 	console.log(
 		`  out of order: ${order.outOfOrder} of ${order.events}; events at the server ${order.received}; held ${order.held} (longest ${order.longestMs} ms), timed out ${order.timedOut}, overflow ${order.overflow}`,
 	);
@@ -386,6 +394,11 @@ async function backToBack() {
 		const forwarderTimes: number[] = [];
 		const baselineTimes: number[] = [];
 		const blockRatios: number[] = [];
+		// BENCH_SH_BEFORE: another build's forwarder in blocks of its own, posting to the capture
+		// server (its events would be duplicates of these at the mpm-tui server).
+		const beforeEnv = {...env, MPM_TUI_PORT: String(capture.port)};
+		const beforeTimes: number[] = [];
+		const beforeRatios: number[] = [];
 		const BLOCK = 20;
 		for (let at = 0; at < events.length; at += BLOCK) {
 			const block = events.slice(at, at + BLOCK);
@@ -396,6 +409,12 @@ async function backToBack() {
 			forwarderTimes.push(...f);
 			baselineTimes.push(...b);
 			blockRatios.push(median(f) / median(b));
+			if (SH_BEFORE) {
+				const o: number[] = [];
+				for (const event of block) o.push(await timeInput('sh', [SH_BEFORE], beforeEnv, event));
+				beforeTimes.push(...o);
+				beforeRatios.push(median(o) / median(b));
+			}
 		}
 		const deadline = Date.now() + 15_000;
 		while (server.stats().events.total < events.length && Date.now() < deadline) await sleep(50);
@@ -432,6 +451,14 @@ async function backToBack() {
 			forwarder: median(forwarderTimes),
 			baseline: median(baselineTimes),
 			paired: median(blockRatios),
+			before: SH_BEFORE
+				? {
+						median: median(beforeTimes),
+						paired: median(beforeRatios),
+						// This build's blocks against the other build's, block by block.
+						afterBefore: median(blockRatios.map((r, i) => r / beforeRatios[i])),
+					}
+				: undefined,
 			...stats,
 		};
 	} finally {
