@@ -21,7 +21,8 @@
  * with the baseline line's, run in alternating blocks of 20 (goal ≤ 1.5×).
  *
  * BENCH_SH_BEFORE=<path of another build's mpm-tui-hook.sh> adds it as a case measured in the same
- * rounds (an interleaved before/after on a machine whose load changes).
+ * rounds, and in blocks of its own back to back (an interleaved before/after on a machine whose
+ * load changes).
  * Needs the build: npm run build.
  */
 import {spawn} from 'node:child_process';
@@ -35,6 +36,7 @@ import {startCaptureServer} from '../test/helpers/capture-server.js';
 import {freePort} from '../test/helpers/free-port.js';
 import {nodeForwarder, shForwarder} from '../test/helpers/forwarder.js';
 import {httpHookUrl} from '../source/core/http-hook-url.js';
+import {goal} from './lib/goal.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1000);
@@ -85,6 +87,7 @@ interface Case {
 }
 
 const HTTP_LABEL = 'http hook (POST, keep-alive)';
+const SH_BEFORE_LABEL = 'mpm-tui-hook.sh (BENCH_SH_BEFORE)';
 const LABELS = {
 	nodeBase: 'node -e 0 (baseline)',
 	node: 'mpm-tui-hook (node)',
@@ -134,9 +137,7 @@ const cases: Case[] = [
 	},
 	{label: LABELS.sh, command: 'sh', args: () => [shForwarder]},
 	{label: HTTP_LABEL, command: '', args: () => [], http: true},
-	...(SH_BEFORE
-		? [{label: 'mpm-tui-hook.sh (BENCH_SH_BEFORE)', command: 'sh', args: () => [SH_BEFORE]}]
-		: []),
+	...(SH_BEFORE ? [{label: SH_BEFORE_LABEL, command: 'sh', args: () => [SH_BEFORE]}] : []),
 ];
 
 async function measure(
@@ -182,6 +183,8 @@ async function main(): Promise<void> {
 	const rows: string[][] = [];
 	const transportLines: string[] = [];
 	let lost = 0;
+	/** The goals' paired ratios, printed as GOAL lines at the end. */
+	const ratios: Array<[string, number]> = [];
 	try {
 		for (const mode of ['up', 'down'] as const) {
 			const port = mode === 'up' ? server.port : await freePort();
@@ -193,6 +196,8 @@ async function main(): Promise<void> {
 				const t = times.get(c.label)!;
 				const ref = c.command === 'sh' ? base.sh : base.node;
 				const paired = pairedRatio(t, ref);
+				if (c.label === LABELS.node || c.label === LABELS.sh)
+					ratios.push([`forwarder.${c.label === LABELS.sh ? 'sh' : 'node'}.${mode}.paired`, paired]);
 				rows.push([
 					`server ${mode}`,
 					c.label,
@@ -231,6 +236,10 @@ async function main(): Promise<void> {
 			if (mode === 'up' && httpAnswered !== RUNS + 1) lost += RUNS + 1 - httpAnswered;
 			const h = times.get(HTTP_LABEL)!;
 			const ms = (label: string) => median(times.get(label)!).toFixed(1);
+			if (SH_BEFORE)
+				transportLines.push(
+					`  server ${mode}: mpm-tui-hook.sh / BENCH_SH_BEFORE ${pairedRatio(times.get(LABELS.sh)!, times.get(SH_BEFORE_LABEL)!).toFixed(2)}× (median of paired ratios)`,
+				);
 			transportLines.push(
 				`  server ${mode}: command sh ${ms(LABELS.sh)} ms, command node ${ms(LABELS.node)} ms, http ${ms(HTTP_LABEL)} ms; http/sh ${pairedRatio(h, times.get(LABELS.sh)!).toFixed(3)}×, http/node ${pairedRatio(h, times.get(LABELS.node)!).toFixed(3)}× (medians of paired ratios)`,
 			);
@@ -247,7 +256,6 @@ async function main(): Promise<void> {
 	);
 	console.log(fmt(header));
 	for (const r of rows) console.log(fmt(r));
-	console.log('goals: node ≤ 1.3× node -e 0; sh ≤ 1.5× the fire-and-forget sh line');
 	console.log('\nwhat a hook costs Claude Code per event, by transport (median wall time it waits):');
 	for (const line of transportLines) console.log(line);
 	const real = await httpToServer();
@@ -262,16 +270,21 @@ async function main(): Promise<void> {
 	console.log(
 		`  per hook: forwarder median ${order.forwarder.toFixed(1)} ms, baseline line median ${order.baseline.toFixed(1)} ms: ${(order.forwarder / order.baseline).toFixed(2)}× (median of paired block ratios ${order.paired.toFixed(2)}×)`,
 	);
+	if (order.before)
+		console.log(
+			`  BENCH_SH_BEFORE per hook: median ${order.before.median.toFixed(1)} ms: ${(order.before.median / order.baseline).toFixed(2)}× (median of paired block ratios ${order.before.paired.toFixed(2)}×); this build / BENCH_SH_BEFORE ${order.before.afterBefore.toFixed(2)}× (median of block ratios)`,
+		);
 	console.log(
 		`  out of order: ${order.outOfOrder} of ${order.events}; events at the server ${order.received}; held ${order.held} (longest ${order.longestMs} ms), timed out ${order.timedOut}, overflow ${order.overflow}`,
 	);
-	console.log('  goals: 0 out of order; ≤ 1.5× the fire-and-forget sh line');
 	lost += order.events - order.received;
-	if (order.outOfOrder > 0) process.exitCode = 1;
-	if (lost > 0) {
-		console.log(`LOST EVENTS: ${lost}`);
-		process.exitCode = 1;
-	}
+	if (lost > 0) console.log(`LOST EVENTS: ${lost}`);
+	console.log('');
+	for (const [name, ratio] of ratios)
+		goal(name, ratio, '<=', name.includes('.sh.') ? 1.5 : 1.3, {unit: '×', digits: 2});
+	goal('forwarder.sh.back-to-back.paired', order.paired, '<=', 1.5, {unit: '×', digits: 2});
+	goal('forwarder.sh.back-to-back.out-of-order', order.outOfOrder, '<=', 0, {digits: 0});
+	goal('forwarder.lost', lost, '<=', 0, {digits: 0});
 }
 
 /**
@@ -381,6 +394,11 @@ async function backToBack() {
 		const forwarderTimes: number[] = [];
 		const baselineTimes: number[] = [];
 		const blockRatios: number[] = [];
+		// BENCH_SH_BEFORE: another build's forwarder in blocks of its own, posting to the capture
+		// server (its events would be duplicates of these at the mpm-tui server).
+		const beforeEnv = {...env, MPM_TUI_PORT: String(capture.port)};
+		const beforeTimes: number[] = [];
+		const beforeRatios: number[] = [];
 		const BLOCK = 20;
 		for (let at = 0; at < events.length; at += BLOCK) {
 			const block = events.slice(at, at + BLOCK);
@@ -391,6 +409,12 @@ async function backToBack() {
 			forwarderTimes.push(...f);
 			baselineTimes.push(...b);
 			blockRatios.push(median(f) / median(b));
+			if (SH_BEFORE) {
+				const o: number[] = [];
+				for (const event of block) o.push(await timeInput('sh', [SH_BEFORE], beforeEnv, event));
+				beforeTimes.push(...o);
+				beforeRatios.push(median(o) / median(b));
+			}
 		}
 		const deadline = Date.now() + 15_000;
 		while (server.stats().events.total < events.length && Date.now() < deadline) await sleep(50);
@@ -427,6 +451,14 @@ async function backToBack() {
 			forwarder: median(forwarderTimes),
 			baseline: median(baselineTimes),
 			paired: median(blockRatios),
+			before: SH_BEFORE
+				? {
+						median: median(beforeTimes),
+						paired: median(beforeRatios),
+						// This build's blocks against the other build's, block by block.
+						afterBefore: median(blockRatios.map((r, i) => r / beforeRatios[i])),
+					}
+				: undefined,
 			...stats,
 		};
 	} finally {

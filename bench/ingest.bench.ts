@@ -16,6 +16,7 @@ import {
 	startReceivers,
 	type ServerProcess,
 } from './lib/harness.js';
+import {goal} from './lib/goal.js';
 
 const ROUNDS = 5;
 const SECONDS = 3;
@@ -163,7 +164,11 @@ async function main(): Promise<void> {
 		console.log(
 			`  server CPU per event: bare ${fmt(nb.cpuUs, 1)} µs, mpm-tui ${fmt(nm.cpuUs, 1)} µs (one free core: bare ${fmt(1e6 / nb.cpuUs)}/s, mpm-tui ${fmt(1e6 / nm.cpuUs)}/s)`,
 		);
-		if (lost > 0 || nm.lost > 0) process.exitCode = 1;
+		console.log('');
+		goal('ingest.single.of-bare', (mpmMedian / bareMedian) * 100, '>=', 70, {unit: '%'});
+		goal('ingest.single.lost', lost, '<=', 0, {digits: 0});
+		goal('ingest.ndjson.rate', nm.rate, '>=', 50_000, {unit: 'ev/s', digits: 0});
+		goal('ingest.ndjson.lost', nm.lost, '<=', 0, {digits: 0});
 	} finally {
 		await Promise.all([bare.stop(), mpm.stop()]);
 	}

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import {agent, fmt, median, startMpmTui, startReceivers, type ServerProcess} from './lib/harness.js';
+import {goal} from './lib/goal.js';
 
 const PER_BATCH = 100;
 const BATCHES = 200;
@@ -205,8 +206,8 @@ async function main(): Promise<void> {
 		console.log(
 			`  ratio OTLP / NDJSON:  throughput ${fmt(o.rate / n.rate, 2)}×, CPU per record ${fmt(o.cpu / n.cpu, 2)}×`,
 		);
-		console.log(`  records lost:         ${lost}   (goal 0)`);
-		if (lost > 0) process.exitCode = 1;
+		console.log('');
+		goal('otlp.lost', lost, '<=', 0, {digits: 0});
 	} finally {
 		await server.stop();
 	}

@@ -22,6 +22,7 @@ import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {demoSteps, seededRng} from '../source/core/demo.js';
 import {fmt, ROOT, startMpmTui, type ServerProcess} from './lib/harness.js';
+import {goal} from './lib/goal.js';
 import type {ClientSummary} from './lib/soak-receivers.js';
 
 const {values} = parseArgs({
@@ -444,8 +445,10 @@ async function main(): Promise<number> {
 		problems.push(`${tally.failed} event(s) in failed requests (first: ${tally.firstFailure})`);
 	if (tally.duplicates > 0)
 		problems.push(`${tally.duplicates} event(s) answered as duplicates (every payload was distinct)`);
+	let clientsLost = 0;
 	for (const [i, c] of clients.entries()) {
 		const lost = n - (c.received - c.repeated);
+		clientsLost += Math.max(0, lost);
 		if (lost !== 0 || c.repeated > 0 || c.minSeq !== 1 || c.maxSeq !== n || c.outOfOrder > 0)
 			problems.push(
 				`client ${i + 1}: ${lost} lost, ${c.repeated} repeated, ${c.outOfOrder} out of order, seqs ${c.minSeq}–${c.maxSeq} of 1–${n}${c.lost ? `, disconnected (${c.lost})` : ''}`,
@@ -501,6 +504,10 @@ async function main(): Promise<number> {
 		`CPU: server ${fmt((serverCpu / sendSeconds) * 100, 1)} % (${fmt((serverCpu * 1e6) / Math.max(1, tally.accepted), 1)} µs per event), clients ${fmt((receiverCpu / sendSeconds) * 100, 1)} %, load generator ${fmt(((loadCpu.user + loadCpu.system) / 1e6 / sendSeconds) * 100, 1)} %`,
 	);
 	console.log(`server exit on SIGTERM: ${exit.signal ?? `code ${exit.code}`}`);
+	console.log('');
+	goal('soak.lost', gaps + clientsLost + missing + tally.failed, '<=', 0, {digits: 0});
+	goal('soak.rss.growth', growth * 100, '<=', 10, {unit: '%'});
+	goal('soak.rate', (achieved / RATE) * 100, '>=', 95, {unit: '%', digits: 0});
 	console.log(
 		problems.length === 0
 			? 'verdict: passed — 0 lost, RSS growth under 10 %'

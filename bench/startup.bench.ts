@@ -1,7 +1,8 @@
 /**
  * Start-up benchmark: how long each command takes to show something, against `node -e 0`
  * started the same way in the same run (median of 10, runs interleaved with the baseline's).
- *  1. the TUI's first frame (goal ≤ 3× the baseline): `mpm-tui --port <free>` in a tmux pane,
+ *  1. the TUI's first frame (goal ≤ 3× the baseline, a GOAL line when one build is measured):
+ *     `mpm-tui --port <free>` in a tmux pane,
  *     80×24, a fresh state dir each time, hosting (the common case) and connecting to a running
  *     server. The pane waits in `read` for a key; the clock starts when the bench sends it and
  *     stops when the header arrives in the pane's output, in any state (the first frame says
@@ -25,6 +26,7 @@ import path from 'node:path';
 import {freePort} from '../test/helpers/free-port.js';
 import {cliPath as builtCli, hookPayload, Tmux, type Pane} from '../test/helpers/tmux-kit.js';
 import {startMpmTui, type ServerProcess} from './lib/harness.js';
+import {goal} from './lib/goal.js';
 
 /** `tui`, `commands` or both (the default): which part to run. */
 const parts = new Set(process.argv.slice(2).filter((a) => a === 'tui' || a === 'commands'));
@@ -210,6 +212,15 @@ try {
 			}
 		}
 		report(rows.flatMap((row) => [row.host, row.connect, row.hostLinked, row.connectLinked]));
+		// The goal is of this build; several builds (MPM_TUI_STARTUP_CLI) are a comparison.
+		if (rows.length === 1) {
+			console.log('');
+			for (const [name, row] of [
+				['startup.tui.hosting', rows[0].host],
+				['startup.tui.connecting', rows[0].connect],
+			] as const)
+				goal(name, median(row.ms) / median(row.base), '<=', 3, {unit: '×', digits: 2});
+		}
 	}
 	if (parts.has('commands')) {
 		const exitBase: number[] = [];

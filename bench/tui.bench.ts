@@ -2,16 +2,18 @@
  * TUI benchmark: a hosting `mpm-tui` (the built dist/cli.js) in a tmux pane, 120×40.
  *  1. idle CPU over 10 s (goal ≈ 0);
  *  2. 2,000 events/s for 20 s POSTed in batches: the TUI process's CPU (/proc/<pid>/stat
- *     utime+stime; goal ≤ 50 % of one core — it also hosts the server and feeds the derived
- *     views), frames per second (MPM_TUI_STATS_FILE + SIGUSR1), and whether the header's event
+ *     utime+stime; goal no worse than the last full runs in docs/performance.md, ≤ 50 % of one core
+ *     — it also hosts the server and feeds the derived views), frames per second
+ *     (MPM_TUI_STATS_FILE + SIGUSR1; goal ≥ 9, snapshots come at ≤ 10/s), and whether the header's event
  *     count equals the server's within 1 s of the stream stopping (it must); then 10 s more with
  *     the Tools tab on screen (a figure, not a goal: every call stays running, the worst case);
  *     then 10 s more with the Usage tab on screen, one event in ten of the stream Claude Code's
  *     telemetry (api_request, tool_result) POSTed as OTLP JSON to /v1/logs (goal ≤ 50 % of one core);
  *  3. key-to-screen latency (j/k, poll capture-pane until the cursor position changes) while
  *     1,000 events/s stream: p50/p95 (goal p95 ≤ 100 ms), against an idle pane's capture time;
- *  4. search: last typed character → results on screen with 10,000 events held (goal ≤ 150 ms
- *     after the 80 ms debounce).
+ *  4. search: last typed character → results on screen with 10,000 events held (goal ≤ 230 ms
+ *     including the 80 ms debounce).
+ * Each goal is a GOAL line (bench/lib/goal.ts); a missed one makes the bench exit 1.
  * Run: npm run bench (builds first), or node --import tsx bench/tui.bench.ts after a build.
  */
 import {spawnSync} from 'node:child_process';
@@ -24,6 +26,7 @@ import {normalize} from '../source/core/normalize.js';
 import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {ViewFeed} from '../source/tui/event-store/views-feed.js';
+import {goal} from './lib/goal.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -390,39 +393,45 @@ try {
 		`views feed per 2,000 events (in process): ${f(cost.feedMs)} ms = ${f(cost.feedMs / 10, 2)} % of one core at 2,000 ev/s; ${f(cost.feedMs / cost.appendMs, 2)}× of the store's whole append (${f(cost.appendMs)} ms, baseline)`,
 	);
 	console.log(`baseline: idle pane capture-pane round trip  median ${f(captureMs)} ms`);
-	console.log(`idle CPU over 10 s:                          ${f(idleCpu, 2)} % of one core   (goal ≈ 0)`);
+	console.log(`idle CPU over 10 s:                          ${f(idleCpu, 2)} % of one core`);
 	console.log(
-		`stream 2,000 ev/s × 20 s (${sent} sent):     CPU ${f(streamCpu)} % of one core (goal ≤ 50 %; includes the hosted server)`,
+		`stream 2,000 ev/s × 20 s (${sent} sent):     CPU ${f(streamCpu)} % of one core (includes the hosted server)`,
 	);
 	console.log(
 		`  frames per second while streaming:         ${f(fps)}   (snapshots at ≤ 10/s), ${f(frameMs)} ms of React + Ink work per frame`,
 	);
 	console.log(
-		`  header count = server count (${total}):     ${Number.isNaN(caughtUpMs) ? 'NO' : `yes, ${f(caughtUpMs, 0)} ms after the stream stopped`} (must be ≤ 1000 ms)`,
+		`  header count = server count (${total}):     ${Number.isNaN(caughtUpMs) ? 'NO' : `yes, ${f(caughtUpMs, 0)} ms after the stream stopped`}`,
 	);
 	console.log(
 		`  the same with the Tools tab on screen (${sentTools} sent, 10 s): CPU ${f(toolsCpu)} % of one core = ${f(toolsCpu / streamCpu, 2)}× the Events tab; ${f(toolsFps)} fps, ${f(toolsFrameMs)} ms per frame (worst case: up to 20,000 calls all running, every row redrawn each frame; not part of the goals)`,
 	);
 	console.log(
-		`  the same with the Usage tab on screen, 1 in 10 events telemetry (${sentUsage} sent, 10 s): CPU ${f(usageCpu)} % of one core = ${f(usageCpu / streamCpu, 2)}× the Events tab (goal ≤ 50 %); ${f(usageFps)} fps, ${f(usageFrameMs)} ms per frame`,
+		`  the same with the Usage tab on screen, 1 in 10 events telemetry (${sentUsage} sent, 10 s): CPU ${f(usageCpu)} % of one core = ${f(usageCpu / streamCpu, 2)}× the Events tab; ${f(usageFps)} fps, ${f(usageFrameMs)} ms per frame`,
 	);
 	console.log(
-		`key-to-screen while 1,000 ev/s stream:       p50 ${f(median(latencies))} ms, p95 ${f(pct(latencies, 95))} ms (goal p95 ≤ 100) = ${f(pct(latencies, 95) / captureMs)}× the capture baseline`,
+		`key-to-screen while 1,000 ev/s stream:       p50 ${f(median(latencies))} ms, p95 ${f(pct(latencies, 95))} ms = ${f(pct(latencies, 95) / captureMs)}× the capture baseline`,
 	);
 	console.log(
-		`search, last key → results (10,000 held):    median ${f(median(searchMs))} ms, max ${f(Math.max(...searchMs))} ms incl. 80 ms debounce (goal ≤ 230 ms incl. debounce)`,
+		`search, last key → results (10,000 held):    median ${f(median(searchMs))} ms, max ${f(Math.max(...searchMs))} ms incl. 80 ms debounce`,
 	);
 	console.log(`exit code after q: ${code}`);
-	const ok =
-		idleCpu < 2 &&
-		streamCpu <= 50 &&
-		usageCpu <= 50 &&
-		!Number.isNaN(caughtUpMs) &&
-		caughtUpMs <= 1000 &&
-		pct(latencies, 95) <= 100 &&
-		Math.max(...searchMs) <= 230 &&
-		code === 0;
-	console.log(ok ? 'all goals met' : 'some goals missed (see above)');
+	console.log('');
+	goal('tui.idle.cpu', idleCpu, '<=', 2, {unit: '%', digits: 2});
+	// No worse than the last full runs in docs/performance.md's summary (issue 15), inside the standing ≤ 50 %.
+	goal('tui.stream.cpu', streamCpu, '<=', 22.8, {unit: '%'});
+	goal('tui.stream.fps', fps, '>=', 9);
+	goal('tui.stream.caught-up', Number.isNaN(caughtUpMs) ? Infinity : caughtUpMs, '<=', 1000, {
+		unit: 'ms',
+		digits: 0,
+	});
+	goal('tui.usage-tab.cpu', usageCpu, '<=', 50, {unit: '%'});
+	goal('tui.key.p95', pct(latencies, 95), '<=', 100, {unit: 'ms'});
+	goal('tui.search.max', Math.max(...searchMs), '<=', 230, {unit: 'ms', digits: 0});
+	if (code !== 0) {
+		console.log(`the TUI exited ${code} after q`);
+		process.exitCode = 1;
+	}
 } finally {
 	tmux.kill();
 	rmSync(dir, {recursive: true, force: true});

@@ -5,38 +5,123 @@ import fc from 'fast-check';
 import {AcceptedBatch, recordHead} from '../source/server/accepted-batch.js';
 import type {EventRecord} from '../source/core/record.js';
 
-function linesFor(body: string, contentType = 'application/json'): {lines: string[]; records: unknown[]} {
-	const pipeline = new Pipeline({capacity: 100, maxFieldBytes: 64});
+const NOW = '2026-11-23T10:00:00.000Z';
+
+function linesFor(body: string, contentType = 'application/json'): string[] {
+	const pipeline = new Pipeline({capacity: 100, maxFieldBytes: 64, now: () => Date.parse(NOW)});
 	let lines: string[] = [];
 	pipeline.onAccepted((batch) => {
 		lines = batch.lines();
 	});
-	pipeline.ingestText(body, contentType, {source: 'hook'});
-	return {lines, records: pipeline.history.toArray()};
+	pipeline.ingestText(body, contentType, {source: 'hook', id: 'fwd-1'});
+	return lines;
+}
+
+/** The record a Stop hook event becomes, written out by hand from the record's definition (core/record.ts). */
+function stopRecord(
+	seq: number,
+	id: string,
+	session: string,
+	payload: Record<string, unknown>,
+	source = 'hook',
+) {
+	return {
+		seq,
+		id,
+		time: NOW,
+		received: NOW,
+		session,
+		type: 'Stop',
+		tool: null,
+		toolUseId: null,
+		agentId: null,
+		agentType: null,
+		cwd: null,
+		summary: 'stop',
+		source,
+		payload,
+	};
 }
 
 describe('pipeline record lines', () => {
-	test('a line parses back to exactly the stored record, whether the raw text is reused or not', () => {
-		const bodies = [
-			'{"hook_event_name":"Stop",   "session_id":"a","note":"spaced \\u00e9 \u2028"}',
-			'{\n  "hook_event_name": "Stop",\n  "session_id": "pretty"\n}',
-			`{"hook_event_name":"Stop","session_id":"long","big":"${'y'.repeat(500)}"}`,
-			'[{"hook_event_name":"Stop","session_id":"arr1"},{"hook_event_name":"Stop","session_id":"arr2"}]',
-			'{"namespace":"hook","event":"claude_event","data":{"type":"hook","subtype":"stop","data":{"session_id":"env"}}}',
+	test('each line is the record written out by hand, whether the raw text is reused or not', () => {
+		const keys = [
+			'seq',
+			'id',
+			'time',
+			'received',
+			'session',
+			'type',
+			'tool',
+			'toolUseId',
+			'agentId',
+			'agentType',
+			'cwd',
+			'summary',
+			'source',
+			'payload',
 		];
-		for (const body of bodies) {
-			const {lines, records} = linesFor(body);
-			assert.ok(lines.length > 0, body);
+		const cases: Array<[string, object[]]> = [
+			[
+				'{"hook_event_name":"Stop",   "session_id":"a","note":"spaced \\u00e9 \u2028"}',
+				[
+					stopRecord(1, 'fwd-1', 'a', {
+						hook_event_name: 'Stop',
+						session_id: 'a',
+						note: 'spaced \u00e9 \u2028',
+					}),
+				],
+			],
+			[
+				'{\n  "hook_event_name": "Stop",\n  "session_id": "pretty"\n}',
+				[stopRecord(1, 'fwd-1', 'pretty', {hook_event_name: 'Stop', session_id: 'pretty'})],
+			],
+			[
+				`{"hook_event_name":"Stop","session_id":"long","big":"${'y'.repeat(500)}"}`,
+				[
+					stopRecord(1, 'fwd-1', 'long', {
+						hook_event_name: 'Stop',
+						session_id: 'long',
+						big: `${'y'.repeat(64)}\u2026[mpm-tui: cut 436 chars]`,
+					}),
+				],
+			],
+			[
+				'[{"hook_event_name":"Stop","session_id":"arr1"},{"hook_event_name":"Stop","session_id":"arr2"}]',
+				[
+					stopRecord(1, 'fwd-1', 'arr1', {hook_event_name: 'Stop', session_id: 'arr1'}),
+					stopRecord(2, 'fwd-1:1', 'arr2', {hook_event_name: 'Stop', session_id: 'arr2'}),
+				],
+			],
+			[
+				'{"namespace":"hook","event":"claude_event","data":{"type":"hook","subtype":"stop","data":{"session_id":"env"}}}',
+				[
+					stopRecord(
+						1,
+						'fwd-1',
+						'env',
+						{
+							session_id: 'env',
+							_mpm: {type: 'hook', subtype: 'stop', namespace: 'hook', event: 'claude_event'},
+						},
+						'mpm',
+					),
+				],
+			],
+		];
+		for (const [body, expected] of cases) {
+			const lines = linesFor(body);
+			assert.equal(lines.length, expected.length, body);
 			lines.forEach((line, i) => {
 				assert.ok(!line.includes('\n'), 'one line');
-				assert.deepEqual(JSON.parse(line), records[i]);
-				assert.deepEqual(Object.keys(JSON.parse(line)), Object.keys(records[i] as object), 'same key order');
+				assert.deepEqual(JSON.parse(line), expected[i], body);
+				assert.deepEqual(Object.keys(JSON.parse(line)), keys, 'key order');
 			});
 		}
 	});
 
 	test('a cut payload is serialized from the record, so the marker is in the line', () => {
-		const {lines} = linesFor(`{"hook_event_name":"Stop","session_id":"long","big":"${'y'.repeat(500)}"}`);
+		const lines = linesFor(`{"hook_event_name":"Stop","session_id":"long","big":"${'y'.repeat(500)}"}`);
 		assert.match(lines[0], /mpm-tui: cut \d+ chars/);
 	});
 

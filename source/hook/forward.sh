@@ -238,8 +238,10 @@ case $body in
 	;;
 esac
 
-positive_int() { # value fallback
-	case $1 in '' | *[!0-9]*) echo "$2" ;; *) if [ "$1" -gt 0 ] 2>/dev/null; then echo "$1"; else echo "$2"; fi ;; esac
+# Sets $int to value $1 when it is a positive integer, else to fallback $2 (no subshell).
+positive_int() {
+	int=$2
+	case $1 in '' | *[!0-9]*) ;; *) if [ "$1" -gt 0 ] 2>/dev/null; then int=$1; fi ;; esac
 }
 
 # --- Spool ----------------------------------------------------------------------------------
@@ -279,10 +281,15 @@ spool() { # reason
 	done
 	# The whole line is prepared first, in a file created exclusively like the copy, so that writing
 	# it to the spool is one write. Raw CR/LF can only be whitespace in valid JSON, so folding them
-	# keeps the event and the line whole.
+	# keeps the event and the line whole. The event comes from the copy when there is one (no
+	# process to pipe it from memory).
 	linefile="$dir/$base.in-$$-$id.line"
 	set -C
-	{ printf '%s' "{\"mpm_spool\":1,\"id\":\"$id\",\"receivedAt\":$ms,\"event\":" && printf '%s' "$body" | tr '\r\n' '  ' && printf '}\n'; } 2>/dev/null >"$linefile"
+	{
+		printf '%s' "{\"mpm_spool\":1,\"id\":\"$id\",\"receivedAt\":$ms,\"event\":" &&
+			if [ -n "$in" ]; then tr '\r\n' '  ' <"$in"; else printf '%s' "$body" | tr '\r\n' '  '; fi &&
+			printf '}\n'
+	} 2>/dev/null >"$linefile"
 	made=$?
 	set +C
 	if [ "$made" != 0 ]; then
@@ -294,7 +301,8 @@ spool() { # reason
 	linesize=$(wc -c <"$linefile")
 	set -- $linesize
 	linesize=$1
-	max=$(positive_int "${MPM_TUI_SPOOL_MAX_BYTES:-}" 67108864)
+	positive_int "${MPM_TUI_SPOOL_MAX_BYTES:-}" 67108864
+	max=$int
 	# The server drains by renaming the spool and reading it. If that happened while this line was
 	# written (fd 8 is no longer the spool), write it again: the server drops a second copy by id.
 	attempt=0
@@ -345,17 +353,29 @@ send() {
 	url=${MPM_TUI_URL:-http://127.0.0.1:${MPM_TUI_PORT:-${CLAUDE_MPM_SOCKETIO_PORT:-8765}}}
 	url=${url%/}
 	case ${url#*://} in */*) ;; *) url="$url/api/events" ;; esac
-	timeout_ms=$(positive_int "${MPM_TUI_HOOK_TIMEOUT_MS:-}" 300)
+	positive_int "${MPM_TUI_HOOK_TIMEOUT_MS:-}" 300
+	timeout_ms=$int
 	frac=$((timeout_ms % 1000 + 1000))
 	secs="$((timeout_ms / 1000)).${frac#1}"
 	token=${MPM_TUI_TOKEN:-${CLAUDE_MPM_SOCKETIO_TOKEN:-}}
-	# The token goes to curl through a here-document on fd 3, never on its command line (ps).
-	code=$(printf '%s' "$body" | curl -q -s -o /dev/null -w '%{http_code}' --noproxy '*' -m "$secs" \
-		-H 'Content-Type: application/json' -H 'Expect:' -H "X-Mpm-Id: $id" -H "X-Mpm-Received: $ms" \
-		${after:+-H} ${after:+"X-Mpm-After: $after"} ${token:+-H} ${token:+@/dev/fd/3} --data-binary @- "$url" 2>/dev/null 3<<EOF
+	# The token goes to curl through a here-document on fd 3, never on its command line (ps). The
+	# body is read from the copy of stdin when there is one (curl is then the substitution's only
+	# process), else from memory through a pipe.
+	if [ -n "$in" ]; then
+		code=$(curl -q -s -o /dev/null -w '%{http_code}' --noproxy '*' -m "$secs" \
+			-H 'Content-Type: application/json' -H 'Expect:' -H "X-Mpm-Id: $id" -H "X-Mpm-Received: $ms" \
+			${after:+-H} ${after:+"X-Mpm-After: $after"} ${token:+-H} ${token:+@/dev/fd/3} --data-binary @"$in" "$url" 2>/dev/null 3<<EOF
 Authorization: Bearer $token
 EOF
 )
+	else
+		code=$(printf '%s' "$body" | curl -q -s -o /dev/null -w '%{http_code}' --noproxy '*' -m "$secs" \
+			-H 'Content-Type: application/json' -H 'Expect:' -H "X-Mpm-Id: $id" -H "X-Mpm-Received: $ms" \
+			${after:+-H} ${after:+"X-Mpm-After: $after"} ${token:+-H} ${token:+@/dev/fd/3} --data-binary @- "$url" 2>/dev/null 3<<EOF
+Authorization: Bearer $token
+EOF
+)
+	fi
 	rc=$?
 	case $code in
 	2??) log "sent $id: HTTP $code" ;;
@@ -365,15 +385,16 @@ EOF
 	esac
 }
 
-finish() {
+if [ -n "$debug" ]; then
 	send
 	[ -z "$in" ] || rm -f "$in"
-}
-
-if [ -n "$debug" ]; then
-	finish
 else
-	# Survive the hook's process group being signalled once Claude Code has moved on.
-	(trap '' HUP INT TERM; finish) </dev/null >/dev/null 2>&1 &
+	# Survive the hook's process group being signalled once Claude Code has moved on. The copy's
+	# removal, the last thing done, takes the subshell's place (exec: no fork for it).
+	(
+		trap '' HUP INT TERM
+		send
+		[ -z "$in" ] || exec rm -f "$in"
+	) </dev/null >/dev/null 2>&1 &
 fi
 exit 0
