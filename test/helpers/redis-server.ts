@@ -20,8 +20,14 @@ export function redisMissing(): string | null {
 	return null;
 }
 
-/** Sends one command in RESP and resolves with the raw answer's first line. */
-export function redisCommand(port: number, ...args: string[]): Promise<string> {
+/** One command in RESP. */
+const encode = (parts: string[]) =>
+	`*${parts.length}\r\n${parts.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
+/** Sends one command (after AUTH on the same connection when a password is given) and resolves with its answer's first line. */
+export function redisCommand(port: number, args: string[], password?: string): Promise<string> {
+	// With AUTH first, the command's answer is the second line.
+	const index = password ? 1 : 0;
 	return withTimeout(
 		new Promise<string>((resolve, reject) => {
 			const socket = net.connect(port, '127.0.0.1');
@@ -29,12 +35,13 @@ export function redisCommand(port: number, ...args: string[]): Promise<string> {
 			socket.on('error', reject);
 			socket.on('data', (chunk) => {
 				answer += chunk.toString('utf8');
-				if (answer.includes('\r\n')) {
+				const lines = answer.split('\r\n');
+				if (lines.length > index + 1) {
 					socket.destroy();
-					resolve(answer.split('\r\n')[0]);
+					resolve(lines[index]);
 				}
 			});
-			socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+			socket.write((password ? encode(['AUTH', password]) : '') + encode(args));
 		}),
 		5000,
 		`redis ${args[0]}`,
@@ -123,32 +130,6 @@ export class RedisServer {
 	}
 
 	command(...args: string[]): Promise<string> {
-		return this.password
-			? redisCommandAuthed(this.port, this.password, args)
-			: redisCommand(this.port, ...args);
+		return redisCommand(this.port, args, this.password);
 	}
-}
-
-/** AUTH then one command on the same connection; the second answer's first line. */
-function redisCommandAuthed(port: number, password: string, args: string[]): Promise<string> {
-	const encode = (parts: string[]) =>
-		`*${parts.length}\r\n${parts.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-	return withTimeout(
-		new Promise<string>((resolve, reject) => {
-			const socket = net.connect(port, '127.0.0.1');
-			let answer = '';
-			socket.on('error', reject);
-			socket.on('data', (chunk) => {
-				answer += chunk.toString('utf8');
-				const lines = answer.split('\r\n');
-				if (lines.length >= 3) {
-					socket.destroy();
-					resolve(lines[1]);
-				}
-			});
-			socket.write(encode(['AUTH', password]) + encode(args));
-		}),
-		5000,
-		`redis ${args[0]}`,
-	);
 }
