@@ -85,7 +85,7 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 
 		const refused = connections.slice(0, 16);
 		for (const connection of refused) {
-			const answer = await connection.response(2000);
+			const answer = await connection.response(5000);
 			assert.equal(answer.status, 503);
 			assert.equal(answer.headers['retry-after'], '1');
 			assert.equal(answer.headers.connection, 'close');
@@ -110,7 +110,7 @@ describe('request bodies in flight are bounded, and slow requests are cut off', 
 		);
 		assert.equal(normal.status, 202);
 		assert.equal(server.guard().bodies.evicted, 17);
-		assert.equal((await stalled[0].response(2000)).status, 503);
+		assert.equal((await stalled[0].response(5000)).status, 503);
 		const events = (await request(`${server.url}/api/events?since=0`)).json.events;
 		assert.ok(events.some((e: any) => e.payload.message === marker));
 
