@@ -446,7 +446,8 @@ export async function runSpoolLines(
 	figures.items += lines.length;
 	// One append, as the forwarder writes a line.
 	fs.appendFileSync(server.spoolPath, built.bytes);
-	const deadline = Date.now() + 10_000;
+	// Liveness only: a few MB of spool on a machine busy with the other paths can take a while.
+	const deadline = Date.now() + 30_000;
 	for (;;) {
 		if (!server.alive()) {
 			server.dirty = true;
@@ -457,7 +458,7 @@ export async function runSpoolLines(
 		if (Date.now() > deadline) {
 			server.dirty = true;
 			throw new Error(
-				`the spool was not drained within 10 s: ${left.join(', ')} still there; stderr: ${server.stderrTail()}`,
+				`the spool (${built.bytes.length} bytes) was not drained within 30 s: ${left.join(', ')} still there; stderr: ${server.stderrTail()}`,
 			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -763,9 +764,10 @@ export async function runPath(name: PathName, options: RunOptions): Promise<RunR
 			details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
 		report.message = [
 			`fuzz path "${name}" failed after ${details.numRuns} run(s) and ${details.numShrinks} shrink(s)${details.interrupted ? ' (shrinking cut short by the time limit)' : ''}`,
+			// The error before the (long) counterexample, so a clipped log still says what failed.
+			`error: ${error}`,
 			`reproduce: ${(options.reproduce ?? defaultReproduce(name))(seed, details.counterexamplePath ?? '')}`,
 			`counterexample: ${renderCounterexample(details.counterexample)}`,
-			`error: ${error}`,
 		].join('\n');
 	}
 	return report;

@@ -343,12 +343,12 @@ export class FuzzServer {
 		const seq = body.lastSeq as number;
 		this.expectAccepted(1, seq, 'the canary');
 		this.expectDelivered(marker, 'the canary');
-		const deadline = Date.now() + 5000;
+		const deadline = Date.now() + 15_000;
 		while (!this.stdout.has(seq) || !this.listened.has(seq)) {
 			if (!this.alive()) throw new Error(`the server died after the canary (${this.exitText()})`);
 			if (Date.now() > deadline) {
 				throw new Error(
-					`the canary (seq ${seq}) did not arrive within 5 s: stdout ${this.stdout.has(seq) ? 'has it' : 'lacks it'}, mpm-tui listener ${this.listened.has(seq) ? 'has it' : `lacks it${this.listenerError ? ` (${this.listenerError})` : ''}`}`,
+					`the canary (seq ${seq}) did not arrive within 15 s: stdout ${this.stdout.has(seq) ? 'has it' : 'lacks it'}, mpm-tui listener ${this.listened.has(seq) ? 'has it' : `lacks it${this.listenerError ? ` (${this.listenerError})` : ''}`}`,
 				);
 			}
 			await sleep(5);
