@@ -3,7 +3,8 @@
  * its port and lock) opened for writing. Either failing is one clear message with what to do.
  */
 import type {Config} from '../config.js';
-import {Journal, replayJournal, type Replay} from './journal.js';
+import {Journal} from './journal.js';
+import {replayJournal, type Replay} from './journal-replay.js';
 
 const JOURNAL_HINT = '(choose another with --journal PATH, or run with --no-journal)';
 

@@ -2,7 +2,8 @@
 import type {Config} from '../config.js';
 import type {RateCounter} from '../core/rate-counter.js';
 import {CLAUDE_MPM_ROOM, MPM_TUI_ROOM} from './broadcast.js';
-import type {Journal, Replay} from './journal.js';
+import type {Journal} from './journal.js';
+import type {Replay} from './journal-replay.js';
 import type {OrderGate} from './ordering.js';
 import type {OtlpReceiver} from './otlp-routes.js';
 import type {Pipeline} from './pipeline.js';

@@ -23,7 +23,7 @@ import {escapeJsonForTerminal, hasRawTerminalControls} from '../../core/terminal
 import type {TeamStats} from '../../core/wire.js';
 import {AcceptedBatch} from '../accepted-batch.js';
 import {History} from '../history.js';
-import {looksLikeRecord} from '../journal.js';
+import {looksLikeRecord} from '../journal-replay.js';
 import {JournalReader} from './journal-reader.js';
 import {SHIP_SCRIPT, TEAM_KEYS} from './ship-script.js';
 import {TeamState, teamStatePath} from './team-state.js';
