@@ -2,8 +2,8 @@
  * TUI benchmark: a hosting `mpm-tui` (the built dist/cli.js) in a tmux pane, 120×40.
  *  1. idle CPU over 10 s (goal ≈ 0);
  *  2. 2,000 events/s for 20 s POSTed in batches: the TUI process's CPU (/proc/<pid>/stat
- *     utime+stime; goal no worse than the last full runs in docs/performance.md, ≤ 50 % of one core
- *     — it also hosts the server and feeds the derived views), frames per second
+ *     utime+stime; goal ≤ 50 % of one core — it also hosts the server and feeds the derived views;
+ *     against another build in the same hour: bench/tui-ab.bench.ts), frames per second
  *     (MPM_TUI_STATS_FILE + SIGUSR1; goal ≥ 9, snapshots come at ≤ 10/s), and whether the header's event
  *     count equals the server's within 1 s of the stream stopping (it must); then 10 s more with
  *     the Tools tab on screen (a figure, not a goal: every call stays running, the worst case);
@@ -16,38 +16,22 @@
  * Each goal is a GOAL line (bench/lib/goal.ts); a missed one makes the bench exit 1.
  * Run: npm run bench (builds first), or node --import tsx bench/tui.bench.ts after a build.
  */
-import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {freePort} from '../test/helpers/free-port.js';
-import {cliPath, hookPayload, Tmux} from '../test/helpers/tmux-kit.js';
+import {cliPath, Tmux} from '../test/helpers/tmux-kit.js';
 import {normalize} from '../source/core/normalize.js';
 import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {ViewFeed} from '../source/tui/event-store/views-feed.js';
 import {goal} from './lib/goal.js';
+import {cpuOver, HookLoad} from './lib/tui-load.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) =>
 	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
-const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
-
-function cpuTicks(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return Number(fields[11]) + Number(fields[12]); // utime, stime
-}
-
-async function cpuOver(pid: number, ms: number, during?: () => Promise<void>): Promise<number> {
-	const t0 = performance.now();
-	const c0 = cpuTicks(pid);
-	if (during) await during();
-	else await sleep(ms);
-	return ((cpuTicks(pid) - c0) / TICKS / ((performance.now() - t0) / 1000)) * 100;
-}
-
 if (!existsSync(cliPath)) {
 	console.error('build first: npm run build');
 	process.exit(1);
@@ -58,47 +42,7 @@ const statsFile = path.join(dir, 'stats.json');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const tmux = new Tmux();
-let counter = 0;
-const tools = ['Bash', 'Read', 'Grep', 'Edit'];
-
-function batch(n: number): string {
-	const out: Record<string, unknown>[] = [];
-	for (let i = 0; i < n; i++) {
-		const k = ++counter;
-		const tool = tools[k % tools.length];
-		out.push(
-			hookPayload(k, {
-				tool_name: tool,
-				tool_input:
-					tool === 'Bash' ? {command: `echo step-${k}`} : {file_path: `/home/u/app/src/module-${k % 997}.ts`},
-				session_id: k % 2 ? 'aaaa1111-0000-4000-8000-000000000001' : 'bbbb2222-0000-4000-8000-000000000002',
-			}),
-		);
-	}
-	return JSON.stringify(out);
-}
-
-/** POSTs `rate` events/s in batches every 50 ms for `seconds`. */
-async function stream(rate: number, seconds: number, stop?: () => boolean): Promise<number> {
-	const perTick = Math.round(rate / 20);
-	const start = performance.now();
-	let sent = 0;
-	for (let tick = 0; tick < seconds * 20 && !stop?.(); tick++) {
-		const body = batch(perTick);
-		const response = await fetch(`${base}/api/events`, {
-			method: 'POST',
-			headers: {'Content-Type': 'application/json'},
-			body,
-		});
-		if (response.status >= 300) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
-		await response.arrayBuffer();
-		sent += perTick;
-		const due = start + (tick + 1) * 50;
-		const wait = due - performance.now();
-		if (wait > 0) await sleep(wait);
-	}
-	return sent;
-}
+const load = new HookLoad(base);
 
 const usageSessions = ['aaaa1111-0000-4000-8000-000000000001', 'bbbb2222-0000-4000-8000-000000000002'];
 const otelString = (key: string, value: string) => ({key, value: {stringValue: value}});
@@ -108,7 +52,7 @@ const otelInt = (key: string, value: number) => ({key, value: {intValue: String(
 function otelBatch(n: number): string {
 	const records: unknown[] = [];
 	for (let i = 0; i < n; i++) {
-		const k = ++counter;
+		const k = load.next();
 		const session = usageSessions[Math.floor(k / 2) % 2];
 		const time = `${BigInt(Date.now()) * 1_000_000n}`;
 		const common = [
@@ -163,7 +107,7 @@ async function usageStream(rate: number, seconds: number): Promise<number> {
 	let sent = 0;
 	for (let tick = 0; tick < seconds * 20; tick++) {
 		for (const [route, body] of [
-			['/api/events', batch(perTick - telemetry)],
+			['/api/events', load.batch(perTick - telemetry)],
 			['/v1/logs', otelBatch(telemetry)],
 		] as const) {
 			const response = await fetch(`${base}${route}`, {
@@ -214,7 +158,7 @@ const readStats = async (pid: number) => {
 function feedCost(): {feedMs: number; appendMs: number} {
 	const records: EventRecord[][] = [];
 	for (let b = 0; b < 15; b++) {
-		const payloads = JSON.parse(batch(2000)) as Array<Record<string, unknown>>;
+		const payloads = JSON.parse(load.batch(2000)) as Array<Record<string, unknown>>;
 		records.push(
 			payloads.map((payload, i) => {
 				const r = normalize(payload, {
@@ -244,7 +188,7 @@ function feedCost(): {feedMs: number; appendMs: number} {
 
 try {
 	const cost = feedCost();
-	counter = 0;
+	load.count = 0;
 	const pane = tmux.open(
 		'bench',
 		[process.execPath, cliPath, '--port', String(port)],
@@ -279,7 +223,7 @@ try {
 	const before = await readStats(pid);
 	let sent = 0;
 	const streamCpu = await cpuOver(pid, 0, async () => {
-		sent = await stream(2000, 20);
+		sent = await load.stream(2000, 20);
 	});
 	const stopped = performance.now();
 	const after = await readStats(pid);
@@ -301,7 +245,7 @@ try {
 	const beforeTools = await readStats(pid);
 	let sentTools = 0;
 	const toolsCpu = await cpuOver(pid, 0, async () => {
-		sentTools = await stream(2000, 10);
+		sentTools = await load.stream(2000, 10);
 	});
 	const afterTools = await readStats(pid);
 	const toolsFps = (afterTools.frames - beforeTools.frames) / ((afterTools.runMs - beforeTools.runMs) / 1000);
@@ -335,7 +279,7 @@ try {
 	pane.keys('k', 'k', 'k', 'k', 'k');
 	await pane.waitFor((s) => s.includes('follow off') || s.includes(' new'), 'follow to be off');
 	let streaming = true;
-	const background = stream(1000, 30, () => !streaming);
+	const background = load.stream(1000, 30, () => !streaming);
 	const latencies: number[] = [];
 	const selectedSeq = () => {
 		const line = pane
@@ -362,7 +306,7 @@ try {
 	await background;
 
 	// 4. Search with 10,000 events held.
-	await pane.waitFor((s) => shownTotal(s) === counter, 'the stream to settle', 10_000);
+	await pane.waitFor((s) => shownTotal(s) === load.count, 'the stream to settle', 10_000);
 	const searchMs: number[] = [];
 	for (const query of ['step-4242', 'module-77', 'grep 9', 'module-5.ts', 'step-61']) {
 		pane.keys('/');
@@ -418,8 +362,9 @@ try {
 	console.log(`exit code after q: ${code}`);
 	console.log('');
 	goal('tui.idle.cpu', idleCpu, '<=', 2, {unit: '%', digits: 2});
-	// No worse than the last full runs in docs/performance.md's summary (issue 15), inside the standing ≤ 50 %.
-	goal('tui.stream.cpu', streamCpu, '<=', 22.8, {unit: '%'});
+	// An absolute share of a core moves with the machine's hour; "no worse than another build" is
+	// bench/tui-ab.bench.ts, both builds in the same rounds.
+	goal('tui.stream.cpu', streamCpu, '<=', 50, {unit: '%'});
 	goal('tui.stream.fps', fps, '>=', 9);
 	goal('tui.stream.caught-up', Number.isNaN(caughtUpMs) ? Infinity : caughtUpMs, '<=', 1000, {
 		unit: 'ms',
