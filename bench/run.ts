@@ -13,8 +13,11 @@ import {parseGoalLine, type GoalLine} from './lib/goal.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-/** Run only when named (`node --import tsx bench/run.ts soak`, or `npm run soak`): they take minutes. */
-const OPT_IN = new Set(['soak.bench.ts']);
+/**
+ * Run only when named (`node --import tsx bench/run.ts soak`, or `npm run soak`): the soak takes
+ * minutes, and tui-ab needs another build (BENCH_TUI_BEFORE).
+ */
+const OPT_IN = new Set(['soak.bench.ts', 'tui-ab.bench.ts']);
 const files = readdirSync(here)
 	.filter((f) => f.endsWith('.bench.ts'))
 	.filter((f) => (only.length === 0 ? !OPT_IN.has(f) : only.some((s) => f.includes(s))))
