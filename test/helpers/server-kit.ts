@@ -131,7 +131,8 @@ export function nextEvent<T = any>(socket: Socket, name: string, ms = 4000): Pro
 export function collectEvents(socket: Socket): {
 	records: any[];
 	batches: number;
-	until(n: number, ms?: number): Promise<any[]>;
+	/** Resolves with the records once `n` of them (those `keep` accepts, when given) have come. */
+	until(n: number, ms?: number, keep?: (record: any) => boolean): Promise<any[]>;
 } {
 	const state = {records: [] as any[], batches: 0, waiters: [] as Array<() => void>};
 	socket.on('events', (batch: any[]) => {
@@ -146,17 +147,19 @@ export function collectEvents(socket: Socket): {
 		get batches() {
 			return state.batches;
 		},
-		until(n: number, ms = 5000) {
+		until(n: number, ms = 5000, keep?: (record: any) => boolean) {
+			const kept = () => (keep ? state.records.filter(keep) : state.records);
 			return withTimeout(
 				new Promise<any[]>((resolve) => {
 					const check = () => {
-						if (state.records.length >= n) resolve(state.records);
+						const records = kept();
+						if (records.length >= n) resolve(records);
 					};
 					state.waiters.push(check);
 					check();
 				}),
 				ms,
-				`${n} events (have ${state.records.length})`,
+				`${n} events (have ${kept().length})`,
 			);
 		},
 	};
