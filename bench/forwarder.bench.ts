@@ -16,9 +16,9 @@
  *
  * Then cause before effect (docs/ARCHITECTURE.md "Order of a session's hooks"): BENCH_PAIRS
  * (1,000) Pre→Post pairs through the sh forwarder back to back with no pause, as Claude Code runs
- * a session's hooks, against the real mpm-tui server (in this process); the seqs it gave are
- * compared with the order the hooks ran (goal: 0 out of order), and the forwarder's time per hook
- * with the baseline line's, run in alternating blocks of 20 (goal ≤ 1.5×).
+ * a session's hooks, against the real mpm-tui server (`--server-only`, a process of its own); the
+ * seqs it gave are compared with the order the hooks ran (goal: 0 out of order), and the
+ * forwarder's time per hook with the baseline line's, run in alternating blocks of 20 (goal ≤ 1.5×).
  *
  * BENCH_SH_BEFORE=<path of another build's mpm-tui-hook.sh> adds it as a case measured in the same
  * rounds, and in blocks of its own back to back (an interleaved before/after on a machine whose
@@ -37,6 +37,7 @@ import {freePort} from '../test/helpers/free-port.js';
 import {nodeForwarder, shForwarder} from '../test/helpers/forwarder.js';
 import {httpHookUrl} from '../source/core/http-hook-url.js';
 import {goal} from './lib/goal.js';
+import {startMpmTui} from './lib/harness.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1000);
@@ -368,17 +369,22 @@ function timeInput(command: string, args: string[], env: NodeJS.ProcessEnv, inpu
 
 /**
  * BENCH_PAIRS pairs, each hook's forwarder waited for before the next starts, in blocks of 20 hooks
- * alternating with 20 runs of the baseline line (posting to a capture server, not to mpm-tui).
+ * alternating with 20 runs of the baseline line. Both post to a real mpm-tui server, each to its
+ * own (the baseline's events would be duplicates at the forwarder's), so that both lines load the
+ * machine with the same server work; each server runs in a process of its own, as it does beside
+ * Claude Code (in this one its work would hold up this event loop's reading of each exit).
  */
 async function backToBack() {
-	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-order-'));
 	const capture = await startCaptureServer();
-	const config = resolveConfig(
-		{port: await freePort(), journal: false},
-		{MPM_TUI_STATE_DIR: stateDir},
-		stateDir,
-	);
-	const server = await startServer(config);
+	const server = await startMpmTui(['--no-journal']);
+	const baselineServer = await startMpmTui(['--no-journal']);
+	const cleanup: Array<() => void> = [];
+	const stateDir = server.stateDir!;
+	const status = async () =>
+		(await (await fetch(`${server.url}/api/status`)).json()) as {
+			events: {total: number};
+			order: {held: number; longestMs: number; timedOut: number; overflow: number; waiting: number};
+		};
 	try {
 		const env = {
 			PATH: process.env.PATH,
@@ -388,7 +394,7 @@ async function backToBack() {
 		};
 		const baseline = [
 			'-c',
-			`cat >/dev/null; curl -s -m 0.3 --data-binary @- http://127.0.0.1:${capture.port}/api/events >/dev/null 2>&1 &`,
+			`cat >/dev/null; curl -s -m 0.3 --data-binary @- http://127.0.0.1:${baselineServer.port}/api/events >/dev/null 2>&1 &`,
 		];
 		const events = Array.from({length: PAIRS}, (_, i) => pair(i)).flat();
 		const forwarderTimes: number[] = [];
@@ -396,7 +402,15 @@ async function backToBack() {
 		const blockRatios: number[] = [];
 		// BENCH_SH_BEFORE: another build's forwarder in blocks of its own, posting to the capture
 		// server (its events would be duplicates of these at the mpm-tui server).
-		const beforeEnv = {...env, MPM_TUI_PORT: String(capture.port)};
+		// Its own state dir too: its copies of stdin would otherwise be named as earlier hooks by this build's.
+		const beforeDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-order-before-'));
+		cleanup.push(() => rmSync(beforeDir, {recursive: true, force: true}));
+		const beforeEnv = {
+			...env,
+			HOME: beforeDir,
+			MPM_TUI_STATE_DIR: beforeDir,
+			MPM_TUI_PORT: String(capture.port),
+		};
 		const beforeTimes: number[] = [];
 		const beforeRatios: number[] = [];
 		const BLOCK = 20;
@@ -417,7 +431,7 @@ async function backToBack() {
 			}
 		}
 		const deadline = Date.now() + 15_000;
-		while (server.stats().events.total < events.length && Date.now() < deadline) await sleep(50);
+		while ((await status()).events.total < events.length && Date.now() < deadline) await sleep(50);
 		const seen: string[] = [];
 		for (let since = 0; ;) {
 			const page = (await (await fetch(`${server.url}/api/events?since=${since}&limit=10000`)).json()) as {
@@ -443,7 +457,7 @@ async function backToBack() {
 			if (at < latest) outOfOrder++;
 			latest = Math.max(latest, at);
 		}
-		const stats = server.stats().order!;
+		const stats = (await status()).order;
 		return {
 			events: events.length,
 			received: new Set(seen).size,
@@ -462,9 +476,9 @@ async function backToBack() {
 			...stats,
 		};
 	} finally {
-		await server.close();
+		await Promise.all([server.stop(), baselineServer.stop()]);
 		await capture.close();
-		rmSync(stateDir, {recursive: true, force: true});
+		for (const undo of cleanup) undo();
 	}
 }
 

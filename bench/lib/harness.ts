@@ -14,6 +14,8 @@ export interface ServerProcess {
 	url: string;
 	port: number;
 	child: ChildProcess;
+	/** Its state dir (journal, spool, the forwarders' copies), when it has one of its own. */
+	stateDir?: string;
 	rssMb(): number;
 	/** CPU time (user + system) the process has used so far, in seconds. */
 	cpuSeconds(): number;
@@ -46,6 +48,7 @@ function wrap(name: string, child: ChildProcess, port: number, state?: string): 
 		url: `http://127.0.0.1:${port}`,
 		port,
 		child,
+		stateDir: state,
 		rssMb() {
 			const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
 			const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
