@@ -378,8 +378,9 @@ async function backToBack() {
 	const capture = await startCaptureServer();
 	const server = await startMpmTui(['--no-journal']);
 	const baselineServer = await startMpmTui(['--no-journal']);
-	const cleanup: Array<() => void> = [];
 	const stateDir = server.stateDir!;
+	// BENCH_SH_BEFORE's own state dir: its copies of stdin would otherwise be named as earlier hooks by this build's.
+	const beforeDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-order-before-'));
 	const status = async () =>
 		(await (await fetch(`${server.url}/api/status`)).json()) as {
 			events: {total: number};
@@ -402,9 +403,6 @@ async function backToBack() {
 		const blockRatios: number[] = [];
 		// BENCH_SH_BEFORE: another build's forwarder in blocks of its own, posting to the capture
 		// server (its events would be duplicates of these at the mpm-tui server).
-		// Its own state dir too: its copies of stdin would otherwise be named as earlier hooks by this build's.
-		const beforeDir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-bench-order-before-'));
-		cleanup.push(() => rmSync(beforeDir, {recursive: true, force: true}));
 		const beforeEnv = {
 			...env,
 			HOME: beforeDir,
@@ -478,7 +476,7 @@ async function backToBack() {
 	} finally {
 		await Promise.all([server.stop(), baselineServer.stop()]);
 		await capture.close();
-		for (const undo of cleanup) undo();
+		rmSync(beforeDir, {recursive: true, force: true});
 	}
 }
 

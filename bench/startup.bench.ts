@@ -27,6 +27,7 @@ import {freePort} from '../test/helpers/free-port.js';
 import {cliPath as builtCli, hookPayload, Tmux, type Pane} from '../test/helpers/tmux-kit.js';
 import {startMpmTui, type ServerProcess} from './lib/harness.js';
 import {goal} from './lib/goal.js';
+import {monitorEnv} from './lib/tui-load.js';
 
 /** `tui`, `commands` or both (the default): which part to run. */
 const parts = new Set(process.argv.slice(2).filter((a) => a === 'tui' || a === 'commands'));
@@ -138,14 +139,8 @@ function timed(args: string[], until: 'exit' | 'output', env: Record<string, str
 }
 
 function stateEnv(): Record<string, string> {
-	const dir = mkdtempSync(path.join(work, 'state-'));
 	return {
-		CI: 'false',
-		NODE_ENV: 'production',
-		MPM_TUI_STATE_DIR: dir,
-		HOME: dir,
-		TERM: 'xterm-256color',
-		PATH: process.env.PATH ?? '',
+		...monitorEnv(mkdtempSync(path.join(work, 'state-'))),
 		MPM_TUI_TOKEN: '',
 		CLAUDE_MPM_SOCKETIO_TOKEN: '',
 	};

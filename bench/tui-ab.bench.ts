@@ -16,7 +16,7 @@ import path from 'node:path';
 import {freePort} from '../test/helpers/free-port.js';
 import {cliPath, Tmux} from '../test/helpers/tmux-kit.js';
 import {goal} from './lib/goal.js';
-import {cpuOver, HookLoad} from './lib/tui-load.js';
+import {cpuOver, HookLoad, monitorEnv} from './lib/tui-load.js';
 
 const before = process.env.BENCH_TUI_BEFORE;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -39,19 +39,10 @@ async function streamCpu(cli: string): Promise<number> {
 	const base = `http://127.0.0.1:${port}`;
 	const tmux = new Tmux();
 	try {
-		const pane = tmux.open(
-			'ab',
-			[process.execPath, cli, '--port', String(port)],
-			{
-				CI: 'false',
-				NODE_ENV: 'production',
-				MPM_TUI_STATE_DIR: dir,
-				HOME: dir,
-				TERM: 'xterm-256color',
-				PATH: process.env.PATH ?? '',
-			},
-			{columns: 120, rows: 40},
-		);
+		const pane = tmux.open('ab', [process.execPath, cli, '--port', String(port)], monitorEnv(dir), {
+			columns: 120,
+			rows: 40,
+		});
 		const deadline = Date.now() + 15_000;
 		for (;;) {
 			const up = await fetch(`${base}/health`).then(

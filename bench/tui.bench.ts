@@ -26,7 +26,7 @@ import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {ViewFeed} from '../source/tui/event-store/views-feed.js';
 import {goal} from './lib/goal.js';
-import {cpuOver, HookLoad} from './lib/tui-load.js';
+import {cpuOver, HookLoad, monitorEnv} from './lib/tui-load.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -192,15 +192,7 @@ try {
 	const pane = tmux.open(
 		'bench',
 		[process.execPath, cliPath, '--port', String(port)],
-		{
-			CI: 'false',
-			NODE_ENV: 'production',
-			MPM_TUI_STATE_DIR: dir,
-			HOME: dir,
-			MPM_TUI_STATS_FILE: statsFile,
-			TERM: 'xterm-256color',
-			PATH: process.env.PATH ?? '',
-		},
+		{...monitorEnv(dir), MPM_TUI_STATS_FILE: statsFile},
 		{columns: 120, rows: 40},
 	);
 	await pane.waitFor((s) => s.includes('● hosting'), 'the TUI to host', 15_000);

@@ -24,6 +24,18 @@ export async function cpuOver(pid: number, ms: number, during?: () => Promise<vo
 	return ((cpuTicks(pid) - c0) / TICKS / ((performance.now() - t0) / 1000)) * 100;
 }
 
+/** The environment a bench runs the monitor in: live redraws (not CI), production React, its own state dir. */
+export function monitorEnv(stateDir: string): Record<string, string> {
+	return {
+		CI: 'false',
+		NODE_ENV: 'production',
+		MPM_TUI_STATE_DIR: stateDir,
+		HOME: stateDir,
+		TERM: 'xterm-256color',
+		PATH: process.env.PATH ?? '',
+	};
+}
+
 const tools = ['Bash', 'Read', 'Grep', 'Edit'];
 
 /** Hook events for two sessions, four tools by turns, numbered from 1. */
