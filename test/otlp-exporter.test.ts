@@ -73,15 +73,14 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 		const socket = connect(server.url);
 		await connected(socket);
 		const seen = collectEvents(socket);
+		const exporter = new OTLPLogExporter({url: `${server.url}/v1/logs`});
 		const provider = new LoggerProvider({
 			resource: resourceFromAttributes({
 				'service.name': 'claude-code',
 				'service.version': '2.1.70',
 				'user.email': EMAIL,
 			}),
-			processors: [
-				new SimpleLogRecordProcessor({exporter: new OTLPLogExporter({url: `${server.url}/v1/logs`})}),
-			],
+			processors: [new SimpleLogRecordProcessor({exporter})],
 		});
 		const logger = provider.getLogger('com.anthropic.claude_code.events', '2.1.70');
 		const t1 = Date.parse('2026-11-30T10:00:01.250Z');
@@ -105,6 +104,9 @@ describe('OTLP receiver with the OpenTelemetry JS exporters', () => {
 				speed: 'normal',
 			}),
 		});
+		// Each record is its own export request, sent at once: the first is answered before the
+		// second is sent, so that they arrive (and are given seqs) in the order they were emitted.
+		await exporter.forceFlush();
 		logger.emit({
 			body: 'claude_code.tool_result',
 			timestamp: t2,
