@@ -9,6 +9,7 @@ import {createHash} from 'node:crypto';
 import type {UsageReport} from '../core/usage/transcript-usage.js';
 import {priceOf, type PriceIndex} from '../core/usage/prices.js';
 import type {IngestResult} from './types.js';
+import {groupedCount as count} from '../core/count-format.js';
 
 /** What a record says of the file its usage was read from. */
 export interface RecordSource {
@@ -133,8 +134,4 @@ export function recordId(
 		.digest('hex')
 		.slice(0, 32);
 	return `tx-${hash}-${revision}`;
-}
-
-function count(n: number): string {
-	return n.toLocaleString('en-US');
 }

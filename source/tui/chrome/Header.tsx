@@ -8,6 +8,7 @@ import type {LinkInfo, StoreSnapshot} from '../event-store/event-store.js';
 import {screenLine} from '../text/screen-line.js';
 import {fit, textWidth} from '../text/cells.js';
 import {moneyShort} from '../tabs/usage/usage-format.js';
+import {groupedCount as number} from '../../core/count-format.js';
 
 interface Props {
 	snap: StoreSnapshot;
@@ -19,8 +20,6 @@ interface Part {
 	color?: string;
 	bold?: boolean;
 }
-
-const number = (n: number) => n.toLocaleString('en-US');
 
 function linkText(link: LinkInfo, compact: boolean): {text: string; color: string} {
 	const address = screenLine(link.address).replace(/^https?:\/\//, '');

@@ -11,6 +11,7 @@ import {constants, promises as fs} from 'node:fs';
 import type {EventRecord} from '../../core/record.js';
 import {showControlsInLine} from '../../core/terminal-safe.js';
 import {ellipsize} from '../../core/text.js';
+import {groupedCount} from '../../core/count-format.js';
 import {isUntimed, replayLine, trimLine} from './replay-line.js';
 
 export const MAX_GAP_MS = 5000;
@@ -94,7 +95,7 @@ export async function loadReplay(file: string): Promise<LoadedReplay> {
 	const lines = countLines(bytes);
 	if (lines > MAX_REPLAY_LINES) {
 		throw new ReplayError(
-			`--replay: ${name} has ${lines.toLocaleString('en-US')} lines; recordings over ${MAX_REPLAY_LINES.toLocaleString('en-US')} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`,
+			`--replay: ${name} has ${groupedCount(lines)} lines; recordings over ${groupedCount(MAX_REPLAY_LINES)} are not loaded (replay a part: tail -n 100000 FILE > part.ndjson)`,
 		);
 	}
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);

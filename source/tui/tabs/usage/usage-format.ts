@@ -3,6 +3,7 @@
  * dollars and their source: compact, fixed forms that fit narrow columns.
  */
 import type {CostBySource, TokenTotals, UsageTotals} from '../../../core/views/index.js';
+import {groupedCount} from '../../../core/count-format.js';
 
 /** `950`, `12.3k`, `4.6M`: a token count in at most 6 cells. */
 export function compactCount(n: number): string {
@@ -26,7 +27,7 @@ export function money(usd: number): string {
 	if (usd === 0) return '$0';
 	if (usd < 1) return `$${usd.toFixed(4)}`;
 	if (usd < 1000) return `$${usd.toFixed(2)}`;
-	return `$${Math.round(usd).toLocaleString('en-US')}`;
+	return `$${groupedCount(Math.round(usd))}`;
 }
 
 /** The header's short form: `$0.05`, `$1.23`, `$1.2k`. */
