@@ -10,11 +10,11 @@ import {execFileSync} from 'node:child_process';
 import {readFileSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import * as esbuild from 'esbuild';
-import {stringWidthEmojiPrefilter, yogaWithoutFetch} from './build-plugins.mjs';
+import {meowLazyDependencies, stringWidthEmojiPrefilter, yogaWithoutFetch} from './build-plugins.mjs';
 
 const require = createRequire(import.meta.url);
 
-const found = {yoga: false, stringWidth: false};
+const found = {yoga: false, stringWidth: false, meow: false};
 
 const outdir = 'dist';
 rmSync(outdir, {recursive: true, force: true});
@@ -44,17 +44,21 @@ const result = await esbuild.build({
 	},
 	minify: true,
 	logLevel: 'warning',
-	plugins: [yogaWithoutFetch(found), stringWidthEmojiPrefilter(found)],
+	plugins: [yogaWithoutFetch(found), stringWidthEmojiPrefilter(found), meowLazyDependencies(found)],
 	metafile: true,
 });
 
 if (!found.yoga)
 	console.warn(
-		"build: yoga-layout's WebAssembly loader was not found under its known name; it will fetch its WebAssembly at start-up (slower)",
+		"build: yoga-layout's WebAssembly decoding was not found as scripts/build-plugins.mjs knows it; it decodes with atob at start-up (slower)",
 	);
 if (!found.stringWidth)
 	console.warn(
 		"build: string-width's emoji test was not found as scripts/build-plugins.mjs knows it; the first frame builds its emoji expression (slower)",
+	);
+if (!found.meow)
+	console.warn(
+		"build: meow's eagerly evaluated dependencies were not found as scripts/build-plugins.mjs knows them; every command evaluates them at start-up (slower)",
 	);
 
 // Modules that find the package root from their own file (source/server/version.ts,
