@@ -2,7 +2,7 @@
  * Ingest throughput. (1) Single events through POST /api/events, 8 concurrent keep-alive senders,
  * 4 Socket.IO clients receiving everything, against the bare http + Socket.IO server
  * (bench/lib/bare-server.mjs) with the same load generator in the same run; rounds alternate and
- * the medians are compared. Every client's count is checked: zero events lost. (2) Batched NDJSON
+ * the goal is the median of each round's ratio (mpm-tui against bare's run just before it). Every client's count is checked: zero events lost. (2) Batched NDJSON
  * (1,000 events per POST, median of 3 rounds after a warm-up of 20 POSTs) with one client attached. Goals: ≥ 70 % of
  * bare; NDJSON ≥ 50,000/s.
  */
@@ -124,8 +124,10 @@ async function main(): Promise<void> {
 		);
 		console.log(`  bare http + Socket.IO:   ${fmt(bareMedian)} events/s`);
 		console.log(`  mpm-tui --server-only:   ${fmt(mpmMedian)} events/s`);
-		console.log(`  ratio of the medians:    ${fmt((mpmMedian / bareMedian) * 100)} %   (goal ≥ 70 %)`);
-		console.log(`  median of paired ratios: ${fmt(median(rates.ratio) * 100)} %`);
+		console.log(`  ratio of the medians:    ${fmt((mpmMedian / bareMedian) * 100)} %`);
+		console.log(
+			`  median of paired ratios: ${fmt(median(rates.ratio) * 100)} %   (goal ≥ 70 %: each round against bare's just before it)`,
+		);
 		console.log(`  events lost at clients:  ${lost}   (goal 0)`);
 		console.log(
 			`  server CPU per event:    bare ${fmt(median(rates.bareCpu))} µs, mpm-tui ${fmt(median(rates.mpmCpu))} µs (${fmt(median(rates.mpmCpu) / median(rates.bareCpu), 2)}×; what the server alone would sustain on one free core: bare ${fmt(1e6 / median(rates.bareCpu))}/s, mpm-tui ${fmt(1e6 / median(rates.mpmCpu))}/s)`,
@@ -165,7 +167,9 @@ async function main(): Promise<void> {
 			`  server CPU per event: bare ${fmt(nb.cpuUs, 1)} µs, mpm-tui ${fmt(nm.cpuUs, 1)} µs (one free core: bare ${fmt(1e6 / nb.cpuUs)}/s, mpm-tui ${fmt(1e6 / nm.cpuUs)}/s)`,
 		);
 		console.log('');
-		goal('ingest.single.of-bare', (mpmMedian / bareMedian) * 100, '>=', 70, {unit: '%'});
+		// Paired, as the forwarder's and start-up's goals: a round's load is shared by its two halves,
+		// and a slow round of one server alone cannot swing the ratio of two medians.
+		goal('ingest.single.of-bare', median(rates.ratio) * 100, '>=', 70, {unit: '%'});
 		goal('ingest.single.lost', lost, '<=', 0, {digits: 0});
 		goal('ingest.ndjson.rate', nm.rate, '>=', 50_000, {unit: 'ev/s', digits: 0});
 		goal('ingest.ndjson.lost', nm.lost, '<=', 0, {digits: 0});
