@@ -1,10 +1,11 @@
 /**
  * Ingest throughput. (1) Single events through POST /api/events, 8 concurrent keep-alive senders,
  * 4 Socket.IO clients receiving everything, against the bare http + Socket.IO server
- * (bench/lib/bare-server.mjs) with the same load generator in the same run; rounds alternate and
- * the goal is the median of each round's ratio (mpm-tui against bare's run just before it). Every client's count is checked: zero events lost. (2) Batched NDJSON
- * (1,000 events per POST, median of 3 rounds after a warm-up of 20 POSTs) with one client attached. Goals: ≥ 70 % of
- * bare; NDJSON ≥ 50,000/s.
+ * (bench/lib/bare-server.mjs) with the same load generator in the same run, after an unmeasured
+ * warm-up round of each; rounds alternate and the goal is the median of each round's ratio
+ * (mpm-tui against bare's run just before it). Every client's count is checked: zero events lost.
+ * (2) Batched NDJSON (1,000 events per POST, median of 3 rounds after a warm-up of 20 POSTs) with
+ * one client attached. Goals: ≥ 70 % of bare; NDJSON ≥ 50,000/s.
  */
 import {
 	fmt,
