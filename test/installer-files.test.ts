@@ -409,7 +409,7 @@ describe('text from a settings file reaches the terminal shown, never acted on',
 		mkdirSync(path.dirname(s.projectFile), {recursive: true});
 		// A cloned repository's file: ESC (escaped in JSON), and raw C1 and bidi characters, which JSON allows in strings.
 		const evil =
-			'{\n\t"hooks": {\n\t\t"Evil\\u001b]0;PWNED\\u0007\u202e\u009b2J": [{"hooks": [{"type": "command", "command": "/x/dist/hook/forward.cjs \\u001b[2J\u2066"}]}]\n\t}\n}\n';
+			'{\n\t"hooks": {\n\t\t"Evil\\u001b]0;PWNED\\u0007\u202e\u009b2J": [{"hooks": [{"type": "command", "command": "/x\\u001b[2J\u2066/dist/hook/forward.cjs"}]}]\n\t}\n}\n';
 		writeFileSync(s.projectFile, evil);
 		const outputs: string[] = [];
 		for (const args of [
@@ -425,7 +425,7 @@ describe('text from a settings file reaches the terminal shown, never acted on',
 			outputs.push(r.out, r.err);
 		}
 		assert.match(outputs[0], /also on: Evil␛\]0;PWNED␇��2J/);
-		assert.match(outputs[0], /command: \/x\/dist\/hook\/forward\.cjs ␛\[2J�/);
+		assert.match(outputs[0], /command: \/x␛\[2J�\/dist\/hook\/forward\.cjs/);
 		mkdirSync(path.dirname(s.user), {recursive: true});
 		writeFileSync(s.user, '{"model": \u001b[31m"opus"}');
 		const broken = await s.run(['install']);

@@ -32,6 +32,7 @@ import {
 	NEVER_HOOKED,
 	SettingsShapeError,
 	uninstallHooks,
+	type JsonObject,
 } from '../source/hook/settings-merge.js';
 import {diffLines} from '../source/hook/text-diff.js';
 
@@ -234,7 +235,20 @@ test('isMpmTuiCommand and findOurHooks recognise our entries wherever they are i
 		"'/path with space/node' '/path with space/dist/hook/forward.cjs'",
 	])
 		assert.ok(isMpmTuiCommand(command), command);
-	for (const command of ['echo hi', '/usr/bin/claude-hook-fast.sh', 'node forward.js', 42, undefined])
+	for (const command of [
+		'echo hi',
+		'/usr/bin/claude-hook-fast.sh',
+		'node forward.js',
+		// A user's own commands whose paths look like a forwarder's: theirs, not ours.
+		'node /home/u/slack-webhook/forward.js --channel dev',
+		'node ~/tools/git-hook/forward.cjs',
+		'node /home/u/webhook/forward.js',
+		'/usr/bin/sh /opt/mpm-tui/dist/hook/mpm-tui-hook.sh --verbose',
+		'echo mpm-tui-hook',
+		'cat /opt/mpm-tui/dist/hook/forward.cjs',
+		42,
+		undefined,
+	])
 		assert.ok(!isMpmTuiCommand(command), String(command));
 	const found = findOurHooks(installHooks(foreign, CMD).settings);
 	assert.equal(found.length, HOOK_EVENTS.length);
@@ -243,6 +257,30 @@ test('isMpmTuiCommand and findOurHooks recognise our entries wherever they are i
 		{event: 'PreToolUse', matcher: '*', type: 'command', command: CMD, timeout: 5},
 	);
 	assert.deepEqual(findOurHooks({hooks: 'odd'}), []);
+});
+
+test("install and uninstall leave a user's own hooks whose paths look like a forwarder's", () => {
+	const mine: JsonObject = {
+		hooks: {
+			Stop: [{hooks: [{type: 'command', command: 'node /home/u/slack-webhook/forward.js --channel dev'}]}],
+			PreToolUse: [
+				{matcher: 'Bash', hooks: [{type: 'command', command: 'node ~/tools/git-hook/forward.cjs'}]},
+			],
+			ConfigChange: [{hooks: [{type: 'command', command: 'node /home/u/webhook/forward.js'}]}],
+		},
+	};
+	const installed = installHooks(structuredClone(mine), CMD).settings;
+	const hooks = installed.hooks as JsonObject;
+	assert.deepEqual(hooks.ConfigChange, (mine.hooks as JsonObject).ConfigChange);
+	assert.deepEqual((hooks.Stop as JsonObject[])[0], ((mine.hooks as JsonObject).Stop as JsonObject[])[0]);
+	assert.deepEqual(
+		(hooks.PreToolUse as JsonObject[])[0],
+		((mine.hooks as JsonObject).PreToolUse as JsonObject[])[0],
+	);
+	assert.equal(findOurHooks(mine).length, 0);
+	assert.equal(findOurHooks(installed).length, HOOK_EVENTS.length);
+	assert.deepEqual(uninstallHooks(installed).settings, mine);
+	assert.equal(uninstallHooks(structuredClone(mine)).changed, false);
 });
 
 test('diffLines: empty for equal texts, unified-style hunks otherwise', () => {

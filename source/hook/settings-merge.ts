@@ -7,7 +7,9 @@
  * with the http transport our entries are `{"type":"http","url":"…","timeout":2,…}` (http-hook.ts),
  * except on the events that take only command hooks.
  */
+import {shellWords} from './forwarder-command.js';
 import {COMMAND_ONLY_EVENTS, isMpmTuiHttpUrl, type HttpHookEntry} from './http-hook.js';
+import {isPortableCommand} from './portable-command.js';
 
 export interface HookEventSpec {
 	event: string;
@@ -49,9 +51,24 @@ export type JsonObject = {[key: string]: Json};
 
 export class SettingsShapeError extends Error {}
 
-/** Our entries are recognised by the forwarder's file name in the command, wherever it is installed. */
+/** A forwarder's file: on PATH (package.json `bin`), or as built (`dist/hook/`, `.js` before 0.1). */
+const FORWARDER_FILE = /(?:^|\/)(?:mpm-tui-hook(?:-sh|\.sh)?|dist\/hook\/forward\.c?js)$/;
+/** What runs a forwarder file: Node (`process.execPath`) or a POSIX shell. */
+const RUNNER = /^(?:node|nodejs|sh|dash|bash|ksh|zsh)[\d.]*(?:\.exe)?$/i;
+
+/**
+ * Our entries, wherever mpm-tui was installed (an entry whose files have moved is ours to repair):
+ * the portable command, or a forwarder's file run alone or by Node or a shell, with nothing after
+ * it — the two forms the installer writes. A user's own command that merely has a similar path
+ * (`node ~/slack-webhook/forward.js --channel dev`) is theirs.
+ */
 export function isMpmTuiCommand(command: unknown): boolean {
-	return typeof command === 'string' && /mpm-tui-hook|hook[/\\]forward\.c?js\b/.test(command);
+	if (typeof command !== 'string') return false;
+	if (isPortableCommand(command)) return true;
+	const words = shellWords(command).map((word) => word.replace(/\\/g, '/'));
+	const file = words.at(-1);
+	if (file === undefined || words.length > 2 || !FORWARDER_FILE.test(file)) return false;
+	return words.length === 1 || RUNNER.test(words[0].slice(words[0].lastIndexOf('/') + 1));
 }
 
 export interface CommandHookEntry {
