@@ -10,9 +10,11 @@ import meow from 'meow';
 import os from 'node:os';
 import {ConfigError, resolveConfig, type Config} from './config.js';
 import {endByHangupIfTerminalGone} from './hangup-exit.js';
+import {outliveClosedReader} from './stdout-closed.js';
 
 // Before anything can end the process: an exit on a hung-up terminal crashes Node (hangup-exit.ts).
 process.on('exit', endByHangupIfTerminalGone);
+outliveClosedReader(process.stdout);
 
 const cli = meow(
 	`
