@@ -20,6 +20,7 @@ test('the log rotates at its size and keeps 3 old files', () => {
 		new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\[${process.pid}\\] line 99 x+$`),
 	);
 	assert.match(tailOf(`${file}.1`, 1)!, /line \d+ /);
+	assert.equal(tailOf(file, 0), '', 'no lines for 0, as tail -n 0');
 	// A new log over the limit is moved aside when opened.
 	const again = new RotatingLog(file, 10, 3);
 	again.write('fresh');

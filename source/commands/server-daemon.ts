@@ -27,12 +27,27 @@ export interface ServerDaemonOptions {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`mpm-tui: ${line}\n`);
 
+/** Why `--timeout` or `--lines` cannot be used (meow gives NaN for a word), or undefined. */
+function badNumber({timeout, lines}: ServerDaemonOptions): string | undefined {
+	const shown = (n: number) => (Number.isNaN(n) ? 'a value that is not a number' : String(n));
+	if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
+		return `--timeout must be a number of seconds above 0, got ${shown(timeout)}`;
+	if (lines !== undefined && !(Number.isSafeInteger(lines) && lines >= 0))
+		return `--lines must be a whole number from 0, got ${shown(lines)}`;
+	return undefined;
+}
+
 export async function runServerDaemon(
 	config: Config,
 	subcommand: string | undefined,
 	options: ServerDaemonOptions,
 ): Promise<number> {
-	const timeoutMs = options.timeout !== undefined && options.timeout > 0 ? options.timeout * 1000 : undefined;
+	const refused = badNumber(options);
+	if (refused !== undefined) {
+		err(refused);
+		return 2;
+	}
+	const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
 	switch (subcommand) {
 		case 'start':
 			return startDaemon(config, {ndjson: options.ndjson, timeoutMs, out, err});
@@ -47,7 +62,7 @@ export async function runServerDaemon(
 			return daemonStatus(config, out);
 		case 'logs': {
 			const {log} = daemonFiles(config.stateDir);
-			const lines = options.lines !== undefined && options.lines > 0 ? options.lines : 50;
+			const lines = options.lines ?? 50;
 			if (options.follow) return followUntilStopped(log, lines);
 			const text = tailOf(log, lines);
 			if (text === null) {

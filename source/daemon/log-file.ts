@@ -68,6 +68,11 @@ function sizeOf(file: string): number {
 	}
 }
 
+/** The last `count` items (none for 0, as `tail -n 0`; `slice(-0)` would give them all). */
+export function lastOf<T>(items: T[], count: number): T[] {
+	return count > 0 ? items.slice(-count) : [];
+}
+
 /** The last `lines` lines of `file` (reads at most its last 1 MiB), or null when it does not exist. */
 export function tailOf(file: string, lines: number, from = 0): string | null {
 	let fd: number;
@@ -83,7 +88,7 @@ export function tailOf(file: string, lines: number, from = 0): string | null {
 		fs.readSync(fd, buffer, 0, buffer.length, start);
 		const all = buffer.toString('utf8').split('\n');
 		if (all.at(-1) === '') all.pop();
-		return all.slice(-lines).join('\n');
+		return lastOf(all, lines).join('\n');
 	} finally {
 		fs.closeSync(fd);
 	}

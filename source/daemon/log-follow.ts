@@ -15,7 +15,7 @@ import path from 'node:path';
 import type {Writable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
 import {showControls} from '../core/terminal-safe.js';
-import {LOG_KEEP} from './log-file.js';
+import {lastOf, LOG_KEEP} from './log-file.js';
 
 export interface FollowOptions {
 	/** How many of the log's last lines to print first. */
@@ -161,7 +161,7 @@ class LogFollower {
 		if (start > 0) lines.shift();
 		this.partial = lines.pop() ?? '';
 		current.position = start + buffer.length;
-		await this.show(lines.slice(-this.options.lines));
+		await this.show(lastOf(lines, this.options.lines));
 	}
 
 	private async check(): Promise<void> {
