@@ -418,6 +418,18 @@ test('scopes: file per scope, CLAUDE_PROJECT_DIR for project and local, bad scop
 		settingsPath('local', {...places, env: {CLAUDE_PROJECT_DIR: '/repo'}}),
 		'/repo/.claude/settings.local.json',
 	);
+	// Claude Code keeps its settings in CLAUDE_CONFIG_DIR when it is set (the first path of a list).
+	const moved = {...places, env: {CLAUDE_CONFIG_DIR: '/cfg/claude'}};
+	assert.equal(settingsPath('user', moved), '/cfg/claude/settings.json');
+	assert.equal(settingsPath('local', moved), '/work/app/.claude/settings.local.json');
+	assert.equal(
+		settingsPath('user', {...places, env: {CLAUDE_CONFIG_DIR: ' relative, /a/claude ,/b'}}),
+		'/a/claude/settings.json',
+	);
+	assert.equal(
+		settingsPath('user', {...places, env: {CLAUDE_CONFIG_DIR: ''}}),
+		'/home/u/.claude/settings.json',
+	);
 	assert.equal(parseScope(undefined), 'user');
 	assert.throws(() => parseScope('global'), ScopeError);
 });

@@ -1,5 +1,6 @@
 /**
- * Where each settings scope lives: user `~/.claude/settings.json`, project `.claude/settings.json`,
+ * Where each settings scope lives: user `~/.claude/settings.json` (or in `CLAUDE_CONFIG_DIR`, where
+ * Claude Code then keeps its settings), project `.claude/settings.json`,
  * local `.claude/settings.local.json` (project and local under `CLAUDE_PROJECT_DIR`, else the
  * current directory). Pure: the caller passes home, cwd and env.
  */
@@ -22,8 +23,17 @@ export interface Places {
 	env: Record<string, string | undefined>;
 }
 
+/** Claude Code's own folder: `CLAUDE_CONFIG_DIR` when set to a path (the first, if it lists several), else `~/.claude`. */
+function claudeDir(places: Places): string {
+	const configured = (places.env.CLAUDE_CONFIG_DIR ?? '')
+		.split(',')
+		.map((dir) => dir.trim())
+		.find((dir) => path.isAbsolute(dir));
+	return configured ?? path.join(places.home, '.claude');
+}
+
 export function settingsPath(scope: Scope, places: Places): string {
-	if (scope === 'user') return path.join(places.home, '.claude', 'settings.json');
+	if (scope === 'user') return path.join(claudeDir(places), 'settings.json');
 	const project = places.env.CLAUDE_PROJECT_DIR
 		? path.resolve(places.cwd, places.env.CLAUDE_PROJECT_DIR)
 		: places.cwd;

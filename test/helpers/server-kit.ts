@@ -190,6 +190,8 @@ export function spawnCli(
 		NODE_ENV: 'production',
 		MPM_TUI_TOKEN: '',
 		CLAUDE_MPM_SOCKETIO_TOKEN: '',
+		// Settings and transcripts under the test's HOME, never a developer's moved Claude folder.
+		CLAUDE_CONFIG_DIR: '',
 		...env,
 	};
 	const child = options.shell
