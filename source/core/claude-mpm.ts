@@ -182,9 +182,24 @@ export interface MpmEmit {
 	/** The Socket.IO event on `/`: the category, as the body's `type`. */
 	event: MpmCategory;
 	namespace: MpmNamespace;
-	namespaceEvent: string;
+	/** The event's name on its namespace; null when it is a name Socket.IO keeps for itself (then it is sent on `/` only). */
+	namespaceEvent: string | null;
 	body: MpmBody;
 }
+
+/**
+ * Event names Socket.IO keeps for a connection's own life (socket.io's `RESERVED_EVENTS`): emitting
+ * one throws, and a client would take it for its own connection's event. An event's type can make
+ * one (`Disconnect` → `disconnect`, an envelope's subtype `newListener`).
+ */
+export const SOCKET_IO_RESERVED_EVENTS: ReadonlySet<string> = new Set([
+	'connect',
+	'connect_error',
+	'disconnect',
+	'disconnecting',
+	'newListener',
+	'removeListener',
+]);
 
 /** Events claude-mpm would show under `/system` rather than `/hook`. */
 const SYSTEM_EVENTS = new Set([
@@ -304,7 +319,8 @@ export function toMpmEmit(record: EventRecord): MpmEmit {
 			body.data = {...body.data, correlation_id: correlation};
 	}
 	if (nonEmpty(record.cwd)) body.cwd = record.cwd;
-	return {event: type, namespace: route.namespace, namespaceEvent: route.namespaceEvent, body};
+	const namespaceEvent = SOCKET_IO_RESERVED_EVENTS.has(route.namespaceEvent) ? null : route.namespaceEvent;
+	return {event: type, namespace: route.namespace, namespaceEvent, body};
 }
 
 /**

@@ -48,6 +48,8 @@ export interface BroadcastOptions {
 	now?: () => number;
 	/** Send `events` as packets made from the NDJSON bytes (default: when engine.io honours pre-encoded frames); false: socket.io's own encoder. */
 	preEncodedFrames?: boolean;
+	/** Told of a flush that failed from the timer (from `push`, the caller's own try/catch tells it). */
+	log?: (line: string) => void;
 }
 
 /** The default `gapMs`: short enough that waiting for it is a small part of POST → client latency, long enough that a stream is sent in a few hundred frames a second at most. */
@@ -58,6 +60,7 @@ export class Broadcaster {
 	private readonly gapMs: number;
 	private readonly maxBatch: number;
 	private readonly now: () => number;
+	private readonly log: (line: string) => void;
 	/** Whether `events` are made from the NDJSON bytes (else by socket.io's encoder). */
 	readonly preEncodedFrames: boolean;
 	private queue: AcceptedBatch[] = [];
@@ -72,6 +75,7 @@ export class Broadcaster {
 		this.gapMs = options.gapMs ?? BROADCAST_GAP_MS;
 		this.maxBatch = options.maxBatch ?? 500;
 		this.now = options.now ?? Date.now;
+		this.log = options.log ?? (() => {});
 		this.preEncodedFrames = options.preEncodedFrames ?? preEncodedFramesWork();
 	}
 
@@ -86,7 +90,18 @@ export class Broadcaster {
 		if (this.timer) return;
 		const wait = this.lastFlush + this.gapMs - this.now();
 		if (wait <= 0) this.flush();
-		else this.timer = setTimeout(() => this.flush(), wait);
+		else this.timer = setTimeout(() => this.flushFromTimer(), wait);
+	}
+
+	/** A throw in a timer would end the process: the flush's records are lost to clients, the server goes on. */
+	private flushFromTimer(): void {
+		try {
+			this.flush();
+		} catch (error) {
+			this.log(
+				`internal error while broadcasting: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+			);
+		}
 	}
 
 	flush(): void {
@@ -155,8 +170,8 @@ export class Broadcaster {
 		for (const record of batch) {
 			const mpm = toMpmEmit(record);
 			if (direct) this.io.local.to(CLAUDE_MPM_ROOM).emit(mpm.event, mpm.body);
-			const name = mpm.namespace;
-			namespaces.get(name)?.local.emit(mpm.namespaceEvent, mpm.body);
+			if (mpm.namespaceEvent !== null)
+				namespaces.get(mpm.namespace)?.local.emit(mpm.namespaceEvent, mpm.body);
 		}
 	}
 

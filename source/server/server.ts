@@ -223,7 +223,7 @@ async function start(
 	);
 	const sockets = io;
 	cleanup.add(() => new Promise<void>((resolve) => sockets.close(() => resolve())));
-	const broadcast = new Broadcaster(io, options.broadcast);
+	const broadcast = new Broadcaster(io, {...options.broadcast, log});
 	broadcaster = broadcast;
 	if (!broadcast.preEncodedFrames && options.broadcast?.preEncodedFrames === undefined)
 		log(
