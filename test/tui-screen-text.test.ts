@@ -19,6 +19,35 @@ import {CONTROLS, forbiddenIn, nested} from './fixtures/hostile-events.js';
 const unsafeOnOneLine = (text: string) =>
 	forbiddenIn(text) ?? (text.includes('\n') ? `a line feed in ${JSON.stringify(text)}` : null);
 
+/**
+ * The default-ignorable characters terminals draw, with their width there: glibc 2.36's wcwidth
+ * over every Default_Ignorable_Code_Point (the others are 0 or unprintable there).
+ */
+const DRAWN_IGNORABLES = new Map([
+	[0x00ad, 1],
+	[0x115f, 2],
+	[0x3164, 2],
+	[0xffa0, 1],
+]);
+
+test('default-ignorable characters that terminals draw get a one-cell stand-in; the others are measured as drawn', () => {
+	for (let cp = 0; cp <= 0x10ffff; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff) continue;
+		const c = String.fromCodePoint(cp);
+		if (!/\p{Default_Ignorable_Code_Point}/u.test(c)) continue;
+		const shown = showControlsInLine(c);
+		if (DRAWN_IGNORABLES.has(cp)) {
+			assert.equal(stringWidth(c), 0, `U+${cp.toString(16)}: string-width measures it as nothing`);
+			assert.equal(
+				stringWidth(shown),
+				1,
+				`U+${cp.toString(16)}: its stand-in is one cell, measured and drawn`,
+			);
+		} else if (shown === c) assert.equal(stringWidth(shown), 0, `U+${cp.toString(16)}`);
+	}
+	assert.equal(showControlsInLine('co\u00adop\u3164x'), 'co-op\ufffdx');
+});
+
 test('showControls: each unsafe UTF-16 unit becomes one visible stand-in, everything else stays (property)', () => {
 	fc.assert(
 		fc.property(hostileString, (text) => {
@@ -27,10 +56,11 @@ test('showControls: each unsafe UTF-16 unit becomes one visible stand-in, everyt
 			assert.equal(shown.length, text.length);
 			for (let i = 0; i < text.length; i++) {
 				const c = text.charCodeAt(i);
-				const unsafe = forbiddenIn(text[i]) !== null || c === 0x0a;
+				const unsafe = forbiddenIn(text[i]) !== null || c === 0x0a || DRAWN_IGNORABLES.has(c);
 				if (!unsafe) assert.equal(shown[i], text[i]);
 				else if (c < 0x20) assert.equal(shown.charCodeAt(i), 0x2400 + c, 'C0 → its control picture');
 				else if (c === 0x7f) assert.equal(shown[i], '␡');
+				else if (c === 0xad) assert.equal(shown[i], '-', 'SOFT HYPHEN → the hyphen terminals draw');
 				else assert.equal(shown[i], '\ufffd');
 			}
 		}),
