@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {describe, test} from 'node:test';
 import {freePort} from './helpers/free-port.js';
 import {hookEvent, postJson, spawnCli, spawnServer, tempDir, withTimeout} from './helpers/server-kit.js';
@@ -24,6 +26,33 @@ describe('mpm-tui emit and tail (spawned)', () => {
 			assert.match(bad.stderr(), /the server refused the event \(HTTP 400\): event has no hook_event_name/);
 		} finally {
 			await server.kill();
+		}
+	});
+
+	test('emit to another program on the port: says so, prints none of its answer, fails', async () => {
+		// Another HTTP program, as python3 -m http.server answers a POST: a 501 page (here with escapes in it).
+		const other = http.createServer((req, res) => {
+			req.resume();
+			res.writeHead(501, {'Content-Type': 'text/html;charset=utf-8'});
+			res.end(
+				'<!DOCTYPE HTML><html><title>\u001b]0;PWNED\u0007Error</title><body>Unsupported method</body></html>',
+			);
+		});
+		await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (other.address() as AddressInfo).port;
+			const proc = spawnCli(['emit', '{"hook_event_name":"Stop"}'], {
+				MPM_TUI_STATE_DIR: tempDir(),
+				MPM_TUI_PORT: String(port),
+			});
+			assert.equal((await withTimeout(proc.exited, 8000, 'emit')).code, 1);
+			assert.equal(proc.stdout(), '');
+			assert.equal(
+				proc.stderr(),
+				`mpm-tui: http://127.0.0.1:${port} is not an mpm-tui server: POST /api/events answered HTTP 501 (text/html;charset=utf-8)\n`,
+			);
+		} finally {
+			await new Promise((resolve) => other.close(resolve));
 		}
 	});
 

@@ -4,7 +4,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {serverText} from '../client/server-text.js';
 import type {Config} from '../config.js';
+import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 
 function readStdin(): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
@@ -15,7 +17,25 @@ function readStdin(): Promise<Buffer> {
 	});
 }
 
-function post(url: URL, body: Buffer, token: string | undefined): Promise<{status: number; text: string}> {
+interface Answer {
+	status: number;
+	contentType: string;
+	text: string;
+}
+
+/** The answer's body as a JSON object, or undefined when it is not one. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+	try {
+		const value: unknown = JSON.parse(text);
+		return typeof value === 'object' && value !== null && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function post(url: URL, body: Buffer, token: string | undefined): Promise<Answer> {
 	const send = url.protocol === 'https:' ? https.request : http.request;
 	const headers: Record<string, string | number> = {
 		'Content-Type': 'application/json',
@@ -27,7 +47,11 @@ function post(url: URL, body: Buffer, token: string | undefined): Promise<{statu
 			const chunks: Buffer[] = [];
 			response.on('data', (chunk: Buffer) => chunks.push(chunk));
 			response.on('end', () =>
-				resolve({status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}),
+				resolve({
+					status: response.statusCode ?? 0,
+					contentType: response.headers['content-type'] ?? '',
+					text: Buffer.concat(chunks).toString('utf8'),
+				}),
 			);
 			response.on('error', reject);
 		});
@@ -51,7 +75,7 @@ export async function runEmit(config: Config, text = ''): Promise<number> {
 		return 2;
 	}
 	const url = new URL('/api/events', config.url);
-	let answer: {status: number; text: string};
+	let answer: Answer;
 	try {
 		answer = await post(url, body, config.token);
 	} catch (error) {
@@ -63,15 +87,21 @@ export async function runEmit(config: Config, text = ''): Promise<number> {
 		);
 		return 1;
 	}
-	process.stdout.write(answer.text.endsWith('\n') ? answer.text : `${answer.text}\n`);
-	if (answer.status === 202) return 0;
-	let reason = answer.text;
-	try {
-		const parsed = JSON.parse(answer.text) as {error?: unknown};
-		if (typeof parsed.error === 'string') reason = parsed.error;
-	} catch {
-		// not JSON: show it as it came
+	// mpm-tui answers JSON: the acceptance (202) or the reason of a refusal. Anything else came from
+	// another program on that port, whose body is not printed (it may hold a whole page, or escapes).
+	const json = jsonObject(answer.text);
+	const accepted = answer.status === 202 && typeof json?.accepted === 'number';
+	if (!accepted && typeof json?.error !== 'string') {
+		const type = answer.contentType === '' ? '' : ` (${serverText(answer.contentType)})`;
+		process.stderr.write(
+			`mpm-tui: ${config.url} is not an mpm-tui server: POST ${url.pathname} answered HTTP ${answer.status}${type}\n`,
+		);
+		return 1;
 	}
-	process.stderr.write(`mpm-tui: the server refused the event (HTTP ${answer.status}): ${reason}\n`);
+	process.stdout.write(`${escapeJsonForTerminal(answer.text.trimEnd())}\n`);
+	if (accepted) return 0;
+	process.stderr.write(
+		`mpm-tui: the server refused the event (HTTP ${answer.status}): ${serverText(json?.error)}\n`,
+	);
 	return 1;
 }
