@@ -31,13 +31,13 @@ describe('spool directory check', () => {
 		fs.chmodSync(dir, 0o777);
 		assert.equal(
 			checkSpoolDirectory(dir),
-			`the spool directory ${dir} is writable by everyone (mode 0777): others could plant files in it; chmod 700 it or use a private state directory`,
+			`the spool directory ${dir} is writable by everyone (mode 0777): others could plant files in it; chmod 700 it or point MPM_TUI_SPOOL at a file in a private directory`,
 		);
 		fs.chmodSync(dir, 0o1777);
-		assert.match(
-			checkSpoolDirectory(dir) ?? '',
-			/writable by everyone \(mode 1777\)/,
-			'sticky like /tmp is still shared',
+		assert.equal(
+			checkSpoolDirectory(dir),
+			`the spool directory ${dir} is writable by everyone (mode 1777): others could plant files in it; point MPM_TUI_SPOOL at a file in a private directory`,
+			'sticky like /tmp is still shared, and chmod is no advice there',
 		);
 		fs.chmodSync(dir, 0o770);
 		assert.match(checkSpoolDirectory(dir) ?? '', /writable by its group \(mode 0770\)/);
@@ -56,7 +56,7 @@ describe('spool directory check', () => {
 		fs.chownSync(dir, 65534, 65534);
 		assert.match(
 			checkSpoolDirectory(dir) ?? '',
-			/belongs to uid 65534, not to this user \(uid 0\): others could plant files in it; use a private state directory/,
+			/belongs to uid 65534, not to this user \(uid 0\): others could plant files in it; point MPM_TUI_SPOOL at a file in a private directory/,
 		);
 	});
 

@@ -84,7 +84,11 @@ function pidAlive(pid: number): boolean {
  * to it, or a parent directory writable by others) is not checked.
  */
 export function checkSpoolDirectory(dir: string): string | null {
-	return privateDirectoryProblem(dir, 'spool directory');
+	return privateDirectoryProblem(
+		dir,
+		'spool directory',
+		'point MPM_TUI_SPOOL at a file in a private directory',
+	);
 }
 
 interface TakenWork {

@@ -36,7 +36,11 @@ export class StateDirLockedError extends Error {
  * user, or writable by group or others (they could read events or plant files there). A directory
  * that does not exist yet is fine (null).
  */
-export function privateDirectoryProblem(dir: string, what: string): string | null {
+export function privateDirectoryProblem(
+	dir: string,
+	what: string,
+	instead = 'use a private state directory (MPM_TUI_STATE_DIR)',
+): string | null {
 	let stat: fs.Stats;
 	try {
 		stat = fs.statSync(dir);
@@ -48,9 +52,11 @@ export function privateDirectoryProblem(dir: string, what: string): string | nul
 	const uid = process.getuid?.();
 	if (uid === undefined) return null;
 	if (stat.uid !== uid)
-		return `the ${what} ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): others could plant files in it; use a private state directory`;
+		return `the ${what} ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): others could plant files in it; ${instead}`;
 	if ((stat.mode & 0o022) !== 0) {
-		return `the ${what} ${dir} is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}): others could plant files in it; chmod 700 it or use a private state directory`;
+		// A sticky directory (/tmp) is shared on purpose: chmod is no advice there.
+		const advice = stat.mode & 0o1000 ? instead : `chmod 700 it or ${instead}`;
+		return `the ${what} ${dir} is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}): others could plant files in it; ${advice}`;
 	}
 	return null;
 }
