@@ -54,3 +54,43 @@ test('with a stalled reader the same lines are kept and dropped either way', asy
 		assert.equal(byText.dropped, byLine.dropped, `maxBuffered ${maxBuffered}`);
 	}
 });
+
+/** A stream each write of which fails with `code` (as a file on a full disk fails with ENOSPC). */
+function failing(code: string): Writable {
+	return new Writable({
+		write(_chunk, _encoding, callback) {
+			setImmediate(() => callback(Object.assign(new Error(`${code}: the write failed`), {code})));
+		},
+	});
+}
+
+test('the reader gone (EPIPE) closes quietly; any other write error is handed on as the fault', async () => {
+	for (const [code, fault] of [
+		['EPIPE', false],
+		['ENOSPC', true],
+		['EIO', true],
+	] as const) {
+		const closed: Array<Error | undefined> = [];
+		const writer = new NdjsonWriter(
+			failing(code).on('error', () => {}),
+			{onClosed: (e) => closed.push(e)},
+		);
+		writer.writeLines(batch(0, 2));
+		await writer.end();
+		assert.equal(closed.length, 1, `${code}: onClosed once`);
+		if (fault) assert.equal((closed[0] as NodeJS.ErrnoException).code, code);
+		else assert.equal(closed[0], undefined, `${code}: no fault`);
+		assert.ok(writer.isClosed);
+	}
+});
+
+test('a fault in the last writes reaches onClosed before end() resolves', async () => {
+	let fault: Error | undefined;
+	const writer = new NdjsonWriter(
+		failing('ENOSPC').on('error', () => {}),
+		{onClosed: (e) => (fault = e)},
+	);
+	writer.writeLines(batch(0, 3));
+	await writer.end();
+	assert.equal((fault as NodeJS.ErrnoException | undefined)?.code, 'ENOSPC');
+});

@@ -3,11 +3,14 @@
  * the event loop, waiting for 'drain' when the reader is slow. At most `maxBuffered` bytes are
  * kept; beyond that lines are dropped, counted, and the gap is marked in the stream itself: the
  * next line written is `{"mpm_tui":"dropped","count":N}` (also at the end, if the gap is last),
- * so a reader knows exactly where events are missing and how many. When the reader goes away
- * (EPIPE, as with `| head -n 3`) writing stops and `onClosed` is called once.
+ * so a reader knows exactly where events are missing and how many. When a write fails, writing
+ * stops and `onClosed` is called once: with no argument when the reader went away (EPIPE, as with
+ * `| head -n 3`), with the error when the output itself failed (ENOSPC, EIO, …: output-fault.ts),
+ * which the command must tell.
  */
 import type {Writable} from 'node:stream';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
+import {isReaderGone} from './output-fault.js';
 
 /** The in-stream line that stands for `count` dropped lines. */
 export function droppedMarker(count: number): string {
@@ -17,19 +20,24 @@ export function droppedMarker(count: number): string {
 const NEWLINE = 0x0a;
 
 export interface NdjsonWriterOptions {
-	onClosed?: (error?: Error) => void;
+	/** Writing stopped: `fault` is the error, or undefined when the reader went away. */
+	onClosed?: (fault?: Error) => void;
 	maxBuffered?: number;
 }
 
 export class NdjsonWriter {
 	private readonly stream: Writable;
-	private readonly onClosed: (error?: Error) => void;
+	private readonly onClosed: (fault?: Error) => void;
 	private readonly maxBuffered: number;
 	private pending: Array<string | Buffer> = [];
 	private pendingBytes = 0;
 	private scheduled = false;
 	private waitingForDrain = false;
 	private closed = false;
+	/** Writes handed to the stream whose callback has not come yet. */
+	private inFlight = 0;
+	/** end()'s wait: released when nothing is in flight any more, or writing stopped. */
+	private settled: Array<() => void> = [];
 	/** Lines dropped since the last line kept: the marker that goes before the next one. */
 	private gap = 0;
 	dropped = 0;
@@ -115,9 +123,11 @@ export class NdjsonWriter {
 		this.pending = [];
 		this.pendingBytes = 0;
 		let ok: boolean;
+		this.inFlight++;
 		try {
-			ok = this.stream.write(text);
+			ok = this.stream.write(text, (error) => this.written(error));
 		} catch (error) {
+			this.inFlight--;
 			this.close(error as Error);
 			return;
 		}
@@ -130,7 +140,18 @@ export class NdjsonWriter {
 		}
 	}
 
-	/** Resolves once everything written so far (and the marker of a last gap) has been handed to the stream. */
+	/** A write's callback: a failed write stops writing (the stream's 'error' may come too, or not). */
+	private written(error: Error | null | undefined): void {
+		this.inFlight--;
+		if (error) this.close(error);
+		if (this.inFlight === 0) this.release();
+	}
+
+	/**
+	 * Resolves once everything written so far (and the marker of a last gap) has been written by the
+	 * stream, or writing has stopped: a fault in these last writes reaches `onClosed` before this
+	 * resolves.
+	 */
 	async end(): Promise<void> {
 		if (this.gap > 0 && !this.closed) {
 			this.pending.push(`${droppedMarker(this.gap)}\n`);
@@ -138,18 +159,22 @@ export class NdjsonWriter {
 		}
 		this.waitingForDrain = false;
 		this.flush();
-		if (this.closed) return;
-		await new Promise<void>((resolve) => {
-			if (this.stream.writableNeedDrain) this.stream.once('drain', () => resolve());
-			else resolve();
-		});
+		if (this.closed || this.inFlight === 0) return;
+		await new Promise<void>((resolve) => this.settled.push(resolve));
 	}
 
-	private close(error?: Error): void {
+	private release(): void {
+		const settled = this.settled;
+		this.settled = [];
+		for (const resolve of settled) resolve();
+	}
+
+	private close(error: Error): void {
 		if (this.closed) return;
 		this.closed = true;
 		this.pending = [];
-		this.onClosed(error);
+		this.onClosed(isReaderGone(error) ? undefined : error);
+		this.release();
 	}
 }
 

@@ -2,14 +2,18 @@
  * `mpm-tui --server-only`: the headless server. Every accepted event (matching `--filter`) goes
  * to stdout as one NDJSON line; logs go to stderr. Stops cleanly on SIGINT/SIGTERM and when the
  * reader of stdout goes away (`| head -n 3`): stop accepting, flush the journal, close sockets.
- * `--ndjson FILE` appends the stream to a file instead. `--daemon` (what `mpm-tui server start`
+ * `--ndjson FILE` appends the stream to a file instead. A write that fails for another reason than
+ * a reader gone (ENOSPC, EIO, a path that cannot be opened) is told with its reason and ends the
+ * server with exit code 1 (client/output-fault.ts). `--daemon` (what `mpm-tui server start`
  * runs): no stream unless `--ndjson`, logs to `<stateDir>/server.log` (rotated), and a PID file
  * `<stateDir>/server.pid` while it listens.
  */
 import fs from 'node:fs';
+import type {Writable} from 'node:stream';
 import {UnsafeBindError, type Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
+import {outputFault} from '../client/output-fault.js';
 import {describePortInUse} from '../client/probe.js';
 import {PortInUseError, startServer, type MpmServer} from '../server/server.js';
 import {RotatingLog} from '../daemon/log-file.js';
@@ -53,14 +57,37 @@ export async function runServerOnly(config: Config, options: ServerOnlyOptions =
 	};
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
+	const release = () => {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+	};
 
-	const sink = options.ndjson
-		? fs.createWriteStream(options.ndjson, {flags: 'a', mode: 0o600})
-		: options.daemon
-			? null
-			: process.stdout;
+	// The --ndjson file is opened before the server starts: a path that cannot be written is told
+	// at once, with its reason, and no server starts (nor, for `server start`, seems to start).
+	let file: fs.WriteStream | undefined;
+	if (options.ndjson) {
+		try {
+			file = fs.createWriteStream(options.ndjson, {fd: await openForAppend(options.ndjson)});
+		} catch (error) {
+			release();
+			log(outputFault(options.ndjson, error as Error));
+			return 1;
+		}
+	}
+	const sink: Writable | null = file ?? (options.daemon ? null : process.stdout);
+	const target = options.ndjson ?? 'stdout';
+	// A fault of the output (not its reader going away) ends the server with its reason and exit 1.
+	let fault: string | undefined;
 	const out = sink
-		? new NdjsonWriter(sink, {onClosed: () => stop(`${options.ndjson ?? 'stdout'} was closed`)})
+		? new NdjsonWriter(sink, {
+				onClosed: (error) => {
+					if (error) {
+						fault = outputFault(target, error);
+						log(fault);
+						stop(`the NDJSON output failed`);
+					} else stop(`${target} was closed`);
+				},
+			})
 		: null;
 
 	let server: MpmServer;
@@ -77,8 +104,8 @@ export async function runServerOnly(config: Config, options: ServerOnlyOptions =
 				: undefined,
 		});
 	} catch (error) {
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
+		release();
+		file?.destroy();
 		if (error instanceof PortInUseError) {
 			log(await describePortInUse(error.host, error.port, config.token));
 			return 1;
@@ -120,12 +147,18 @@ export async function runServerOnly(config: Config, options: ServerOnlyOptions =
 	await server.close();
 	await out?.end();
 	if (options.daemon) removePidFile(files.pid, process.pid);
-	process.off('SIGINT', onSignal);
-	process.off('SIGTERM', onSignal);
+	release();
 	if (out && out.dropped > 0)
 		log(
-			`${out.dropped} event line(s) were left out of stdout because it was not read fast enough (each gap is marked in the stream by a {"mpm_tui":"dropped","count":N} line)`,
+			`${out.dropped} event line(s) were left out of ${target} because it was not read fast enough (each gap is marked in the stream by a {"mpm_tui":"dropped","count":N} line)`,
 		);
 	log('stopped');
-	return 0;
+	return fault === undefined ? 0 : 1;
+}
+
+/** The file opened to append (created 0600), off the event loop: a FIFO waits there for its reader. */
+function openForAppend(file: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		fs.open(file, 'a', 0o600, (error, fd) => (error ? reject(error) : resolve(fd)));
+	});
 }

@@ -1,12 +1,14 @@
 /**
  * `mpm-tui tail [--since SEQ]`: prints a running server's events as NDJSON — the history after
  * SEQ first when given, then live — honouring `--filter`. Stops on SIGINT/SIGTERM or when the
- * reader of stdout goes away.
+ * reader of stdout goes away (exit 0); a write to stdout that fails otherwise (ENOSPC, EIO) is
+ * told and ends it with exit 1.
  */
 import type {Config} from '../config.js';
 import {compileFilterFlag} from '../core/filter.js';
 import {openConnection} from '../client/connection.js';
 import {NdjsonWriter} from '../client/ndjson-writer.js';
+import {outputFault} from '../client/output-fault.js';
 import {probe} from '../client/probe.js';
 
 function log(line: string): void {
@@ -44,7 +46,13 @@ export async function runTail(config: Config, options: {since?: number} = {}): P
 	const finished = new Promise<number>((resolve) => {
 		finish = resolve;
 	});
-	const out = new NdjsonWriter(process.stdout, {onClosed: () => finish(0)});
+	// The reader going away is a normal end; any other write error is told and ends with 1.
+	const out = new NdjsonWriter(process.stdout, {
+		onClosed: (fault) => {
+			if (fault) log(outputFault('stdout', fault));
+			finish(fault ? 1 : 0);
+		},
+	});
 	let lastStatus = '';
 	const connection = openConnection(
 		{url: config.url, token: config.token, since},

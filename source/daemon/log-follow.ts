@@ -8,12 +8,13 @@
  * shown), then the new `server.log`. A log that does not exist yet is waited for. Lines are shown
  * with their control characters as visible stand-ins (core/terminal-safe.ts): a log line must not
  * drive the terminal. Ends with 0 when `signal` aborts (SIGINT, SIGTERM) or the reader of `out`
- * goes away (EPIPE, as with `| head`); 1 when the log cannot be read.
+ * goes away (EPIPE, as with `| head`); 1 when the log cannot be read or `out` cannot be written.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Writable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
+import {isReaderGone, outputFault} from '../client/output-fault.js';
 import {showControls} from '../core/terminal-safe.js';
 import {lastOf, LOG_KEEP} from './log-file.js';
 
@@ -84,8 +85,13 @@ class LogFollower {
 		const {signal, out} = this.options;
 		if (signal.aborted) return Promise.resolve(0);
 		signal.addEventListener('abort', () => this.stop(0), {once: true});
-		// EPIPE when the reader has gone: the follow is over, and that is not an error.
-		out.on('error', () => this.stop(0));
+		// EPIPE when the reader has gone: the follow is over, and that is not an error. Any other
+		// error (ENOSPC, EIO) is told and ends it with 1.
+		out.on('error', (error: Error) => {
+			if (this.closed) return;
+			if (!isReaderGone(error)) this.options.say(outputFault('stdout', error));
+			this.stop(isReaderGone(error) ? 0 : 1);
+		});
 		this.current = openLog(this.file);
 		if (this.current === null) this.options.say(`no log yet (${this.file}); waiting for it`);
 		this.kick(true);
