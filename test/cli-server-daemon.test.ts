@@ -3,7 +3,7 @@
  * free loopback ports, each test with its own state dir, HOME and XDG_STATE_HOME.
  */
 import assert from 'node:assert/strict';
-import {spawn, type ChildProcess} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -184,6 +184,61 @@ describe('mpm-tui server (daemon)', () => {
 		const logs = await server(p, 'logs');
 		assert.equal(logs.code, 1);
 		assert.match(logs.stderr, /no log yet/);
+	});
+
+	test('logs on a log that is there but cannot be read (a symlink loop): the reason, exit 1, also with --follow', async () => {
+		const p = await place();
+		fs.mkdirSync(p.dir, {recursive: true, mode: 0o700});
+		// Opening it fails with ELOOP for anyone, root included.
+		fs.symlinkSync('server.log', path.join(p.dir, 'server.log'));
+		for (const args of [['logs'], ['logs', '--follow']]) {
+			const logs = await server(p, ...args);
+			assert.equal(logs.code, 1, `${args.join(' ')}: ${logs.stderr}`);
+			assert.match(logs.stderr, /cannot read the log \S+server\.log: ELOOP/);
+			assert.doesNotMatch(logs.stderr, /no log yet/);
+		}
+	});
+
+	test('logs on a log its user may not read (EACCES): the reason, exit 1, also with --follow (no wait)', async (t) => {
+		const root = tempDir('mpm-tui-daemon-');
+		const dir = path.join(root, 'state');
+		fs.mkdirSync(dir, {mode: 0o700});
+		const log = path.join(dir, 'server.log');
+		fs.writeFileSync(log, 'a line\n', {mode: 0o600});
+		const env = {MPM_TUI_STATE_DIR: dir, HOME: root, NODE_ENV: 'production', MPM_TUI_PORT: ''};
+		// Root reads any file: as root, the CLI runs as nobody (as the QA pass did).
+		let command = [process.execPath, CLI];
+		if (process.getuid?.() === 0) {
+			const asNobody = [
+				'runuser',
+				'-u',
+				'nobody',
+				'--',
+				'env',
+				...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+			];
+			const probe = spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, CLI, '--version'], {
+				encoding: 'utf8',
+			});
+			if (probe.status !== 0)
+				return t.skip(
+					`root reads any file, and the CLI cannot run as nobody here (${(probe.error?.message ?? probe.stderr).trim()}); skipped`,
+				);
+			for (const d of [root, dir]) fs.chownSync(d, 65534, 65534);
+			fs.chownSync(log, 65534, 65534);
+			command = [...asNobody, ...command];
+		}
+		fs.chmodSync(log, 0o000);
+		for (const args of [['logs'], ['logs', '--follow']]) {
+			const logs = spawnSync(command[0], [...command.slice(1), 'server', ...args], {
+				env: {...process.env, ...env},
+				encoding: 'utf8',
+				timeout: 10_000,
+			});
+			assert.equal(logs.status, 1, `${args.join(' ')}: ${logs.stderr}`);
+			assert.match(logs.stderr, /cannot read the log \S+server\.log: EACCES: permission denied/);
+			assert.doesNotMatch(logs.stderr, /no log yet/);
+		}
 	});
 
 	test('a PID file naming a dead pid is stale: status 1, stop removes it, start replaces it', async () => {

@@ -64,7 +64,13 @@ export async function runServerDaemon(
 			const {log} = daemonFiles(config.stateDir);
 			const lines = options.lines ?? 50;
 			if (options.follow) return followUntilStopped(log, lines);
-			const text = tailOf(log, lines);
+			let text: string | null;
+			try {
+				text = tailOf(log, lines);
+			} catch (error) {
+				err(`cannot read the log ${log}: ${(error as Error).message}`);
+				return 1;
+			}
 			if (text === null) {
 				err(`no log yet (${log}): the daemon has not been started with this state dir`);
 				return 1;

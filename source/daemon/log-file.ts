@@ -73,13 +73,22 @@ export function lastOf<T>(items: T[], count: number): T[] {
 	return count > 0 ? items.slice(-count) : [];
 }
 
-/** The last `lines` lines of `file` (reads at most its last 1 MiB), or null when it does not exist. */
+/** Whether a file error means the file is not there (rather than there and unreadable: EACCES, ELOOP, …). */
+export function isMissing(error: unknown): boolean {
+	return (error as NodeJS.ErrnoException | null | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * The last `lines` lines of `file` (reads at most its last 1 MiB), or null when it does not exist.
+ * A log that is there but cannot be read (EACCES, a directory, …) throws its error: it is not "no log".
+ */
 export function tailOf(file: string, lines: number, from = 0): string | null {
 	let fd: number;
 	try {
 		fd = fs.openSync(file, 'r');
-	} catch {
-		return null;
+	} catch (error) {
+		if (isMissing(error)) return null;
+		throw error;
 	}
 	try {
 		const size = fs.fstatSync(fd).size;

@@ -5,7 +5,8 @@
  * descriptor: when log-file.ts rotates `server.log` to `.1`, the rest of the old file is read
  * through it, then the generations written since (more than one rotation may have happened
  * between two looks: the old file is then `.2` or `.3`, and `.1` is a whole generation not yet
- * shown), then the new `server.log`. A log that does not exist yet is waited for. Lines are shown
+ * shown), then the new `server.log`. A log that does not exist yet is waited for; one that is
+ * there but cannot be read (EACCES) ends the follow with its reason. Lines are shown
  * with their control characters as visible stand-ins (core/terminal-safe.ts): a log line must not
  * drive the terminal. Ends with 0 when `signal` aborts (SIGINT, SIGTERM) or the reader of `out`
  * goes away (EPIPE, as with `| head`); 1 when the log cannot be read or `out` cannot be written.
@@ -16,7 +17,7 @@ import type {Writable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
 import {isReaderGone, outputFault} from '../client/output-fault.js';
 import {showControls} from '../core/terminal-safe.js';
-import {lastOf, LOG_KEEP} from './log-file.js';
+import {isMissing, lastOf, LOG_KEEP} from './log-file.js';
 
 export interface FollowOptions {
 	/** How many of the log's last lines to print first. */
@@ -92,7 +93,13 @@ class LogFollower {
 			if (!isReaderGone(error)) this.options.say(outputFault('stdout', error));
 			this.stop(isReaderGone(error) ? 0 : 1);
 		});
-		this.current = openLog(this.file);
+		try {
+			this.current = openLog(this.file);
+		} catch (error) {
+			this.options.say(`cannot read the log ${this.file}: ${(error as Error).message}`);
+			this.stop(1);
+			return done;
+		}
 		if (this.current === null) this.options.say(`no log yet (${this.file}); waiting for it`);
 		this.kick(true);
 		this.timer = setInterval(() => this.kick(false), this.pollMs);
@@ -262,21 +269,24 @@ function readAt(fd: number, position: number, length: number): Buffer {
 	return read === length ? buffer : buffer.subarray(0, read);
 }
 
+/** Null when the file is not there; any other error (EACCES, …) is thrown: the follow ends with it. */
 function statOf(file: string): fs.BigIntStats | null {
 	try {
 		return fs.statSync(file, {bigint: true});
-	} catch {
-		return null;
+	} catch (error) {
+		if (isMissing(error)) return null;
+		throw error;
 	}
 }
 
-/** The log opened for reading, or null when it is not there. */
+/** The log opened for reading, or null when it is not there; a log there that cannot be opened throws. */
 function openLog(file: string): Opened | null {
 	let fd: number;
 	try {
 		fd = fs.openSync(file, 'r');
-	} catch {
-		return null;
+	} catch (error) {
+		if (isMissing(error)) return null;
+		throw error;
 	}
 	const stat = fs.fstatSync(fd, {bigint: true});
 	return {fd, dev: stat.dev, ino: stat.ino, mtimeNs: stat.mtimeNs, position: 0};

@@ -119,7 +119,13 @@ export async function startDaemon(config: Config, options: StartOptions): Promis
 			await sleep(100);
 		}
 		// Its own lines (and unstamped ones: what it wrote to stderr as it died), not another daemon's.
-		const reason = (tailOf(files.log, 200, offset) ?? '')
+		let logged: string;
+		try {
+			logged = tailOf(files.log, 200, offset) ?? '';
+		} catch (error) {
+			logged = `(cannot read the log: ${(error as Error).message})`;
+		}
+		const reason = logged
 			.split('\n')
 			.filter((line) => !/^\S+ \[\d+\] /.test(line) || line.includes(` [${pid}] `))
 			.slice(-20)
