@@ -190,6 +190,8 @@ export interface ServerStats {
 		skipped: number;
 		error?: string;
 		rotationError?: string;
+		/** While `<journal>.seq` cannot be opened or written. */
+		highWaterError?: string;
 	};
 	/** `setAside`: spooled lines that could not be delivered, kept with their reasons in `setAsideFile`; `stopped`: why the drain is waiting (the journal cannot write). */
 	spool: {

@@ -9,9 +9,12 @@
  *   even that fails, the next write starts on a new line, and the failed batch's seqs are never
  *   given again (the caller is told).
  * - A line cut off by a crash is ended with a newline at start, so the next record is whole.
- * - The highest seq given is also kept in `<journal>.seq`, written at most once a second, at every
- *   rotation and on close, so that losing the journal's tail (or the whole file) never brings a
- *   seq back.
+ * - The highest seq given is also kept in `<journal>.seq`: written at most once a second, and a
+ *   second after a batch that left it behind (also when no batch follows), at every rotation and on
+ *   close. So it is never more than a second behind the seqs given, and losing the journal's tail
+ *   (or the whole file) later than that never brings a seq back. (No fsync, as for the journal.)
+ *   A mark that cannot be kept (the file cannot be opened or written) is a problem the server
+ *   reports (`/health`) while it lasts.
  * - Rotation renames the file while its descriptor stays open, and swaps descriptors only once the
  *   new file is open: a failed rename or open leaves the journal appending to the file it has
  *   (and says so), never to a descriptor it closed.
@@ -74,6 +77,10 @@ export class Journal {
 	private highWater = 0;
 	private highWaterWritten = 0;
 	private highWaterAt = 0;
+	/** The write of the mark a second after the batch that left it behind. */
+	private highWaterTimer: NodeJS.Timeout | undefined;
+	/** Why the mark cannot be kept, while that lasts. */
+	private highWaterError: string | null = null;
 
 	/** Opens (or creates) the journal; `lastSeq` is the replay's, written to the high-water mark at once. */
 	constructor(options: JournalOptions, lastSeq = 0) {
@@ -102,9 +109,8 @@ export class Journal {
 				0o600,
 			);
 		} catch (error) {
-			this.onError(
-				`journal: cannot keep the seq high-water mark in ${highWaterPath(this.path)}: ${(error as Error).message}`,
-			);
+			// Not opened again while the server runs: the problem stays until a restart.
+			this.highWaterFailed(error);
 		}
 		this.highWater = lastSeq;
 		this.writeHighWater(true);
@@ -189,19 +195,48 @@ export class Journal {
 		return fault;
 	}
 
-	/** Keeps the high-water mark: at most once a second unless `force`. Never throws. */
+	/** Why the seq high-water mark cannot be kept (seqs could come back if the journal's tail is lost), or null. */
+	highWaterFailure(): string | null {
+		return this.highWaterError;
+	}
+
+	/**
+	 * Keeps the high-water mark: at once when `force`, else at most once a second; a mark left
+	 * behind is written by a timer when its second is over, so an idle journal has it too. Never
+	 * throws: a failed write is reported and tried again a second later.
+	 */
 	private writeHighWater(force: boolean): void {
+		if (this.closed && !force) return;
 		if (this.highWaterFd === null || this.highWater === this.highWaterWritten) return;
 		const now = this.now();
-		if (!force && now - this.highWaterAt < HIGH_WATER_EVERY_MS) return;
+		const wait = this.highWaterAt + HIGH_WATER_EVERY_MS - now;
+		if (!force && wait > 0) {
+			this.highWaterTimer ??= setTimeout(() => {
+				this.highWaterTimer = undefined;
+				this.writeHighWater(false);
+			}, wait).unref();
+			return;
+		}
+		clearTimeout(this.highWaterTimer);
+		this.highWaterTimer = undefined;
+		this.highWaterAt = now;
 		try {
 			const text = `${String(this.highWater).padStart(HIGH_WATER_WIDTH, ' ')}\n`;
 			fs.writeSync(this.highWaterFd, text, 0, 'latin1');
 			this.highWaterWritten = this.highWater;
-			this.highWaterAt = now;
-		} catch {
-			// The journal's own lines still hold the seqs; tried again on the next batch.
+			if (this.highWaterError) this.onError(`journal: the seq high-water mark is kept again`);
+			this.highWaterError = null;
+		} catch (error) {
+			this.highWaterFailed(error);
+			// The journal's own lines still hold the seqs; tried again a second from now.
+			if (!this.closed) this.writeHighWater(false);
 		}
+	}
+
+	private highWaterFailed(error: unknown): void {
+		const message = `cannot keep the seq high-water mark in ${highWaterPath(this.path)} (${(error as Error).message}): seqs given since could be given again if the journal's tail is lost`;
+		if (message !== this.highWaterError) this.onError(`journal: ${message}`);
+		this.highWaterError = message;
 	}
 
 	private rotate(): void {
@@ -238,6 +273,7 @@ export class Journal {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
+		clearTimeout(this.highWaterTimer);
 		this.writeHighWater(true);
 		fs.closeSync(this.fd);
 		if (this.highWaterFd !== null) fs.closeSync(this.highWaterFd);

@@ -1,6 +1,6 @@
 /**
- * What the server says about itself: the problems that need the user (the journal cannot write or
- * rotate, the team's Redis is away), `GET /health`, and the `hello` an mpm-tui client gets on connect.
+ * What the server says about itself: the problems that need the user (the journal cannot write,
+ * rotate or keep its seq high-water mark, the team's Redis is away), `GET /health`, and the `hello` an mpm-tui client gets on connect.
  */
 import type {Journal} from './journal.js';
 import type {Pipeline} from './pipeline.js';
@@ -26,6 +26,8 @@ export function serverProblems(journal: Journal | null, team: Team | null): stri
 		);
 	const rotation = journal?.rotationFailure();
 	if (rotation) out.push(`journal cannot rotate: ${rotation}`);
+	const highWater = journal?.highWaterFailure();
+	if (highWater) out.push(`journal ${highWater}`);
 	const away = team?.problem();
 	if (away) out.push(away);
 	return out;

@@ -83,6 +83,7 @@ export function serverStats(parts: StatsParts): ServerStats {
 			skipped: replay.skipped,
 			...(fault ? {error: fault.message} : {}),
 			...(journal?.rotationFailure() ? {rotationError: journal.rotationFailure()!} : {}),
+			...(journal?.highWaterFailure() ? {highWaterError: journal.highWaterFailure()!} : {}),
 		},
 		spool: {
 			path: config.spool,
