@@ -270,3 +270,77 @@ describe('hooks install --transport http, status and uninstall', () => {
 		assert.equal(ourEntries(JSON.parse(readFileSync(s.user, 'utf8')), 'Stop')[0].type, 'http');
 	});
 });
+
+describe('hooks install --transport http against a server that requires a token', () => {
+	/** POSTs one event to an installed http entry the way Claude Code does: headers with `$VAR` filled from `env` for the names in allowedEnvVars. */
+	async function postAs(entry: Record<string, unknown>, env: Record<string, string>): Promise<number> {
+		const allowed = new Set((entry.allowedEnvVars as string[] | undefined) ?? []);
+		const headers: Record<string, string> = {'content-type': 'application/json'};
+		for (const [name, value] of Object.entries((entry.headers as Record<string, string> | undefined) ?? {}))
+			headers[name] = value.replace(/\$([A-Z_][A-Z0-9_]*)/g, (all, v: string) =>
+				allowed.has(v) && Object.hasOwn(env, v) ? env[v]! : '',
+			);
+		const response = await fetch(entry.url as string, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({hook_event_name: 'Stop', session_id: `s-${Math.random()}`}),
+		});
+		await response.body?.cancel();
+		return response.status;
+	}
+
+	test('no token in this shell: the entries carry Authorization from $MPM_TUI_TOKEN, with a warning saying what to do', async (t) => {
+		const s = setup(t);
+		const port = await liveServer(t, TOKEN);
+		const r = await s.run('install', {transport: 'http', port});
+		assert.equal(r.code, 0, r.err);
+		assert.match(
+			r.out,
+			/WARNING: {3}the server requires a token and none is set \(GET \/api\/status answered 401\)/,
+		);
+		assert.match(r.out, /Start Claude Code with MPM_TUI_TOKEN set to the server's token/);
+		const stop = ourEntries(JSON.parse(readFileSync(s.user, 'utf8')), 'Stop')[0];
+		assert.deepEqual(stop.headers, {Authorization: 'Bearer $MPM_TUI_TOKEN'});
+		assert.deepEqual(stop.allowedEnvVars, ['MPM_TUI_TOKEN']);
+		// Claude Code with the token in its environment gets through; without it, 401.
+		assert.equal(await postAs(stop, {MPM_TUI_TOKEN: TOKEN}), 200);
+		assert.equal(await postAs(stop, {}), 401);
+	});
+
+	test('a token the server refuses: install refused (exit 1) unless --force', async (t) => {
+		const s = setup(t);
+		const port = await liveServer(t, TOKEN);
+		const r = await s.run('install', {transport: 'http', port, token: 'not-the-token'});
+		assert.equal(r.code, 1);
+		assert.match(r.err, /the server refuses the token in use \(GET \/api\/status answered 401\)/);
+		assert.ok(!existsSync(s.user), 'nothing written');
+		const forced = await s.run('install', {transport: 'http', port, token: 'not-the-token', force: true});
+		assert.equal(forced.code, 0, forced.err);
+		assert.match(forced.out, /WARNING: {3}the server refuses the token in use/);
+	});
+
+	test('status: http hooks without a token warn, and the otel line names the 401, not an older server', async (t) => {
+		const s = setup(t);
+		const port = await liveServer(t, TOKEN);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		const bare = installHooks(
+			{},
+			CMD,
+			undefined,
+			undefined,
+			httpHookEntry(`http://127.0.0.1:${port}`, false),
+		);
+		writeFileSync(s.user, JSON.stringify(bare.settings));
+		const status = await s.run('status', {port});
+		assert.match(
+			status.out,
+			/WARNING http hooks \(user scope\) post to http:\/\/127\.0\.0\.1:\d+ without a token, and the server requires one/,
+		);
+		assert.match(status.out, /server .*answering .*; the server requires a token and none is set/);
+		assert.match(status.out, /otel {4}not known: the server requires a token and none is set/);
+		assert.doesNotMatch(status.out, /older mpm-tui/);
+		const withToken = await s.run('status', {port, token: TOKEN});
+		assert.doesNotMatch(withToken.out, /older mpm-tui|not known/);
+		assert.match(withToken.out, /WARNING http hooks .* without a token/);
+	});
+});

@@ -98,8 +98,12 @@ function hookStatus(scope: Scope, context: HooksContext): string[] {
 /** The window `hooks status` counts telemetry in. */
 const TELEMETRY_WINDOW_MS = 10 * 60_000;
 
-function telemetrySeenLines(seen: TelemetrySeen | null): string[] {
+function telemetrySeenLines(seen: TelemetrySeen | {refused: string} | null): string[] {
 	if (seen === null) return ['otel    the server does not report telemetry (an older mpm-tui?)'];
+	if ('refused' in seen)
+		return [
+			`otel    not known: ${seen.refused}; set --token or MPM_TUI_TOKEN to the server's token to see what telemetry it has received`,
+		];
 	const since = `${seen.logRecords} log record(s) and ${seen.metricRecords} metrics export(s) since the server started`;
 	if (seen.logRecords === 0 && seen.metricRecords === 0)
 		return [
@@ -120,7 +124,7 @@ export async function status(config: Config, context: HooksContext): Promise<num
 	const health = await probeHealth(config.url, config.token);
 	lines.push(
 		health.ok
-			? `server  ${config.url}: answering (${health.service} ${health.version}${health.pid ? `, pid ${health.pid}` : ''})`
+			? `server  ${config.url}: answering (${health.service} ${health.version}${health.pid ? `, pid ${health.pid}` : ''})${health.refused ? `; ${health.refused}` : ''}`
 			: `server  ${config.url}: not answering (${health.error}); events are spooled until it runs`,
 	);
 	lines.push(...(await httpServerWarnings(installedHooks(context), config, health)));

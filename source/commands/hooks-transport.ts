@@ -61,7 +61,15 @@ export async function planTransport(
 			ok: false,
 			error: `--transport http needs a running server, and none answers at ${config.url} (${health.error}). With http hooks ${HTTP_TRADE_OFF}. Start the server first (mpm-tui, or mpm-tui --server-only), or pass --force to install them anyway; the default transport (command) spools events while the server is down.`,
 		};
-	const withToken = config.token !== undefined;
+	if (health.ok && health.refused !== undefined && config.token !== undefined && !options.force)
+		return {
+			ok: false,
+			error: `--transport http: ${health.refused}, so every event Claude Code posts would be refused (401, a hook error) and lost. Run hooks install with --token (or ${TOKEN_ENV}) set to the server's token, or pass --force to install them anyway.`,
+		};
+	// A server that wants a token gets the header even when this shell has none: Claude Code fills it from its own environment.
+	const refused = health.ok ? health.refused : undefined;
+	const needsToken = health.ok && health.needsToken;
+	const withToken = config.token !== undefined || needsToken;
 	const commandOnly = HOOK_EVENTS.map((e) => e.event).filter((e) => COMMAND_ONLY_EVENTS.has(e));
 	const lines = [
 		`transport: http: Claude Code posts each event to ${httpHookEntry(config.url, withToken).url} (timeout ${HTTP_TIMEOUT_SECONDS} s); ${commandOnly.join(', ')} keeps the forwarder (Claude Code runs only command hooks there).`,
@@ -71,7 +79,13 @@ export async function planTransport(
 		lines.push(
 			`WARNING:   no server answers at ${config.url} now (${health.error}): until one runs, every event is lost and shows as a hook error (installed anyway: --force)`,
 		);
-	if (withToken) {
+	if (refused !== undefined)
+		lines.push(
+			config.token === undefined
+				? `WARNING:   ${refused}: the http hooks send Authorization: Bearer $${TOKEN_ENV} (headers + allowedEnvVars; no token is written). Start Claude Code with ${TOKEN_ENV} set to the server's token, or every event is refused (401, a hook error) and lost`
+				: `WARNING:   ${refused}: every event is refused (401, a hook error) and lost until Claude Code has the server's token in ${TOKEN_ENV} (installed anyway: --force)`,
+		);
+	else if (withToken) {
 		lines.push(
 			`token:     sent as Authorization: Bearer $${TOKEN_ENV} (headers + allowedEnvVars; the token itself is not written): Claude Code must have ${TOKEN_ENV} in its environment`,
 		);
@@ -121,7 +135,22 @@ export async function httpServerWarnings(
 	const lines: string[] = [];
 	for (const [server, scopes] of scopesOf) {
 		const health = server === serverOf(config.url) ? known : await probe(server, config.token);
-		if (health.ok) continue;
+		if (health.ok) {
+			const bare = installed.filter(({hooks}) =>
+				hooks.some(
+					(h) =>
+						h.type === 'http' &&
+						h.url !== undefined &&
+						(serverOf(h.url) ?? h.url) === server &&
+						!JSON.stringify(h.headers ?? {}).includes(`$${TOKEN_ENV}`),
+				),
+			);
+			if (health.needsToken && bare.length > 0)
+				lines.push(
+					`WARNING http hooks (${bare.map((b) => b.scope).join(', ')} scope) post to ${server} without a token, and the server requires one (GET /api/status answered 401): every event is refused (401, a hook error) and lost. Reinstall them with the server's token in ${TOKEN_ENV}: mpm-tui hooks install --transport http --scope ${bare[0]!.scope}, and start Claude Code with ${TOKEN_ENV} set`,
+				);
+			continue;
+		}
 		lines.push(
 			`WARNING http hooks (${[...scopes].join(', ')} scope) post to ${server}, which does not answer (${health.error}): every event is lost and Claude Code shows a hook error for each. Start the server (mpm-tui, or mpm-tui --server-only), or go back to the command transport: mpm-tui hooks install --scope ${[...scopes][0]}`,
 		);

@@ -5,7 +5,25 @@
 import fs from 'node:fs';
 
 export type Health =
-	{ok: true; service: string; version: string; pid: number | undefined} | {ok: false; error: string};
+	| {
+			ok: true;
+			service: string;
+			version: string;
+			pid: number | undefined;
+			/** `/api/status` answers 401 without a token. */
+			needsToken: boolean;
+			/** Why the server refuses the token given (or its absence) on its other routes; undefined when it accepts it. */
+			refused: string | undefined;
+	  }
+	| {ok: false; error: string};
+
+/** What a 401 from an mpm-tui route means for the token that was (or was not) sent. */
+export function refusalOf(status: number, token: string | undefined): string | undefined {
+	if (status !== 401) return undefined;
+	return token === undefined
+		? 'the server requires a token and none is set (GET /api/status answered 401)'
+		: 'the server refuses the token in use (GET /api/status answered 401)';
+}
 
 export async function probeHealth(
 	baseUrl: string,
@@ -19,11 +37,34 @@ export async function probeHealth(
 		});
 		if (!response.ok) return {ok: false, error: `GET /health answered ${response.status}`};
 		const body = (await response.json()) as {service?: unknown; version?: unknown; pid?: unknown};
+		// /health answers without a token; an authenticated route tells whether the server wants one, and whether it takes ours.
+		const statusCode = async (withToken: string | undefined) => {
+			try {
+				const answer = await fetch(`${baseUrl}/api/status`, {
+					signal: AbortSignal.timeout(timeoutMs),
+					headers: withToken ? {authorization: `Bearer ${withToken}`} : {},
+				});
+				await answer.body?.cancel();
+				return answer.status;
+			} catch {
+				return undefined; // /health answered: the server runs; what it wants for a token stays unknown.
+			}
+		};
+		const bare = await statusCode(undefined);
+		const needsToken = bare === 401;
+		const refused =
+			token === undefined
+				? refusalOf(bare ?? 0, undefined)
+				: needsToken
+					? refusalOf((await statusCode(token)) ?? 0, token)
+					: undefined;
 		return {
 			ok: true,
 			service: typeof body.service === 'string' ? body.service : 'unknown service',
 			version: typeof body.version === 'string' ? body.version : '?',
 			pid: typeof body.pid === 'number' ? body.pid : undefined,
+			needsToken,
+			refused,
 		};
 	} catch (error) {
 		const cause = (error as {cause?: {code?: string}}).cause?.code;
@@ -87,7 +128,8 @@ export const TELEMETRY_SCAN = 10_000;
 /**
  * What the running server has received by OTLP: its `/api/status` counters, and from its history
  * (`GET /api/events?filter=source:otel`) the records per session received in the last `windowMs`.
- * Null when the server does not answer or has no OTLP receiver (an older version).
+ * `{refused}` when `/api/status` answers 401 (the token); null when the server does not answer or
+ * has no OTLP receiver (an older version).
  */
 export async function probeTelemetry(
 	baseUrl: string,
@@ -95,13 +137,15 @@ export async function probeTelemetry(
 	windowMs: number,
 	now = Date.now(),
 	timeoutMs = 1500,
-): Promise<TelemetrySeen | null> {
+): Promise<TelemetrySeen | {refused: string} | null> {
 	const headers: Record<string, string> = token ? {authorization: `Bearer ${token}`} : {};
 	try {
 		const statusResponse = await fetch(`${baseUrl}/api/status`, {
 			signal: AbortSignal.timeout(timeoutMs),
 			headers,
 		});
+		const refused = refusalOf(statusResponse.status, token);
+		if (refused !== undefined) return {refused};
 		if (!statusResponse.ok) return null;
 		const status = (await statusResponse.json()) as {
 			otel?: {logs?: {records?: unknown}; metrics?: {records?: unknown}};
