@@ -350,6 +350,32 @@ describe('install then uninstall gives back the original', () => {
 		assert.deepEqual(readFileSync(s.localFile), now);
 	});
 
+	test('no backup is ever labelled the file before mpm-tui when it holds mpm-tui hooks', async (t) => {
+		const s = setup(t);
+		const backup = `${s.user}.bak-mpm-tui`;
+		// The QA's steps: the install creates the file (no backup), Claude Code adds a setting, uninstall.
+		assert.equal((await s.run(['install'])).code, 0);
+		const edited = json(s.user);
+		edited.model = 'sonnet';
+		writeFileSync(s.user, JSON.stringify(edited));
+		const un = await s.run(['uninstall']);
+		assert.equal(un.code, 0, un.err);
+		assert.deepEqual(json(s.user), {model: 'sonnet'});
+		assert.equal(existsSync(backup), false, 'no copy of the hooked file is left as a backup');
+		assert.doesNotMatch(un.out, /backup/);
+		// A file that already holds ours (from a moved checkout) and has no backup: install copies it, and says what the copy is.
+		edited.hooks.Stop[0].hooks[0].command = '/usr/bin/sh /old/checkout/dist/hook/mpm-tui-hook.sh';
+		writeFileSync(s.user, JSON.stringify(edited));
+		const again = await s.run(['install']);
+		assert.equal(again.code, 0, again.err);
+		assert.ok(readFileSync(backup, 'utf8').includes('mpm-tui-hook'), 'the copy holds our hooks');
+		assert.doesNotMatch(again.out, /the file before mpm-tui's hooks/);
+		assert.match(
+			again.out,
+			/backup of the file as it was \(it already held mpm-tui's hooks or variables, so it is no original\)/,
+		);
+	});
+
 	test('a file the install created is removed again; a symlinked one is restored through the link', async (t) => {
 		const s = setup(t);
 		await s.run(['install', '--scope', 'project']);

@@ -121,6 +121,7 @@ export async function install(
 			options.dryRun ?? false,
 			context,
 			config.token,
+			wanted,
 		),
 	);
 	if (!options.dryRun)

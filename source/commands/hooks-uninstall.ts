@@ -28,7 +28,7 @@ import {diffLines} from '../hook/text-diff.js';
 import {httpEntryOf} from './hooks-transport.js';
 import type {HooksContext, HooksOptions} from './hooks-context.js';
 import {changedTelemetry, telemetryFor} from './hooks-telemetry.js';
-import {commit, merge, names} from './hooks-write.js';
+import {commit, isOriginal, merge, names} from './hooks-write.js';
 
 export function uninstall(
 	scope: Scope,
@@ -76,9 +76,7 @@ export function uninstall(
 function originalBackup(file: SettingsText, wanted: ReadonlyMap<string, string>): Backup | null {
 	const backup = readBackup(file.path);
 	if (!backup || backup.value === undefined) return backup;
-	return findOurHooks(backup.value).length === 0 && ourTelemetry(backup.value, wanted).length === 0
-		? backup
-		: null;
+	return isOriginal(backup, wanted) ? backup : null;
 }
 
 /**
@@ -138,14 +136,9 @@ function giveBack(
 			`removed ${file.path}: it held nothing but mpm-tui's hooks and variables, and no backup says it existed before the install`,
 		];
 	}
-	const lines = commit(
-		file,
-		formatSettings(result.settings, file),
-		backup ? 'keep' : 'write',
-		dryRun,
-		context,
-		token,
-	);
+	// No backup is taken here: the file now holds mpm-tui's entries, so a copy of it would be no
+	// original, and later installs keep an existing backup as if it were one.
+	const lines = commit(file, formatSettings(result.settings, file), 'keep', dryRun, context, token, wanted);
 	if (backup && !dryRun)
 		lines.push(
 			"the file had changed since the install: rewritten without mpm-tui's hooks and variables rather than restored from the backup",

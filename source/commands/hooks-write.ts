@@ -7,11 +7,17 @@ import {
 	readBackup,
 	SettingsFileError,
 	writeSettingsAtomic,
+	type Backup,
 	type BackupPolicy,
 	type SettingsText,
 } from '../hook/settings-file.js';
-import {SettingsShapeError, type EventChange, type MergeResult} from '../hook/settings-merge.js';
-import {maskSettingsText} from '../hook/telemetry-env.js';
+import {
+	findOurHooks,
+	SettingsShapeError,
+	type EventChange,
+	type MergeResult,
+} from '../hook/settings-merge.js';
+import {maskSettingsText, ourTelemetry} from '../hook/telemetry-env.js';
 import {diffLines} from '../hook/text-diff.js';
 import type {HooksContext} from './hooks-context.js';
 
@@ -30,6 +36,15 @@ export function names(changes: EventChange[], kind: EventChange['change']): stri
 	return changes.filter((c) => c.change === kind).map((c) => c.event);
 }
 
+/** A backup that holds none of our hooks or variables: the file as it was before mpm-tui. */
+export function isOriginal(backup: Backup, wanted: ReadonlyMap<string, string>): boolean {
+	return (
+		backup.value !== undefined &&
+		findOurHooks(backup.value).length === 0 &&
+		ourTelemetry(backup.value, wanted).length === 0
+	);
+}
+
 /** Shows the diff (dry run; headers variables and the token masked) or writes the file; returns the lines to print. */
 export function commit(
 	file: SettingsText,
@@ -38,6 +53,7 @@ export function commit(
 	dryRun: boolean,
 	context: HooksContext,
 	token: string | undefined,
+	wanted: ReadonlyMap<string, string>,
 ): string[] {
 	if (dryRun) {
 		context.out(
@@ -53,10 +69,10 @@ export function commit(
 	}
 	const written = writeSettingsAtomic(file.path, after, backup);
 	const kept = readBackup(file.path);
-	const note = written.backup
-		? [`backup of the file before mpm-tui's hooks: ${written.backup}`]
-		: kept
-			? [`backup of the file before mpm-tui's hooks kept: ${kept.path}`]
-			: [];
-	return [`wrote ${written.written}`, ...note];
+	if (!kept) return [`wrote ${written.written}`];
+	// Named for what it holds: only a backup without any of ours is the file before mpm-tui.
+	const what = isOriginal(kept, wanted)
+		? "backup of the file before mpm-tui's hooks"
+		: "backup of the file as it was (it already held mpm-tui's hooks or variables, so it is no original)";
+	return [`wrote ${written.written}`, `${what}${written.backup ? '' : ' kept'}: ${kept.path}`];
 }
