@@ -261,6 +261,36 @@ describe('hooks install / uninstall on files', () => {
 		assert.ok('Stop' in json(real).hooks);
 	});
 
+	test('a dangling settings link creates its target and stays a link; a target in no directory is refused', async (t) => {
+		const s = setup(t);
+		const dotfiles = path.join(s.home, 'dotfiles');
+		mkdirSync(dotfiles);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		// A relative link through a second link, both dangling: followed link by link.
+		symlinkSync('../dotfiles/hop.json', s.user);
+		symlinkSync('notyet.json', path.join(dotfiles, 'hop.json'));
+		const r = await s.run(['install']);
+		assert.equal(r.code, 0, r.err);
+		assert.ok(lstatSync(s.user).isSymbolicLink(), 'the link is kept');
+		assert.equal(readlinkSync(s.user), '../dotfiles/hop.json');
+		assert.ok(lstatSync(path.join(dotfiles, 'hop.json')).isSymbolicLink());
+		assert.ok('Stop' in json(path.join(dotfiles, 'notyet.json')).hooks, 'written to the target');
+		assert.ok('Stop' in json(s.user).hooks);
+
+		const t2 = setup(t);
+		mkdirSync(path.dirname(t2.user), {recursive: true});
+		const nowhere = path.join(t2.home, 'no-such-dir', 'settings.json');
+		symlinkSync(nowhere, t2.user);
+		const refused = await t2.run(['install']);
+		assert.equal(refused.code, 1);
+		assert.match(
+			refused.err,
+			/is a symbolic link to .*no-such-dir\/settings\.json, whose directory does not exist/,
+		);
+		assert.ok(lstatSync(t2.user).isSymbolicLink(), 'the link is left as it was');
+		assert.equal(existsSync(path.dirname(nowhere)), false);
+	});
+
 	test('bad scope, forwarder or subcommand: exit 2 with the reason', async (t) => {
 		const s = setup(t);
 		const scope = await s.run(['install', '--scope', 'global']);

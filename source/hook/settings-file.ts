@@ -138,14 +138,31 @@ function replaceFile(target: string, data: string | Uint8Array, mode: number): v
 	}
 }
 
-/** The file a settings path stands for: a symlinked settings file is written through to its target. */
-function resolveTarget(file: string): string {
-	try {
-		if (fs.lstatSync(file).isSymbolicLink()) return fs.realpathSync(file);
-	} catch {
-		// Missing: created.
+/** Links followed from a settings path before giving up (the kernel's own limit). */
+const MAX_LINKS = 40;
+
+/**
+ * The file a settings path stands for: a symlinked settings file is written through to its target,
+ * followed link by link, so a link to a file that does not exist yet (dotfiles not yet written)
+ * creates that file rather than replacing the link. Such a target's directory must exist: the
+ * installer does not create directories at the far end of a link.
+ */
+function resolveTarget(file: string): {target: string; linked: boolean} {
+	let current = file;
+	for (let hop = 0; hop <= MAX_LINKS; hop++) {
+		let stat: fs.Stats;
+		try {
+			stat = fs.lstatSync(current);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+				throw new SettingsFileError(`cannot read ${current}: ${(error as Error).message}`);
+			// Missing: created (at the end of the links, when there are any).
+			return {target: current, linked: current !== file};
+		}
+		if (!stat.isSymbolicLink()) return {target: current, linked: current !== file};
+		current = path.resolve(path.dirname(current), fs.readlinkSync(current));
 	}
-	return file;
+	throw new SettingsFileError(`${file}: more than ${MAX_LINKS} symbolic links in a row; left untouched`);
 }
 
 /** `write`: the file as it is now becomes the backup first; `keep`: an existing backup is left as it is. */
@@ -160,8 +177,12 @@ export function writeSettingsAtomic(
 	content: string | Uint8Array,
 	backup: BackupPolicy,
 ): {written: string; backup: string | null} {
-	const target = resolveTarget(file);
-	fs.mkdirSync(path.dirname(target), {recursive: true});
+	const {target, linked} = resolveTarget(file);
+	if (!linked) fs.mkdirSync(path.dirname(target), {recursive: true});
+	else if (!fs.existsSync(path.dirname(target)))
+		throw new SettingsFileError(
+			`${file} is a symbolic link to ${target}, whose directory does not exist: create it (or remove the link) and run again; left untouched`,
+		);
 	let mode = 0o644;
 	let written: string | null = null;
 	if (fs.existsSync(target)) {
