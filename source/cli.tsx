@@ -50,6 +50,7 @@ const cli = meow(
     --telemetry         (hooks install) also send Claude Code's telemetry here (settings env)
     --transport T       (hooks install) command (default: a forwarder process per event) or http
                         (Claude Code posts each event itself; needs a running server, else --force)
+    --force             (hooks) http hooks without a server or token, or a read-only settings file
     --dry-run           (hooks) print the change, write nothing
     --ndjson FILE       (--server-only, server start) append the NDJSON stream to FILE
     --timeout S         (server start|stop|restart) seconds to wait (start 15, stop 10)

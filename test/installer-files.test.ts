@@ -6,11 +6,13 @@ import {describe, test} from 'node:test';
 import {execFileSync} from 'node:child_process';
 import assert from 'node:assert/strict';
 import {
+	chmodSync,
 	existsSync,
 	lstatSync,
 	mkdirSync,
 	readFileSync,
 	readlinkSync,
+	statSync,
 	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
@@ -61,7 +63,12 @@ function setup(t: {after(fn: () => void): void}) {
 		const code = await runHooks(
 			config,
 			sub,
-			{scope: opt('--scope'), forwarder: opt('--forwarder'), dryRun: flags.includes('--dry-run')},
+			{
+				scope: opt('--scope'),
+				forwarder: opt('--forwarder'),
+				dryRun: flags.includes('--dry-run'),
+				force: flags.includes('--force'),
+			},
 			context,
 		);
 		return {code, out, err};
@@ -289,6 +296,38 @@ describe('hooks install / uninstall on files', () => {
 		);
 		assert.ok(lstatSync(t2.user).isSymbolicLink(), 'the link is left as it was');
 		assert.equal(existsSync(path.dirname(nowhere)), false);
+	});
+
+	test('a read-only settings file is refused untouched, and replaced (still read-only) only with --force', async (t) => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		const original = '{"model": "opus"}\n';
+		writeFileSync(s.user, original);
+		chmodSync(s.user, 0o444);
+		const refused = await s.run(['install']);
+		assert.equal(refused.code, 1);
+		assert.match(
+			refused.err,
+			/settings\.json is read-only \(mode 0444\): left untouched\. Make it writable \(chmod u\+w\), or pass --force/,
+		);
+		assert.equal(readFileSync(s.user, 'utf8'), original);
+		assert.equal(existsSync(`${s.user}.bak-mpm-tui`), false, 'no backup either');
+		const forced = await s.run(['install', '--force']);
+		assert.equal(forced.code, 0, forced.err);
+		assert.match(
+			forced.out,
+			/wrote .*settings\.json although it is read-only \(--force\); it stays read-only/,
+		);
+		assert.ok('Stop' in json(s.user).hooks);
+		assert.equal(statSync(s.user).mode & 0o777, 0o444);
+		const un = await s.run(['uninstall']);
+		assert.equal(un.code, 1);
+		assert.match(un.err, /is read-only/);
+		assert.ok('Stop' in json(s.user).hooks, 'untouched');
+		const unForced = await s.run(['uninstall', '--force']);
+		assert.equal(unForced.code, 0, unForced.err);
+		assert.equal(readFileSync(s.user, 'utf8'), original);
+		assert.equal(statSync(s.user).mode & 0o777, 0o444);
 	});
 
 	test('bad scope, forwarder or subcommand: exit 2 with the reason', async (t) => {

@@ -122,6 +122,7 @@ export async function install(
 			context,
 			config.token,
 			wanted,
+			options.force ?? false,
 		),
 	);
 	if (!options.dryRun)

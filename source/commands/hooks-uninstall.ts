@@ -67,7 +67,9 @@ export function uninstall(
 	if (unhooked.changed) lines.push(`removed from: ${names(result.changes, 'removed').join(', ')}`);
 	if (untold.changed) lines.push(`removed env:  ${untold.keys.join(', ')}`);
 	lines.push(...keptLines);
-	lines.push(...giveBack(file, result, options.dryRun ?? false, context, wanted, config.token));
+	lines.push(
+		...giveBack(file, result, options.dryRun ?? false, context, wanted, config.token, options.force ?? false),
+	);
 	context.out(`${lines.join('\n')}\n`);
 	return 0;
 }
@@ -93,6 +95,7 @@ function giveBack(
 	context: HooksContext,
 	wanted: ReadonlyMap<string, string>,
 	token: string | undefined,
+	force: boolean,
 ): string[] {
 	const backup = originalBackup(file, wanted);
 	const same = (value: unknown) => JSON.stringify(value) === JSON.stringify(result.settings);
@@ -113,10 +116,10 @@ function giveBack(
 			);
 			return ['dry run: nothing written'];
 		}
-		const {written} = writeSettingsAtomic(file.path, backup.bytes, 'keep');
+		const {written, readOnly} = writeSettingsAtomic(file.path, backup.bytes, 'keep', force);
 		removeBackup(file.path);
 		return [
-			`restored ${written} byte for byte from ${backup.path} (the file before mpm-tui's hooks; nothing else had changed), and removed the backup`,
+			`restored ${written} byte for byte from ${backup.path} (the file before mpm-tui's hooks; nothing else had changed), and removed the backup${readOnly ? '; it was read-only (--force) and stays so' : ''}`,
 		];
 	}
 	if (!backup && same({}) && !isLink(file.path)) {
@@ -129,7 +132,7 @@ function giveBack(
 			);
 			return ['dry run: nothing written'];
 		}
-		removeSettings(file.path);
+		removeSettings(file.path, force);
 		// A backup taken of a file that already held ours is no original: it goes with the file.
 		removeBackup(file.path);
 		return [
@@ -138,7 +141,16 @@ function giveBack(
 	}
 	// No backup is taken here: the file now holds mpm-tui's entries, so a copy of it would be no
 	// original, and later installs keep an existing backup as if it were one.
-	const lines = commit(file, formatSettings(result.settings, file), 'keep', dryRun, context, token, wanted);
+	const lines = commit(
+		file,
+		formatSettings(result.settings, file),
+		'keep',
+		dryRun,
+		context,
+		token,
+		wanted,
+		force,
+	);
 	if (backup && !dryRun)
 		lines.push(
 			"the file had changed since the install: rewritten without mpm-tui's hooks and variables rather than restored from the backup",

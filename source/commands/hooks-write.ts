@@ -54,6 +54,7 @@ export function commit(
 	context: HooksContext,
 	token: string | undefined,
 	wanted: ReadonlyMap<string, string>,
+	force = false,
 ): string[] {
 	if (dryRun) {
 		context.out(
@@ -67,12 +68,15 @@ export function commit(
 		);
 		return ['dry run: nothing written'];
 	}
-	const written = writeSettingsAtomic(file.path, after, backup);
+	const written = writeSettingsAtomic(file.path, after, backup, force);
+	const wrote = written.readOnly
+		? `wrote ${written.written} although it is read-only (--force); it stays read-only`
+		: `wrote ${written.written}`;
 	const kept = readBackup(file.path);
-	if (!kept) return [`wrote ${written.written}`];
+	if (!kept) return [wrote];
 	// Named for what it holds: only a backup without any of ours is the file before mpm-tui.
 	const what = isOriginal(kept, wanted)
 		? "backup of the file before mpm-tui's hooks"
 		: "backup of the file as it was (it already held mpm-tui's hooks or variables, so it is no original)";
-	return [`wrote ${written.written}`, `${what}${written.backup ? '' : ' kept'}: ${kept.path}`];
+	return [wrote, `${what}${written.backup ? '' : ' kept'}: ${kept.path}`];
 }

@@ -1,5 +1,5 @@
 /**
- * `mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--transport command|http [--force]] [--telemetry] [--dry-run]`:
+ * `mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--transport command|http] [--force] [--telemetry] [--dry-run]`:
  * writes, removes and reports mpm-tui's entries in Claude Code's settings files (hooks, and with
  * `--telemetry` the OpenTelemetry variables of the `env` block). Each subcommand is a module:
  * hooks-install.ts, hooks-uninstall.ts, hooks-status.ts (the steps install and uninstall share in
@@ -22,7 +22,7 @@ import {uninstall} from './hooks-uninstall.js';
 export type {HooksContext, HooksOptions} from './hooks-context.js';
 
 const USAGE =
-	'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--transport command|http [--force]] [--telemetry] [--dry-run]';
+	'usage: mpm-tui hooks install|uninstall|status [--scope user|project|local] [--forwarder node|sh] [--transport command|http] [--force] [--telemetry] [--dry-run]';
 
 /**
  * What the command prints carries text from settings files (commands, event names, the diff, parse

@@ -168,15 +168,29 @@ function resolveTarget(file: string): {target: string; linked: boolean} {
 /** `write`: the file as it is now becomes the backup first; `keep`: an existing backup is left as it is. */
 export type BackupPolicy = 'write' | 'keep';
 
+/** A file nobody may write (no write bit; root ignores modes, so the bits decide), or that we may not. */
+function readOnly(target: string, mode: number): boolean {
+	if ((mode & 0o222) === 0) return true;
+	try {
+		fs.accessSync(target, fs.constants.W_OK);
+		return false;
+	} catch {
+		return true;
+	}
+}
+
 /**
  * Replaces the file atomically (temp file + rename, keeping its mode). With `backup: 'write'` the
- * current content goes to `<file>.bak-mpm-tui` first (when there is a file).
+ * current content goes to `<file>.bak-mpm-tui` first (when there is a file). A read-only file (a
+ * user's `chmod 444` to pin it) is refused: the rename would replace it all the same, since it
+ * needs only a writable directory. `force` writes it anyway (it stays read-only), and says so.
  */
 export function writeSettingsAtomic(
 	file: string,
 	content: string | Uint8Array,
 	backup: BackupPolicy,
-): {written: string; backup: string | null} {
+	force = false,
+): {written: string; backup: string | null; readOnly: boolean} {
 	const {target, linked} = resolveTarget(file);
 	if (!linked) fs.mkdirSync(path.dirname(target), {recursive: true});
 	else if (!fs.existsSync(path.dirname(target)))
@@ -185,8 +199,14 @@ export function writeSettingsAtomic(
 		);
 	let mode = 0o644;
 	let written: string | null = null;
+	let locked = false;
 	if (fs.existsSync(target)) {
 		mode = fs.statSync(target).mode & 0o777;
+		locked = readOnly(target, mode);
+		if (locked && !force)
+			throw new SettingsFileError(
+				`${target} is read-only (mode ${mode.toString(8).padStart(4, '0')}): left untouched. Make it writable (chmod u+w), or pass --force to replace it anyway (it stays read-only)`,
+			);
 		if (backup === 'write') {
 			written = backupPath(file);
 			let current: Buffer;
@@ -199,7 +219,7 @@ export function writeSettingsAtomic(
 		}
 	}
 	replaceFile(target, content, mode);
-	return {written: target, backup: written};
+	return {written: target, backup: written, readOnly: locked};
 }
 
 /** Removes the backup (after the file was given back its bytes). */
@@ -216,7 +236,17 @@ export function isLink(file: string): boolean {
 	}
 }
 
-/** Removes a settings file that mpm-tui created and that holds nothing else. */
-export function removeSettings(file: string): void {
+/** Removes a settings file that mpm-tui created and that holds nothing else; a read-only one only with `force`, as for a write. */
+export function removeSettings(file: string, force = false): void {
+	let mode: number;
+	try {
+		mode = fs.statSync(file).mode & 0o777;
+	} catch {
+		return; // Gone already.
+	}
+	if (readOnly(file, mode) && !force)
+		throw new SettingsFileError(
+			`${file} is read-only (mode ${mode.toString(8).padStart(4, '0')}): left untouched. Make it writable (chmod u+w), or pass --force to remove it anyway`,
+		);
 	fs.rmSync(file, {force: true});
 }
