@@ -15,6 +15,7 @@ import {readPidFile} from '../source/daemon/pid-file.js';
 import {processStart} from '../source/server/state-dir.js';
 import {freePort} from './helpers/free-port.js';
 import {CLI, hookEvent, postJson, spawnCli, tempDir, withTimeout} from './helpers/server-kit.js';
+import {RedisServer, redisMissing} from './helpers/redis-server.js';
 
 interface Ran {
 	code: number | null;
@@ -507,6 +508,112 @@ describe('mpm-tui server logs --follow', () => {
 			assert.deepEqual(await withTimeout(f.exited, 5000, 'the shell to end'), {code: 0, signal: null});
 		} finally {
 			await f.kill();
+		}
+	});
+});
+
+describe('mpm-tui server unit --redis', {skip: redisMissing() ?? false}, () => {
+	/** The systemd unit's ExecStart words and Environment variables (the quoting systemdWord writes, as systemd reads it). */
+	function parseUnit(text: string): {argv: string[]; env: Record<string, string>} {
+		const words = (line: string) =>
+			[...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+				(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]).replaceAll('%%', '%'),
+			);
+		const exec = /^ExecStart=(.*)$/m.exec(text);
+		assert.ok(exec, 'an ExecStart line');
+		const env: Record<string, string> = {};
+		for (const m of text.matchAll(/^Environment=(.*)$/gm)) {
+			const [word] = words(m[1]);
+			const eq = word.indexOf('=');
+			env[word.slice(0, eq)] = word.slice(eq + 1);
+		}
+		return {argv: words(exec[1]), env};
+	}
+
+	/** Runs the unit as systemd would (its command, its environment) until its log says it runs; returns the log. */
+	async function runUnit(p: Place, text: string): Promise<string> {
+		const {argv, env} = parseUnit(text);
+		const child = spawn(argv[0], argv.slice(1), {
+			env: {PATH: process.env.PATH ?? '', HOME: p.env.HOME, ...env},
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		others.push(child);
+		// The daemon writes its log into the state dir (StandardOutput=null); stderr would be the journal's.
+		let log = '';
+		child.stderr.resume();
+		try {
+			await withTimeout(
+				new Promise<void>((resolve) => {
+					const look = setInterval(() => {
+						try {
+							log = fs.readFileSync(path.join(env.MPM_TUI_STATE_DIR, 'server.log'), 'utf8');
+						} catch {
+							// Not written yet.
+						}
+						if (/team: connected|listening|\bon http/.test(log) || child.exitCode !== null) {
+							clearInterval(look);
+							resolve();
+						}
+					}, 50);
+				}),
+				15_000,
+				'the unit to start',
+			);
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			return log;
+		} finally {
+			child.kill('SIGTERM');
+			await new Promise((resolve) => child.once('close', resolve));
+		}
+	}
+
+	test('a URL without a password: the unit runs the server in team mode', async () => {
+		const redis = await RedisServer.start();
+		try {
+			const p = await place();
+			const printed = await run(p, [
+				'server',
+				'unit',
+				'--format',
+				'systemd',
+				'--port',
+				String(p.port),
+				'--redis',
+				redis.url,
+			]);
+			assert.equal(printed.code, 0, printed.stderr);
+			assert.match(printed.stdout, /^Environment=MPM_TUI_REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\/?$/m);
+			assert.equal(printed.stderr, '');
+			const launchd = await run(p, ['server', 'unit', '--format', 'launchd', '--redis', redis.url]);
+			assert.match(
+				launchd.stdout,
+				/<key>MPM_TUI_REDIS_URL<\/key><string>redis:\/\/127\.0\.0\.1:\d+\/?<\/string>/,
+			);
+			fs.mkdirSync(p.dir, {recursive: true, mode: 0o700});
+			assert.match(
+				await runUnit(p, printed.stdout),
+				new RegExp(`team: connected to Redis at redis://127\\.0\\.0\\.1:${redis.port}`),
+			);
+		} finally {
+			await redis.stop();
+		}
+	});
+
+	test('a URL with a password: never printed; the comment and stderr say where to put it', async () => {
+		const p = await place();
+		const url = 'redis://team:hunter2-s3cret@127.0.0.1:6390/2';
+		for (const format of ['systemd', 'launchd']) {
+			const printed = await run(p, ['server', 'unit', '--format', format, '--redis', url]);
+			assert.equal(printed.code, 0, printed.stderr);
+			assert.doesNotMatch(printed.stdout + printed.stderr, /hunter2/);
+			assert.match(
+				printed.stdout,
+				/Team mode: its Redis URL holds a password and is not written here: .*MPM_TUI_REDIS_URL.*redis:\/\/team:\*\*\*@127\.0\.0\.1:6390\/2/,
+			);
+			assert.match(
+				printed.stderr,
+				/team mode: the Redis URL holds a password, so it is not written into the service file/,
+			);
 		}
 	});
 });

@@ -10,7 +10,7 @@ import {daemonFiles} from '../daemon/pid-file.js';
 import {startDaemon} from '../daemon/start.js';
 import {daemonStatus} from '../daemon/status.js';
 import {stopDaemon} from '../daemon/stop.js';
-import {serviceUnit} from '../daemon/unit.js';
+import {redisNote, serviceUnit} from '../daemon/unit.js';
 
 export interface ServerDaemonOptions {
 	ndjson?: string;
@@ -85,6 +85,8 @@ export async function runServerDaemon(
 				return 2;
 			}
 			out(serviceUnit(format, config, process.execPath, process.argv[1]));
+			const note = redisNote(format, config);
+			if (note) err(note);
 			return 0;
 		}
 		default:
