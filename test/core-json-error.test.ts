@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {jsonErrorOffset} from '../source/core/json-error.js';
+import {jsonDepthOffset, jsonErrorOffset} from '../source/core/json-error.js';
 
 /**
  * What V8's JSON.parse says about `text`, as a check on an offset: valid text has none; a message
@@ -75,5 +75,30 @@ test('jsonErrorOffset agrees with what V8 says about the same text (property)', 
 			},
 		),
 		{numRuns: 20_000},
+	);
+});
+
+test('jsonDepthOffset: the bracket that opens level max+1, brackets in strings not counted, any depth without recursion', () => {
+	assert.equal(jsonDepthOffset('{"a": [1, {"b": []}]}', 4), -1);
+	assert.equal(jsonDepthOffset('{"a": [1, {"b": []}]}', 3), 16);
+	assert.equal(jsonDepthOffset('{"a": [1, {"b": []}]}', 2), 10);
+	assert.equal(jsonDepthOffset('["[[[\\"[[[", {}]', 1), 13);
+	assert.equal(jsonDepthOffset('["[[[\\"[[["]', 1), -1);
+	assert.equal(jsonDepthOffset(`${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`), 512);
+	// Oracle: the depth of a value built as JSON.stringify writes it.
+	fc.assert(
+		fc.property(
+			fc.integer({min: 0, max: 40}),
+			fc.integer({min: 1, max: 40}),
+			fc.string(),
+			(levels, max, s) => {
+				let value: unknown = s;
+				for (let i = 0; i < levels; i++) value = i % 2 ? [value, s] : {[s]: value};
+				const text = JSON.stringify(value);
+				const at = jsonDepthOffset(text, max);
+				if (levels <= max) return at === -1;
+				return (text[at] === '{' || text[at] === '[') && jsonDepthOffset(text.slice(0, at), max) === -1;
+			},
+		),
 	);
 });

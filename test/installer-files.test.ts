@@ -196,6 +196,33 @@ describe('hooks install / uninstall on files', () => {
 		assert.equal(readFileSync(s.user, 'utf8'), shape);
 	});
 
+	test('a settings file nested too deep is refused with line and column, not a stack overflow', async (t) => {
+		const s = setup(t);
+		mkdirSync(path.dirname(s.user), {recursive: true});
+		// The QA's file: valid JSON, 100,000 arrays deep, on the second line.
+		const deep = `{"model": "opus",\n "a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`;
+		writeFileSync(s.user, deep);
+		for (const sub of ['install', 'uninstall']) {
+			const r = await s.run([sub]);
+			assert.equal(r.code, 1, r.out);
+			assert.doesNotMatch(r.err, /call stack/);
+			// Depth 513 is reached by the 512th '[' (the object is level 1), at column 7 + 511.
+			assert.match(
+				r.err,
+				/settings\.json nests objects and arrays more than 512 deep at line 2, column 518; .*left untouched/,
+			);
+			assert.equal(readFileSync(s.user, 'utf8'), deep);
+		}
+		const status = await s.run(['status']);
+		assert.match(status.out, /settings\.json: .*nests objects and arrays more than 512 deep at line 2/);
+		// As deep as allowed (512 levels, strings with brackets not counted) is accepted.
+		const ok = `{"model": "[[[\\"[[", "a": ${'['.repeat(511)}${']'.repeat(511)}}`;
+		writeFileSync(s.user, ok);
+		const r = await s.run(['install']);
+		assert.equal(r.code, 0, r.err);
+		assert.equal(json(s.user).model, '[[["[[');
+	});
+
 	test('uninstall removes only ours (and what that leaves empty); a second uninstall changes nothing', async (t) => {
 		const s = setup(t);
 		mkdirSync(path.dirname(s.projectFile));

@@ -174,3 +174,26 @@ export function jsonErrorOffset(text: string): number {
 		throw error;
 	}
 }
+
+/** How deep (objects and arrays inside each other) a JSON text may nest before it is refused. */
+export const JSON_MAX_DEPTH = MAX_DEPTH;
+
+/**
+ * In a valid JSON text, the offset of the `{` or `[` that opens a level deeper than `max`, or -1.
+ * JSON.parse takes any depth, but the recursive code that then walks or re-serialises the value
+ * (JSON.stringify among it) runs out of stack: such a text is refused with this place instead.
+ * A loop over the characters (strings skipped), so it has no depth limit of its own.
+ */
+export function jsonDepthOffset(text: string, max = MAX_DEPTH): number {
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const char = text.charCodeAt(i);
+		if (char === 0x22) {
+			// A string: to its closing quote, stepping over escapes.
+			for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+		} else if (char === 0x7b || char === 0x5b) {
+			if (++depth > max) return i;
+		} else if (char === 0x7d || char === 0x5d) depth--;
+	}
+	return -1;
+}

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {jsonErrorOffset} from '../core/json-error.js';
+import {JSON_MAX_DEPTH, jsonDepthOffset, jsonErrorOffset} from '../core/json-error.js';
 
 export const BACKUP_SUFFIX = '.bak-mpm-tui';
 
@@ -64,15 +64,9 @@ export function readSettings(file: string): SettingsText {
 	const bom = raw.startsWith('\uFEFF');
 	const text = bom ? raw.slice(1) : raw;
 	if (text.trim() === '') return {path: file, exists: true, text: raw, value: {}, indent: '  ', bom};
+	let value: unknown;
 	try {
-		return {
-			path: file,
-			exists: true,
-			text: raw,
-			value: JSON.parse(text) as unknown,
-			indent: detectIndent(text),
-			bom,
-		};
+		value = JSON.parse(text) as unknown;
 	} catch (error) {
 		const offset = jsonErrorOffset(text);
 		const where = offset >= 0 ? lineColumn(text, offset) : undefined;
@@ -81,6 +75,15 @@ export function readSettings(file: string): SettingsText {
 			`${file} is not valid JSON${at} (${(error as Error).message}); left untouched`,
 		);
 	}
+	// Parsed, but too deep for the code that merges and re-serialises it (a stack overflow otherwise).
+	const deep = jsonDepthOffset(text);
+	if (deep >= 0) {
+		const where = lineColumn(text, deep);
+		throw new SettingsFileError(
+			`${file} nests objects and arrays more than ${JSON_MAX_DEPTH} deep at line ${where.line}, column ${where.column}; no settings file needs that: left untouched`,
+		);
+	}
+	return {path: file, exists: true, text: raw, value, indent: detectIndent(text), bom};
 }
 
 /** The text we would write: same indentation as the file, newline at the end. */
