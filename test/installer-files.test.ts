@@ -3,7 +3,7 @@
  * (runHooks in-process with temp places; the spawned CLI is in installer-cli.test.ts).
  */
 import {describe, test} from 'node:test';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import assert from 'node:assert/strict';
 import {
 	chmodSync,
@@ -355,6 +355,63 @@ describe('hooks install / uninstall on files', () => {
 		assert.equal(unForced.code, 0, unForced.err);
 		assert.equal(readFileSync(s.user, 'utf8'), original);
 		assert.equal(statSync(s.user).mode & 0o777, 0o444);
+	});
+
+	test('--scope local in a git repository: the created file is added to .git/info/exclude, once', async (t) => {
+		const s = setup(t);
+		// git as the test's own oracle, with no user or system config of this machine.
+		const gitEnv = {PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null'};
+		const git = (args: string[], cwd = s.project) =>
+			spawnSync('git', args, {cwd, env: gitEnv, encoding: 'utf8'});
+		assert.equal(git(['init', '-q']).status, 0);
+		const exclude = path.join(s.project, '.git', 'info', 'exclude');
+		const r = await s.run(['install', '--scope', 'local']);
+		assert.equal(r.code, 0, r.err);
+		assert.match(
+			r.out,
+			/^git: {7}added \/\.claude\/settings\.local\.json to .*\.git\/info\/exclude, so git ignores/m,
+		);
+		assert.equal(git(['check-ignore', '-q', '.claude/settings.local.json']).status, 0, 'git ignores it');
+		assert.equal(git(['status', '--porcelain']).stdout, '', 'nothing for git add -A');
+		assert.equal(existsSync(path.join(s.project, '.gitignore')), false, 'no committed file touched');
+		const lines = () =>
+			readFileSync(exclude, 'utf8')
+				.split('\n')
+				.filter((l) => l === '/.claude/settings.local.json');
+		assert.equal(lines().length, 1);
+		// Again, and after an uninstall that removed the file: ignored already, nothing added.
+		assert.doesNotMatch((await s.run(['install', '--scope', 'local'])).out, /^git:/m);
+		await s.run(['uninstall', '--scope', 'local']);
+		assert.equal(existsSync(s.localFile), false);
+		assert.doesNotMatch((await s.run(['install', '--scope', 'local'])).out, /^git:/m);
+		assert.equal(lines().length, 1);
+
+		// A project in a subfolder of a repository: the pattern is anchored at the repository's top.
+		const outer = setup(t);
+		const top = path.dirname(outer.project);
+		assert.equal(git(['init', '-q'], top).status, 0);
+		const sub = await outer.run(['install', '--scope', 'local']);
+		assert.equal(sub.code, 0, sub.err);
+		assert.equal(git(['check-ignore', '-q', path.relative(top, outer.localFile)], top).status, 0);
+		assert.match(sub.out, /added \/project\/\.claude\/settings\.local\.json to /);
+	});
+
+	test('--scope local outside a repository, or already ignored: no git line, nothing written for git', async (t) => {
+		const s = setup(t);
+		const none = await s.run(['install', '--scope', 'local']);
+		assert.equal(none.code, 0, none.err);
+		assert.doesNotMatch(none.out, /^git:|exclude/m);
+
+		const ig = setup(t);
+		const gitEnv = {PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null'};
+		assert.equal(spawnSync('git', ['init', '-q'], {cwd: ig.project, env: gitEnv}).status, 0);
+		writeFileSync(path.join(ig.project, '.gitignore'), '*.local.json\n');
+		const exclude = path.join(ig.project, '.git', 'info', 'exclude');
+		const before = readFileSync(exclude, 'utf8');
+		const r = await ig.run(['install', '--scope', 'local']);
+		assert.equal(r.code, 0, r.err);
+		assert.doesNotMatch(r.out, /^git:/m);
+		assert.equal(readFileSync(exclude, 'utf8'), before);
 	});
 
 	test('bad scope, forwarder or subcommand: exit 2 with the reason', async (t) => {

@@ -4,6 +4,7 @@
  */
 import type {Config} from '../config.js';
 import {chooseForwarder} from '../hook/forwarder-command.js';
+import {excludeFromGit} from '../hook/git-exclude.js';
 import {parseForwarderOption, PATH_BINS, portableCommand, portableTarget} from '../hook/portable-command.js';
 import {SCOPES, settingsPath, type Scope} from '../hook/scopes.js';
 import {formatSettings, readBackup, readSettings, type BackupPolicy} from '../hook/settings-file.js';
@@ -125,8 +126,11 @@ export async function install(
 			options.force ?? false,
 		),
 	);
-	if (!options.dryRun)
+	if (!options.dryRun) {
 		lines.push(`installed in ${file.path} (${scope} scope). Start the monitor with: mpm-tui`);
+		// Created here, the local file is not ignored by git as Claude Code's own would be.
+		if (scope === 'local' && !file.exists) lines.push(...excludeFromGit(file.path, context.env));
+	}
 	lines.push(...notes);
 	for (const other of otherScopesWithOurs(scope, context)) {
 		lines.push(
