@@ -208,6 +208,25 @@ describe('hooks install --transport http, status and uninstall', () => {
 		assert.doesNotMatch((await s.run('status', {port})).out, /WARNING http hooks/);
 	});
 
+	test('status with http hooks and the server down: the server line does not claim their events are spooled', async (t) => {
+		const s = setup(t);
+		const port = await freePort();
+		await s.run('install', {transport: 'http', force: true, port});
+		const status = await s.run('status', {port});
+		const server = /^server .*$/m.exec(status.out)?.[0] ?? '';
+		assert.match(
+			server,
+			/not answering \(nothing is listening\); the forwarders' events \(command hooks\) are spooled until it runs; the http hooks' are lost \(below\)$/,
+		);
+		assert.match(status.out, /WARNING http hooks \(user scope\)/);
+		// Command hooks only: they are all spooled.
+		await s.run('install', {port});
+		assert.match(
+			(await s.run('status', {port})).out,
+			/^server .*not answering \(nothing is listening\); events are spooled until it runs$/m,
+		);
+	});
+
 	test('the default stays command; a running server makes it say http is available and what it trades', async (t) => {
 		const s = setup(t);
 		const down = await s.run('install', {port: await freePort()});

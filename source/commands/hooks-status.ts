@@ -8,6 +8,7 @@ import {commandPaths, forwarderFiles} from '../hook/forwarder-command.js';
 import {isPortableCommand, PATH_BINS, portableTarget} from '../hook/portable-command.js';
 import {SCOPES, settingsPath, type Scope} from '../hook/scopes.js';
 import {readSettings, type SettingsText} from '../hook/settings-file.js';
+import {serverOf} from '../hook/http-hook.js';
 import {findOurHooks, HOOK_EVENTS, NEVER_HOOKED} from '../hook/settings-merge.js';
 import {probeHealth, probeTelemetry, spoolStatus, type TelemetrySeen} from '../hook/status.js';
 import {httpEntryLines, httpServerWarnings, installedHooks} from './hooks-transport.js';
@@ -122,12 +123,21 @@ export async function status(config: Config, context: HooksContext): Promise<num
 	const wanted = telemetryFor(config);
 	for (const scope of SCOPES) lines.push(...scopeStatus(scope, context, wanted, config.url));
 	const health = await probeHealth(config.url, config.token);
+	const installed = installedHooks(context);
+	// Only the forwarders (command hooks) spool; what http hooks post to a server that is down is lost.
+	const server = serverOf(config.url);
+	const posting = installed.some(({hooks}) =>
+		hooks.some((h) => h.type === 'http' && h.url !== undefined && serverOf(h.url) === server),
+	);
+	const meanwhile = posting
+		? "the forwarders' events (command hooks) are spooled until it runs; the http hooks' are lost (below)"
+		: 'events are spooled until it runs';
 	lines.push(
 		health.ok
 			? `server  ${config.url}: answering (${health.service} ${health.version}${health.pid ? `, pid ${health.pid}` : ''})${health.refused ? `; ${health.refused}` : ''}`
-			: `server  ${config.url}: not answering (${health.error}); events are spooled until it runs`,
+			: `server  ${config.url}: not answering (${health.error}); ${meanwhile}`,
 	);
-	lines.push(...(await httpServerWarnings(installedHooks(context), config, health)));
+	lines.push(...(await httpServerWarnings(installed, config, health)));
 	if (health.ok)
 		lines.push(...telemetrySeenLines(await probeTelemetry(config.url, config.token, TELEMETRY_WINDOW_MS)));
 	const spool = spoolStatus(config.spool);
