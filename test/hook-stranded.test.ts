@@ -13,6 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {resolveConfig} from '../source/config.js';
+import {runHooks} from '../source/commands/hooks.js';
 import {startServer} from '../source/server/server.js';
 import {freePort} from './helpers/free-port.js';
 import {baseEnv, eventually, shForwarder, sleep, tempDir, variants} from './helpers/forwarder.js';
@@ -238,3 +239,63 @@ for (const variant of variants.filter((v) => v.name === 'sh' || v.name === 'bash
 		});
 	});
 }
+
+describe('hooks status counts stranded copies', () => {
+	test('copies left by killed sh forwarders are counted beside the spool, with their bytes', async (t) => {
+		const temp = tempDir('stranded-status');
+		t.after(temp.cleanup);
+		const stateDir = path.join(temp.dir, 'state');
+		// A listener that takes each POST and never answers: the forwarder is killed while it waits.
+		const posts: net.Socket[] = [];
+		const silent = net.createServer((socket) => {
+			socket.once('data', () => posts.push(socket));
+		});
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		t.after(() => {
+			for (const socket of posts) socket.destroy();
+			silent.close();
+		});
+		const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/api/events`;
+		const inputs = ['one', 'two', 'three'].map((name) => JSON.stringify(event(name)));
+		for (const [i, input] of inputs.entries()) {
+			const f = startForwarder(
+				'sh',
+				baseEnv({
+					HOME: temp.dir,
+					MPM_TUI_STATE_DIR: stateDir,
+					MPM_TUI_URL: url,
+					MPM_TUI_HOOK_TIMEOUT_MS: '10000',
+				}),
+				input,
+			);
+			await eventually(
+				() => (posts.length === i + 1 ? true : undefined),
+				5000,
+				'the POST to the silent listener',
+			);
+			f.kill();
+		}
+		await sleep(200);
+		assert.equal(copiesIn(stateDir).filter((n) => !n.endsWith('.line')).length, 3, 'three copies left');
+
+		let out = '';
+		const home = path.join(temp.dir, 'home');
+		const env = {PATH: process.env.PATH ?? '', MPM_TUI_STATE_DIR: stateDir};
+		const code = await runHooks(
+			resolveConfig({port: await freePort()}, env, home),
+			'status',
+			{},
+			{home, cwd: temp.dir, env, out: (s) => (out += s), err: (s) => (out += s)},
+		);
+		assert.equal(code, 0);
+		const bytes = inputs.reduce((sum, input) => sum + Buffer.byteLength(input), 0);
+		assert.match(out, /^spool .*: 0 event\(s\) waiting \(0 B\)$/m);
+		assert.match(
+			out,
+			new RegExp(
+				`^ {8}and 3 event\\(s\\) in stdin copies beside it \\(${bytes} B; spool\\.ndjson\\.in-\\*, left by sh forwarders that were stopped\\): delivered when the server runs`,
+				'm',
+			),
+		);
+	});
+});

@@ -3,6 +3,7 @@
  * telemetry it has seen, the spool and the built forwarders.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type {Config} from '../config.js';
 import {commandPaths, forwarderFiles} from '../hook/forwarder-command.js';
 import {isPortableCommand, PATH_BINS, portableTarget} from '../hook/portable-command.js';
@@ -144,6 +145,10 @@ export async function status(config: Config, context: HooksContext): Promise<num
 	lines.push(
 		`spool   ${spool.path}: ${spool.lines} event(s) waiting (${formatBytes(spool.bytes)})${spool.dropped ? `, ${spool.dropped} dropped because the spool was full` : ''}`,
 	);
+	if (spool.copies > 0)
+		lines.push(
+			`        and ${spool.copies} event(s) in stdin copies beside it (${formatBytes(spool.copyBytes)}; ${path.basename(spool.path)}.in-*, left by sh forwarders that were stopped): delivered when the server runs, not bounded by the spool's size limit`,
+		);
 	const built = (p: string) => `${p}${fs.existsSync(p) ? '' : ' (MISSING: run npm run build)'}`;
 	lines.push(`built   ${built(forwarderFiles.sh)}`, `        ${built(forwarderFiles.node)}`);
 	context.out(`${lines.join('\n')}\n`);

@@ -1,8 +1,11 @@
 /**
  * What `mpm-tui hooks status` reports besides the settings files: whether the server answers
- * `GET /health`, and the forwarder's spool backlog (bytes, lines, events dropped when it was full).
+ * `GET /health`, and the forwarder's spool backlog (bytes, lines, events dropped when it was full,
+ * the sh forwarder's stdin copies left beside it).
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import {parseCopyName} from '../core/spool-copy-name.js';
 
 export type Health =
 	| {
@@ -79,6 +82,9 @@ export interface SpoolStatus {
 	bytes: number;
 	lines: number;
 	dropped: number;
+	/** The sh forwarder's stdin copies next to the spool (`<spool>.in-<pid>-<id>`): each an event not yet delivered, left by a forwarder that was killed (or still running). */
+	copies: number;
+	copyBytes: number;
 }
 
 export function spoolStatus(spool: string): SpoolStatus {
@@ -110,7 +116,27 @@ export function spoolStatus(spool: string): SpoolStatus {
 	} catch {
 		// Nothing dropped.
 	}
-	return {path: spool, bytes, lines, dropped};
+	// Copies count as waiting too: the server's drain delivers them (server/spool.ts), but they are not in the spool file.
+	let copies = 0;
+	let copyBytes = 0;
+	try {
+		const base = path.basename(spool);
+		for (const name of fs.readdirSync(path.dirname(spool))) {
+			const copy = parseCopyName(base, name);
+			if (!copy || copy.line) continue;
+			try {
+				const stat = fs.lstatSync(path.join(path.dirname(spool), name));
+				if (!stat.isFile()) continue;
+				copies++;
+				copyBytes += stat.size;
+			} catch {
+				// Delivered (removed) meanwhile.
+			}
+		}
+	} catch {
+		// No spool directory: nothing waiting.
+	}
+	return {path: spool, bytes, lines, dropped, copies, copyBytes};
 }
 
 /** Telemetry records per session in the window, newest session first. */

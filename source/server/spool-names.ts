@@ -66,25 +66,4 @@ export function isMine(taken: TakenName): boolean {
 	return taken.pid === OWNER_PID && taken.token === OWNER_TOKEN;
 }
 
-export interface CopyName {
-	/** The forwarder's pid (the shell that read stdin). */
-	pid: number;
-	id: string;
-	/** A prepared spool line (`….line`), not the copy itself. */
-	line: boolean;
-}
-
-/**
- * Ids the sh forwarder makes: `s<pid>-<start>-<boot>` (its start time and the boot's id), or
- * `s<ms>-<pid>-<nonce>` where there is no /proc. No dots, so `.line` cannot be part of one.
- */
-const COPY = /^(\d{1,10})-([A-Za-z0-9_:-]{1,128})(\.line)?$/;
-
-/** `name` is a directory entry; undefined unless it is a well-formed `<spool base>.in-…` name. */
-export function parseCopyName(base: string, name: string): CopyName | undefined {
-	const prefix = `${base}.in-`;
-	if (!name.startsWith(prefix)) return undefined;
-	const match = COPY.exec(name.slice(prefix.length));
-	if (!match) return undefined;
-	return {pid: Number(match[1]), id: match[2], line: match[3] !== undefined};
-}
+export {parseCopyName, type CopyName} from '../core/spool-copy-name.js';
