@@ -83,24 +83,32 @@ export function exceedsDepth(text: string, limit = MAX_JSON_DEPTH, start = 0, en
 	return false;
 }
 
+/** Why a binary value is refused: events are JSON, which has no bytes. */
+export const BINARY_ERROR =
+	'binary data (a Buffer, ArrayBuffer or typed array) is not accepted: events are JSON; send bytes as a string (base64, say)';
+
 /**
- * True when an already-parsed value (a Socket.IO argument, say) nests deeper than `limit` — the
- * same measure exceedsDepth takes of JSON text: an object or array inside another counts one
- * level more. Iterative, so a value 100,000 levels deep costs no stack; it stops at the first
- * container past the limit. Call it before anything recursive (JSON.stringify, a walk).
+ * Why an already-parsed value (a Socket.IO argument, say) cannot be an event, or null when it
+ * can: it nests deeper than `limit` — the same measure exceedsDepth takes of JSON text: an
+ * object or array inside another counts one level more — or it holds binary data (a Socket.IO
+ * binary attachment arrives as a Buffer, which JSON text cannot make; written out it would be
+ * one number per byte, past every bound a payload is held to). Iterative, so a value 100,000
+ * levels deep costs no stack; it stops at the first problem. Call it before anything recursive
+ * (JSON.stringify, a walk).
  */
-export function valueExceedsDepth(value: unknown, limit = MAX_JSON_DEPTH): boolean {
-	if (typeof value !== 'object' || value === null) return false;
+export function valueProblem(value: unknown, limit = MAX_JSON_DEPTH): string | null {
+	if (typeof value !== 'object' || value === null) return null;
 	const stack: Array<[object, number]> = [[value, 1]];
 	while (stack.length > 0) {
 		const [node, depth] = stack.pop()!;
-		if (depth > limit) return true;
-		if (ArrayBuffer.isView(node)) continue;
+		if (depth > limit) return `JSON nested deeper than ${MAX_JSON_DEPTH} levels`;
+		if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer || node instanceof SharedArrayBuffer)
+			return BINARY_ERROR;
 		const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
 		for (const child of children)
 			if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
 	}
-	return false;
+	return null;
 }
 
 /** True when `a` and `b` occur more than `limit` times together in text[start, end). */

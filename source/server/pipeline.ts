@@ -12,7 +12,7 @@
 import {randomBytes} from 'node:crypto';
 import {isAscii, isUtf8} from 'node:buffer';
 import type {EventRecord, PendingRecord} from '../core/record.js';
-import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueExceedsDepth} from '../core/parse-body.js';
+import {findInvalidUtf8, MAX_JSON_DEPTH, parseBody, valueProblem} from '../core/parse-body.js';
 import {
 	normalize,
 	type NormalizeLimits,
@@ -179,15 +179,16 @@ export class Pipeline {
 
 	/**
 	 * Values already parsed (Socket.IO ingest, the in-process demo). Each is held to the same
-	 * depth limit as a body before anything walks it. Never throws.
+	 * depth limit as a body before anything walks it, and one holding binary data (a Socket.IO
+	 * attachment) is refused: only what JSON text can carry comes in. Never throws.
 	 */
 	ingestValues(values: unknown[], meta: IngestMeta): IngestResult {
 		const candidates: Candidate[] = [];
 		const rejected: RejectedItem[] = [];
 		for (let index = 0; index < values.length; index++) {
 			const value = values[index];
-			if (valueExceedsDepth(value, MAX_JSON_DEPTH))
-				rejected.push({index, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`});
+			const problem = valueProblem(value, MAX_JSON_DEPTH);
+			if (problem !== null) rejected.push({index, error: problem});
 			else candidates.push({value, raw: undefined, index});
 		}
 		return this.accept(candidates, rejected, meta, undefined);

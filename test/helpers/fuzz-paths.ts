@@ -298,6 +298,10 @@ function disconnected(socket: Socket): Promise<never> {
 	});
 }
 
+/** protocol.md: an event over Socket.IO holding binary data is refused with these words. */
+const BINARY_REFUSAL =
+	'binary data (a Buffer, ArrayBuffer or typed array) is not accepted: events are JSON; send bytes as a string (base64, say)';
+
 function ackProblem(ack: unknown): string | null {
 	const counts = acceptedCounts(ack);
 	if (!counts)
@@ -329,12 +333,16 @@ export async function runSocketCases(
 		const socket = await senderFor(server);
 		let ack: unknown;
 		let size = Buffer.byteLength(jsonText);
+		// A binary attachment went with the event: it must be refused whole (protocol.md, Socket.IO).
+		let attached = false;
 		try {
 			let sent = false;
 			if (!c.raw) {
 				const value = JSON.parse(jsonText) as unknown;
-				if (c.binary && typeof value === 'object' && value !== null && !Array.isArray(value))
+				if (c.binary && typeof value === 'object' && value !== null && !Array.isArray(value)) {
 					(value as Record<string, unknown>).blob = Buffer.from([0, 1, 2, 0xff]);
+					attached = true;
+				}
 				try {
 					// A closed connection fails at once rather than at the ack timeout.
 					ack = await Promise.race([socket.timeout(8000).emitWithAck(c.event, value), disconnected(socket)]);
@@ -342,6 +350,7 @@ export async function runSocketCases(
 				} catch (error) {
 					// The client's encoder could not take it (too deep for its recursion): send it raw.
 					if (!(error instanceof RangeError)) throw error;
+					attached = false;
 				}
 			}
 			if (!sent) {
@@ -364,10 +373,12 @@ export async function runSocketCases(
 		const problem = ackProblem(ack);
 		if (problem) throw new Error(`${what}: ${problem}`);
 		const counts = acceptedCounts(ack)!;
+		if (attached && (counts.accepted !== 0 || (ack as {error?: unknown}).error !== BINARY_REFUSAL))
+			throw new Error(`${what}: not refused as binary data: ${clip(JSON.stringify(ack))}`);
 		server.expectAccepted(counts.accepted, counts.lastSeq, what);
 		figures.accepted += counts.accepted;
 		if (counts.accepted === 0) figures.refused++;
-		for (const marker of markers) server.expectDelivered(marker, `${what}, a good event`);
+		if (!attached) for (const marker of markers) server.expectDelivered(marker, `${what}, a good event`);
 	}
 	await server.verify();
 }
