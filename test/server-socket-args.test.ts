@@ -1,6 +1,6 @@
 /**
  * What a Socket.IO client can send that JSON text cannot: binary attachments (Buffers, typed
- * arrays). Over a real connection to a real server.
+ * arrays), and arguments of any type. Over a real connection to a real server.
  */
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
@@ -54,5 +54,22 @@ describe('Socket.IO arguments JSON text cannot carry', () => {
 			page.events.map((r: {type: string}) => r.type),
 			['PreToolUse'],
 		);
+	});
+
+	test('history with an argument that is not an object is answered with an error, as other bad arguments are', async () => {
+		await socket.timeout(5000).emitWithAck('claude_event', hookEvent());
+		for (const bad of ['garbage', 5, null, true, [1, 2], [{since: 0}]]) {
+			const ack = await socket.timeout(5000).emitWithAck('history', bad);
+			assert.deepEqual(
+				ack,
+				{error: 'history takes an object {since, limit} (both optional)'},
+				`history(${JSON.stringify(bad)})`,
+			);
+		}
+		// The documented forms still answer: no argument, an empty object.
+		const none = await socket.timeout(5000).emitWithAck('history');
+		assert.ok(Array.isArray(none.events) && none.events.length > 0, 'history with no argument');
+		const empty = await socket.timeout(5000).emitWithAck('history', {});
+		assert.deepEqual(empty, none);
 	});
 });

@@ -66,7 +66,10 @@ const isAck = (ack: unknown): ack is (answer: never) => void => typeof ack === '
 function parseHistoryArgs(
 	args: unknown,
 ): {ok: true; since: number; limit: number} | {ok: false; error: string} {
-	const a = (typeof args === 'object' && args !== null ? args : {}) as {since?: unknown; limit?: unknown};
+	// No argument is the default page; anything but a plain object is a mistake, answered as one.
+	if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+		return {ok: false, error: 'history takes an object {since, limit} (both optional)'};
+	const a = (args ?? {}) as {since?: unknown; limit?: unknown};
 	const since = a.since ?? 0;
 	const limit = a.limit ?? HISTORY_LIMIT_DEFAULT;
 	if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0)
@@ -141,9 +144,11 @@ export function createSocketServer(
 		}
 		socket.on(
 			'history',
-			guarded('history', (args: unknown, ack?: unknown) => {
+			guarded('history', (...received: unknown[]) => {
+				// The ack is the last argument: `history(ack)` asks with no argument.
+				const ack = received.at(-1);
 				if (!isAck(ack)) return;
-				const parsed = parseHistoryArgs(args);
+				const parsed = parseHistoryArgs(received.length > 1 ? received[0] : undefined);
 				(ack as HistoryAck)(
 					parsed.ok ? historyAnswer(deps.history(parsed.since, parsed.limit)) : {error: parsed.error},
 				);
