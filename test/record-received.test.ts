@@ -166,6 +166,34 @@ test("normalize: `received` from the meta (the receive time), the event's own ti
 	assert.equal(noReceived.record.received, '2026-01-01T00:00:00.000Z', 'received defaults to receivedAt');
 });
 
+test('normalize: a record no server has stored (no seq) and without `received` is received now; one with a seq keeps its time', () => {
+	const meta = {
+		id: 'x',
+		receivedAt: '2026-01-01T00:00:00.000Z',
+		received: '2026-01-01T00:00:02.000Z',
+		source: 'transcript',
+	};
+	const record = {
+		id: 'tx-1',
+		time: '2025-06-01T10:00:00.000Z',
+		type: 'transcript.usage',
+		summary: 's',
+		payload: {},
+	};
+	const fresh = normalize(record, meta);
+	assert.ok(fresh.ok);
+	assert.deepEqual(
+		[fresh.record.time, fresh.record.received],
+		['2025-06-01T10:00:00.000Z', '2026-01-01T00:00:02.000Z'],
+	);
+	const stored = normalize({...record, seq: 7}, meta);
+	assert.ok(stored.ok);
+	assert.deepEqual(
+		[stored.record.time, stored.record.received],
+		['2025-06-01T10:00:00.000Z', '2025-06-01T10:00:00.000Z'],
+	);
+});
+
 test('sourceTime takes ISO 8601 date-times a Date can hold, after 1970, and nothing else', () => {
 	const good: Array<[string, string]> = [
 		['2026-07-27T12:31:53.000Z', '2026-07-27T12:31:53.000Z'],

@@ -216,6 +216,33 @@ describe('transcripts followed by the server', () => {
 		);
 	});
 
+	test("a usage record's `received` is the server's clock when it took it in; the line's own time stays in `time`", async (t) => {
+		const s = await setup(t);
+		// A line from an hour before the record is made, so the two times cannot be mistaken.
+		const lineTime = new Date(Date.now() - 3_600_000).toISOString();
+		append(s.transcript, userLine(), assistantLine({messageId: 'mr', requestId: 'rr', time: lineTime}));
+		const before = Date.now();
+		await s.hook({hook_event_name: 'SessionStart', source: 'startup'});
+		const [record] = await waitRecords(s, 1, 'the usage record');
+		const after = Date.now();
+		assert.equal(record.time, lineTime);
+		const received = Date.parse(record.received);
+		assert.ok(
+			received >= before && received <= after,
+			`received ${record.received} is between ${new Date(before).toISOString()} and ${new Date(after).toISOString()}`,
+		);
+		const line = fs
+			.readFileSync(s.journal, 'utf8')
+			.split('\n')
+			.filter((l) => l.includes('"transcript.usage"'))
+			.map((l) => JSON.parse(l));
+		assert.deepEqual(
+			line.map((r) => [r.time, r.received]),
+			[[record.time, record.received]],
+			'the journal has the same two times',
+		);
+	});
+
 	test('a file that exists when first named is read from where it stands; unknown and hostile usage lines are skipped and counted', async (t) => {
 		const s = await setup(t);
 		append(s.transcript, assistantLine({messageId: 'old', requestId: 'r-old'}));

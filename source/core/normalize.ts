@@ -149,9 +149,14 @@ function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): Normal
 			);
 		time = value.time;
 	}
-	// A record keeps when it was first received; one from before `received` existed has its
-	// `time`, which was then the receive time.
-	let received = value.time === undefined || value.time === null ? (meta.received ?? meta.receivedAt) : time;
+	// A record keeps when it was first received. One a server stored before `received` existed
+	// (it has a seq: a journal, a replay file, an older server's answers) has its `time`, which
+	// was then the receive time. One no server has stored yet (no seq: a transcript's usage
+	// record, say, whose `time` is the line's) is received now.
+	let received =
+		Object.hasOwn(value, 'seq') && value.time !== undefined && value.time !== null
+			? time
+			: (meta.received ?? meta.receivedAt);
 	if (value.received !== undefined && value.received !== null) {
 		if (typeof value.received !== 'string' || Number.isNaN(Date.parse(value.received)))
 			throw new Reject(
