@@ -259,6 +259,45 @@ describe('OTLP routes with recorded-shape bodies', () => {
 		assert.match(grpc.json.error, /http\/json/);
 	});
 
+	test("an object without its endpoint's list takes nothing and is told so (partialSuccess, 0 rejected); `{}` is an empty request", async () => {
+		// The OTLP spec: receivers MUST ignore unknown fields (so such a body is an empty request, and
+		// an empty request SHOULD get success), and MAY warn through partialSuccess with 0 rejected.
+		const before = server.stats().events.lastSeq;
+		const logs = (errorMessage: string) => ({partialSuccess: {rejectedLogRecords: '0', errorMessage}});
+		const metrics = (errorMessage: string) => ({partialSuccess: {rejectedDataPoints: '0', errorMessage}});
+		const notLogs = 'nothing taken: this is not an OTLP logs request (no resourceLogs)';
+		const notMetrics = 'nothing taken: this is not an OTLP metrics request (no resourceMetrics)';
+		const cases: Array<[string, string, unknown]> = [
+			['/v1/logs', '{"foo":1}', logs(`${notLogs}; its fields "foo" are not OTLP's`)],
+			[
+				'/v1/logs',
+				'{"resourceMetrics":[{"scopeMetrics":[]}]}',
+				logs(`${notLogs}; it has resourceMetrics: send it to /v1/metrics`),
+			],
+			['/v1/logs', '{"resourceSpans":[]}', logs(`${notLogs}; it has resourceSpans: send it to /v1/traces`)],
+			[
+				'/v1/metrics',
+				'{"foo":1,"bar":2,"baz":3,"qux":4}',
+				metrics(`${notMetrics}; its fields "foo", "bar", "baz" and 1 more are not OTLP's`),
+			],
+			[
+				'/v1/metrics',
+				'{"resourceLogs":[]}',
+				metrics(`${notMetrics}; it has resourceLogs: send it to /v1/logs`),
+			],
+			['/v1/metrics', '{"__proto__":1}', metrics(`${notMetrics}; its fields "__proto__" are not OTLP's`)],
+		];
+		for (const [route, body, answer] of cases) {
+			const r = await post(`${server.url}${route}`, body);
+			assert.deepEqual([r.status, r.json], [200, answer], `${route} ${body}`);
+		}
+		for (const route of ['/v1/logs', '/v1/metrics']) {
+			const r = await post(`${server.url}${route}`, '{}');
+			assert.deepEqual([r.status, r.json], [200, {}], route);
+		}
+		assert.equal(server.stats().events.lastSeq, before, 'nothing was stored');
+	});
+
 	test('metrics: refused data points are counted (rejectedDataPoints) and the rest folded', async () => {
 		const point = (value: unknown, session: string) => ({
 			attributes: [str('session.id', session), str('model', 'm1')],

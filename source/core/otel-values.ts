@@ -23,6 +23,32 @@ export function own(obj: Obj, key: string): unknown {
 	return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
+/** The top-level list of each OTLP/HTTP request, and its endpoint. */
+const REQUEST_LISTS: ReadonlyArray<readonly [string, string]> = [
+	['resourceLogs', '/v1/logs'],
+	['resourceMetrics', '/v1/metrics'],
+	['resourceSpans', '/v1/traces'],
+];
+
+/**
+ * Why an OTLP request object holds nothing for this endpoint, or null when it has its list `key`
+ * (`resourceLogs`…) or is `{}`. OTLP/JSON receivers must ignore unknown fields and answer an
+ * empty request with success, so such a body is not refused; this is the warning its answer
+ * carries (partialSuccess with 0 rejected), so that a misdirected exporter is told: another
+ * signal's request names the endpoint it belongs to, anything else the fields it has.
+ */
+export function missingListWarning(body: unknown, key: string, kind: string): string | null {
+	if (!isObj(body) || Object.hasOwn(body, key)) return null;
+	const keys = Object.keys(body);
+	if (keys.length === 0) return null;
+	for (const [other, endpoint] of REQUEST_LISTS)
+		if (other !== key && Object.hasOwn(body, other))
+			return `nothing taken: this is not an OTLP ${kind} request (no ${key}); it has ${other}: send it to ${endpoint}`;
+	const shown = keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40)));
+	const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
+	return `nothing taken: this is not an OTLP ${kind} request (no ${key}); its fields ${shown.join(', ')}${more} are not OTLP's`;
+}
+
 /** An optional array field: undefined when absent or null, an error when it is anything else. */
 export function ownArray(obj: Obj, key: string, where: string): Decoded<unknown[] | undefined> {
 	const value = own(obj, key);

@@ -14,7 +14,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {splitLogsRequest, otelLogRecord} from '../core/otel-logs.js';
 import {metricsCandidate, otelMetricsRecord} from '../core/otel-metrics-record.js';
-import {isObj, own} from '../core/otel-values.js';
+import {isObj, missingListWarning, own} from '../core/otel-values.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 import {OtelMetricsFolder} from '../core/usage/otel-metrics.js';
 import type {OtelStats} from '../core/wire.js';
@@ -150,6 +150,9 @@ export class OtlpReceiver {
 		const {items, problems} = split.value;
 		if (items.length === 0 && problems.length > 0)
 			return sendError(res, 400, errorMessage(0, 0, 'log records', [], problems));
+		const warning = missingListWarning(body, 'resourceLogs', 'logs');
+		if (warning !== null)
+			return sendJson(res, 200, {partialSuccess: {rejectedLogRecords: '0', errorMessage: warning}});
 		const good: Array<{value: unknown; index: number}> = [];
 		const refused: RejectedItem[] = [];
 		for (const item of items) {
@@ -185,6 +188,9 @@ export class OtlpReceiver {
 		const folded = this.folder.fold(body, {keepIdentity: this.deps.keepIdentity});
 		if (!folded.ok) return sendError(res, 400, folded.error);
 		const fold = folded.value;
+		const warning = missingListWarning(body, 'resourceMetrics', 'metrics');
+		if (warning !== null)
+			return sendJson(res, 200, {partialSuccess: {rejectedDataPoints: '0', errorMessage: warning}});
 		if (
 			fold.problems.length > 0 &&
 			fold.delta.points === 0 &&
