@@ -372,7 +372,7 @@ test('malformed normalized records are rejected with a reason', () => {
 	assert.equal(fails({...base, id: 9}), 'record id must be a string, got number');
 	assert.equal(
 		fails({...base, time: 'yesterday'}),
-		'record time must be an ISO date string, got "yesterday"',
+		'record time must be an ISO date string after 1970 (as 2026-07-27T12:31:53.000Z), got "yesterday"',
 	);
 	assert.equal(fails({...base, session: 5}), 'record session must be a string, got number');
 });

@@ -110,7 +110,11 @@ test('records sent in keep their times; one without `received` has its time as `
 		assert.equal(answer.status, 202);
 		assert.equal(answer.json.accepted, 2);
 		assert.deepEqual(answer.json.rejected, [
-			{index: 2, error: 'item 2: record received must be an ISO date string, got 12'},
+			{
+				index: 2,
+				error:
+					'item 2: record received must be an ISO date string after 1970 (as 2026-07-27T12:31:53.000Z), got 12',
+			},
 		]);
 		const records = await got.until(2);
 		assert.deepEqual(

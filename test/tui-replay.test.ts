@@ -127,7 +127,10 @@ describe('replay lines', () => {
 		assert.equal(reasons.get(2), `longer than 1048576 bytes (${Buffer.byteLength(lines[1])})`);
 		assert.equal(reasons.get(3), 'not valid UTF-8 at byte 6');
 		assert.equal(reasons.get(4), 'JSON nested deeper than 64 levels');
-		assert.match(reasons.get(5)!, /record time must be an ISO date string, got 1e\+300/);
+		assert.match(
+			reasons.get(5)!,
+			/record time must be an ISO date string after 1970 \(as 2026-07-27T12:31:53\.000Z\), got 1e\+300/,
+		);
 		assert.match(reasons.get(6)!, /record time must be an ISO date string/);
 		assert.equal(
 			reasons.get(7),

@@ -130,6 +130,21 @@ function looksNormalized(value: Obj): boolean {
 	return has('type') && has('summary') && has('payload') && (has('seq') || (has('id') && has('time')));
 }
 
+/**
+ * A record's `time` or `received` as the canonical ISO string. Held to the rule of every time the
+ * protocol takes (source-time.ts: an ISO 8601 date-time after 1970); `Date.parse` alone would also
+ * take "1", "x 2020 (…)" or the year -271821. Unlike an event's own `timestamp`, a record's time
+ * has no other place to stay, so a bad one refuses the record.
+ */
+function recordTime(value: unknown, key: 'time' | 'received'): string {
+	const time = sourceTime(value);
+	if (time === null)
+		throw new Reject(
+			`record ${key} must be an ISO date string after 1970 (as 2026-07-27T12:31:53.000Z), got ${JSON.stringify(value)?.slice(0, 40)}`,
+		);
+	return time;
+}
+
 function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): NormalizeResult {
 	if (typeof value.type !== 'string')
 		throw new Reject(`record type must be a string, got ${jsonTypeName(value.type)}`);
@@ -142,13 +157,7 @@ function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): Normal
 	if (typeof id !== 'string') throw new Reject(`record id must be a string, got ${jsonTypeName(id)}`);
 	if (id === '') throw new Reject('record id is empty');
 	let time = meta.receivedAt;
-	if (value.time !== undefined && value.time !== null) {
-		if (typeof value.time !== 'string' || Number.isNaN(Date.parse(value.time)))
-			throw new Reject(
-				`record time must be an ISO date string, got ${JSON.stringify(value.time)?.slice(0, 40)}`,
-			);
-		time = value.time;
-	}
+	if (value.time !== undefined && value.time !== null) time = recordTime(value.time, 'time');
 	// A record keeps when it was first received. One a server stored before `received` existed
 	// (it has a seq: a journal, a replay file, an older server's answers) has its `time`, which
 	// was then the receive time. One no server has stored yet (no seq: a transcript's usage
@@ -157,13 +166,8 @@ function fromRecord(value: Obj, meta: NormalizeMeta, max: number | null): Normal
 		Object.hasOwn(value, 'seq') && value.time !== undefined && value.time !== null
 			? time
 			: (meta.received ?? meta.receivedAt);
-	if (value.received !== undefined && value.received !== null) {
-		if (typeof value.received !== 'string' || Number.isNaN(Date.parse(value.received)))
-			throw new Reject(
-				`record received must be an ISO date string, got ${JSON.stringify(value.received)?.slice(0, 40)}`,
-			);
-		received = value.received;
-	}
+	if (value.received !== undefined && value.received !== null)
+		received = recordTime(value.received, 'received');
 	const fields: Record<(typeof RECORD_STRING_FIELDS)[number], string | null> = {
 		session: null,
 		tool: null,
