@@ -5,6 +5,7 @@ import {
 	MAX_PAYLOAD_DEPTH,
 	TOO_DEEP_MARKER,
 	cutString,
+	boundRecordFields,
 	fitsUncut,
 	truncatePayload,
 } from '../source/core/truncate.js';
@@ -153,4 +154,28 @@ test('fitsUncut: true for the fixtures, and then truncatePayload agrees', () => 
 		assert.equal(fitsUncut(json, 16_384), true, json.slice(0, 80));
 		assert.equal(truncatePayload(payload, 16_384).truncated, false);
 	}
+});
+
+test('boundRecordFields: text fields over the limit are cut with the marker, id never; the same record when nothing is cut', () => {
+	const record = {
+		id: 'i'.repeat(50),
+		time: '2026-01-01T00:00:00.000Z',
+		received: '2026-01-01T00:00:00.000Z',
+		session: 's'.repeat(12),
+		type: 'Stop',
+		tool: null,
+		toolUseId: null,
+		agentId: null,
+		agentType: 'a'.repeat(10),
+		cwd: '/repo',
+		summary: 'stop',
+		source: 'hook',
+		payload: {},
+	};
+	assert.equal(boundRecordFields(record, 12), record);
+	const cutOne = boundRecordFields({...record, cwd: '/'.repeat(15)}, 12);
+	assert.equal(cutOne.cwd, `${'/'.repeat(12)}…[mpm-tui: cut 3 chars]`);
+	assert.equal(cutOne.id, record.id, 'the id is the identity: not cut');
+	assert.equal(cutOne.session, record.session);
+	assert.equal(cutOne.tool, null);
 });

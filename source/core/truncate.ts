@@ -4,6 +4,8 @@
  * nothing needs cutting the very same object comes back (the hot path allocates nothing). Pure.
  */
 
+import type {PendingRecord} from './record.js';
+
 export const DEFAULT_MAX_FIELD_BYTES = 16_384;
 export const MAX_ARRAY_ITEMS = 1000;
 export const MAX_PAYLOAD_DEPTH = 32;
@@ -101,4 +103,35 @@ export function truncatePayload(
 	const max = Math.max(1, Math.floor(maxFieldBytes));
 	const next = cut(payload, max, 1) as Record<string, unknown>;
 	return {payload: next, truncated: next !== payload};
+}
+
+/** A record's own text fields, held to the same limit as a payload's strings. `id` is its identity: never cut. */
+const RECORD_TEXT_FIELDS = [
+	'type',
+	'session',
+	'tool',
+	'toolUseId',
+	'agentId',
+	'agentType',
+	'cwd',
+	'summary',
+	'source',
+] as const;
+
+/**
+ * The record with each text field longer than `maxFieldBytes` cut as a payload string is
+ * (cutString's marker), whichever source made it: a hook's `session_id` or `cwd`, a record sent
+ * whole, an OTLP attribute. Copy-on-write: the same record comes back when nothing is cut.
+ */
+export function boundRecordFields(record: PendingRecord, maxFieldBytes: number): PendingRecord {
+	const max = Math.max(1, Math.floor(maxFieldBytes));
+	let out: PendingRecord | undefined;
+	for (const key of RECORD_TEXT_FIELDS) {
+		const value = record[key];
+		if (typeof value === 'string' && value.length > max) {
+			out ??= {...record};
+			out[key] = cutString(value, max);
+		}
+	}
+	return out ?? record;
 }

@@ -19,7 +19,7 @@ import {
 	type NormalizeMeta,
 	type NormalizeResult,
 } from '../core/normalize.js';
-import {DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
+import {boundRecordFields, DEFAULT_MAX_FIELD_BYTES} from '../core/truncate.js';
 import {DuplicateWindow} from '../core/dedupe.js';
 import {RecentSet} from '../core/recent-set.js';
 import {isEpochMs, MAX_EPOCH_MS} from '../core/limits.js';
@@ -272,7 +272,8 @@ export class Pipeline {
 					});
 					continue;
 				}
-				const pending = result.record;
+				// The record's own fields (type, session, cwd, …) get the payload strings' limit, from every source.
+				const pending = boundRecordFields(result.record, this.maxFieldBytes);
 				// An id we just made up cannot have been seen; any other (forwarder, spool, a record's own) is checked.
 				const checkId = !generated || pending.id !== id;
 				if (checkId && (this.ids.has(pending.id) || batchIds?.has(pending.id))) {
