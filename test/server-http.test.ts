@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import http from 'node:http';
+import {gzipSync} from 'node:zlib';
 import {startServer, type MpmServer} from '../source/server/server.js';
 import {hookEvent, postJson, request, testConfig} from './helpers/server-kit.js';
 
@@ -278,6 +279,37 @@ describe('HTTP API', () => {
 			assert.equal(r.json.rejected.length, 2);
 			assert.match(r.json.rejected[1].error, /no hook_event_name, type or subtype/);
 		});
+	});
+
+	test('a compressed body on /api/events and /emit is refused with 415 naming the encoding, not as bad UTF-8', async () => {
+		const before = server.stats().events.lastSeq;
+		const event = JSON.stringify(hookEvent());
+		const reason = (encoding: string) =>
+			`content encoding ${encoding} is not accepted here; send the body uncompressed (only /v1/logs and /v1/metrics inflate gzip)`;
+		for (const [pathName, encoding, body] of [
+			['/api/events', 'gzip', gzipSync(event)],
+			['/api/events', 'GZip', gzipSync(event)],
+			['/emit', 'gzip', gzipSync(event)],
+			['/api/events', 'br', Buffer.from(event)],
+			['/api/events', 'deflate, gzip', Buffer.from(event)],
+		] as const) {
+			const r = await raw(server.port, 'POST', pathName, body, {
+				'Content-Type': 'application/json',
+				'Content-Encoding': encoding,
+			});
+			assert.deepEqual(
+				[r.status, r.json],
+				[415, {error: reason(encoding.toLowerCase())}],
+				`${pathName} ${encoding}`,
+			);
+		}
+		assert.equal(server.stats().events.lastSeq, before, 'nothing was stored');
+		// `identity` means the bytes as they are.
+		const plain = await raw(server.port, 'POST', '/api/events', JSON.stringify(hookEvent()), {
+			'Content-Type': 'application/json',
+			'Content-Encoding': 'identity',
+		});
+		assert.equal(plain.status, 202);
 	});
 
 	test('GET /api/events pages by since and limit, filters, and answers NDJSON on request', async () => {

@@ -94,6 +94,17 @@ function contentTypeError(type: string | undefined): string | null {
 	return `content type ${type} is not accepted; send ${ACCEPTED_TYPES}`;
 }
 
+/**
+ * Null when the body comes as sent (no Content-Encoding, or `identity`), else the 415 reason:
+ * event bodies are read as UTF-8 JSON text, and a compressed one would only fail as "not valid
+ * UTF-8" (only the OTLP routes inflate gzip, as OTLP exporters send it).
+ */
+function contentEncodingError(req: IncomingMessage): string | null {
+	const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+	if (encoding === '' || encoding === 'identity') return null;
+	return `content encoding ${encoding.slice(0, 40)} is not accepted here; send the body uncompressed (only /v1/logs and /v1/metrics inflate gzip)`;
+}
+
 /** True for a peer on this machine's loopback (IPv4, IPv6, or IPv4 mapped into IPv6). */
 function isLoopbackPeer(address: string | undefined): boolean {
 	if (address === undefined) return false;
@@ -150,6 +161,8 @@ async function postEvents(
 	const type = mediaType(req);
 	const typeError = contentTypeError(type);
 	if (typeError) return refuseUnread(req, res, 415, typeError);
+	const encodingError = contentEncodingError(req);
+	if (encodingError) return refuseUnread(req, res, 415, encodingError);
 	const meta = metaFrom(req, source);
 	if (typeof meta === 'string') return refuseUnread(req, res, 400, meta);
 	const after = parseAfterHeader(req.headers['x-mpm-after']);
