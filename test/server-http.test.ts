@@ -281,6 +281,24 @@ describe('HTTP API', () => {
 		});
 	});
 
+	test('an NDJSON batch whose bytes are not UTF-8 is refused whole, with the byte, as failure-modes.md says', async () => {
+		const before = server.stats().events.lastSeq;
+		const first = Buffer.from(`${JSON.stringify(hookEvent())}\n`);
+		const second = Buffer.concat([
+			Buffer.from('{"hook_event_name":"Stop","x":"'),
+			Buffer.from([0xff]),
+			Buffer.from('"}\n'),
+		]);
+		const r = await raw(server.port, 'POST', '/api/events', Buffer.concat([first, second]), {
+			'Content-Type': 'application/x-ndjson',
+		});
+		assert.deepEqual(
+			[r.status, r.json],
+			[400, {error: `body is not valid UTF-8 at byte ${first.length + 31}`}],
+		);
+		assert.equal(server.stats().events.lastSeq, before, 'the good first line is not kept either');
+	});
+
 	test('a compressed body on /api/events and /emit is refused with 415 naming the encoding, not as bad UTF-8', async () => {
 		const before = server.stats().events.lastSeq;
 		const event = JSON.stringify(hookEvent());
