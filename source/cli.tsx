@@ -56,6 +56,7 @@ const cli = meow(
     --timeout S         (server start|stop|restart) seconds to wait (start 15, stop 10)
     --lines N           (server logs) how many of the last lines to print (default 50)
     --follow, -f        (server logs) then print each new line as it is written, until Ctrl-C
+    --help, --version   print this help or the version and do nothing else, wherever they stand
 
   Keys in the monitor: press ? for the full list.
   Docs: docs/usage.md, docs/keys.md, docs/protocol.md, docs/configuration.md
@@ -66,6 +67,10 @@ const cli = meow(
 		autoVersion: true,
 		allowUnknownFlags: false,
 		flags: {
+			// Declared so that they are read wherever they stand (below); meow's own autoHelp and
+			// autoVersion act only when the flag is the one argument.
+			help: {type: 'boolean'},
+			version: {type: 'boolean'},
 			serverOnly: {type: 'boolean', default: false},
 			port: {type: 'number'},
 			host: {type: 'string'},
@@ -99,6 +104,12 @@ const cli = meow(
 		},
 	},
 );
+
+// `--help` (or `--version`) anywhere, even after a command, only prints: `hooks install --help`
+// must not write settings, nor `server start --help` start a daemon. A `--help` after `--` is an
+// argument, not this flag.
+if (cli.flags.help === true) cli.showHelp(0);
+if (cli.flags.version === true) cli.showVersion();
 
 function fail(message: string, code = 2): never {
 	process.stderr.write(`mpm-tui: ${message}\n`);
