@@ -6,8 +6,9 @@
  * `process.env.NODE_ENV` defined as "production", so React runs its production build.
  */
 
-import meow from 'meow';
+import meow, {type AnyFlags} from 'meow';
 import os from 'node:os';
+import {flagName, joinDashValues, usageErrorText} from './cli-args.js';
 import {ConfigError, resolveConfig, type Config} from './config.js';
 import {endByHangupIfTerminalGone} from './hangup-exit.js';
 import {outliveClosedReader} from './stdout-closed.js';
@@ -16,8 +17,7 @@ import {outliveClosedReader} from './stdout-closed.js';
 process.on('exit', endByHangupIfTerminalGone);
 outliveClosedReader(process.stdout);
 
-const cli = meow(
-	`
+const HELP = `
   Usage
     $ mpm-tui                      live monitor (hosts the server if none is running)
     $ mpm-tui --server-only        headless server; every event as NDJSON on stdout
@@ -60,50 +60,74 @@ const cli = meow(
 
   Keys in the monitor: press ? for the full list.
   Docs: docs/usage.md, docs/keys.md, docs/protocol.md, docs/configuration.md
-`,
-	{
-		importMeta: import.meta,
-		autoHelp: true,
-		autoVersion: true,
-		allowUnknownFlags: false,
-		flags: {
-			// Declared so that they are read wherever they stand (below); meow's own autoHelp and
-			// autoVersion act only when the flag is the one argument.
-			help: {type: 'boolean'},
-			version: {type: 'boolean'},
-			serverOnly: {type: 'boolean', default: false},
-			port: {type: 'number'},
-			host: {type: 'string'},
-			connect: {type: 'string'},
-			token: {type: 'string'},
-			history: {type: 'number'},
-			historyBytes: {type: 'string'},
-			journal: {type: 'string'},
-			filter: {type: 'string'},
-			transcripts: {type: 'boolean'},
-			transcriptsFromStart: {type: 'boolean'},
-			redis: {type: 'string'},
-			demo: {type: 'boolean', default: false},
-			replay: {type: 'string'},
-			speed: {type: 'number', default: 1},
-			since: {type: 'number'},
-			scope: {type: 'string', default: 'user'},
-			forwarder: {type: 'string'},
-			dryRun: {type: 'boolean', default: false},
-			telemetry: {type: 'boolean', default: false},
-			transport: {type: 'string'},
-			force: {type: 'boolean', default: false},
-			otelKeepIdentity: {type: 'boolean'},
-			ndjson: {type: 'string'},
-			timeout: {type: 'number'},
-			lines: {type: 'number'},
-			follow: {type: 'boolean', shortFlag: 'f', default: false},
-			format: {type: 'string'},
-			// Internal: what `server start` runs (log and PID file in the state dir, no stdout stream).
-			daemon: {type: 'boolean', default: false},
-		},
-	},
+`;
+
+const FLAGS = {
+	// Declared so that they are read wherever they stand (below); meow's own autoHelp and
+	// autoVersion act only when the flag is the one argument.
+	help: {type: 'boolean'},
+	version: {type: 'boolean'},
+	serverOnly: {type: 'boolean', default: false},
+	port: {type: 'number'},
+	host: {type: 'string'},
+	connect: {type: 'string'},
+	token: {type: 'string'},
+	history: {type: 'number'},
+	historyBytes: {type: 'string'},
+	journal: {type: 'string'},
+	filter: {type: 'string'},
+	transcripts: {type: 'boolean'},
+	transcriptsFromStart: {type: 'boolean'},
+	redis: {type: 'string'},
+	demo: {type: 'boolean', default: false},
+	replay: {type: 'string'},
+	speed: {type: 'number', default: 1},
+	since: {type: 'number'},
+	scope: {type: 'string', default: 'user'},
+	forwarder: {type: 'string'},
+	dryRun: {type: 'boolean', default: false},
+	telemetry: {type: 'boolean', default: false},
+	transport: {type: 'string'},
+	force: {type: 'boolean', default: false},
+	otelKeepIdentity: {type: 'boolean'},
+	ndjson: {type: 'string'},
+	timeout: {type: 'number'},
+	lines: {type: 'number'},
+	follow: {type: 'boolean', shortFlag: 'f', default: false},
+	format: {type: 'string'},
+	// Internal: what `server start` runs (log and PID file in the state dir, no stdout stream).
+	daemon: {type: 'boolean', default: false},
+} satisfies AnyFlags;
+
+function fail(message: string, code = 2): never {
+	process.stderr.write(`mpm-tui: ${message}\n`);
+	process.exit(code);
+}
+
+// The flags that take a value, as typed: they may take one that begins with '-' (cli-args.ts).
+const valueFlags = new Set(
+	Object.entries(FLAGS)
+		.filter(([, flag]) => flag.type === 'string')
+		.map(([key]) => flagName(key)),
 );
+const argv = joinDashValues(process.argv.slice(2), valueFlags);
+
+function parse() {
+	try {
+		return meow(HELP, {
+			importMeta: import.meta,
+			argv,
+			autoHelp: true,
+			autoVersion: true,
+			allowUnknownFlags: false,
+			flags: FLAGS,
+		});
+	} catch (error) {
+		// A flag given twice: meow throws, which would end in a stack trace (cli-args.ts).
+		return fail(usageErrorText(error));
+	}
+}
+const cli = parse();
 
 // `--help` (or `--version`) anywhere, even after a command, only prints: `hooks install --help`
 // must not write settings, nor `server start --help` start a daemon. A `--help` after `--` is an
@@ -111,14 +135,9 @@ const cli = meow(
 if (cli.flags.help === true) cli.showHelp(0);
 if (cli.flags.version === true) cli.showVersion();
 
-function fail(message: string, code = 2): never {
-	process.stderr.write(`mpm-tui: ${message}\n`);
-	process.exit(code);
-}
-
 async function main(): Promise<number> {
 	const flags = cli.flags as typeof cli.flags & {journal?: string | boolean};
-	const noJournal = process.argv.includes('--no-journal');
+	const noJournal = argv.includes('--no-journal');
 	let config: Config;
 	try {
 		config = resolveConfig(
@@ -133,7 +152,7 @@ async function main(): Promise<number> {
 				filter: flags.filter,
 				otelKeepIdentity: flags.otelKeepIdentity,
 				// meow makes an absent boolean false: only what was given overrides the environment.
-				transcripts: process.argv.includes('--no-transcripts') ? false : undefined,
+				transcripts: argv.includes('--no-transcripts') ? false : undefined,
 				transcriptsFromStart: flags.transcriptsFromStart === true ? true : undefined,
 				redis: flags.redis,
 			},

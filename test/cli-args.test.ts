@@ -8,7 +8,8 @@ import net from 'node:net';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {freePort} from './helpers/free-port.js';
-import {spawnCli, spawnServer, tempDir, withTimeout} from './helpers/server-kit.js';
+import {joinDashValues} from '../source/cli-args.js';
+import {hookEvent, postJson, spawnCli, spawnServer, tempDir, withTimeout} from './helpers/server-kit.js';
 
 /** An isolated home and state dir, and the port a server there would use. */
 async function sandbox(): Promise<{
@@ -101,4 +102,71 @@ describe('--help anywhere prints the help and does nothing else', () => {
 		assert.equal(result.code, 0);
 		assert.equal(result.stdout, `${JSON.parse(fs.readFileSync('package.json', 'utf8')).version}\n`);
 	});
+});
+
+describe('a flag given twice is a usage error in one line', () => {
+	const forms: Array<[string[], string]> = [
+		[['--server-only', '--port', '1', '--port', '2'], '--port'],
+		[['tail', '--filter', 'a', '--filter', 'b'], '--filter'],
+		[['--server-only', '--history-bytes', '1M', '--history-bytes', '2M'], '--history-bytes'],
+		[['emit', '--token', 'a', '--token', 'b', '{}'], '--token'],
+	];
+	for (const [args, flag] of forms) {
+		test(`mpm-tui ${args.join(' ')}: exit 2, nothing started or written`, async () => {
+			const box = await sandbox();
+			const result = await run(args, box.env);
+			assert.equal(result.code, 2);
+			assert.equal(result.stderr, `mpm-tui: ${flag} was given more than once: give it once\n`);
+			assert.equal(result.stdout, '');
+			assert.deepEqual(fs.readdirSync(box.stateDir), []);
+		});
+	}
+});
+
+describe('a value may begin with "-"', () => {
+	test('the value after a flag that takes one is its value, as getopt has it; "--x" and "--" are left alone', () => {
+		const values = new Set(['filter', 'port']);
+		assert.deepEqual(joinDashValues(['tail', '--filter', '-type:Stop'], values), [
+			'tail',
+			'--filter=-type:Stop',
+		]);
+		assert.deepEqual(joinDashValues(['--port', '-1', '-f'], values), ['--port=-1', '-f']);
+		assert.deepEqual(joinDashValues(['--filter', '--port', '2'], values), ['--filter', '--port', '2']);
+		assert.deepEqual(joinDashValues(['--demo', '-x'], values), ['--demo', '-x'], 'not a value flag');
+		assert.deepEqual(joinDashValues(['emit', '--', '--filter', '-x'], values), [
+			'emit',
+			'--',
+			'--filter',
+			'-x',
+		]);
+		assert.deepEqual(joinDashValues(['--filter'], values), ['--filter']);
+	});
+
+	for (const form of [['--filter', '-type:Stop'], ['--filter=-type:Stop']]) {
+		test(`tail ${form.join(' ')} prints every event but the Stop ones`, async () => {
+			const server = await spawnServer({MPM_TUI_STATE_DIR: tempDir()}, ['--no-journal']);
+			const tail = spawnCli(['tail', '--since', '0', ...form], {
+				MPM_TUI_STATE_DIR: tempDir(),
+				MPM_TUI_PORT: String(server.port),
+			});
+			try {
+				await postJson(server.url, '/api/events', [
+					hookEvent(),
+					hookEvent({hook_event_name: 'Stop'}),
+					hookEvent({tool_name: 'Grep'}),
+				]);
+				await tail.waitFor((out) => out.includes('"Grep"'), 'the third event');
+				assert.deepEqual(
+					tail.lines().map((l) => [l.seq, l.type]),
+					[
+						[1, 'PreToolUse'],
+						[3, 'PreToolUse'],
+					],
+				);
+			} finally {
+				await tail.kill();
+				await server.kill();
+			}
+		});
+	}
 });
