@@ -120,6 +120,10 @@ function parse() {
 			autoHelp: true,
 			autoVersion: true,
 			allowUnknownFlags: false,
+			// An absent boolean flag is left out, not made false: only a flag that was given may
+			// override its environment variable (MPM_TUI_OTEL_KEEP_IDENTITY, MPM_TUI_TRANSCRIPTS, …).
+			// `--no-X` gives false, also for --no-journal.
+			booleanDefault: undefined,
 			flags: FLAGS,
 		});
 	} catch (error) {
@@ -137,7 +141,6 @@ if (cli.flags.version === true) cli.showVersion();
 
 async function main(): Promise<number> {
 	const flags = cli.flags as typeof cli.flags & {journal?: string | boolean};
-	const noJournal = argv.includes('--no-journal');
 	let config: Config;
 	try {
 		config = resolveConfig(
@@ -148,12 +151,11 @@ async function main(): Promise<number> {
 				token: flags.token,
 				history: flags.history,
 				historyBytes: flags.historyBytes,
-				journal: noJournal ? false : flags.journal,
+				journal: flags.journal,
 				filter: flags.filter,
 				otelKeepIdentity: flags.otelKeepIdentity,
-				// meow makes an absent boolean false: only what was given overrides the environment.
-				transcripts: argv.includes('--no-transcripts') ? false : undefined,
-				transcriptsFromStart: flags.transcriptsFromStart === true ? true : undefined,
+				transcripts: flags.transcripts,
+				transcriptsFromStart: flags.transcriptsFromStart,
 				redis: flags.redis,
 			},
 			process.env,

@@ -9,7 +9,15 @@ import path from 'node:path';
 import {describe, test} from 'node:test';
 import {freePort} from './helpers/free-port.js';
 import {joinDashValues} from '../source/cli-args.js';
-import {hookEvent, postJson, spawnCli, spawnServer, tempDir, withTimeout} from './helpers/server-kit.js';
+import {
+	hookEvent,
+	postJson,
+	request,
+	spawnCli,
+	spawnServer,
+	tempDir,
+	withTimeout,
+} from './helpers/server-kit.js';
 
 /** An isolated home and state dir, and the port a server there would use. */
 async function sandbox(): Promise<{
@@ -165,6 +173,81 @@ describe('a value may begin with "-"', () => {
 				);
 			} finally {
 				await tail.kill();
+				await server.kill();
+			}
+		});
+	}
+});
+
+describe('an absent boolean flag leaves its environment variable in force', () => {
+	const str = (key: string, value: string) => ({key, value: {stringValue: value}});
+	const identityForms: Array<{env: Record<string, string>; args: string[]; kept: boolean}> = [
+		{env: {MPM_TUI_OTEL_KEEP_IDENTITY: '1'}, args: [], kept: true},
+		{env: {MPM_TUI_OTEL_KEEP_IDENTITY: 'yes'}, args: [], kept: true},
+		{env: {}, args: [], kept: false},
+		{env: {}, args: ['--otel-keep-identity'], kept: true},
+		{env: {MPM_TUI_OTEL_KEEP_IDENTITY: '1'}, args: ['--no-otel-keep-identity'], kept: false},
+	];
+	for (const {env, args, kept} of identityForms) {
+		test(`${Object.entries(env)
+			.map(([k, v]) => `${k}=${v} `)
+			.join('')}--server-only ${args.join(' ')}: user.email ${kept ? 'kept' : 'dropped'}`, async () => {
+			const server = await spawnServer(
+				{MPM_TUI_STATE_DIR: tempDir(), MPM_TUI_OTEL_KEEP_IDENTITY: '', ...env},
+				['--no-journal', ...args],
+			);
+			try {
+				const body = {
+					resourceLogs: [
+						{
+							resource: {
+								attributes: [str('service.name', 'claude-code'), str('user.email', 'me@example.com')],
+							},
+							scopeLogs: [
+								{
+									logRecords: [
+										{attributes: [str('event.name', 'user_prompt'), str('session.id', 'sess-id')]},
+									],
+								},
+							],
+						},
+					],
+				};
+				const posted = await request(`${server.url}/v1/logs`, {
+					method: 'POST',
+					headers: {'Content-Type': 'application/json'},
+					body: JSON.stringify(body),
+				});
+				assert.equal(posted.status, 200);
+				const [event] = (await request(`${server.url}/api/events?since=0`)).json.events;
+				assert.equal(event.session, 'sess-id');
+				assert.equal(event.payload['user.email'], kept ? 'me@example.com' : undefined);
+			} finally {
+				await server.kill();
+			}
+		});
+	}
+
+	const transcriptForms: Array<{env: Record<string, string>; args: string[]; follow: boolean}> = [
+		{env: {}, args: [], follow: true},
+		{env: {MPM_TUI_TRANSCRIPTS: '0'}, args: [], follow: false},
+		{env: {}, args: ['--no-transcripts'], follow: false},
+	];
+	for (const {env, args, follow} of transcriptForms) {
+		test(`${Object.entries(env)
+			.map(([k, v]) => `${k}=${v} `)
+			.join(
+				'',
+			)}--server-only ${args.join(' ')}: transcripts ${follow ? 'read' : 'not read'}; --no-journal: no journal`, async () => {
+			const server = await spawnServer({MPM_TUI_STATE_DIR: tempDir(), MPM_TUI_TRANSCRIPTS: '', ...env}, [
+				'--no-journal',
+				...args,
+			]);
+			try {
+				const status = (await request(`${server.url}/api/status`)).json;
+				assert.equal('transcripts' in status, follow);
+				assert.equal(status.journal.path, null);
+			} finally {
 				await server.kill();
 			}
 		});

@@ -67,3 +67,17 @@ test('--redis and MPM_TUI_REDIS_URL: off by default, the flag beats the variable
 		/--redis needs the journal/,
 	);
 });
+
+test('a switch left out (undefined) leaves its variable in force; given, it beats it', () => {
+	const keep = (flag: boolean | undefined, value?: string) =>
+		resolveConfig(
+			{otelKeepIdentity: flag},
+			value === undefined ? {} : {MPM_TUI_OTEL_KEEP_IDENTITY: value},
+			home,
+		).otelKeepIdentity;
+	assert.equal(keep(undefined), false);
+	assert.equal(keep(undefined, '1'), true);
+	assert.equal(keep(undefined, 'true'), true);
+	assert.equal(keep(false, '1'), false);
+	assert.equal(keep(true, '0'), true);
+});
