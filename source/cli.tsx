@@ -9,7 +9,7 @@
 import meow, {type AnyFlags} from 'meow';
 import os from 'node:os';
 import {flagName, joinDashValues, usageErrorText} from './cli-args.js';
-import {ConfigError, resolveConfig, type Config} from './config.js';
+import {ConfigError, numberFlag, resolveConfig, type Config} from './config.js';
 import {endByHangupIfTerminalGone} from './hangup-exit.js';
 import {outliveClosedReader} from './stdout-closed.js';
 
@@ -68,11 +68,11 @@ const FLAGS = {
 	help: {type: 'boolean'},
 	version: {type: 'boolean'},
 	serverOnly: {type: 'boolean', default: false},
-	port: {type: 'number'},
+	port: {type: 'string'},
 	host: {type: 'string'},
 	connect: {type: 'string'},
 	token: {type: 'string'},
-	history: {type: 'number'},
+	history: {type: 'string'},
 	historyBytes: {type: 'string'},
 	journal: {type: 'string'},
 	filter: {type: 'string'},
@@ -81,8 +81,8 @@ const FLAGS = {
 	redis: {type: 'string'},
 	demo: {type: 'boolean', default: false},
 	replay: {type: 'string'},
-	speed: {type: 'number', default: 1},
-	since: {type: 'number'},
+	speed: {type: 'string'},
+	since: {type: 'string'},
 	scope: {type: 'string', default: 'user'},
 	forwarder: {type: 'string'},
 	dryRun: {type: 'boolean', default: false},
@@ -91,8 +91,8 @@ const FLAGS = {
 	force: {type: 'boolean', default: false},
 	otelKeepIdentity: {type: 'boolean'},
 	ndjson: {type: 'string'},
-	timeout: {type: 'number'},
-	lines: {type: 'number'},
+	timeout: {type: 'string'},
+	lines: {type: 'string'},
 	follow: {type: 'boolean', shortFlag: 'f', default: false},
 	format: {type: 'string'},
 	// Internal: what `server start` runs (log and PID file in the state dir, no stdout stream).
@@ -142,7 +142,15 @@ if (cli.flags.version === true) cli.showVersion();
 async function main(): Promise<number> {
 	const flags = cli.flags as typeof cli.flags & {journal?: string | boolean};
 	let config: Config;
+	let numbers: {since?: number; speed?: number; timeout?: number; lines?: number};
 	try {
+		// Read as typed, as resolveConfig reads --port and --history (config.ts).
+		numbers = {
+			since: numberFlag(flags.since, 'whole', '--since takes a seq (a whole number ≥ 0)'),
+			speed: numberFlag(flags.speed, 'positive', '--speed must be a number above 0'),
+			timeout: numberFlag(flags.timeout, 'positive', '--timeout must be a number of seconds above 0'),
+			lines: numberFlag(flags.lines, 'whole', '--lines must be a whole number from 0'),
+		};
 		config = resolveConfig(
 			{
 				port: flags.port,
@@ -174,11 +182,11 @@ async function main(): Promise<number> {
 				return runServerOnly(config, {daemon: flags.daemon, ndjson: flags.ndjson});
 			}
 			const {runTui} = await import('./commands/tui.js');
-			return runTui(config, {demo: flags.demo, replay: flags.replay, speed: flags.speed});
+			return runTui(config, {demo: flags.demo, replay: flags.replay, speed: numbers.speed ?? 1});
 		}
 		case 'tail': {
 			const {runTail} = await import('./commands/tail.js');
-			return runTail(config, {since: flags.since});
+			return runTail(config, {since: numbers.since});
 		}
 		case 'emit': {
 			const {runEmit} = await import('./commands/emit.js');
@@ -199,8 +207,8 @@ async function main(): Promise<number> {
 			const {runServerDaemon} = await import('./commands/server-daemon.js');
 			return runServerDaemon(config, rest[0], {
 				ndjson: flags.ndjson,
-				timeout: flags.timeout,
-				lines: flags.lines,
+				timeout: numbers.timeout,
+				lines: numbers.lines,
 				follow: flags.follow,
 				format: flags.format,
 			});

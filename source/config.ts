@@ -6,12 +6,13 @@
 import path from 'node:path';
 import {parseRedisUrl} from './core/redis-url.js';
 
+/** As typed on the command line; a number only from a caller in code. */
 export interface Flags {
-	port?: number;
+	port?: string | number;
 	host?: string;
 	connect?: string;
 	token?: string;
-	history?: number;
+	history?: string | number;
 	/** `--history-bytes`: a number of bytes, or with a unit (`64M`, `1G`, `512K`). */
 	historyBytes?: string | number;
 	journal?: string | boolean;
@@ -68,6 +69,20 @@ function firstDefined(...values: Array<string | undefined>): string | undefined 
 	return values.find((v) => v !== undefined && v !== '');
 }
 
+/**
+ * A number as it is typed: decimal digits only. `1e3`, `0x10`, `+5`, ` 8`, `-1` and an empty value
+ * are not numbers here (Number() would take the first four, and '' as 0), as the server's
+ * X-Mpm-Received header refuses them.
+ */
+const DIGITS = /^\d+$/;
+/** Digits with an optional fraction (`0.5`, `2.`, `.25`) for `--speed` and `--timeout`. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** How a refused value is shown: what was typed, quoted (a number from a caller as is). */
+function shown(raw: string | number): string {
+	return typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
+}
+
 function intFrom(
 	name: string,
 	raw: string | number | undefined,
@@ -75,13 +90,28 @@ function intFrom(
 	min = 0,
 	max = Number.MAX_SAFE_INTEGER,
 ): number {
-	if (raw === undefined || raw === '') return fallback;
-	const n = typeof raw === 'number' ? raw : Number(raw);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		throw new ConfigError(
-			`${name} must be a whole number from ${min} to ${max}, got ${typeof raw === 'number' && Number.isNaN(raw) ? 'a value that is not a number' : JSON.stringify(raw)}`,
-		);
+	if (raw === undefined) return fallback;
+	const n = typeof raw === 'number' ? raw : DIGITS.test(raw) ? Number(raw) : Number.NaN;
+	if (!Number.isSafeInteger(n) || n < min || n > max) {
+		throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${shown(raw)}`);
 	}
+	return n;
+}
+
+/**
+ * A command's number flag as typed (`--since`, `--lines`: `whole`; `--timeout`, `--speed`:
+ * `positive`, fractions allowed), or undefined when it is not given. Refused with `refusal`
+ * and the value as typed.
+ */
+export function numberFlag(
+	raw: string | undefined,
+	kind: 'whole' | 'positive',
+	refusal: string,
+): number | undefined {
+	if (raw === undefined) return undefined;
+	const n = (kind === 'whole' ? DIGITS : DECIMAL).test(raw) ? Number(raw) : Number.NaN;
+	if (kind === 'whole' ? !Number.isSafeInteger(n) : !(Number.isFinite(n) && n > 0))
+		throw new ConfigError(`${refusal}, got ${shown(raw)}`);
 	return n;
 }
 
@@ -108,7 +138,7 @@ export function sizeFrom(
 	fallback: number,
 	min = 1024 * 1024,
 ): number {
-	if (raw === undefined || raw === '') return fallback;
+	if (raw === undefined) return fallback;
 	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(raw));
 	const unit = match ? UNITS.get(match[2].toUpperCase()) : undefined;
 	const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;

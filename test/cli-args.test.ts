@@ -253,3 +253,59 @@ describe('an absent boolean flag leaves its environment variable in force', () =
 		});
 	}
 });
+
+describe('a number flag is decimal digits as typed; anything else is refused with what was typed', () => {
+	const port = '--port must be a whole number from 0 to 65535';
+	const forms: Array<[string[], string]> = [
+		// tail only connects, so a form taken as a number cannot bind a port out of the tests' range.
+		[['tail', '--port', '1e3'], `${port}, got "1e3"`],
+		[['tail', '--port', '0x10'], `${port}, got "0x10"`],
+		[['tail', '--port', '+5'], `${port}, got "+5"`],
+		[['tail', '--port', ''], `${port}, got ""`],
+		[['tail', '--port', 'http'], `${port}, got "http"`],
+		[['tail', '--port', '-1'], `${port}, got "-1"`],
+		[['tail', '--port', '70000'], `${port}, got "70000"`],
+		[['tail', '--history', 'abc'], '--history must be a whole number from 1 to 10000000, got "abc"'],
+		[
+			['tail', '--history-bytes', ''],
+			'--history-bytes must be a size of at least 1 MB, such as 64M or 1G, got ""',
+		],
+		[['tail', '--since', 'abc'], '--since takes a seq (a whole number ≥ 0), got "abc"'],
+		[['tail', '--since', '1e2'], '--since takes a seq (a whole number ≥ 0), got "1e2"'],
+		[['tail', '--since', '-1'], '--since takes a seq (a whole number ≥ 0), got "-1"'],
+		[['--replay', 'x.ndjson', '--speed', 'abc'], '--speed must be a number above 0, got "abc"'],
+		[['--replay', 'x.ndjson', '--speed', '0x2'], '--speed must be a number above 0, got "0x2"'],
+		[['--replay', 'x.ndjson', '--speed', '0'], '--speed must be a number above 0, got "0"'],
+		[['server', 'logs', '--lines', '1e1'], '--lines must be a whole number from 0, got "1e1"'],
+		[
+			['server', 'stop', '--timeout', 'Infinity'],
+			'--timeout must be a number of seconds above 0, got "Infinity"',
+		],
+	];
+	for (const [args, message] of forms) {
+		test(`mpm-tui ${args.map((a) => (a === '' ? "''" : a)).join(' ')}: exit 2, "${message}"`, async () => {
+			const box = await sandbox();
+			const result = await run(args, box.env);
+			assert.equal(result.stderr, `mpm-tui: ${message}\n`);
+			assert.equal(result.code, 2);
+		});
+	}
+
+	test('the environment is read the same way', async () => {
+		const box = await sandbox();
+		const result = await run(['tail'], {...box.env, MPM_TUI_PORT: '0x10'});
+		assert.equal(result.stderr, 'mpm-tui: --port must be a whole number from 0 to 65535, got "0x10"\n');
+		assert.equal(result.code, 2);
+	});
+
+	test('good values still work: --speed 0.5 / .5 / 2. and --timeout 1.5 are taken', async () => {
+		const box = await sandbox();
+		for (const speed of ['0.5', '.5', '2.']) {
+			// No terminal: the monitor stops at that, after the flags were taken.
+			const result = await run(['--replay', 'x.ndjson', '--speed', speed], box.env);
+			assert.match(result.stderr, /the monitor needs a terminal/, speed);
+		}
+		const stop = await run(['server', 'stop', '--timeout', '1.5'], box.env);
+		assert.match(stop.stdout + stop.stderr, /not running/);
+	});
+});

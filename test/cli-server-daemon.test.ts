@@ -163,15 +163,12 @@ describe('mpm-tui server (daemon)', () => {
 	test('a bad --lines or --timeout is refused with the reason (exit 2), nothing started or stopped', async () => {
 		const p = await place();
 		for (const [args, reason] of [
-			[['logs', '--lines', 'abc'], /--lines must be a whole number from 0, got a value that is not a number/],
-			[['logs', '--lines', '-3'], /--lines must be a whole number from 0, got -3/],
-			[['logs', '--lines', '2.5'], /--lines must be a whole number from 0, got 2\.5/],
-			[
-				['start', '--timeout', 'abc'],
-				/--timeout must be a number of seconds above 0, got a value that is not a number/,
-			],
-			[['stop', '--timeout', '-5'], /--timeout must be a number of seconds above 0, got -5/],
-			[['restart', '--timeout', '0'], /--timeout must be a number of seconds above 0, got 0/],
+			[['logs', '--lines', 'abc'], /--lines must be a whole number from 0, got "abc"/],
+			[['logs', '--lines', '-3'], /--lines must be a whole number from 0, got "-3"/],
+			[['logs', '--lines', '2.5'], /--lines must be a whole number from 0, got "2\.5"/],
+			[['start', '--timeout', 'abc'], /--timeout must be a number of seconds above 0, got "abc"/],
+			[['stop', '--timeout', '-5'], /--timeout must be a number of seconds above 0, got "-5"/],
+			[['restart', '--timeout', '0'], /--timeout must be a number of seconds above 0, got "0"/],
 		] as const) {
 			const r = await server(p, ...args);
 			assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

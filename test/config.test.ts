@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {checkBindSecurity, ConfigError, resolveConfig} from '../source/config.js';
+import {checkBindSecurity, ConfigError, numberFlag, resolveConfig} from '../source/config.js';
 
 const home = '/home/u';
 
@@ -80,4 +80,29 @@ test('a switch left out (undefined) leaves its variable in force; given, it beat
 	assert.equal(keep(undefined, 'true'), true);
 	assert.equal(keep(false, '1'), false);
 	assert.equal(keep(true, '0'), true);
+});
+
+test('numbers are decimal digits as typed: exponent, hex, sign, blanks and the empty value are refused', () => {
+	for (const raw of ['1e3', '0x10', '+5', ' 80', '80 ', '', '8.0', 'Infinity']) {
+		assert.throws(
+			() => resolveConfig({port: raw}, {}, home),
+			(e: unknown) =>
+				e instanceof ConfigError &&
+				e.message === `--port must be a whole number from 0 to 65535, got ${JSON.stringify(raw)}`,
+		);
+		assert.throws(() => resolveConfig({}, {MPM_TUI_HISTORY: raw || 'x'}, home), ConfigError);
+	}
+	assert.equal(resolveConfig({port: '0'}, {}, home).port, 0);
+	assert.equal(resolveConfig({port: '08080'}, {}, home).port, 8080);
+	assert.equal(resolveConfig({}, {MPM_TUI_PORT: ''}, home).port, 8765, 'an empty variable is unset');
+	assert.equal(numberFlag(undefined, 'whole', 'x'), undefined);
+	assert.equal(numberFlag('12', 'whole', 'x'), 12);
+	assert.equal(numberFlag('0.25', 'positive', 'x'), 0.25);
+	assert.throws(() => numberFlag('1.5', 'whole', '--lines must be a whole number from 0'), {
+		message: '--lines must be a whole number from 0, got "1.5"',
+	});
+	assert.throws(() => numberFlag('1e1', 'positive', '--speed must be a number above 0'), {
+		message: '--speed must be a number above 0, got "1e1"',
+	});
+	assert.throws(() => numberFlag('9'.repeat(400), 'positive', 'x'), ConfigError);
 });

@@ -14,7 +14,7 @@ import {redisNote, serviceUnit} from '../daemon/unit.js';
 
 export interface ServerDaemonOptions {
 	ndjson?: string;
-	/** `--timeout S`: seconds `start` waits for /health, and `stop` for a graceful stop. */
+	/** `--timeout S`: seconds `start` waits for /health, and `stop` for a graceful stop (above 0: cli.tsx checks it, and `--lines`). */
 	timeout?: number;
 	/** `--lines N` for `logs` (default 50). */
 	lines?: number;
@@ -27,26 +27,11 @@ export interface ServerDaemonOptions {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`mpm-tui: ${line}\n`);
 
-/** Why `--timeout` or `--lines` cannot be used (meow gives NaN for a word), or undefined. */
-function badNumber({timeout, lines}: ServerDaemonOptions): string | undefined {
-	const shown = (n: number) => (Number.isNaN(n) ? 'a value that is not a number' : String(n));
-	if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
-		return `--timeout must be a number of seconds above 0, got ${shown(timeout)}`;
-	if (lines !== undefined && !(Number.isSafeInteger(lines) && lines >= 0))
-		return `--lines must be a whole number from 0, got ${shown(lines)}`;
-	return undefined;
-}
-
 export async function runServerDaemon(
 	config: Config,
 	subcommand: string | undefined,
 	options: ServerDaemonOptions,
 ): Promise<number> {
-	const refused = badNumber(options);
-	if (refused !== undefined) {
-		err(refused);
-		return 2;
-	}
 	const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
 	switch (subcommand) {
 		case 'start':

@@ -19,6 +19,7 @@ import {openTerminal} from './tui-terminal.js';
 export interface TuiOptions {
 	demo: boolean;
 	replay?: string;
+	/** Above 0 (cli.tsx checks `--speed`). */
 	speed: number;
 }
 
@@ -31,8 +32,6 @@ export async function runTui(config: Config, options: TuiOptions): Promise<numbe
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		return fail('the monitor needs a terminal. For pipes use `mpm-tui --server-only` or `mpm-tui tail`.');
 	}
-	if (!Number.isFinite(options.speed) || options.speed <= 0)
-		return fail(`--speed must be a number above 0, got ${options.speed}`);
 	if (options.replay && options.demo) return fail('--demo and --replay cannot be combined: pick one');
 	const created = createTuiStore(config);
 	if ('error' in created) return fail(created.error);
