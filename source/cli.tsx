@@ -224,6 +224,7 @@ main().then(
 	},
 	(error: unknown) => {
 		process.stderr.write(`mpm-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+		// MPM_TUI_DEBUG (any value but empty) does this and nothing else (configuration.md).
 		if (process.env.MPM_TUI_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
 		process.exitCode = 1;
 	},

@@ -45,7 +45,6 @@ export interface Config {
 	pingInterval: number;
 	pingTimeout: number;
 	filter: string;
-	debug: boolean;
 	/** Keep `user.email`, `user.account_uuid`, `organization.id` and the like in OTLP telemetry (core/otel-identity.ts); dropped at ingest by default. */
 	otelKeepIdentity: boolean;
 	/**
@@ -233,9 +232,6 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 			1000,
 		),
 		filter: flags.filter ?? '',
-		debug: /^(1|true|yes)$/i.test(
-			firstDefined(env.MPM_TUI_DEBUG, env.MPM_TUI_HOOK_DEBUG, env.CLAUDE_MPM_HOOK_DEBUG) ?? '',
-		),
 		otelKeepIdentity:
 			flags.otelKeepIdentity ?? /^(1|true|yes)$/i.test(firstDefined(env.MPM_TUI_OTEL_KEEP_IDENTITY) ?? ''),
 		transcripts: {

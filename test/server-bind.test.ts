@@ -121,4 +121,18 @@ describe('every mode that hosts the server refuses the bind', () => {
 		);
 		assert.equal(proc.stdout(), '');
 	});
+
+	test('server start --host 0.0.0.0: the daemon exits 2 with the reason, server start says so and exits 1 (configuration.md)', async () => {
+		const dir = tempDir();
+		const port = await freePort();
+		const proc = spawnCli(['server', 'start', '--host', '0.0.0.0', '--port', String(port), '--no-journal'], {
+			MPM_TUI_STATE_DIR: dir,
+		});
+		const {code} = await withTimeout(proc.exited, 20_000, 'server start to exit');
+		assert.equal(code, 1);
+		assert.match(proc.stderr(), /^mpm-tui: the daemon did not start \(exit code 2\):\n/);
+		assert.match(proc.stderr(), /refusing to listen on 0\.0\.0\.0 without a token: /);
+		assert.equal(fs.existsSync(`${dir}/server.pid`), false);
+		assert.equal(await tryConnect(port), 'ECONNREFUSED');
+	});
 });
