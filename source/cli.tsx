@@ -35,7 +35,8 @@ const HELP = `
     --token T           shared secret for HTTP and Socket.IO (env MPM_TUI_TOKEN)
     --history N         events kept in memory (default 10000)
     --history-bytes S   bytes of events kept in memory (default 256M; e.g. 64M, 1G)
-    --journal PATH      journal file (default under ~/.local/state/mpm-tui)
+    --journal PATH      journal file (default journal.ndjson in the state dir: $MPM_TUI_STATE_DIR,
+                        else $XDG_STATE_HOME/mpm-tui, else ~/.local/state/mpm-tui)
     --no-journal        keep history in memory only
     --filter QUERY      e.g. 'type:PreToolUse tool:Bash -type:Notification npm'
     --otel-keep-identity  keep user.email and account ids in OTLP telemetry (dropped by default)

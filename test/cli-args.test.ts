@@ -104,6 +104,15 @@ describe('--help anywhere prints the help and does nothing else', () => {
 		assert.match(result.stderr, /no server answers at/);
 	});
 
+	test('the help names where the journal goes by default as the program finds it (state dir variables)', async () => {
+		const box = await sandbox();
+		const result = await run(['--help'], box.env);
+		assert.match(
+			result.stdout,
+			/--journal PATH +journal file \(default journal\.ndjson in the state dir: \$MPM_TUI_STATE_DIR,\n +else \$XDG_STATE_HOME\/mpm-tui, else ~\/\.local\/state\/mpm-tui\)/,
+		);
+	});
+
 	test('--version anywhere prints the version only', async () => {
 		const box = await sandbox();
 		const result = await run(['tail', '--version'], box.env);
