@@ -127,6 +127,27 @@ describe('tui type labels and the filter on screen', () => {
 		await t.until((f) => f.includes('filtered · 1/1'), 'the corrected filter applies');
 	});
 
+	for (const columns of [80, 60])
+		it(`${columns} columns: the README's long example with is:eror shows its error in red beside the end of the input`, async () => {
+			const t = mount(columns);
+			await t.until((f) => f.includes('8/8'));
+			await t.press('f');
+			await t.type(
+				'type:PreToolUse tool:Bash,Read session:5b1e agent:Explore -type:Notification is:eror "npm test"',
+			);
+			await t.press('\r');
+			const frame = await t.until((f) => f.includes('✖'), 'the error in the footer');
+			const footer = frame.split('\n').at(-1) ?? '';
+			assert.ok(stringWidth(footer) <= columns, `within the width: ${footer}`);
+			assert.match(footer, /^filter: ….*npm test" +✖ unknown is: value "eror"; did you me/, footer);
+			if (columns >= 80) assert.match(footer, /did you mean is:error\?/, footer);
+			// The typed text and the error are red (SGR 31).
+			const raw = (t.app.lastFrame() ?? '').split('\n').at(-1) ?? '';
+			assert.match(raw, /\u001B\[31m…[^\u001B]*npm test"/, 'the input in red');
+			assert.match(raw, /\u001B\[31m +✖ unknown/, 'the error in red');
+			assert.ok(frame.includes('8/8') && !frame.includes('filtered'), 'nothing applied');
+		});
+
 	it('a type: no hook has and no event carries is applied and said (did you mean); one that arrived is matched without a word', async () => {
 		const t = mount(100);
 		await t.until((f) => f.includes('8/8'));

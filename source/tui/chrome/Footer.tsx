@@ -28,26 +28,36 @@ function editLine(state: UiState): {label: string; text: string} | null {
 	}
 }
 
+/**
+ * Cells the edited text keeps when a filter error shares the line: the end of the input, where the
+ * typing happens, and the cursor stay in sight; the error gets the rest of the line.
+ */
+const INPUT_BESIDE_ERROR = 10;
+
 export function Footer({state, hints, width}: Props) {
 	const edit = editLine(state);
 	// The typing cursor: an inverse cell, `_` where the terminal gets no styles.
 	const plain = usePaint() === 'plain';
 	if (edit) {
-		const after =
-			state.mode === 'filter' && state.filter.error ? `  ✖ ${screenLine(state.filter.error)}` : `  ${hints}`;
-		// The text being edited comes first; the hint gets what is left.
+		const error = state.mode === 'filter' && state.filter.error !== null;
+		const after = error ? `  ✖ ${screenLine(state.filter.error ?? '')}` : `  ${hints}`;
 		const room = Math.max(1, width - textWidth(edit.label) - 1);
-		// Show the end of a long input, where the typing happens.
-		const text = cutStart(edit.text, room);
-		const tail = fit(after, Math.max(0, width - textWidth(edit.label) - textWidth(text) - 1));
+		// A hint gets what the text leaves; an error comes first: the text gives way to it down to
+		// its last few cells (cut at its start, where the typing does not happen), or it would not
+		// be seen at all once the text fills the line.
+		const textRoom = error
+			? Math.max(Math.min(textWidth(edit.text), INPUT_BESIDE_ERROR), room - textWidth(after))
+			: room;
+		const text = cutStart(edit.text, Math.min(room, textRoom));
+		const tail = fit(after, Math.max(0, room - textWidth(text)));
 		return (
 			<Text wrap="truncate-end">
 				<Text color="cyan" bold>
 					{edit.label}
 				</Text>
-				<Text>{text}</Text>
+				<Text color={error ? 'red' : undefined}>{text}</Text>
 				{plain ? '_' : <Text inverse> </Text>}
-				<Text color={state.filter.error && state.mode === 'filter' ? 'red' : 'gray'}>{tail}</Text>
+				<Text color={error ? 'red' : 'gray'}>{tail}</Text>
 			</Text>
 		);
 	}

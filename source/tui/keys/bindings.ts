@@ -286,7 +286,7 @@ export function sharedBindings(titles: readonly string[]): Binding[] {
 			keys: ['enter'],
 			intent: {do: 'submit'},
 			description: 'search: keep it · filter: apply · export: write',
-			more: 'a filter that does not parse stays on the line, its error in red (with a `did you mean`); a `type:` no event has and no hook is named is applied, with a `⚠` in the footer',
+			more: 'a filter that does not parse stays on the line, in red, its error (with a `did you mean`) after it — a long input gives way to the error down to its last few characters; a `type:` no event has and no hook is named is applied, with a `⚠` in the footer',
 			where: 'line',
 		},
 		{
