@@ -41,9 +41,22 @@ export interface RowTableProps<R> {
 	rowBold?: (row: R) => boolean;
 	/** Shown when there are no rows. */
 	empty: string;
-	/** Extra text for the right of the title line (sort order, scope). */
-	note?: string;
+	/** Extra text for the right of the title line (sort order, scope, pause): see TitleNote. */
+	note?: TitleNote;
 }
+
+/**
+ * A part of the title line's note. `keep`: it says what the rows are (paused, filtered, a
+ * search) and stays on the line when little room is left; the others (sort order, root) and the
+ * position give way first.
+ */
+export interface NotePart {
+	text: string;
+	keep?: boolean;
+}
+
+/** The note: its parts, or one text that gives way like the sort order. */
+export type TitleNote = string | readonly NotePart[];
 
 /** First visible row index: keeps the cursor in view, roughly centred, and the window full. */
 export function windowStart(count: number, cursor: number, visible: number): number {
@@ -75,6 +88,62 @@ export function tableCell(
 	return last ? out : `${out} `;
 }
 
+/**
+ * The title line: the column titles, and right-aligned in the flexible column the note and the
+ * position. Where they do not fit, the note's parts that give way go first (the sort order or root,
+ * then the position), the flexible column's title makes room before the note loses more; a note
+ * that must stay (paused, filtered, a search) and still does not fit takes the titles right of
+ * the flexible column too, cut with `…` at worst. Without such a part the rest is left out.
+ */
+function titleText<R>(
+	laid: ReadonlyArray<TableColumn<R> & {cells: number}>,
+	parts: readonly NotePart[],
+	position: string,
+): string {
+	const plain = () =>
+		laid.map((c, i) => tableCell(c.title, c.cells, i === laid.length - 1, c.align)).join('');
+	const flex = laid.findIndex((c) => c.width === 0);
+	if (flex < 0) return plain();
+	const join = (shown: readonly NotePart[], withPosition: boolean) => {
+		const note = shown.map((part) => screenLine(part.text)).join(' · ');
+		return withPosition ? (note ? `${note}  ${position}` : position) : note;
+	};
+	const kept = parts.filter((part) => part.keep === true);
+	// Most wanted first; each as wide as the flexible column's cells, with its title or without.
+	const notes = [join(parts, true), join(kept, true), join(kept, false)].filter((n) => n !== '');
+	const head = laid
+		.slice(0, flex)
+		.map((c) => tableCell(c.title, c.cells, false, c.align))
+		.join('');
+	const column = laid[flex];
+	const last = flex === laid.length - 1;
+	const inner = last ? column.cells : column.cells - 1;
+	const tail = laid
+		.slice(flex + 1)
+		.map((c, i) => tableCell(c.title, c.cells, flex + 1 + i === laid.length - 1, c.align))
+		.join('');
+	// The note right-aligned in `cells`, two spaces after the title (or alone), or null where it does not fit.
+	const beside = (note: string, cells: number, title: string) => {
+		if (title === '') return textWidth(note) <= cells ? padStart(note, cells) : null;
+		const room = cells - textWidth(title) - textWidth(note);
+		return room >= 2 ? title + ' '.repeat(room) + note : null;
+	};
+	for (const note of notes)
+		for (const title of [column.title, '']) {
+			const text = beside(note, inner, title);
+			if (text !== null) return head + text + (last ? '' : ' ') + tail;
+		}
+	if (kept.length === 0) return plain();
+	// What must stay takes the rest of the line: the flexible column and the titles right of it.
+	const region = laid.slice(flex).reduce((sum, c) => sum + c.cells, 0);
+	for (const note of notes.slice(1))
+		for (const title of [column.title, '']) {
+			const text = beside(note, region, title);
+			if (text !== null) return head + text;
+		}
+	return head + fit(join(kept, false), region);
+}
+
 export function RowTable<R>({
 	rows,
 	columns,
@@ -99,17 +168,7 @@ export function RowTable<R>({
 	const start = windowStart(rows.length, cursor, visible);
 	const shown = rows.slice(start, start + visible);
 	const position = rows.length === 0 ? '0/0' : `${Math.min(cursor, rows.length - 1) + 1}/${rows.length}`;
-	const right = note ? `${note}  ${position}` : position;
-	const titleLine = laid
-		.map((c, i) => {
-			const last = i === laid.length - 1;
-			// The flexible column's title also carries the note and the position, right-aligned.
-			const inner = last ? c.cells : c.cells - 1;
-			const room = inner - textWidth(c.title) - textWidth(right);
-			const title = c.width === 0 && room >= 2 ? c.title + ' '.repeat(room) + right : c.title;
-			return tableCell(title, c.cells, last, c.align);
-		})
-		.join('');
+	const titleLine = titleText(laid, typeof note === 'string' ? [{text: note}] : (note ?? []), position);
 	return (
 		<Box
 			flexDirection="column"

@@ -8,16 +8,17 @@ import {modeHints} from '../chrome/mode-hints.js';
 import {DetailView} from '../detail/DetailView.js';
 import type {TabViewProps} from '../tabs/tab.js';
 import {tabCursor} from './row-nav.js';
-import {windowStart} from './RowTable.js';
+import {windowStart, type NotePart} from './RowTable.js';
 
-/** The title line's note: what narrows or orders the rows. */
-export function rowNote(state: UiState, rows: number, first?: string): string {
-	const parts: string[] = [];
-	if (first) parts.push(first);
-	if (state.search.applied) parts.push(`/${state.search.applied}: ${rows} match${rows === 1 ? '' : 'es'}`);
-	if (state.filter.applied) parts.push('filtered');
-	if (state.paused) parts.push('⏸ paused');
-	return parts.join(' · ');
+/** The title line's note: what orders the rows (`first`: sort order, root), then what narrows them. */
+export function rowNote(state: UiState, rows: number, first?: string): NotePart[] {
+	const parts: NotePart[] = [];
+	if (first) parts.push({text: first});
+	if (state.search.applied)
+		parts.push({text: `/${state.search.applied}: ${rows} match${rows === 1 ? '' : 'es'}`, keep: true});
+	if (state.filter.applied) parts.push({text: 'filtered', keep: true});
+	if (state.paused) parts.push({text: '⏸ paused', keep: true});
+	return parts;
 }
 
 export const clampCursor = (cursor: number, length: number) => Math.max(0, Math.min(cursor, length - 1));

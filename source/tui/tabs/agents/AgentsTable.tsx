@@ -10,7 +10,7 @@ import {costCell} from '../usage/usage-format.js';
 import {formatDuration} from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit} from '../../text/cells.js';
-import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn, type TitleNote} from '../../list/RowTable.js';
 import {SESSION_MARK_CELLS, sessionMark} from '../../list/rows.js';
 import {ToolsTable} from '../tools/ToolsTable.js';
 import {agentStatusColor, agentStatusMark, agentStatusText} from './agent-status.js';
@@ -20,7 +20,7 @@ export interface AgentsTableProps {
 	cursor: number;
 	width: number;
 	height: number;
-	note?: string;
+	note?: TitleNote;
 	/** Each subagent's usage by agent id (from AGENT_USAGE_WIDTH columns). */
 	usage?: ReadonlyMap<string, SubagentUsage>;
 }

@@ -8,7 +8,7 @@ import React from 'react';
 import type {FileEntry} from '../../../core/views/index.js';
 import {formatAgo} from '../../../core/views/index.js';
 import {shortSession} from '../../../core/search.js';
-import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn, type TitleNote} from '../../list/RowTable.js';
 import {agentLabel} from '../../list/rows.js';
 
 export interface FilesTableProps {
@@ -18,7 +18,7 @@ export interface FilesTableProps {
 	height: number;
 	/** The current time, for "last touched … ago". */
 	now: number;
-	note?: string;
+	note?: TitleNote;
 	/** The rows come from sessions with different cwds: show each one's session. */
 	manyRoots?: boolean;
 }

@@ -7,7 +7,7 @@ import React from 'react';
 import type {SessionEntry, SessionUsageTotals} from '../../../core/views/index.js';
 import {formatAgo, formatDuration, homeShort} from '../../../core/views/index.js';
 import {textWidth} from '../../text/cells.js';
-import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn, type TitleNote} from '../../list/RowTable.js';
 import {sessionStateColor, sessionStateText, waitWords} from './session-state.js';
 import {allTokens, compactCount, costCell} from '../usage/usage-format.js';
 
@@ -21,7 +21,7 @@ export interface SessionsTableProps {
 	height: number;
 	/** The current time, for "last activity … ago" and how long it has been waiting. */
 	now: number;
-	note?: string;
+	note?: TitleNote;
 	/** Usage totals by session id (from SESSION_USAGE_WIDTH columns). */
 	usage?: ReadonlyMap<string, SessionUsageTotals>;
 }

@@ -7,7 +7,7 @@
 import React from 'react';
 import type {ToolCall} from '../../../core/views/index.js';
 import {formatClock, formatDuration, interruptText, toolStatusWord} from '../../../core/views/index.js';
-import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn, type TitleNote} from '../../list/RowTable.js';
 import {agentLabel, SESSION_MARK_CELLS, sessionMark} from '../../list/rows.js';
 import {toolStatusColor, toolStatusMark} from './tool-status.js';
 
@@ -17,7 +17,7 @@ export interface ToolsTableProps {
 	width: number;
 	height: number;
 	/** Shown on the title line, e.g. `by duration` or `session 5b1e0c9a`. */
-	note?: string;
+	note?: TitleNote;
 }
 
 function durationText(row: ToolCall): string {

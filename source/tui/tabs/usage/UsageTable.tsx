@@ -16,7 +16,7 @@ import {
 } from '../../../core/views/index.js';
 import {screenLine} from '../../text/screen-line.js';
 import {fit} from '../../text/cells.js';
-import {RowTable, type TableColumn} from '../../list/RowTable.js';
+import {RowTable, type TableColumn, type TitleNote} from '../../list/RowTable.js';
 import {sessionMark} from '../../list/rows.js';
 import type {UsageItem, UsageRow} from './usage-rows.js';
 import {allTokens, cacheTokens, compactCount, costCell, money} from './usage-format.js';
@@ -119,7 +119,7 @@ export interface UsageTableProps {
 	cursor: number;
 	width: number;
 	height: number;
-	note?: string;
+	note?: TitleNote;
 	/** With no rows, say what to set up (not when a search left no rows). */
 	setup?: boolean;
 	/** Hook health from telemetry, shown under the sessions. */
