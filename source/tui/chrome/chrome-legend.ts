@@ -20,7 +20,7 @@ export const chromeLegend: readonly LegendLine[] = [
 	['N sessions, N events', 'seen since start (history included)'],
 	['N/min', 'events that arrived in the last minute'],
 	['N errors', 'errors as is:error counts them (red when any)'],
-	['ses, ev, /m, err, wait, $N', 'the same, in a narrow pane'],
+	['ses, ev, /m, err, wait, $N', 'the same, in a narrow pane (/m, $, ses, ev drop first)'],
 	['◆ session <id>', 'tab bar: every tab shows this session only (S)'],
 	['filter: <text>', 'tab bar: the filter in force (f; Esc clears)'],
 	['[N Title]', 'tab bar: the tab on screen, where styles are off'],
