@@ -199,6 +199,32 @@ describe('tui app', () => {
 		assert.equal(t.calls.quit, 0);
 	});
 
+	it('closing the help opened from a detail view goes back to that detail, where it was', async () => {
+		const t = mount({rows: 12});
+		const big = record({
+			summary: 'Bash  npm test',
+			type: 'PostToolUse',
+			tool: 'Bash',
+			payload: {lines: Array.from({length: 30}, (_, i) => `entry-${i}`)},
+		});
+		t.store.append([big], Date.now());
+		await t.until((f) => f.includes('npm test'));
+		await t.press(keys.enter, 'G');
+		const reading = await t.until((f) => f.includes('entry-29'), 'the end of the detail');
+		const at = /lines \d+–\d+ of \d+/.exec(reading)?.[0];
+		assert.ok(at, reading);
+		await t.press('?');
+		await t.until((f) => f.includes('any other key closes it'), 'the help');
+		await t.press('x');
+		const back = await t.until((f) => !f.includes('any other key closes it'), 'the help closed');
+		assert.ok(
+			back.includes(`#${big.seq} PostToolUse Bash`) && back.includes(at),
+			`back in the detail, ${at}:\n${back}`,
+		);
+		await t.press(keys.escape);
+		await t.until((f) => f.includes('1/1 ·'), 'Esc: the list');
+	});
+
 	it('switches tabs with numbers and Tab/Shift-Tab; empty tabs say what will appear', async () => {
 		const t = mount();
 		await t.press('2');

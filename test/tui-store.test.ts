@@ -411,4 +411,32 @@ describe('detail view scrolling', () => {
 		const top = reducer(measured, {type: 'key', input: 'g', key: {}});
 		assert.equal(top.detail.scroll, 0, 'g goes back to the top');
 	});
+
+	it('the help opened from the detail closes back to the detail, at its scroll; from the list, back to the list', async () => {
+		const {initialState} = await import('../source/tui/app/ui-state.js');
+		const {reducer} = await import('../source/tui/app/reducer.js');
+		const detail = {record: record({summary: 'Bash  npm test'}), scroll: 14, lines: 24};
+		const reading = {...initialState({rows: 10, width: 80}), mode: 'detail' as const, detail};
+		const help = reducer(reading, {type: 'key', input: '?', key: {}});
+		assert.equal(help.mode, 'help');
+		const scrolled = reducer(help, {type: 'key', input: 'j', key: {}});
+		assert.equal(scrolled.mode, 'help', 'j scrolls the help');
+		const closed = reducer(scrolled, {type: 'key', input: 'x', key: {}});
+		assert.equal(closed.mode, 'detail', 'any other key: back to the detail');
+		assert.deepEqual(closed.detail, detail, 'the same record at the same scroll');
+		const again = reducer(reducer(closed, {type: 'key', input: '?', key: {}}), {
+			type: 'key',
+			input: '?',
+			key: {},
+		});
+		assert.equal(again.mode, 'detail', '? closes it too');
+		const back = reducer(again, {type: 'key', input: '', key: {escape: true}});
+		assert.equal(back.mode, 'list');
+		const fromList = reducer(reducer(back, {type: 'key', input: '?', key: {}}), {
+			type: 'key',
+			input: 'x',
+			key: {},
+		});
+		assert.equal(fromList.mode, 'list', 'from the list, back to the list');
+	});
 });

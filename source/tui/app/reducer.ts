@@ -139,7 +139,9 @@ function apply(state: UiState, intent: Intent, exportPath?: () => string): UiSta
 		case 'quit':
 			return withEffect(state, {kind: 'quit'});
 		case 'help':
-			return {...state, mode: state.mode === 'help' ? 'list' : 'help', helpScroll: 0};
+			// Closing goes back where `?` was pressed: the list, or the detail being read.
+			if (state.mode === 'help') return {...state, mode: state.helpReturn, helpScroll: 0};
+			return {...state, mode: 'help', helpScroll: 0, helpReturn: state.mode === 'detail' ? 'detail' : 'list'};
 		case 'helpScroll':
 			return scrollHelp(state, intent.delta);
 		case 'helpPage':

@@ -81,6 +81,8 @@ export interface UiState {
 	demoAvailable: boolean;
 	/** First help line on screen while the help (`?`) is open. */
 	helpScroll: number;
+	/** Where closing the help goes back to: the list or the detail it was opened from. */
+	helpReturn: 'list' | 'detail';
 }
 
 export type Action =
@@ -173,5 +175,6 @@ export function initialState(
 		effects: [],
 		demoAvailable: options.demoAvailable ?? true,
 		helpScroll: 0,
+		helpReturn: 'list',
 	};
 }

@@ -277,7 +277,7 @@ export function sharedBindings(titles: readonly string[]): Binding[] {
 			command: 'help.close',
 			keys: ['other'],
 			intent: {do: 'help'},
-			description: 'close the help',
+			description: 'close the help: back to the list or detail it was on',
 			where: 'help',
 		},
 
