@@ -279,6 +279,32 @@ describe('tui app', () => {
 		assert.match(frame.split('\n')[0], /11 events/);
 	});
 
+	it('after c every tab says the view was cleared, not that nothing ever came', async () => {
+		const t = mount({columns: 120});
+		t.store.append(demoRecords(40), Date.now());
+		await t.until((f) => f.includes('40/40'));
+		await t.press('5');
+		await t.until((f) => f.includes('/2'), 'the sessions');
+		await t.press('c');
+		for (const [key, name, fresh] of [
+			['2', 'Tools', 'No tool calls yet'],
+			['3', 'Agents', 'No subagents yet'],
+			['4', 'Files', 'No files touched yet'],
+			['5', 'Sessions', 'No sessions yet'],
+			['6', 'Usage', 'No usage yet'],
+			['1', 'Events', 'No events yet'],
+		] as const) {
+			await t.press(key);
+			const frame = await t.until((f) => f.includes('View cleared'), `${name}: View cleared`);
+			assert.ok(!frame.includes(fresh) && !frame.includes('Install the hooks'), `${name}:\n${frame}`);
+		}
+		assert.match(t.frame().split('\n')[0], /40 events/, 'the header still counts them');
+		// What arrives after the clear is shown as before.
+		t.store.append(demoRecords(40, 11), Date.now());
+		await t.press('5');
+		await t.until((f) => !f.includes('View cleared') && /1\/\d/.test(f), 'Sessions: the new events');
+	});
+
 	it('shows notices from the store (replay, server log) until the next key', async () => {
 		const t = mount();
 		t.store.append(demoRecords(3), Date.now());

@@ -272,7 +272,7 @@ describe('tui view tabs', () => {
 			'finished calls keep their duration',
 		);
 		await t.press('c');
-		await t.until((f) => f.includes('No tool calls yet'), 'c clears the views');
+		await t.until((f) => f.includes('View cleared. New tool calls appear'), 'c clears the views');
 		t.store.append(seq([50_000, pre('Grep', 'toolu_after_clear', {pattern: 'x', path: '/home/u/app'})]), T0);
 		await t.until((f) => f.includes('1/1') && f.includes('Grep'), 'new calls appear after a clear');
 	});

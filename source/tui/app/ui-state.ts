@@ -126,6 +126,7 @@ export const emptySnapshot: StoreSnapshot = {
 	listAppended: 0,
 	listDropped: 0,
 	listGeneration: 0,
+	cleared: false,
 	hits: new Map(),
 	searching: false,
 	notice: null,

@@ -50,6 +50,8 @@ export interface StoreSnapshot {
 	listDropped: number;
 	/** Changes when the list is rebuilt (new filter or search, or cleared). */
 	listGeneration: number;
+	/** `c` has cleared the view: the tabs show only what arrived since (their empty text says so). */
+	cleared: boolean;
 	/** Search hits (for highlighting); empty without a search. */
 	hits: ReadonlyMap<EventRecord, SearchHit>;
 	searching: boolean;
@@ -97,6 +99,7 @@ export class EventStore {
 	private hits: SearchHits = new Map();
 	/** Records before this absolute position are hidden by `c` (clear view). */
 	private viewStart = 0;
+	private cleared = false;
 	private link: LinkInfo = {status: 'starting', address: '', attempt: 0};
 	private notice: string | null = null;
 	private readonly listeners = new Set<(urgent: boolean) => void>();
@@ -185,6 +188,7 @@ export class EventStore {
 	/** `c`: hides what is listed now; new events keep coming (the server's history stays). */
 	clearView(): void {
 		this.viewStart = this.shift + this.records.length;
+		this.cleared = true;
 		this.feed.rebuild([]);
 		this.list = [];
 		this.listHead = 0;
@@ -263,6 +267,7 @@ export class EventStore {
 			listAppended: this.listAppended,
 			listDropped: this.listDropped,
 			listGeneration: this.listGeneration,
+			cleared: this.cleared,
 			hits: this.hits,
 			searching: this.query !== '',
 			notice: this.notice,

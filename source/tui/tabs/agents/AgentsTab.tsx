@@ -31,6 +31,7 @@ export function AgentsTab(props: TabViewProps) {
 	const usage = known !== undefined && rows.some((r) => r.id !== null && known.has(r.id)) ? known : undefined;
 	return (
 		<AgentsTable
+			cleared={state.shown.cleared}
 			usage={usage}
 			rows={rows}
 			cursor={clampCursor(cursor, rows.length)}

@@ -21,6 +21,8 @@ export interface AgentsTableProps {
 	width: number;
 	height: number;
 	note?: TitleNote;
+	/** `c` cleared the view: the empty text says so, not that nothing ever came. */
+	cleared?: boolean;
 	/** Each subagent's usage by agent id (from AGENT_USAGE_WIDTH columns). */
 	usage?: ReadonlyMap<string, SubagentUsage>;
 }
@@ -103,7 +105,7 @@ export function agentColumns(
 	return columns;
 }
 
-export function AgentsTable({rows, cursor, width, height, note, usage}: AgentsTableProps) {
+export function AgentsTable({rows, cursor, width, height, note, usage, cleared = false}: AgentsTableProps) {
 	return (
 		<RowTable
 			rows={rows}
@@ -113,7 +115,11 @@ export function AgentsTable({rows, cursor, width, height, note, usage}: AgentsTa
 			height={height}
 			rowKey={(r) => r.key}
 			rowColor={(r) => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
-			empty="No subagents yet. They appear when Claude Code starts one (the Agent / Task tool)."
+			empty={
+				cleared
+					? 'View cleared. New subagents appear when Claude Code starts one (the Agent / Task tool).'
+					: 'No subagents yet. They appear when Claude Code starts one (the Agent / Task tool).'
+			}
 			note={note}
 		/>
 	);

@@ -19,6 +19,7 @@ export function FilesTab(props: TabViewProps) {
 	const note = rowNote(state, rows.length, root === null ? undefined : `in ${root}`);
 	return (
 		<FilesTable
+			cleared={state.shown.cleared}
 			rows={rows}
 			cursor={clampCursor(tabCursor.get(state), rows.length)}
 			width={width}

@@ -19,6 +19,8 @@ export interface FilesTableProps {
 	/** The current time, for "last touched … ago". */
 	now: number;
 	note?: TitleNote;
+	/** `c` cleared the view: the empty text says so, not that nothing ever came. */
+	cleared?: boolean;
 	/** The rows come from sessions with different cwds: show each one's session. */
 	manyRoots?: boolean;
 }
@@ -105,7 +107,16 @@ export function fileColumns(width: number, now: number, manyRoots = false): Arra
 	return columns;
 }
 
-export function FilesTable({rows, cursor, width, height, now, note, manyRoots}: FilesTableProps) {
+export function FilesTable({
+	rows,
+	cursor,
+	width,
+	height,
+	now,
+	note,
+	manyRoots,
+	cleared = false,
+}: FilesTableProps) {
 	return (
 		<RowTable
 			rows={rows}
@@ -114,7 +125,11 @@ export function FilesTable({rows, cursor, width, height, now, note, manyRoots}: 
 			width={width}
 			height={height}
 			rowKey={(r) => r.path}
-			empty="No files touched yet. Reads, writes, edits and searches appear here."
+			empty={
+				cleared
+					? 'View cleared. New reads, writes, edits and searches appear here.'
+					: 'No files touched yet. Reads, writes, edits and searches appear here.'
+			}
 			note={note}
 		/>
 	);

@@ -19,6 +19,7 @@ export function SessionsTab({state, width, height}: TabViewProps) {
 			: undefined;
 	return (
 		<SessionsTable
+			cleared={state.shown.cleared}
 			usage={usage}
 			rows={rows}
 			cursor={clampCursor(tabCursor.get(state), rows.length)}

@@ -22,6 +22,8 @@ export interface SessionsTableProps {
 	/** The current time, for "last activity … ago" and how long it has been waiting. */
 	now: number;
 	note?: TitleNote;
+	/** `c` cleared the view: the empty text says so, not that nothing ever came. */
+	cleared?: boolean;
 	/** Usage totals by session id (from SESSION_USAGE_WIDTH columns). */
 	usage?: ReadonlyMap<string, SessionUsageTotals>;
 }
@@ -151,7 +153,16 @@ export function sessionColumns(
 	return columns;
 }
 
-export function SessionsTable({rows, cursor, width, height, now, note, usage}: SessionsTableProps) {
+export function SessionsTable({
+	rows,
+	cursor,
+	width,
+	height,
+	now,
+	note,
+	usage,
+	cleared = false,
+}: SessionsTableProps) {
 	return (
 		<RowTable
 			rows={rows}
@@ -170,7 +181,11 @@ export function SessionsTable({rows, cursor, width, height, now, note, usage}: S
 							: undefined
 			}
 			rowBold={(r) => r.state === 'waiting'}
-			empty="No sessions yet. Install the hooks (mpm-tui hooks install) and start Claude Code."
+			empty={
+				cleared
+					? 'View cleared. Sessions appear here again with their next events.'
+					: 'No sessions yet. Install the hooks (mpm-tui hooks install) and start Claude Code.'
+			}
 			note={note}
 		/>
 	);

@@ -15,6 +15,7 @@ export function ToolsTab(props: TabViewProps) {
 	const rows = toolRows(state);
 	return (
 		<ToolsTable
+			cleared={state.shown.cleared}
 			rows={rows}
 			cursor={clampCursor(tabCursor.get(state), rows.length)}
 			width={width}

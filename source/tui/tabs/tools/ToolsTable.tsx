@@ -18,6 +18,8 @@ export interface ToolsTableProps {
 	height: number;
 	/** Shown on the title line, e.g. `by duration` or `session 5b1e0c9a`. */
 	note?: TitleNote;
+	/** `c` cleared the view: the empty text says so, not that nothing ever came. */
+	cleared?: boolean;
 }
 
 function durationText(row: ToolCall): string {
@@ -93,7 +95,7 @@ export function toolColumns(width: number): Array<TableColumn<ToolCall>> {
 	return columns;
 }
 
-export function ToolsTable({rows, cursor, width, height, note}: ToolsTableProps) {
+export function ToolsTable({rows, cursor, width, height, note, cleared = false}: ToolsTableProps) {
 	return (
 		<RowTable
 			rows={rows}
@@ -103,7 +105,11 @@ export function ToolsTable({rows, cursor, width, height, note}: ToolsTableProps)
 			height={height}
 			rowKey={(r) => r.id}
 			rowColor={(r) => (r.status === 'failed' || r.status === 'denied' ? 'red' : undefined)}
-			empty="No tool calls yet. They appear here as Claude Code runs tools."
+			empty={
+				cleared
+					? 'View cleared. New tool calls appear here as Claude Code runs tools.'
+					: 'No tool calls yet. They appear here as Claude Code runs tools.'
+			}
 			note={note}
 		/>
 	);

@@ -38,6 +38,7 @@ export function UsageTab(props: TabViewProps) {
 	const rows = usageRows(state);
 	return (
 		<UsageTable
+			cleared={state.shown.cleared}
 			setup={!state.search.applied}
 			rows={rows}
 			cursor={clampCursor(cursor, rows.length)}

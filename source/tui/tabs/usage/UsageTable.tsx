@@ -29,6 +29,9 @@ export const USAGE_EMPTY = [
 	'Transcripts count too, once a hook event names one.',
 ];
 
+/** The first line instead of USAGE_EMPTY's after `c`: usage came, the view was cleared. */
+const USAGE_CLEARED = 'View cleared. New usage appears here; it comes from telemetry:';
+
 const apiText = (ms: number) => (ms > 0 ? formatDuration(ms) : '–');
 
 /** The token and $ columns every usage table shares, for `width`. */
@@ -124,6 +127,8 @@ export interface UsageTableProps {
 	setup?: boolean;
 	/** Hook health from telemetry, shown under the sessions. */
 	hooks?: readonly HookHealth[];
+	/** `c` cleared the view: the empty text says so, not that nothing ever came. */
+	cleared?: boolean;
 }
 
 /** A hook event's runs as telemetry's hook_execution_complete tells them; `warn` when one failed or is slow. */
@@ -169,7 +174,16 @@ function HookHealthLines({
 	);
 }
 
-export function UsageTable({rows, cursor, width, height, note, setup = true, hooks = []}: UsageTableProps) {
+export function UsageTable({
+	rows,
+	cursor,
+	width,
+	height,
+	note,
+	setup = true,
+	hooks = [],
+	cleared = false,
+}: UsageTableProps) {
 	const hookLines =
 		rows.length === 0 || hooks.length === 0 ? 0 : Math.min(hooks.length + 1, Math.floor(height / 3));
 	const tableHeight = rows.length === 0 ? Math.min(height, 2) : height - hookLines;
@@ -181,7 +195,7 @@ export function UsageTable({rows, cursor, width, height, note, setup = true, hoo
 			width={width}
 			height={tableHeight}
 			rowKey={(r) => r.key}
-			empty={USAGE_EMPTY[0]}
+			empty={cleared ? USAGE_CLEARED : USAGE_EMPTY[0]}
 			note={note}
 		/>
 	);
