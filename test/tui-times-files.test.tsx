@@ -11,6 +11,7 @@
 import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
+import stringWidth from 'string-width';
 import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {CWD, SESSION_ID} from './fixtures/hook-payloads.js';
@@ -83,14 +84,14 @@ function twoSessions(): EventRecord[] {
 	);
 }
 
-function mount(records: EventRecord[], clock: {now: number}, arrived: boolean, tickMs = 50) {
+function mount(records: EventRecord[], clock: {now: number}, arrived: boolean, tickMs = 50, columns = 130) {
 	const store = new EventStore(1000);
 	store.setLink({status: 'hosting', address: 'http://127.0.0.1:8765', attempt: 0});
 	store.append(records, clock.now, arrived);
 	const app = render(
 		<App
 			store={store}
-			size={{columns: 130, rows: 16}}
+			size={{columns, rows: 16}}
 			snapshotIntervalMs={0}
 			searchDebounceMs={10}
 			tickMs={tickMs}
@@ -177,6 +178,18 @@ describe('the header rate counts arrivals of the last minute', () => {
 });
 
 describe('Files: two sessions, searched directories, a subagent', () => {
+	for (const columns of [60, 69])
+		it(`${columns} columns: the S column stays, so a searched directory does not read as "none"`, async () => {
+			const t = mount(twoSessions(), {now: T0 + 3000}, false, 50, columns);
+			await t.press('4');
+			const frame = strip(await t.until((f) => f.includes('lib/index.ts'), 'the Files tab'));
+			const lines = frame.split('\n');
+			for (const line of lines) assert.ok(stringWidth(line) <= columns, `wider than ${columns}: ${line}`);
+			assert.match(lines[2], /\sR\s+W\s+E\s+S\s+touched/, 'the title names all four counts');
+			assert.match(rowOf(frame, 'lib/ '), /^.lib\/\s+·\s+·\s+·\s+1\s+just now/, 'lib/ was searched once');
+			assert.match(rowOf(frame, 'lib/index.ts'), /^.lib\/index\.ts\s+1\s+·\s+·\s+·\s+just now/);
+		});
+
 	it('paths from one root with the session where cwds differ, directories marked, agents by type as on Tools', async () => {
 		const clock = {now: T0 + 3000};
 		const t = mount(twoSessions(), clock, false);

@@ -67,15 +67,15 @@ export function fileColumns(width: number, now: number, manyRoots = false): Arra
 			color: (r) => (r.edits > 0 ? 'yellow' : undefined),
 		},
 	];
-	if (width >= 70)
-		columns.push({
-			id: 'searches',
-			title: 'S',
-			width: 4,
-			align: 'right',
-			cell: (r) => count(r.searches),
-			dim: true,
-		});
+	// At every width: without it a row's `·` marks would say "none" of a path that was searched.
+	columns.push({
+		id: 'searches',
+		title: 'S',
+		width: 4,
+		align: 'right',
+		cell: (r) => count(r.searches),
+		dim: true,
+	});
 	if (width >= 100) columns.push({id: 'last', title: 'last', width: 8, cell: (r) => r.lastTool});
 	columns.push({
 		id: 'touched',
