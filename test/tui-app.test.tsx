@@ -9,6 +9,7 @@ import stringWidth from 'string-width';
 import type {AppProps} from '../source/tui/app/App.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {demoRecords, keys, pressKeys, record, sleep, strip, waitForFrame} from './helpers/tui-kit.js';
+import {hook, pre, seq} from './fixtures/view-sequences.js';
 
 // Colours on (the cursor row is drawn inverse): chalk reads this when Ink is first loaded.
 process.env.FORCE_COLOR = '1';
@@ -265,6 +266,42 @@ describe('tui app', () => {
 			'a new filter applies while paused',
 		);
 		assert.match(refiltered, /while paused/);
+	});
+
+	it('pause holds every tab: what arrives meanwhile shows on no tab until p again', async () => {
+		const t = mount({columns: 120});
+		t.store.append(demoRecords(10), Date.now());
+		await t.until((f) => f.includes('10/10'));
+		await t.press('p');
+		await t.until((f) => f.includes('paused · 0 pending'));
+		const pz = {session_id: 'pz000002-1111-4222-8333-944455556666'};
+		t.store.append(
+			seq(
+				[0, hook('UserPromptSubmit', {...pz, prompt: 'run it'})],
+				[10, pre('Bash', 'tpz2', {command: 'second while paused'}, pz)],
+			),
+			Date.now(),
+		);
+		await t.until((f) => f.includes('paused · 2 pending'), 'the events tab counts them');
+		for (const [key, name] of [
+			['2', 'Tools'],
+			['5', 'Sessions'],
+			['3', 'Agents'],
+			['1', 'Events'],
+			['2', 'Tools'],
+		] as const) {
+			await t.press(key);
+			const frame = await t.until((f) => f.includes('⏸ paused'), `${name} paused`);
+			assert.ok(!frame.includes('second while paused') && !frame.includes('pz000002'), `${name}:\n${frame}`);
+		}
+		assert.match(t.frame().split('\n')[0], /12 events/, 'the header stays live');
+		await t.press('p');
+		await t.until(
+			(f) => f.includes('second while paused') && !f.includes('⏸ paused'),
+			'Tools: p shows the call',
+		);
+		await t.press('5');
+		await t.until((f) => f.includes('pz000002'), 'Sessions: the new session');
 	});
 
 	it('clears the view with c; new events still arrive', async () => {

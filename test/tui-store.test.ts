@@ -13,6 +13,7 @@ import {SearchIndex, searchAmong} from '../source/core/search.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {EVEN_GAP_MS, loadReplay, playReplay, ReplayError} from '../source/tui/sources/replay.js';
 import {demoRecords, record} from './helpers/tui-kit.js';
+import {hook, pre, seq} from './fixtures/view-sequences.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-tui-store-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -153,6 +154,46 @@ describe('event store', () => {
 		off();
 		store.append([record({summary: 'b'})], now);
 		assert.equal(calls, 2);
+	});
+});
+
+describe('event store: pause holds the views', () => {
+	const calls = (store: EventStore) =>
+		store
+			.snapshot(now)
+			.views.tools()
+			.map((call) => call.target)
+			.sort();
+	const bash = (n: number) =>
+		seq(
+			...Array.from({length: n}, (_, i): [number, ReturnType<typeof pre>] => [
+				i,
+				pre('Bash', `h${n}-${i}`, {command: `cmd ${n}-${i}`}),
+			]),
+		);
+
+	it('what arrives while held is in no view until released, then in all; the waiting count stays live', () => {
+		const store = new EventStore(100);
+		store.append(bash(2), now);
+		store.holdViews(true);
+		store.append(
+			[...bash(3), ...seq([50, hook('PermissionRequest', {tool_name: 'Bash', tool_input: {command: 'ls'}})])],
+			now,
+		);
+		assert.deepEqual(calls(store), ['cmd 2-0', 'cmd 2-1'], 'held');
+		assert.equal(store.snapshot(now).views.waiting, 1, 'the header counts the waiting session at once');
+		store.holdViews(false);
+		assert.deepEqual(calls(store), ['cmd 2-0', 'cmd 2-1', 'cmd 3-0', 'cmd 3-1', 'cmd 3-2']);
+	});
+
+	it('more arriving while held than the store keeps: the release rebuilds from what it keeps', () => {
+		const store = new EventStore(4);
+		store.append(bash(1), now);
+		store.holdViews(true);
+		store.append(bash(6), now);
+		assert.deepEqual(calls(store), ['cmd 1-0'], 'held');
+		store.holdViews(false);
+		assert.deepEqual(calls(store), ['cmd 6-2', 'cmd 6-3', 'cmd 6-4', 'cmd 6-5'], 'the 4 events kept');
 	});
 });
 

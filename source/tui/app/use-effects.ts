@@ -38,6 +38,7 @@ export function useEffects(
 					handlers.onDemo?.();
 					break;
 				case 'pause':
+					store.holdViews(effect.paused);
 					handlers.onPause?.(effect.paused);
 					break;
 				case 'export': {

@@ -185,6 +185,16 @@ export class EventStore {
 		this.bump(true);
 	}
 
+	/**
+	 * `p`: the tabs' views hold still (what arrives waits, up to the events kept) until released;
+	 * the list is held by the UI (its shown snapshot), the header's counts stay live.
+	 */
+	holdViews(held: boolean): void {
+		if (held) this.feed.hold(this.capacity);
+		else this.feed.release(() => this.visible(this.filter));
+		this.bump(true);
+	}
+
 	/** `c`: hides what is listed now; new events keep coming (the server's history stays). */
 	clearView(): void {
 		this.viewStart = this.shift + this.records.length;

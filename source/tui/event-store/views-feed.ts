@@ -122,10 +122,19 @@ export class ViewFeed {
 	private readonly all = new SessionsView();
 	private lastTime = 0;
 	private generation = 0;
+	/**
+	 * While held (`p`): the selected records that arrived since, applied on release; null when
+	 * not held. `overflow`: more arrived than the store keeps, so the release rebuilds instead.
+	 */
+	private held: {records: EventRecord[]; max: number; overflow: boolean} | null = null;
 
 	/** New records: `selected` pass the filter and scope, `every` is the whole batch. */
 	apply(selected: readonly EventRecord[], every: readonly EventRecord[]): void {
-		this.views.applyMany(selected);
+		if (this.held === null) this.views.applyMany(selected);
+		else if (!this.held.overflow) {
+			for (const record of selected) this.held.records.push(record);
+			if (this.held.records.length > this.held.max) this.held = {...this.held, records: [], overflow: true};
+		}
 		for (const record of every) {
 			const parsed = Date.parse(record.time);
 			const t = Number.isFinite(parsed) ? parsed : this.lastTime;
@@ -139,6 +148,26 @@ export class ViewFeed {
 		this.views.reset();
 		this.views.applyMany(selected);
 		this.generation++;
+		// Built from everything up to now: only what comes next is held.
+		if (this.held !== null) this.held = {...this.held, records: [], overflow: false};
+	}
+
+	/**
+	 * Pause (`p`): the tabs' views stay as they are, the records that arrive meanwhile wait (at
+	 * most `max` of them; past that the release rebuilds from what the store keeps). The
+	 * sessions-only feed (the header's "N waiting") stays live.
+	 */
+	hold(max: number): void {
+		if (this.held === null) this.held = {records: [], max, overflow: false};
+	}
+
+	/** Resume: the held records are applied (or, after an overflow, the views rebuilt from `all`). */
+	release(all: () => Iterable<EventRecord>): void {
+		const held = this.held;
+		if (held === null) return;
+		this.held = null;
+		if (held.overflow) this.rebuild(all());
+		else this.views.applyMany(held.records);
 	}
 
 	get version(): number {

@@ -88,8 +88,8 @@ export function sharedBindings(titles: readonly string[]): Binding[] {
 			command: 'app.pause',
 			keys: ['p'],
 			intent: {do: 'pause'},
-			description: 'pause the view (events keep arriving, the badge counts)',
-			more: '`p` again shows them. In `--replay` it also pauses the playback',
+			description: 'pause every tab (events keep arriving, the badge counts)',
+			more: 'each tab shows what it had at the pause, the header stays live; `p` again shows what came. In `--replay` it also pauses the playback',
 			where: 'screen',
 		},
 
