@@ -231,3 +231,37 @@ test('Esc then Ctrl-c, and j then Ctrl-c, each in one stdin read through Ink, qu
 		cleanup();
 	}
 });
+
+test('every help title keys.md gives is one drawn on screen (scrolled, or the whole help)', async () => {
+	const doc = readFileSync(KEYS_DOC, 'utf8');
+	const examples = [...doc.matchAll(/`(Help[ ·—][^`]*)`/g)].map((m) => m[1]);
+	assert.ok(examples.length > 0, 'keys.md gives the help title');
+	const titles: string[] = [];
+	for (const rows of [24, 400]) {
+		const store = new EventStore(100);
+		store.setLink({status: 'hosting', address: 'http://127.0.0.1:8765', attempt: 0});
+		const app = render(
+			<App
+				store={store}
+				size={{columns: 100, rows}}
+				snapshotIntervalMs={0}
+				defaultExportPath={() => './x.ndjson'}
+				onQuit={() => {}}
+				onExport={async (file) => file}
+			/>,
+		);
+		await pressKeys(app, '?');
+		const frame = await waitForFrame(app.lastFrame, (f) => f.includes('Help'), 3000, 'the help');
+		titles.push(frame.split('\n')[2].trimEnd());
+		app.unmount();
+	}
+	assert.match(titles[0], /lines 1–\d+ of \d+/, 'scrolled at 24 rows');
+	assert.doesNotMatch(titles[1], /lines/, 'whole at 400 rows');
+	// The doc's numbers are an example: any numbers, the rest as drawn.
+	const numbersOff = (text: string) => text.replace(/\d+/g, 'N');
+	for (const example of examples)
+		assert.ok(
+			titles.some((title) => numbersOff(title) === numbersOff(example)),
+			`"${example}" is none of the titles drawn: ${titles.join(' | ')}`,
+		);
+});

@@ -8,6 +8,8 @@
 import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
+import {readFileSync} from 'node:fs';
+import {agentsLegend} from '../source/tui/tabs/agents/agent-status.js';
 import type {EventRecord} from '../source/core/record.js';
 import {EventStore} from '../source/tui/event-store/event-store.js';
 import {SESSION_ID} from './fixtures/hook-payloads.js';
@@ -95,6 +97,31 @@ describe("today's Claude Code on screen", () => {
 		await narrow.press('5');
 		frame = await narrow.until((f) => f.includes('◇ bg 3'), 'the narrow form');
 		for (const line of frame.split('\n')) assert.ok([...line].length <= 60, line);
+	});
+
+	it("Agents: a running agent's took counts up, as the help and usage.md say; `–` is said of a lost one", async () => {
+		const t = mount(seq(...backgroundWork.slice(0, BG_STOP + 1)));
+		await t.press('3');
+		const took = (frame: string) =>
+			body(frame)
+				.filter((l) => l.includes('running bg'))
+				.map((l) => /running bg +(\S+)/.exec(l)?.[1]);
+		const before = took(await t.until((f) => f.includes('running bg'), 'the Agents tab'));
+		assert.equal(before.length, 2);
+		for (const value of before) assert.match(value ?? '', /^\d+(\.\d+)?m?s$/, 'a duration, not –');
+		t.clock.now += 60_000;
+		const after = took(await t.until((f) => /running bg +1m\d\ds/.test(f), 'took counts up with the clock'));
+		assert.ok(
+			after.every((value) => /^1m\d\ds$/.test(value ?? '')),
+			after.join(' '),
+		);
+		const legend = new Map(agentsLegend);
+		assert.match(legend.get('◐ running') ?? '', /took counts up/);
+		assert.match(legend.get('–') ?? '', /lost/);
+		const usage = readFileSync(new URL('../docs/usage.md', import.meta.url), 'utf8');
+		const agents = usage.slice(usage.indexOf('**Agents** — '), usage.indexOf('**Files** — '));
+		assert.match(agents, /`took` counts up while the agent runs/);
+		assert.doesNotMatch(agents, /`took` is `–` while no end has come/);
 	});
 
 	it('Tools and Agents: background launches say launched and running bg; a cancelled call is ⊘ interrupted, not ? lost', async () => {

@@ -28,11 +28,11 @@ export function agentStatusText(row: Pick<AgentEntry, 'status' | 'background'>):
 }
 
 export const agentsLegend: readonly LegendLine[] = [
-	['◐ running', 'at work ("running bg": started in the background)'],
+	['◐ running', 'at work; took counts up ("running bg": in background)'],
 	['✓ done', 'SubagentStop came, or its Agent call ended'],
 	['✗ failed', 'its Agent call failed (an error)'],
 	['✗ denied', 'its Agent call was denied (an error)'],
 	['⊘ interrupted', 'stopped by you, or its turn or session ended'],
 	['? lost', 'no event for 10 minutes'],
-	['–', 'took: not known (no end came)'],
+	['–', 'took: not known (lost: no end came)'],
 ];
