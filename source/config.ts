@@ -56,6 +56,8 @@ export interface Config {
 	transcripts: {follow: boolean; fromStart: boolean; roots: string[]};
 	/** A user's price file read over the built-in table (`MPM_TUI_PRICES`, else `${XDG_CONFIG_HOME:-~/.config}/mpm-tui/prices.json`). */
 	pricesFile: string;
+	/** Whether `MPM_TUI_PRICES` named it: then its absence is worth saying (the default place may well have none). */
+	pricesFileNamed: boolean;
 	/** `--redis` / `MPM_TUI_REDIS_URL` (docs/team.md): the Redis shared by a team's instances, or null. `redacted`: the URL with its password as `***`, the only form logged. */
 	redis: {url: string; redacted: string} | null;
 }
@@ -250,6 +252,7 @@ export function resolveConfig(flags: Flags, env: Env, home: string): Config {
 		pricesFile:
 			firstDefined(env.MPM_TUI_PRICES) ??
 			path.join(firstDefined(env.XDG_CONFIG_HOME) ?? path.join(home, '.config'), 'mpm-tui', 'prices.json'),
+		pricesFileNamed: firstDefined(env.MPM_TUI_PRICES) !== undefined,
 		redis,
 	};
 }

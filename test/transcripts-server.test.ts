@@ -296,6 +296,22 @@ describe('transcripts followed by the server', () => {
 		assert.equal(record.payload.pricesDate, '2026-05-17');
 	});
 
+	test('a price file MPM_TUI_PRICES names but that is not there is said once; none at the default place is not', async (t) => {
+		const missing = path.join(tempDir(), 'prices.json');
+		const named = await setup(t, {env: {MPM_TUI_PRICES: missing}});
+		assert.deepEqual(
+			named.logs.filter((l) => l.startsWith('prices:')),
+			[
+				`prices: MPM_TUI_PRICES names ${missing}, which does not exist; using the built-in price table of 2026-05-17`,
+			],
+		);
+		const quiet = await setup(t, {env: {XDG_CONFIG_HOME: tempDir()}});
+		assert.deepEqual(
+			quiet.logs.filter((l) => l.startsWith('prices:')),
+			[],
+		);
+	});
+
 	test('a user price file is used over the built-in table', async (t) => {
 		const pricesDir = tempDir();
 		const prices = path.join(pricesDir, 'prices.json');

@@ -135,7 +135,7 @@ async function start(
 				...options.transcripts,
 				roots: realRoots(config.transcripts.roots),
 				fromStart: config.transcripts.fromStart,
-				prices: loadPriceIndex(config.pricesFile, log),
+				prices: loadPriceIndex(config.pricesFile, log, config.pricesFileNamed),
 				ingest: (values) => pipeline.ingestValues(values, {source: 'transcript'}),
 				log,
 			})

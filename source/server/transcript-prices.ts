@@ -1,8 +1,8 @@
 /**
  * The price table the server prices transcript usage with: the built-in one (prices-data.ts),
- * or a user's file read over it once at start (`Config.pricesFile`). A file that is absent is
- * no problem; one that cannot be read or parsed gives one clear log line, and the built-in table
- * is kept whole.
+ * or a user's file read over it once at start (`Config.pricesFile`). A file that is absent from
+ * the default place is no problem; one that `MPM_TUI_PRICES` names but is not there, or one that
+ * cannot be read or parsed, gives one clear log line, and the built-in table is kept whole.
  */
 import fs from 'node:fs';
 import {BUILT_IN_PRICES} from '../core/usage/prices-data.js';
@@ -12,7 +12,7 @@ import {exceedsDepth} from '../core/parse-body.js';
 /** A price file is small; anything larger is not one. */
 const MAX_PRICE_FILE_BYTES = 1024 * 1024;
 
-export function loadPriceIndex(file: string, log: (line: string) => void): PriceIndex {
+export function loadPriceIndex(file: string, log: (line: string) => void, named = false): PriceIndex {
 	let text: string;
 	let mtime: Date;
 	let fd: number | undefined;
@@ -27,7 +27,11 @@ export function loadPriceIndex(file: string, log: (line: string) => void): Price
 		mtime = stat.mtime;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code !== 'ENOENT')
+		if (code === 'ENOENT' && named)
+			log(
+				`prices: MPM_TUI_PRICES names ${file}, which does not exist; using the built-in price table of ${BUILT_IN_PRICES.date}`,
+			);
+		else if (code !== 'ENOENT')
 			log(
 				`prices: cannot read ${file} (${(error as Error).message}); using the built-in price table of ${BUILT_IN_PRICES.date}`,
 			);
