@@ -140,6 +140,12 @@ const cli = parse();
 if (cli.flags.help === true) cli.showHelp(0);
 if (cli.flags.version === true) cli.showVersion();
 
+// A flag that takes a value, given an empty one (`--token ''`, `--token "$UNSET"`, or `--token`
+// last on the line): refused, never taken as if it were not given (no token, the default journal).
+for (const [key, value] of Object.entries(cli.flags)) {
+	if (value === '' && valueFlags.has(flagName(key))) fail(`--${flagName(key)} needs a value`);
+}
+
 async function main(): Promise<number> {
 	const flags = cli.flags as typeof cli.flags & {journal?: string | boolean};
 	let config: Config;
