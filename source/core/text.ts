@@ -25,7 +25,8 @@ export function flatten(text: string): string {
 		.trim();
 }
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+/** Made on first use: ICU's segmenter costs several ms to create, and most commands never cut text. */
+let graphemeSegmenter: Intl.Segmenter | undefined;
 
 /**
  * Cuts `text` to at most `max` UTF-16 code units with a trailing `…`. The cut falls between
@@ -34,6 +35,7 @@ const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'
 export function ellipsize(text: string, max: number): string {
 	if (text.length <= max) return text;
 	let keep = 0;
+	graphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 	for (const {segment} of graphemeSegmenter.segment(text)) {
 		if (keep + segment.length > max - 1) break;
 		keep += segment.length;

@@ -47,7 +47,13 @@ const widths = new TwoGenerationCache<number>(CACHE_SIZE);
 const fitted = new Map<number, TwoGenerationCache<string>>();
 
 /** Grapheme clusters: what a terminal draws as one character, the only places a cut may fall. */
-const graphemeSegmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+let graphemeSegmenter: Intl.Segmenter | undefined;
+
+/** The clusters of `text`; the segmenter is made on first use (ICU's costs several ms to create). */
+function segments(text: string): Intl.Segments {
+	graphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+	return graphemeSegmenter.segment(text);
+}
 
 /** Printable ASCII is one cell a character: no lookup needed. */
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
@@ -73,7 +79,7 @@ export function cut(text: string, width: number): string {
 	const room = width - 1;
 	let used = 0;
 	let end = 0;
-	for (const {segment} of graphemeSegmenter.segment(text)) {
+	for (const {segment} of segments(text)) {
 		const cells = textWidth(segment);
 		if (used + cells > room) break;
 		used += cells;
@@ -88,7 +94,7 @@ export function clip(text: string, width: number): string {
 	if (textWidth(text) <= width) return text;
 	let used = 0;
 	let end = 0;
-	for (const {segment} of graphemeSegmenter.segment(text)) {
+	for (const {segment} of segments(text)) {
 		const cells = textWidth(segment);
 		if (used + cells > width) break;
 		used += cells;
@@ -101,7 +107,7 @@ export function clip(text: string, width: number): string {
 export function cutStart(text: string, width: number): string {
 	if (width <= 0) return '';
 	if (textWidth(text) <= width) return text;
-	const clusters = Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+	const clusters = Array.from(segments(text), (s) => s.segment);
 	const room = width - 1;
 	let used = 0;
 	let start = text.length;
@@ -148,7 +154,6 @@ export function fit(text: string, width: number): string {
 /** The grapheme clusters of `text` (what a terminal draws as one character), each with its cells. */
 export function graphemes(text: string): Array<{text: string; width: number}> {
 	const out: Array<{text: string; width: number}> = [];
-	for (const {segment} of graphemeSegmenter.segment(text))
-		out.push({text: segment, width: textWidth(segment)});
+	for (const {segment} of segments(text)) out.push({text: segment, width: textWidth(segment)});
 	return out;
 }
