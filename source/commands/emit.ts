@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import {serverText} from '../client/server-text.js';
 import type {Config} from '../config.js';
+import {isObj, own} from '../core/otel-values.js';
 import {escapeJsonForTerminal} from '../core/terminal-safe.js';
 
 function readStdin(): Promise<Buffer> {
@@ -23,16 +24,15 @@ interface Answer {
 	text: string;
 }
 
-/** The answer's body as a JSON object, or undefined when it is not one. */
-function jsonObject(text: string): Record<string, unknown> | undefined {
+/** The answer's `accepted` and `error` (own fields only: the body is another program's text), or undefined when it is not a JSON object. */
+function answerFields(text: string): {accepted: unknown; error: unknown} | undefined {
+	let value: unknown;
 	try {
-		const value: unknown = JSON.parse(text);
-		return typeof value === 'object' && value !== null && !Array.isArray(value)
-			? (value as Record<string, unknown>)
-			: undefined;
+		value = JSON.parse(text);
 	} catch {
 		return undefined;
 	}
+	return isObj(value) ? {accepted: own(value, 'accepted'), error: own(value, 'error')} : undefined;
 }
 
 function post(url: URL, body: Buffer, token: string | undefined): Promise<Answer> {
@@ -89,7 +89,7 @@ export async function runEmit(config: Config, text = ''): Promise<number> {
 	}
 	// mpm-tui answers JSON: the acceptance (202) or the reason of a refusal. Anything else came from
 	// another program on that port, whose body is not printed (it may hold a whole page, or escapes).
-	const json = jsonObject(answer.text);
+	const json = answerFields(answer.text);
 	const accepted = answer.status === 202 && typeof json?.accepted === 'number';
 	if (!accepted && typeof json?.error !== 'string') {
 		const type = answer.contentType === '' ? '' : ` (${serverText(answer.contentType)})`;
